@@ -1,0 +1,62 @@
+// Runs every suite the README names and closes with one line that adds them all up:
+// "N passed, N failed, N skipped". Usage: node scripts/test-all.mjs [unit|e2e|electron ...]
+import { spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const wanted = process.argv.slice(2)
+const suites = wanted.length > 0 ? wanted : ['unit', 'e2e', 'electron']
+const reportDir = join(root, 'test-results')
+mkdirSync(reportDir, { recursive: true })
+
+function findTests(dir, suffix) {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) return findTests(path, suffix)
+    return name.endsWith(suffix) ? [path] : []
+  })
+}
+
+function runNodeSuite() {
+  const files = ['unit', 'integration', 'faults'].flatMap((d) => findTests(join(root, 'test', d), '.test.ts')).sort()
+  if (files.length === 0) return { passed: 0, failed: 0, skipped: 0 }
+  const tap = join(reportDir, 'node.tap')
+  rmSync(tap, { force: true })
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  )
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : ''
+  const count = (label) => Number([...text.matchAll(new RegExp(`^# ${label} (\\d+)$`, "gm"))].at(-1)?.[1] ?? 0)
+  const counts = { passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') }
+  if (result.status !== 0 && counts.failed === 0) counts.failed = 1
+  return counts
+}
+
+function runPlaywright(project) {
+  const json = join(reportDir, `${project}.json`)
+  rmSync(json, { force: true })
+  const result = spawnSync('npx', ['playwright', 'test', '--project', project, '--reporter=list,json'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json },
+  })
+  if (!existsSync(json)) return { passed: 0, failed: 1, skipped: 0 }
+  const { stats } = JSON.parse(readFileSync(json, 'utf8'))
+  const counts = { passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped }
+  if (result.status !== 0 && counts.failed === 0) counts.failed = 1
+  return counts
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 }
+for (const suite of suites) {
+  const counts = suite === 'unit' ? runNodeSuite() : runPlaywright(suite)
+  console.log(`[${suite}] ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)
+  for (const key of Object.keys(totals)) totals[key] += counts[key]
+}
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`)
+process.exit(totals.failed > 0 ? 1 : 0)
