@@ -1,0 +1,65 @@
+import type Database from 'better-sqlite3'
+
+/**
+ * Versioned schema of kiosk.db, applied in order inside one transaction each; PRAGMA user_version
+ * records how far a file has come. Never edit a shipped migration: append a new one.
+ */
+const migrations: readonly string[] = [
+  // 1: the outbox. `body` is the op as sent on the wire (clear fields + the HPKE-sealed box); it is
+  // set to NULL as soon as the server has the op. `summary` holds masked display values only.
+  `
+  CREATE TABLE ops (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT    NOT NULL UNIQUE,
+    kind            TEXT    NOT NULL,
+    receipt         TEXT    NOT NULL UNIQUE,
+    account_key     TEXT,
+    status          TEXT    NOT NULL CHECK (status IN ('queued','sending','pending','applied','rejected','blocked','cancelled')),
+    body            TEXT,
+    body_bytes      INTEGER NOT NULL,
+    summary         TEXT    NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT,
+    result          TEXT,
+    stuck           INTEGER NOT NULL DEFAULT 0,
+    blocked_by      TEXT,
+    cancel_reason   TEXT,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    final_at        INTEGER
+  );
+  CREATE INDEX ops_by_status ON ops (status, seq);
+  CREATE INDEX ops_by_account ON ops (account_key, seq) WHERE account_key IS NOT NULL;
+  CREATE INDEX ops_by_final ON ops (final_at) WHERE final_at IS NOT NULL;
+  CREATE TABLE sync_state (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+]
+
+export const schemaVersion = migrations.length
+
+/** The pragmas every connection to kiosk.db uses (the bench measures a bare insert with the same). */
+export function applyPragmas(db: Database.Database): void {
+  db.pragma('journal_mode = WAL')
+  // FULL: a commit is on disk before enqueue returns, so "saved" survives a power cut, not only a crash.
+  db.pragma('synchronous = FULL')
+  db.pragma('foreign_keys = ON')
+  db.pragma('busy_timeout = 5000')
+}
+
+export function migrate(db: Database.Database): void {
+  const current = Number(db.pragma('user_version', { simple: true }))
+  if (current > migrations.length) {
+    throw new Error(`kiosk.db is at schema ${current}, newer than this build (${migrations.length})`)
+  }
+  for (let version = current; version < migrations.length; version++) {
+    const sql = migrations[version] as string
+    db.transaction(() => {
+      db.exec(sql)
+      db.pragma(`user_version = ${version + 1}`)
+    })()
+  }
+}

@@ -1,0 +1,488 @@
+import { createHmac } from 'node:crypto'
+import Database from 'better-sqlite3'
+import { v7 as uuidv7 } from 'uuid'
+import { z } from 'zod'
+import { fail, kioskErrorSchema, ok, type KioskError, type Result } from '../src-common/errors'
+import { operationKindSchema, operations, splitPayload, type OperationKind } from '../src-common/operations'
+import { seal, sealingAad } from '../src-common/sealing'
+import type { OpResult, WireOp } from '../src-common/wire'
+import { TypedEmitter } from './emitter'
+import { applyPragmas, migrate } from './migrations'
+import { newReceipt, normaliseReceipt } from './receipt'
+
+/**
+ * The kiosk's outbox: every operation a candidate submits is validated, its secret and personal
+ * fields sealed to the central public key, and committed here in one transaction before the UI may
+ * say "saved". The sync engine (syncEngine.ts) drains it; the supervisor reads it. See README.md.
+ */
+
+export const opStatuses = ['queued', 'sending', 'pending', 'applied', 'rejected', 'blocked', 'cancelled'] as const
+export type OpStatus = (typeof opStatuses)[number]
+/** Statuses after which nothing more happens to an op (its tombstone waits for retention). */
+export const finalStatuses: readonly OpStatus[] = ['applied', 'rejected', 'cancelled']
+
+/** Why a supervisor cancelled an op: a closed list, so no free text (and no personal data) lands on disk. */
+export const cancelReasons = ['candidateRequest', 'duplicate', 'wrongData', 'expired', 'other'] as const
+export type CancelReason = (typeof cancelReasons)[number]
+
+/** What the UI and the supervisor see of one op. Never any personal data beyond the masked summary. */
+export interface OpView {
+  id: string
+  kind: OperationKind
+  receipt: string
+  status: OpStatus
+  /** Masked display values given at enqueue (王*, 138****8000). */
+  summary: Record<string, string>
+  attempts: number
+  /** ISO; when the engine will try again (queued ops only). */
+  nextAttemptAt: string | null
+  lastError: KioskError | null
+  /** The server's result of an applied op (e.g. { accountId }). */
+  result: Record<string, unknown> | null
+  /** Stayed at the head of its account's line across several failed attempts. */
+  stuck: boolean
+  /** For a blocked op: the rejected op it waits behind. */
+  blockedBy: string | null
+  cancelReason: CancelReason | null
+  createdAt: string
+  updatedAt: string
+  finalAt: string | null
+}
+
+export interface QueueSummary {
+  /** Number of ops per status (tombstones included until purged). */
+  depth: Record<OpStatus, number>
+  stuck: number
+  /** Seconds since the oldest op still waiting to be sent was created; null when none waits. */
+  oldestQueuedAgeSeconds: number | null
+  /** ISO time of the last push or poll the server answered. */
+  lastSuccessfulSyncAt: string | null
+  lastError: { error: KioskError; at: string } | null
+}
+
+export interface EnqueueOptions {
+  /** The ID number of the account the op belongs to: only its keyed hash is stored, to order that account's ops. */
+  accountIdNumber?: string
+  /** Masked display values only (name 王*, mobile 138****8000). Values equal to a sealed field are refused. */
+  summary: Record<string, string>
+}
+
+export interface Enqueued {
+  id: string
+  receipt: string
+}
+
+export interface ClaimedBatch {
+  ops: WireOp[]
+  bytes: number
+}
+
+export interface OutboxEvents {
+  /** An op was committed by enqueue. */
+  enqueued: OpView
+  /** Any status or attempt change of one op. */
+  opChanged: OpView
+}
+
+export interface OutboxOptions {
+  /** Path of kiosk.db. */
+  file: string
+  /** The central API's HPKE public key (base64url), as configured or fetched at enrolment. */
+  centralPublicKey: string
+  keyId: string
+  /** The per-kiosk secret keying the account hash (kept sealed by the main process, never sent). */
+  accountKeySecret: string | Uint8Array
+  /** How long tombstones of final ops are kept. Default 30. */
+  retentionDays?: number
+  /** Clock, for tests. */
+  now?: () => number
+}
+
+export interface Outbox {
+  readonly events: TypedEmitter<OutboxEvents>
+  readonly file: string
+  enqueue(kind: OperationKind, payload: unknown, options: EnqueueOptions): Promise<Result<Enqueued>>
+  get(id: string): OpView | undefined
+  findByReceipt(receipt: string): OpView | undefined
+  list(filter?: ListFilter): OpView[]
+  summary(): QueueSummary
+  /** Only ops that never left the kiosk can be cancelled: one that was sent may already be applied. */
+  cancel(id: string, reason: CancelReason): Result<OpView>
+  /** Makes a blocked or waiting op ready now (clears the stuck flag). */
+  retry(id: string): Result<OpView>
+  /** Deletes tombstones older than the retention; returns how many. */
+  purgeExpired(): number
+
+  // The engine's side.
+  /** Marks the heads of ready account lines as sending and returns them, bounded by count and bytes. */
+  claimBatch(limits: { maxOps: number; maxBytes: number }): ClaimedBatch
+  /** Records the server's answers to a push. A rejection blocks the later queued ops of that account. */
+  recordResults(results: readonly OpResult[]): void
+  /** Records the answer to a poll of a pending op (GET /v1/ops/:id). */
+  recordDecision(result: OpResult): void
+  /** Puts claimed ops back in the queue after a failed push. */
+  releaseForRetry(ids: readonly string[], error: KioskError, delayMs: (attempts: number) => number, stuckAfterAttempts: number): void
+  /** Ops the server accepted whose outcome comes later (appeals). */
+  pendingIds(limit: number): string[]
+  /** When the next queued op becomes ready (epoch ms), or null when none is queued. */
+  nextAttemptAt(): number | null
+  recordSyncSuccess(): void
+  recordSyncError(error: KioskError): void
+  close(): void
+}
+
+export interface ListFilter {
+  status?: OpStatus | readonly OpStatus[]
+  /** Whole or partial receipt code as a person typed it. */
+  receipt?: string
+  limit?: number
+  offset?: number
+}
+
+const summarySchema = z.record(z.string().min(1).max(32), z.string().max(64)).refine((s) => Object.keys(s).length <= 16)
+
+interface OpRow {
+  seq: number
+  id: string
+  kind: string
+  receipt: string
+  account_key: string | null
+  status: OpStatus
+  body: string | null
+  body_bytes: number
+  summary: string
+  attempts: number
+  next_attempt_at: number
+  last_error: string | null
+  result: string | null
+  stuck: number
+  blocked_by: string | null
+  cancel_reason: string | null
+  created_at: number
+  updated_at: number
+  final_at: number | null
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+function toView(row: OpRow): OpView {
+  return {
+    id: row.id,
+    kind: row.kind as OperationKind,
+    receipt: row.receipt,
+    status: row.status,
+    summary: JSON.parse(row.summary) as Record<string, string>,
+    attempts: row.attempts,
+    nextAttemptAt: row.status === 'queued' ? iso(row.next_attempt_at) : null,
+    lastError: row.last_error ? kioskErrorSchema.parse(JSON.parse(row.last_error)) : null,
+    result: row.result ? (JSON.parse(row.result) as Record<string, unknown>) : null,
+    stuck: row.stuck === 1,
+    blockedBy: row.blocked_by,
+    cancelReason: row.cancel_reason as CancelReason | null,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    finalAt: row.final_at === null ? null : iso(row.final_at),
+  }
+}
+
+/** Every string inside a value (nested objects such as the staff attestation included). */
+function stringsIn(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value)
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) stringsIn(v, out)
+  return out
+}
+
+/** The ID number as the account key sees it: case and spacing do not make another account. */
+export function normaliseIdNumber(idNumber: string): string {
+  return idNumber.replace(/\s/g, '').toUpperCase()
+}
+
+export function accountKeyOf(secret: string | Uint8Array, idNumber: string): string {
+  return createHmac('sha256', secret).update(normaliseIdNumber(idNumber)).digest('base64url')
+}
+
+export function openOutbox(options: OutboxOptions): Outbox {
+  const now = options.now ?? Date.now
+  const retentionMs = (options.retentionDays ?? 30) * 24 * 60 * 60 * 1000
+  const db = new Database(options.file)
+  applyPragmas(db)
+  migrate(db)
+  const events = new TypedEmitter<OutboxEvents>()
+
+  const sql = {
+    insert: db.prepare<Record<string, unknown>>(`
+      INSERT INTO ops (id, kind, receipt, account_key, status, body, body_bytes, summary, next_attempt_at, created_at, updated_at)
+      VALUES (@id, @kind, @receipt, @accountKey, 'queued', @body, @bodyBytes, @summary, @now, @now, @now)`),
+    byId: db.prepare<[string], OpRow>(`SELECT * FROM ops WHERE id = ?`),
+    byReceipt: db.prepare<[string], OpRow>(`SELECT * FROM ops WHERE receipt = ?`),
+    // The head of each account's line: no earlier op of the same account still waiting or in flight.
+    // Ops without an account key stand alone. Blocked ops are out of the line until retried.
+    ready: db.prepare<{ now: number; limit: number }, Pick<OpRow, 'id' | 'body' | 'body_bytes'>>(`
+      SELECT o.id, o.body, o.body_bytes FROM ops o
+      WHERE o.status = 'queued' AND o.next_attempt_at <= @now
+        AND (o.account_key IS NULL OR NOT EXISTS (
+          SELECT 1 FROM ops p WHERE p.account_key = o.account_key AND p.seq < o.seq AND p.status IN ('queued', 'sending')))
+      ORDER BY o.seq LIMIT @limit`),
+    markSending: db.prepare<{ id: string; now: number }>(
+      `UPDATE ops SET status = 'sending', attempts = attempts + 1, updated_at = @now WHERE id = @id AND status = 'queued'`,
+    ),
+    final: db.prepare<{ id: string; status: OpStatus; result: string | null; lastError: string | null; now: number }>(`
+      UPDATE ops SET status = @status, result = @result, last_error = @lastError, body = NULL, stuck = 0,
+        final_at = CASE WHEN @status = 'pending' THEN NULL ELSE @now END, updated_at = @now
+      WHERE id = @id AND status IN ('sending', 'queued')`),
+    // A deferred op's decision: it left the account's line when the server accepted it, so it blocks nobody.
+    decide: db.prepare<{ id: string; status: OpStatus; result: string | null; lastError: string | null; now: number }>(`
+      UPDATE ops SET status = @status, result = @result, last_error = @lastError, final_at = @now, updated_at = @now
+      WHERE id = @id AND status = 'pending'`),
+    touchPending: db.prepare<{ id: string; now: number }>(`UPDATE ops SET updated_at = @now WHERE id = @id AND status = 'pending'`),
+    blockFollowers: db.prepare<{ id: string; now: number }, { id: string }>(`
+      UPDATE ops SET status = 'blocked', blocked_by = @id, updated_at = @now
+      WHERE status = 'queued' AND account_key = (SELECT account_key FROM ops WHERE id = @id)
+        AND seq > (SELECT seq FROM ops WHERE id = @id)
+      RETURNING id`),
+    release: db.prepare<{ id: string; nextAt: number; lastError: string; stuckAfter: number; now: number }>(`
+      UPDATE ops SET status = 'queued', next_attempt_at = @nextAt, last_error = @lastError,
+        stuck = CASE WHEN attempts >= @stuckAfter THEN 1 ELSE 0 END, updated_at = @now
+      WHERE id = @id AND status = 'sending'`),
+    attemptsOf: db.prepare<[string], { attempts: number }>(`SELECT attempts FROM ops WHERE id = ?`),
+    recoverSending: db.prepare(`UPDATE ops SET status = 'queued' WHERE status = 'sending'`),
+    cancel: db.prepare<{ id: string; reason: string; now: number }>(`
+      UPDATE ops SET status = 'cancelled', cancel_reason = @reason, body = NULL, stuck = 0, final_at = @now, updated_at = @now
+      WHERE id = @id`),
+    retry: db.prepare<{ id: string; now: number }>(`
+      UPDATE ops SET status = 'queued', blocked_by = NULL, next_attempt_at = @now, stuck = 0, updated_at = @now WHERE id = @id`),
+    pending: db.prepare<[number], { id: string }>(`SELECT id FROM ops WHERE status = 'pending' ORDER BY updated_at LIMIT ?`),
+    nextAttempt: db.prepare<[], { at: number | null }>(`SELECT MIN(next_attempt_at) AS at FROM ops WHERE status = 'queued'`),
+    depth: db.prepare<[], { status: OpStatus; n: number }>(`SELECT status, COUNT(*) AS n FROM ops GROUP BY status`),
+    stuckCount: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ops WHERE stuck = 1`),
+    oldestWaiting: db.prepare<[], { at: number | null }>(
+      `SELECT MIN(created_at) AS at FROM ops WHERE status IN ('queued', 'sending', 'blocked')`,
+    ),
+    getState: db.prepare<[string], { value: string }>(`SELECT value FROM sync_state WHERE key = ?`),
+    setState: db.prepare<{ key: string; value: string }>(
+      `INSERT INTO sync_state (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    ),
+    purge: db.prepare<{ before: number }>(`DELETE FROM ops WHERE final_at IS NOT NULL AND final_at < @before`),
+  }
+
+  // A crash (or kill -9) while a batch was in flight leaves ops 'sending': they go back to the queue and
+  // are resent with the same id, which the server answers from its stored result.
+  sql.recoverSending.run()
+
+  const view = (id: string): OpView | undefined => {
+    const row = sql.byId.get(id)
+    return row ? toView(row) : undefined
+  }
+  const changed = (ids: Iterable<string>) => {
+    if (events.listenerCount('opChanged') === 0) return
+    for (const id of ids) {
+      const v = view(id)
+      if (v) events.emit('opChanged', v)
+    }
+  }
+
+  const insertOp = db.transaction((row: Record<string, unknown>, build: (receipt: string) => string) => {
+    for (;;) {
+      const receipt = newReceipt()
+      const body = build(receipt)
+      try {
+        sql.insert.run({ ...row, receipt, body, bodyBytes: Buffer.byteLength(body) })
+        return receipt
+      } catch (error) {
+        // A receipt already in use: draw another. Anything else is a bug.
+        if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' && /receipt/.test(error.message)) continue
+        throw error
+      }
+    }
+  })
+
+  async function enqueue(kind: OperationKind, payload: unknown, opts: EnqueueOptions): Promise<Result<Enqueued>> {
+    const kindCheck = operationKindSchema.safeParse(kind)
+    if (!kindCheck.success) return fail('BAD_REQUEST', { field: 'kind' })
+    const parsed = operations[kind].schema.safeParse(payload)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      const field = issue?.path[0]
+      return fail('INVALID_FIELD', typeof field === 'string' ? { field } : {})
+    }
+    const summary = summarySchema.safeParse(opts.summary)
+    if (!summary.success) return fail('INVALID_FIELD', { field: 'summary' })
+    const { sealed, clear } = splitPayload(kind, parsed.data as Record<string, unknown>)
+    // A display value that is a sealed value in full is not masked: refuse rather than store it.
+    const sensitive = new Set(stringsIn(sealed).filter((s) => s.length >= 3))
+    for (const value of Object.values(summary.data)) {
+      for (const s of sensitive) if (value.includes(s)) return fail('INVALID_FIELD', { field: 'summary' })
+    }
+    const idNumber = opts.accountIdNumber
+    if (idNumber !== undefined && (typeof idNumber !== 'string' || normaliseIdNumber(idNumber).length === 0 || idNumber.length > 64)) {
+      return fail('INVALID_FIELD', { field: 'accountIdNumber' })
+    }
+    const id = uuidv7()
+    const createdAt = now()
+    const box = await seal(options.centralPublicKey, sealed, sealingAad(id, kind))
+    const accountKey = idNumber === undefined ? undefined : accountKeyOf(options.accountKeySecret, idNumber)
+    const build = (receipt: string) => {
+      const op: WireOp = { id, kind, receipt, createdAt: iso(createdAt), keyId: options.keyId, clear, sealed: box }
+      if (accountKey !== undefined) op.accountKey = accountKey
+      return JSON.stringify(op)
+    }
+    const receipt = insertOp(
+      { id, kind, accountKey: accountKey ?? null, summary: JSON.stringify(summary.data), now: createdAt },
+      build,
+    )
+    const v = view(id)
+    if (v) {
+      events.emit('enqueued', v)
+      events.emit('opChanged', v)
+    }
+    return ok({ id, receipt })
+  }
+
+  const claimBatch = db.transaction((limits: { maxOps: number; maxBytes: number }): ClaimedBatch => {
+    const t = now()
+    const ops: WireOp[] = []
+    // Room for the {"ops":[...]} envelope and the commas.
+    let bytes = 16
+    for (const row of sql.ready.all({ now: t, limit: Math.max(1, limits.maxOps) })) {
+      if (row.body === null) continue
+      if (ops.length > 0 && bytes + row.body_bytes + 1 > limits.maxBytes) break
+      sql.markSending.run({ id: row.id, now: t })
+      ops.push(JSON.parse(row.body) as WireOp)
+      bytes += row.body_bytes + 1
+    }
+    return { ops, bytes }
+  })
+
+  const recordResultsTx = db.transaction((results: readonly OpResult[]): string[] => {
+    const t = now()
+    const touched: string[] = []
+    for (const r of results) {
+      if (r.status === 'applied') {
+        sql.final.run({ id: r.id, status: 'applied', result: JSON.stringify(r.result ?? {}), lastError: null, now: t })
+      } else if (r.status === 'rejected') {
+        const info = sql.final.run({ id: r.id, status: 'rejected', result: null, lastError: JSON.stringify(r.error), now: t })
+        if (info.changes > 0) for (const f of sql.blockFollowers.all({ id: r.id, now: t })) touched.push(f.id)
+      } else {
+        sql.final.run({ id: r.id, status: 'pending', result: null, lastError: null, now: t })
+      }
+      touched.push(r.id)
+    }
+    return touched
+  })
+
+  const releaseTx = db.transaction(
+    (ids: readonly string[], error: KioskError, delayMs: (attempts: number) => number, stuckAfter: number) => {
+      const t = now()
+      const lastError = JSON.stringify(error)
+      for (const id of ids) {
+        const attempts = sql.attemptsOf.get(id)?.attempts ?? 1
+        sql.release.run({ id, nextAt: t + Math.max(0, delayMs(attempts)), lastError, stuckAfter, now: t })
+      }
+    },
+  )
+
+  function list(filter: ListFilter = {}): OpView[] {
+    const where: string[] = []
+    const params: Record<string, string | number> = {}
+    const statuses = filter.status === undefined ? [] : typeof filter.status === 'string' ? [filter.status] : filter.status
+    const known = statuses.filter((s) => (opStatuses as readonly string[]).includes(s))
+    if (statuses.length > 0) {
+      if (known.length === 0) return []
+      where.push(`status IN (${known.map((_, i) => `@s${i}`).join(', ')})`)
+      known.forEach((s, i) => (params[`s${i}`] = s))
+    }
+    if (filter.receipt !== undefined) {
+      const code = normaliseReceipt(filter.receipt).replace(/[^0-9A-Z]/g, '')
+      if (code.length === 0) return []
+      where.push(`receipt LIKE @receipt`)
+      params.receipt = `%${code}%`
+    }
+    params.limit = Math.min(Math.max(Math.trunc(filter.limit ?? 100), 1), 1000)
+    params.offset = Math.max(Math.trunc(filter.offset ?? 0), 0)
+    const rows = db
+      .prepare<Record<string, string | number>, OpRow>(
+        `SELECT * FROM ops ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all(params)
+    return rows.map(toView)
+  }
+
+  function summary(): QueueSummary {
+    const depth = Object.fromEntries(opStatuses.map((s) => [s, 0])) as Record<OpStatus, number>
+    for (const { status, n } of sql.depth.all()) depth[status] = n
+    const oldest = sql.oldestWaiting.get()?.at ?? null
+    const lastSuccess = sql.getState.get('lastSuccessAt')?.value ?? null
+    const lastErrorRaw = sql.getState.get('lastError')?.value
+    const lastError = lastErrorRaw
+      ? (JSON.parse(lastErrorRaw) as { error: KioskError; at: string })
+      : null
+    return {
+      depth,
+      stuck: sql.stuckCount.get()?.n ?? 0,
+      oldestQueuedAgeSeconds: oldest === null ? null : Math.max(0, Math.round((now() - oldest) / 1000)),
+      lastSuccessfulSyncAt: lastSuccess,
+      lastError,
+    }
+  }
+
+  function cancel(id: string, reason: CancelReason): Result<OpView> {
+    if (!(cancelReasons as readonly string[]).includes(reason)) return fail('INVALID_FIELD', { field: 'reason' })
+    const row = sql.byId.get(id)
+    if (!row) return fail('OP_NOT_FOUND')
+    // An op that was ever sent may already be applied on the server; cancelling it here would lie.
+    if (!(row.status === 'blocked' || (row.status === 'queued' && row.attempts === 0))) return fail('BAD_REQUEST')
+    sql.cancel.run({ id, reason, now: now() })
+    changed([id])
+    return ok(view(id) as OpView)
+  }
+
+  function retry(id: string): Result<OpView> {
+    const row = sql.byId.get(id)
+    if (!row) return fail('OP_NOT_FOUND')
+    if (row.status !== 'blocked' && row.status !== 'queued') return fail('BAD_REQUEST')
+    sql.retry.run({ id, now: now() })
+    changed([id])
+    return ok(view(id) as OpView)
+  }
+
+  return {
+    events,
+    file: options.file,
+    enqueue,
+    get: view,
+    findByReceipt(receipt) {
+      const row = sql.byReceipt.get(normaliseReceipt(receipt))
+      return row ? toView(row) : undefined
+    },
+    list,
+    summary,
+    cancel,
+    retry,
+    purgeExpired: () => sql.purge.run({ before: now() - retentionMs }).changes,
+    claimBatch(limits) {
+      const batch = claimBatch(limits)
+      changed(batch.ops.map((o) => o.id))
+      return batch
+    },
+    recordResults(results) {
+      changed(recordResultsTx(results))
+    },
+    recordDecision(r) {
+      const t = now()
+      if (r.status === 'pending') sql.touchPending.run({ id: r.id, now: t })
+      else if (r.status === 'applied') {
+        sql.decide.run({ id: r.id, status: 'applied', result: JSON.stringify(r.result ?? {}), lastError: null, now: t })
+      } else sql.decide.run({ id: r.id, status: 'rejected', result: null, lastError: JSON.stringify(r.error), now: t })
+      if (r.status !== 'pending') changed([r.id])
+    },
+    releaseForRetry(ids, error, delayMs, stuckAfter) {
+      releaseTx(ids, error, delayMs, stuckAfter)
+      changed(ids)
+    },
+    pendingIds: (limit) => sql.pending.all(limit).map((r) => r.id),
+    nextAttemptAt: () => sql.nextAttempt.get()?.at ?? null,
+    recordSyncSuccess: () => sql.setState.run({ key: 'lastSuccessAt', value: iso(now()) }),
+    recordSyncError: (error) => sql.setState.run({ key: 'lastError', value: JSON.stringify({ error, at: iso(now()) }) }),
+    close: () => db.close(),
+  }
+}

@@ -1,0 +1,239 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import Database from 'better-sqlite3'
+import { open, sealingAad } from '../../../src-common/sealing'
+import { wireOpSchema } from '../../../src-common/wire'
+import { openOutbox } from '../../../sync/outbox'
+import { receiptPattern } from '../../../sync/receipt'
+import { candidate, maskedSummary, payloadOf } from './fixtures'
+import { makeOutbox } from './harness'
+
+const uuidV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+
+async function queueRegistration(t: Awaited<ReturnType<typeof makeOutbox>>, i: number) {
+  const c = candidate(i)
+  const r = await t.outbox.enqueue('register', payloadOf('register', i), { accountIdNumber: c.idNumber, summary: maskedSummary(c) })
+  assert.ok(r.ok, JSON.stringify(r))
+  return r.value
+}
+
+describe('outbox', () => {
+  test('an enqueued registration is committed as queued with a UUIDv7 id and a readable receipt, and survives a restart', async () => {
+    const t = await makeOutbox()
+    try {
+      const { id, receipt } = await queueRegistration(t, 1)
+      assert.match(id, uuidV7)
+      assert.match(receipt, receiptPattern)
+      t.outbox.close()
+      const again = openOutbox({ file: t.file, centralPublicKey: t.keys.publicKey, keyId: 'test-key', accountKeySecret: 'per-kiosk-secret-for-tests' })
+      const op = again.findByReceipt(receipt.toLowerCase())
+      assert.equal(op?.id, id)
+      assert.equal(op?.status, 'queued')
+      assert.deepEqual(op?.summary, maskedSummary(candidate(1)))
+      again.close()
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('only the central key opens what was sealed, and only under the op id and kind it was sealed for', async () => {
+    const t = await makeOutbox()
+    try {
+      await queueRegistration(t, 2)
+      const [op] = t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops
+      assert.ok(op)
+      assert.ok(wireOpSchema.safeParse(op).success)
+      assert.deepEqual(op.clear, { idType: 'resident', agreed: true })
+      const opened = (await open(t.keys.privateKey, op.sealed, sealingAad(op.id, op.kind))) as Record<string, unknown>
+      assert.equal(opened.idNumber, candidate(2).idNumber)
+      assert.equal(opened.password, candidate(2).password)
+      await assert.rejects(open(t.keys.privateKey, op.sealed, sealingAad(op.id, 'appeal')))
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('an invalid payload is refused with the offending field and nothing is stored', async () => {
+    const t = await makeOutbox()
+    try {
+      const r = await t.outbox.enqueue('register', { ...payloadOf('register', 3), mobile: '1' }, { summary: {} })
+      assert.deepEqual(r, { ok: false, error: { code: 'INVALID_FIELD', field: 'mobile' } })
+      assert.equal(t.outbox.list().length, 0)
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('a display summary holding a real value instead of a masked one is refused', async () => {
+    const t = await makeOutbox()
+    try {
+      const c = candidate(4)
+      const r = await t.outbox.enqueue('register', payloadOf('register', 4), { summary: { mobile: c.mobile } })
+      assert.deepEqual(r, { ok: false, error: { code: 'INVALID_FIELD', field: 'summary' } })
+      assert.equal(t.outbox.summary().depth.queued, 0)
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('ops of one account go out one at a time in order; other accounts are not held up', async () => {
+    const t = await makeOutbox()
+    try {
+      const c = candidate(5)
+      const first = await queueRegistration(t, 5)
+      const second = await t.outbox.enqueue('appeal', payloadOf('appeal', 5), { accountIdNumber: c.idNumber.toLowerCase(), summary: {} })
+      const other = await queueRegistration(t, 6)
+      assert.ok(second.ok)
+      const batch1 = t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops.map((o) => o.id)
+      assert.deepEqual(batch1, [first.id, other.id])
+      assert.equal(batch1.includes(second.value.id), false)
+      t.outbox.recordResults([{ id: first.id, status: 'applied', result: { accountId: 'A1' } }, { id: other.id, status: 'applied', result: {} }])
+      const batch2 = t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops.map((o) => o.id)
+      assert.deepEqual(batch2, [second.value.id])
+      assert.deepEqual(t.outbox.get(first.id)?.result, { accountId: 'A1' })
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('a rejection is final for that op and blocks only the later ops of the same account until retried', async () => {
+    const t = await makeOutbox()
+    try {
+      const c = candidate(7)
+      const head = await queueRegistration(t, 7)
+      const follower = await t.outbox.enqueue('verifyMobile', payloadOf('verifyMobile', 7), { accountIdNumber: c.idNumber, summary: {} })
+      const stranger = await queueRegistration(t, 8)
+      assert.ok(follower.ok)
+      t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 })
+      t.outbox.recordResults([
+        { id: head.id, status: 'rejected', error: { code: 'ID_OCCUPIED' } },
+        { id: stranger.id, status: 'applied', result: {} },
+      ])
+      assert.equal(t.outbox.get(head.id)?.status, 'rejected')
+      assert.deepEqual(t.outbox.get(head.id)?.lastError, { code: 'ID_OCCUPIED' })
+      assert.equal(t.outbox.get(follower.value.id)?.status, 'blocked')
+      assert.equal(t.outbox.get(follower.value.id)?.blockedBy, head.id)
+      assert.equal(t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops.length, 0)
+
+      // What the candidate does after seeing the rejection is not held behind it.
+      const appeal = await t.outbox.enqueue('appeal', payloadOf('appeal', 7), { accountIdNumber: c.idNumber, summary: {} })
+      assert.ok(appeal.ok)
+      assert.deepEqual(t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops.map((o) => o.id), [appeal.value.id])
+
+      assert.ok(t.outbox.retry(follower.value.id).ok)
+      assert.equal(t.outbox.get(follower.value.id)?.status, 'queued')
+      assert.equal(t.outbox.retry(head.id).ok, false)
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('a final op keeps no sealed payload, and its tombstone is purged after the retention period', async () => {
+    let clock = Date.parse('2025-03-01T00:00:00Z')
+    const t = await makeOutbox({ now: () => clock, retentionDays: 30 })
+    try {
+      const { id } = await queueRegistration(t, 9)
+      t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 })
+      t.outbox.recordResults([{ id, status: 'applied', result: {} }])
+      const db = new Database(t.file, { readonly: true })
+      assert.equal(db.prepare('SELECT body FROM ops WHERE id = ?').pluck().get(id), null)
+      db.close()
+      clock += 29 * 86_400_000
+      assert.equal(t.outbox.purgeExpired(), 0)
+      assert.equal(t.outbox.get(id)?.status, 'applied')
+      clock += 2 * 86_400_000
+      assert.equal(t.outbox.purgeExpired(), 1)
+      assert.equal(t.outbox.get(id), undefined)
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('ops that were in flight when the process died are queued again under the same id', async () => {
+    const t = await makeOutbox()
+    try {
+      const { id } = await queueRegistration(t, 10)
+      t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 })
+      assert.equal(t.outbox.get(id)?.status, 'sending')
+      t.outbox.close()
+      const again = openOutbox({ file: t.file, centralPublicKey: t.keys.publicKey, keyId: 'test-key', accountKeySecret: 'per-kiosk-secret-for-tests' })
+      assert.equal(again.get(id)?.status, 'queued')
+      assert.deepEqual(again.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops.map((o) => o.id), [id])
+      again.close()
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('a supervisor can cancel an op that never left the kiosk, but not one that was sent', async () => {
+    const t = await makeOutbox()
+    try {
+      const never = await queueRegistration(t, 11)
+      const sent = await queueRegistration(t, 12)
+      t.outbox.claimBatch({ maxOps: 1, maxBytes: 100_000 })
+      t.outbox.releaseForRetry([never.id], { code: 'NETWORK_UNAVAILABLE' }, () => 60_000, 5)
+      // `never` was claimed first; swap roles so the untouched one is cancelled.
+      const untouched = t.outbox.get(never.id)?.attempts === 0 ? never : sent
+      const touched = untouched === never ? sent : never
+      assert.deepEqual(t.outbox.cancel(touched.id, 'candidateRequest'), { ok: false, error: { code: 'BAD_REQUEST' } })
+      const r = t.outbox.cancel(untouched.id, 'candidateRequest')
+      assert.ok(r.ok)
+      assert.equal(r.value.status, 'cancelled')
+      assert.equal(r.value.cancelReason, 'candidateRequest')
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('batches are bounded by op count and by bytes', async () => {
+    const t = await makeOutbox()
+    try {
+      for (let i = 0; i < 6; i++) await queueRegistration(t, 100 + i)
+      assert.equal(t.outbox.claimBatch({ maxOps: 4, maxBytes: 1_000_000 }).ops.length, 4)
+      const small = t.outbox.claimBatch({ maxOps: 100, maxBytes: 600 })
+      assert.equal(small.ops.length, 1)
+      assert.ok(small.bytes < 2000)
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('the supervisor summary shows depth by status, stuck ops, the oldest waiting age and the last error', async () => {
+    let clock = Date.parse('2025-03-01T00:00:00Z')
+    const t = await makeOutbox({ now: () => clock })
+    try {
+      const a = await queueRegistration(t, 20)
+      await queueRegistration(t, 21)
+      clock += 90_000
+      for (let attempt = 0; attempt < 3; attempt++) {
+        t.outbox.claimBatch({ maxOps: 1, maxBytes: 100_000 })
+        t.outbox.releaseForRetry([a.id], { code: 'INTERNAL' }, () => 0, 3)
+      }
+      t.outbox.recordSyncError({ code: 'INTERNAL' })
+      const s = t.outbox.summary()
+      assert.equal(s.depth.queued, 2)
+      assert.equal(s.stuck, 1)
+      assert.equal(t.outbox.get(a.id)?.stuck, true)
+      assert.equal(s.oldestQueuedAgeSeconds, 90)
+      assert.deepEqual(s.lastError?.error, { code: 'INTERNAL' })
+      assert.equal(t.outbox.list({ status: 'queued', receipt: t.outbox.get(a.id)?.receipt.slice(2, 6) }).length >= 1, true)
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('a thousand receipts drawn on one kiosk are all different', async () => {
+    const t = await makeOutbox()
+    try {
+      const receipts = new Set<string>()
+      for (let i = 0; i < 1000; i++) {
+        const r = await t.outbox.enqueue('changePassword', payloadOf('changePassword', i), { summary: {} })
+        assert.ok(r.ok)
+        receipts.add(r.value.receipt)
+      }
+      assert.equal(receipts.size, 1000)
+    } finally {
+      t.cleanup()
+    }
+  })
+})
