@@ -1,15 +1,61 @@
 import { z } from 'zod'
+import type { KioskError } from './errors'
+import { checkEmailCode, checkSmsCode, checkToken } from './rules/codeRules'
+import { checkEmail } from './rules/emailRule'
+import { isRuleId, type RuleId, type RuleResult } from './rules/fieldMessages'
+import { checkIdNumberShape } from './rules/idNumberRule'
+import { idTypes } from './rules/idTypes'
+import { checkMobile } from './rules/mobileRule'
+import { checkName } from './rules/nameRule'
+import { checkPassword, weakPasswordRules } from './rules/passwordRule'
 
-// PLACEHOLDER until the rules of issue 3 land: src-common/rules will replace these with the real checks.
-export const idTypes = ['resident', 'hkMacauPermit', 'taiwanPermit', 'passport', 'foreignPermanent', 'hkMacauTaiwanResidence'] as const
+/**
+ * The zod schemas of every field, built from the rules in ./rules so that main and the server accept
+ * exactly what the renderer's instant checks accept. Each schema outputs the normalised value, and a
+ * failing schema's issue message is the id of the rule that failed (see fieldErrorOf).
+ */
+
+export { idTypes }
+export type { IdType } from './rules/idTypes'
+export { idTypeLabels } from './rules/idTypes'
+
+/** A string schema that runs one rule: it outputs the normalised value or fails with the rule's id. */
+export function ruleSchema(required: RuleId, check: (value: string) => RuleResult) {
+  return z.string({ error: required }).transform((value, ctx) => {
+    const result = check(value)
+    if (result.ok) return result.value
+    ctx.addIssue({ code: 'custom', message: result.rule, params: { rule: result.rule, ...result.params } })
+    return z.NEVER
+  })
+}
+
 export const fields = {
-  email: z.string().trim().min(3).max(254),
-  mobile: z.string().trim().min(11).max(14),
-  password: z.string().min(8).max(18),
-  idType: z.enum(idTypes),
-  idNumber: z.string().trim().min(5).max(18),
-  name: z.string().trim().min(1).max(60),
-  smsCode: z.string().regex(/^\d{6}$/),
-  emailCode: z.string().trim().min(6).max(12),
-  token: z.string().min(16).max(256),
+  email: ruleSchema('email.required', checkEmail),
+  mobile: ruleSchema('mobile.required', checkMobile),
+  /** Format, and the common-password check once the dictionary is loaded; operations add the personal-info check. */
+  password: ruleSchema('password.required', (value) => checkPassword(value)),
+  idType: z.enum(idTypes, { error: 'idType.required' }),
+  /** 5-18 letters or digits; operations check it against the chosen document type. */
+  idNumber: ruleSchema('idNumber.required', checkIdNumberShape),
+  /** A Chinese or a Latin-letter name; operations check it against the chosen document type. */
+  name: ruleSchema('name.required', (value) => checkName(value)),
+  smsCode: ruleSchema('smsCode.required', checkSmsCode),
+  emailCode: ruleSchema('emailCode.required', checkEmailCode),
+  token: ruleSchema('token.format', checkToken),
+}
+
+const weakRules: ReadonlySet<string> = new Set(weakPasswordRules)
+
+/**
+ * The error value for a payload that failed its schema: WEAK_PASSWORD or INVALID_FIELD, naming the
+ * field (its path in the payload) and the rule, so the renderer can show the rule's message.
+ */
+export function fieldErrorOf(error: z.ZodError): KioskError {
+  const issue = error.issues[0]
+  if (issue === undefined) return { code: 'BAD_REQUEST' }
+  if (issue.code === 'unrecognized_keys') return { code: 'BAD_REQUEST', field: issue.keys[0]?.slice(0, 64) }
+  const field = issue.path.map(String).join('.').slice(0, 64) || undefined
+  const rule = isRuleId(issue.message) ? issue.message : undefined
+  const code = rule !== undefined && weakRules.has(rule) ? 'WEAK_PASSWORD' : 'INVALID_FIELD'
+  return { code, ...(field === undefined ? {} : { field }), ...(rule === undefined ? {} : { rule }) }
 }

@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { fields } from './fields'
+import { ok, type Result } from './errors'
+import { fieldErrorOf, fields } from './fields'
+import type { RuleResult } from './rules/fieldMessages'
+import { checkIdNumber } from './rules/idNumberRule'
+import type { IdType } from './rules/idTypes'
+import { checkName } from './rules/nameRule'
+import { checkPassword, type PasswordContext } from './rules/passwordRule'
+import { loadPasswordDictionary } from './rules/passwordStrength'
 
 /**
  * Every operation the kiosk queues in its outbox, with its payload schema and which of its fields
@@ -16,49 +23,99 @@ export const attestationSchema = z.strictObject({
 })
 export type Attestation = z.infer<typeof attestationSchema>
 
+function report(ctx: z.RefinementCtx, field: string, result: RuleResult): void {
+  if (result.ok) return
+  ctx.addIssue({
+    code: 'custom',
+    path: [field],
+    message: result.rule,
+    params: { rule: result.rule, ...result.params },
+  })
+}
+
+/** The ID number and the name each follow the rules of the document type chosen beside them. */
+function checkDocument(
+  value: { idType: IdType; idNumber: string; name: string },
+  ctx: z.RefinementCtx,
+): void {
+  report(ctx, 'idNumber', checkIdNumber(value.idNumber, value.idType))
+  report(ctx, 'name', checkName(value.name, value.idType))
+}
+
+/** The password must not be built from the candidate's own details entered in the same operation. */
+function checkPasswordAgainst(
+  field: string,
+  password: string,
+  context: PasswordContext,
+  ctx: z.RefinementCtx,
+): void {
+  report(ctx, field, checkPassword(password, context))
+}
+
 /** A proof that a mobile/email was verified: either the code the candidate typed, or the token from an online verify. */
 const smsProof = {
   smsCode: fields.smsCode.optional(),
   verificationToken: fields.token.optional(),
 }
 
-const registerSchema = z.strictObject({
-  email: fields.email,
-  mobile: fields.mobile,
-  password: fields.password,
-  idType: fields.idType,
-  idNumber: fields.idNumber,
-  name: fields.name,
-  ...smsProof,
-  agreed: z.literal(true),
-})
-
-const resetPasswordSchema = z.discriminatedUnion('method', [
-  z.strictObject({ method: z.literal('sms'), mobile: fields.mobile, ...smsProof, newPassword: fields.password }),
-  z.strictObject({
-    method: z.literal('email'),
+const registerSchema = z
+  .strictObject({
     email: fields.email,
-    emailCode: fields.emailCode,
-    newPassword: fields.password,
-  }),
-  z.strictObject({
-    method: z.literal('attested'),
+    mobile: fields.mobile,
+    password: fields.password,
     idType: fields.idType,
     idNumber: fields.idNumber,
     name: fields.name,
-    newPassword: fields.password,
-    attestation: attestationSchema,
-  }),
+    ...smsProof,
+    agreed: z.literal(true),
+  })
+  .superRefine((value, ctx) => {
+    checkDocument(value, ctx)
+    checkPasswordAgainst('password', value.password, value, ctx)
+  })
+
+const resetPasswordSchema = z.discriminatedUnion('method', [
+  z
+    .strictObject({
+      method: z.literal('sms'),
+      mobile: fields.mobile,
+      ...smsProof,
+      newPassword: fields.password,
+    })
+    .superRefine((value, ctx) => checkPasswordAgainst('newPassword', value.newPassword, value, ctx)),
+  z
+    .strictObject({
+      method: z.literal('email'),
+      email: fields.email,
+      emailCode: fields.emailCode,
+      newPassword: fields.password,
+    })
+    .superRefine((value, ctx) => checkPasswordAgainst('newPassword', value.newPassword, value, ctx)),
+  z
+    .strictObject({
+      method: z.literal('attested'),
+      idType: fields.idType,
+      idNumber: fields.idNumber,
+      name: fields.name,
+      newPassword: fields.password,
+      attestation: attestationSchema,
+    })
+    .superRefine((value, ctx) => {
+      checkDocument(value, ctx)
+      checkPasswordAgainst('newPassword', value.newPassword, value, ctx)
+    }),
 ])
 
-const updateProfileSchema = z.strictObject({
-  sessionToken: fields.token,
-  email: fields.email,
-  idType: fields.idType,
-  idNumber: fields.idNumber,
-  name: fields.name,
-  ...smsProof,
-})
+const updateProfileSchema = z
+  .strictObject({
+    sessionToken: fields.token,
+    email: fields.email,
+    idType: fields.idType,
+    idNumber: fields.idNumber,
+    name: fields.name,
+    ...smsProof,
+  })
+  .superRefine(checkDocument)
 
 const changeMobileSchema = z.strictObject({
   sessionToken: fields.token,
@@ -66,29 +123,39 @@ const changeMobileSchema = z.strictObject({
   ...smsProof,
 })
 
-const changePasswordSchema = z.strictObject({
-  sessionToken: fields.token,
-  oldPassword: z.string().min(1).max(64),
-  newPassword: fields.password,
-})
+const changePasswordSchema = z
+  .strictObject({
+    sessionToken: fields.token,
+    oldPassword: z.string().min(1).max(64),
+    newPassword: fields.password,
+  })
+  .superRefine((value, ctx) =>
+    checkPasswordAgainst('newPassword', value.newPassword, { oldPassword: value.oldPassword }, ctx),
+  )
 
 const verifyMobileSchema = z.strictObject({ sessionToken: fields.token, mobile: fields.mobile, ...smsProof })
 
-const verifyEmailSchema = z.strictObject({ sessionToken: fields.token, email: fields.email, emailCode: fields.emailCode })
+const verifyEmailSchema = z.strictObject({
+  sessionToken: fields.token,
+  email: fields.email,
+  emailCode: fields.emailCode,
+})
 
 export const occupiedIdentifiers = ['idNumber', 'mobile', 'email'] as const
 export type OccupiedIdentifier = (typeof occupiedIdentifiers)[number]
 
-const appealSchema = z.strictObject({
-  occupied: z.enum(occupiedIdentifiers),
-  idType: fields.idType,
-  idNumber: fields.idNumber,
-  name: fields.name,
-  mobile: fields.mobile,
-  email: fields.email,
-  statement: z.string().trim().min(10).max(1000),
-  attestation: attestationSchema.optional(),
-})
+const appealSchema = z
+  .strictObject({
+    occupied: z.enum(occupiedIdentifiers),
+    idType: fields.idType,
+    idNumber: fields.idNumber,
+    name: fields.name,
+    mobile: fields.mobile,
+    email: fields.email,
+    statement: z.string().trim().min(10).max(1000),
+    attestation: attestationSchema.optional(),
+  })
+  .superRefine(checkDocument)
 
 export const operations = {
   register: {
@@ -116,14 +183,21 @@ export const operations = {
     secret: ['sessionToken', 'oldPassword', 'newPassword'],
     personal: [],
   },
-  verifyMobile: { schema: verifyMobileSchema, secret: ['sessionToken', 'smsCode', 'verificationToken'], personal: ['mobile'] },
+  verifyMobile: {
+    schema: verifyMobileSchema,
+    secret: ['sessionToken', 'smsCode', 'verificationToken'],
+    personal: ['mobile'],
+  },
   verifyEmail: { schema: verifyEmailSchema, secret: ['sessionToken', 'emailCode'], personal: ['email'] },
   appeal: {
     schema: appealSchema,
     secret: [],
     personal: ['idNumber', 'name', 'mobile', 'email', 'statement', 'attestation'],
   },
-} as const satisfies Record<string, { schema: z.ZodType; secret: readonly string[]; personal: readonly string[] }>
+} as const satisfies Record<
+  string,
+  { schema: z.ZodType; secret: readonly string[]; personal: readonly string[] }
+>
 
 export type OperationKind = keyof typeof operations
 export const operationKinds = Object.keys(operations) as OperationKind[]
@@ -144,4 +218,19 @@ export function splitPayload(kind: OperationKind, payload: Record<string, unknow
     ;(sensitive.has(key) ? sealed : clear)[key] = value
   }
   return { sealed, clear }
+}
+
+/**
+ * The authoritative check of an operation's payload, for main before anything is queued and for the
+ * server before anything is applied: loads the common-password dictionary, then parses. Answers the
+ * normalised payload, or WEAK_PASSWORD / INVALID_FIELD naming the field and the rule.
+ */
+export async function parseOperation<K extends OperationKind>(
+  kind: K,
+  payload: unknown,
+): Promise<Result<OperationPayload<K>>> {
+  await loadPasswordDictionary()
+  const result = operations[kind].schema.safeParse(payload)
+  if (result.success) return ok(result.data as OperationPayload<K>)
+  return { ok: false, error: fieldErrorOf(result.error) }
 }

@@ -1,0 +1,217 @@
+import type { Locale } from '../errors'
+
+/**
+ * Every rule a field can fail, by a stable id (what main and the server return as `rule` with
+ * INVALID_FIELD or WEAK_PASSWORD), with what the candidate reads: the field and how to fix it.
+ * `{char}` is replaced by the offending character, `{specials}` by the allowed special characters.
+ */
+export const passwordSpecials = '!@#%^&*_-'
+
+export const fieldMessages = {
+  'password.required': { 'zh-CN': '请输入密码', en: 'Please enter a password.' },
+  'password.char': {
+    'zh-CN': '密码不能包含字符{char}，只能使用字母、数字和特殊字符 {specials}',
+    en: 'The password cannot contain {char}: use only letters, digits and the special characters {specials}',
+  },
+  'password.length': {
+    'zh-CN': '密码长度须为8-18位字符',
+    en: 'The password must be 8 to 18 characters long.',
+  },
+  'password.letter': {
+    'zh-CN': '密码须包含至少一个字母',
+    en: 'The password must contain at least one letter.',
+  },
+  'password.digit': {
+    'zh-CN': '密码须包含至少一个数字',
+    en: 'The password must contain at least one digit.',
+  },
+  'password.special': {
+    'zh-CN': '密码须包含至少一个特殊字符 {specials}',
+    en: 'The password must contain at least one special character {specials}',
+  },
+  'password.personal': {
+    'zh-CN': '密码不能使用您的手机号、证件号码、电子邮箱或姓名，请换一个密码',
+    en: 'The password must not be built from your mobile number, ID number, email or name. Please choose another.',
+  },
+  'password.common': {
+    'zh-CN': '该密码过于常见，很容易被猜到，请换一个密码',
+    en: 'This password is too common and easy to guess. Please choose another.',
+  },
+  'password.guessable': {
+    'zh-CN': '密码过于简单，请避免重复、连续或键盘上相邻的字符',
+    en: 'The password is too easy to guess: avoid repeated, sequential or keyboard-neighbour characters.',
+  },
+  'password.sameAsOld': {
+    'zh-CN': '新密码不能与原密码相同',
+    en: 'The new password must differ from the old one.',
+  },
+  'passwordConfirm.mismatch': {
+    'zh-CN': '两次输入的密码不一致，请重新输入确认密码',
+    en: 'The two passwords do not match. Please type the confirmation again.',
+  },
+
+  'idType.required': { 'zh-CN': '请选择证件类型', en: 'Please choose the ID document type.' },
+  'idNumber.required': { 'zh-CN': '请输入证件号码', en: 'Please enter the ID number.' },
+  'idNumber.char': {
+    'zh-CN': '证件号码不能包含字符{char}，只能使用数字和英文字母',
+    en: 'The ID number cannot contain {char}: use only digits and letters.',
+  },
+  'idNumber.format': {
+    'zh-CN': '证件号码格式不正确，请核对证件类型和号码',
+    en: 'The ID number is not valid. Please check the document type and number.',
+  },
+  'idNumber.residentFormat': {
+    'zh-CN': '居民身份证号码须为18位，前17位为数字，最后一位为数字或X',
+    en: 'A resident ID number has 18 characters: 17 digits, then a digit or X.',
+  },
+  'idNumber.residencePermitFormat': {
+    'zh-CN':
+      '港澳台居民居住证号码须为18位，以810000（香港）、820000（澳门）或830000（台湾）开头，最后一位为数字或X',
+    en: 'A Hong Kong/Macao/Taiwan residence permit number has 18 characters starting 810000 (Hong Kong), 820000 (Macao) or 830000 (Taiwan), ending in a digit or X.',
+  },
+  'idNumber.foreignPermanentFormat': {
+    'zh-CN': '外国人永久居留身份证号码须为18位（以9开头，最后一位为数字或X）或15位（3个英文字母加12位数字）',
+    en: 'A foreign permanent resident ID number has 18 characters (starting with 9, ending in a digit or X) or 15 (3 letters, then 12 digits).',
+  },
+  'idNumber.hkMacauPermitFormat': {
+    'zh-CN': '港澳居民来往内地通行证号码须为H或M加8位或10位数字，例如 H12345678',
+    en: 'A Mainland Travel Permit for Hong Kong and Macao Residents number is H or M followed by 8 or 10 digits, e.g. H12345678.',
+  },
+  'idNumber.taiwanPermitFormat': {
+    'zh-CN': '台湾居民来往大陆通行证号码须为8位或10位数字',
+    en: 'A Mainland Travel Permit for Taiwan Residents number has 8 or 10 digits.',
+  },
+  'idNumber.passportFormat': {
+    'zh-CN': '护照号码须为5-17位英文字母或数字',
+    en: 'A passport number has 5 to 17 letters or digits.',
+  },
+  'idNumber.province': {
+    'zh-CN': '证件号码前两位不是有效的省级行政区划代码，请核对',
+    en: 'The first two digits of the ID number are not a valid province code. Please check the number.',
+  },
+  'idNumber.birthDate': {
+    'zh-CN': '证件号码中的出生日期不是有效日期，请核对',
+    en: 'The birth date inside the ID number is not a real date. Please check the number.',
+  },
+  'idNumber.futureBirthDate': {
+    'zh-CN': '证件号码中的出生日期晚于今天，请核对',
+    en: 'The birth date inside the ID number is in the future. Please check the number.',
+  },
+  'idNumber.checkDigit': {
+    'zh-CN': '证件号码最后一位（校验码）不正确，请逐位核对号码',
+    en: 'The last character (check digit) of the ID number does not match. Please check the number digit by digit.',
+  },
+
+  'mobile.required': { 'zh-CN': '请输入手机号', en: 'Please enter a mobile number.' },
+  'mobile.char': {
+    'zh-CN': '手机号不能包含字符{char}，只能使用数字',
+    en: 'The mobile number cannot contain {char}: use digits only.',
+  },
+  'mobile.format': {
+    'zh-CN': '手机号须为11位数字，以13-19开头，例如 13800138000',
+    en: 'A mobile number has 11 digits starting with 13 to 19, e.g. 13800138000.',
+  },
+
+  'email.required': { 'zh-CN': '请输入电子邮箱', en: 'Please enter an email address.' },
+  'email.length': {
+    'zh-CN': '电子邮箱不能超过254个字符',
+    en: 'The email address must be at most 254 characters long.',
+  },
+  'email.char': {
+    'zh-CN': '电子邮箱不能包含字符{char}',
+    en: 'The email address cannot contain {char}.',
+  },
+  'email.format': {
+    'zh-CN': '电子邮箱格式不正确，应为 用户名@域名，例如 name@example.com',
+    en: 'The email address must look like name@example.com.',
+  },
+  'email.local': {
+    'zh-CN': '电子邮箱@前的用户名不正确：最多64个字符，点号不能在开头、结尾或连续出现',
+    en: 'The part before @ is not valid: at most 64 characters, and dots not first, last or doubled.',
+  },
+  'email.domain': {
+    'zh-CN': '电子邮箱@后的域名不正确，例如 qq.com、163.com',
+    en: 'The part after @ is not a valid domain, e.g. qq.com or gmail.com.',
+  },
+
+  'name.required': { 'zh-CN': '请输入姓名', en: 'Please enter your name.' },
+  'name.chineseChar': {
+    'zh-CN': '姓名不能包含字符{char}，请填写证件上的中文姓名（少数民族姓名可使用间隔号“·”）',
+    en: 'The name cannot contain {char}: enter the Chinese name on the document (a middle dot “·” is allowed).',
+  },
+  'name.chineseLength': {
+    'zh-CN': '姓名须为2-30个汉字',
+    en: 'The name must have 2 to 30 Chinese characters.',
+  },
+  'name.dot': {
+    'zh-CN': '姓名中的间隔号“·”不能在开头、结尾或连续出现',
+    en: 'The middle dot “·” in a name cannot come first, last or twice in a row.',
+  },
+  'name.latinChar': {
+    'zh-CN': '姓名不能包含字符{char}，请按证件填写英文字母，可使用空格、“-”和“.”',
+    en: 'The name cannot contain {char}: enter the name as on the document in Latin letters, with spaces, “-” and “.” allowed.',
+  },
+  'name.latinLength': {
+    'zh-CN': '姓名须为2-60个字符',
+    en: 'The name must be 2 to 60 characters long.',
+  },
+  'name.chineseOrLatin': {
+    'zh-CN': '姓名须为中文姓名或证件上的英文姓名',
+    en: 'The name must be either a Chinese name or the Latin-letter name on the document.',
+  },
+
+  'smsCode.required': { 'zh-CN': '请输入短信验证码', en: 'Please enter the SMS code.' },
+  'smsCode.format': { 'zh-CN': '短信验证码须为6位数字', en: 'The SMS code has 6 digits.' },
+  'emailCode.required': { 'zh-CN': '请输入邮箱验证码', en: 'Please enter the email code.' },
+  'emailCode.format': {
+    'zh-CN': '邮箱验证码须为6-12位字母或数字',
+    en: 'The email code has 6 to 12 letters or digits.',
+  },
+  'token.format': {
+    'zh-CN': '凭证无效，请重新操作',
+    en: 'The token is not valid. Please start again.',
+  },
+} as const satisfies Record<string, Record<Locale, string>>
+
+export type RuleId = keyof typeof fieldMessages
+export const ruleIds = Object.keys(fieldMessages) as RuleId[]
+
+/** Parameters of a message, e.g. the character that was rejected. */
+export interface RuleParams {
+  char?: string
+}
+
+export type LocalisedMessage = Record<Locale, string>
+
+function describeChar(ch: string, locale: Locale): string {
+  if (ch === ' ') return locale === 'zh-CN' ? '“空格”' : 'a space'
+  if (/^[\p{L}\p{N}\p{P}\p{S}]$/u.test(ch)) return `“${ch}”`
+  const code = `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
+  return locale === 'zh-CN' ? `不可见字符 ${code}` : `the invisible character ${code}`
+}
+
+/** The candidate-facing message of a rule, in one locale. */
+export function fieldMessage(rule: RuleId, locale: Locale, params: RuleParams = {}): string {
+  return fieldMessages[rule][locale]
+    .replace('{char}', params.char === undefined ? '' : describeChar(params.char, locale))
+    .replace('{specials}', passwordSpecials)
+}
+
+/** The candidate-facing message of a rule, in every locale. */
+export function fieldMessagesFor(rule: RuleId, params: RuleParams = {}): LocalisedMessage {
+  return { 'zh-CN': fieldMessage(rule, 'zh-CN', params), en: fieldMessage(rule, 'en', params) }
+}
+
+export function isRuleId(value: string): value is RuleId {
+  return Object.hasOwn(fieldMessages, value)
+}
+
+/** What a single rule check returns: the normalised value, or the rule that failed. */
+export type RuleResult<T = string> = { ok: true; value: T } | { ok: false; rule: RuleId; params?: RuleParams }
+
+export const passed = <T>(value: T): RuleResult<T> => ({ ok: true, value })
+export const broken = (
+  rule: RuleId,
+  params?: RuleParams,
+): { ok: false; rule: RuleId; params?: RuleParams } =>
+  params === undefined ? { ok: false, rule } : { ok: false, rule, params }

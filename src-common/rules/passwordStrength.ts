@@ -1,0 +1,62 @@
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core'
+
+/**
+ * zxcvbn-ts with its common-password dictionary: about 100 ms and half a megabyte to load, so it is
+ * loaded on first use (a separate chunk in the renderer) instead of whenever a form imports the rules.
+ * Main and the server call `loadPasswordDictionary()` at start-up; the renderer when a password
+ * field appears.
+ */
+let factory: ZxcvbnFactory | undefined
+let loading: Promise<ZxcvbnFactory> | undefined
+
+export function loadPasswordDictionary(): Promise<ZxcvbnFactory> {
+  loading ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common')]).then(
+    ([core, common]) => {
+      factory = new core.ZxcvbnFactory({
+        dictionary: { ...common.dictionary },
+        graphs: common.adjacencyGraphs,
+        useLevenshteinDistance: true,
+      })
+      return factory
+    },
+  )
+  return loading
+}
+
+/** The loaded estimator, or undefined until `loadPasswordDictionary()` has finished. */
+export function loadedPasswordDictionary(): ZxcvbnFactory | undefined {
+  return factory
+}
+
+export type StrengthScore = 0 | 1 | 2 | 3 | 4
+
+export interface Strength {
+  /** 0 (too guessable) to 4 (very unguessable), for the meter. */
+  score: StrengthScore
+  /** True when the password is, or is a light variation of, a password from the common-password list. */
+  common: boolean
+}
+
+// zxcvbn's warnings that mean "this is on, or close to, a list of leaked passwords".
+const commonWarnings = new Set(['topTen', 'topHundred', 'common', 'similarToCommon'])
+
+export function estimate(zxcvbn: ZxcvbnFactory, password: string, userInputs: readonly string[]): Strength {
+  const result = zxcvbn.check(password, [...userInputs])
+  const common =
+    commonWarnings.has(result.feedback.warning ?? '') ||
+    result.sequence.some(
+      (m) =>
+        m.pattern === 'dictionary' &&
+        m.dictionaryName === 'passwords-common' &&
+        m.token.length >= password.length - 2,
+    )
+  return { score: result.score, common }
+}
+
+/** The strength of a password for the meter under the password field (loads the dictionary if needed). */
+export async function passwordStrength(
+  password: string,
+  userInputs: readonly string[] = [],
+): Promise<Strength> {
+  return estimate(await loadPasswordDictionary(), password, userInputs)
+}
