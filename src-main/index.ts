@@ -1,0 +1,69 @@
+// The thin Electron shell: window, lifecycle, IPC wiring. Everything else lives in ./services,
+// which runs without Electron and is tested in plain Node and in Chromium.
+import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { eventChannel, type KioskEventName } from '../src-common/kioskApi'
+import { createKioskDispatcher } from './services/kioskDispatcher'
+import { readKioskConfig } from './services/kioskConfig'
+import { createKioskHandlers } from './services/kioskHandlers'
+import { createKioskServices } from './services/kioskServices'
+import { appScheme, isAppUrl as isPackagedAppUrl, serveAppRequest, appOrigin } from './shell/appProtocol'
+import { denyAllPermissions, hardenWebContents } from './shell/hardening'
+import { registerKioskIpc } from './shell/kioskIpc'
+import { kioskWindowOptions } from './shell/windowOptions'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const appRoot = join(here, '..', '..')
+const rendererDir = join(here, '..', 'renderer')
+const preloadPath = join(here, '..', 'preload', 'index.cjs')
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+])
+
+const configResult = readKioskConfig(process.env, app.getPath('userData'))
+if (!configResult.ok) {
+  console.error(configResult.message)
+  app.exit(2)
+} else if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  void start(configResult.config)
+}
+
+async function start(config: Extract<typeof configResult, { ok: true }>['config']): Promise<void> {
+  // Chromium's own profile (caches, local storage) goes under the kiosk's data directory too.
+  app.setPath('userData', join(config.dataDir, 'chromium'))
+  const devUrl = config.dev ? process.env.ELECTRON_RENDERER_URL : undefined
+  const isAppUrl = (url: string): boolean => isPackagedAppUrl(url) || (devUrl !== undefined && url.startsWith(devUrl))
+  const incident = (what: string): void => console.warn(`[kiosk] ${what}`)
+
+  app.on('web-contents-created', (_event, contents) =>
+    hardenWebContents(contents, { isAppUrl, devTools: config.dev, onIncident: incident }),
+  )
+  await app.whenReady()
+  if (!config.dev) Menu.setApplicationMenu(null)
+  denyAllPermissions(session.defaultSession)
+  protocol.handle(appScheme, (request) => serveAppRequest(rendererDir, request.url))
+
+  const services = await createKioskServices({ config, version: app.getVersion(), appRoot })
+  const dispatcher = createKioskDispatcher(createKioskHandlers(services), {
+    onBug: (channel, error) => console.error(`[kiosk] bug in ${channel}:`, error),
+  })
+  registerKioskIpc(ipcMain, dispatcher, isAppUrl, (channel) => incident(`refused IPC ${channel} from a foreign frame`))
+
+  const window = new BrowserWindow(kioskWindowOptions(config, preloadPath))
+  window.once('ready-to-show', () => window.show())
+  services.events.on((event: KioskEventName, payload: unknown) => {
+    if (!window.isDestroyed()) window.webContents.send(eventChannel(event), payload)
+  })
+  await window.loadURL(devUrl ?? `${appOrigin}/index.html`)
+
+  app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore()
+    window.focus()
+  })
+  app.on('window-all-closed', () => app.quit())
+  app.on('will-quit', () => void services.close())
+}

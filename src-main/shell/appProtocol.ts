@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises'
+import { extname, join, normalize, sep } from 'node:path'
+import { contentSecurityPolicy } from './contentSecurityPolicy'
+
+/**
+ * The renderer is served from app://kiosk/ rather than file:// (Electron security checklist:
+ * a custom protocol confines the page to the app's own files, path by path).
+ */
+export const appScheme = 'app'
+export const appOrigin = 'app://kiosk'
+
+const mimeTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.json': 'application/json',
+}
+
+// WHATWG URL gives non-special schemes the origin "null", so compare scheme and host instead.
+function isAppLocation(url: URL): boolean {
+  return url.protocol === `${appScheme}:` && url.host === 'kiosk'
+}
+
+export function isAppUrl(url: string): boolean {
+  try {
+    return isAppLocation(new URL(url))
+  } catch {
+    return false
+  }
+}
+
+/** Maps app://kiosk/<path> to a file under rendererDir; anything outside it, or another host, is 404. */
+export async function serveAppRequest(rendererDir: string, requestUrl: string): Promise<Response> {
+  const url = new URL(requestUrl)
+  if (!isAppLocation(url)) return new Response('not found', { status: 404 })
+  const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)
+  const file = normalize(join(rendererDir, relative))
+  if (!file.startsWith(normalize(rendererDir) + sep)) return new Response('not found', { status: 404 })
+  try {
+    const body = await readFile(file)
+    return new Response(body, {
+      status: 200,
+      headers: {
+        'content-type': mimeTypes[extname(file)] ?? 'application/octet-stream',
+        'content-security-policy': contentSecurityPolicy,
+        'x-content-type-options': 'nosniff',
+      },
+    })
+  } catch {
+    return new Response('not found', { status: 404 })
+  }
+}

@@ -1,0 +1,26 @@
+import { createI18n } from 'vue-i18n'
+import { computed } from 'vue'
+import elementZhCn from 'element-plus/es/locale/lang/zh-cn'
+import elementEn from 'element-plus/es/locale/lang/en'
+import zhCN from './locales/zh-CN'
+import en from './locales/en'
+import type { Locale } from '../../src-common/errors'
+
+export const i18n = createI18n({
+  legacy: false,
+  locale: 'zh-CN',
+  fallbackLocale: 'zh-CN',
+  messages: { 'zh-CN': zhCN, en },
+})
+
+/** Element Plus's own texts (date pickers, dialogs) switch with ours. */
+export const elementLocale = computed(() => (i18n.global.locale.value === 'en' ? elementEn : elementZhCn))
+
+export function currentLocale(): Locale {
+  return i18n.global.locale.value === 'en' ? 'en' : 'zh-CN'
+}
+
+export function setLocale(locale: Locale): void {
+  i18n.global.locale.value = locale
+  document.documentElement.lang = locale
+}
