@@ -33,12 +33,13 @@ export function maskEmail(email: string): string {
 }
 
 /**
- * How many leading and trailing characters of an ID number stay visible: 6 and 4 for the 15- and
- * 18-character numbers (the address code and the last four, never the birth date), fewer for short
- * document numbers so that at least half is always starred.
+ * How many leading and trailing characters of an ID number stay visible: for 18-character numbers
+ * the 6-digit address code and the last 4 (never the birth date); for shorter document numbers at
+ * most half, so that a passport number is not readable from its mask.
  */
 export function idNumberVisible(length: number): { head: number; tail: number } {
-  if (length >= 15) return { head: 6, tail: 4 }
+  if (length >= 18) return { head: 6, tail: 4 }
+  if (length >= 15) return { head: 3, tail: 4 }
   if (length >= 8) return { head: 2, tail: 2 }
   if (length >= 4) return { head: 1, tail: 1 }
   return { head: 0, tail: 0 }

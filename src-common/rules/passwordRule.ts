@@ -1,4 +1,4 @@
-import { broken, passed, passwordSpecials, type RuleResult } from './fieldMessages'
+import { broken, passed, type RuleResult } from './fieldMessages'
 import { firstDisallowed } from './halfWidth'
 import { normaliseEmail } from './emailRule'
 import { normaliseIdNumber } from './idNumberRule'
@@ -100,5 +100,3 @@ export function checkPasswordConfirm(confirm: string, password: string): RuleRes
 
 /** The rules whose failure the server and main report as WEAK_PASSWORD rather than INVALID_FIELD. */
 export const weakPasswordRules = ['password.personal', 'password.common', 'password.guessable'] as const
-
-export { passwordSpecials }

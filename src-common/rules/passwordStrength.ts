@@ -15,7 +15,7 @@ export function loadPasswordDictionary(): Promise<ZxcvbnFactory> {
       factory = new core.ZxcvbnFactory({
         dictionary: { ...common.dictionary },
         graphs: common.adjacencyGraphs,
-        useLevenshteinDistance: true,
+        useLevenshteinDistance: false,
       })
       return factory
     },

@@ -1,0 +1,140 @@
+import { before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import fc from 'fast-check'
+import { checkPassword, checkPasswordFormat } from '../../../src-common/rules/passwordRule'
+import { loadPasswordDictionary, passwordStrength } from '../../../src-common/rules/passwordStrength'
+import { checkField, checkFieldAsync } from '../../../src-common/rules/checkField'
+
+describe('password format, as the ETEST pages state it', () => {
+  const rows: Array<[string, string | null]> = [
+    ['Kx9#mq2Lp_', null],
+    ['a1!bcdef', null], // 8 characters: the shortest allowed
+    ['a1!bcdefghijklmnop', null], // 18 characters: the longest allowed
+    ['Zz9^Zz9-', null], // ^ and - come from the reset page's list
+    ['', 'password.required'],
+    ['a1!bcde', 'password.length'],
+    ['a1!bcdefghijklmnopq', 'password.length'],
+    ['12345678!', 'password.letter'],
+    ['abcdefgh!', 'password.digit'],
+    ['abcd1234', 'password.special'],
+    ['abcd1234$', 'password.char'],
+    ['abcd 1234!', 'password.char'],
+    ['ａbcd1234!', 'password.char'], // a full-width letter is not silently changed
+    ['密码abcd1234!', 'password.char'],
+  ]
+  for (const [password, rule] of rows) {
+    test(`${JSON.stringify(password)} ${rule === null ? 'is accepted' : `fails ${rule}`}`, () => {
+      const result = checkPasswordFormat(password)
+      assert.equal(result.ok ? null : result.rule, rule)
+    })
+  }
+
+  test('the missing special character message lists every special character, as the reset page does', () => {
+    const result = checkField('password', 'abcd1234')
+    assert.equal(result.ok, false)
+    if (result.ok) return
+    assert.equal(result.message['zh-CN'], '密码须包含至少一个特殊字符 !@#%^&*_-')
+    assert.match(result.message.en, /special character !@#%\^&\*_-/)
+  })
+
+  test('a disallowed character is named in the message', () => {
+    const result = checkField('password', 'abcd1234$x')
+    assert.ok(!result.ok)
+    assert.match(result.message['zh-CN'], /不能包含字符“\$”/)
+    assert.match(result.message.en, /cannot contain “\$”/)
+    const space = checkField('password', 'abcd 1234!')
+    assert.ok(!space.ok)
+    assert.match(space.message['zh-CN'], /“空格”/)
+    assert.match(space.message.en, /a space/)
+  })
+
+  test('the password is never trimmed or otherwise changed', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'abcXYZ0129!@#%^&*_-'), minLength: 8, maxLength: 18 }),
+        (password) => {
+          const result = checkPasswordFormat(password)
+          return !result.ok || result.value === password
+        },
+      ),
+    )
+  })
+})
+
+describe('passwords built from the candidate’s own details', () => {
+  const me = {
+    mobile: '+86 138 0013 8000',
+    idNumber: '11010519491231002x',
+    email: 'zhangwei88@qq.com',
+    name: 'Zhang Wei',
+  }
+  const rows: Array<[string, boolean]> = [
+    ['Ab!13800138000', true],
+    ['Ab!0013-8000', true], // six digits in a row of the mobile, even split by a hyphen
+    ['Ab!19491231', true], // the birth date inside the ID number
+    ['Ab!31002X', true],
+    ['Zhangwei88!', true],
+    ['wei_Zhang1', true],
+    ['Kx9#mq2Lp_', false],
+    ['Ab!138999', false], // 3 digits of the mobile are a coincidence, not a reuse
+  ]
+  for (const [password, personal] of rows) {
+    test(`${password} ${personal ? 'is rejected' : 'is accepted'}`, () => {
+      const result = checkPassword(password, me)
+      assert.equal(!result.ok && result.rule === 'password.personal', personal, JSON.stringify(result))
+    })
+  }
+
+  test('the new password must differ from the old one', () => {
+    const result = checkPassword('Kx9#mq2Lp_', { oldPassword: 'Kx9#mq2Lp_' })
+    assert.equal(result.ok ? null : result.rule, 'password.sameAsOld')
+  })
+
+  test('confirm-password must repeat the password exactly', () => {
+    assert.equal(checkField('passwordConfirm', 'Kx9#mq2Lp_', { password: 'Kx9#mq2Lp_' }).ok, true)
+    const result = checkField('passwordConfirm', 'Kx9#mq2Lp', { password: 'Kx9#mq2Lp_' })
+    assert.equal(result.ok ? null : result.rule, 'passwordConfirm.mismatch')
+  })
+})
+
+describe('common and guessable passwords (zxcvbn-ts dictionary)', () => {
+  before(async () => {
+    await loadPasswordDictionary()
+  })
+
+  const rows: Array<[string, string | null]> = [
+    ['Passw0rd!', 'password.common'],
+    ['P@ssw0rd', 'password.common'],
+    ['1qaz@WSX', 'password.common'],
+    ['Abcd1234!', 'password.common'],
+    ['iloveyou1!', 'password.common'],
+    ['Ab1!Ab1!', 'password.guessable'],
+    ['Kx9#mq2Lp_', null],
+    ['Sh8_vR2!pT', null],
+    ['Wq7-banana-Lp', null],
+  ]
+  for (const [password, rule] of rows) {
+    test(`${password} ${rule === null ? 'is accepted' : `fails ${rule}`}`, () => {
+      const result = checkPassword(password)
+      assert.equal(result.ok ? null : result.rule, rule)
+    })
+  }
+
+  test('the strength meter rises as the password gets harder to guess', async () => {
+    const weak = await passwordStrength('Passw0rd!')
+    const strong = await passwordStrength('Wq7-banana-Lp')
+    assert.ok(weak.score <= 1 && weak.common)
+    assert.ok(strong.score >= 3 && !strong.common)
+  })
+
+  test('the meter counts the candidate’s own details as easy to guess', async () => {
+    const alone = await passwordStrength('zhangwei_Q7')
+    const withName = await passwordStrength('zhangwei_Q7', ['zhangwei'])
+    assert.ok(withName.score < alone.score, `${withName.score} < ${alone.score}`)
+  })
+
+  test('the renderer’s async check loads the dictionary itself', async () => {
+    const result = await checkFieldAsync('password', 'Passw0rd!')
+    assert.equal(result.ok ? null : result.rule, 'password.common')
+  })
+})
