@@ -3,7 +3,8 @@ import Database from 'better-sqlite3'
 import { v7 as uuidv7 } from 'uuid'
 import { z } from 'zod'
 import { fail, kioskErrorSchema, ok, type KioskError, type Result } from '../src-common/errors'
-import { operationKindSchema, operations, splitPayload, type OperationKind } from '../src-common/operations'
+import { operationKindSchema, parseOperation, splitPayload, type OperationKind } from '../src-common/operations'
+import { normaliseIdNumber } from '../src-common/rules/idNumberRule'
 import { seal, sealingAad } from '../src-common/sealing'
 import type { OpResult, WireOp } from '../src-common/wire'
 import { TypedEmitter } from './emitter'
@@ -185,6 +186,11 @@ function toView(row: OpRow): OpView {
   }
 }
 
+/** The account key: case, full-width forms and spacing of the ID number do not make another account. */
+export function accountKeyOf(secret: string | Uint8Array, idNumber: string): string {
+  return createHmac('sha256', secret).update(normaliseIdNumber(idNumber)).digest('base64url')
+}
+
 /** Every string inside a value (nested objects such as the staff attestation included). */
 function stringsIn(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value)
@@ -192,14 +198,6 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
   return out
 }
 
-/** The ID number as the account key sees it: case and spacing do not make another account. */
-export function normaliseIdNumber(idNumber: string): string {
-  return idNumber.replace(/\s/g, '').toUpperCase()
-}
-
-export function accountKeyOf(secret: string | Uint8Array, idNumber: string): string {
-  return createHmac('sha256', secret).update(normaliseIdNumber(idNumber)).digest('base64url')
-}
 
 export function openOutbox(options: OutboxOptions): Outbox {
   const now = options.now ?? Date.now
@@ -299,15 +297,12 @@ export function openOutbox(options: OutboxOptions): Outbox {
   async function enqueue(kind: OperationKind, payload: unknown, opts: EnqueueOptions): Promise<Result<Enqueued>> {
     const kindCheck = operationKindSchema.safeParse(kind)
     if (!kindCheck.success) return fail('BAD_REQUEST', { field: 'kind' })
-    const parsed = operations[kind].schema.safeParse(payload)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      const field = issue?.path[0]
-      return fail('INVALID_FIELD', typeof field === 'string' ? { field } : {})
-    }
+    // The authoritative check (main never trusts the renderer): field rules and cross-field checks.
+    const parsed = await parseOperation(kind, payload)
+    if (!parsed.ok) return parsed
     const summary = summarySchema.safeParse(opts.summary)
     if (!summary.success) return fail('INVALID_FIELD', { field: 'summary' })
-    const { sealed, clear } = splitPayload(kind, parsed.data as Record<string, unknown>)
+    const { sealed, clear } = splitPayload(kind, parsed.value as Record<string, unknown>)
     // A display value that is a sealed value in full is not masked: refuse rather than store it.
     const sensitive = new Set(stringsIn(sealed).filter((s) => s.length >= 3))
     for (const value of Object.values(summary.data)) {

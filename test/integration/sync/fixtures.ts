@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto'
 import type { OperationKind } from '../../../src-common/operations'
+import { maskIdNumber, maskMobile, maskName } from '../../../src-common/rules/masking'
 
 /**
  * Valid-looking candidate data for sync tests, distinct per index so that many ops can be queued
@@ -31,8 +33,10 @@ export function personName(i: number): string {
   return `${surnames[i % surnames.length]}${given[Math.floor(i / surnames.length) % given.length]}${given[(i * 7 + 3) % given.length]}`
 }
 
+/** Random-looking and unique per index, so the common-password check passes and the scan can find it. */
 export function password(i: number): string {
-  return `Abc${i}!@x9`
+  const noise = createHash('sha256').update(`password-${i}`).digest('base64url').replace(/[^A-Za-z0-9]/g, '').slice(0, 10)
+  return `${noise}#7a`
 }
 
 export function token(i: number): string {
@@ -58,11 +62,7 @@ export function candidate(i: number): Candidate {
 }
 
 export function maskedSummary(c: Candidate): Record<string, string> {
-  return {
-    name: `${c.name.slice(0, 1)}*`,
-    mobile: `${c.mobile.slice(0, 3)}****${c.mobile.slice(-4)}`,
-    idNumber: `${c.idNumber.slice(0, 4)}**********${c.idNumber.slice(-4)}`,
-  }
+  return { name: maskName(c.name), mobile: maskMobile(c.mobile), idNumber: maskIdNumber(c.idNumber) }
 }
 
 /** One valid payload of each kind for candidate i: what the kiosk's screens would submit. */

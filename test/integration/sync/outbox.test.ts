@@ -57,7 +57,9 @@ describe('outbox', () => {
     const t = await makeOutbox()
     try {
       const r = await t.outbox.enqueue('register', { ...payloadOf('register', 3), mobile: '1' }, { summary: {} })
-      assert.deepEqual(r, { ok: false, error: { code: 'INVALID_FIELD', field: 'mobile' } })
+      assert.equal(r.ok, false)
+      assert.equal(!r.ok && r.error.code, 'INVALID_FIELD')
+      assert.equal(!r.ok && r.error.field, 'mobile')
       assert.equal(t.outbox.list().length, 0)
     } finally {
       t.cleanup()
@@ -222,16 +224,16 @@ describe('outbox', () => {
     }
   })
 
-  test('a thousand receipts drawn on one kiosk are all different', async () => {
+  test('five hundred receipts drawn on one kiosk are all different', async () => {
     const t = await makeOutbox()
     try {
       const receipts = new Set<string>()
-      for (let i = 0; i < 1000; i++) {
-        const r = await t.outbox.enqueue('changePassword', payloadOf('changePassword', i), { summary: {} })
+      for (let i = 0; i < 500; i++) {
+        const r = await t.outbox.enqueue('verifyMobile', payloadOf('verifyMobile', i), { summary: {} })
         assert.ok(r.ok)
         receipts.add(r.value.receipt)
       }
-      assert.equal(receipts.size, 1000)
+      assert.equal(receipts.size, 500)
     } finally {
       t.cleanup()
     }

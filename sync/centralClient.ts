@@ -1,0 +1,252 @@
+import http from 'node:http'
+import https from 'node:https'
+import axios, { type AxiosInstance } from 'axios'
+import type { z } from 'zod'
+import type { KioskError } from '../src-common/errors'
+import { newNonce, signatureHeaders, signRequest } from '../src-common/requestSigning'
+import {
+  accountPayload,
+  accountResponse,
+  apiPaths,
+  emailCheckPayload,
+  emailCheckResponse,
+  emailSendPayload,
+  emailSendResponse,
+  enrollRequest,
+  enrollResponse,
+  errorResponse,
+  healthResponse,
+  keysResponse,
+  loginPayload,
+  loginResponse,
+  logoutPayload,
+  logoutResponse,
+  opsResponse,
+  opStatusResponse,
+  receiptResponse,
+  sealRequestBody,
+  smsSendPayload,
+  smsSendResponse,
+  smsVerifyPayload,
+  smsVerifyResponse,
+  type InteractiveRoute,
+  type OpResult,
+  type WireOp,
+} from '../src-common/wire'
+
+/**
+ * The kiosk's HTTP client for the central passport API. Every /v1 call except health, keys and
+ * enrolment is signed with the kiosk credential; interactive calls seal their body to the central
+ * key. Nothing throws for a network or server problem: each method answers a Result whose error is
+ * a src-common value (NETWORK_UNAVAILABLE when no answer came back at all).
+ */
+
+export interface KioskCredential {
+  kioskId: string
+  /** base64url HMAC key issued at enrolment. */
+  secret: string
+}
+
+export interface CentralClientOptions {
+  /** e.g. https://passport.example.cn (a path prefix is allowed). */
+  baseUrl: string
+  /** Absent until the kiosk is enrolled: signed calls then answer NOT_ENROLLED without a request. */
+  credential?: KioskCredential
+  /** Needed for the interactive calls, whose bodies are sealed. */
+  centralPublicKey?: string
+  keyId?: string
+  /** Per request. Default 10 s. */
+  timeoutMs?: number
+}
+
+/** A failure carries the HTTP status when the server answered (null when nothing came back). */
+export type CentralResult<T> = { ok: true; value: T } | { ok: false; error: KioskError; httpStatus: number | null }
+
+export type Health = z.infer<typeof healthResponse>
+export type Keys = z.infer<typeof keysResponse>
+export type Enrollment = z.infer<typeof enrollResponse>
+export type Receipt = z.infer<typeof receiptResponse>
+
+export interface CentralClient {
+  readonly baseUrl: string
+  setCredential(credential: KioskCredential | undefined): void
+  setCentralKey(publicKey: string, keyId: string): void
+  health(): Promise<CentralResult<Health>>
+  keys(): Promise<CentralResult<Keys>>
+  enroll(request: z.input<typeof enrollRequest>): Promise<CentralResult<Enrollment>>
+  pushOps(ops: readonly WireOp[]): Promise<CentralResult<OpResult[]>>
+  opStatus(id: string): Promise<CentralResult<OpResult>>
+  receipt(code: string): Promise<CentralResult<Receipt>>
+  smsSend(payload: z.input<typeof smsSendPayload>): Promise<CentralResult<z.infer<typeof smsSendResponse>>>
+  smsVerify(payload: z.input<typeof smsVerifyPayload>): Promise<CentralResult<z.infer<typeof smsVerifyResponse>>>
+  emailSend(payload: z.input<typeof emailSendPayload>): Promise<CentralResult<z.infer<typeof emailSendResponse>>>
+  emailCheck(payload: z.input<typeof emailCheckPayload>): Promise<CentralResult<z.infer<typeof emailCheckResponse>>>
+  login(payload: z.input<typeof loginPayload>): Promise<CentralResult<z.infer<typeof loginResponse>>>
+  logout(payload: z.input<typeof logoutPayload>): Promise<CentralResult<z.infer<typeof logoutResponse>>>
+  account(payload: z.input<typeof accountPayload>): Promise<CentralResult<z.infer<typeof accountResponse>>>
+  /** Closes idle keep-alive connections. */
+  close(): void
+}
+
+const failure = (error: KioskError, httpStatus: number | null) => ({ ok: false as const, error, httpStatus })
+
+/** Seconds from a Retry-After header (delta-seconds or HTTP date). */
+export function parseRetryAfter(header: unknown, nowMs = Date.now()): number | undefined {
+  if (typeof header !== 'string' || header.trim() === '') return undefined
+  const seconds = Number(header)
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds))
+  const date = Date.parse(header)
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000))
+}
+
+/** The error value for an HTTP answer that is not a success. */
+function errorOf(status: number, body: string, retryAfterHeader: unknown): KioskError {
+  let error: KioskError | undefined
+  try {
+    const parsed = errorResponse.safeParse(JSON.parse(body))
+    if (parsed.success) error = parsed.data.error
+  } catch {
+    // not JSON: a proxy's or a load balancer's page
+  }
+  if (!error) {
+    if (status === 429) error = { code: 'RATE_LIMITED' }
+    else if (status === 401) error = { code: 'UNAUTHORIZED' }
+    else if (status === 404) error = { code: 'OP_NOT_FOUND' }
+    else if (status >= 400 && status < 500) error = { code: 'BAD_REQUEST' }
+    else error = { code: 'INTERNAL' }
+  }
+  const retryAfter = parseRetryAfter(retryAfterHeader)
+  if (error.retryAfter === undefined && retryAfter !== undefined) error = { ...error, retryAfter }
+  return error
+}
+
+export function createCentralClient(options: CentralClientOptions): CentralClient {
+  const base = new URL(options.baseUrl)
+  const prefix = base.pathname.replace(/\/+$/, '')
+  let credential = options.credential
+  let centralKey = options.centralPublicKey && options.keyId ? { publicKey: options.centralPublicKey, keyId: options.keyId } : undefined
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 8 })
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 8 })
+  const axiosInstance: AxiosInstance = axios.create({
+    timeout: options.timeoutMs ?? 10_000,
+    httpAgent,
+    httpsAgent,
+    proxy: false,
+    maxRedirects: 0,
+    responseType: 'text',
+    // Bodies are serialised once by us, so the signature covers exactly the bytes sent.
+    transformRequest: [(data: unknown) => data],
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+    maxContentLength: 16 * 1024 * 1024,
+  })
+
+  async function call<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    schema: S,
+    signed: boolean,
+  ): Promise<CentralResult<z.infer<S>>> {
+    const fullPath = prefix + path
+    const text = body === undefined ? '' : JSON.stringify(body)
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    if (signed) {
+      if (!credential) return failure({ code: 'NOT_ENROLLED' }, null)
+      const timestamp = Date.now()
+      const nonce = newNonce()
+      headers[signatureHeaders.kioskId] = credential.kioskId
+      headers[signatureHeaders.timestamp] = String(timestamp)
+      headers[signatureHeaders.nonce] = nonce
+      headers[signatureHeaders.signature] = await signRequest(credential.secret, { method, path: fullPath, timestamp, nonce, body: text })
+    }
+    let response
+    try {
+      response = await axiosInstance.request<string>({
+        method,
+        url: new URL(fullPath, base).toString(),
+        headers,
+        data: body === undefined ? undefined : text,
+      })
+    } catch (error) {
+      // No answer at all: refused, reset, timed out, DNS, a response cut short.
+      if (axios.isAxiosError(error)) return failure({ code: 'NETWORK_UNAVAILABLE' }, null)
+      throw error
+    }
+    const raw = typeof response.data === 'string' ? response.data : ''
+    if (response.status < 200 || response.status >= 300) {
+      return failure(errorOf(response.status, raw, response.headers['retry-after']), response.status)
+    }
+    let json: unknown
+    try {
+      json = JSON.parse(raw)
+    } catch {
+      return failure({ code: 'INTERNAL' }, response.status)
+    }
+    const parsed = schema.safeParse(json)
+    if (!parsed.success) return failure({ code: 'INTERNAL' }, response.status)
+    return { ok: true, value: parsed.data }
+  }
+
+  async function interactive<P extends z.ZodType, S extends z.ZodType>(
+    route: InteractiveRoute,
+    payloadSchema: P,
+    payload: unknown,
+    schema: S,
+  ): Promise<CentralResult<z.infer<S>>> {
+    const parsed = payloadSchema.safeParse(payload)
+    if (!parsed.success) {
+      const field = parsed.error.issues[0]?.path[0]
+      return failure({ code: 'INVALID_FIELD', ...(typeof field === 'string' ? { field } : {}) }, null)
+    }
+    if (!centralKey) return failure({ code: 'NOT_ENROLLED' }, null)
+    const body = await sealRequestBody(centralKey.publicKey, centralKey.keyId, route, parsed.data)
+    return call('POST', apiPaths[route], body, schema, true)
+  }
+
+  const segment = (value: string) => encodeURIComponent(value)
+
+  return {
+    baseUrl: options.baseUrl,
+    setCredential(next) {
+      credential = next
+    },
+    setCentralKey(publicKey, keyId) {
+      centralKey = { publicKey, keyId }
+    },
+    health: () => call('GET', apiPaths.health, undefined, healthResponse, false),
+    keys: () => call('GET', apiPaths.keys, undefined, keysResponse, false),
+    async enroll(request) {
+      const parsed = enrollRequest.safeParse(request)
+      if (!parsed.success) return failure({ code: 'INVALID_FIELD', field: 'code' }, null)
+      return call('POST', apiPaths.enroll, parsed.data, enrollResponse, false)
+    },
+    async pushOps(ops) {
+      const r = await call('POST', apiPaths.ops, { ops }, opsResponse, true)
+      return r.ok ? { ok: true, value: r.value.results } : r
+    },
+    opStatus: (id) => call('GET', apiPaths.opStatus.replace(':id', segment(id)), undefined, opStatusResponse, true),
+    receipt: (code) => call('GET', apiPaths.receipt.replace(':code', segment(code)), undefined, receiptResponse, true),
+    smsSend: (p) => interactive('smsSend', smsSendPayload, p, smsSendResponse),
+    smsVerify: (p) => interactive('smsVerify', smsVerifyPayload, p, smsVerifyResponse),
+    emailSend: (p) => interactive('emailSend', emailSendPayload, p, emailSendResponse),
+    emailCheck: (p) => interactive('emailCheck', emailCheckPayload, p, emailCheckResponse),
+    login: (p) => interactive('login', loginPayload, p, loginResponse),
+    logout: (p) => interactive('logout', logoutPayload, p, logoutResponse),
+    account: (p) => interactive('account', accountPayload, p, accountResponse),
+    close() {
+      httpAgent.destroy()
+      httpsAgent.destroy()
+    },
+  }
+}
+
+/**
+ * A push the server refused because of what was in it (400 malformed, 413 too large): the engine
+ * splits the batch to find the op at fault. Any other failure (no answer, 5xx, 429, 401 for the
+ * kiosk's credential, a 404 from a wrong URL) says nothing against the ops: they wait and retry.
+ */
+export function isContentFault(error: KioskError, httpStatus: number | null): boolean {
+  return (httpStatus === 400 || httpStatus === 413) && ['BAD_REQUEST', 'INVALID_FIELD', 'WEAK_PASSWORD'].includes(error.code)
+}

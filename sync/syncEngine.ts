@@ -1,0 +1,324 @@
+import type { KioskError } from '../src-common/errors'
+import { maxBatchBytes, maxOpsPerBatch, type OpResult, type WireOp } from '../src-common/wire'
+import { isContentFault, type CentralClient } from './centralClient'
+import { TypedEmitter } from './emitter'
+import type { OpStatus, OpView, Outbox, QueueSummary } from './outbox'
+
+/**
+ * Reconciles the outbox with the central API: pushes the heads of ready account lines in batches,
+ * retries what got no answer with exponential backoff and full jitter, records what the server
+ * decided, polls deferred ops, and tells the UI and supervisor what is going on. See README.md.
+ */
+
+export interface SyncEngineOptions {
+  outbox: Outbox
+  client: CentralClient
+  /** Ops per POST /v1/ops. Default 200 (the wire allows 500). */
+  batchMaxOps?: number
+  /** Bytes per POST /v1/ops body. Default the wire limit. */
+  batchMaxBytes?: number
+  /** Batches in flight at once (ops of one account are never in two). Default 2. */
+  concurrency?: number
+  /** Periodic drain, purge and summary. Default 30 s. */
+  tickMs?: number
+  /** How often the health endpoint is probed while offline. Default 5 s. */
+  probeMs?: number
+  /** Backoff of a failed op: full jitter over min(maxMs, baseMs * 2^(attempts-1)). */
+  backoff?: { baseMs: number; maxMs: number }
+  /** An op that failed this many times at the head of its line is flagged stuck. Default 5. */
+  stuckAfterAttempts?: number
+  /** How often pending (deferred) ops are polled. Default 60 s. */
+  pollDeferredMs?: number
+  /** For tests: a fixed jitter source. */
+  random?: () => number
+}
+
+export interface SyncEvents {
+  opChanged: OpView
+  online: { at: string }
+  offline: { error: KioskError; at: string }
+  summary: QueueSummary
+}
+
+export interface SyncEngine {
+  readonly events: TypedEmitter<SyncEvents>
+  /** Probes the central API and starts the periodic tick. */
+  start(): void
+  /** Stops timers and waits for the batch in flight. */
+  stop(): Promise<void>
+  /** The supervisor's "sync now": probe if offline, then drain everything ready. */
+  syncNow(): Promise<void>
+  /** The OS reports a network change: probe at once instead of waiting for the next probe. */
+  networkChanged(): void
+  pause(): void
+  resume(): void
+  readonly paused: boolean
+  /** null until the first probe or push has answered. */
+  readonly online: boolean | null
+  /**
+   * Resolves with the op as soon as the server has decided it (applied, rejected, pending) or it is
+   * blocked/cancelled, or with its current state after `ms`: then the UI shows the receipt.
+   */
+  waitForOutcome(id: string, ms: number): Promise<OpView | undefined>
+  /** Resolves when no drain is running (for tests and for a clean shutdown). */
+  idle(): Promise<void>
+}
+
+const outcomeStatuses: readonly OpStatus[] = ['applied', 'rejected', 'pending', 'blocked', 'cancelled']
+
+export function fullJitterDelay(attempts: number, backoff: { baseMs: number; maxMs: number }, random: () => number, retryAfterSeconds?: number): number {
+  const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(Math.max(attempts - 1, 0), 30))
+  const delay = Math.floor(random() * ceiling)
+  return retryAfterSeconds === undefined ? delay : Math.max(delay, retryAfterSeconds * 1000)
+}
+
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  const { outbox, client } = options
+  const batchMaxOps = Math.min(options.batchMaxOps ?? 200, maxOpsPerBatch)
+  const batchMaxBytes = Math.min(options.batchMaxBytes ?? maxBatchBytes, maxBatchBytes)
+  const concurrency = Math.max(1, options.concurrency ?? 2)
+  const tickMs = options.tickMs ?? 30_000
+  const probeMs = options.probeMs ?? 5_000
+  const backoff = options.backoff ?? { baseMs: 1_000, maxMs: 5 * 60_000 }
+  const stuckAfter = options.stuckAfterAttempts ?? 5
+  const pollDeferredMs = options.pollDeferredMs ?? 60_000
+  const random = options.random ?? Math.random
+  const events = new TypedEmitter<SyncEvents>()
+
+  let online: boolean | null = null
+  let paused = false
+  let stopped = true
+  let draining: Promise<void> | null = null
+  let again = false
+  let lastPollAt = 0
+  let tickTimer: NodeJS.Timeout | undefined
+  let wakeTimer: NodeJS.Timeout | undefined
+  let probeTimer: NodeJS.Timeout | undefined
+  let summaryTimer: NodeJS.Timeout | undefined
+  let probing: Promise<void> | null = null
+
+  let unsubscribe: Array<() => void> = []
+  function subscribe() {
+    unsubscribe = [
+      outbox.events.on('opChanged', (op) => {
+        events.emit('opChanged', op)
+        scheduleSummary()
+      }),
+      // Right after a commit, so that an online candidate sees the server's answer on the spot.
+      outbox.events.on('enqueued', () => {
+        if (online !== false) void kick()
+      }),
+    ]
+  }
+
+  function scheduleSummary() {
+    if (summaryTimer || events.listenerCount('summary') === 0) return
+    summaryTimer = setTimeout(() => {
+      summaryTimer = undefined
+      events.emit('summary', outbox.summary())
+    }, 200)
+    summaryTimer.unref()
+  }
+
+  function setOnline(next: boolean, error?: KioskError) {
+    if (online === next) return
+    online = next
+    const at = new Date().toISOString()
+    if (next) events.emit('online', { at })
+    else events.emit('offline', { error: error ?? { code: 'NETWORK_UNAVAILABLE' }, at })
+    scheduleSummary()
+  }
+
+  function goOffline(error: KioskError) {
+    setOnline(false, error)
+    scheduleProbe(probeMs)
+  }
+
+  function scheduleProbe(ms: number) {
+    if (stopped || probeTimer) return
+    probeTimer = setTimeout(() => {
+      probeTimer = undefined
+      void probe()
+    }, ms)
+  }
+
+  function probe(): Promise<void> {
+    probing ??= (async () => {
+      const r = await client.health()
+      if (r.ok) {
+        setOnline(true)
+        kick()
+      } else {
+        goOffline(r.error)
+      }
+    })().finally(() => {
+      probing = null
+    })
+    return probing
+  }
+
+  const delayFor = (retryAfter?: number) => (attempts: number) => fullJitterDelay(attempts, backoff, random, retryAfter)
+
+  async function push(ops: WireOp[]): Promise<void> {
+    const ids = ops.map((o) => o.id)
+    const r = await client.pushOps(ops)
+    if (r.ok) {
+      const inBatch = new Set(ids)
+      const answered: OpResult[] = r.value.filter((x) => inBatch.has(x.id))
+      outbox.recordResults(answered)
+      const answeredIds = new Set(answered.map((x) => x.id))
+      const missing = ids.filter((id) => !answeredIds.has(id))
+      if (missing.length > 0) outbox.releaseForRetry(missing, { code: 'INTERNAL' }, delayFor(), stuckAfter)
+      outbox.recordSyncSuccess()
+      setOnline(true)
+      return
+    }
+    if (isContentFault(r.error, r.httpStatus)) {
+      // Something in this batch cannot be parsed: halve until the op at fault stands alone, so
+      // that it alone is rejected and every other account's ops go through.
+      if (ops.length === 1) {
+        outbox.recordResults([{ id: ids[0] as string, status: 'rejected', error: r.error }])
+        return
+      }
+      const half = Math.ceil(ops.length / 2)
+      await push(ops.slice(0, half))
+      await push(ops.slice(half))
+      return
+    }
+    outbox.releaseForRetry(ids, r.error, delayFor(r.error.retryAfter), stuckAfter)
+    outbox.recordSyncError(r.error)
+    if (r.error.code === 'NETWORK_UNAVAILABLE') goOffline(r.error)
+  }
+
+  const canSend = () => !stopped && !paused && online !== false
+
+  async function worker(): Promise<void> {
+    while (canSend()) {
+      const batch = outbox.claimBatch({ maxOps: batchMaxOps, maxBytes: batchMaxBytes })
+      if (batch.ops.length === 0) return
+      await push(batch.ops)
+    }
+  }
+
+  async function pollDeferred(): Promise<void> {
+    lastPollAt = Date.now()
+    for (const id of outbox.pendingIds(50)) {
+      if (!canSend()) return
+      const r = await client.opStatus(id)
+      if (r.ok) outbox.recordDecision(r.value)
+      else if (r.error.code === 'NETWORK_UNAVAILABLE') return goOffline(r.error)
+      else if (r.error.code === 'OP_NOT_FOUND') outbox.recordDecision({ id, status: 'rejected', error: r.error })
+    }
+  }
+
+  async function drainOnce(): Promise<void> {
+    await Promise.all(Array.from({ length: concurrency }, () => worker()))
+    if (canSend() && Date.now() - lastPollAt >= pollDeferredMs) await pollDeferred()
+  }
+
+  function scheduleWake() {
+    if (stopped || paused) return
+    if (wakeTimer) clearTimeout(wakeTimer)
+    wakeTimer = undefined
+    const next = outbox.nextAttemptAt()
+    if (next === null || online === false) return
+    const ms = Math.max(0, next - Date.now())
+    if (ms >= tickMs) return
+    wakeTimer = setTimeout(() => {
+      wakeTimer = undefined
+      kick()
+    }, ms)
+  }
+
+  function kick(): Promise<void> {
+    if (stopped || paused) return draining ?? Promise.resolve()
+    if (draining) {
+      again = true
+      return draining
+    }
+    draining = (async () => {
+      do {
+        again = false
+        await drainOnce()
+      } while (again && canSend())
+    })().finally(() => {
+      draining = null
+      scheduleWake()
+      scheduleSummary()
+    })
+    return draining
+  }
+
+  function tick() {
+    outbox.purgeExpired()
+    if (online === false) void probe()
+    else void kick()
+    if (events.listenerCount('summary') > 0) events.emit('summary', outbox.summary())
+  }
+
+  return {
+    events,
+    start() {
+      if (!stopped) return
+      stopped = false
+      subscribe()
+      tickTimer = setInterval(tick, tickMs)
+      tickTimer.unref()
+      void probe()
+    },
+    async stop() {
+      stopped = true
+      for (const t of [tickTimer, wakeTimer, probeTimer, summaryTimer]) if (t) clearTimeout(t)
+      tickTimer = wakeTimer = probeTimer = summaryTimer = undefined
+      for (const off of unsubscribe) off()
+      unsubscribe = []
+      await draining
+      await probing
+    },
+    async syncNow() {
+      if (online !== true) await probe()
+      // A supervisor asking explicitly also wants the ops waiting in backoff to go now.
+      for (const op of outbox.list({ status: 'queued', limit: 1000 })) if (op.attempts > 0) outbox.retry(op.id)
+      lastPollAt = 0
+      await kick()
+      while (draining) await draining
+    },
+    networkChanged() {
+      if (probeTimer) clearTimeout(probeTimer)
+      probeTimer = undefined
+      void probe()
+    },
+    pause() {
+      paused = true
+    },
+    resume() {
+      paused = false
+      void kick()
+    },
+    get paused() {
+      return paused
+    },
+    get online() {
+      return online
+    },
+    waitForOutcome(id, ms) {
+      const current = outbox.get(id)
+      if (!current || outcomeStatuses.includes(current.status)) return Promise.resolve(current)
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          off()
+          resolve(outbox.get(id))
+        }, ms)
+        const off = events.on('opChanged', (op) => {
+          if (op.id !== id || !outcomeStatuses.includes(op.status)) return
+          clearTimeout(timer)
+          off()
+          resolve(op)
+        })
+      })
+    },
+    async idle() {
+      while (draining) await draining
+    },
+  }
+}
