@@ -1,0 +1,158 @@
+import type { AccountSummary } from '../src-common/wire'
+import type { Db } from './database'
+import { maskEmail, maskIdNumber, maskMobile, maskName } from './masking'
+import { keyedHash, randomToken } from './sealingKeys'
+
+export interface AccountRow {
+  id: string
+  id_type: string
+  id_number: string | null
+  name: string
+  mobile: string | null
+  email: string | null
+  pending_email: string | null
+  mobile_verified: number
+  email_verified: number
+  password_hash: string
+  failed_logins: number
+  locked_until: number | null
+  created_at: number
+  updated_at: number
+}
+
+export const normalize = {
+  idNumber: (value: string) => value.trim().toUpperCase(),
+  mobile: (value: string) => value.trim(),
+  email: (value: string) => value.trim().toLowerCase(),
+}
+
+export function summarize(row: AccountRow): AccountSummary {
+  return {
+    accountId: row.id,
+    idType: row.id_type as AccountSummary['idType'],
+    idNumber: row.id_number ? maskIdNumber(row.id_number) : '',
+    name: maskName(row.name),
+    mobile: row.mobile ? maskMobile(row.mobile) : null,
+    email: row.email ? maskEmail(row.email) : null,
+    mobileVerified: row.mobile_verified === 1,
+    emailVerified: row.email_verified === 1,
+    pendingEmail: row.pending_email ? maskEmail(row.pending_email) : null,
+    createdAt: new Date(row.created_at).toISOString(),
+  }
+}
+
+export interface SessionRow {
+  account_id: string
+  kiosk_id: string
+  created_at: number
+  expires_at: number
+  ended_at: number | null
+}
+
+export function createAccounts(db: Db, pepper: Buffer) {
+  const q = {
+    byId: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id = ?'),
+    byIdNumber: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id_number = ?'),
+    byMobile: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE mobile = ?'),
+    byEmail: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE email = ?'),
+    insert: db.prepare(
+      `INSERT INTO accounts (id, id_type, id_number, name, mobile, email, mobile_verified, email_verified,
+         password_hash, created_at, updated_at)
+       VALUES (@id, @idType, @idNumber, @name, @mobile, @email, @mobileVerified, 0, @passwordHash, @now, @now)`,
+    ),
+    setPassword: db.prepare(
+      'UPDATE accounts SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?',
+    ),
+    loginFailed: db.prepare('UPDATE accounts SET failed_logins = ?, locked_until = ?, updated_at = ? WHERE id = ?'),
+    loginOk: db.prepare('UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = ?'),
+    setProfile: db.prepare(
+      `UPDATE accounts SET id_type = @idType, id_number = @idNumber, name = @name, pending_email = @pendingEmail,
+         updated_at = @now WHERE id = @id`,
+    ),
+    setMobile: db.prepare('UPDATE accounts SET mobile = ?, mobile_verified = 1, updated_at = ? WHERE id = ?'),
+    setMobileVerified: db.prepare('UPDATE accounts SET mobile_verified = 1, updated_at = ? WHERE id = ?'),
+    setEmail: db.prepare(
+      'UPDATE accounts SET email = ?, pending_email = NULL, email_verified = 1, updated_at = ? WHERE id = ?',
+    ),
+    audit: db.prepare(
+      `INSERT INTO account_audit (account_id, at, event, kiosk_id, op_id, detail)
+       VALUES (@accountId, @at, @event, @kioskId, @opId, @detail)`,
+    ),
+    insertSession: db.prepare(
+      `INSERT INTO sessions (token_hash, account_id, kiosk_id, created_at, expires_at)
+       VALUES (@tokenHash, @accountId, @kioskId, @now, @expiresAt)`,
+    ),
+    session: db.prepare<[string], SessionRow>(
+      'SELECT account_id, kiosk_id, created_at, expires_at, ended_at FROM sessions WHERE token_hash = ?',
+    ),
+    endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL'),
+    endOtherSessions: db.prepare(
+      'UPDATE sessions SET ended_at = @now WHERE account_id = @accountId AND token_hash != @keep AND ended_at IS NULL',
+    ),
+  }
+
+  const sessionHash = (token: string) => keyedHash(pepper, 'session', token)
+
+  return {
+    byId: (id: string) => q.byId.get(id),
+    byIdNumber: (idNumber: string) => q.byIdNumber.get(normalize.idNumber(idNumber)),
+    byMobile: (mobile: string) => q.byMobile.get(normalize.mobile(mobile)),
+    byEmail: (email: string) => q.byEmail.get(normalize.email(email)),
+    insert(row: {
+      id: string
+      idType: string
+      idNumber: string
+      name: string
+      mobile: string
+      email: string
+      mobileVerified: boolean
+      passwordHash: string
+      now: number
+    }) {
+      q.insert.run({
+        ...row,
+        idNumber: normalize.idNumber(row.idNumber),
+        mobile: normalize.mobile(row.mobile),
+        email: normalize.email(row.email),
+        mobileVerified: row.mobileVerified ? 1 : 0,
+      })
+    },
+    setPassword: (id: string, hash: string, now: number) => q.setPassword.run(hash, now, id),
+    loginFailed: (id: string, failures: number, lockedUntil: number | null, now: number) =>
+      q.loginFailed.run(failures, lockedUntil, now, id),
+    loginOk: (id: string) => q.loginOk.run(id),
+    setProfile: (p: { id: string; idType: string; idNumber: string; name: string; pendingEmail: string | null; now: number }) =>
+      q.setProfile.run({ ...p, idNumber: normalize.idNumber(p.idNumber) }),
+    setMobile: (id: string, mobile: string, now: number) => q.setMobile.run(normalize.mobile(mobile), now, id),
+    setMobileVerified: (id: string, now: number) => q.setMobileVerified.run(now, id),
+    setEmail: (id: string, email: string, now: number) => q.setEmail.run(normalize.email(email), now, id),
+    audit(e: { accountId: string; at: number; event: string; kioskId?: string; opId?: string; detail?: unknown }) {
+      q.audit.run({
+        accountId: e.accountId,
+        at: e.at,
+        event: e.event,
+        kioskId: e.kioskId ?? null,
+        opId: e.opId ?? null,
+        detail: e.detail === undefined ? null : JSON.stringify(e.detail),
+      })
+    },
+    startSession(accountId: string, kioskId: string, now: number, ttlMs: number): { token: string; expiresAt: number } {
+      const token = randomToken()
+      q.insertSession.run({ tokenHash: sessionHash(token), accountId, kioskId, now, expiresAt: now + ttlMs })
+      return { token, expiresAt: now + ttlMs }
+    },
+    /** The session's account if the session was valid at time `at`. */
+    sessionAt(token: string, at: number): SessionRow | undefined {
+      const row = q.session.get(sessionHash(token))
+      if (!row) return undefined
+      if (row.expires_at <= at || (row.ended_at !== null && row.ended_at <= at)) return undefined
+      return row
+    },
+    endSession: (token: string, now: number) => q.endSession.run(now, sessionHash(token)),
+    /** Ends every session of the account except `keepToken` (a password change keeps the one that made it). */
+    endOtherSessions: (accountId: string, now: number, keepToken?: string) =>
+      q.endOtherSessions.run({ accountId, now, keep: keepToken ? sessionHash(keepToken) : '' }),
+  }
+}
+
+export type Accounts = ReturnType<typeof createAccounts>

@@ -1,0 +1,156 @@
+import Fastify, { type FastifyError } from 'fastify'
+import { sealingSuiteName } from '../src-common/sealing'
+import {
+  apiPaths,
+  devEnrollCodeRequest,
+  enrollRequest,
+  maxBatchBytes,
+  opsRequest,
+  receiptResponse,
+} from '../src-common/wire'
+import { normalize } from './accounts'
+import type { ServerContext } from './context'
+import { createEnrollmentCode, redeemEnrollmentCode } from './enrollment'
+import { sendError } from './httpErrors'
+import { fieldName, registerInteractiveRoutes } from './interactiveRoutes'
+import { buildOpenApi } from './openapi'
+import { createOpsProcessor } from './opsProcessor'
+import { createRequestAuth } from './requestAuth'
+
+/** Failed enrolment attempts allowed per client address per window (codes are 80 random bits; this stops noise). */
+const enrollFailuresPerWindow = 20
+const enrollWindowMs = 10 * 60 * 1000
+
+export async function buildApp(ctx: ServerContext) {
+  const app = Fastify({
+    loggerInstance: ctx.log,
+    bodyLimit: maxBatchBytes,
+    return503OnClosing: true,
+  })
+
+  // Keep the body text: the signature covers it byte for byte.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8')
+    request.rawBody = text
+    if (text.length === 0) return done(null, undefined)
+    try {
+      done(null, JSON.parse(text))
+    } catch {
+      const error = new Error('malformed JSON') as FastifyError
+      error.statusCode = 400
+      done(error, undefined)
+    }
+  })
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed')
+      return sendError(reply, { code: 'INTERNAL' }, 500)
+    }
+    // Too large (413), unsupported media type (415), malformed JSON, ...: all malformed requests.
+    return sendError(reply, { code: 'BAD_REQUEST' }, status)
+  })
+  app.setNotFoundHandler((_request, reply) => sendError(reply, { code: 'BAD_REQUEST' }, 404))
+
+  app.get(apiPaths.health, async () => ({ ok: true, time: new Date(ctx.clock()).toISOString() }))
+  app.get(apiPaths.keys, async () => ({ suite: sealingSuiteName, keyId: ctx.keys.keyId, publicKey: ctx.keys.publicKey }))
+  const openapi = buildOpenApi(ctx.dev)
+  app.get(apiPaths.openapi, async () => openapi)
+
+  const enrollFailures = new Map<string, { count: number; since: number }>()
+  app.post(apiPaths.enroll, async (request, reply) => {
+    const now = ctx.clock()
+    const seen = enrollFailures.get(request.ip)
+    if (seen && now - seen.since < enrollWindowMs && seen.count >= enrollFailuresPerWindow) {
+      return sendError(reply, { code: 'RATE_LIMITED', retryAfter: Math.ceil((seen.since + enrollWindowMs - now) / 1000) })
+    }
+    const body = enrollRequest.safeParse(request.body)
+    if (!body.success) return sendError(reply, { code: 'BAD_REQUEST', ...fieldName(body.error) })
+    const credential = redeemEnrollmentCode(ctx.db, body.data.code, body.data.name, now)
+    if (!credential) {
+      const fresh = !seen || now - seen.since >= enrollWindowMs
+      enrollFailures.set(request.ip, fresh ? { count: 1, since: now } : { count: seen.count + 1, since: seen.since })
+      return sendError(reply, { code: 'NOT_ENROLLED' })
+    }
+    ctx.log.info({ kioskId: credential.kioskId }, 'kiosk enrolled')
+    return { ...credential, keyId: ctx.keys.keyId, publicKey: ctx.keys.publicKey }
+  })
+
+  const processor = createOpsProcessor(ctx)
+  const verifySignature = createRequestAuth(ctx)
+  const receiptQuery = ctx.db.prepare<
+    [string],
+    { receipt: string; kind: string; status: string; error: string | null; updated_at: number }
+  >('SELECT receipt, kind, status, error, updated_at FROM ops WHERE receipt = ? ORDER BY received_at DESC LIMIT 1')
+
+  await app.register(async (signed) => {
+    signed.addHook('preHandler', verifySignature)
+
+    signed.post(apiPaths.ops, async (request, reply) => {
+      const body = opsRequest.safeParse(request.body)
+      if (!body.success) return sendError(reply, { code: 'BAD_REQUEST', ...fieldName(body.error) })
+      const results = await processor.processBatch(request.kioskId!, body.data.ops)
+      const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {})
+      request.log.info({ kioskId: request.kioskId, ops: results.length, ...counts }, 'ops batch')
+      return { results }
+    })
+
+    signed.get<{ Params: { id: string } }>(apiPaths.opStatus, async (request, reply) => {
+      const result = processor.status(request.kioskId!, request.params.id)
+      return result ?? sendError(reply, { code: 'OP_NOT_FOUND' })
+    })
+
+    signed.get<{ Params: { code: string } }>(apiPaths.receipt, async (request, reply) => {
+      const code = request.params.code.toUpperCase()
+      const row = /^[0-9A-HJKMNP-TV-Z]{8}$/.test(code) ? receiptQuery.get(code) : undefined
+      if (!row) return sendError(reply, { code: 'OP_NOT_FOUND' })
+      return receiptResponse.parse({
+        receipt: row.receipt,
+        kind: row.kind,
+        status: row.status,
+        ...(row.error ? { error: JSON.parse(row.error) } : {}),
+        updatedAt: new Date(row.updated_at).toISOString(),
+      })
+    })
+
+    await registerInteractiveRoutes(signed, ctx)
+  })
+
+  if (ctx.dev) {
+    const outbox = ctx.db.prepare('SELECT * FROM dev_outbox ORDER BY id')
+    const outboxTo = ctx.db.prepare('SELECT * FROM dev_outbox WHERE recipient = ? ORDER BY id')
+    app.get<{ Querystring: { to?: string } }>(apiPaths.devOutbox, async (request) => {
+      const to = request.query.to
+      const rows = (to ? outboxTo.all(to.includes('@') ? normalize.email(to) : normalize.mobile(to)) : outbox.all()) as {
+        id: number
+        channel: string
+        recipient: string
+        subject: string | null
+        text: string
+        code: string | null
+        link: string | null
+        created_at: number
+      }[]
+      return {
+        messages: rows.map((row) => ({
+          id: row.id,
+          channel: row.channel,
+          to: row.recipient,
+          subject: row.subject,
+          text: row.text,
+          code: row.code,
+          link: row.link,
+          createdAt: new Date(row.created_at).toISOString(),
+        })),
+      }
+    })
+    app.post(apiPaths.devEnrollCode, async (request, reply) => {
+      const body = devEnrollCodeRequest.safeParse(request.body ?? {})
+      if (!body.success) return sendError(reply, { code: 'BAD_REQUEST', ...fieldName(body.error) })
+      return { code: createEnrollmentCode(ctx.db, body.data.name ?? 'demo', ctx.clock()) }
+    })
+  }
+
+  return app
+}

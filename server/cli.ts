@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util'
+import { decideAppeal, listAppeals } from './appeals'
+import { openDatabase } from './database'
+import { createEnrollmentCode, startServer } from './index'
+
+const usage = `Usage:
+  npm run server -- [--port 8787] [--host 127.0.0.1] [--data ./central-data] [--dev]
+  npm run server -- enroll-kiosk --name "<hall>" [--data ./central-data]
+  npm run server -- appeals list [--status pending] [--data ./central-data]
+  npm run server -- appeals accept <appeal id> [--data ./central-data]
+  npm run server -- appeals reject <appeal id> [--data ./central-data]`
+
+function fail(message: string): never {
+  console.error(message)
+  console.error(usage)
+  process.exit(2)
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      port: { type: 'string', default: '8787' },
+      host: { type: 'string', default: '127.0.0.1' },
+      data: { type: 'string', default: './central-data' },
+      dev: { type: 'boolean', default: false },
+      name: { type: 'string' },
+      status: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  })
+  if (values.help) {
+    console.log(usage)
+    return
+  }
+  const [command, ...rest] = positionals
+  const dataDir = values.data
+
+  if (command === 'enroll-kiosk') {
+    if (!values.name?.trim()) fail('enroll-kiosk needs --name "<hall>"')
+    const code = createEnrollmentCode(dataDir, values.name.trim())
+    console.log(`enrolment code for "${values.name.trim()}" (one use, valid 24 h): ${code}`)
+    return
+  }
+
+  if (command === 'appeals') {
+    const [action, id] = rest
+    const db = openDatabase(dataDir)
+    try {
+      if (action === 'list') {
+        const appeals = listAppeals(db, values.status)
+        if (appeals.length === 0) console.log('no appeals')
+        for (const a of appeals) {
+          console.log(
+            `${a.id}  ${a.status.padEnd(8)}  ${a.occupied.padEnd(8)}  ${a.name}  ${a.idNumber}  ${a.mobile}  ${a.email}  ${a.createdAt}${a.holderExists ? '' : '  (identifier now free)'}`,
+          )
+        }
+        return
+      }
+      if ((action === 'accept' || action === 'reject') && id) {
+        const result = decideAppeal(db, id, action)
+        if (!result.ok) {
+          console.error(result.reason === 'not-found' ? `no appeal ${id}` : `appeal ${id} was already decided`)
+          process.exitCode = 1
+          return
+        }
+        console.log(
+          action === 'accept'
+            ? `appeal ${id} accepted${result.freedFrom ? `; identifier freed from account ${result.freedFrom}` : ''}`
+            : `appeal ${id} rejected`,
+        )
+        return
+      }
+      fail('appeals needs list, accept <id> or reject <id>')
+    } finally {
+      db.close()
+    }
+  }
+
+  if (command !== undefined) fail(`unknown command ${command}`)
+  const port = Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port must be a port number')
+  const server = await startServer({ port, host: values.host, dataDir, dev: values.dev })
+  console.log(`listening on ${server.url}${values.dev ? ' (dev: GET /dev/outbox, POST /dev/enroll-code)' : ''}`)
+  const stop = () => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -1,0 +1,28 @@
+import type { Logger } from 'pino'
+import type { Accounts } from './accounts'
+import type { Codes, SendLimits } from './codes'
+import type { Db } from './database'
+import type { MessageProvider } from './messages'
+import type { Opener } from './opener'
+import type { ServerKeys } from './sealingKeys'
+
+/** Everything a route or an op handler needs, built once by startServer. */
+export interface ServerContext {
+  db: Db
+  keys: ServerKeys
+  opener: Opener
+  accounts: Accounts
+  codes: Codes
+  messages: MessageProvider
+  log: Logger
+  dev: boolean
+  clock: () => number
+  limits: SendLimits
+  /** Base of links in emails (the ETEST web site's reset page). */
+  publicUrl: string
+}
+
+/** Delivers a notice without holding up the answer; a failure is logged, never thrown. */
+export function notify(ctx: ServerContext, send: () => Promise<void>, what: string): void {
+  send().catch((error: unknown) => ctx.log.error({ err: error, what }, 'message delivery failed'))
+}

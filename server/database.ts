@@ -1,0 +1,37 @@
+import Database from 'better-sqlite3'
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export type Db = Database.Database
+
+const migrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url))
+
+/** Versioned migrations: NNN_name.sql, applied in order, each in its own transaction; PRAGMA user_version holds the last one. */
+function migrate(db: Db): void {
+  const files = readdirSync(migrationsDir)
+    .filter((name) => /^\d{3}_.+\.sql$/.test(name))
+    .sort()
+  const current = db.pragma('user_version', { simple: true }) as number
+  for (const file of files) {
+    const version = Number(file.slice(0, 3))
+    if (version <= current) continue
+    const sql = readFileSync(join(migrationsDir, file), 'utf8')
+    db.transaction(() => {
+      db.exec(sql)
+      db.pragma(`user_version = ${version}`)
+    })()
+  }
+}
+
+export function openDatabase(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const db = new Database(join(dataDir, 'central.db'))
+  db.pragma('journal_mode = WAL')
+  // WAL + NORMAL: a commit survives a process crash; only an OS crash may lose the last commits.
+  db.pragma('synchronous = NORMAL')
+  db.pragma('foreign_keys = ON')
+  db.pragma('busy_timeout = 5000')
+  migrate(db)
+  return db
+}

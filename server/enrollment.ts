@@ -1,0 +1,46 @@
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto'
+import type { Db } from './database'
+
+const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+/** An unused enrolment code stops working after this long. */
+export const enrollmentCodeTtlMs = 24 * 60 * 60 * 1000
+
+const hashCode = (code: string) => createHash('sha256').update(code.trim().toUpperCase()).digest('base64url')
+
+/** A one-time enrolment code for the hall `name`, like 7KQ2-M9XD-4HVR-CW1P (80 random bits). Only its hash is stored. */
+export function createEnrollmentCode(db: Db, name: string, now = Date.now()): string {
+  const code = Array.from({ length: 4 }, () =>
+    Array.from({ length: 4 }, () => alphabet[randomInt(0, alphabet.length)]).join(''),
+  ).join('-')
+  db.prepare(
+    'INSERT INTO enrollment_codes (code_hash, name, created_at, expires_at) VALUES (?, ?, ?, ?)',
+  ).run(hashCode(code), name, now, now + enrollmentCodeTtlMs)
+  return code
+}
+
+/** Exchanges a code for the kiosk's credential, once. Undefined for an unknown, used or expired code. */
+export function redeemEnrollmentCode(
+  db: Db,
+  code: string,
+  kioskName: string,
+  now: number,
+): { kioskId: string; secret: string } | undefined {
+  return db.transaction(() => {
+    const row = db
+      .prepare<[string], { name: string; expires_at: number; used_at: number | null }>(
+        'SELECT name, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?',
+      )
+      .get(hashCode(code))
+    if (!row || row.used_at !== null || row.expires_at <= now) return undefined
+    const kioskId = randomUUID()
+    const secret = randomBytes(32).toString('base64url')
+    db.prepare('UPDATE enrollment_codes SET used_at = ?, kiosk_id = ? WHERE code_hash = ?').run(now, kioskId, hashCode(code))
+    db.prepare('INSERT INTO kiosks (id, name, secret, created_at) VALUES (?, ?, ?, ?)').run(
+      kioskId,
+      `${row.name} / ${kioskName}`,
+      secret,
+      now,
+    )
+    return { kioskId, secret }
+  })()
+}

@@ -1,0 +1,186 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { z } from 'zod'
+import { sealingAad } from '../src-common/sealing'
+import {
+  accountPayload,
+  apiPaths,
+  emailCheckPayload,
+  emailCodeTtlSeconds,
+  emailSendPayload,
+  loginPayload,
+  logoutPayload,
+  sealedRequest,
+  sessionTtlSeconds,
+  smsCodeTtlSeconds,
+  smsSendPayload,
+  smsVerifyPayload,
+  verificationTokenTtlSeconds,
+  type InteractiveRoute,
+} from '../src-common/wire'
+import { normalize, summarize } from './accounts'
+import type { Channel } from './codes'
+import { notify, type ServerContext } from './context'
+import { sendError } from './httpErrors'
+import { fieldError } from './opsProcessor'
+import { hashPassword, verifyPassword } from './passwords'
+
+const lockAfterFailures = 5
+const maxLockMs = 60 * 60 * 1000
+
+/** Lock length after `failures` failed log-ins: 1 min at the 5th, doubling, at most an hour. */
+export function lockMs(failures: number): number {
+  return failures < lockAfterFailures ? 0 : Math.min(60_000 * 2 ** (failures - lockAfterFailures), maxLockMs)
+}
+
+/**
+ * The online-only calls. Bodies are sealed (wire.ts sealedRequest); the request was already
+ * signed and checked by the scope's preHandler.
+ */
+export async function registerInteractiveRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  const { accounts, codes, messages } = ctx
+  // Log-ins for unknown accounts verify against this hash so that they take as long as real ones.
+  const dummyHash = await hashPassword('not-a-real-password-' + Math.random())
+
+  function route<S extends z.ZodType>(
+    name: InteractiveRoute,
+    schema: S,
+    handle: (payload: z.infer<S>, kioskId: string, reply: FastifyReply) => Promise<unknown>,
+  ) {
+    app.post(apiPaths[name], async (request: FastifyRequest, reply: FastifyReply) => {
+      const body = sealedRequest.safeParse(request.body)
+      if (!body.success) return sendError(reply, { code: 'BAD_REQUEST', ...fieldName(body.error) })
+      if (body.data.keyId !== ctx.keys.keyId) return sendError(reply, { code: 'BAD_REQUEST', field: 'keyId' })
+      const opened = await ctx.opener.open(body.data.sealed, sealingAad(body.data.requestId, name))
+      if (opened === undefined) return sendError(reply, { code: 'BAD_REQUEST', field: 'sealed' })
+      const payload = schema.safeParse(opened)
+      if (!payload.success) return sendError(reply, fieldError(payload.error))
+      return handle(payload.data, request.kioskId!, reply)
+    })
+  }
+
+  async function sendCode(
+    channel: Channel,
+    target: string,
+    purpose: string,
+    kioskId: string,
+    reply: FastifyReply,
+    deliverTo: boolean,
+  ) {
+    const now = ctx.clock()
+    const wait = codes.retryAfter(channel, target, kioskId, now)
+    if (wait > 0) return sendError(reply, { code: 'SMS_RATE_LIMITED', retryAfter: wait })
+    const ttl = channel === 'sms' ? smsCodeTtlSeconds : emailCodeTtlSeconds
+    // The code is issued (and counted by the limits) even when nobody holds the target, so that
+    // the answer and its timing are the same either way; it is only not delivered.
+    const code = codes.issue(channel, target, purpose, kioskId, now, ttl * 1000)
+    if (deliverTo) {
+      if (channel === 'sms') {
+        notify(ctx, () => messages.sms({ to: target, text: `【ETEST】您的验证码是${code}，10分钟内有效，请勿泄露。`, code }), 'sms code')
+      } else {
+        const link = `${ctx.publicUrl}/reset-password#code=${code}`
+        const text =
+          purpose === 'resetPassword'
+            ? `您正在重置ETEST通行证密码。请点击链接：${link} ，或输入验证码：${code}。10分钟内有效，仅可使用一次。`
+            : `您正在验证ETEST通行证电子邮箱，验证码：${code}，10分钟内有效。`
+        notify(
+          ctx,
+          () =>
+            messages.email({
+              to: target,
+              subject: purpose === 'resetPassword' ? 'ETEST通行证 重置密码' : 'ETEST通行证 邮箱验证',
+              text,
+              code,
+              ...(purpose === 'resetPassword' ? { link } : {}),
+            }),
+          'email code',
+        )
+      }
+    }
+    return { sent: true, expiresIn: ttl, resendAfter: Math.ceil(ctx.limits.perTargetIntervalMs / 1000) }
+  }
+
+  route('smsSend', smsSendPayload, async (p, kioskId, reply) => {
+    const mobile = normalize.mobile(p.mobile)
+    const deliver = p.purpose !== 'resetPassword' || accounts.byMobile(mobile) !== undefined
+    return sendCode('sms', mobile, p.purpose, kioskId, reply, deliver)
+  })
+
+  route('smsVerify', smsVerifyPayload, async (p, _kioskId, reply) => {
+    const mobile = normalize.mobile(p.mobile)
+    const now = ctx.clock()
+    const answer = ctx.db.transaction(() => {
+      const proof = codes.check('sms', mobile, p.purpose, p.code, now)
+      if (!proof.ok) {
+        proof.onReject?.()
+        return proof.error
+      }
+      proof.consume(now)
+      return codes.issueToken(mobile, p.purpose, now, verificationTokenTtlSeconds * 1000)
+    })()
+    if ('code' in answer) return sendError(reply, answer)
+    return { verificationToken: answer.token, expiresAt: new Date(answer.expiresAt).toISOString() }
+  })
+
+  route('emailSend', emailSendPayload, async (p, kioskId, reply) => {
+    const email = normalize.email(p.email)
+    const deliver = p.purpose !== 'resetPassword' || accounts.byEmail(email) !== undefined
+    return sendCode('email', email, p.purpose, kioskId, reply, deliver)
+  })
+
+  route('emailCheck', emailCheckPayload, async (p, _kioskId, reply) => {
+    const email = normalize.email(p.email)
+    const proof = codes.check('email', email, p.purpose, p.code, ctx.clock())
+    if (!proof.ok) {
+      proof.onReject?.()
+      return sendError(reply, proof.error)
+    }
+    return { valid: true }
+  })
+
+  route('login', loginPayload, async (p, kioskId, reply) => {
+    const found = accounts.byIdNumber(p.idNumber)
+    const account = found && (!p.idType || found.id_type === p.idType) ? found : undefined
+    const now = ctx.clock()
+    if (!account) {
+      await verifyPassword(dummyHash, p.password)
+      return sendError(reply, { code: 'BAD_CREDENTIALS' })
+    }
+    if (account.locked_until !== null && account.locked_until > now) {
+      await verifyPassword(dummyHash, p.password)
+      return sendError(reply, { code: 'ACCOUNT_LOCKED', retryAfter: Math.ceil((account.locked_until - now) / 1000) })
+    }
+    if (!(await verifyPassword(account.password_hash, p.password))) {
+      const failures = (accounts.byId(account.id)?.failed_logins ?? 0) + 1
+      const lock = lockMs(failures)
+      accounts.loginFailed(account.id, failures, lock > 0 ? now + lock : null, now)
+      return sendError(reply, { code: 'BAD_CREDENTIALS' })
+    }
+    accounts.loginOk(account.id)
+    const session = accounts.startSession(account.id, kioskId, now, sessionTtlSeconds * 1000)
+    ctx.log.info({ accountId: account.id, kioskId }, 'login')
+    return {
+      sessionToken: session.token,
+      expiresAt: new Date(session.expiresAt).toISOString(),
+      account: summarize(accounts.byId(account.id)!),
+    }
+  })
+
+  route('logout', logoutPayload, async (p) => {
+    accounts.endSession(p.sessionToken, ctx.clock())
+    return { ok: true }
+  })
+
+  route('account', accountPayload, async (p, _kioskId, reply) => {
+    const session = accounts.sessionAt(p.sessionToken, ctx.clock())
+    const account = session && accounts.byId(session.account_id)
+    if (!account) return sendError(reply, { code: 'SESSION_EXPIRED' })
+    return { account: summarize(account) }
+  })
+}
+
+export function fieldName(error: z.ZodError): { field?: string } {
+  const issue = error.issues[0]
+  if (!issue) return {}
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path
+  return path.length > 0 ? { field: path.map(String).join('.').slice(0, 64) } : {}
+}

@@ -1,0 +1,345 @@
+import { randomUUID } from 'node:crypto'
+import type { KioskError } from '../src-common/errors'
+import type { OperationKind, OperationPayload } from '../src-common/operations'
+import { emailCodeTtlSeconds } from '../src-common/wire'
+import { normalize, type AccountRow } from './accounts'
+import type { ProofCheck } from './codes'
+import { notify, type ServerContext } from './context'
+import { maskEmail, maskMobile } from './masking'
+import { hashPassword, verifyPassword } from './passwords'
+
+export type Outcome =
+  | { status: 'applied'; result: Record<string, unknown> }
+  | { status: 'rejected'; error: KioskError }
+  | { status: 'pending'; result: Record<string, unknown> }
+
+export const applied = (result: Record<string, unknown>): Outcome => ({ status: 'applied', result })
+export const rejected = (error: KioskError): Outcome => ({ status: 'rejected', error })
+
+/** What a handler gets: `finish` runs its synchronous body and stores the op's outcome in one transaction. */
+export interface OpEnv {
+  ctx: ServerContext
+  opId: string
+  kioskId: string
+  /** When the candidate submitted it (ms): codes, tokens and sessions are judged at this time. */
+  createdAt: number
+  now: number
+  finish(body: () => Outcome): Outcome
+}
+
+type Handler<K extends OperationKind> = (env: OpEnv, payload: OperationPayload<K>) => Promise<Outcome>
+
+interface SmsProof {
+  smsCode?: string | undefined
+  verificationToken?: string | undefined
+}
+
+function smsProof(env: OpEnv, proof: SmsProof, mobile: string, purpose: string): ProofCheck {
+  const target = normalize.mobile(mobile)
+  if (proof.verificationToken) return env.ctx.codes.checkToken(proof.verificationToken, target, purpose, env.createdAt)
+  if (proof.smsCode) return env.ctx.codes.check('sms', target, purpose, proof.smsCode, env.createdAt)
+  return { ok: false, error: { code: 'VERIFICATION_REQUIRED' } }
+}
+
+function rejectProof(env: OpEnv, proof: Extract<ProofCheck, { ok: false }>): Outcome {
+  return env.finish(() => {
+    proof.onReject?.()
+    return rejected(proof.error)
+  })
+}
+
+/** The account of a session that was valid when the op was created. */
+function sessionAccount(env: OpEnv, token: string): AccountRow | KioskError {
+  const session = env.ctx.accounts.sessionAt(token, env.createdAt)
+  const account = session && env.ctx.accounts.byId(session.account_id)
+  return account ?? { code: 'SESSION_EXPIRED' }
+}
+const isError = (value: AccountRow | KioskError): value is KioskError => 'code' in value
+
+function occupiedBy(env: OpEnv, p: { idNumber: string; mobile: string; email: string }): KioskError | undefined {
+  const { accounts } = env.ctx
+  if (accounts.byIdNumber(p.idNumber)) return { code: 'ID_OCCUPIED' }
+  if (accounts.byMobile(p.mobile)) return { code: 'MOBILE_OCCUPIED' }
+  if (accounts.byEmail(p.email)) return { code: 'EMAIL_OCCUPIED' }
+  return undefined
+}
+
+const register: Handler<'register'> = async (env, p) => {
+  const proof = smsProof(env, p, p.mobile, 'register')
+  if (!proof.ok) return rejectProof(env, proof)
+  // Occupied identifiers are told only once the mobile is proven (above): no enumeration by registration.
+  const taken = occupiedBy(env, p)
+  if (taken) return env.finish(() => rejected(taken))
+  const passwordHash = await hashPassword(p.password)
+  return env.finish(() => {
+    // Authoritative checks again inside the transaction: another op may have won meanwhile.
+    const again = smsProof(env, p, p.mobile, 'register')
+    if (!again.ok) return rejected(again.error)
+    const takenNow = occupiedBy(env, p)
+    if (takenNow) return rejected(takenNow)
+    const accountId = randomUUID()
+    env.ctx.accounts.insert({
+      id: accountId,
+      idType: p.idType,
+      idNumber: p.idNumber,
+      name: p.name,
+      mobile: p.mobile,
+      email: p.email,
+      mobileVerified: true,
+      passwordHash,
+      now: env.now,
+    })
+    again.consume(env.now)
+    env.ctx.accounts.audit({ accountId, at: env.now, event: 'registered', kioskId: env.kioskId, opId: env.opId })
+    return applied({ accountId })
+  })
+}
+
+const resetPassword: Handler<'resetPassword'> = async (env, p) => {
+  const { accounts, codes } = env.ctx
+  const resolve = (): { proof: ProofCheck; account: AccountRow | undefined } => {
+    switch (p.method) {
+      case 'sms':
+        return { proof: smsProof(env, p, p.mobile, 'resetPassword'), account: accounts.byMobile(p.mobile) }
+      case 'email':
+        return {
+          proof: codes.check('email', normalize.email(p.email), 'resetPassword', p.emailCode, env.createdAt),
+          account: accounts.byEmail(p.email),
+        }
+      case 'attested': {
+        // Staff checked the physical document on site: the identity must match exactly.
+        const account = accounts.byIdNumber(p.idNumber)
+        const matches = account && account.id_type === p.idType && account.name === p.name.trim()
+        return { proof: { ok: true, consume: () => undefined }, account: matches ? account : undefined }
+      }
+    }
+  }
+  const first = resolve()
+  if (!first.proof.ok) return rejectProof(env, first.proof)
+  if (!first.account) return env.finish(() => rejected({ code: 'ACCOUNT_NOT_FOUND' }))
+  const passwordHash = await hashPassword(p.newPassword)
+  return env.finish(() => {
+    const { proof, account } = resolve()
+    if (!proof.ok) return rejected(proof.error)
+    if (!account) return rejected({ code: 'ACCOUNT_NOT_FOUND' })
+    accounts.setPassword(account.id, passwordHash, env.now)
+    accounts.endOtherSessions(account.id, env.now)
+    proof.consume(env.now)
+    accounts.audit({
+      accountId: account.id,
+      at: env.now,
+      event: 'passwordReset',
+      kioskId: env.kioskId,
+      opId: env.opId,
+      detail: p.method === 'attested' ? { method: p.method, attestation: p.attestation } : { method: p.method },
+    })
+    return applied({ accountId: account.id })
+  })
+}
+
+const updateProfile: Handler<'updateProfile'> = async (env, p) => {
+  const { accounts, codes, messages } = env.ctx
+  let oldEmail: string | null = null
+  const outcome = env.finish(() => {
+    const account = sessionAccount(env, p.sessionToken)
+    if (isError(account)) return rejected(account)
+    if (!account.mobile) return rejected({ code: 'VERIFICATION_REQUIRED' })
+    const proof = smsProof(env, p, account.mobile, 'updateProfile')
+    if (!proof.ok) {
+      proof.onReject?.()
+      return rejected(proof.error)
+    }
+    const holder = accounts.byIdNumber(p.idNumber)
+    if (holder && holder.id !== account.id) return rejected({ code: 'ID_OCCUPIED' })
+    const email = normalize.email(p.email)
+    const emailChanged = email !== account.email
+    if (emailChanged) {
+      const emailHolder = accounts.byEmail(email)
+      if (emailHolder && emailHolder.id !== account.id) return rejected({ code: 'EMAIL_OCCUPIED' })
+    }
+    // A new email takes effect only once verified (verifyEmail); until then it waits as pending.
+    accounts.setProfile({
+      id: account.id,
+      idType: p.idType,
+      idNumber: p.idNumber,
+      name: p.name.trim(),
+      pendingEmail: emailChanged ? email : null,
+      now: env.now,
+    })
+    proof.consume(env.now)
+    accounts.audit({ accountId: account.id, at: env.now, event: 'profileChanged', kioskId: env.kioskId, opId: env.opId })
+    if (emailChanged) oldEmail = account.email
+    return applied({ accountId: account.id, emailPending: emailChanged })
+  })
+  if (outcome.status === 'applied' && outcome.result.emailPending) {
+    const email = normalize.email(p.email)
+    const code = codes.issue('email', email, 'verifyEmail', env.kioskId, env.now, emailCodeTtlSeconds * 1000)
+    notify(
+      env.ctx,
+      () =>
+        messages.email({
+          to: email,
+          subject: 'ETEST通行证 邮箱验证',
+          text: `您正在将此邮箱设为ETEST通行证的电子邮箱，验证码：${code}，10分钟内有效。`,
+          code,
+        }),
+      'verify new email',
+    )
+    const previous: string | null = oldEmail
+    if (previous) {
+      notify(
+        env.ctx,
+        () =>
+          messages.email({
+            to: previous,
+            subject: 'ETEST通行证 邮箱变更提醒',
+            text: `您的ETEST通行证电子邮箱正在变更为 ${maskEmail(email)}，验证后生效。如非本人操作，请及时联系考点。`,
+          }),
+        'old email notice',
+      )
+    }
+  }
+  return outcome
+}
+
+const changeMobile: Handler<'changeMobile'> = async (env, p) => {
+  const { accounts, messages } = env.ctx
+  let oldMobile: string | null = null
+  const outcome = env.finish(() => {
+    const account = sessionAccount(env, p.sessionToken)
+    if (isError(account)) return rejected(account)
+    const proof = smsProof(env, p, p.newMobile, 'changeMobile')
+    if (!proof.ok) {
+      proof.onReject?.()
+      return rejected(proof.error)
+    }
+    const holder = accounts.byMobile(p.newMobile)
+    if (holder && holder.id !== account.id) return rejected({ code: 'MOBILE_OCCUPIED' })
+    accounts.setMobile(account.id, p.newMobile, env.now)
+    proof.consume(env.now)
+    accounts.audit({ accountId: account.id, at: env.now, event: 'mobileChanged', kioskId: env.kioskId, opId: env.opId })
+    oldMobile = account.mobile
+    return applied({ accountId: account.id })
+  })
+  const previous: string | null = oldMobile
+  if (outcome.status === 'applied' && previous && previous !== normalize.mobile(p.newMobile)) {
+    notify(
+      env.ctx,
+      () =>
+        messages.sms({
+          to: previous,
+          text: `【ETEST】您的ETEST通行证手机号已变更为 ${maskMobile(normalize.mobile(p.newMobile))}。如非本人操作，请及时联系考点。`,
+        }),
+      'old mobile notice',
+    )
+  }
+  return outcome
+}
+
+const changePassword: Handler<'changePassword'> = async (env, p) => {
+  const { accounts } = env.ctx
+  const account = sessionAccount(env, p.sessionToken)
+  if (isError(account)) return env.finish(() => rejected(account))
+  if (!(await verifyPassword(account.password_hash, p.oldPassword))) {
+    return env.finish(() => rejected({ code: 'BAD_CREDENTIALS', field: 'oldPassword' }))
+  }
+  const passwordHash = await hashPassword(p.newPassword)
+  return env.finish(() => {
+    const current = sessionAccount(env, p.sessionToken)
+    if (isError(current)) return rejected(current)
+    accounts.setPassword(current.id, passwordHash, env.now)
+    accounts.endOtherSessions(current.id, env.now, p.sessionToken)
+    accounts.audit({ accountId: current.id, at: env.now, event: 'passwordChanged', kioskId: env.kioskId, opId: env.opId })
+    return applied({ accountId: current.id })
+  })
+}
+
+const verifyMobile: Handler<'verifyMobile'> = async (env, p) =>
+  env.finish(() => {
+    const account = sessionAccount(env, p.sessionToken)
+    if (isError(account)) return rejected(account)
+    if (normalize.mobile(p.mobile) !== account.mobile) return rejected({ code: 'INVALID_FIELD', field: 'mobile' })
+    const proof = smsProof(env, p, p.mobile, 'verifyMobile')
+    if (!proof.ok) {
+      proof.onReject?.()
+      return rejected(proof.error)
+    }
+    env.ctx.accounts.setMobileVerified(account.id, env.now)
+    proof.consume(env.now)
+    return applied({ accountId: account.id })
+  })
+
+const verifyEmail: Handler<'verifyEmail'> = async (env, p) => {
+  const { accounts, codes, messages } = env.ctx
+  let notice: { to: string; newEmail: string } | undefined
+  const outcome = env.finish(() => {
+    const account = sessionAccount(env, p.sessionToken)
+    if (isError(account)) return rejected(account)
+    const email = normalize.email(p.email)
+    if (email !== account.pending_email && email !== account.email) return rejected({ code: 'INVALID_FIELD', field: 'email' })
+    const proof = codes.check('email', email, 'verifyEmail', p.emailCode, env.createdAt)
+    if (!proof.ok) {
+      proof.onReject?.()
+      return rejected(proof.error)
+    }
+    const holder = accounts.byEmail(email)
+    if (holder && holder.id !== account.id) return rejected({ code: 'EMAIL_OCCUPIED' })
+    accounts.setEmail(account.id, email, env.now)
+    proof.consume(env.now)
+    accounts.audit({ accountId: account.id, at: env.now, event: 'emailVerified', kioskId: env.kioskId, opId: env.opId })
+    if (account.email && account.email !== email) notice = { to: account.email, newEmail: email }
+    return applied({ accountId: account.id })
+  })
+  const sent = notice
+  if (sent) {
+    notify(
+      env.ctx,
+      () =>
+        messages.email({
+          to: sent.to,
+          subject: 'ETEST通行证 邮箱变更提醒',
+          text: `您的ETEST通行证电子邮箱已变更为 ${maskEmail(sent.newEmail)}。如非本人操作，请及时联系考点。`,
+        }),
+      'old email notice',
+    )
+  }
+  return outcome
+}
+
+const appeal: Handler<'appeal'> = async (env, p) =>
+  env.finish(() => {
+    const appealId = randomUUID()
+    env.ctx.db
+      .prepare(
+        `INSERT INTO appeals (id, op_id, kiosk_id, occupied, id_type, id_number, name, mobile, email, statement,
+           attestation, status, created_at)
+         VALUES (@id, @opId, @kioskId, @occupied, @idType, @idNumber, @name, @mobile, @email, @statement,
+           @attestation, 'pending', @now)`,
+      )
+      .run({
+        id: appealId,
+        opId: env.opId,
+        kioskId: env.kioskId,
+        occupied: p.occupied,
+        idType: p.idType,
+        idNumber: normalize.idNumber(p.idNumber),
+        name: p.name.trim(),
+        mobile: normalize.mobile(p.mobile),
+        email: normalize.email(p.email),
+        statement: p.statement,
+        attestation: p.attestation ? JSON.stringify(p.attestation) : null,
+        now: env.now,
+      })
+    return { status: 'pending', result: { appealId } }
+  })
+
+export const opHandlers: { [K in OperationKind]: Handler<K> } = {
+  register,
+  resetPassword,
+  updateProfile,
+  changeMobile,
+  changePassword,
+  verifyMobile,
+  verifyEmail,
+  appeal,
+}

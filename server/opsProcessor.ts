@@ -1,0 +1,159 @@
+import type { z } from 'zod'
+import type { KioskError } from '../src-common/errors'
+import { operations, type OperationKind } from '../src-common/operations'
+import { maxClockSkewMs } from '../src-common/requestSigning'
+import { sealingAad } from '../src-common/sealing'
+import type { OpResult, WireOp } from '../src-common/wire'
+import type { ServerContext } from './context'
+import { opHandlers, rejected, type OpEnv, type Outcome } from './opHandlers'
+
+/** An op created while its session (or code) was valid is still applied when it arrives this late. */
+export const opMaxAgeMs = 72 * 60 * 60 * 1000
+
+interface OpRow {
+  id: string
+  kiosk_id: string
+  kind: OperationKind
+  receipt: string
+  status: 'applied' | 'rejected' | 'pending'
+  result: string | null
+  error: string | null
+  updated_at: number
+}
+
+export function rowToResult(row: Pick<OpRow, 'id' | 'status' | 'result' | 'error'>): OpResult {
+  if (row.status === 'applied') return { id: row.id, status: 'applied', result: JSON.parse(row.result ?? '{}') }
+  if (row.status === 'rejected') return { id: row.id, status: 'rejected', error: JSON.parse(row.error ?? '{}') }
+  return { id: row.id, status: 'pending' }
+}
+
+function toResult(id: string, outcome: Outcome): OpResult {
+  if (outcome.status === 'applied') return { id, status: 'applied', result: outcome.result }
+  if (outcome.status === 'rejected') return { id, status: 'rejected', error: outcome.error }
+  return { id, status: 'pending' }
+}
+
+/** The first problem in a payload, named by its field. Unknown fields are malformed requests, the rest invalid input. */
+export function fieldError(error: z.ZodError): KioskError {
+  const issue = error.issues[0]
+  if (issue?.code === 'unrecognized_keys') return { code: 'BAD_REQUEST', field: String(issue.keys[0]).slice(0, 64) }
+  const field = issue?.path[0]
+  return { code: 'INVALID_FIELD', ...(field === undefined ? {} : { field: String(field).slice(0, 64) }) }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * Applies batches of ops exactly once. Each op's outcome is stored in the same transaction as its
+ * effect; an op already stored is answered from the store; an op being applied right now by another
+ * request is awaited, not applied again. Ops with the same accountKey from one kiosk run one after
+ * another in batch order; other ops run concurrently, so password hashes use every core.
+ */
+export function createOpsProcessor(ctx: ServerContext) {
+  const q = {
+    get: ctx.db.prepare<[string], OpRow>('SELECT * FROM ops WHERE id = ?'),
+    insert: ctx.db.prepare(
+      `INSERT INTO ops (id, kiosk_id, kind, receipt, created_at_iso, status, result, error, received_at, updated_at)
+       VALUES (@id, @kioskId, @kind, @receipt, @createdAt, @status, @result, @error, @now, @now)`,
+    ),
+  }
+  const inflight = new Map<string, { kioskId: string; done: Promise<OpResult> }>()
+  const chains = new Map<string, Promise<void>>()
+
+  function inOrder<T>(key: string, run: () => Promise<T>): Promise<T> {
+    const previous = chains.get(key) ?? Promise.resolve()
+    const next = previous.then(run)
+    const tail = next.then(
+      () => undefined,
+      () => undefined,
+    )
+    chains.set(key, tail)
+    void tail.then(() => {
+      if (chains.get(key) === tail) chains.delete(key)
+    })
+    return next
+  }
+
+  async function applyOne(kioskId: string, op: WireOp): Promise<OpResult> {
+    const now = ctx.clock()
+    const finish = (body: () => Outcome): Outcome =>
+      ctx.db.transaction(() => {
+        const outcome = body()
+        q.insert.run({
+          id: op.id,
+          kioskId,
+          kind: op.kind,
+          receipt: op.receipt,
+          createdAt: op.createdAt,
+          status: outcome.status,
+          result: outcome.status === 'rejected' ? null : JSON.stringify(outcome.result),
+          error: outcome.status === 'rejected' ? JSON.stringify(outcome.error) : null,
+          now,
+        })
+        return outcome
+      })()
+    const reject = (error: KioskError) => toResult(op.id, finish(() => rejected(error)))
+
+    const createdAt = Date.parse(op.createdAt)
+    if (createdAt > now + maxClockSkewMs) return reject({ code: 'BAD_REQUEST', field: 'createdAt' })
+    if (now - createdAt > opMaxAgeMs) return reject({ code: 'OP_EXPIRED' })
+    if (op.keyId !== ctx.keys.keyId) return reject({ code: 'BAD_REQUEST', field: 'keyId' })
+
+    const spec = operations[op.kind]
+    const sensitive = new Set<string>([...spec.secret, ...spec.personal])
+    const clearSecret = Object.keys(op.clear).find((key) => sensitive.has(key))
+    // A secret or personal field travelling in clear is a kiosk bug: refuse it rather than store it.
+    if (clearSecret) return reject({ code: 'BAD_REQUEST', field: clearSecret.slice(0, 64) })
+
+    const opened = await ctx.opener.open(op.sealed, sealingAad(op.id, op.kind))
+    if (!isRecord(opened)) return reject({ code: 'BAD_REQUEST', field: 'sealed' })
+    const parsed = spec.schema.safeParse({ ...op.clear, ...opened })
+    if (!parsed.success) return reject(fieldError(parsed.error))
+
+    const env: OpEnv = { ctx, opId: op.id, kioskId, createdAt, now, finish }
+    const handler = opHandlers[op.kind] as (env: OpEnv, payload: unknown) => Promise<Outcome>
+    return toResult(op.id, await handler(env, parsed.data))
+  }
+
+  return {
+    /** Answers in batch order. */
+    async processBatch(kioskId: string, ops: WireOp[]): Promise<OpResult[]> {
+      // One read transaction for the bookkeeping: which ops already have an answer.
+      const stored = ctx.db.transaction(() => ops.map((op) => q.get.get(op.id)))()
+      return Promise.all(
+        ops.map((op, index): Promise<OpResult> => {
+          const row = stored[index]
+          if (row) {
+            return Promise.resolve(
+              row.kiosk_id === kioskId ? rowToResult(row) : { id: op.id, status: 'rejected', error: { code: 'BAD_REQUEST', field: 'id' } },
+            )
+          }
+          const running = inflight.get(op.id)
+          if (running) {
+            return running.kioskId === kioskId
+              ? running.done
+              : Promise.resolve({ id: op.id, status: 'rejected', error: { code: 'BAD_REQUEST', field: 'id' } })
+          }
+          const key = op.accountKey ? `${kioskId}\n${op.accountKey}` : `op\n${op.id}`
+          const done = inOrder(key, () => applyOne(kioskId, op)).catch((error: unknown): OpResult => {
+            // A bug, not an answer: nothing was stored, so a resend tries again.
+            ctx.log.error({ err: error, opId: op.id, kind: op.kind }, 'op failed')
+            return { id: op.id, status: 'rejected', error: { code: 'INTERNAL' } }
+          })
+          inflight.set(op.id, { kioskId, done })
+          void done.then(() => inflight.delete(op.id))
+          return done
+        }),
+      )
+    },
+
+    /** The stored answer of one op of this kiosk. */
+    status(kioskId: string, opId: string): OpResult | undefined {
+      const row = q.get.get(opId)
+      return row && row.kiosk_id === kioskId ? rowToResult(row) : undefined
+    },
+  }
+}
+
+export type OpsProcessor = ReturnType<typeof createOpsProcessor>
