@@ -1,0 +1,65 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { fieldMessage, fieldMessages, ruleIds } from '../../../src-common/rules/fieldMessages'
+import { idTypeLabels, idTypes } from '../../../src-common/rules/idTypes'
+import { checkedFields, checkField } from '../../../src-common/rules/checkField'
+
+const fieldNames: Record<string, { 'zh-CN': RegExp; en: RegExp }> = {
+  password: { 'zh-CN': /密码/, en: /password/i },
+  passwordConfirm: { 'zh-CN': /密码/, en: /password/i },
+  idType: { 'zh-CN': /证件类型/, en: /document type/i },
+  idNumber: { 'zh-CN': /号码|证件/, en: /number/i },
+  mobile: { 'zh-CN': /手机号/, en: /mobile/i },
+  email: { 'zh-CN': /邮箱/, en: /email|address|domain|@/i },
+  name: { 'zh-CN': /姓名/, en: /name/i },
+  smsCode: { 'zh-CN': /短信验证码/, en: /SMS code/ },
+  emailCode: { 'zh-CN': /邮箱验证码/, en: /email code/ },
+  token: { 'zh-CN': /凭证/, en: /token/ },
+}
+
+describe('field messages', () => {
+  test('every rule names its field in both languages', () => {
+    for (const rule of ruleIds) {
+      const field = rule.split('.')[0] ?? ''
+      const names = fieldNames[field]
+      assert.ok(names, `unknown field of ${rule}`)
+      assert.match(fieldMessage(rule, 'zh-CN', { char: '$' }), names['zh-CN'], rule)
+      assert.match(fieldMessage(rule, 'en', { char: '$' }), names.en, rule)
+    }
+  })
+
+  test('a rule that names a character always gets one, and no placeholder is left in any message', () => {
+    for (const rule of ruleIds) {
+      for (const locale of ['zh-CN', 'en'] as const) {
+        const text = fieldMessage(rule, locale, { char: '$' })
+        assert.doesNotMatch(text, /[{}]/, `${rule} ${locale}`)
+        assert.equal(
+          fieldMessages[rule][locale].includes('{char}'),
+          rule.endsWith('char') || rule.endsWith('Char'),
+          rule,
+        )
+      }
+    }
+  })
+
+  test('an invisible character is shown by its code point', () => {
+    const result = checkField('password', 'abcd1234!\u200b')
+    assert.ok(!result.ok)
+    assert.match(result.message['zh-CN'], /U\+200B/)
+  })
+
+  test('every checked field has a rule for an empty or invalid value', () => {
+    for (const field of checkedFields) {
+      const result = checkField(field, '', { password: 'x' })
+      assert.equal(result.ok, false, field)
+    }
+  })
+
+  test('every document type has a Chinese and an English label', () => {
+    assert.equal(idTypeLabels.resident['zh-CN'], '中华人民共和国居民身份证')
+    for (const idType of idTypes) {
+      assert.ok(idTypeLabels[idType]['zh-CN'].length > 0)
+      assert.ok(idTypeLabels[idType].en.length > 0)
+    }
+  })
+})
