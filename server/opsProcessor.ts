@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { KioskError } from '../src-common/errors'
+import { fieldErrorOf } from '../src-common/fields'
 import { operations, type OperationKind } from '../src-common/operations'
 import { maxClockSkewMs } from '../src-common/requestSigning'
 import { sealingAad } from '../src-common/sealing'
@@ -33,13 +34,8 @@ function toResult(id: string, outcome: Outcome): OpResult {
   return { id, status: 'pending' }
 }
 
-/** The first problem in a payload, named by its field. Unknown fields are malformed requests, the rest invalid input. */
-export function fieldError(error: z.ZodError): KioskError {
-  const issue = error.issues[0]
-  if (issue?.code === 'unrecognized_keys') return { code: 'BAD_REQUEST', field: String(issue.keys[0]).slice(0, 64) }
-  const field = issue?.path[0]
-  return { code: 'INVALID_FIELD', ...(field === undefined ? {} : { field: String(field).slice(0, 64) }) }
-}
+/** The first problem in a payload, as the shared rules name it (INVALID_FIELD / WEAK_PASSWORD with field and rule). */
+export const fieldError = (error: z.ZodError): KioskError => fieldErrorOf(error)
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -1,0 +1,182 @@
+// A small kiosk-side client for the server's tests: signs requests as src-common/requestSigning.ts
+// describes and seals ops and interactive bodies to the server's key. (The real client is sync/.)
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { operations, splitPayload, type OperationKind } from '../../../src-common/operations'
+import { newNonce, signatureHeaders, signRequest } from '../../../src-common/requestSigning'
+import { seal, sealingAad } from '../../../src-common/sealing'
+import { apiPaths, sealRequestBody, type InteractiveRoute, type WireOp } from '../../../src-common/wire'
+import { startServer, type RunningServer, type StartOptions } from '../../../server/index'
+
+export interface Answer {
+  status: number
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test answers are inspected field by field
+  body: any
+}
+
+export interface TestServer {
+  server: RunningServer
+  dataDir: string
+  stop(): Promise<void>
+}
+
+export async function startTestServer(options: Partial<StartOptions> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'central-'))
+  const server = await startServer({ port: 0, dataDir, dev: true, logger: false, ...options })
+  return {
+    server,
+    dataDir,
+    async stop() {
+      await server.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function call(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await fetch(url + path, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  })
+  const text = await response.text()
+  return { status: response.status, body: text ? JSON.parse(text) : undefined }
+}
+
+let receiptCounter = 0
+const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+export function newReceipt(): string {
+  let n = receiptCounter++ + Math.floor(Math.random() * 1e9)
+  let text = ''
+  for (let i = 0; i < 8; i++) {
+    text += crockford[n % 32]
+    n = Math.floor(n / 32)
+  }
+  return text
+}
+
+export interface SignOptions {
+  timestamp?: number
+  nonce?: string
+  secret?: string
+  kioskId?: string
+}
+
+export class TestKiosk {
+  constructor(
+    readonly url: string,
+    readonly kioskId: string,
+    readonly secret: string,
+    readonly keyId: string,
+    readonly publicKey: string,
+  ) {}
+
+  static async enrol(server: RunningServer, name = 'Hall A'): Promise<TestKiosk> {
+    const code = server.createEnrollmentCode(name)
+    const answer = await call(server.url, 'POST', apiPaths.enroll, { code, name: 'kiosk 1' })
+    if (answer.status !== 200) throw new Error(`enrolment failed: ${JSON.stringify(answer.body)}`)
+    const { kioskId, secret, keyId, publicKey } = answer.body
+    return new TestKiosk(server.url, kioskId, secret, keyId, publicKey)
+  }
+
+  /** The headers and body of a signed request, so a test can replay or alter them. */
+  async sign(method: string, path: string, body?: unknown, options: SignOptions = {}) {
+    const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body)
+    const timestamp = options.timestamp ?? Date.now()
+    const nonce = options.nonce ?? newNonce()
+    const signature = await signRequest(options.secret ?? this.secret, { method, path, timestamp, nonce, body: text })
+    const headers = {
+      [signatureHeaders.kioskId]: options.kioskId ?? this.kioskId,
+      [signatureHeaders.timestamp]: String(timestamp),
+      [signatureHeaders.nonce]: nonce,
+      [signatureHeaders.signature]: signature,
+    }
+    return { headers, text: body === undefined ? undefined : text }
+  }
+
+  async signed(method: string, path: string, body?: unknown, options: SignOptions = {}): Promise<Answer> {
+    const { headers, text } = await this.sign(method, path, body, options)
+    return call(this.url, method, path, text, headers)
+  }
+
+  /** An op as the outbox would send it: secret and personal fields sealed, the rest in clear. */
+  async op(kind: OperationKind, payload: Record<string, unknown>, extra: Partial<WireOp> = {}): Promise<WireOp> {
+    const id = extra.id ?? crypto.randomUUID()
+    const { sealed, clear } = splitPayload(kind, payload)
+    void operations
+    return {
+      id,
+      kind,
+      receipt: newReceipt(),
+      createdAt: new Date().toISOString(),
+      keyId: this.keyId,
+      clear,
+      sealed: await seal(this.publicKey, sealed, sealingAad(id, kind)),
+      ...extra,
+    }
+  }
+
+  push(ops: WireOp[]): Promise<Answer> {
+    return this.signed('POST', apiPaths.ops, { ops })
+  }
+
+  /** Pushes one op and returns its result. */
+  async apply(kind: OperationKind, payload: Record<string, unknown>, extra: Partial<WireOp> = {}) {
+    const answer = await this.push([await this.op(kind, payload, extra)])
+    if (answer.status !== 200) throw new Error(`push failed: ${answer.status} ${JSON.stringify(answer.body)}`)
+    return answer.body.results[0]
+  }
+
+  async interactive(route: InteractiveRoute, payload: unknown): Promise<Answer> {
+    return this.signed('POST', apiPaths[route], await sealRequestBody(this.publicKey, this.keyId, route, payload))
+  }
+}
+
+/** Valid-looking candidate data (resident ID numbers with correct GB 11643 check digits). */
+export const candidate = {
+  idType: 'resident',
+  idNumber: '11010519491231002X',
+  name: '王小明',
+  mobile: '13800138000',
+  email: 'wang@example.com',
+  password: 'Abc123!@x9',
+}
+
+/** GB 11643 check digit, to make more distinct valid ID numbers. */
+export function residentId(body17: string): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  const sum = [...body17].reduce((acc, digit, i) => acc + Number(digit) * weights[i]!, 0)
+  return body17 + '10X98765432'[sum % 11]
+}
+
+/** The latest code the dev outbox holds for a mobile or email. */
+export async function latestCode(url: string, to: string): Promise<string> {
+  const answer = await call(url, 'GET', `${apiPaths.devOutbox}?to=${encodeURIComponent(to)}`)
+  const withCode = answer.body.messages.filter((m: { code: string | null }) => m.code)
+  if (withCode.length === 0) throw new Error(`no code sent to ${to}`)
+  return withCode.at(-1).code
+}
+
+/** Sends a code to `mobile` for `purpose` and reads it from the dev outbox. */
+export async function smsCode(kiosk: TestKiosk, mobile: string, purpose: string): Promise<string> {
+  const sent = await kiosk.interactive('smsSend', { mobile, purpose })
+  if (sent.status !== 200) throw new Error(`sms send failed: ${JSON.stringify(sent.body)}`)
+  return latestCode(kiosk.url, mobile)
+}
+
+/** Registers an account the way the kiosk does online: code by SMS, then a register op. */
+export async function register(kiosk: TestKiosk, data: Partial<typeof candidate> = {}) {
+  const c = { ...candidate, ...data }
+  const code = await smsCode(kiosk, c.mobile, 'register')
+  return kiosk.apply('register', {
+    email: c.email,
+    mobile: c.mobile,
+    password: c.password,
+    idType: c.idType,
+    idNumber: c.idNumber,
+    name: c.name,
+    smsCode: code,
+    agreed: true,
+  })
+}
