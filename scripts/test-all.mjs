@@ -46,10 +46,28 @@ function runPlaywright(project) {
     env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json },
   })
   if (!existsSync(json)) return { passed: 0, failed: 1, skipped: 0 }
-  const { stats } = JSON.parse(readFileSync(json, 'utf8'))
+  const report = JSON.parse(readFileSync(json, 'utf8'))
+  const { stats } = report
+  // Say once, on one line, why tests were skipped (e.g. no Electron binary on this machine).
+  const reasons = new Set()
+  const visit = (suite) => {
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? [])
+        for (const a of t.annotations ?? []) if (a.type === 'skip' && a.description) reasons.add(a.description)
+    for (const child of suite.suites ?? []) visit(child)
+  }
+  for (const suite of report.suites ?? []) visit(suite)
+  for (const reason of reasons) console.log(`[${project}] skipped: ${reason}`)
   const counts = { passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped }
   if (result.status !== 0 && counts.failed === 0) counts.failed = 1
   return counts
+}
+
+// The browser and preload tests check the built bundles: build them first, as `npm start` would.
+const built = spawnSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
+if (built.status !== 0) {
+  console.log('0 passed, 1 failed')
+  process.exit(1)
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 }

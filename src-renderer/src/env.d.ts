@@ -1,5 +1,4 @@
 /// <reference types="vite/client" />
-/// <reference path="../../src-preload/kioskApi.d.ts" />
 
 declare module '*.vue' {
   import type { DefineComponent } from 'vue'

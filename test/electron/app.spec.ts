@@ -1,0 +1,70 @@
+import { test, expect, _electron as electron, type ElectronApplication } from '@playwright/test'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+// Playwright for Electron: the real app, as a tester drives it. Runs where Electron's binary is
+// installed (npm install on a normal machine); skipped where it is not (ELECTRON_SKIP_BINARY_DOWNLOAD).
+function electronBinary(): string | null {
+  try {
+    const path = createRequire(import.meta.url)('electron') as string
+    return existsSync(path) ? path : null
+  } catch {
+    return null
+  }
+}
+const binary = electronBinary()
+test.skip(binary === null, "Electron's binary is not installed here (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1)")
+
+let app: ElectronApplication
+let dataDir: string
+
+test.beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'kiosk-electron-'))
+  app = await electron.launch({
+    executablePath: binary!,
+    args: ['.', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+    env: { ...process.env, KIOSK_DATA_DIR: dataDir, KIOSK_WINDOW: 'window' } as Record<string, string>,
+  })
+})
+
+test.afterAll(async () => {
+  await app?.close()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+test('the window is isolated, sandboxed and has no Node', async () => {
+  const page = await app.firstWindow()
+  const seen = await app.evaluate(({ app: electronApp, BrowserWindow }) => {
+    const contents = BrowserWindow.getAllWindows()[0]!.webContents
+    const pid = contents.getOSProcessId()
+    const metric = electronApp.getAppMetrics().find((m) => m.pid === pid)
+    return { url: contents.getURL(), osSandboxed: metric?.sandboxed }
+  })
+  expect(seen.url).toMatch(/^app:\/\/kiosk\//)
+  // As root Chromium must run with --no-sandbox, so the OS-level sandbox can only be seen otherwise.
+  if (process.getuid?.() !== 0) expect(seen.osSandboxed).toBe(true)
+  const page_ = await page.evaluate(() => ({
+    require: typeof (globalThis as { require?: unknown }).require,
+    process: typeof (globalThis as { process?: unknown }).process,
+    kiosk: Object.keys(window.kiosk).sort(),
+  }))
+  expect(page_).toEqual({ require: 'undefined', process: 'undefined', kiosk: expect.arrayContaining(['app', 'on']) })
+})
+
+test('the home screen greets the candidate in Chinese', async () => {
+  const page = await app.firstWindow()
+  await expect(page.getByText('一次注册 畅行ETEST').first()).toBeVisible()
+  await expect(page.getByTestId('footer-version')).toBeVisible()
+})
+
+test('window.open and navigation away from the app are refused', async () => {
+  const page = await app.firstWindow()
+  const opened = await page.evaluate(() => window.open('https://example.com') === null)
+  expect(opened).toBe(true)
+  await page.evaluate(() => {
+    location.href = 'https://example.com/'
+  })
+  await expect(page).toHaveURL(/^app:\/\/kiosk\//)
+})

@@ -1,0 +1,86 @@
+import { describe, test, before } from 'node:test'
+import assert from 'node:assert/strict'
+import { register } from 'node:module'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+// The real src-main/index.ts, started against a fake electron module that records every call.
+register('./electronHooks.mjs', import.meta.url)
+type Fake = typeof import('./fakeElectron')
+let fake: Fake
+
+before(async () => {
+  process.env.KIOSK_DATA_DIR = mkdtempSync(join(tmpdir(), 'kiosk-shell-'))
+  process.env.KIOSK_WINDOW = 'kiosk'
+  delete process.env.KIOSK_DEV
+  fake = (await import('electron')) as unknown as Fake
+  await import('../../../src-main/index')
+  // start() continues after whenReady(): wait until the window has loaded the app.
+  for (let i = 0; i < 100 && !fake.recorded.windows[0]?.loadedUrl; i++) await new Promise((r) => setTimeout(r, 20))
+})
+
+describe('the Electron shell', () => {
+  test('takes the single-instance lock before anything else', () => {
+    assert.equal(fake.recorded.singleInstanceLockRequested, 1)
+  })
+
+  test('removes the application menu when the dev flag is off', () => {
+    assert.equal(fake.recorded.applicationMenu, null)
+  })
+
+  test('loads the renderer from its own app:// protocol, not file:// or the network', () => {
+    assert.equal(fake.recorded.windows[0]?.loadedUrl, 'app://kiosk/index.html')
+    assert.ok(fake.recorded.protocolHandlers.has('app'))
+    assert.deepEqual(fake.recorded.privilegedSchemes, [
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ])
+  })
+
+  test('opens a kiosk window with an isolated, sandboxed renderer', () => {
+    const options = fake.recorded.windows[0]?.options as { kiosk: boolean; webPreferences: Record<string, unknown> }
+    assert.equal(options.kiosk, true)
+    assert.equal(options.webPreferences.contextIsolation, true)
+    assert.equal(options.webPreferences.sandbox, true)
+    assert.equal(options.webPreferences.nodeIntegration, false)
+    assert.equal(options.webPreferences.webSecurity, true)
+    assert.equal(options.webPreferences.devTools, false)
+    assert.match(String(options.webPreferences.preload), /out\/preload\/index\.cjs$|preload[/\\]index\.cjs$/)
+  })
+
+  test('denies every permission request and check', () => {
+    let granted: boolean | undefined
+    fake.recorded.permissionRequestHandler?.({} as never, 'media' as never, ((answer: boolean) => (granted = answer)) as never)
+    assert.equal(granted, false)
+    assert.equal(fake.recorded.permissionCheckHandler?.(), false)
+  })
+
+  test('registers exactly one IPC handler per contract call and refuses foreign frames', async () => {
+    const { listCallChannels } = await import('../../../src-common/kioskApi')
+    assert.deepEqual([...fake.recorded.ipcHandlers.keys()].sort(), listCallChannels().map((c) => c.channel).sort())
+    const info = fake.recorded.ipcHandlers.get('kiosk:app.info')!
+    const foreign = await info({ senderFrame: { url: 'https://evil.example/', parent: null } } as never, {} as never)
+    assert.deepEqual(foreign, { ok: false, error: { code: 'UNAUTHORIZED' } })
+    const own = (await info({ senderFrame: { url: 'app://kiosk/index.html', parent: null } } as never, {} as never)) as {
+      ok: boolean
+    }
+    assert.equal(own.ok, true)
+  })
+
+  test("keeps Chromium's profile inside the kiosk data directory", () => {
+    assert.equal(fake.recorded.paths.get('userData'), join(process.env.KIOSK_DATA_DIR!, 'chromium'))
+  })
+
+  test('hardens every web contents the app creates', () => {
+    const contents = new fake.FakeWebContents() as unknown as { setWindowOpenHandler?: unknown }
+    let openHandler: (() => { action: string }) | undefined
+    Object.assign(contents, {
+      setWindowOpenHandler: (handler: () => { action: string }) => (openHandler = handler),
+      reload: () => undefined,
+      closeDevTools: () => undefined,
+      isDestroyed: () => false,
+    })
+    fake.app.emit('web-contents-created', {}, contents)
+    assert.deepEqual(openHandler?.(), { action: 'deny' })
+  })
+})

@@ -1,0 +1,109 @@
+// A stand-in for the 'electron' module that records what the shell asks of it, so the shell's
+// wiring (lock, menu, permissions, protocol, IPC, window) is checked in plain Node.
+import { EventEmitter } from 'node:events'
+
+type Handler = (...args: never[]) => unknown
+
+export const recorded = {
+  singleInstanceLockRequested: 0,
+  quitCalled: 0,
+  exitCode: undefined as number | undefined,
+  applicationMenu: 'untouched' as unknown,
+  privilegedSchemes: [] as unknown[],
+  protocolHandlers: new Map<string, Handler>(),
+  ipcHandlers: new Map<string, Handler>(),
+  windows: [] as FakeBrowserWindow[],
+  permissionRequestHandler: undefined as Handler | undefined,
+  permissionCheckHandler: undefined as Handler | undefined,
+  paths: new Map<string, string>([['userData', '/tmp/fake-user-data']]),
+  lockGranted: true,
+}
+
+class FakeApp extends EventEmitter {
+  requestSingleInstanceLock(): boolean {
+    recorded.singleInstanceLockRequested++
+    return recorded.lockGranted
+  }
+  quit(): void {
+    recorded.quitCalled++
+  }
+  exit(code: number): void {
+    recorded.exitCode = code
+  }
+  whenReady(): Promise<void> {
+    return Promise.resolve()
+  }
+  getPath(name: string): string {
+    return recorded.paths.get(name) ?? `/tmp/fake-${name}`
+  }
+  setPath(name: string, value: string): void {
+    recorded.paths.set(name, value)
+  }
+  getVersion(): string {
+    return '0.0.0-test'
+  }
+}
+export const app = new FakeApp()
+
+export class FakeWebContents extends EventEmitter {
+  sent: [string, unknown][] = []
+  send(channel: string, payload: unknown): void {
+    this.sent.push([channel, payload])
+  }
+}
+
+export class FakeBrowserWindow extends EventEmitter {
+  loadedUrl: string | undefined
+  webContents = new FakeWebContents()
+  constructor(public options: Record<string, unknown>) {
+    super()
+    recorded.windows.push(this)
+  }
+  async loadURL(url: string): Promise<void> {
+    this.loadedUrl = url
+  }
+  isDestroyed(): boolean {
+    return false
+  }
+  isMinimized(): boolean {
+    return false
+  }
+  show(): void {}
+  restore(): void {}
+  focus(): void {}
+}
+export const BrowserWindow = FakeBrowserWindow
+
+export const Menu = {
+  setApplicationMenu(menu: unknown): void {
+    recorded.applicationMenu = menu
+  },
+}
+
+export const protocol = {
+  registerSchemesAsPrivileged(schemes: unknown[]): void {
+    recorded.privilegedSchemes.push(...schemes)
+  },
+  handle(scheme: string, handler: Handler): void {
+    recorded.protocolHandlers.set(scheme, handler)
+  },
+}
+
+export const ipcMain = {
+  handle(channel: string, handler: Handler): void {
+    recorded.ipcHandlers.set(channel, handler)
+  },
+}
+
+export const session = {
+  defaultSession: {
+    setPermissionRequestHandler(handler: Handler): void {
+      recorded.permissionRequestHandler = handler
+    },
+    setPermissionCheckHandler(handler: Handler): void {
+      recorded.permissionCheckHandler = handler
+    },
+  },
+}
+
+export default { app, BrowserWindow, Menu, protocol, ipcMain, session }

@@ -1,0 +1,29 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readKioskConfig } from '../../../src-main/services/kioskConfig'
+import { betterSqliteBinding } from '../../../src-main/services/nativeBinding'
+
+describe('kiosk configuration from the environment', () => {
+  test('defaults: Electron userData, demo mode (no central URL), fullscreen, no dev tools', () => {
+    assert.deepEqual(readKioskConfig({}, '/home/k/.config/kiosk'), {
+      ok: true,
+      config: { dataDir: '/home/k/.config/kiosk', centralUrl: null, windowMode: 'fullscreen', dev: false },
+    })
+  })
+
+  test('KIOSK_DATA_DIR and KIOSK_CENTRAL_URL override them', () => {
+    const result = readKioskConfig({ KIOSK_DATA_DIR: '/srv/kiosk', KIOSK_CENTRAL_URL: 'https://central.example/' }, '/x')
+    assert.equal(result.ok && result.config.dataDir, '/srv/kiosk')
+    assert.equal(result.ok && result.config.centralUrl, 'https://central.example')
+  })
+
+  test('a central URL that is not http(s) is refused with a message naming the variable', () => {
+    const result = readKioskConfig({ KIOSK_CENTRAL_URL: 'ftp://central' }, '/x')
+    assert.equal(result.ok, false)
+    assert.match(!result.ok ? result.message : '', /KIOSK_CENTRAL_URL/)
+  })
+
+  test('better-sqlite3 uses the Electron build only inside Electron', () => {
+    assert.equal(betterSqliteBinding('/app', { ...process.versions }), undefined)
+  })
+})
