@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { operations, splitPayload, type OperationKind } from '../../../src-common/operations'
+import { splitPayload, type OperationKind } from '../../../src-common/operations'
 import { newNonce, signatureHeaders, signRequest } from '../../../src-common/requestSigning'
 import { seal, sealingAad } from '../../../src-common/sealing'
 import { apiPaths, sealRequestBody, type InteractiveRoute, type WireOp } from '../../../src-common/wire'
@@ -18,15 +18,23 @@ export interface Answer {
 export interface TestServer {
   server: RunningServer
   dataDir: string
+  /** The server's clock (ms); kiosks enrolled through enrol(t) share it. */
+  now(): number
+  /** Moves the clock forward, e.g. past the 60 s between two SMS to one mobile. */
+  advance(ms: number): void
   stop(): Promise<void>
 }
 
 export async function startTestServer(options: Partial<StartOptions> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'central-'))
-  const server = await startServer({ port: 0, dataDir, dev: true, logger: false, ...options })
+  let offset = 0
+  const now = () => Date.now() + offset
+  const server = await startServer({ port: 0, dataDir, dev: true, logger: false, clock: now, ...options })
   return {
     server,
     dataDir,
+    now,
+    advance: (ms) => void (offset += ms),
     async stop() {
       await server.close()
       rmSync(dataDir, { recursive: true, force: true })
@@ -64,6 +72,9 @@ export interface SignOptions {
 }
 
 export class TestKiosk {
+  /** The kiosk's clock: signature timestamps and op createdAt (tests move it with the server's). */
+  clock: () => number = Date.now
+
   constructor(
     readonly url: string,
     readonly kioskId: string,
@@ -72,18 +83,21 @@ export class TestKiosk {
     readonly publicKey: string,
   ) {}
 
-  static async enrol(server: RunningServer, name = 'Hall A'): Promise<TestKiosk> {
+  static async enrol(t: TestServer, name = 'Hall A'): Promise<TestKiosk> {
+    const { server } = t
     const code = server.createEnrollmentCode(name)
     const answer = await call(server.url, 'POST', apiPaths.enroll, { code, name: 'kiosk 1' })
     if (answer.status !== 200) throw new Error(`enrolment failed: ${JSON.stringify(answer.body)}`)
     const { kioskId, secret, keyId, publicKey } = answer.body
-    return new TestKiosk(server.url, kioskId, secret, keyId, publicKey)
+    const kiosk = new TestKiosk(server.url, kioskId, secret, keyId, publicKey)
+    kiosk.clock = t.now
+    return kiosk
   }
 
   /** The headers and body of a signed request, so a test can replay or alter them. */
   async sign(method: string, path: string, body?: unknown, options: SignOptions = {}) {
     const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body)
-    const timestamp = options.timestamp ?? Date.now()
+    const timestamp = options.timestamp ?? this.clock()
     const nonce = options.nonce ?? newNonce()
     const signature = await signRequest(options.secret ?? this.secret, { method, path, timestamp, nonce, body: text })
     const headers = {
@@ -104,12 +118,11 @@ export class TestKiosk {
   async op(kind: OperationKind, payload: Record<string, unknown>, extra: Partial<WireOp> = {}): Promise<WireOp> {
     const id = extra.id ?? crypto.randomUUID()
     const { sealed, clear } = splitPayload(kind, payload)
-    void operations
     return {
       id,
       kind,
       receipt: newReceipt(),
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(this.clock()).toISOString(),
       keyId: this.keyId,
       clear,
       sealed: await seal(this.publicKey, sealed, sealingAad(id, kind)),
