@@ -42,6 +42,17 @@ export const fields = {
   smsCode: ruleSchema('smsCode.required', checkSmsCode),
   emailCode: ruleSchema('emailCode.required', checkEmailCode),
   token: ruleSchema('token.format', checkToken),
+  /** A password being proved, not chosen (log-in, the old password of a change): never held to today's policy. */
+  currentPassword: z
+    .string({ error: 'currentPassword.required' })
+    .min(1, { error: 'currentPassword.required' })
+    .max(64, { error: 'currentPassword.required' }),
+  /** Free text of an appeal. */
+  statement: z
+    .string({ error: 'statement.length' })
+    .trim()
+    .min(10, { error: 'statement.length' })
+    .max(1000, { error: 'statement.length' }),
 }
 
 const weakRules: ReadonlySet<string> = new Set(weakPasswordRules)

@@ -67,7 +67,7 @@ const registerSchema = z
     idNumber: fields.idNumber,
     name: fields.name,
     ...smsProof,
-    agreed: z.literal(true),
+    agreed: z.literal(true, { error: 'agreed.required' }),
   })
   .superRefine((value, ctx) => {
     checkDocument(value, ctx)
@@ -126,7 +126,7 @@ const changeMobileSchema = z.strictObject({
 const changePasswordSchema = z
   .strictObject({
     sessionToken: fields.token,
-    oldPassword: z.string().min(1).max(64),
+    oldPassword: fields.currentPassword,
     newPassword: fields.password,
   })
   .superRefine((value, ctx) =>
@@ -146,13 +146,13 @@ export type OccupiedIdentifier = (typeof occupiedIdentifiers)[number]
 
 const appealSchema = z
   .strictObject({
-    occupied: z.enum(occupiedIdentifiers),
+    occupied: z.enum(occupiedIdentifiers, { error: 'occupied.required' }),
     idType: fields.idType,
     idNumber: fields.idNumber,
     name: fields.name,
     mobile: fields.mobile,
     email: fields.email,
-    statement: z.string().trim().min(10).max(1000),
+    statement: fields.statement,
     attestation: attestationSchema.optional(),
   })
   .superRefine(checkDocument)

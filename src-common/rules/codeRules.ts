@@ -9,8 +9,9 @@ export function checkSmsCode(input: string): RuleResult {
   return /^\d{6}$/.test(value) ? passed(value) : broken('smsCode.format')
 }
 
+/** Email codes are case-insensitive: the mailbox shows them in capitals, a candidate may type them in lower case. */
 export function checkEmailCode(input: string): RuleResult {
-  const value = toHalfWidth(input).replace(/\s+/g, '')
+  const value = toHalfWidth(input).replace(/\s+/g, '').toUpperCase()
   if (value === '') return broken('emailCode.required')
   return /^[A-Za-z0-9]{6,12}$/.test(value) ? passed(value) : broken('emailCode.format')
 }

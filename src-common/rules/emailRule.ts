@@ -13,6 +13,14 @@ export function normaliseEmail(value: string): string {
   return at < 0 ? text : text.slice(0, at + 1) + text.slice(at + 1).toLowerCase()
 }
 
+/**
+ * The key under which an address is unique: mailbox names are case-sensitive by the RFC but not at
+ * any provider a candidate uses, so Zhang.Wei@qq.com and zhang.wei@qq.com are one address.
+ */
+export function emailKey(value: string): string {
+  return normaliseEmail(value).toLowerCase()
+}
+
 // RFC 5322 atext plus the dot of dot-atom.
 const localChar = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]$/
 const domainChar = /^[A-Za-z0-9.-]$/

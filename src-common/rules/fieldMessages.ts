@@ -1,4 +1,4 @@
-import type { Locale } from '../errors'
+import { errorMessage, type KioskError, type Locale } from '../errors'
 
 /**
  * Every rule a field can fail, by a stable id (what main and the server return as `rule` with
@@ -167,6 +167,19 @@ export const fieldMessages = {
     'zh-CN': '邮箱验证码须为6-12位字母或数字',
     en: 'The email code has 6 to 12 letters or digits.',
   },
+  'currentPassword.required': { 'zh-CN': '请输入原密码', en: 'Please enter your current password.' },
+  'statement.length': {
+    'zh-CN': '申诉说明须为10-1000个字符，请写明被占用的情况',
+    en: 'The appeal statement must be 10 to 1000 characters: describe what happened.',
+  },
+  'occupied.required': {
+    'zh-CN': '请选择被占用的信息：证件号码、手机号或电子邮箱',
+    en: 'Please choose what is occupied: the ID number, the mobile number or the email.',
+  },
+  'agreed.required': {
+    'zh-CN': '请阅读并勾选同意《用户服务协议》《用户隐私政策》',
+    en: 'Please read and accept the User Service Agreement and the Privacy Policy.',
+  },
   'token.format': {
     'zh-CN': '凭证无效，请重新操作',
     en: 'The token is not valid. Please start again.',
@@ -215,3 +228,13 @@ export const broken = (
   params?: RuleParams,
 ): { ok: false; rule: RuleId; params?: RuleParams } =>
   params === undefined ? { ok: false, rule } : { ok: false, rule, params }
+
+/**
+ * What the candidate reads for an error value from main or the server: the failed rule's own message
+ * when there is one (INVALID_FIELD / WEAK_PASSWORD with `rule`), else the code's message.
+ */
+export function kioskErrorMessage(error: KioskError, locale: Locale): string {
+  return error.rule !== undefined && isRuleId(error.rule)
+    ? fieldMessage(error.rule, locale)
+    : errorMessage(error, locale)
+}

@@ -4,7 +4,12 @@ import { normaliseEmail } from './emailRule'
 import { normaliseIdNumber } from './idNumberRule'
 import { normaliseMobile } from './mobileRule'
 import { normaliseName } from './nameRule'
-import { estimate, loadedPasswordDictionary } from './passwordStrength'
+import {
+  estimate,
+  loadPasswordDictionary,
+  loadedPasswordDictionary,
+  type StrengthScore,
+} from './passwordStrength'
 
 /**
  * The ETEST password policy: 8-18 characters of letters, digits and the special characters
@@ -100,3 +105,14 @@ export function checkPasswordConfirm(confirm: string, password: string): RuleRes
 
 /** The rules whose failure the server and main report as WEAK_PASSWORD rather than INVALID_FIELD. */
 export const weakPasswordRules = ['password.personal', 'password.common', 'password.guessable'] as const
+
+/**
+ * The strength meter under the password field, 0-4. A password that the policy refuses as personal
+ * or common never shows more than 1, so the meter and the message agree.
+ */
+export async function passwordScore(password: string, context: PersonalInfo = {}): Promise<StrengthScore> {
+  if (password === '') return 0
+  const { score, common } = estimate(await loadPasswordDictionary(), password, personalTokens(context))
+  if (common || isBuiltFromPersonalInfo(password, context)) return score > 1 ? 1 : score
+  return score
+}

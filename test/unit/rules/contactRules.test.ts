@@ -2,7 +2,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { checkMobile, normaliseMobile } from '../../../src-common/rules/mobileRule'
-import { checkEmail, normaliseEmail } from '../../../src-common/rules/emailRule'
+import { checkEmail, emailKey, normaliseEmail } from '../../../src-common/rules/emailRule'
 import { checkEmailCode, checkSmsCode, checkToken } from '../../../src-common/rules/codeRules'
 import { checkField } from '../../../src-common/rules/checkField'
 
@@ -81,6 +81,11 @@ describe('email addresses', () => {
     [`${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(60)}.com`, { rule: 'email.length' }],
   ])
 
+  test('two spellings of one mailbox share one key, so it cannot be registered twice', () => {
+    assert.equal(emailKey(' Zhang.Wei@QQ.com'), emailKey('zhang.wei@qq.com'))
+    assert.notEqual(emailKey('zhang.wei@qq.com'), emailKey('zhangwei@qq.com'))
+  })
+
   test('normalisation is idempotent and lower-cases the domain only', () => {
     const typed = fc.oneof(
       fc.string(),
@@ -110,8 +115,9 @@ describe('codes and tokens', () => {
     ]))
   describe('email code', () =>
     runTable(checkEmailCode, [
-      ['a1B2c3', 'a1B2c3'],
+      ['a1B2c3', 'A1B2C3'],
       ['ABCDEF123456', 'ABCDEF123456'],
+      [' k7mq 2xpa ', 'K7MQ2XPA'], // typed in lower case, as mailed in capitals
       ['', { rule: 'emailCode.required' }],
       ['abc12', { rule: 'emailCode.format' }],
       ['abc-123', { rule: 'emailCode.format' }],

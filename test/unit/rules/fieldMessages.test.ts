@@ -1,6 +1,12 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { fieldMessage, fieldMessages, ruleIds } from '../../../src-common/rules/fieldMessages'
+import {
+  fieldMessage,
+  fieldMessages,
+  kioskErrorMessage,
+  ruleIds,
+} from '../../../src-common/rules/fieldMessages'
+import { errorMessages } from '../../../src-common/errors'
 import { idTypeLabels, idTypes } from '../../../src-common/rules/idTypes'
 import { checkedFields, checkField } from '../../../src-common/rules/checkField'
 
@@ -15,6 +21,10 @@ const fieldNames: Record<string, { 'zh-CN': RegExp; en: RegExp }> = {
   smsCode: { 'zh-CN': /短信验证码/, en: /SMS code/ },
   emailCode: { 'zh-CN': /邮箱验证码/, en: /email code/ },
   token: { 'zh-CN': /凭证/, en: /token/ },
+  currentPassword: { 'zh-CN': /原密码/, en: /current password/ },
+  statement: { 'zh-CN': /申诉说明/, en: /statement/ },
+  occupied: { 'zh-CN': /占用/, en: /occupied/ },
+  agreed: { 'zh-CN': /用户服务协议/, en: /Agreement/ },
 }
 
 describe('field messages', () => {
@@ -61,5 +71,15 @@ describe('field messages', () => {
       assert.ok(idTypeLabels[idType]['zh-CN'].length > 0)
       assert.ok(idTypeLabels[idType].en.length > 0)
     }
+  })
+
+  test('an error from main or the server shows the failed rule’s own message, else the code’s', () => {
+    const field = { code: 'INVALID_FIELD', field: 'idNumber', rule: 'idNumber.checkDigit' } as const
+    assert.match(kioskErrorMessage(field, 'zh-CN'), /校验码/)
+    assert.equal(kioskErrorMessage({ code: 'MOBILE_OCCUPIED' }, 'en'), errorMessages.MOBILE_OCCUPIED.en)
+    assert.equal(
+      kioskErrorMessage({ code: 'INVALID_FIELD', rule: 'no.such.rule' }, 'zh-CN'),
+      errorMessages.INVALID_FIELD['zh-CN'],
+    )
   })
 })

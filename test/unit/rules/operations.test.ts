@@ -135,6 +135,25 @@ describe('operation payloads', () => {
     })
   })
 
+  test('an appeal needs a real statement, and registering needs the agreement ticked', async () => {
+    assert.deepEqual(await parseOperation('appeal', { ...samples.appeal, statement: '  被占用  ' }), {
+      ok: false,
+      error: { code: 'INVALID_FIELD', field: 'statement', rule: 'statement.length' },
+    })
+    assert.deepEqual(await parseOperation('register', { ...samples.register, agreed: false }), {
+      ok: false,
+      error: { code: 'INVALID_FIELD', field: 'agreed', rule: 'agreed.required' },
+    })
+  })
+
+  test('an old password that predates today’s policy can still be proved', async () => {
+    const result = await parseOperation('changePassword', {
+      ...samples.changePassword,
+      oldPassword: '123456',
+    })
+    assert.equal(result.ok, true)
+  })
+
   test('every personal and secret field of a parsed payload is sealed; nothing else is', async () => {
     const result = await parseOperation('register', samples.register)
     assert.ok(result.ok)

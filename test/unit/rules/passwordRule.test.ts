@@ -1,7 +1,7 @@
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { checkPassword, checkPasswordFormat } from '../../../src-common/rules/passwordRule'
+import { checkPassword, checkPasswordFormat, passwordScore } from '../../../src-common/rules/passwordRule'
 import { loadPasswordDictionary, passwordStrength } from '../../../src-common/rules/passwordStrength'
 import { checkField, checkFieldAsync } from '../../../src-common/rules/checkField'
 
@@ -131,6 +131,13 @@ describe('common and guessable passwords (zxcvbn-ts dictionary)', () => {
     const alone = await passwordStrength('zhangwei_Q7')
     const withName = await passwordStrength('zhangwei_Q7', ['zhangwei'])
     assert.ok(withName.score < alone.score, `${withName.score} < ${alone.score}`)
+  })
+
+  test('the meter never shows a refused password as strong', async () => {
+    const info = { mobile: '13800138000' }
+    assert.ok((await passwordScore('Qz_13800138000', info)) <= 1)
+    assert.ok((await passwordScore('Qz_13800138000')) >= 2)
+    assert.equal(await passwordScore(''), 0)
   })
 
   test('the renderer’s async check loads the dictionary itself', async () => {
