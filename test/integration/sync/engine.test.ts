@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { decideAppeal } from '../../../server/index'
+import { openOutbox, type OpView, type Outbox } from '../../../sync/outbox'
+import { createCentralClient } from '../../../sync/centralClient'
+import { createSyncEngine, type SyncEngineOptions } from '../../../sync/syncEngine'
+import { startFaultProxy, passAll, type FaultProxy } from '../../faults/faultProxy'
+import { startCentral, smsCodeFor, type Central } from './central'
+import { candidate, maskedSummary, payloadOf } from './fixtures'
+import { tempDir } from './harness'
+
+let central: Central
+let proxy: FaultProxy
+let next = 50_000
+
+before(async () => {
+  central = await startCentral()
+  proxy = await startFaultProxy(central.server.url)
+})
+after(async () => {
+  await proxy.close()
+  await central.close()
+})
+
+const fast = { backoff: { baseMs: 20, maxMs: 200 }, probeMs: 50, tickMs: 200, pollDeferredMs: 100 } satisfies Partial<SyncEngineOptions>
+
+async function kiosk(extra: Partial<SyncEngineOptions> = {}, timeoutMs = 2_000) {
+  const { dir, cleanup } = tempDir()
+  const outbox = openOutbox({ file: join(dir, 'kiosk.db'), centralPublicKey: central.server.publicKey, keyId: central.server.keyId, accountKeySecret: 'kiosk-secret' })
+  const engine = createSyncEngine({ outbox, client: central.clientFor(proxy.url, timeoutMs), ...fast, ...extra })
+  engine.start()
+  return {
+    outbox,
+    engine,
+    async done() {
+      await engine.stop()
+      outbox.close()
+      cleanup()
+    },
+  }
+}
+
+async function queueAppeal(outbox: Outbox, i: number) {
+  const c = candidate(i)
+  const r = await outbox.enqueue('appeal', payloadOf('appeal', i), { accountIdNumber: c.idNumber, summary: maskedSummary(c) })
+  assert.ok(r.ok, JSON.stringify(r))
+  return r.value
+}
+
+function serverDb() {
+  return new Database(join(central.dataDir, 'central.db'))
+}
+
+async function until(check: () => boolean, ms = 5_000) {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting')
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+describe('sync engine against the reference server', () => {
+  test('online, the candidate sees the server answer on the spot; a deferred appeal is polled until decided', async () => {
+    proxy.setSchedule(passAll)
+    const k = await kiosk()
+    try {
+      const { id } = await queueAppeal(k.outbox, next++)
+      const seen = await k.engine.waitForOutcome(id, 3_000)
+      assert.equal(seen?.status, 'pending')
+      const db = serverDb()
+      const appealId = db.prepare('SELECT id FROM appeals WHERE op_id = ?').pluck().get(id) as string
+      assert.equal(decideAppeal(db, appealId, 'accept').ok, true)
+      db.close()
+      await until(() => k.outbox.get(id)?.status === 'applied')
+    } finally {
+      await k.done()
+    }
+  })
+
+  test('offline, the candidate gets a receipt; when the network is back the op goes through by itself', async () => {
+    proxy.setSchedule(() => ({ kind: 'refuse', ms: 30 }))
+    const k = await kiosk()
+    try {
+      const offline = new Promise((resolve) => k.engine.events.on('offline', resolve))
+      const { id, receipt } = await queueAppeal(k.outbox, next++)
+      const seen = await k.engine.waitForOutcome(id, 300)
+      assert.equal(seen?.status, 'queued')
+      assert.equal(seen?.receipt, receipt)
+      await offline
+      assert.equal(k.engine.online, false)
+      const online = new Promise((resolve) => k.engine.events.on('online', resolve))
+      proxy.setSchedule(passAll)
+      k.engine.networkChanged()
+      await online
+      await until(() => k.outbox.get(id)?.status === 'pending')
+    } finally {
+      await k.done()
+    }
+  })
+
+  test('a rejection blocks only the later ops of the same account', async () => {
+    proxy.setSchedule(passAll)
+    const k = await kiosk()
+    try {
+      k.engine.pause()
+      const i = next++
+      const c = candidate(i)
+      const bad = await k.outbox.enqueue('register', { ...payloadOf('register', i), smsCode: '000000' }, { accountIdNumber: c.idNumber, summary: maskedSummary(c) })
+      assert.ok(bad.ok)
+      const follower = await queueAppeal(k.outbox, i)
+      const other = await queueAppeal(k.outbox, next++)
+      k.engine.resume()
+      const rejected = await k.engine.waitForOutcome(bad.value.id, 3_000)
+      assert.equal(rejected?.status, 'rejected')
+      assert.equal(rejected?.lastError?.code, 'BAD_SMS_CODE')
+      assert.equal((await k.engine.waitForOutcome(follower.id, 1_000))?.status, 'blocked')
+      assert.equal((await k.engine.waitForOutcome(other.id, 3_000))?.status, 'pending')
+    } finally {
+      await k.done()
+    }
+  })
+
+  test('an op the server cannot parse is rejected alone; the other ops of its batch go through', async () => {
+    proxy.setSchedule(passAll)
+    const k = await kiosk()
+    try {
+      k.engine.pause()
+      const a = await queueAppeal(k.outbox, next++)
+      const broken = await queueAppeal(k.outbox, next++)
+      const b = await queueAppeal(k.outbox, next++)
+      // A kiosk built against another protocol version: the server cannot read this op's envelope.
+      const db = new Database(join(k.outbox.file))
+      db.prepare(`UPDATE ops SET body = json_set(body, '$.receipt', 'not-a-receipt') WHERE id = ?`).run(broken.id)
+      db.close()
+      k.engine.resume()
+      assert.equal((await k.engine.waitForOutcome(broken.id, 3_000))?.status, 'rejected')
+      assert.equal(k.outbox.get(broken.id)?.lastError?.code, 'BAD_REQUEST')
+      assert.equal((await k.engine.waitForOutcome(a.id, 3_000))?.status, 'pending')
+      assert.equal((await k.engine.waitForOutcome(b.id, 3_000))?.status, 'pending')
+    } finally {
+      await k.done()
+    }
+  })
+
+  test('after repeated server errors an op is flagged stuck with its last error, and "sync now" clears it', async () => {
+    proxy.setSchedule((r) => (r.path.startsWith('/v1/ops') ? { kind: 'status500' } : { kind: 'pass' }))
+    const k = await kiosk({ stuckAfterAttempts: 3 })
+    try {
+      const { id } = await queueAppeal(k.outbox, next++)
+      await until(() => k.outbox.get(id)?.stuck === true)
+      assert.equal(k.outbox.get(id)?.lastError?.code, 'INTERNAL')
+      assert.equal(k.outbox.summary().stuck, 1)
+      proxy.setSchedule(passAll)
+      await k.engine.syncNow()
+      const op = k.outbox.get(id) as OpView
+      assert.equal(op.status, 'pending')
+      assert.equal(op.stuck, false)
+    } finally {
+      await k.done()
+    }
+  })
+
+  test('a 429 with Retry-After holds the op back at least that long', async () => {
+    let busy = true
+    proxy.setSchedule((r) => (busy && r.path.startsWith('/v1/ops') ? { kind: 'busy', status: 429, retryAfterSeconds: 1 } : { kind: 'pass' }))
+    const k = await kiosk()
+    try {
+      const { id } = await queueAppeal(k.outbox, next++)
+      await until(() => (k.outbox.get(id)?.attempts ?? 0) >= 1 && k.outbox.get(id)?.status === 'queued')
+      const op = k.outbox.get(id) as OpView
+      assert.equal(op.lastError?.code, 'RATE_LIMITED')
+      assert.ok(Date.parse(op.nextAttemptAt as string) - Date.parse(op.updatedAt) >= 1_000)
+      busy = false
+      await until(() => k.outbox.get(id)?.status === 'pending', 4_000)
+    } finally {
+      await k.done()
+    }
+  })
+
+  test('the interactive calls are signed, sealed and answer errors as values', async () => {
+    proxy.setSchedule(passAll)
+    const client = central.clientFor(proxy.url)
+    const i = next++
+    const c = candidate(i)
+    const code = await smsCodeFor(central, client, c.mobile, 'verifyMobile')
+    const wrong = await client.smsVerify({ mobile: c.mobile, purpose: 'verifyMobile', code: code === '111111' ? '222222' : '111111' })
+    assert.equal(!wrong.ok && wrong.error.code, 'BAD_SMS_CODE')
+    const right = await client.smsVerify({ mobile: c.mobile, purpose: 'verifyMobile', code })
+    assert.ok(right.ok && right.value.verificationToken.length > 0)
+    const login = await client.login({ idNumber: c.idNumber, password: c.password })
+    assert.equal(!login.ok && login.error.code, 'BAD_CREDENTIALS')
+    proxy.setSchedule(() => ({ kind: 'resetMidRequest' }))
+    const cut = await client.health()
+    assert.deepEqual(cut, { ok: false, error: { code: 'NETWORK_UNAVAILABLE' }, httpStatus: null })
+    proxy.setSchedule(passAll)
+  })
+
+  test('a kiosk whose credential the server does not know keeps its ops queued', async () => {
+    proxy.setSchedule(passAll)
+    const k = await kiosk()
+    try {
+      await k.engine.stop()
+      const stranger = createCentralClient({ baseUrl: proxy.url, credential: { kioskId: 'k-unknown', secret: 'c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0' } })
+      const engine = createSyncEngine({ outbox: k.outbox, client: stranger, ...fast })
+      engine.start()
+      const { id } = await queueAppeal(k.outbox, next++)
+      await until(() => k.outbox.get(id)?.lastError?.code === 'UNAUTHORIZED')
+      engine.pause()
+      await engine.idle()
+      assert.equal(k.outbox.get(id)?.status, 'queued')
+      await engine.stop()
+      stranger.close()
+    } finally {
+      await k.done()
+    }
+  })
+})
