@@ -193,3 +193,16 @@ export async function register(kiosk: TestKiosk, data: Partial<typeof candidate>
     agreed: true,
   })
 }
+
+/** A valid information-occupied appeal. */
+export function appealPayload() {
+  return {
+    occupied: 'idNumber',
+    idType: 'resident',
+    idNumber: candidate.idNumber,
+    name: '王小明',
+    mobile: '13300133000',
+    email: 'appeal@example.com',
+    statement: '本人从未注册过该账号，证件号码被他人占用，请核实。',
+  }
+}

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { apiPaths } from '../../../src-common/wire'
-import { call, candidate, register, residentId, smsCode, startTestServer, TestKiosk, type TestServer } from './kiosk'
+import { appealPayload, call, candidate, register, residentId, smsCode, startTestServer, TestKiosk, type TestServer } from './kiosk'
 
 const other = {
   idNumber: residentId('11010519900101123'),
@@ -163,15 +163,3 @@ describe('POST /v1/ops', () => {
     assert.equal(unsigned.status, 401)
   })
 })
-
-export function appealPayload() {
-  return {
-    occupied: 'idNumber',
-    idType: 'resident',
-    idNumber: candidate.idNumber,
-    name: '王小明',
-    mobile: '13300133000',
-    email: 'appeal@example.com',
-    statement: '本人从未注册过该账号，证件号码被他人占用，请核实。',
-  }
-}

@@ -1,0 +1,130 @@
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { statSync } from 'node:fs'
+import { join } from 'node:path'
+import { apiPaths } from '../../../src-common/wire'
+import { open, sealingAad, seal } from '../../../src-common/sealing'
+import { appealPayload, call, startTestServer, TestKiosk, type TestServer } from './kiosk'
+
+describe('public endpoints and kiosk enrolment', () => {
+  let t: TestServer
+  before(async () => {
+    t = await startTestServer()
+  })
+  after(() => t.stop())
+
+  test('health answers 200 and the OpenAPI document lists every endpoint', async () => {
+    const health = await call(t.server.url, 'GET', apiPaths.health)
+    assert.equal(health.status, 200)
+    assert.equal(health.body.ok, true)
+    const doc = await call(t.server.url, 'GET', apiPaths.openapi)
+    assert.equal(doc.body.openapi, '3.1.0')
+    for (const path of ['/v1/ops', '/v1/ops/{id}', '/v1/receipts/{code}', apiPaths.login, apiPaths.smsSend, apiPaths.enroll]) {
+      assert.ok(doc.body.paths[path], path)
+    }
+  })
+
+  test('the published key seals boxes the server key file opens; the private key file is readable by its owner only', async () => {
+    const keys = await call(t.server.url, 'GET', apiPaths.keys)
+    assert.equal(keys.body.keyId, t.server.keyId)
+    const box = await seal(keys.body.publicKey, { hello: 1 }, sealingAad('x', 'appeal'))
+    const file = join(t.dataDir, 'sealing-key.json')
+    assert.equal(statSync(file).mode & 0o777, 0o600)
+    const { readFileSync } = await import('node:fs')
+    const { privateKey } = JSON.parse(readFileSync(file, 'utf8'))
+    assert.deepEqual(await open(privateKey, box, sealingAad('x', 'appeal')), { hello: 1 })
+  })
+
+  test('an enrolment code is exchanged once for a credential; reuse and unknown codes are NOT_ENROLLED', async () => {
+    const code = t.server.createEnrollmentCode('Hall C')
+    const first = await call(t.server.url, 'POST', apiPaths.enroll, { code, name: 'kiosk 7' })
+    assert.equal(first.status, 200)
+    assert.equal(typeof first.body.secret, 'string')
+    assert.equal(first.body.publicKey, t.server.publicKey)
+    const again = await call(t.server.url, 'POST', apiPaths.enroll, { code, name: 'kiosk 8' })
+    assert.deepEqual(again, { status: 401, body: { error: { code: 'NOT_ENROLLED' } } })
+    const unknown = await call(t.server.url, 'POST', apiPaths.enroll, { code: 'AAAA-BBBB-CCCC-DDDD', name: 'kiosk 9' })
+    assert.equal(unknown.status, 401)
+    const extra = await call(t.server.url, 'POST', apiPaths.enroll, { code, name: 'k', admin: true })
+    assert.equal(extra.status, 400)
+    assert.equal(extra.body.error.code, 'BAD_REQUEST')
+    const wrongType = await call(t.server.url, 'POST', apiPaths.enroll, { code: 12345678, name: 'k' })
+    assert.equal(wrongType.status, 400)
+  })
+
+  test('--dev exposes POST /dev/enroll-code for the demo mode', async () => {
+    const fresh = await call(t.server.url, 'POST', apiPaths.devEnrollCode, {})
+    const enrolled = await call(t.server.url, 'POST', apiPaths.enroll, { code: fresh.body.code, name: 'demo kiosk' })
+    assert.equal(enrolled.status, 200)
+  })
+
+  test('repeated failed enrolments from one address are rate limited', async () => {
+    let last = { status: 0, body: undefined as unknown }
+    for (let i = 0; i < 22; i++) {
+      last = await call(t.server.url, 'POST', apiPaths.enroll, { code: `WRONG-CODE-${i}`, name: 'k' })
+    }
+    assert.equal(last.status, 429)
+  })
+
+})
+
+describe('without --dev', () => {
+  test('there is no outbox and no enrolment-code endpoint', async () => {
+    const t = await startTestServer({ dev: false })
+    try {
+      assert.equal((await call(t.server.url, 'GET', apiPaths.devOutbox)).status, 404)
+      assert.equal((await call(t.server.url, 'POST', apiPaths.devEnrollCode, {})).status, 404)
+    } finally {
+      await t.stop()
+    }
+  })
+})
+
+describe('signed requests', () => {
+  let t: TestServer
+  let kiosk: TestKiosk
+  before(async () => {
+    t = await startTestServer()
+    kiosk = await TestKiosk.enrol(t)
+  })
+  after(() => t.stop())
+
+  const opIsStored = async (id: string) => (await kiosk.signed('GET', `/v1/ops/${id}`)).status === 200
+
+  test('unsigned, unknown-kiosk, wrongly signed, tampered and stale requests get 401 and change nothing', async () => {
+    const op = await kiosk.op('appeal', appealPayload())
+    const body = { ops: [op] }
+    const unsigned = await call(t.server.url, 'POST', apiPaths.ops, body)
+    assert.deepEqual(unsigned, { status: 401, body: { error: { code: 'UNAUTHORIZED' } } })
+    const stranger = await kiosk.signed('POST', apiPaths.ops, body, { kioskId: crypto.randomUUID() })
+    assert.equal(stranger.status, 401)
+    const wrongSecret = await kiosk.signed('POST', apiPaths.ops, body, { secret: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })
+    assert.equal(wrongSecret.status, 401)
+    const signedThenChanged = await kiosk.sign('POST', apiPaths.ops, body)
+    const tampered = await call(t.server.url, 'POST', apiPaths.ops, JSON.stringify({ ops: [{ ...op, receipt: 'ZZZZZZZZ' }] }), signedThenChanged.headers)
+    assert.equal(tampered.status, 401)
+    const stale = await kiosk.signed('POST', apiPaths.ops, body, { timestamp: t.now() - 6 * 60_000 })
+    assert.equal(stale.status, 401)
+    const early = await kiosk.signed('POST', apiPaths.ops, body, { timestamp: t.now() + 6 * 60_000 })
+    assert.equal(early.status, 401)
+    assert.equal(await opIsStored(op.id), false)
+  })
+
+  test('a replayed request (same nonce) is refused: the SMS is not sent twice', async () => {
+    const { sealRequestBody } = await import('../../../src-common/wire')
+    const body = await sealRequestBody(kiosk.publicKey, kiosk.keyId, 'smsSend', { mobile: '13800138000', purpose: 'register' })
+    const signedOnce = await kiosk.sign('POST', apiPaths.smsSend, body)
+    const first = await call(t.server.url, 'POST', apiPaths.smsSend, signedOnce.text, signedOnce.headers)
+    assert.equal(first.status, 200)
+    t.advance(61_000)
+    const replay = await call(t.server.url, 'POST', apiPaths.smsSend, signedOnce.text, signedOnce.headers)
+    assert.deepEqual(replay, { status: 401, body: { error: { code: 'UNAUTHORIZED' } } })
+    const outbox = await call(t.server.url, 'GET', `${apiPaths.devOutbox}?to=13800138000`)
+    assert.equal(outbox.body.messages.length, 1)
+  })
+
+  test('a revoked or missing credential cannot reach interactive calls either', async () => {
+    const answer = await call(t.server.url, 'POST', apiPaths.login, { requestId: crypto.randomUUID(), keyId: 'x', sealed: { enc: 'a', ct: 'b' } })
+    assert.equal(answer.status, 401)
+  })
+})

@@ -1,0 +1,138 @@
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { apiPaths } from '../../../src-common/wire'
+import { call, candidate, latestCode, register, residentId, smsCode, startTestServer, TestKiosk, type TestServer } from './kiosk'
+
+describe('log-in, sessions and session ops', () => {
+  let t: TestServer
+  let kiosk: TestKiosk
+  const login = (password = candidate.password, idNumber = candidate.idNumber) =>
+    kiosk.interactive('login', { idNumber, password })
+  before(async () => {
+    t = await startTestServer()
+    kiosk = await TestKiosk.enrol(t)
+    const registered = await register(kiosk)
+    assert.equal(registered.status, 'applied', JSON.stringify(registered))
+  })
+  after(() => t.stop())
+
+  test('a log-in returns a session and the masked account; the summary never shows the full data', async () => {
+    const answer = await login()
+    assert.equal(answer.status, 200, JSON.stringify(answer.body))
+    assert.equal(answer.body.account.idNumber, '1101**********002X')
+    assert.equal(answer.body.account.mobile, '138****8000')
+    assert.equal(answer.body.account.name, '王**')
+    const summary = await kiosk.interactive('account', { sessionToken: answer.body.sessionToken })
+    assert.equal(summary.status, 200)
+    assert.equal(summary.body.account.accountId, answer.body.account.accountId)
+    assert.ok(!JSON.stringify(summary.body).includes(candidate.idNumber))
+  })
+
+  test('a wrong password and an unknown account get the same answer', async () => {
+    const wrong = await login('Wrong123!@x')
+    const unknown = await login(candidate.password, residentId('11010519700101555'))
+    assert.deepEqual(wrong, { status: 403, body: { error: { code: 'BAD_CREDENTIALS' } } })
+    assert.deepEqual(unknown, wrong)
+    const badInput = await kiosk.interactive('login', { idNumber: candidate.idNumber, password: 7 })
+    assert.equal(badInput.status, 400)
+    const extra = await kiosk.interactive('login', { idNumber: candidate.idNumber, password: 'x', captcha: 'ab' })
+    assert.deepEqual(extra.body, { error: { code: 'BAD_REQUEST', field: 'captcha' } })
+  })
+
+  test('after 5 failures the account locks, a reset by SMS lifts the lock and ends the old sessions', async () => {
+    const before = await login()
+    for (let i = 0; i < 5; i++) await login('Wrong123!@x')
+    const locked = await login()
+    assert.equal(locked.status, 423)
+    assert.equal(locked.body.error.code, 'ACCOUNT_LOCKED')
+    assert.ok(locked.body.error.retryAfter > 0)
+
+    t.advance(61_000)
+    const code = await smsCode(kiosk, candidate.mobile, 'resetPassword')
+    const reset = await kiosk.apply('resetPassword', { method: 'sms', mobile: candidate.mobile, smsCode: code, newPassword: 'Xyz789#_k2' })
+    assert.equal(reset.status, 'applied', JSON.stringify(reset))
+    const oldSession = await kiosk.interactive('account', { sessionToken: before.body.sessionToken })
+    assert.deepEqual(oldSession.body, { error: { code: 'SESSION_EXPIRED' } })
+    assert.equal((await login('Xyz789#_k2')).status, 200)
+    assert.equal((await login()).status, 403, 'the old password no longer works')
+  })
+
+  test('an op created while the session was valid is applied after log-out; one created after it is SESSION_EXPIRED', async () => {
+    const session = await login('Xyz789#_k2')
+    const sessionToken = session.body.sessionToken
+    const queued = await kiosk.op('changePassword', { sessionToken, oldPassword: 'Xyz789#_k2', newPassword: 'Abc123!@x9' })
+    assert.deepEqual((await kiosk.interactive('logout', { sessionToken })).body, { ok: true })
+    const late = await kiosk.push([queued])
+    assert.equal(late.body.results[0].status, 'applied', JSON.stringify(late.body))
+    const afterLogout = await kiosk.apply('changePassword', { sessionToken, oldPassword: 'Abc123!@x9', newPassword: 'Xyz789#_k2' })
+    assert.deepEqual(afterLogout.error, { code: 'SESSION_EXPIRED' })
+    const summary = await kiosk.interactive('account', { sessionToken })
+    assert.equal(summary.status, 403)
+  })
+
+  test('change password needs the old one and ends the other sessions, keeping this one', async () => {
+    const elsewhere = await login()
+    const here = await login()
+    const wrongOld = await kiosk.apply('changePassword', { sessionToken: here.body.sessionToken, oldPassword: 'nope', newPassword: 'Pqr456%^m3' })
+    assert.deepEqual(wrongOld.error, { code: 'BAD_CREDENTIALS', field: 'oldPassword' })
+    const changed = await kiosk.apply('changePassword', { sessionToken: here.body.sessionToken, oldPassword: candidate.password, newPassword: 'Pqr456%^m3' })
+    assert.equal(changed.status, 'applied')
+    assert.equal((await kiosk.interactive('account', { sessionToken: here.body.sessionToken })).status, 200)
+    assert.equal((await kiosk.interactive('account', { sessionToken: elsewhere.body.sessionToken })).status, 403)
+  })
+
+  test('a new mobile takes effect once proven by SMS, and the old mobile is told', async () => {
+    const session = await login('Pqr456%^m3')
+    t.advance(61_000)
+    const newMobile = '13100131000'
+    const code = await smsCode(kiosk, newMobile, 'changeMobile')
+    const changed = await kiosk.apply('changeMobile', { sessionToken: session.body.sessionToken, newMobile, smsCode: code })
+    assert.equal(changed.status, 'applied', JSON.stringify(changed))
+    const summary = await kiosk.interactive('account', { sessionToken: session.body.sessionToken })
+    assert.equal(summary.body.account.mobile, '131****1000')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const notice = await call(t.server.url, 'GET', `${apiPaths.devOutbox}?to=${candidate.mobile}`)
+    assert.match(notice.body.messages.at(-1).text, /131\*\*\*\*1000/)
+  })
+
+  test('a profile change keeps a new email pending until verifyEmail with the mailed code; the old email is told', async () => {
+    const session = await login('Pqr456%^m3')
+    const sessionToken = session.body.sessionToken
+    t.advance(61_000)
+    const code = await smsCode(kiosk, '13100131000', 'updateProfile')
+    const profile = {
+      sessionToken,
+      email: 'new@example.com',
+      idType: 'resident',
+      idNumber: candidate.idNumber,
+      name: '王小明',
+      smsCode: code,
+    }
+    const updated = await kiosk.apply('updateProfile', profile)
+    assert.deepEqual(updated.result, { accountId: session.body.account.accountId, emailPending: true })
+    let summary = await kiosk.interactive('account', { sessionToken })
+    assert.equal(summary.body.account.email, 'w***@example.com', 'the old email still holds')
+    assert.equal(summary.body.account.pendingEmail, 'n***@example.com')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const emailCode = await latestCode(t.server.url, 'new@example.com')
+    const oldNotice = await call(t.server.url, 'GET', `${apiPaths.devOutbox}?to=${candidate.email}`)
+    assert.equal(oldNotice.body.messages.length, 1)
+    const wrong = await kiosk.apply('verifyEmail', { sessionToken, email: 'new@example.com', emailCode: 'ZZZZZZZZ' })
+    assert.deepEqual(wrong.error, { code: 'BAD_EMAIL_CODE' })
+    const verified = await kiosk.apply('verifyEmail', { sessionToken, email: 'new@example.com', emailCode })
+    assert.equal(verified.status, 'applied', JSON.stringify(verified))
+    summary = await kiosk.interactive('account', { sessionToken })
+    assert.equal(summary.body.account.email, 'n***@example.com')
+    assert.equal(summary.body.account.pendingEmail, null)
+  })
+
+  test('an on-site attested reset matches ID type, number and name; a mismatch is ACCOUNT_NOT_FOUND', async () => {
+    const attestation = { staffId: 'S001', staffName: '考点老师', checkedAt: new Date(t.now()).toISOString() }
+    const base = { method: 'attested', idType: 'resident', idNumber: candidate.idNumber, newPassword: 'Mno321&*q8', attestation }
+    const wrongName = await kiosk.apply('resetPassword', { ...base, name: '王大明' })
+    assert.deepEqual(wrongName.error, { code: 'ACCOUNT_NOT_FOUND' })
+    const reset = await kiosk.apply('resetPassword', { ...base, name: '王小明' })
+    assert.equal(reset.status, 'applied', JSON.stringify(reset))
+    assert.equal((await login('Mno321&*q8')).status, 200)
+  })
+})
