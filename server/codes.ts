@@ -62,6 +62,10 @@ export function createCodes(db: Db, pepper: Buffer, limits: SendLimits) {
       `SELECT id, code_hash, issued_at, expires_at, voided_at, used_at, tries FROM codes
        WHERE channel = ? AND target = ? AND purpose = ? AND issued_at <= ? ORDER BY issued_at DESC, id DESC LIMIT 1`,
     ),
+    earlier: db.prepare<[string, string, string, number, number], { code_hash: string }>(
+      `SELECT code_hash FROM codes WHERE channel = ? AND target = ? AND purpose = ? AND issued_at <= ? AND id != ?
+       ORDER BY issued_at DESC LIMIT 10`,
+    ),
     addTry: db.prepare('UPDATE codes SET tries = tries + 1 WHERE id = ?'),
     use: db.prepare('UPDATE codes SET used_at = ? WHERE id = ? AND used_at IS NULL'),
     insertToken: db.prepare(
@@ -127,7 +131,12 @@ export function createCodes(db: Db, pepper: Buffer, limits: SendLimits) {
         row.expires_at > at &&
         (row.voided_at === null || row.voided_at > at)
       if (!usable) return { ok: false, error: expired }
-      if (row.code_hash !== hashCode(channel, target, purpose, code)) {
+      const typed = hashCode(channel, target, purpose, code)
+      if (row.code_hash !== typed) {
+        // A code that a newer one replaced is expired rather than wrong: the candidate should ask again.
+        if (q.earlier.all(channel, target, purpose, at, row.id).some((earlier) => earlier.code_hash === typed)) {
+          return { ok: false, error: expired }
+        }
         return { ok: false, error: bad, onReject: () => void q.addTry.run(row.id) }
       }
       return { ok: true, consume: (now) => void q.use.run(now, row.id) }
