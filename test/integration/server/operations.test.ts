@@ -1,0 +1,82 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import { createSmtpEmail } from '../../../server/messages'
+import { createLogger } from '../../../server/logger'
+import { apiPaths } from '../../../src-common/wire'
+import { call, candidate, register, startTestServer, TestKiosk } from './kiosk'
+
+const root = new URL('../../../', import.meta.url).pathname
+
+describe('running the server', () => {
+  test('npm run server prints where it listens, answers health, enrols from the CLI, and stops on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'central-cli-'))
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--data', dataDir], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = ''
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString()
+          const match = /listening on (http:\/\/\S+)/.exec(out)
+          if (match) resolve(match[1]!)
+        })
+        child.once('exit', () => reject(new Error(`exited early: ${out}`)))
+      })
+      assert.equal((await call(url, 'GET', apiPaths.health)).status, 200)
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+      child.kill('SIGTERM')
+      assert.equal(await exited, 0)
+    } finally {
+      child.kill('SIGKILL')
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  test('logs never contain passwords, codes, ID numbers or full mobiles', async () => {
+    let logs = ''
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        logs += chunk.toString()
+        done()
+      },
+    })
+    const t = await startTestServer({ logger: createLogger({ level: 'debug', destination }) })
+    try {
+      const kiosk = await TestKiosk.enrol(t)
+      assert.equal((await register(kiosk)).status, 'applied')
+      await kiosk.interactive('login', { idNumber: candidate.idNumber, password: candidate.password })
+      await kiosk.interactive('login', { idNumber: candidate.idNumber, password: 'Wrong123!x' })
+      await call(t.server.url, 'GET', `${apiPaths.devOutbox}?to=${candidate.mobile}`)
+    } finally {
+      await t.stop()
+    }
+    assert.match(logs, /ops batch/)
+    for (const secret of [candidate.idNumber, candidate.mobile, candidate.email, candidate.password, 'Wrong123!x', candidate.name]) {
+      assert.ok(!logs.includes(secret), `logs contain ${secret}`)
+    }
+  })
+
+  test('the SMTP provider hands nodemailer a complete message (no network: JSON transport)', async () => {
+    const smtp = createSmtpEmail({ jsonTransport: true }, 'ETEST <no-reply@etest.example>')
+    let sent: unknown
+    smtp.transporter.on('idle', () => undefined)
+    const original = smtp.transporter.sendMail.bind(smtp.transporter)
+    smtp.transporter.sendMail = (async (mail: Parameters<typeof original>[0]) => {
+      sent = await original(mail)
+      return sent
+    }) as typeof smtp.transporter.sendMail
+    await smtp.email({ to: 'wang@example.com', subject: 'ETEST通行证 重置密码', text: '验证码：ABCD2345' })
+    const message = JSON.parse((sent as { message: string }).message)
+    assert.equal(message.to[0].address, 'wang@example.com')
+    assert.equal(message.from.address, 'no-reply@etest.example')
+    assert.equal(message.subject, 'ETEST通行证 重置密码')
+    assert.match(message.text, /ABCD2345/)
+  })
+})
