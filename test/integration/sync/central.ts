@@ -12,8 +12,8 @@ export interface Central {
   close(): Promise<void>
 }
 
-export async function startCentral(): Promise<Central> {
-  const { dir, cleanup } = tempDir('central-')
+export async function startCentral(base?: string): Promise<Central> {
+  const { dir, cleanup } = tempDir('central-', base)
   const server = await startServer({ port: 0, dataDir: dir, dev: true, logger: false })
   const enrolClient = createCentralClient({ baseUrl: server.url })
   const enrolled = await enrolClient.enroll({ code: server.createEnrollmentCode('sync tests'), name: 'sync test kiosk' })

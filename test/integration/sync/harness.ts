@@ -1,12 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateSealingKeyPair, type SealingKeyPair } from '../../../src-common/sealing'
 import { openOutbox, type Outbox, type OutboxOptions } from '../../../sync/outbox'
 
-/** A kiosk data directory in the system temp dir, removed by cleanup(). */
-export function tempDir(prefix = 'kiosk-sync-'): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
+/**
+ * Memory-backed when the machine has it: the fault schedules test delivery logic over thousands of
+ * short-lived databases, and an fsync on a shared CI disk costs more than the whole schedule.
+ */
+export const memoryTmp = existsSync('/dev/shm') ? '/dev/shm' : tmpdir()
+
+/** A kiosk data directory in the system temp dir (or `base`), removed by cleanup(). */
+export function tempDir(prefix = 'kiosk-sync-', base = tmpdir()): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(base, prefix))
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
