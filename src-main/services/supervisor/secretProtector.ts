@@ -1,0 +1,63 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+/**
+ * Turns a secret into a blob that is safe to write to kiosk.db and back. The Electron shell
+ * implements it with safeStorage (the OS keychain / DPAPI / libsecret), which is the only
+ * implementation that protects against a copied disk. unprotect throws when the blob was not made
+ * by this protector (another machine, a tampered file): callers turn that into an error value.
+ */
+export interface SecretProtector {
+  protect(plain: Buffer): Buffer
+  unprotect(blob: Buffer): Buffer
+}
+
+const formatVersion = 1
+const keyBytes = 32
+const ivBytes = 12
+const tagBytes = 16
+
+/**
+ * For tests and plain-Node use: AES-256-GCM with a random key kept in a file (mode 0600) beside the
+ * database. It keeps the secrets out of the database file alone (a copied kiosk.db, a backup of it),
+ * but anyone who copies the whole data directory has the key too.
+ */
+export function createKeyFileProtector(keyFile: string): SecretProtector {
+  const key = loadOrCreateKey(keyFile)
+  return {
+    protect(plain) {
+      const iv = randomBytes(ivBytes)
+      const cipher = createCipheriv('aes-256-gcm', key, iv)
+      const header = Buffer.from([formatVersion])
+      cipher.setAAD(header)
+      const body = Buffer.concat([cipher.update(plain), cipher.final()])
+      return Buffer.concat([header, iv, cipher.getAuthTag(), body])
+    },
+    unprotect(blob) {
+      if (blob.length < 1 + ivBytes + tagBytes || blob[0] !== formatVersion) {
+        throw new Error('Not a blob of this secret protector')
+      }
+      const iv = blob.subarray(1, 1 + ivBytes)
+      const tag = blob.subarray(1 + ivBytes, 1 + ivBytes + tagBytes)
+      const decipher = createDecipheriv('aes-256-gcm', key, iv)
+      decipher.setAAD(blob.subarray(0, 1))
+      decipher.setAuthTag(tag)
+      return Buffer.concat([decipher.update(blob.subarray(1 + ivBytes + tagBytes)), decipher.final()])
+    },
+  }
+}
+
+function loadOrCreateKey(keyFile: string): Buffer {
+  mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 })
+  try {
+    // 'wx': never overwrite a key that exists, or every secret sealed with it would be lost.
+    writeFileSync(keyFile, randomBytes(keyBytes), { flag: 'wx', mode: 0o600 })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  }
+  if (process.platform !== 'win32' && (statSync(keyFile).mode & 0o077) !== 0) chmodSync(keyFile, 0o600)
+  const key = readFileSync(keyFile)
+  if (key.length !== keyBytes) throw new Error(`${keyFile} is not a ${keyBytes}-byte key`)
+  return key
+}
