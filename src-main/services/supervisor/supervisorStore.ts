@@ -18,7 +18,7 @@ export interface SupervisorStore {
   pin: SupervisorPin
   session: SupervisorSession
   audit: AuditLog
-  /** Leaves supervisor mode (audited) and closes the connection. */
+  /** Leaves supervisor mode (audited) and closes the connection. Closing twice is harmless. */
   close(): void
 }
 
@@ -57,6 +57,7 @@ export function openSupervisorStore({
     session,
     audit,
     close() {
+      if (!db.open) return
       session.close()
       db.close()
     },

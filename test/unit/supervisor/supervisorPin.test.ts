@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import argon2 from 'argon2'
+import Database from 'better-sqlite3'
+import { setUpKiosk } from './supervisorFixture'
+
+const wrong = '135790'
+
+async function typeWrongPins(verify: (pin: string) => Promise<unknown>, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await verify(wrong)
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ answer: T; ms: number }> {
+  const started = process.hrtime.bigint()
+  const answer = await run()
+  return { answer, ms: Number(process.hrtime.bigint() - started) / 1e6 }
+}
+
+describe('supervisor PIN: hashing', () => {
+  test('the PIN is kept only as an argon2id hash with at least OWASP parameters', async () => {
+    const kiosk = await setUpKiosk('482913')
+    kiosk.store.close()
+
+    const db = new Database(kiosk.file, { readonly: true })
+    const { hash } = db.prepare('SELECT hash FROM supervisor_pin').get() as { hash: string }
+    db.close()
+    assert.match(hash, /^\$argon2id\$v=19\$m=\d+,p=1,t=\d+\$/)
+    const [, m, t] = /m=(\d+),p=1,t=(\d+)/.exec(hash) ?? []
+    assert.ok(Number(m) >= 19456 && Number(t) >= 2, hash)
+    assert.equal(await argon2.verify(hash, '482913'), true)
+    assert.equal(kiosk.bytesOnDisk().includes('482913'), false, 'the PIN itself is nowhere in kiosk.db')
+  })
+
+  test('the right PIN opens, a wrong one answers BAD_PIN', async () => {
+    const { store, pin } = await setUpKiosk()
+    assert.deepEqual(await store.pin.verify(pin), { ok: true, value: undefined })
+    assert.deepEqual(await store.pin.verify('482914'), { ok: false, error: { code: 'BAD_PIN' } })
+  })
+
+  test('anything that is not 6+ digits is a wrong PIN, and counts as one', async () => {
+    const { store } = await setUpKiosk()
+    for (const attempt of ['', '12345', 'abcdef', '１２３４５６', '9'.repeat(10_000)]) {
+      assert.equal((await store.pin.verify(attempt)).ok, false, attempt.slice(0, 10))
+    }
+    assert.equal(store.pin.state().locked, true, 'five of them lock the pad like five wrong PINs')
+  })
+
+  test('changing the PIN needs the old one; afterwards only the new one opens', async () => {
+    const { store, pin } = await setUpKiosk('482913')
+    assert.deepEqual(await store.pin.change('111111', '7654321'), { ok: false, error: { code: 'BAD_PIN' } })
+    assert.deepEqual(await store.pin.change(pin, '12ab56'), { ok: false, error: { code: 'INVALID_FIELD', field: 'newPin' } })
+
+    assert.equal((await store.pin.change(pin, '7654321', { staffId: 'T07' })).ok, true)
+
+    assert.equal((await store.pin.verify(pin)).ok, false)
+    assert.equal((await store.pin.verify('7654321')).ok, true)
+    const actions = store.audit.list().entries.map((entry) => entry.action)
+    assert.ok(actions.includes('pinChanged'))
+  })
+})
+
+describe('supervisor PIN: lockout', () => {
+  test('five wrong PINs lock the pad for 30 s; the fifth already answers PIN_LOCKED', async () => {
+    const { store } = await setUpKiosk()
+    const answers = []
+    for (let i = 0; i < 5; i++) answers.push(await store.pin.verify(wrong))
+
+    assert.deepEqual(
+      answers.map((answer) => (answer.ok ? 'ok' : answer.error.code)),
+      ['BAD_PIN', 'BAD_PIN', 'BAD_PIN', 'BAD_PIN', 'PIN_LOCKED'],
+    )
+    assert.deepEqual(answers[4], { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 30 } })
+  })
+
+  test('during the lock even the right PIN is refused with the seconds left, and nothing is counted', async () => {
+    const { store, pin, clock } = await setUpKiosk()
+    const hashed = await timed(() => store.pin.verify(pin))
+    await typeWrongPins((p) => store.pin.verify(p), 5)
+    const auditRows = store.audit.list().total
+    clock.advance(12)
+
+    const locked = await timed(() => store.pin.verify(pin))
+
+    assert.deepEqual(locked.answer, { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 18 } })
+    assert.equal(store.audit.list().total, auditRows, 'a refused attempt during a lock is not a wrong PIN')
+    // Not even hashed: answering costs a fraction of one argon2id check.
+    assert.ok(locked.ms < hashed.ms / 2, `locked ${locked.ms} ms, a real check ${hashed.ms} ms`)
+  })
+
+  test('each further lock lasts twice as long: 30, 60, 120 s', async () => {
+    const { store, clock } = await setUpKiosk()
+    const locks: number[] = []
+    for (let round = 0; round < 3; round++) {
+      await typeWrongPins((p) => store.pin.verify(p), 4)
+      const fifth = await store.pin.verify(wrong)
+      assert.equal(fifth.ok, false)
+      if (!fifth.ok) locks.push(fifth.error.retryAfter ?? -1)
+      clock.advance(fifth.ok ? 0 : (fifth.error.retryAfter ?? 0))
+    }
+    assert.deepEqual(locks, [30, 60, 120])
+  })
+
+  test('the lock opens when its time is up, not a second earlier', async () => {
+    const { store, pin, clock } = await setUpKiosk()
+    await typeWrongPins((p) => store.pin.verify(p), 5)
+
+    clock.advance(29.5)
+    assert.deepEqual(await store.pin.verify(pin), { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 1 } })
+    clock.advance(0.5)
+    assert.deepEqual(await store.pin.verify(pin), { ok: true, value: undefined })
+  })
+
+  test('a right PIN resets the count and the doubling', async () => {
+    const { store, pin, clock } = await setUpKiosk()
+    await typeWrongPins((p) => store.pin.verify(p), 5)
+    clock.advance(30)
+    await typeWrongPins((p) => store.pin.verify(p), 4)
+    assert.equal((await store.pin.verify(pin)).ok, true)
+
+    await typeWrongPins((p) => store.pin.verify(p), 4)
+    assert.equal(store.pin.state().locked, false, 'four wrong PINs after a right one do not lock')
+    assert.deepEqual(await store.pin.verify(wrong), { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 30 } })
+  })
+
+  test('the lock and the count survive a restart', async () => {
+    const kiosk = await setUpKiosk()
+    await typeWrongPins((p) => kiosk.store.pin.verify(p), 5)
+    kiosk.clock.advance(10)
+    kiosk.store.close()
+
+    const restarted = kiosk.open()
+    assert.deepEqual(restarted.pin.state(), { set: true, locked: true, retryAfter: 20, failures: 0 })
+    assert.deepEqual(await restarted.pin.verify(kiosk.pin), { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 20 } })
+
+    kiosk.clock.advance(20)
+    await typeWrongPins((p) => restarted.pin.verify(p), 3)
+    restarted.close()
+    const again = kiosk.open()
+    await typeWrongPins((p) => again.pin.verify(p), 1)
+    assert.deepEqual(await again.pin.verify(wrong), { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 60 } })
+  })
+
+  test('setting the clock back does not make a lock longer than it was', async () => {
+    const { store, clock } = await setUpKiosk()
+    await typeWrongPins((p) => store.pin.verify(p), 5)
+    clock.advance(-3600)
+    assert.equal(store.pin.state().retryAfter, 30)
+  })
+
+  test('PINs typed at the same moment are checked one by one, so no more than five slip in before the lock', async () => {
+    const { store } = await setUpKiosk()
+    const answers = await Promise.all(Array.from({ length: 8 }, () => store.pin.verify(wrong)))
+    const codes = answers.map((answer) => (answer.ok ? 'ok' : answer.error.code))
+    assert.deepEqual(codes, ['BAD_PIN', 'BAD_PIN', 'BAD_PIN', 'BAD_PIN', 'PIN_LOCKED', 'PIN_LOCKED', 'PIN_LOCKED', 'PIN_LOCKED'])
+    assert.equal(store.audit.list().entries.filter((entry) => entry.action === 'wrongPin').length, 5)
+  })
+
+  test('wrong PINs and the lock are in the audit log, without the PIN typed', async () => {
+    const { store } = await setUpKiosk()
+    await typeWrongPins((p) => store.pin.verify(p), 5)
+    const entries = store.audit.list({ limit: 6 }).entries
+    assert.deepEqual(
+      entries.map((entry) => [entry.action, entry.detail]),
+      [
+        ['lockout', { lock: 1, seconds: 30 }],
+        ['wrongPin', { failures: 5 }],
+        ['wrongPin', { failures: 4 }],
+        ['wrongPin', { failures: 3 }],
+        ['wrongPin', { failures: 2 }],
+        ['wrongPin', { failures: 1 }],
+      ],
+    )
+    assert.equal(store.audit.exportCsv().includes(wrong), false)
+  })
+})
