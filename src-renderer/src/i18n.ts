@@ -16,6 +16,7 @@ export const i18n = createI18n({
 /** Element Plus's own texts (date pickers, dialogs) switch with ours. */
 export const elementLocale = computed(() => (i18n.global.locale.value === 'en' ? elementEn : elementZhCn))
 
+/** Reactive: a template that calls it re-renders when the language changes. */
 export function currentLocale(): Locale {
   return i18n.global.locale.value === 'en' ? 'en' : 'zh-CN'
 }

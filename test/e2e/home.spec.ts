@@ -44,6 +44,6 @@ test.describe('home screen', () => {
     const answer = await kiosk.page.evaluate(() =>
       (window.kiosk.app.info as unknown as (input: unknown) => Promise<unknown>)({ unexpected: 1 }),
     )
-    expect(answer).toEqual({ ok: false, error: { code: 'INVALID_FIELD' } })
+    expect(answer).toMatchObject({ ok: false, error: { code: 'INVALID_FIELD' } })
   })
 })

@@ -1,0 +1,64 @@
+import { reactive } from 'vue'
+import type { ErrorCode, KioskError } from '../../../src-common/errors'
+import { kioskErrorMessage, type FieldCheck, type LocalisedMessage } from '../../../src-common/rules'
+import { currentLocale } from '../i18n'
+
+/** What is wrong with a field: a rule's message from src-common, or an error value from main. */
+export type Problem = { message: LocalisedMessage } | { error: KioskError }
+
+/** The problem in the candidate's language (reactive to the language switch when used in a template). */
+export function problemText(problem: Problem | null | undefined): string {
+  if (!problem) return ''
+  const locale = currentLocale()
+  return 'message' in problem ? problem.message[locale] : kioskErrorMessage(problem.error, locale)
+}
+
+/** Error codes that belong to one field of the form rather than to the whole form. */
+const fieldOfCode: Partial<Record<ErrorCode, string>> = {
+  BAD_SMS_CODE: 'smsCode',
+  SMS_CODE_EXPIRED: 'smsCode',
+  SMS_RATE_LIMITED: 'smsCode',
+  BAD_EMAIL_CODE: 'emailCode',
+  BAD_CAPTCHA: 'captcha',
+  ID_OCCUPIED: 'idNumber',
+  MOBILE_OCCUPIED: 'mobile',
+  EMAIL_OCCUPIED: 'email',
+  WEAK_PASSWORD: 'password',
+}
+
+/**
+ * The errors of one form, by field, plus one for the form as a whole. Instant checks fill it from
+ * src-common's checkField; main's answers fill it from the error value, next to the field it names
+ * (payload names are mapped to the form's own with `aliases`, e.g. newPassword -> password).
+ */
+export function useFieldErrors<K extends string>(fieldNames: readonly K[], aliases: Partial<Record<string, K>> = {}) {
+  const errors = reactive({}) as Partial<Record<K | 'form', Problem>>
+
+  function fromCheck(field: K, check: FieldCheck): boolean {
+    if (check.ok) delete errors[field]
+    else errors[field] = { message: check.message }
+    return check.ok
+  }
+
+  function fieldOf(error: KioskError): K | undefined {
+    const named = error.field ?? fieldOfCode[error.code]
+    if (named === undefined) return undefined
+    const field = (aliases[named] ?? named) as K
+    return fieldNames.includes(field) ? field : undefined
+  }
+
+  /** Shows main's error next to its field, or for the whole form when it names none of ours. */
+  function fromError(error: KioskError): void {
+    const field = fieldOf(error)
+    errors[field ?? 'form'] = { error }
+  }
+
+  function clear(field?: K | 'form'): void {
+    if (field !== undefined) delete errors[field]
+    else for (const key of Object.keys(errors)) delete errors[key as K]
+  }
+
+  const hasErrors = () => fieldNames.some((field) => errors[field] !== undefined)
+
+  return { errors, fromCheck, fromError, clear, hasErrors, text: problemText }
+}

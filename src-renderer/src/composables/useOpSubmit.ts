@@ -1,0 +1,38 @@
+import { ref } from 'vue'
+import type { KioskError } from '../../../src-common/errors'
+import type { CallInput, OpOutcome } from '../../../src-common/kioskApi'
+import { useCandidateStore } from '../stores/candidate'
+
+/** What the candidate sees after submitting: success, a receipt (still queued or under review), or an error. */
+export type Submitted =
+  | { kind: 'done'; outcome: OpOutcome }
+  | { kind: 'receipt'; outcome: OpOutcome }
+  | { kind: 'failed'; error: KioskError }
+
+/**
+ * ops.submit: main validates, seals and commits the op to the outbox, then waits for the server. An
+ * answer within the wait is success or a rejection; otherwise the op is safe in the outbox and the
+ * candidate gets its receipt, which opChanged events keep up to date.
+ */
+export function useOpSubmit() {
+  const candidate = useCandidateStore()
+  const busy = ref(false)
+
+  async function submit(input: CallInput<'ops', 'submit'>): Promise<Submitted> {
+    busy.value = true
+    try {
+      const result = await window.kiosk.ops.submit(input)
+      if (!result.ok) return { kind: 'failed', error: result.error }
+      const outcome = result.value
+      candidate.track(outcome)
+      if (outcome.status === 'applied') return { kind: 'done', outcome }
+      if (outcome.status === 'rejected' || outcome.status === 'cancelled')
+        return { kind: 'failed', error: outcome.error ?? { code: 'INTERNAL' } }
+      return { kind: 'receipt', outcome }
+    } finally {
+      busy.value = false
+    }
+  }
+
+  return { submit, busy }
+}

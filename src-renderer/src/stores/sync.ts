@@ -1,0 +1,25 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { SyncSummary } from '../../../src-common/kioskApi'
+
+/** The kiosk's link to the central API (the online/offline indicator): not candidate data, survives wipes. */
+export const useSyncStore = defineStore('sync', () => {
+  const summary = ref<SyncSummary | null>(null)
+  let unsubscribe: (() => void) | undefined
+
+  async function start(): Promise<void> {
+    unsubscribe ??= window.kiosk.on('syncSummary', (next) => {
+      summary.value = next
+    })
+    const result = await window.kiosk.sync.status({})
+    if (result.ok) summary.value = result.value
+  }
+
+  const online = computed(() => summary.value?.online ?? null)
+  /** Operations still to be sent (queued, sending, blocked). */
+  const waiting = computed(() => {
+    const depth = summary.value?.depth ?? {}
+    return ['queued', 'sending', 'blocked'].reduce((sum, status) => sum + (depth[status] ?? 0), 0)
+  })
+  return { summary, online, waiting, start }
+})

@@ -1,0 +1,38 @@
+import { ref } from 'vue'
+import type { Router } from 'vue-router'
+import { useCandidateStore } from './candidate'
+
+/**
+ * Bumped on every wipe: App keys the routed view with it, so every form (all local to its view) is
+ * thrown away with its component, not merely hidden.
+ */
+export const candidateGeneration = ref(0)
+
+/** The history position of the last wipe: nothing before it may be shown again (see router guard). */
+let historyFloor = -1
+
+/** Where vue-router keeps the current entry's index in the browser history. */
+export function historyPosition(): number | null {
+  const state: unknown = window.history.state
+  if (state && typeof state === 'object' && 'position' in state && typeof state.position === 'number') return state.position
+  return null
+}
+
+export function isBeforeLastWipe(): boolean {
+  const position = historyPosition()
+  return position !== null && position < historyFloor
+}
+
+/**
+ * Idle timeout or log-out: forget this candidate everywhere — main's session and in-memory values,
+ * every store, every form — and return home. Back navigation stops at this point.
+ */
+export async function wipeCandidate(router: Router): Promise<void> {
+  useCandidateStore().reset()
+  candidateGeneration.value += 1
+  const done = window.kiosk.app.wipe({})
+  await router.replace('/')
+  // A second entry after the wipe point, so that one "back" lands on the floor and is turned home.
+  historyFloor = historyPosition() ?? historyFloor
+  await done
+}

@@ -1,0 +1,105 @@
+import { computed, reactive, ref } from 'vue'
+import type { OpOutcome } from '../../../../src-common/kioskApi'
+import {
+  checkField,
+  checkFieldAsync,
+  checkMobile,
+  idTypeLabels,
+  loadPasswordDictionary,
+  maskEmail,
+  maskIdNumber,
+  maskMobile,
+  maskName,
+  type CheckedField,
+  type IdType,
+} from '../../../../src-common/rules'
+import { fieldMessagesFor } from '../../../../src-common/rules'
+import { useFieldErrors } from '../../composables/useFieldErrors'
+import { useOpSubmit } from '../../composables/useOpSubmit'
+import { currentLocale } from '../../i18n'
+
+const fieldNames = ['email', 'mobile', 'password', 'passwordConfirm', 'idType', 'idNumber', 'name', 'smsCode', 'agreed'] as const
+type Field = (typeof fieldNames)[number]
+
+/** 注册ETEST通行证: the form, its instant checks (src-common), the confirm dialog and the outcome. */
+export function useRegisterForm() {
+  const form = reactive({
+    email: '',
+    mobile: '',
+    password: '',
+    passwordConfirm: '',
+    idType: 'resident' as IdType,
+    idNumber: '',
+    name: '',
+    smsCode: '',
+    agreed: false,
+  })
+  const fieldErrors = useFieldErrors<Field>(fieldNames)
+  const { submit, busy } = useOpSubmit()
+  const confirming = ref(false)
+  const succeeded = ref(false)
+  const receipt = ref<OpOutcome | null>(null)
+  void loadPasswordDictionary()
+
+  const personal = computed(() => ({ mobile: form.mobile, idNumber: form.idNumber, email: form.email, name: form.name }))
+
+  function check(field: Field): boolean {
+    if (field === 'agreed') {
+      if (form.agreed) fieldErrors.clear('agreed')
+      else fieldErrors.errors.agreed = { message: fieldMessagesFor('agreed.required') }
+      return form.agreed
+    }
+    const value = field === 'idType' ? form.idType : form[field]
+    return fieldErrors.fromCheck(field, checkField(field as CheckedField, value, { ...personal.value, idType: form.idType, password: form.password }))
+  }
+
+  /** 发送验证码: the mobile must be right first (the message says so next to it). */
+  async function sendCode() {
+    if (!check('mobile')) return null
+    const result = await window.kiosk.sms.send({ mobile: form.mobile, purpose: 'register' })
+    if (!result.ok) fieldErrors.fromError(result.error)
+    else fieldErrors.clear('smsCode')
+    return result
+  }
+
+  /** 注册: every field checked at once (the password against the full dictionary), then the confirm dialog. */
+  async function review(): Promise<void> {
+    fieldErrors.clear('form')
+    const results = fieldNames.map((field) => check(field))
+    const password = await checkFieldAsync('password', form.password, personal.value)
+    fieldErrors.fromCheck('password', password)
+    if (results.every(Boolean) && password.ok) confirming.value = true
+  }
+
+  const masked = computed(() => ({
+    email: maskEmail(form.email),
+    mobile: maskMobile(form.mobile),
+    idType: idTypeLabels[form.idType][currentLocale()],
+    idNumber: maskIdNumber(form.idNumber),
+    name: maskName(form.name),
+  }))
+
+  async function confirm(): Promise<void> {
+    confirming.value = false
+    const mobile = checkMobile(form.mobile)
+    if (!mobile.ok) return
+    const submitted = await submit({
+      kind: 'register',
+      payload: {
+        email: form.email,
+        mobile: form.mobile,
+        password: form.password,
+        idType: form.idType,
+        idNumber: form.idNumber,
+        name: form.name,
+        smsCode: form.smsCode,
+        agreed: true,
+      },
+    })
+    if (submitted.kind === 'done') succeeded.value = true
+    else if (submitted.kind === 'receipt') receipt.value = submitted.outcome
+    else fieldErrors.fromError(submitted.error)
+  }
+
+  return { form, ...fieldErrors, check, sendCode, review, confirm, confirming, masked, busy, succeeded, receipt, personal }
+}

@@ -1,0 +1,85 @@
+import { reactive, ref } from 'vue'
+import type { OpOutcome } from '../../../../src-common/kioskApi'
+import { checkField, checkFieldAsync, loadPasswordDictionary } from '../../../../src-common/rules'
+import { useFieldErrors } from '../../composables/useFieldErrors'
+import { useOpSubmit } from '../../composables/useOpSubmit'
+
+export type ResetStep = 'start' | 'smsVerify' | 'smsPassword' | 'email'
+
+const fieldNames = ['identifier', 'captcha', 'smsCode', 'emailCode', 'password', 'passwordConfirm'] as const
+type Field = (typeof fieldNames)[number]
+
+/** An identifier is a mobile number when it has no @: the site takes either in one field. */
+const isEmail = (identifier: string) => identifier.includes('@')
+
+/**
+ * 重置密码: mobile or email + captcha; by mobile, 验证手机验证码 then the new password + captcha; by
+ * email, the code from the mailbox + the new password + captcha (or the link, on the candidate's own device).
+ */
+export function useResetFlow() {
+  const step = ref<ResetStep>('start')
+  const form = reactive({ identifier: '', captcha: '', smsCode: '', emailCode: '', password: '', passwordConfirm: '' })
+  /** What main answered for the identifier (the mobile or email the code went to). */
+  const target = ref('')
+  const fieldErrors = useFieldErrors<Field>(fieldNames, {
+    mobile: 'identifier',
+    email: 'identifier',
+    newPassword: 'password',
+  })
+  const { submit, busy } = useOpSubmit()
+  const succeeded = ref(false)
+  const receipt = ref<OpOutcome | null>(null)
+
+  function checkIdentifier(): boolean {
+    const value = form.identifier.trim()
+    return fieldErrors.fromCheck('identifier', checkField(isEmail(value) ? 'email' : 'mobile', value))
+  }
+
+  function check(field: 'password' | 'passwordConfirm'): boolean {
+    return fieldErrors.fromCheck(field, checkField(field, form[field], { password: form.password }))
+  }
+
+  async function start(captcha: { captchaId: string; refresh(): Promise<void> }): Promise<void> {
+    fieldErrors.clear()
+    if (!checkIdentifier()) return
+    const result = await window.kiosk.reset.start({ identifier: form.identifier.trim(), captchaId: captcha.captchaId, captcha: form.captcha })
+    await captcha.refresh()
+    if (!result.ok) return fieldErrors.fromError(result.error)
+    target.value = result.value.identifier
+    step.value = result.value.method === 'sms' ? 'smsVerify' : 'email'
+    void loadPasswordDictionary()
+  }
+
+  async function sendSms() {
+    const result = await window.kiosk.sms.send({ mobile: form.identifier.trim(), purpose: 'resetPassword' })
+    if (!result.ok) fieldErrors.fromError(result.error)
+    return result
+  }
+
+  async function verifySms(): Promise<void> {
+    if (!fieldErrors.fromCheck('smsCode', checkField('smsCode', form.smsCode))) return
+    const result = await window.kiosk.sms.verify({ mobile: form.identifier.trim(), purpose: 'resetPassword', code: form.smsCode })
+    if (!result.ok) return fieldErrors.fromError(result.error)
+    fieldErrors.clear()
+    step.value = 'smsPassword'
+  }
+
+  async function setPassword(captcha: { captchaId: string; refresh(): Promise<void> }): Promise<void> {
+    fieldErrors.clear('form')
+    const byEmail = step.value === 'email'
+    const codeOk = byEmail ? fieldErrors.fromCheck('emailCode', checkField('emailCode', form.emailCode)) : true
+    const password = fieldErrors.fromCheck('password', await checkFieldAsync('password', form.password))
+    if (!(codeOk && password && check('passwordConfirm'))) return
+    const identifier = form.identifier.trim()
+    const payload = byEmail
+      ? { method: 'email', email: identifier, emailCode: form.emailCode, newPassword: form.password }
+      : { method: 'sms', mobile: identifier, newPassword: form.password }
+    const submitted = await submit({ kind: 'resetPassword', payload, captchaId: captcha.captchaId, captcha: form.captcha })
+    await captcha.refresh()
+    if (submitted.kind === 'done') succeeded.value = true
+    else if (submitted.kind === 'receipt') receipt.value = submitted.outcome
+    else fieldErrors.fromError(submitted.error)
+  }
+
+  return { step, form, target, ...fieldErrors, checkIdentifier, check, start, sendSms, verifySms, setPassword, busy, succeeded, receipt }
+}
