@@ -8,6 +8,9 @@ export type Listener<T> = (payload: T) => void
 export class TypedEmitter<Events extends object> {
   private readonly listeners = new Map<keyof Events, Set<Listener<never>>>()
 
+  /** `watch` hears when an event gains or loses listeners (to subscribe upstream only when someone listens). */
+  constructor(private readonly watch?: (event: keyof Events, count: number) => void) {}
+
   /** Returns the function that removes this listener. */
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
     let set = this.listeners.get(event)
@@ -16,8 +19,9 @@ export class TypedEmitter<Events extends object> {
       this.listeners.set(event, set)
     }
     set.add(listener as Listener<never>)
+    this.watch?.(event, set.size)
     return () => {
-      set.delete(listener as Listener<never>)
+      if (set.delete(listener as Listener<never>)) this.watch?.(event, set.size)
     }
   }
 

@@ -62,6 +62,16 @@ export interface SyncEngine {
   waitForOutcome(id: string, ms: number): Promise<OpView | undefined>
   /** Resolves when no drain is running (for tests and for a clean shutdown). */
   idle(): Promise<void>
+  /** Counters since creation: POST /v1/ops requests, ops and bytes in them, time spent waiting for answers. */
+  stats(): SyncStats
+}
+
+export interface SyncStats {
+  pushes: number
+  opsSent: number
+  bytesSent: number
+  /** Sum over pushes of the time from request to answer (pushes in flight together overlap). */
+  waitMs: number
 }
 
 const outcomeStatuses: readonly OpStatus[] = ['applied', 'rejected', 'pending', 'blocked', 'cancelled']
@@ -83,7 +93,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const stuckAfter = options.stuckAfterAttempts ?? 5
   const pollDeferredMs = options.pollDeferredMs ?? 60_000
   const random = options.random ?? Math.random
-  const events = new TypedEmitter<SyncEvents>()
+  // Building an op's view costs a query: forward the outbox's opChanged only while someone listens.
+  let forwarding: (() => void) | undefined
+  const events = new TypedEmitter<SyncEvents>((event, count) => {
+    if (event !== 'opChanged') return
+    if (count > 0 && !forwarding) {
+      forwarding = outbox.events.on('opChanged', (op) => {
+        events.emit('opChanged', op)
+        scheduleSummary()
+      })
+    } else if (count === 0 && forwarding) {
+      forwarding()
+      forwarding = undefined
+    }
+  })
 
   let online: boolean | null = null
   let paused = false
@@ -100,10 +123,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let unsubscribe: Array<() => void> = []
   function subscribe() {
     unsubscribe = [
-      outbox.events.on('opChanged', (op) => {
-        events.emit('opChanged', op)
-        scheduleSummary()
-      }),
       // Right after a commit, so that an online candidate sees the server's answer on the spot.
       outbox.events.on('enqueued', () => {
         if (online !== false) void kick()
@@ -159,9 +178,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   const delayFor = (retryAfter?: number) => (attempts: number) => fullJitterDelay(attempts, backoff, random, retryAfter)
 
-  async function push(ops: WireOp[]): Promise<void> {
+  const counters: SyncStats = { pushes: 0, opsSent: 0, bytesSent: 0, waitMs: 0 }
+
+  async function push(ops: WireOp[], bytes: number): Promise<void> {
     const ids = ops.map((o) => o.id)
+    counters.pushes++
+    counters.opsSent += ops.length
+    counters.bytesSent += bytes
+    const started = performance.now()
     const r = await client.pushOps(ops)
+    counters.waitMs += performance.now() - started
     if (r.ok) {
       const inBatch = new Set(ids)
       const answered: OpResult[] = r.value.filter((x) => inBatch.has(x.id))
@@ -181,8 +207,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return
       }
       const half = Math.ceil(ops.length / 2)
-      await push(ops.slice(0, half))
-      await push(ops.slice(half))
+      await push(ops.slice(0, half), Math.ceil(bytes / 2))
+      await push(ops.slice(half), Math.floor(bytes / 2))
       return
     }
     outbox.releaseForRetry(ids, r.error, delayFor(r.error.retryAfter), stuckAfter)
@@ -196,7 +222,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     while (canSend()) {
       const batch = outbox.claimBatch({ maxOps: batchMaxOps, maxBytes: batchMaxBytes })
       if (batch.ops.length === 0) return
-      await push(batch.ops)
+      await push(batch.ops, batch.bytes)
     }
   }
 
@@ -320,5 +346,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     async idle() {
       while (draining) await draining
     },
+    stats: () => ({ ...counters }),
   }
 }

@@ -1,0 +1,76 @@
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { generateSealingKeyPair } from '../../src-common/sealing'
+import { applyPragmas } from '../../sync/migrations'
+import { openOutbox } from '../../sync/outbox'
+import { candidate, maskedSummary, payloadOf } from '../integration/sync/fixtures'
+import { tempDir } from '../integration/sync/harness'
+import { percentile, type Bench, type Figure } from './figures'
+
+/**
+ * Enqueue latency (validate + seal + one committed transaction) beside the floor it sits on: one
+ * bare SQLite insert+commit of a row of the same size, with the same pragmas, on the same disk.
+ */
+const samples = Number(process.env.BENCH_ENQUEUE_SAMPLES ?? 1000)
+
+export const enqueueBench: Bench = {
+  name: 'enqueue',
+  async run(): Promise<Figure[]> {
+    const { dir, cleanup } = tempDir('bench-enqueue-')
+    try {
+      const keys = await generateSealingKeyPair()
+      const outbox = openOutbox({ file: join(dir, 'kiosk.db'), centralPublicKey: keys.publicKey, keyId: 'bench', accountKeySecret: 'bench' })
+      const latencies: Record<'register' | 'appeal', number[]> = { register: [], appeal: [] }
+      let bodyBytes = 0
+      for (let i = 0; i < samples + 50; i++) {
+        const kind = i % 2 === 0 ? 'register' : 'appeal'
+        const c = candidate(i)
+        const t = performance.now()
+        const r = await outbox.enqueue(kind, payloadOf(kind, i), { accountIdNumber: c.idNumber, summary: maskedSummary(c) })
+        const ms = performance.now() - t
+        if (!r.ok) throw new Error(`enqueue failed: ${JSON.stringify(r.error)}`)
+        // The first ones load the password dictionary and warm the statement cache.
+        if (i >= 50) latencies[kind].push(ms)
+        if (i === 60) bodyBytes = outbox.claimBatch({ maxOps: 1, maxBytes: 1e6 }).bytes
+      }
+      outbox.close()
+
+      const bare = new Database(join(dir, 'bare.db'))
+      applyPragmas(bare)
+      bare.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)')
+      const insert = bare.prepare('INSERT INTO t (body) VALUES (?)')
+      const payload = 'x'.repeat(bodyBytes)
+      const commit = bare.transaction((body: string) => insert.run(body))
+      const bareTimes: number[] = []
+      for (let i = 0; i < samples + 50; i++) {
+        const t = performance.now()
+        commit(payload)
+        if (i >= 50) bareTimes.push(performance.now() - t)
+      }
+      bare.close()
+
+      const sort = (xs: number[]) => [...xs].sort((a, b) => a - b)
+      const all = sort([...latencies.register, ...latencies.appeal])
+      const reg = sort(latencies.register)
+      const app = sort(latencies.appeal)
+      const bareSorted = sort(bareTimes)
+      const bareP99 = percentile(bareSorted, 99)
+      const note = `bare insert+commit p50 ${percentile(bareSorted, 50).toFixed(3)} ms, p99 ${bareP99.toFixed(3)} ms (${bodyBytes}-byte row, WAL, synchronous=FULL)`
+      return [
+        { name: 'enqueue p50 (register+appeal)', value: percentile(all, 50), unit: 'ms' },
+        { name: 'enqueue p99 (register+appeal)', value: percentile(all, 99), unit: 'ms' },
+        { name: 'enqueue p50 / p99 register', value: percentile(reg, 50), unit: 'ms', note: `p99 ${percentile(reg, 99).toFixed(3)} ms` },
+        { name: 'enqueue p50 / p99 appeal', value: percentile(app, 50), unit: 'ms', note: `p99 ${percentile(app, 99).toFixed(3)} ms` },
+        { name: 'bare SQLite insert+commit p99', value: bareP99, unit: 'ms', note },
+        {
+          name: 'enqueue p99 / bare insert p99',
+          value: percentile(all, 99) / bareP99,
+          unit: 'x',
+          target: { op: '<=', value: 3, label: '3x the bare insert+commit p99' },
+        },
+      ]
+    } finally {
+      cleanup()
+    }
+  },
+}
