@@ -42,6 +42,11 @@ export async function buildApp(ctx: ServerContext) {
     }
   })
 
+  // No answer leaves before the effects it reports are committed.
+  app.addHook('onSend', async () => {
+    ctx.commits.flush()
+  })
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500
     if (status >= 500) {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Accounts } from './accounts'
 import type { Codes, SendLimits } from './codes'
 import type { Db } from './database'
+import type { GroupCommit } from './groupCommit'
 import type { MessageProvider } from './messages'
 import type { Opener } from './opener'
 import type { ServerKeys } from './sealingKeys'
@@ -9,6 +10,8 @@ import type { ServerKeys } from './sealingKeys'
 /** Everything a route or an op handler needs, built once by startServer. */
 export interface ServerContext {
   db: Db
+  /** Op effects run through this (see groupCommit.ts). */
+  commits: GroupCommit
   keys: ServerKeys
   opener: Opener
   accounts: Accounts

@@ -5,6 +5,7 @@ import { createCodes, defaultSendLimits, type SendLimits } from './codes'
 import type { ServerContext } from './context'
 import { openDatabase } from './database'
 import { createEnrollmentCode as createCode } from './enrollment'
+import { createGroupCommit } from './groupCommit'
 import { createLogger } from './logger'
 import { createDevSink, providerFromEnv, type MessageProvider } from './messages'
 import { createOpener } from './opener'
@@ -48,6 +49,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const limits = { ...defaultSendLimits, ...options.limits }
   const ctx: ServerContext = {
     db,
+    commits: createGroupCommit(db),
     keys,
     opener: await createOpener(keys.privateKey, keys.publicKey),
     accounts: createAccounts(db, keys.pepper),
@@ -72,6 +74,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     createEnrollmentCode: (name) => createCode(db, name, clock()),
     async close() {
       await app.close()
+      ctx.commits.flush()
       db.close()
     },
   }

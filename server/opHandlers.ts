@@ -3,7 +3,9 @@ import type { KioskError } from '../src-common/errors'
 import type { OperationKind, OperationPayload } from '../src-common/operations'
 import { emailCodeTtlSeconds } from '../src-common/wire'
 import { normalize, type AccountRow } from './accounts'
+import type { Statement } from 'better-sqlite3'
 import type { ProofCheck } from './codes'
+import type { Db } from './database'
 import { notify, type ServerContext } from './context'
 import { maskEmail, maskMobile } from './masking'
 import { hashPassword, verifyPassword } from './passwords'
@@ -306,16 +308,26 @@ const verifyEmail: Handler<'verifyEmail'> = async (env, p) => {
   return outcome
 }
 
+const appealInserts = new WeakMap<Db, Statement>()
+/** The appeal insert, prepared once per database. */
+function appealInsert(db: Db): Statement {
+  let statement = appealInserts.get(db)
+  if (!statement) {
+    statement = db.prepare(
+      `INSERT INTO appeals (id, op_id, kiosk_id, occupied, id_type, id_number, name, mobile, email, statement,
+         attestation, status, created_at)
+       VALUES (@id, @opId, @kioskId, @occupied, @idType, @idNumber, @name, @mobile, @email, @statement,
+         @attestation, 'pending', @now)`,
+    )
+    appealInserts.set(db, statement)
+  }
+  return statement
+}
+
 const appeal: Handler<'appeal'> = async (env, p) =>
   env.finish(() => {
     const appealId = randomUUID()
-    env.ctx.db
-      .prepare(
-        `INSERT INTO appeals (id, op_id, kiosk_id, occupied, id_type, id_number, name, mobile, email, statement,
-           attestation, status, created_at)
-         VALUES (@id, @opId, @kioskId, @occupied, @idType, @idNumber, @name, @mobile, @email, @statement,
-           @attestation, 'pending', @now)`,
-      )
+    appealInsert(env.ctx.db)
       .run({
         id: appealId,
         opId: env.opId,

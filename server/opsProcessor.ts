@@ -74,7 +74,7 @@ export function createOpsProcessor(ctx: ServerContext) {
   async function applyOne(kioskId: string, op: WireOp): Promise<OpResult> {
     const now = ctx.clock()
     const finish = (body: () => Outcome): Outcome =>
-      ctx.db.transaction(() => {
+      ctx.commits.run(() => {
         const outcome = body()
         q.insert.run({
           id: op.id,
@@ -88,7 +88,7 @@ export function createOpsProcessor(ctx: ServerContext) {
           now,
         })
         return outcome
-      })()
+      })
     const reject = (error: KioskError) => toResult(op.id, finish(() => rejected(error)))
 
     const createdAt = Date.parse(op.createdAt)
