@@ -213,7 +213,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
     outbox.releaseForRetry(ids, r.error, delayFor(r.error.retryAfter), stuckAfter)
     outbox.recordSyncError(r.error)
-    if (r.error.code === 'NETWORK_UNAVAILABLE') goOffline(r.error)
+    if (r.httpStatus === null) goOffline(r.error)
+    else setOnline(true)
   }
 
   const canSend = () => !stopped && !paused && online !== false
