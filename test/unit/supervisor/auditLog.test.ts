@@ -25,7 +25,9 @@ function tamper(file: string, sql: string): void {
   const db = new Database(file)
   // The triggers make the table append-only for the app; someone holding the file can simply drop
   // them. Doing the same here is the honest simulation: the hash chain is what must catch it.
-  db.exec(`DROP TRIGGER IF EXISTS supervisor_audit_no_update; DROP TRIGGER IF EXISTS supervisor_audit_no_delete;`)
+  db.exec(
+    `DROP TRIGGER IF EXISTS supervisor_audit_no_update; DROP TRIGGER IF EXISTS supervisor_audit_no_delete;`,
+  )
   db.exec(sql)
   db.close()
 }
@@ -65,26 +67,45 @@ describe('audit log', () => {
   test('the app itself cannot change or delete a row', () => {
     const { file } = kioskWithLog()
     const db = new Database(file)
-    assert.throws(() => db.prepare(`UPDATE supervisor_audit SET action = 'resume' WHERE id = 2`).run(), /append-only/)
+    assert.throws(
+      () => db.prepare(`UPDATE supervisor_audit SET action = 'resume' WHERE id = 2`).run(),
+      /append-only/,
+    )
     assert.throws(() => db.prepare(`DELETE FROM supervisor_audit WHERE id = 2`).run(), /append-only/)
     db.close()
   })
 
   test('editing one row in the database file is detected, at that row', () => {
     const kiosk = kioskWithLog()
-    tamper(kiosk.file, `UPDATE supervisor_audit SET detail = '{"opId":"${opId}","reason":"candidateRequest"}' WHERE id = 3`)
-    assert.deepEqual(kiosk.store.audit.verifyChain(), { intact: false, firstBrokenId: 3, reason: 'hashMismatch' })
+    tamper(
+      kiosk.file,
+      `UPDATE supervisor_audit SET detail = '{"opId":"${opId}","reason":"candidateRequest"}' WHERE id = 3`,
+    )
+    assert.deepEqual(kiosk.store.audit.verifyChain(), {
+      intact: false,
+      firstBrokenId: 3,
+      reason: 'hashMismatch',
+    })
   })
 
   test('an edit that also recomputes the row hash is caught at the next row', () => {
     const kiosk = kioskWithLog()
     const db = new Database(kiosk.file, { readonly: true })
-    const row = db.prepare(`SELECT * FROM supervisor_audit WHERE id = 2`).get() as Parameters<typeof rowHash>[0]
+    const row = db.prepare(`SELECT * FROM supervisor_audit WHERE id = 2`).get() as Parameters<
+      typeof rowHash
+    >[0]
     db.close()
     const edited = { ...row, at: row.at - 60_000 }
-    tamper(kiosk.file, `UPDATE supervisor_audit SET at = ${edited.at}, hash = '${rowHash(edited)}' WHERE id = 2`)
+    tamper(
+      kiosk.file,
+      `UPDATE supervisor_audit SET at = ${edited.at}, hash = '${rowHash(edited)}' WHERE id = 2`,
+    )
 
-    assert.deepEqual(kiosk.store.audit.verifyChain(), { intact: false, firstBrokenId: 3, reason: 'hashMismatch' })
+    assert.deepEqual(kiosk.store.audit.verifyChain(), {
+      intact: false,
+      firstBrokenId: 3,
+      reason: 'hashMismatch',
+    })
   })
 
   test('deleting a row in the middle is detected at the row after the gap', () => {
@@ -96,7 +117,11 @@ describe('audit log', () => {
   test('deleting the newest rows is detected too, and stays visible after new rows', () => {
     const kiosk = kioskWithLog()
     tamper(kiosk.file, `DELETE FROM supervisor_audit WHERE id >= 4`)
-    assert.deepEqual(kiosk.store.audit.verifyChain(), { intact: false, firstBrokenId: 4, reason: 'truncated' })
+    assert.deepEqual(kiosk.store.audit.verifyChain(), {
+      intact: false,
+      firstBrokenId: 4,
+      reason: 'truncated',
+    })
 
     kiosk.store.audit.append({ action: 'syncNow', detail: {} })
     assert.deepEqual(kiosk.store.audit.verifyChain(), { intact: false, firstBrokenId: 6, reason: 'gap' })
@@ -134,7 +159,10 @@ describe('audit log', () => {
 
   test('CSV export quotes per RFC 4180 and reads back to the same rows', () => {
     const kiosk = kioskWithLog()
-    kiosk.store.audit.append({ action: 'settingChanged', detail: { key: 'examCentre', value: '考点 "A", 二楼\n东厅' } })
+    kiosk.store.audit.append({
+      action: 'settingChanged',
+      detail: { key: 'examCentre', value: '考点 "A", 二楼\n东厅' },
+    })
     const csv = kiosk.store.audit.exportCsv()
 
     assert.ok(csv.endsWith('\r\n'))
@@ -171,7 +199,10 @@ function parseCsv(text: string): string[][] {
     } else {
       const end = text.slice(i).search(/,|\r\n/)
       field = text.slice(i, end < 0 ? text.length : i + end)
-      assert.ok(!field.includes('"') && !field.includes('\n'), `unquoted field with a quote or newline: ${field}`)
+      assert.ok(
+        !field.includes('"') && !field.includes('\n'),
+        `unquoted field with a quote or newline: ${field}`,
+      )
       i += field.length
     }
     row.push(field)

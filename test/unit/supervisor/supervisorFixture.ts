@@ -55,7 +55,9 @@ export function kioskDir(): KioskDir {
 }
 
 /** A kiosk that went through the first-start wizard with this PIN. */
-export async function setUpKiosk(pin = '482913'): Promise<KioskDir & { store: SupervisorStore; pin: string }> {
+export async function setUpKiosk(
+  pin = '482913',
+): Promise<KioskDir & { store: SupervisorStore; pin: string }> {
   const kiosk = kioskDir()
   const store = kiosk.open()
   const done = await store.setup.completeSetup({

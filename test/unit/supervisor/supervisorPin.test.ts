@@ -48,7 +48,10 @@ describe('supervisor PIN: hashing', () => {
   test('changing the PIN needs the old one; afterwards only the new one opens', async () => {
     const { store, pin } = await setUpKiosk('482913')
     assert.deepEqual(await store.pin.change('111111', '7654321'), { ok: false, error: { code: 'BAD_PIN' } })
-    assert.deepEqual(await store.pin.change(pin, '12ab56'), { ok: false, error: { code: 'INVALID_FIELD', field: 'newPin' } })
+    assert.deepEqual(await store.pin.change(pin, '12ab56'), {
+      ok: false,
+      error: { code: 'INVALID_FIELD', field: 'newPin' },
+    })
 
     assert.equal((await store.pin.change(pin, '7654321', { staffId: 'T07' })).ok, true)
 
@@ -119,7 +122,10 @@ describe('supervisor PIN: lockout', () => {
 
     await typeWrongPins((p) => store.pin.verify(p), 4)
     assert.equal(store.pin.state().locked, false, 'four wrong PINs after a right one do not lock')
-    assert.deepEqual(await store.pin.verify(wrong), { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 30 } })
+    assert.deepEqual(await store.pin.verify(wrong), {
+      ok: false,
+      error: { code: 'PIN_LOCKED', retryAfter: 30 },
+    })
   })
 
   test('the lock and the count survive a restart', async () => {
@@ -130,14 +136,20 @@ describe('supervisor PIN: lockout', () => {
 
     const restarted = kiosk.open()
     assert.deepEqual(restarted.pin.state(), { set: true, locked: true, retryAfter: 20, failures: 0 })
-    assert.deepEqual(await restarted.pin.verify(kiosk.pin), { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 20 } })
+    assert.deepEqual(await restarted.pin.verify(kiosk.pin), {
+      ok: false,
+      error: { code: 'PIN_LOCKED', retryAfter: 20 },
+    })
 
     kiosk.clock.advance(20)
     await typeWrongPins((p) => restarted.pin.verify(p), 3)
     restarted.close()
     const again = kiosk.open()
     await typeWrongPins((p) => again.pin.verify(p), 1)
-    assert.deepEqual(await again.pin.verify(wrong), { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 60 } })
+    assert.deepEqual(await again.pin.verify(wrong), {
+      ok: false,
+      error: { code: 'PIN_LOCKED', retryAfter: 60 },
+    })
   })
 
   test('setting the clock back does not make a lock longer than it was', async () => {
@@ -151,7 +163,16 @@ describe('supervisor PIN: lockout', () => {
     const { store } = await setUpKiosk()
     const answers = await Promise.all(Array.from({ length: 8 }, () => store.pin.verify(wrong)))
     const codes = answers.map((answer) => (answer.ok ? 'ok' : answer.error.code))
-    assert.deepEqual(codes, ['BAD_PIN', 'BAD_PIN', 'BAD_PIN', 'BAD_PIN', 'PIN_LOCKED', 'PIN_LOCKED', 'PIN_LOCKED', 'PIN_LOCKED'])
+    assert.deepEqual(codes, [
+      'BAD_PIN',
+      'BAD_PIN',
+      'BAD_PIN',
+      'BAD_PIN',
+      'PIN_LOCKED',
+      'PIN_LOCKED',
+      'PIN_LOCKED',
+      'PIN_LOCKED',
+    ])
     assert.equal(store.audit.list().entries.filter((entry) => entry.action === 'wrongPin').length, 5)
   })
 

@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict'
+import { statSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import Database from 'better-sqlite3'
+import { applyPragmas, migrate } from '../../../sync/migrations'
+import {
+  createKeyFileProtector,
+  openSupervisorStore,
+} from '../../../src-main/services/supervisor/supervisorStore'
+import { kioskDir } from './supervisorFixture'
+
+const enrolment = {
+  kioskId: 'kiosk-0197a0c4',
+  secret: 'c2VjcmV0LWhtYWMta2V5LW9mLXRoaXMta2lvc2s',
+  keyId: 'central-2025-06',
+  publicKey: 'BHx8c2VhbGluZy1wdWJsaWMta2V5LW9mLWNlbnRyYWw',
+}
+
+describe('kiosk settings', () => {
+  test('a new kiosk starts with the documented defaults', () => {
+    const store = kioskDir().open()
+    assert.deepEqual(store.settings.get(), {
+      kioskName: '',
+      examCentre: '',
+      centralUrl: null,
+      idleTimeoutSec: 120,
+      idleWarningSec: 20,
+      supervisorIdleTimeoutSec: 60,
+      defaultLocale: 'zh-CN',
+      retentionDays: 30,
+    })
+  })
+
+  test('a change is kept across restarts and audited, one row per changed setting', () => {
+    const kiosk = kioskDir()
+    const store = kiosk.open()
+    const changed = store.settings.update(
+      {
+        idleTimeoutSec: 90,
+        defaultLocale: 'en',
+        retentionDays: 30,
+        centralUrl: 'https://passport.example.cn/',
+      },
+      { staffId: 'T07' },
+    )
+    assert.equal(changed.ok, true)
+    store.close()
+
+    const restarted = kiosk.open()
+    assert.equal(restarted.settings.get().idleTimeoutSec, 90)
+    assert.equal(restarted.settings.get().defaultLocale, 'en')
+    assert.equal(restarted.settings.get().centralUrl, 'https://passport.example.cn')
+    assert.deepEqual(
+      restarted.audit
+        .list()
+        .entries.map((entry) => `${String(entry.detail.key)}=${String(entry.detail.value)}`)
+        .sort(),
+      ['centralUrl=https://passport.example.cn', 'defaultLocale=en', 'idleTimeoutSec=90'],
+    )
+  })
+
+  test('a bad value is refused by name and nothing of the change is written', () => {
+    const store = kioskDir().open()
+    const cases = [
+      [{ idleTimeoutSec: 5 }, 'idleTimeoutSec'],
+      [{ idleTimeoutSec: 60, idleWarningSec: 60 }, 'idleWarningSec'],
+      [{ defaultLocale: 'fr' }, 'defaultLocale'],
+      [{ retentionDays: 1.5 }, 'retentionDays'],
+      [{ centralUrl: 'ftp://central.example.cn' }, 'centralUrl'],
+      [{ centralUrl: 'https://admin:hunter2@central.example.cn' }, 'centralUrl'],
+      [{ kioskName: '一号机\u0007' }, 'kioskName'],
+      [{ pin: '123456' }, 'settings'],
+    ] as const
+    for (const [patch, field] of cases) {
+      // @ts-expect-error: wrong on purpose, as a renderer could send it
+      assert.deepEqual(
+        store.settings.update(patch),
+        { ok: false, error: { code: 'INVALID_FIELD', field } },
+        JSON.stringify(patch),
+      )
+    }
+    assert.equal(store.settings.get().idleTimeoutSec, 120)
+    assert.equal(store.audit.list().total, 0)
+  })
+
+  test('enrolment is stored with its secret readable only through the protector', () => {
+    const kiosk = kioskDir()
+    const store = kiosk.open()
+    assert.deepEqual(store.settings.enrolment(), { ok: true, value: null })
+    store.settings.update({ centralUrl: 'https://passport.example.cn' })
+
+    const saved = store.settings.saveEnrolment(enrolment, { staffId: 'T07' })
+
+    assert.deepEqual(saved, {
+      ok: true,
+      value: {
+        ...enrolment,
+        centralUrl: 'https://passport.example.cn',
+        enrolledAt: new Date(kiosk.clock.now).toISOString(),
+      },
+    })
+    store.close()
+    assert.equal(kiosk.bytesOnDisk().includes(enrolment.secret), false, 'the HMAC secret is not in kiosk.db')
+    assert.deepEqual(kiosk.open().settings.enrolment(), saved)
+  })
+
+  test('a kiosk.db copied to another machine cannot give up its secrets: it must enrol again', () => {
+    const kiosk = kioskDir()
+    const store = kiosk.open()
+    store.settings.saveEnrolment(enrolment)
+    assert.equal(store.settings.accountKeySecret().ok, true)
+    store.close()
+
+    const elsewhere = openSupervisorStore({
+      file: kiosk.file,
+      protector: createKeyFileProtector(join(kiosk.dir, 'another-machine.key')),
+    })
+    assert.deepEqual(elsewhere.settings.enrolment(), { ok: false, error: { code: 'NOT_ENROLLED' } })
+    assert.deepEqual(elsewhere.settings.accountKeySecret(), { ok: false, error: { code: 'INTERNAL' } })
+    elsewhere.close()
+  })
+
+  test('re-enrolment replaces the credential; clearing it leaves the kiosk unenrolled', () => {
+    const store = kioskDir().open()
+    store.settings.saveEnrolment(enrolment)
+    const second = store.settings.saveEnrolment({
+      ...enrolment,
+      kioskId: 'kiosk-2',
+      secret: 'bmV3LXNlY3JldC1mb3ItdGhlLWtpb3Nr',
+    })
+    assert.equal(second.ok && second.value.kioskId, 'kiosk-2')
+    assert.equal(store.settings.clearEnrolment().ok, true)
+    assert.deepEqual(store.settings.enrolment(), { ok: true, value: null })
+    assert.deepEqual(
+      store.audit.list().entries.map((entry) => entry.detail),
+      [
+        { key: 'enrolment', value: null },
+        { key: 'enrolment', value: 'kiosk-2' },
+        { key: 'enrolment', value: enrolment.kioskId },
+      ],
+    )
+  })
+
+  test('the account-key secret is 32 random bytes, made once and the same after a restart', () => {
+    const kiosk = kioskDir()
+    const first = kiosk.open().settings.accountKeySecret()
+    const again = kiosk.open().settings.accountKeySecret()
+    const otherKiosk = kioskDir().open().settings.accountKeySecret()
+
+    assert.ok(first.ok && again.ok && otherKiosk.ok)
+    assert.equal(first.value.length, 32)
+    assert.deepEqual(again.value, first.value)
+    assert.notDeepEqual(otherKiosk.value, first.value)
+    assert.equal(kiosk.bytesOnDisk().includes(first.value.toString('latin1')), false)
+  })
+
+  test(
+    'the key file of the Node protector is readable by its owner only',
+    { skip: process.platform === 'win32' },
+    () => {
+      const kiosk = kioskDir()
+      assert.equal(statSync(join(kiosk.dir, 'kiosk-secrets.key')).mode & 0o777, 0o600)
+    },
+  )
+
+  test('a tampered secret blob is refused, not misread', () => {
+    const kiosk = kioskDir()
+    const blob = kiosk.protector.protect(Buffer.from('secret'))
+    blob[blob.length - 1] = (blob[blob.length - 1] ?? 0) ^ 1
+    assert.throws(() => kiosk.protector.unprotect(blob))
+  })
+})
+
+describe('kiosk.db shared with the outbox', () => {
+  test('supervisor and outbox migrations live side by side in either order, user_version untouched by ours', () => {
+    const kiosk = kioskDir()
+    const outboxFirst = new Database(kiosk.file)
+    applyPragmas(outboxFirst)
+    migrate(outboxFirst)
+    const outboxVersion = outboxFirst.pragma('user_version', { simple: true })
+    outboxFirst.close()
+
+    const store = kiosk.open()
+    store.settings.update({ retentionDays: 14 })
+    store.close()
+
+    const db = new Database(kiosk.file)
+    migrate(db)
+    assert.equal(db.pragma('user_version', { simple: true }), outboxVersion)
+    const tables = db
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+      )
+      .pluck()
+      .all()
+    assert.deepEqual(tables, [
+      'ops',
+      'supervisor_audit',
+      'supervisor_pin',
+      'supervisor_schema',
+      'supervisor_secrets',
+      'supervisor_settings',
+      'sync_state',
+    ])
+    assert.deepEqual(db.prepare(`SELECT version FROM supervisor_schema`).pluck().all(), [1])
+    db.close()
+    assert.equal(kiosk.open().settings.get().retentionDays, 14)
+  })
+
+  test('a kiosk.db from a newer build is refused rather than misread', () => {
+    const kiosk = kioskDir()
+    kiosk.open().close()
+    const db = new Database(kiosk.file)
+    db.prepare(`INSERT INTO supervisor_schema (version, applied_at) VALUES (99, 0)`).run()
+    db.close()
+    assert.throws(() => kiosk.open(), /newer than this build/)
+  })
+})

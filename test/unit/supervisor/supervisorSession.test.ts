@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import type { SessionChange } from '../../../src-main/services/supervisor/supervisorStore'
+import { setUpKiosk } from './supervisorFixture'
+
+describe('supervisor session', () => {
+  test('the right PIN enters supervisor mode; leaving ends it', async () => {
+    const { store, pin, clock } = await setUpKiosk()
+    assert.equal(store.session.isActive(), false)
+
+    const entered = await store.session.enter(pin, { staffId: 'T07', name: '王老师' })
+
+    assert.deepEqual(entered, {
+      ok: true,
+      value: {
+        actor: { staffId: 'T07', name: '王老师' },
+        enteredAt: new Date(clock.now).toISOString(),
+        expiresAt: new Date(clock.now + 60_000).toISOString(),
+      },
+    })
+    assert.equal(store.session.isActive(), true)
+    store.session.leave()
+    assert.equal(store.session.isActive(), false)
+    assert.deepEqual(
+      store.audit
+        .list({ limit: 2 })
+        .entries.map((entry) => [entry.action, entry.detail, entry.actor?.staffId]),
+      [
+        ['leave', { reason: 'explicit' }, 'T07'],
+        ['enter', {}, 'T07'],
+      ],
+    )
+  })
+
+  test('a wrong or locked PIN does not enter', async () => {
+    const { store } = await setUpKiosk()
+    assert.deepEqual(await store.session.enter('135790'), { ok: false, error: { code: 'BAD_PIN' } })
+    for (let i = 0; i < 4; i++) await store.session.enter('135790')
+    const locked = await store.session.enter('135790')
+    assert.equal(!locked.ok && locked.error.code, 'PIN_LOCKED')
+    assert.equal(store.session.isActive(), false)
+  })
+
+  test('it leaves by itself after 60 s without a touch; a touch pushes the deadline back', async () => {
+    const { store, pin, clock } = await setUpKiosk()
+    await store.session.enter(pin)
+
+    clock.advance(50)
+    assert.equal(store.session.touch(), true)
+    clock.advance(59)
+    assert.equal(store.session.isActive(), true, '109 s after entering, 59 s after the touch')
+    clock.advance(1)
+    assert.equal(store.session.isActive(), false)
+    assert.equal(store.session.touch(), false, 'a touch after the timeout does not bring it back')
+    assert.deepEqual(store.audit.list({ limit: 1 }).entries[0]?.detail, { reason: 'idle' })
+  })
+
+  test('the idle timeout is the one in the settings', async () => {
+    const { store, pin, clock } = await setUpKiosk()
+    assert.equal(store.settings.update({ supervisorIdleTimeoutSec: 20 }).ok, true)
+    await store.session.enter(pin)
+    clock.advance(20)
+    assert.equal(store.session.isActive(), false)
+  })
+
+  test('the idle leave happens on its own and is announced, without anyone asking', async (t) => {
+    const { store, pin, clock } = await setUpKiosk()
+    const changes: SessionChange[] = []
+    store.session.onChange((change) => changes.push(change))
+    t.mock.timers.enable({ apis: ['setTimeout'] })
+    await store.session.enter(pin)
+
+    clock.advance(30)
+    t.mock.timers.tick(30_000)
+    store.session.touch()
+    clock.advance(59)
+    t.mock.timers.tick(59_000)
+    assert.equal(changes.length, 1, 'still in supervisor mode 59 s after the touch')
+    clock.advance(1)
+    t.mock.timers.tick(1_000)
+
+    assert.deepEqual(
+      changes.map((change) => (change.active ? 'entered' : change.reason)),
+      ['entered', 'idle'],
+    )
+  })
+
+  test('nothing of supervisor mode survives a restart', async () => {
+    const kiosk = await setUpKiosk()
+    await kiosk.store.session.enter(kiosk.pin)
+    kiosk.store.close()
+
+    const restarted = kiosk.open()
+    assert.equal(restarted.session.isActive(), false)
+    assert.equal(restarted.session.current(), null)
+    assert.deepEqual(restarted.audit.list({ limit: 1 }).entries[0]?.detail, { reason: 'closed' })
+  })
+})
