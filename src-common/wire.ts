@@ -86,6 +86,12 @@ export const opResultSchema = z.discriminatedUnion('status', [
 ])
 export type OpResult = z.infer<typeof opResultSchema>
 
+/**
+ * One result per op, in batch order. Every answer is final and stored, except a rejection with
+ * code INTERNAL (a server fault: nothing was stored or applied; resend the op later).
+ * An appeal is 'pending' until decided: then 'applied' with { appealId, decision: 'accepted' }, or
+ * 'rejected' with the occupied code (ID_OCCUPIED / MOBILE_OCCUPIED / EMAIL_OCCUPIED).
+ */
 export const opsResponse = z.object({ results: z.array(opResultSchema) })
 
 export const receiptResponse = z.object({
