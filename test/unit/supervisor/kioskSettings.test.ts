@@ -7,6 +7,7 @@ import { applyPragmas, migrate } from '../../../sync/migrations'
 import {
   createKeyFileProtector,
   openSupervisorStore,
+  type KioskSettingsPatch,
 } from '../../../src-main/services/supervisor/supervisorStore'
 import { kioskDir } from './supervisorFixture'
 
@@ -73,9 +74,9 @@ describe('kiosk settings', () => {
       [{ pin: '123456' }, 'settings'],
     ] as const
     for (const [patch, field] of cases) {
-      // @ts-expect-error: wrong on purpose, as a renderer could send it
       assert.deepEqual(
-        store.settings.update(patch),
+        // Wrong on purpose, as a renderer could send it.
+        store.settings.update(patch as unknown as KioskSettingsPatch),
         { ok: false, error: { code: 'INVALID_FIELD', field } },
         JSON.stringify(patch),
       )
