@@ -1,0 +1,81 @@
+import type { KioskHarness } from '../harness/kioskFixture'
+import { KioskPage, latestCode } from './kioskPage'
+
+/** 我的ETEST通行证 and its forms: 修改资料, 修改手机号, 修改密码, 验证手机, 验证邮箱. */
+export class AccountPage extends KioskPage {
+  constructor(kiosk: KioskHarness) {
+    super(kiosk, 'account')
+  }
+}
+
+export class ProfilePage extends KioskPage {
+  constructor(kiosk: KioskHarness) {
+    super(kiosk, 'profile')
+  }
+
+  async fillAll(values: { email: string; mobile: string; idNumber: string; name: string }, smsCode?: string): Promise<void> {
+    await this.fill('email', values.email)
+    await this.fill('mobile', values.mobile)
+    await this.fill('id-number', values.idNumber)
+    await this.fill('name', values.name)
+    await this.el('send-code').click()
+    const code = await latestCode(this.page, values.mobile)
+    await this.fill('sms-code', smsCode ?? code)
+  }
+}
+
+export class ChangeMobilePage extends KioskPage {
+  constructor(kiosk: KioskHarness) {
+    super(kiosk, 'change-mobile')
+  }
+
+  async change(mobile: string, smsCode?: string): Promise<void> {
+    await this.fill('mobile', mobile)
+    await this.el('send-code').click()
+    const code = await latestCode(this.page, mobile)
+    await this.fill('sms-code', smsCode ?? code)
+    await this.el('submit').click()
+  }
+}
+
+export class PasswordPage extends KioskPage {
+  constructor(kiosk: KioskHarness) {
+    super(kiosk, 'password')
+  }
+
+  async change(oldPassword: string, newPassword: string, captcha?: string): Promise<void> {
+    await this.fill('old', oldPassword)
+    await this.fill('password', newPassword)
+    await this.fill('password-confirm', newPassword)
+    await this.solveCaptcha(captcha)
+    await this.el('submit').click()
+  }
+}
+
+export class VerifyMobilePage extends KioskPage {
+  constructor(kiosk: KioskHarness) {
+    super(kiosk, 'verify-mobile')
+  }
+
+  async verify(mobile: string, smsCode?: string): Promise<void> {
+    await this.fill('mobile', mobile)
+    await this.el('send-code').click()
+    const code = await latestCode(this.page, mobile)
+    await this.fill('sms-code', smsCode ?? code)
+    await this.el('submit').click()
+  }
+}
+
+export class VerifyEmailPage extends KioskPage {
+  constructor(kiosk: KioskHarness) {
+    super(kiosk, 'verify-email')
+  }
+
+  async verify(email: string, code?: string): Promise<void> {
+    await this.fill('email', email)
+    await this.el('send-code').click()
+    const received = await latestCode(this.page, email)
+    await this.fill('code', code ?? received)
+    await this.el('submit').click()
+  }
+}

@@ -1,0 +1,89 @@
+import { test, expect } from './harness/kioskFixture'
+import { registerThroughKiosk } from './pages/accounts'
+import { candidate } from './pages/candidates'
+import { RegisterPage } from './pages/RegisterPage'
+
+test.describe('注册ETEST通行证', () => {
+  test('a candidate registers, checks the masked 注册信息确认 and goes on to log in', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    const who = candidate(1)
+    await register.open()
+    await register.fillAll(who)
+    await expect(register.page.getByText(`将向 ${who.mobile} 发送验证码`)).toBeVisible()
+    await expect(register.el('send-code')).toHaveText(/\d+秒后重新发送/)
+    await register.submit()
+
+    const confirm = register.el('confirm')
+    await expect(confirm).toContainText('注册信息确认')
+    await expect(confirm).toContainText('请再次确认您的注册账号')
+    await expect(register.el('confirm-mobile')).toHaveText('138****8001')
+    await expect(register.el('confirm-email')).toHaveText('w***@example.com')
+    await expect(register.el('confirm-id-type')).toHaveText('中华人民共和国居民身份证')
+    await expect(register.el('confirm-id-number')).toHaveText('110101********1014')
+    await expect(register.el('confirm-name')).toHaveText('王**')
+    await expect(confirm).not.toContainText(who.idNumber)
+    await register.el('confirm-ok').click()
+
+    await expect(register.el('success-message')).toHaveText('注册成功')
+    await register.el('success-confirm').click()
+    await expect(kiosk.page.getByTestId('login-submit')).toBeVisible()
+  })
+
+  test('a wrong SMS code is refused next to the code field', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    const who = candidate(2)
+    await register.open()
+    await register.fillDetails(who)
+    const code = await register.sendCode(who.mobile)
+    await register.fill('sms-code', code === '000000' ? '111111' : '000000')
+    await register.agree()
+    await register.submit()
+    await register.el('confirm-ok').click()
+    await expect(register.fieldError('sms-code')).toHaveText('短信验证码不正确，请重新输入')
+    await expect(register.el('success')).toBeHidden()
+  })
+
+  test('an ID number another account holds is refused with the way to appeal', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    const holder = candidate(3)
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, holder)
+    await register.open()
+    await register.fillAll({ ...candidate(4), idNumber: holder.idNumber })
+    await register.submit()
+    await register.el('confirm-ok').click()
+    await expect(register.fieldError('id-number')).toContainText('该证件号码已被其他账号占用')
+    await expect(register.fieldError('id-number')).toContainText('信息占用申诉')
+  })
+
+  test('instant checks: a weak password, a mismatched confirmation, a bad ID number and no agreement', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    await register.open()
+    await register.fill('password', 'password1!')
+    await register.el('password-confirm').focus()
+    await expect(register.fieldError('password')).toHaveText(/过于常见|过于简单/)
+    await expect(register.el('strength')).toHaveAttribute('data-score', /^[01]$/)
+    await register.fill('password', 'Tq7#mLp2xZ')
+    await expect(register.el('strength')).toHaveAttribute('data-score', /^[34]$/)
+    await register.fill('password-confirm', 'Tq7#mLp2xY')
+    await register.el('id-number').focus()
+    await expect(register.fieldError('password-confirm')).toHaveText('两次输入的密码不一致，请重新输入确认密码')
+    await register.fill('id-number', '110101199003071015')
+    await register.el('name').focus()
+    await expect(register.fieldError('id-number')).toContainText('校验码')
+    await register.submit()
+    await expect(register.fieldError('agree')).toContainText('请阅读并勾选同意《用户服务协议》《用户隐私政策》')
+    await expect(register.el('confirm')).toBeHidden()
+  })
+
+  test('the 用户服务协议 and 用户隐私政策 are readable on the kiosk', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    await register.open()
+    await expect(register.el('password-hint')).toHaveText('密码长度为8-18位字符，且必须同时包含：字母、数字和特殊字符!@#%^&*_-')
+    await register.el('service-agreement').click()
+    await expect(kiosk.page.getByTestId('agreement-service')).toContainText('用户服务协议')
+    await kiosk.page.getByTestId('agreement-service-close').click()
+    await register.el('privacy-policy').click()
+    await expect(kiosk.page.getByTestId('agreement-privacy')).toContainText('不以明文保存')
+  })
+})
