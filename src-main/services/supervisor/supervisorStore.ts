@@ -50,15 +50,20 @@ export function openSupervisorStore({
     idleTimeoutSec: () => settings.get().supervisorIdleTimeoutSec,
     now,
   })
+  // Hand out the public faces only: apply, initialise and record skip the checks their callers make.
+  const { apply: _apply, ...publicSettings } = settings
+  const { initialise: _initialise, ...publicPin } = pin
+  const { record: _record, ...publicAudit } = audit
+  const { close: closeSession, ...publicSession } = session
   return {
-    settings,
+    settings: publicSettings,
     setup,
-    pin,
-    session,
-    audit,
+    pin: publicPin,
+    session: publicSession,
+    audit: publicAudit,
     close() {
       if (!db.open) return
-      session.close()
+      closeSession()
       db.close()
     },
   }
