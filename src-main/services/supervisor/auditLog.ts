@@ -212,7 +212,8 @@ export function createAuditLog(db: Database.Database, now: () => number): AuditR
 
   function append(input: AuditInput): Result<AuditEntry> {
     // The type says so, but the lead's IPC handlers pass on what the renderer sent.
-    if (!(auditActions as readonly string[]).includes(input.action)) return fail('INVALID_FIELD', { field: 'action' })
+    if (!(auditActions as readonly string[]).includes(input.action))
+      return fail('INVALID_FIELD', { field: 'action' })
     const detail = detailSchemas[input.action].safeParse(input.detail)
     if (!detail.success) return fail('INVALID_FIELD', { field: 'detail' })
     const actor = auditActorSchema.safeParse(input.actor ?? {})

@@ -96,6 +96,8 @@ export function createSupervisorSession(options: {
       if (!who.ok) return who
       const verified = await pin.verify(candidatePin, who.value)
       if (!verified.ok) return verified
+      // Someone else entering over a running session: close the first one, so enter and leave pair up in the log.
+      stop('explicit')
       const at = now()
       active = {
         actor: who.value,

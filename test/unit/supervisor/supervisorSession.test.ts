@@ -32,6 +32,17 @@ describe('supervisor session', () => {
     )
   })
 
+  test('entering over a running session closes the first one in the log', async () => {
+    const { store, pin } = await setUpKiosk()
+    await store.session.enter(pin, { staffId: 'T07' })
+    await store.session.enter(pin, { staffId: 'T08' })
+    assert.equal(store.session.current()?.actor?.staffId, 'T08')
+    assert.deepEqual(
+      store.audit.list({ limit: 3 }).entries.map((entry) => `${entry.action} ${entry.actor?.staffId}`),
+      ['enter T08', 'leave T07', 'enter T07'],
+    )
+  })
+
   test('a wrong or locked PIN does not enter', async () => {
     const { store } = await setUpKiosk()
     assert.deepEqual(await store.session.enter('135790'), { ok: false, error: { code: 'BAD_PIN' } })
