@@ -131,10 +131,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   function scheduleSummary() {
-    if (summaryTimer || events.listenerCount('summary') === 0) return
+    if (stopped || summaryTimer || events.listenerCount('summary') === 0) return
     summaryTimer = setTimeout(() => {
       summaryTimer = undefined
-      events.emit('summary', outbox.summary())
+      if (!stopped) events.emit('summary', outbox.summary())
     }, 200)
     summaryTimer.unref()
   }
@@ -168,6 +168,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         setOnline(true)
         kick()
       } else {
+        outbox.recordSyncError(r.error)
         goOffline(r.error)
       }
     })().finally(() => {
@@ -301,6 +302,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       unsubscribe = []
       await draining
       await probing
+      // What the last drain or probe scheduled on its way out.
+      for (const t of [wakeTimer, probeTimer, summaryTimer]) if (t) clearTimeout(t)
+      wakeTimer = probeTimer = summaryTimer = undefined
     },
     async syncNow() {
       if (online !== true) await probe()

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { decideAppeal } from '../../../server/index'
-import { openOutbox, type OpView, type Outbox } from '../../../sync/outbox'
+import { openOutbox, type OpView, type Outbox, type QueueSummary } from '../../../sync/outbox'
 import { createCentralClient } from '../../../sync/centralClient'
 import { createSyncEngine, type SyncEngineOptions } from '../../../sync/syncEngine'
 import { startFaultProxy, passAll, type FaultProxy } from '../../faults/faultProxy'
@@ -84,12 +84,16 @@ describe('sync engine against the reference server', () => {
     const k = await kiosk()
     try {
       const offline = new Promise((resolve) => k.engine.events.on('offline', resolve))
+      const summaries: QueueSummary[] = []
+      k.engine.events.on('summary', (s) => summaries.push(s))
       const { id, receipt } = await queueAppeal(k.outbox, next++)
       const seen = await k.engine.waitForOutcome(id, 300)
       assert.equal(seen?.status, 'queued')
       assert.equal(seen?.receipt, receipt)
       await offline
       assert.equal(k.engine.online, false)
+      // The supervisor dashboard hears that one op waits and why.
+      await until(() => summaries.some((s) => s.depth.queued === 1 && s.lastError?.error.code === 'NETWORK_UNAVAILABLE'))
       const online = new Promise((resolve) => k.engine.events.on('online', resolve))
       proxy.setSchedule(passAll)
       k.engine.networkChanged()
