@@ -1,0 +1,48 @@
+import { test, expect } from './harness/kioskFixture'
+import { AppealPage } from './pages/AppealPage'
+import { candidate } from './pages/candidates'
+import { KioskPage } from './pages/kioskPage'
+
+test.describe('信息占用申诉 and 查询办理进度', () => {
+  test('an appeal gets a receipt with its QR code, and 查询办理进度 finds it by that code', async ({ kiosk }) => {
+    const appeal = new AppealPage(kiosk)
+    await appeal.open()
+    await appeal.file(candidate(1), 'idNumber', '我从未注册过通行证，但我的证件号码已被其他账号占用。')
+    await expect(appeal.el('received')).toHaveText('申诉已提交')
+    const receipt = kiosk.page.getByTestId('receipt-code')
+    await expect(receipt).toHaveText(/^[0-9A-Z]{8}$/)
+    const code = (await receipt.textContent()) ?? ''
+    await expect(kiosk.page.getByTestId('receipt-qr')).toHaveAttribute('src', /^data:image\/png;base64,/)
+    await expect(kiosk.page.getByTestId('receipt-qr')).toHaveAttribute('data-qr-text', code)
+
+    await appeal.el('home').click()
+    await kiosk.page.getByTestId('home-progress').click()
+    const progress = new KioskPage(kiosk, 'progress')
+    await progress.fill('receipt', code.toLowerCase())
+    await progress.el('submit').click()
+    await expect(kiosk.page.getByTestId('receipt-code')).toHaveText(code)
+    await expect(kiosk.page.getByTestId('receipt-status')).toHaveText(/等待审核|等待提交|正在提交/)
+  })
+
+  test('an appeal without a choice, with a short statement or a bad mobile is not sent', async ({ kiosk }) => {
+    const appeal = new AppealPage(kiosk)
+    await appeal.open()
+    await appeal.fill('mobile', '1380013800')
+    await appeal.fill('statement', '太短了')
+    await appeal.el('submit').click()
+    await expect(appeal.fieldError('occupied')).toHaveText('请选择被占用的信息：证件号码、手机号或电子邮箱')
+    await expect(appeal.fieldError('statement')).toHaveText('申诉说明须为10-1000个字符，请写明被占用的情况')
+    await expect(appeal.fieldError('mobile')).toContainText('手机号须为11位数字')
+    await expect(kiosk.page.getByTestId('receipt')).toBeHidden()
+  })
+
+  test('查询办理进度 with an unknown or empty receipt code says what to fix', async ({ kiosk }) => {
+    const progress = new KioskPage(kiosk, 'progress')
+    await kiosk.open('/progress')
+    await progress.el('submit').click()
+    await expect(progress.fieldError('receipt')).toHaveText('请输入回执编号')
+    await progress.fill('receipt', 'ZZZZ9999')
+    await progress.el('submit').click()
+    await expect(progress.fieldError('receipt')).toHaveText('未找到该业务，请核对回执编号')
+  })
+})

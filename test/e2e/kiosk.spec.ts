@@ -1,0 +1,114 @@
+import AxeBuilder from '@axe-core/playwright'
+import { test, expect } from './harness/kioskFixture'
+import { candidate } from './pages/candidates'
+import { RegisterPage } from './pages/RegisterPage'
+
+test.describe('kiosk behaviour', () => {
+  test('idle: a 20 s warning, then every form and store is wiped and back never returns to it', async ({ kiosk }) => {
+    const info = kiosk.services.info
+    kiosk.services.info = () => ({ ...info(), idleTimeoutSec: 4, idleWarningSec: 2 })
+    const { page } = kiosk
+    const who = candidate(1)
+    await kiosk.open('/')
+    await page.getByTestId('home-register').click()
+    const register = new RegisterPage(kiosk)
+    await register.fillDetails(who)
+
+    await expect(page.getByTestId('idle-warning')).toBeVisible()
+    await expect(page.getByTestId('idle-warning-message')).toContainText('秒后将清除本页内容并返回首页')
+    await expect(page.getByTestId('home-register')).toBeVisible({ timeout: 8_000 })
+    await expect.poll(() => kiosk.calls.filter((c) => c === 'kiosk:app.wipe').length).toBe(1)
+
+    const html = await page.content()
+    for (const value of [who.email, who.mobile, who.idNumber, who.name]) expect(html).not.toContain(value)
+    const stores = await page.evaluate(() => {
+      const app = (document.querySelector('#app') as unknown as { __vue_app__: { config: { globalProperties: { $pinia: { state: { value: unknown } } } } } })
+        .__vue_app__
+      return JSON.stringify(app.config.globalProperties.$pinia.state.value)
+    })
+    for (const value of [who.email, who.mobile, who.idNumber, who.name]) expect(stores).not.toContain(value)
+
+    await page.goBack()
+    await expect(page.getByTestId('home-register')).toBeVisible()
+    await expect(register.el('email')).toBeHidden()
+  })
+
+  test('idle: a touch on 继续办理 keeps the candidate’s form', async ({ kiosk }) => {
+    const info = kiosk.services.info
+    kiosk.services.info = () => ({ ...info(), idleTimeoutSec: 4, idleWarningSec: 3 })
+    const register = new RegisterPage(kiosk)
+    await register.open()
+    await register.fill('email', 'keep@example.com')
+    await expect(kiosk.page.getByTestId('idle-warning')).toBeVisible()
+    await kiosk.page.getByTestId('idle-warning-stay').click()
+    await expect(kiosk.page.getByTestId('idle-warning')).toBeHidden()
+    await expect(register.el('email')).toHaveValue('keep@example.com')
+  })
+
+  test('the header shows the kiosk online, and English is one tap away on every screen', async ({ kiosk }) => {
+    const { page } = kiosk
+    await kiosk.open('/register')
+    await expect(page.getByTestId('header-sync')).toHaveAttribute('data-state', 'online')
+    await expect(page.getByTestId('header-sync')).toContainText('联网正常')
+    await page.getByTestId('header-language').click()
+    await expect(page.getByTestId('register-submit')).toHaveText('Register')
+    await expect(page.getByTestId('header-sync')).toContainText('Online')
+    await page.getByTestId('register-submit').click()
+    await expect(page.getByTestId('register-email-field').locator('.el-form-item__error')).toHaveText('Please enter an email address.')
+  })
+
+  test('CET/NCRE/PETS报名 point to the exam’s own registration site with a QR code', async ({ kiosk }) => {
+    const { page } = kiosk
+    await kiosk.open('/')
+    for (const exam of ['cet', 'ncre', 'pets']) {
+      await page.getByTestId(`header-nav-${exam}`).click()
+      await expect(page.getByTestId('exam-title')).toHaveText(`${exam.toUpperCase()}报名`)
+      await expect(page.getByTestId('exam-qr')).toHaveAttribute('data-qr-text', /^https:\/\//)
+      await expect(page.getByTestId('exam-login-first')).toBeVisible()
+    }
+  })
+
+  test('demo mode shows the simulated phone with the codes that were sent', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    const who = candidate(5)
+    await register.open()
+    await register.fill('mobile', who.mobile)
+    const code = await register.sendCode(who.mobile)
+    await kiosk.page.getByTestId('demo-open').click()
+    await expect(kiosk.page.getByTestId('demo-message').first()).toContainText(code)
+  })
+
+  const screens = ['/', '/register', '/login', '/help', '/reset', '/appeal', '/progress', '/exam/cet']
+  test('no serious or critical accessibility violation on any screen', async ({ kiosk }) => {
+    const found: string[] = []
+    for (const path of screens) {
+      await kiosk.open(path)
+      await expect(kiosk.page.getByTestId('footer-version')).toBeVisible()
+      await kiosk.page.waitForLoadState('networkidle')
+      const result = await new AxeBuilder({ page: kiosk.page }).analyze()
+      for (const v of result.violations)
+        if (v.impact === 'serious' || v.impact === 'critical') found.push(`${path}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+    }
+    expect(found).toEqual([])
+  })
+
+  test('touch targets are at least 44 px tall', async ({ kiosk }) => {
+    const small: string[] = []
+    for (const path of ['/', '/register', '/login', '/reset', '/appeal']) {
+      await kiosk.open(path)
+      await expect(kiosk.page.getByTestId('footer-version')).toBeVisible()
+      const found = await kiosk.page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('[data-testid]')]
+          .filter((el) => el.matches('a, button, input, textarea, .el-select, .el-checkbox, label') && el.offsetParent !== null)
+          .map((el) => {
+            const target = el.closest('.el-input__wrapper, .el-select__wrapper, .el-checkbox, .el-radio-button') ?? el
+            return { id: el.dataset.testid ?? '', height: (target as HTMLElement).getBoundingClientRect().height }
+          })
+          .filter((entry) => entry.height < 44)
+          .map((entry) => `${entry.id} ${entry.height}`),
+      )
+      small.push(...found.map((entry) => `${path} ${entry}`))
+    }
+    expect(small).toEqual([])
+  })
+})
