@@ -74,6 +74,8 @@ export interface SyncStats {
   waitMs: number
 }
 
+const transientOpCodes: ReadonlySet<string> = new Set(['INTERNAL', 'RATE_LIMITED'])
+
 const outcomeStatuses: readonly OpStatus[] = ['applied', 'rejected', 'pending', 'blocked', 'cancelled']
 
 export function fullJitterDelay(attempts: number, backoff: { baseMs: number; maxMs: number }, random: () => number, retryAfterSeconds?: number): number {
@@ -191,11 +193,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     counters.waitMs += performance.now() - started
     if (r.ok) {
       const inBatch = new Set(ids)
-      const answered: OpResult[] = r.value.filter((x) => inBatch.has(x.id))
+      // A per-op INTERNAL or RATE_LIMITED is the server saying "not stored, send it again", not a decision.
+      const answered: OpResult[] = r.value.filter((x) => inBatch.has(x.id) && !(x.status === 'rejected' && transientOpCodes.has(x.error.code)))
       outbox.recordResults(answered)
       const answeredIds = new Set(answered.map((x) => x.id))
+      const retry = r.value.find((x) => inBatch.has(x.id) && !answeredIds.has(x.id))
       const missing = ids.filter((id) => !answeredIds.has(id))
-      if (missing.length > 0) outbox.releaseForRetry(missing, { code: 'INTERNAL' }, delayFor(), stuckAfter)
+      if (missing.length > 0) {
+        const error = retry?.status === 'rejected' ? retry.error : { code: 'INTERNAL' as const }
+        outbox.releaseForRetry(missing, error, delayFor(error.retryAfter), stuckAfter)
+      }
       outbox.recordSyncSuccess()
       setOnline(true)
       return

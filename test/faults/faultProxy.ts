@@ -27,6 +27,8 @@ export type Fault =
   | { kind: 'truncateResponse' }
   /** Forward, let the server apply, then answer 502 as a broken gateway would. */
   | { kind: 'applyThen502' }
+  /** Forward, then answer the first op of a push as the server does after a bug: rejected INTERNAL (not stored). */
+  | { kind: 'firstOpInternal' }
 
 export interface RequestInfo {
   method: string
@@ -61,7 +63,7 @@ export async function startFaultProxy(upstreamUrl: string, schedule: Schedule = 
   let forwarded = 0
   let closing = false
   let refusingUntil = 0
-  const applied = { pass: 0, delay: 0, refuse: 0, resetMidRequest: 0, status500: 0, busy: 0, loseResponse: 0, truncateResponse: 0, applyThen502: 0 }
+  const applied = { pass: 0, delay: 0, refuse: 0, resetMidRequest: 0, status500: 0, busy: 0, loseResponse: 0, truncateResponse: 0, applyThen502: 0, firstOpInternal: 0 }
   const sockets = new Set<Socket>()
 
   function readBody(req: http.IncomingMessage): Promise<Buffer> {
@@ -146,6 +148,12 @@ export async function startFaultProxy(upstreamUrl: string, schedule: Schedule = 
         }
         case 'applyThen502':
           return reply(res, 502, { 'content-type': 'text/html' }, Buffer.from('<html>Bad Gateway</html>'))
+        case 'firstOpInternal': {
+          const parsed = JSON.parse(answer.body.toString()) as { results?: { id: string }[] }
+          const first = parsed.results?.[0]
+          if (first) parsed.results?.splice(0, 1, { id: first.id, status: 'rejected', error: { code: 'INTERNAL' } } as { id: string })
+          return reply(res, answer.status, answer.headers, Buffer.from(JSON.stringify(parsed)))
+        }
         default:
           return reply(res, answer.status, answer.headers, answer.body)
       }

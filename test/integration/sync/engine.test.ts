@@ -166,6 +166,19 @@ describe('sync engine against the reference server', () => {
     }
   })
 
+  test('an op the server answers "rejected INTERNAL" (not stored) is sent again, not given up', async () => {
+    let first = true
+    proxy.setSchedule((r) => (first && r.path.startsWith('/v1/ops') ? ((first = false), { kind: 'firstOpInternal' }) : { kind: 'pass' }))
+    const k = await kiosk()
+    try {
+      const { id } = await queueAppeal(k.outbox, next++)
+      await until(() => k.outbox.get(id)?.status === 'pending')
+      assert.equal(k.outbox.get(id)?.attempts, 2)
+    } finally {
+      await k.done()
+    }
+  })
+
   test('a 429 with Retry-After holds the op back at least that long', async () => {
     let busy = true
     proxy.setSchedule((r) => (busy && r.path.startsWith('/v1/ops') ? { kind: 'busy', status: 429, retryAfterSeconds: 1 } : { kind: 'pass' }))
