@@ -1,25 +1,8 @@
 // Masked display values: what an answer or a log may carry instead of the personal data itself.
-// (src-common will hold the shared masking rules once issue 3 lands; these follow the same shapes.)
+// The masks are the shared ones of src-common, so the kiosk and the server show the same thing.
+import { maskEmail, maskMobile } from '../src-common/rules'
 
-export function maskIdNumber(value: string): string {
-  if (value.length <= 8) return value.slice(0, 1) + '*'.repeat(Math.max(value.length - 1, 0))
-  return value.slice(0, 4) + '*'.repeat(value.length - 8) + value.slice(-4)
-}
-
-export function maskName(value: string): string {
-  const chars = [...value]
-  return chars.length <= 1 ? '*' : chars[0] + '*'.repeat(chars.length - 1)
-}
-
-export function maskMobile(value: string): string {
-  return value.length < 7 ? '*'.repeat(value.length) : value.slice(0, 3) + '****' + value.slice(-4)
-}
-
-export function maskEmail(value: string): string {
-  const at = value.lastIndexOf('@')
-  if (at < 1) return '***'
-  return value.slice(0, 1) + '***' + value.slice(at)
-}
+export { maskEmail, maskIdNumber, maskMobile, maskName } from '../src-common/rules'
 
 /** Mobile or email, whichever it looks like. */
 export function maskRecipient(value: string): string {

@@ -234,7 +234,7 @@ export const emailCheckResponse = z.object({ valid: z.literal(true) })
 export const accountSummary = z.object({
   accountId: z.string(),
   idType: fields.idType,
-  /** 1101**********002X */
+  /** 110105********002X */
   idNumber: z.string(),
   /** 王* */
   name: z.string(),

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { fail, type KioskError, type Result } from '../../src-common/errors'
+import { fieldErrorOf } from '../../src-common/fields'
 import { callChannel, kioskCalls, type CallInput, type CallOutput, type KioskNamespace } from '../../src-common/kioskApi'
 
 type Calls = typeof kioskCalls
@@ -25,10 +26,8 @@ export interface DispatcherOptions {
 
 /** Turns a zod failure into the typed error the renderer shows next to the field. */
 export function invalidInput(error: z.ZodError): { ok: false; error: KioskError } {
-  const issue = error.issues[0]
-  const field = issue?.path.map(String).join('.') || undefined
-  const rule = issue && 'params' in issue ? String((issue.params as { rule?: string } | undefined)?.rule ?? '') : ''
-  return fail('INVALID_FIELD', { ...(field ? { field } : {}), ...(rule ? { rule } : {}) })
+  const { code: _code, ...detail } = fieldErrorOf(error)
+  return fail('INVALID_FIELD', detail)
 }
 
 /**

@@ -1,15 +1,177 @@
-import { ok } from '../../src-common/errors'
+import { fail, ok, type KioskError, type Result } from '../../src-common/errors'
+import { fields } from '../../src-common/fields'
+import type { MaskedAccount } from '../../src-common/kioskApi'
+import type { OperationKind } from '../../src-common/operations'
+import type { AccountSummary } from '../../src-common/wire'
+import type { CentralResult } from '../../sync/centralClient'
 import type { KioskHandlers } from './kioskDispatcher'
 import type { KioskServices } from './kioskServices'
 
+/** Ops that act for a logged-in candidate: main adds the session token, the renderer never holds it. */
+const sessionKinds: ReadonlySet<OperationKind> = new Set(['updateProfile', 'changeMobile', 'changePassword', 'verifyMobile', 'verifyEmail'])
+/** Ops whose screen shows an image captcha (the web site's 验证码). */
+const captchaKinds: ReadonlySet<OperationKind> = new Set(['resetPassword', 'changePassword'])
+
+const fromCentral = <T>(answer: CentralResult<T>): Result<T> => (answer.ok ? ok(answer.value) : { ok: false, error: answer.error })
+
+function masked(account: AccountSummary): MaskedAccount {
+  const { idType, idNumber, name, mobile, email, mobileVerified, emailVerified, pendingEmail } = account
+  return { idType, idNumber, name, mobile, email, mobileVerified, emailVerified, pendingEmail }
+}
+
+function field<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, value: unknown, name: string, rule: string): Result<T> {
+  const parsed = schema.safeParse(value)
+  return parsed.success ? ok(parsed.data) : fail('INVALID_FIELD', { field: name, rule })
+}
+
 /** One handler per contract entry; inputs arrive already validated by the dispatcher. */
 export function createKioskHandlers(services: KioskServices): KioskHandlers {
+  const { session, captcha } = services
+  const client = () => services.central?.client ?? null
+  const notEnrolled = (): { ok: false; error: KioskError } => fail('NOT_ENROLLED')
+
   return {
     app: {
       info: async () => ok(services.info()),
       wipe: async () => {
-        services.session.wipe()
+        session.wipe()
+        captcha.clear()
         return ok({ wiped: true as const })
+      },
+    },
+    captcha: {
+      create: async () => ok(captcha.create()),
+    },
+    sms: {
+      send: async ({ mobile, purpose }) => {
+        const central = client()
+        if (!central) return notEnrolled()
+        const checked = field(fields.mobile, mobile, 'mobile', 'mobile.format')
+        if (!checked.ok) return checked
+        const answer = await central.smsSend({ mobile: checked.value, purpose })
+        return answer.ok ? ok({ resendAfter: answer.value.resendAfter }) : { ok: false, error: answer.error }
+      },
+      verify: async ({ mobile, purpose, code }) => {
+        const central = client()
+        if (!central) return notEnrolled()
+        const checkedMobile = field(fields.mobile, mobile, 'mobile', 'mobile.format')
+        if (!checkedMobile.ok) return checkedMobile
+        const checkedCode = field(fields.smsCode, code, 'smsCode', 'smsCode.format')
+        if (!checkedCode.ok) return checkedCode
+        const answer = await central.smsVerify({ mobile: checkedMobile.value, purpose, code: checkedCode.value })
+        if (!answer.ok) return { ok: false, error: answer.error }
+        session.keepVerification(purpose, checkedMobile.value, answer.value.verificationToken)
+        return ok({ verified: true as const })
+      },
+    },
+    email: {
+      send: async ({ email, purpose }) => {
+        const central = client()
+        if (!central) return notEnrolled()
+        const checked = field(fields.email, email, 'email', 'email.format')
+        if (!checked.ok) return checked
+        const answer = await central.emailSend({ email: checked.value, purpose })
+        return answer.ok ? ok({ resendAfter: answer.value.resendAfter }) : { ok: false, error: answer.error }
+      },
+    },
+    reset: {
+      start: async ({ identifier, captchaId, captcha: answer }) => {
+        const human = captcha.check(captchaId, answer)
+        if (!human.ok) return human
+        const mobile = fields.mobile.safeParse(identifier)
+        if (mobile.success) return ok({ method: 'sms' as const, identifier: mobile.data })
+        const email = fields.email.safeParse(identifier)
+        if (!email.success) return fail('INVALID_FIELD', { field: 'identifier', rule: 'identifier.format' })
+        const central = client()
+        if (!central) return notEnrolled()
+        const sent = await central.emailSend({ email: email.data, purpose: 'resetPassword' })
+        return sent.ok ? ok({ method: 'email' as const, identifier: email.data }) : { ok: false, error: sent.error }
+      },
+    },
+    auth: {
+      login: async ({ idNumber, password, captchaId, captcha: answer }) => {
+        const human = captcha.check(captchaId, answer)
+        if (!human.ok) return human
+        const central = client()
+        if (!central) return notEnrolled()
+        const checked = field(fields.idNumber, idNumber, 'idNumber', 'idNumber.format')
+        if (!checked.ok) return checked
+        const answerLogin = await central.login({ idNumber: checked.value, password })
+        if (!answerLogin.ok) return { ok: false, error: answerLogin.error }
+        session.begin({
+          sessionToken: answerLogin.value.sessionToken,
+          idNumber: checked.value,
+          expiresAt: Date.parse(answerLogin.value.expiresAt),
+        })
+        return ok({ account: masked(answerLogin.value.account) })
+      },
+      logout: async () => {
+        const current = session.current
+        session.wipe()
+        captcha.clear()
+        // Logging out on the kiosk must not wait for the network: the session is forgotten here first.
+        if (current) void client()?.logout({ sessionToken: current.sessionToken })
+        return ok({ loggedOut: true as const })
+      },
+      account: async () => {
+        const current = session.current
+        const central = client()
+        if (!current) return fail('SESSION_EXPIRED')
+        if (!central) return notEnrolled()
+        const answer = fromCentral(await central.account({ sessionToken: current.sessionToken }))
+        return answer.ok ? ok({ account: masked(answer.value.account) }) : answer
+      },
+    },
+    ops: {
+      submit: async ({ kind, payload, captchaId, captcha: answer, waitMs }) => {
+        const { outbox, engine } = services
+        if (!outbox || !engine) return notEnrolled()
+        if (captchaKinds.has(kind) && payload.method !== 'attested') {
+          const human = captcha.check(captchaId, answer)
+          if (!human.ok) return human
+        }
+        const full: Record<string, unknown> = { ...payload }
+        let accountIdNumber = typeof payload.idNumber === 'string' ? payload.idNumber : undefined
+        if (sessionKinds.has(kind)) {
+          const current = session.current
+          if (!current) return fail('SESSION_EXPIRED')
+          full.sessionToken = current.sessionToken
+          accountIdNumber = current.idNumber
+        }
+        // An SMS code already checked online travels as its verification token instead.
+        const verifiedMobile = typeof payload.newMobile === 'string' ? payload.newMobile : payload.mobile
+        const normalisedMobile = fields.mobile.safeParse(verifiedMobile)
+        if (full.smsCode === undefined && normalisedMobile.success) {
+          const token = session.verificationFor(kind, normalisedMobile.data)
+          if (token) full.verificationToken = token
+        }
+        const queued = await outbox.enqueue(kind, full, { accountIdNumber, summary: services.summaryOf(kind, payload) })
+        if (!queued.ok) return queued
+        const view = (await engine.waitForOutcome(queued.value.id, waitMs)) ?? outbox.get(queued.value.id)
+        if (!view) return fail('INTERNAL')
+        // A password change or reset ends the session everywhere: the kiosk forgets it too.
+        if (view.status === 'applied' && (kind === 'changePassword' || kind === 'resetPassword')) session.wipe()
+        return ok(services.outcomeOf(view))
+      },
+      lookup: async ({ receipt }) => {
+        const code = receipt.toUpperCase().replace(/[^0-9A-Z]/g, '')
+        const local = services.outbox?.findByReceipt(code)
+        if (local) return ok(services.outcomeOf(local))
+        const central = client()
+        if (!central) return fail('OP_NOT_FOUND')
+        const answer = await central.receipt(code)
+        if (!answer.ok) return { ok: false, error: answer.error }
+        const { kind, status, error, updatedAt } = answer.value
+        return ok({ id: '', kind, receipt: answer.value.receipt, status, error: error ?? null, updatedAt })
+      },
+    },
+    sync: {
+      status: async () => ok(services.syncSummary()),
+    },
+    dev: {
+      messages: async ({ to }) => {
+        const answer = await services.devMessages(to)
+        return answer.ok ? ok({ messages: answer.value }) : answer
       },
     },
   }

@@ -1,3 +1,22 @@
+/**
+ * The browser test harness. Use `test` and `expect` from here instead of @playwright/test:
+ *
+ *   test('logs in', async ({ kiosk }) => {
+ *     await kiosk.open('/login')                          // the built renderer, hash route
+ *     await kiosk.page.getByTestId('login-captcha-input').fill(kiosk.captchaAnswer())
+ *     const code = await kiosk.codeSentTo('13800138000')  // the SMS the dev sink received
+ *   })
+ *
+ * - window.kiosk is backed by the real main-process services (src-main/services) in this process:
+ *   outbox in a fresh temp data dir, sync engine, and — demo mode, the default — the reference
+ *   central server (server/, dev) started in-process on loopback and enrolled, like `npm start`.
+ * - kiosk.services gives tests the same objects main has (e.g. services.engine.pause(),
+ *   services.central.url), for arranging faults such as the central API going away.
+ * - test.use({ idle: { timeoutSec: 3, warningSec: 2 } }) shortens the idle timeout that app.info reports.
+ * - test.use({ config: { centralUrl: 'http://127.0.0.1:1' } }) points the kiosk at a URL instead
+ *   (no enrolment: ops answer NOT_ENROLLED).
+ * Build first: `npx electron-vite build` (npm test does it).
+ */
 import { test as base, type Page } from '@playwright/test'
 import { build } from 'esbuild'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -5,6 +24,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { eventChannel } from '../../../src-common/kioskApi'
+import { demoCentralDir } from '../../../src-main/services/centralLink'
 import { createKioskDispatcher } from '../../../src-main/services/kioskDispatcher'
 import type { KioskConfig } from '../../../src-main/services/kioskConfig'
 import { createKioskHandlers } from '../../../src-main/services/kioskHandlers'
@@ -34,10 +54,16 @@ export interface KioskHarness {
   /** Calls that reached main through window.kiosk, in order: proof of the round-trip. */
   calls: string[]
   open(path?: string): Promise<void>
+  /** The text of the captcha image shown last: what a candidate reads off the screen. */
+  captchaAnswer(): string
+  /** The newest code the dev message sink delivered to this mobile or email (the candidate's phone). */
+  codeSentTo(to: string): Promise<string>
 }
 
 export interface HarnessOptions {
   config: Partial<KioskConfig>
+  /** Shorter idle timeouts for the idle-wipe tests. */
+  idle: { timeoutSec: number; warningSec: number } | undefined
 }
 
 /**
@@ -46,12 +72,18 @@ export interface HarnessOptions {
  */
 export const test = base.extend<HarnessOptions & { kiosk: KioskHarness }>({
   config: [{}, { option: true }],
-  kiosk: async ({ page, config }, use) => {
+  idle: [undefined, { option: true }],
+  kiosk: async ({ page, config, idle }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'))
+    let lastCaptcha = ''
+    // Demo mode unless a test sets centralUrl: the reference server runs in-process on loopback.
     const services = await createKioskServices({
       config: { dataDir, centralUrl: null, windowMode: 'window', dev: false, ...config },
       version: 'test',
       appRoot: root,
+      captcha: { onCreate: (_id, answer) => (lastCaptcha = answer) },
+      ...(idle ? { idle } : {}),
+      sync: { probeMs: 200 },
     })
     const dispatcher = createKioskDispatcher(createKioskHandlers(services), {
       onBug: (channel, error) => console.error(`bug in ${channel}`, error),
@@ -79,11 +111,19 @@ export const test = base.extend<HarnessOptions & { kiosk: KioskHarness }>({
       open: async (path = '/') => {
         await page.goto(`${renderer.url}/index.html#${path}`)
       },
+      captchaAnswer: () => lastCaptcha,
+      codeSentTo: async (to) => {
+        const messages = await services.devMessages(to)
+        const code = messages.ok ? messages.value.findLast((m) => m.code !== null)?.code : undefined
+        if (!code) throw new Error(`no code was sent to ${to}`)
+        return code
+      },
     })
     unsubscribe()
     await services.close()
     await renderer.close()
     rmSync(dataDir, { recursive: true, force: true })
+    rmSync(demoCentralDir(dataDir), { recursive: true, force: true })
   },
 })
 

@@ -19,7 +19,7 @@ describe('log-in, sessions and session ops', () => {
   test('a log-in returns a session and the masked account; the summary never shows the full data', async () => {
     const answer = await login()
     assert.equal(answer.status, 200, JSON.stringify(answer.body))
-    assert.equal(answer.body.account.idNumber, '1101**********002X')
+    assert.equal(answer.body.account.idNumber, '110105********002X')
     assert.equal(answer.body.account.mobile, '138****8000')
     assert.equal(answer.body.account.name, '王**')
     const summary = await kiosk.interactive('account', { sessionToken: answer.body.sessionToken })

@@ -1,4 +1,4 @@
-import { describe, test, before } from 'node:test'
+import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { register } from 'node:module'
 import { mkdtempSync } from 'node:fs'
@@ -18,6 +18,12 @@ before(async () => {
   await import('../../../src-main/index')
   // start() continues after whenReady(): wait until the window has loaded the app.
   for (let i = 0; i < 100 && !fake.recorded.windows[0]?.loadedUrl; i++) await new Promise((r) => setTimeout(r, 20))
+})
+
+// Quitting closes the services (demo server, sync engine), as a real quit does.
+after(async () => {
+  fake.app.emit('will-quit')
+  await new Promise((resolve) => setTimeout(resolve, 300))
 })
 
 describe('the Electron shell', () => {

@@ -1,0 +1,79 @@
+import { basename, dirname, join } from 'node:path'
+import { fail, ok, type Result } from '../../src-common/errors'
+import { createCentralClient, type CentralClient, type KioskCredential } from '../../sync/centralClient'
+
+/**
+ * How this kiosk reaches the central passport API. With a configured URL it talks to that API
+ * with the credential from enrolment. Without one (demo mode, `npm start` on a fresh machine) it
+ * starts the reference server (server/, dev mode) itself on loopback, with its data folder beside
+ * the kiosk's, and enrols itself, so a first-time user can walk every flow alone.
+ */
+export interface CentralLink {
+  url: string
+  demo: boolean
+  client: CentralClient
+  enrolment: Enrolment | null
+  close(): Promise<void>
+}
+
+export interface Enrolment {
+  credential: KioskCredential
+  publicKey: string
+  keyId: string
+}
+
+export function demoCentralDir(kioskDataDir: string): string {
+  return join(dirname(kioskDataDir), `${basename(kioskDataDir)}-central`)
+}
+
+export async function connectCentral(options: {
+  centralUrl: string | null
+  kioskDataDir: string
+  kioskName: string
+  /** The stored enrolment, if this kiosk was enrolled before. */
+  enrolment: Enrolment | null
+}): Promise<Result<CentralLink>> {
+  if (options.centralUrl !== null) {
+    const client = createCentralClient({ baseUrl: options.centralUrl })
+    if (options.enrolment) {
+      client.setCredential(options.enrolment.credential)
+      client.setCentralKey(options.enrolment.publicKey, options.enrolment.keyId)
+    }
+    return ok({
+      url: options.centralUrl,
+      demo: false,
+      client,
+      enrolment: options.enrolment,
+      close: async () => client.close(),
+    })
+  }
+  // Imported only in demo mode: a kiosk with a real central URL never loads the server.
+  const { startServer } = await import('../../server/index')
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: demoCentralDir(options.kioskDataDir), dev: true, logger: false })
+  const client = createCentralClient({ baseUrl: server.url })
+  let enrolment = options.enrolment
+  if (!enrolment || enrolment.keyId !== server.keyId) {
+    const answer = await client.enroll({ code: server.createEnrollmentCode(options.kioskName), name: options.kioskName })
+    if (!answer.ok) {
+      await server.close()
+      return fail(answer.error.code)
+    }
+    enrolment = {
+      credential: { kioskId: answer.value.kioskId, secret: answer.value.secret },
+      publicKey: answer.value.publicKey,
+      keyId: answer.value.keyId,
+    }
+  }
+  client.setCredential(enrolment.credential)
+  client.setCentralKey(enrolment.publicKey, enrolment.keyId)
+  return ok({
+    url: server.url,
+    demo: true,
+    client,
+    enrolment,
+    close: async () => {
+      client.close()
+      await server.close()
+    },
+  })
+}
