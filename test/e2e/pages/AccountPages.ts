@@ -1,5 +1,5 @@
 import type { KioskHarness } from '../harness/kioskFixture'
-import { KioskPage, latestCode } from './kioskPage'
+import { codeSentBy, KioskPage } from './kioskPage'
 
 /** 我的ETEST通行证 and its forms: 修改资料, 修改手机号, 修改密码, 验证手机, 验证邮箱. */
 export class AccountPage extends KioskPage {
@@ -18,8 +18,7 @@ export class ProfilePage extends KioskPage {
     await this.fill('mobile', values.mobile)
     await this.fill('id-number', values.idNumber)
     await this.fill('name', values.name)
-    await this.el('send-code').click()
-    const code = await latestCode(this.page, values.mobile)
+    const code = await codeSentBy(this.page, values.mobile, () => this.el('send-code').click())
     await this.fill('sms-code', smsCode ?? code)
   }
 }
@@ -31,8 +30,7 @@ export class ChangeMobilePage extends KioskPage {
 
   async change(mobile: string, smsCode?: string): Promise<void> {
     await this.fill('mobile', mobile)
-    await this.el('send-code').click()
-    const code = await latestCode(this.page, mobile)
+    const code = await codeSentBy(this.page, mobile, () => this.el('send-code').click())
     await this.fill('sms-code', smsCode ?? code)
     await this.el('submit').click()
   }
@@ -59,8 +57,7 @@ export class VerifyMobilePage extends KioskPage {
 
   async verify(mobile: string, smsCode?: string): Promise<void> {
     await this.fill('mobile', mobile)
-    await this.el('send-code').click()
-    const code = await latestCode(this.page, mobile)
+    const code = await codeSentBy(this.page, mobile, () => this.el('send-code').click())
     await this.fill('sms-code', smsCode ?? code)
     await this.el('submit').click()
   }
@@ -73,8 +70,7 @@ export class VerifyEmailPage extends KioskPage {
 
   async verify(email: string, code?: string): Promise<void> {
     await this.fill('email', email)
-    await this.el('send-code').click()
-    const received = await latestCode(this.page, email)
+    const received = await codeSentBy(this.page, email, () => this.el('send-code').click())
     await this.fill('code', code ?? received)
     await this.el('submit').click()
   }

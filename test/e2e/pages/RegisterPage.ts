@@ -1,6 +1,6 @@
 import type { KioskHarness } from '../harness/kioskFixture'
 import type { Candidate } from './candidates'
-import { KioskPage, latestCode } from './kioskPage'
+import { codeSentBy, KioskPage } from './kioskPage'
 
 export class RegisterPage extends KioskPage {
   constructor(kiosk: KioskHarness) {
@@ -23,8 +23,7 @@ export class RegisterPage extends KioskPage {
 
   /** 发送验证码, then the code from the candidate's (simulated) phone. */
   async sendCode(mobile: string): Promise<string> {
-    await this.el('send-code').click()
-    return latestCode(this.page, mobile)
+    return codeSentBy(this.page, mobile, () => this.el('send-code').click())
   }
 
   async agree(): Promise<void> {

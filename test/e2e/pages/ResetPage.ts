@@ -1,5 +1,5 @@
 import type { KioskHarness } from '../harness/kioskFixture'
-import { KioskPage, latestCode } from './kioskPage'
+import { codeSentBy, KioskPage } from './kioskPage'
 
 export class ResetPage extends KioskPage {
   constructor(kiosk: KioskHarness) {
@@ -20,8 +20,7 @@ export class ResetPage extends KioskPage {
 
   /** 验证手机验证码: 发送验证码, type what arrived (or `code`), 确认. */
   async verifyMobile(mobile: string, code?: string): Promise<void> {
-    await this.el('send-code').click()
-    const received = await latestCode(this.page, mobile)
+    const received = await codeSentBy(this.page, mobile, () => this.el('send-code').click())
     await this.fill('sms-code', code ?? received)
     await this.el('verify').click()
   }

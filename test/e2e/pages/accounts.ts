@@ -1,15 +1,18 @@
-import type { Page } from '@playwright/test'
+import { expect, type Page } from '@playwright/test'
+import type { KioskHarness } from '../harness/kioskFixture'
 import type { Candidate } from './candidates'
-import { latestCode } from './kioskPage'
+import { codeSentBy, knowCaptchaAnswers } from './kioskPage'
+import { LoginPage } from './LoginPage'
 
 /**
  * Registers an account straight through window.kiosk (the same calls the register screen makes),
  * for the stories that begin with "a candidate who already has a passport".
  */
 export async function registerThroughKiosk(page: Page, who: Candidate): Promise<void> {
-  const sent = await page.evaluate((mobile) => window.kiosk.sms.send({ mobile, purpose: 'register' }), who.mobile)
-  if (!sent.ok) throw new Error(`sms.send failed: ${sent.error.code}`)
-  const smsCode = await latestCode(page, who.mobile)
+  const smsCode = await codeSentBy(page, who.mobile, async () => {
+    const sent = await page.evaluate((mobile) => window.kiosk.sms.send({ mobile, purpose: 'register' }), who.mobile)
+    if (!sent.ok) throw new Error(`sms.send failed: ${sent.error.code}`)
+  })
   const outcome = await page.evaluate(
     ({ person, code }) =>
       window.kiosk.ops.submit({
@@ -29,4 +32,21 @@ export async function registerThroughKiosk(page: Page, who: Candidate): Promise<
     { person: who, code: smsCode },
   )
   if (!outcome.ok || outcome.value.status !== 'applied') throw new Error(`register failed: ${JSON.stringify(outcome)}`)
+}
+
+/** A candidate with a passport, logged in through CET报名登录, looking at 我的ETEST通行证. */
+export async function logInAs(kiosk: KioskHarness, who: Candidate): Promise<void> {
+  knowCaptchaAnswers(kiosk)
+  await kiosk.open('/')
+  await registerThroughKiosk(kiosk.page, who)
+  const login = new LoginPage(kiosk)
+  await login.open()
+  await login.logIn(who)
+  await expect(kiosk.page.getByTestId('account-welcome')).toBeVisible()
+}
+
+/** The harness's way to move the demo server's clock, once it has one (see /tmp/renderer-requests.md). */
+export function clockOf(kiosk: KioskHarness): ((ms: number) => Promise<void> | void) | undefined {
+  const advance = (kiosk as KioskHarness & { advanceClock?: (ms: number) => Promise<void> | void }).advanceClock
+  return advance?.bind(kiosk)
 }

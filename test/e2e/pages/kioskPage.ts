@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test'
+import { createCaptchaService } from '../../../src-main/services/captchaService'
 import type { KioskHarness } from '../harness/kioskFixture'
 
 /**
@@ -50,26 +51,59 @@ interface CaptchaReader {
   captchaAnswer?: (captchaId: string) => string | undefined
 }
 
+const answersByKiosk = new WeakMap<KioskHarness, Map<string, string>>()
+
+/**
+ * Until the harness exposes captcha answers itself: swap in main's own captcha service built with
+ * its test hook (onCreate), so the answers are known while images, single use and checks stay real.
+ * Call before the page opens.
+ */
+export function knowCaptchaAnswers(kiosk: KioskHarness): void {
+  if ((kiosk as KioskHarness & CaptchaReader).captchaAnswer || answersByKiosk.has(kiosk)) return
+  const answers = new Map<string, string>()
+  answersByKiosk.set(kiosk, answers)
+  Object.assign(kiosk.services.captcha, createCaptchaService({ onCreate: (id, text) => answers.set(id, text) }))
+}
+
 export function captchaAnswerOf(kiosk: KioskHarness, captchaId: string): string {
-  const reader = kiosk as KioskHarness & CaptchaReader
-  const answer = reader.captchaAnswer?.(captchaId)
-  if (answer === undefined) throw new Error('the harness does not know this captcha (kiosk.captchaAnswer)')
+  const answer = (kiosk as KioskHarness & CaptchaReader).captchaAnswer?.(captchaId) ?? answersByKiosk.get(kiosk)?.get(captchaId)
+  if (answer === undefined) throw new Error('this captcha is unknown: call knowCaptchaAnswers(kiosk) before opening the page')
   return answer
 }
 
-/** The newest code the demo sink sent to a mobile or email (what the candidate's phone shows). */
-export async function latestCode(page: Page, to: string): Promise<string> {
-  let code: string | null = null
+async function codesSentTo(page: Page, to: string): Promise<string[]> {
+  return page.evaluate(async (recipient) => {
+    const answer = await window.kiosk.dev.messages({ to: recipient })
+    if (!answer.ok) return []
+    return answer.value.messages.flatMap((m) => (m.code === null ? [] : [m.code]))
+  }, to)
+}
+
+/**
+ * Does `send` (a tap on 发送验证码, or a call) and answers the code that then arrived on the
+ * candidate's simulated phone or mailbox: never an older one.
+ */
+export async function codeSentBy(page: Page, to: string, send: () => Promise<unknown>): Promise<string> {
+  const before = (await codesSentTo(page, to)).length
+  await send()
+  let codes: string[] = []
   await expect
     .poll(async () => {
-      code = await page.evaluate(async (recipient) => {
-        const answer = await window.kiosk.dev.messages({ to: recipient })
-        if (!answer.ok) return null
-        const withCode = answer.value.messages.filter((m) => m.code !== null)
-        return withCode.at(-1)?.code ?? null
-      }, to)
-      return code
+      codes = await codesSentTo(page, to)
+      return codes.length
     })
-    .not.toBeNull()
-  return code as unknown as string
+    .toBeGreaterThan(before)
+  return codes.at(-1) ?? ''
+}
+
+/** The newest code already sent to a mobile or email. */
+export async function latestCode(page: Page, to: string): Promise<string> {
+  let codes: string[] = []
+  await expect
+    .poll(async () => {
+      codes = await codesSentTo(page, to)
+      return codes.length
+    })
+    .toBeGreaterThan(0)
+  return codes.at(-1) ?? ''
 }

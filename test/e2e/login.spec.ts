@@ -1,0 +1,58 @@
+import { test, expect } from './harness/kioskFixture'
+import { logInAs, registerThroughKiosk } from './pages/accounts'
+import { candidate } from './pages/candidates'
+import { knowCaptchaAnswers } from './pages/kioskPage'
+import { LoginPage } from './pages/LoginPage'
+
+test.describe('CET报名登录', () => {
+  test('a registered candidate logs in with province, ID number, password and captcha and sees the masked account', async ({ kiosk }) => {
+    const who = candidate(1)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    await expect(page.getByTestId('account-welcome')).toHaveText('王**，您好')
+    await expect(page.getByTestId('account-mobile')).toHaveText('138****8001')
+    await expect(page.getByTestId('account-id-number')).toHaveText(/^\d{2,6}\*+1014$/)
+    expect(await page.content()).not.toContain(who.idNumber)
+  })
+
+  test('a wrong captcha is refused at the captcha, which is replaced by a new one', async ({ kiosk }) => {
+    knowCaptchaAnswers(kiosk)
+    const login = new LoginPage(kiosk)
+    await login.open()
+    await expect(login.el('province')).toContainText('--请选择考点省份--')
+    const firstId = await login.el('captcha-image').getAttribute('data-captcha-id')
+    await login.logIn(candidate(2), { captcha: 'WXYZ' })
+    await expect(login.fieldError('captcha')).toHaveText('验证码不正确，请重新输入')
+    await expect(login.el('captcha-image')).not.toHaveAttribute('data-captcha-id', firstId ?? '')
+    await expect(kiosk.page.getByTestId('account-welcome')).toBeHidden()
+  })
+
+  test('a wrong password is refused without saying which of ID number or password was wrong', async ({ kiosk }) => {
+    knowCaptchaAnswers(kiosk)
+    const who = candidate(3)
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, who)
+    const login = new LoginPage(kiosk)
+    await login.open()
+    await login.logIn({ ...who, password: 'Wrong#pass99' })
+    await expect(login.formError()).toHaveText('证件号码或密码不正确')
+    await expect(login.el('password')).toHaveValue('')
+  })
+
+  test('忘记密码, 注册新用户 and 遇到问题 lead to their screens; an empty form says what is missing', async ({ kiosk }) => {
+    const login = new LoginPage(kiosk)
+    const { page } = kiosk
+    await login.open()
+    await login.el('submit').click()
+    await expect(login.fieldError('province')).toHaveText('请选择考点省份')
+    await expect(login.fieldError('id-number')).toHaveText('请输入证件号码')
+    await login.el('reset').click()
+    await expect(page.getByTestId('reset-next')).toBeVisible()
+    await page.goBack()
+    await login.el('register').click()
+    await expect(page.getByTestId('register-submit')).toBeVisible()
+    await page.goBack()
+    await login.el('help').click()
+    await expect(page.getByTestId('help-faqs')).toContainText('没有收到短信验证码怎么办？')
+  })
+})
