@@ -13,7 +13,15 @@ export interface CentralLink {
   demo: boolean
   client: CentralClient
   enrolment: Enrolment | null
+  /** Demo mode only: the in-process reference server can be stopped and started again on the same
+   * port and data (what a network outage looks like to the kiosk; used by the offline tests). */
+  demoServer: { stop(): Promise<void>; start(): Promise<void> } | null
   close(): Promise<void>
+}
+
+export interface DemoServerOptions {
+  /** Send limits of the demo server's SMS/email (tests lift the 60 s resend interval). */
+  limits?: { perTargetIntervalMs?: number; perTargetPerDay?: number; perKioskPerHour?: number }
 }
 
 export interface Enrolment {
@@ -32,6 +40,7 @@ export async function connectCentral(options: {
   kioskName: string
   /** The stored enrolment, if this kiosk was enrolled before. */
   enrolment: Enrolment | null
+  demoServer?: DemoServerOptions
 }): Promise<Result<CentralLink>> {
   if (options.centralUrl !== null) {
     const client = createCentralClient({ baseUrl: options.centralUrl })
@@ -44,18 +53,28 @@ export async function connectCentral(options: {
       demo: false,
       client,
       enrolment: options.enrolment,
+      demoServer: null,
       close: async () => client.close(),
     })
   }
   // Imported only in demo mode: a kiosk with a real central URL never loads the server.
   const { startServer } = await import('../../server/index')
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: demoCentralDir(options.kioskDataDir), dev: true, logger: false })
+  const serverOptions = {
+    host: '127.0.0.1',
+    dataDir: demoCentralDir(options.kioskDataDir),
+    dev: true,
+    logger: false as const,
+    ...(options.demoServer?.limits ? { limits: options.demoServer.limits } : {}),
+  }
+  let server: Awaited<ReturnType<typeof startServer>> | null = await startServer({ port: 0, ...serverOptions })
+  const port = Number(new URL(server.url).port)
   const client = createCentralClient({ baseUrl: server.url })
   let enrolment = options.enrolment
   if (!enrolment || enrolment.keyId !== server.keyId) {
     const answer = await client.enroll({ code: server.createEnrollmentCode(options.kioskName), name: options.kioskName })
     if (!answer.ok) {
       await server.close()
+      server = null
       return fail(answer.error.code)
     }
     enrolment = {
@@ -67,13 +86,23 @@ export async function connectCentral(options: {
   client.setCredential(enrolment.credential)
   client.setCentralKey(enrolment.publicKey, enrolment.keyId)
   return ok({
-    url: server.url,
+    url: `http://127.0.0.1:${port}`,
     demo: true,
     client,
     enrolment,
+    demoServer: {
+      async stop() {
+        await server?.close()
+        server = null
+      },
+      async start() {
+        server ??= await startServer({ port, ...serverOptions })
+      },
+    },
     close: async () => {
       client.close()
-      await server.close()
+      await server?.close()
+      server = null
     },
   })
 }

@@ -11,7 +11,7 @@ import { openOutbox, type OpView, type Outbox } from '../../sync/outbox'
 import { createSyncEngine, type SyncEngine } from '../../sync/syncEngine'
 import { createCaptchaService, type CaptchaOptions, type CaptchaService } from './captchaService'
 import { CandidateSessionHolder } from './candidateSession'
-import { connectCentral, type CentralLink } from './centralLink'
+import { connectCentral, type CentralLink, type DemoServerOptions } from './centralLink'
 import type { KioskConfig } from './kioskConfig'
 import { KioskEventBus } from './kioskEventBus'
 
@@ -48,6 +48,8 @@ export interface KioskServiceOptions {
   idle?: { timeoutSec: number; warningSec: number }
   /** Sync engine timing for tests (probe while offline, periodic tick). */
   sync?: { probeMs?: number; tickMs?: number }
+  /** Demo mode's reference server (tests lift its SMS resend interval). */
+  demoServer?: DemoServerOptions
 }
 
 const personalMasks: Record<string, (value: string) => string> = {
@@ -66,7 +68,13 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
   const captcha = createCaptchaService(options.captcha)
   const kioskName = 'ETEST kiosk'
 
-  const linked = await connectCentral({ centralUrl: config.centralUrl, kioskDataDir: config.dataDir, kioskName, enrolment: null })
+  const linked = await connectCentral({
+    centralUrl: config.centralUrl,
+    kioskDataDir: config.dataDir,
+    kioskName,
+    enrolment: null,
+    ...(options.demoServer ? { demoServer: options.demoServer } : {}),
+  })
   const central = linked.ok ? linked.value : null
   let outbox: Outbox | null = null
   let engine: SyncEngine | null = null

@@ -12,6 +12,9 @@
  *   central server (server/, dev) started in-process on loopback and enrolled, like `npm start`.
  * - kiosk.services gives tests the same objects main has (e.g. services.engine.pause(),
  *   services.central.url), for arranging faults such as the central API going away.
+ * - kiosk.central.stop() / start(): the network to the central API goes away and comes back.
+ * - kiosk.captchaAnswer(captchaId?) reads a captcha's text; kiosk.codeSentTo(mobileOrEmail) an SMS/email code.
+ * - The demo server's one-SMS-per-minute limit is lifted in tests.
  * - test.use({ idle: { timeoutSec: 3, warningSec: 2 } }) shortens the idle timeout that app.info reports.
  * - test.use({ config: { centralUrl: 'http://127.0.0.1:1' } }) points the kiosk at a URL instead
  *   (no enrolment: ops answer NOT_ENROLLED).
@@ -54,8 +57,10 @@ export interface KioskHarness {
   /** Calls that reached main through window.kiosk, in order: proof of the round-trip. */
   calls: string[]
   open(path?: string): Promise<void>
-  /** The text of the captcha image shown last: what a candidate reads off the screen. */
-  captchaAnswer(): string
+  /** The text of a captcha image (by its id, or the one shown last): what a candidate reads off the screen. */
+  captchaAnswer(captchaId?: string): string
+  /** Demo mode's central server: stop() is the network going away, start() brings it back with its data. */
+  central: { stop(): Promise<void>; start(): Promise<void> }
   /** The newest code the dev message sink delivered to this mobile or email (the candidate's phone). */
   codeSentTo(to: string): Promise<string>
 }
@@ -76,14 +81,22 @@ export const test = base.extend<HarnessOptions & { kiosk: KioskHarness }>({
   kiosk: async ({ page, config, idle }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'))
     let lastCaptcha = ''
+    const captchas = new Map<string, string>()
     // Demo mode unless a test sets centralUrl: the reference server runs in-process on loopback.
     const services = await createKioskServices({
       config: { dataDir, centralUrl: null, windowMode: 'window', dev: false, ...config },
       version: 'test',
       appRoot: root,
-      captcha: { onCreate: (_id, answer) => (lastCaptcha = answer) },
+      captcha: {
+        onCreate: (id, answer) => {
+          lastCaptcha = answer
+          captchas.set(id, answer)
+        },
+      },
       ...(idle ? { idle } : {}),
-      sync: { probeMs: 200 },
+      sync: { probeMs: 200, tickMs: 500 },
+      // One SMS per mobile per minute would make a test wait: lifted here, kept by the server by default.
+      demoServer: { limits: { perTargetIntervalMs: 0 } },
     })
     const dispatcher = createKioskDispatcher(createKioskHandlers(services), {
       onBug: (channel, error) => console.error(`bug in ${channel}`, error),
@@ -111,7 +124,16 @@ export const test = base.extend<HarnessOptions & { kiosk: KioskHarness }>({
       open: async (path = '/') => {
         await page.goto(`${renderer.url}/index.html#${path}`)
       },
-      captchaAnswer: () => lastCaptcha,
+      captchaAnswer: (captchaId) => (captchaId === undefined ? lastCaptcha : (captchas.get(captchaId) ?? '')),
+      central: {
+        stop: async () => {
+          await services.central?.demoServer?.stop()
+        },
+        start: async () => {
+          await services.central?.demoServer?.start()
+          services.engine?.networkChanged()
+        },
+      },
       codeSentTo: async (to) => {
         const messages = await services.devMessages(to)
         const code = messages.ok ? messages.value.findLast((m) => m.code !== null)?.code : undefined
