@@ -72,6 +72,8 @@ export interface SyncStats {
   bytesSent: number
   /** Sum over pushes of the time from request to answer (pushes in flight together overlap). */
   waitMs: number
+  /** Time spent in kiosk.db claiming batches and recording answers. */
+  localMs: number
 }
 
 const transientOpCodes: ReadonlySet<string> = new Set(['INTERNAL', 'RATE_LIMITED'])
@@ -181,7 +183,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   const delayFor = (retryAfter?: number) => (attempts: number) => fullJitterDelay(attempts, backoff, random, retryAfter)
 
-  const counters: SyncStats = { pushes: 0, opsSent: 0, bytesSent: 0, waitMs: 0 }
+  const counters: SyncStats = { pushes: 0, opsSent: 0, bytesSent: 0, waitMs: 0, localMs: 0 }
 
   async function push(ops: WireOp[], bytes: number): Promise<void> {
     const ids = ops.map((o) => o.id)
@@ -190,7 +192,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     counters.bytesSent += bytes
     const started = performance.now()
     const r = await client.pushOps(ops)
-    counters.waitMs += performance.now() - started
+    const answeredAt = performance.now()
+    counters.waitMs += answeredAt - started
     if (r.ok) {
       const inBatch = new Set(ids)
       // A per-op INTERNAL or RATE_LIMITED is the server saying "not stored, send it again", not a decision.
@@ -204,6 +207,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         outbox.releaseForRetry(missing, error, delayFor(error.retryAfter), stuckAfter)
       }
       outbox.recordSyncSuccess()
+      counters.localMs += performance.now() - answeredAt
       setOnline(true)
       return
     }
@@ -229,7 +233,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function worker(): Promise<void> {
     while (canSend()) {
+      const claimStarted = performance.now()
       const batch = outbox.claimBatch({ maxOps: batchMaxOps, maxBytes: batchMaxBytes })
+      counters.localMs += performance.now() - claimStarted
       if (batch.ops.length === 0) return
       await push(batch.ops, batch.bytes)
     }

@@ -9,6 +9,7 @@ import { format, met, type Bench, type Figure } from './figures'
  */
 const benches: Bench[] = [enqueueBench, drainBench]
 
+const rssAtStart = process.memoryUsage().rss
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim())
 const missed: string[] = []
 const os = await import('node:os')
@@ -33,5 +34,7 @@ for (const bench of benches) {
     if (verdict === false) missed.push(`${bench.name}: ${f.name}`)
   }
 }
-console.log(`\npeak RSS of the kiosk-side process: ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB`)
+console.log(
+  `\npeak RSS of the kiosk-side process: ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB (${(rssAtStart / 1024 / 1024).toFixed(1)} MiB at start, tsx included)`,
+)
 console.log(missed.length === 0 ? 'all targets met' : `targets MISSED: ${missed.join('; ')}`)
