@@ -76,7 +76,7 @@ export interface SyncStats {
   localMs: number
 }
 
-const transientOpCodes: ReadonlySet<string> = new Set(['INTERNAL', 'RATE_LIMITED'])
+const transientOpCodes: ReadonlySet<string> = new Set(['INTERNAL'])
 
 const outcomeStatuses: readonly OpStatus[] = ['applied', 'rejected', 'pending', 'blocked', 'cancelled']
 
@@ -196,7 +196,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     counters.waitMs += answeredAt - started
     if (r.ok) {
       const inBatch = new Set(ids)
-      // A per-op INTERNAL or RATE_LIMITED is the server saying "not stored, send it again", not a decision.
+      // A per-op INTERNAL is the server saying "not stored, send it again" (wire.ts), not a decision.
       const answered: OpResult[] = r.value.filter((x) => inBatch.has(x.id) && !(x.status === 'rejected' && transientOpCodes.has(x.error.code)))
       outbox.recordResults(answered)
       const answeredIds = new Set(answered.map((x) => x.id))
