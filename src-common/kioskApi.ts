@@ -81,6 +81,57 @@ export const devMessageSchema = z.object({
   createdAt: z.string(),
 })
 
+/** The settings staff change in supervisor mode (bounds are checked by main's settings store). */
+export const kioskSettingsSchema = z.object({
+  kioskName: z.string(),
+  examCentre: z.string(),
+  centralUrl: z.string().nullable(),
+  idleTimeoutSec: z.number().int(),
+  idleWarningSec: z.number().int(),
+  supervisorIdleTimeoutSec: z.number().int(),
+  defaultLocale: localeSchema,
+  retentionDays: z.number().int(),
+})
+export type KioskSettingsView = z.infer<typeof kioskSettingsSchema>
+
+/** One op in the supervisor's list: masked values only. */
+export const supervisorOpSchema = z.object({
+  id: z.string(),
+  kind: operationKindSchema,
+  receipt: z.string(),
+  status: opStatusSchema,
+  summary: z.record(z.string(), z.string()),
+  attempts: z.number().int(),
+  nextAttemptAt: z.string().nullable(),
+  lastError: kioskErrorSchema.nullable(),
+  stuck: z.boolean(),
+  blockedBy: z.string().nullable(),
+  cancelReason: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+})
+export type SupervisorOp = z.infer<typeof supervisorOpSchema>
+
+export const cancelReasonSchema = z.enum(['candidateRequest', 'duplicate', 'wrongData', 'expired', 'other'])
+
+/** Who on the staff attests an on-site service (recorded on the op and in the audit log). */
+const staff = { staffId: z.string().trim().min(1).max(32), staffName: z.string().trim().min(1).max(64) }
+
+export const auditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.object({ staffId: z.string().optional(), name: z.string().optional() }).nullable(),
+  action: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+})
+
+export const supervisorStateSchema = z.object({
+  active: z.boolean(),
+  expiresAt: z.string().nullable(),
+  /** The PIN pad's lock: seconds left, 0 when not locked. */
+  lockedForSec: z.number().int().nonnegative(),
+})
+
 export const kioskCalls = {
   app: {
     info: call(none, appInfoSchema),
@@ -141,6 +192,74 @@ export const kioskCalls = {
   sync: {
     status: call(none, syncSummarySchema),
   },
+  setup: {
+    /** First start: has the wizard been completed? Demo mode pre-fills the wizard's values. */
+    status: call(
+      none,
+      z.object({
+        setUp: z.boolean(),
+        demo: z.boolean(),
+        prefill: z.object({ kioskName: z.string(), examCentre: z.string(), centralUrl: z.string().nullable() }),
+      }),
+    ),
+    /** The wizard: stores settings and the PIN (argon2id), and enrols with the central API unless demo. */
+    complete: call(
+      z.strictObject({
+        kioskName: z.string().trim().min(1).max(64),
+        examCentre: z.string().trim().min(1).max(128),
+        centralUrl: z.string().trim().max(300).nullable(),
+        enrolmentCode: z.string().trim().max(64).optional(),
+        pin: z.string().max(32),
+      }),
+      z.object({ done: z.literal(true) }),
+    ),
+  },
+  supervisor: {
+    state: call(none, supervisorStateSchema),
+    /** The PIN pad. Wrong PINs lock out with growing delay, kept across restarts. */
+    enter: call(z.strictObject({ pin: z.string().max(64), ...staff }), supervisorStateSchema),
+    leave: call(none, supervisorStateSchema),
+    dashboard: call(none, z.object({ sync: syncSummarySchema, stuck: z.number().int(), settings: kioskSettingsSchema })),
+    listOps: call(
+      z.strictObject({
+        status: opStatusSchema.optional(),
+        receipt: z.string().trim().max(16).optional(),
+        limit: z.number().int().min(1).max(200).default(50),
+      }),
+      z.object({ ops: z.array(supervisorOpSchema) }),
+    ),
+    syncNow: call(none, syncSummarySchema),
+    pause: call(none, syncSummarySchema),
+    resume: call(none, syncSummarySchema),
+    cancelOp: call(z.strictObject({ id: z.string().max(64), reason: cancelReasonSchema }), supervisorOpSchema),
+    retryOp: call(z.strictObject({ id: z.string().max(64) }), supervisorOpSchema),
+    /** On-site reset: staff checked the physical ID document instead of an SMS code. */
+    attestedReset: call(
+      z.strictObject({
+        idType: z.string(),
+        idNumber: z.string().max(32),
+        name: z.string().max(64),
+        newPassword: z.string().max(64),
+        confirmPassword: z.string().max(64),
+      }),
+      opOutcomeSchema,
+    ),
+    /** 信息占用申诉 filed by staff on the candidate's behalf. */
+    fileAppeal: call(z.strictObject({ payload: z.record(z.string(), z.unknown()) }), opOutcomeSchema),
+    getSettings: call(none, kioskSettingsSchema),
+    updateSettings: call(z.strictObject({ patch: kioskSettingsSchema.partial() }), kioskSettingsSchema),
+    /** A new central URL or a fresh enrolment code: the kiosk enrols again. */
+    reenrol: call(z.strictObject({ centralUrl: z.string().trim().max(300), enrolmentCode: z.string().trim().max(64) }), z.object({ enrolled: z.literal(true) })),
+    changePin: call(z.strictObject({ oldPin: z.string().max(64), newPin: z.string().max(64) }), z.object({ changed: z.literal(true) })),
+    audit: call(
+      z.strictObject({ limit: z.number().int().min(1).max(500).default(50), offset: z.number().int().min(0).default(0) }),
+      z.object({ total: z.number().int(), entries: z.array(auditEntrySchema) }),
+    ),
+    verifyAudit: call(none, z.object({ intact: z.boolean(), firstBrokenId: z.number().int().nullable(), rows: z.number().int().nullable() })),
+    exportAudit: call(none, z.object({ csv: z.string(), fileName: z.string() })),
+    /** Exit to desktop or quit: only from supervisor mode. */
+    quit: call(z.strictObject({ to: z.enum(['quit', 'desktop']) }), z.object({ quitting: z.literal(true) })),
+  },
   dev: {
     /** Demo mode only: what the development message sink received (the simulated phone and mailbox). */
     messages: call(z.strictObject({ to: z.string().max(254).optional() }), z.object({ messages: z.array(devMessageSchema) })),
@@ -150,6 +269,8 @@ export const kioskCalls = {
 export const kioskEvents = {
   syncSummary: syncSummarySchema,
   opChanged: opOutcomeSchema,
+  /** Supervisor mode entered or left (including by itself after idle). */
+  supervisorChanged: supervisorStateSchema,
 } as const
 
 type Calls = typeof kioskCalls

@@ -1,6 +1,6 @@
 // The thin Electron shell: window, lifecycle, IPC wiring. Everything else lives in ./services,
 // which runs without Electron and is tested in plain Node and in Chromium.
-import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron'
+import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { eventChannel, type KioskEventName } from '../src-common/kioskApi'
@@ -47,22 +47,51 @@ async function start(config: Extract<typeof configResult, { ok: true }>['config'
   denyAllPermissions(session.defaultSession)
   protocol.handle(appScheme, (request) => serveAppRequest(rendererDir, request.url))
 
-  const services = await createKioskServices({ config, version: app.getVersion(), appRoot })
+  // Secrets at rest (the kiosk's credential, its account-key secret) are sealed by the OS keychain.
+  const keychain =
+    safeStorage.isEncryptionAvailable() &&
+    (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text')
+  if (!keychain) incident('no OS keychain: kiosk secrets fall back to a key file beside kiosk.db')
+  let window: BrowserWindow | null = null
+  const services = await createKioskServices({
+    config,
+    version: app.getVersion(),
+    appRoot,
+    ...(keychain
+      ? {
+          protector: {
+            protect: (plain: Buffer) => safeStorage.encryptString(plain.toString('base64')),
+            unprotect: (blob: Buffer) => Buffer.from(safeStorage.decryptString(blob), 'base64'),
+          },
+        }
+      : {}),
+    onQuit: (to) => {
+      if (to === 'desktop' && window) {
+        // Staff leave the kiosk for the desktop; the app keeps running behind it.
+        window.setKiosk(false)
+        window.setFullScreen(false)
+        window.minimize()
+      } else {
+        app.quit()
+      }
+    },
+  })
   const dispatcher = createKioskDispatcher(createKioskHandlers(services), {
     onBug: (channel, error) => console.error(`[kiosk] bug in ${channel}:`, error),
   })
   registerKioskIpc(ipcMain, dispatcher, isAppUrl, (channel) => incident(`refused IPC ${channel} from a foreign frame`))
 
-  const window = new BrowserWindow(kioskWindowOptions(config, preloadPath))
-  window.once('ready-to-show', () => window.show())
+  const kioskWindow = new BrowserWindow(kioskWindowOptions(config, preloadPath))
+  window = kioskWindow
+  kioskWindow.once('ready-to-show', () => kioskWindow.show())
   services.events.on((event: KioskEventName, payload: unknown) => {
-    if (!window.isDestroyed()) window.webContents.send(eventChannel(event), payload)
+    if (!kioskWindow.isDestroyed()) kioskWindow.webContents.send(eventChannel(event), payload)
   })
-  await window.loadURL(devUrl ?? `${appOrigin}/index.html`)
+  await kioskWindow.loadURL(devUrl ?? `${appOrigin}/index.html`)
 
   app.on('second-instance', () => {
-    if (window.isMinimized()) window.restore()
-    window.focus()
+    if (kioskWindow.isMinimized()) kioskWindow.restore()
+    kioskWindow.focus()
   })
   app.on('window-all-closed', () => app.quit())
   app.on('will-quit', () => void services.close())

@@ -6,6 +6,8 @@ import type { AccountSummary } from '../../src-common/wire'
 import type { CentralResult } from '../../sync/centralClient'
 import type { KioskHandlers } from './kioskDispatcher'
 import type { KioskServices } from './kioskServices'
+import { submitOperation } from './submitOperation'
+import { createSupervisorHandlers } from './supervisorHandlers'
 
 /** Ops that act for a logged-in candidate: main adds the session token, the renderer never holds it. */
 const sessionKinds: ReadonlySet<OperationKind> = new Set(['updateProfile', 'changeMobile', 'changePassword', 'verifyMobile', 'verifyEmail'])
@@ -124,12 +126,12 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
     },
     ops: {
       submit: async ({ kind, payload, captchaId, captcha: answer, waitMs }) => {
-        const { outbox, engine } = services
-        if (!outbox || !engine) return notEnrolled()
-        if (captchaKinds.has(kind) && payload.method !== 'attested') {
+        if (captchaKinds.has(kind)) {
           const human = captcha.check(captchaId, answer)
           if (!human.ok) return human
         }
+        // Staff attestation exists only in supervisor mode (supervisor.attestedReset).
+        if (payload.method === 'attested' || payload.attestation !== undefined) return fail('UNAUTHORIZED')
         const full: Record<string, unknown> = { ...payload }
         let accountIdNumber = typeof payload.idNumber === 'string' ? payload.idNumber : undefined
         if (sessionKinds.has(kind)) {
@@ -139,19 +141,17 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
           accountIdNumber = current.idNumber
         }
         // An SMS code already checked online travels as its verification token instead.
-        const verifiedMobile = typeof payload.newMobile === 'string' ? payload.newMobile : payload.mobile
-        const normalisedMobile = fields.mobile.safeParse(verifiedMobile)
-        if (full.smsCode === undefined && normalisedMobile.success) {
-          const token = session.verificationFor(kind, normalisedMobile.data)
+        const verifiedMobile = fields.mobile.safeParse(typeof payload.newMobile === 'string' ? payload.newMobile : payload.mobile)
+        if (full.smsCode === undefined && verifiedMobile.success) {
+          const token = session.verificationFor(kind, verifiedMobile.data)
           if (token) full.verificationToken = token
         }
-        const queued = await outbox.enqueue(kind, full, { accountIdNumber, summary: services.summaryOf(kind, payload) })
-        if (!queued.ok) return queued
-        const view = (await engine.waitForOutcome(queued.value.id, waitMs)) ?? outbox.get(queued.value.id)
-        if (!view) return fail('INTERNAL')
+        const outcome = await submitOperation(services, kind, full, { accountIdNumber, waitMs })
         // A password change or reset ends the session everywhere: the kiosk forgets it too.
-        if (view.status === 'applied' && (kind === 'changePassword' || kind === 'resetPassword')) session.wipe()
-        return ok(services.outcomeOf(view))
+        if (outcome.ok && outcome.value.status === 'applied' && (kind === 'changePassword' || kind === 'resetPassword')) {
+          session.wipe()
+        }
+        return outcome
       },
       lookup: async ({ receipt }) => {
         const code = receipt.toUpperCase().replace(/[^0-9A-Z]/g, '')
@@ -168,6 +168,7 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
     sync: {
       status: async () => ok(services.syncSummary()),
     },
+    ...createSupervisorHandlers(services),
     dev: {
       messages: async ({ to }) => {
         const answer = await services.devMessages(to)

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import axios from 'axios'
-import { fail, ok, type KioskError, type Result } from '../../src-common/errors'
+import { fail, ok, type Result } from '../../src-common/errors'
 import type { AppInfo, OpOutcome, SyncSummary } from '../../src-common/kioskApi'
 import { deferredKinds, type OperationKind } from '../../src-common/operations'
 import { maskEmail, maskIdNumber, maskMobile, maskName } from '../../src-common/rules'
@@ -11,30 +10,40 @@ import { openOutbox, type OpView, type Outbox } from '../../sync/outbox'
 import { createSyncEngine, type SyncEngine } from '../../sync/syncEngine'
 import { createCaptchaService, type CaptchaOptions, type CaptchaService } from './captchaService'
 import { CandidateSessionHolder } from './candidateSession'
-import { connectCentral, type CentralLink, type DemoServerOptions } from './centralLink'
+import { connectCentral, type CentralLink, type DemoServerOptions, type Enrolment } from './centralLink'
 import type { KioskConfig } from './kioskConfig'
 import { KioskEventBus } from './kioskEventBus'
+import { betterSqliteBinding } from './nativeBinding'
+import { createKeyFileProtector, openSupervisorStore, type SecretProtector, type SupervisorStore } from './supervisor/supervisorStore'
 
 /**
  * Everything main does, without Electron: the shell (src-main/index.ts) and the browser test
  * harness (test/e2e) both build the kiosk from here, so every screen is tested against the real
- * services: the outbox on a real SQLite file, the sync engine, the central API over HTTP.
+ * services: the outbox and supervisor store on a real kiosk.db, the sync engine, the central API
+ * over HTTP (in demo mode the reference server, started in-process).
  */
 export interface KioskServices {
   config: KioskConfig
   session: CandidateSessionHolder
   events: KioskEventBus
   captcha: CaptchaService
-  /** Null when the kiosk is not enrolled yet: operations cannot be sealed, the candidate is told so. */
-  outbox: Outbox | null
-  engine: SyncEngine | null
-  central: CentralLink | null
+  supervisor: SupervisorStore
+  /** Null until the kiosk is enrolled: operations cannot be sealed, the candidate is told so. */
+  readonly outbox: Outbox | null
+  readonly engine: SyncEngine | null
+  readonly central: CentralLink | null
+  /** Demo mode: no central URL configured anywhere, the kiosk runs the reference server itself. */
+  readonly demo: boolean
   info(): AppInfo
   syncSummary(): SyncSummary
   outcomeOf(view: OpView): OpOutcome
   /** Masked display values of an op's payload: all the kiosk keeps to show it later. */
   summaryOf(kind: OperationKind, payload: Record<string, unknown>): Record<string, string>
   devMessages(to?: string): Promise<Result<{ channel: 'sms' | 'email'; to: string; text: string; code: string | null; createdAt: string }[]>>
+  /** (Re)connects to the central API from the settings, enrolling with `enrolmentCode` when given. */
+  relink(enrolmentCode?: string): Promise<Result<true>>
+  /** The shell quits or exits to the desktop (only reachable from supervisor mode). */
+  quit(to: 'quit' | 'desktop'): void
   close(): Promise<void>
 }
 
@@ -43,13 +52,16 @@ export interface KioskServiceOptions {
   version: string
   /** Where package.json and native/ live: the Electron build of better-sqlite3 is found from here. */
   appRoot: string
+  /** Electron's safeStorage in the shell; elsewhere a key file beside kiosk.db (see supervisor/README.md). */
+  protector?: SecretProtector
   captcha?: CaptchaOptions
-  /** Shorter timeouts for tests; production takes them from supervisor settings. */
-  idle?: { timeoutSec: number; warningSec: number }
   /** Sync engine timing for tests (probe while offline, periodic tick). */
   sync?: { probeMs?: number; tickMs?: number }
   /** Demo mode's reference server (tests lift its SMS resend interval). */
   demoServer?: DemoServerOptions
+  onQuit?: (to: 'quit' | 'desktop') => void
+  /** Idle timeouts below the settings' 30 s floor, for the idle-wipe tests only. */
+  idleOverride?: { timeoutSec: number; warningSec: number }
 }
 
 const personalMasks: Record<string, (value: string) => string> = {
@@ -60,32 +72,90 @@ const personalMasks: Record<string, (value: string) => string> = {
   idNumber: maskIdNumber,
 }
 
+/** What `npm start` pre-fills in the set-up wizard when no central URL is configured. */
+export const demoSetup = { kioskName: '演示自助机', examCentre: '演示考点', centralUrl: null }
+
 export async function createKioskServices(options: KioskServiceOptions): Promise<KioskServices> {
   const { config } = options
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
+  const nativeBinding = betterSqliteBinding(options.appRoot)
+  const dbFile = join(config.dataDir, 'kiosk.db')
+  const supervisor = openSupervisorStore({
+    file: dbFile,
+    protector: options.protector ?? createKeyFileProtector(join(config.dataDir, 'kiosk-secrets.key')),
+    ...(nativeBinding ? { nativeBinding } : {}),
+  })
   const session = new CandidateSessionHolder()
   const events = new KioskEventBus()
   const captcha = createCaptchaService(options.captcha)
-  const kioskName = 'ETEST kiosk'
+  const centralUrl = () => config.centralUrl ?? supervisor.settings.get().centralUrl
 
-  const linked = await connectCentral({
-    centralUrl: config.centralUrl,
-    kioskDataDir: config.dataDir,
-    kioskName,
-    enrolment: null,
-    ...(options.demoServer ? { demoServer: options.demoServer } : {}),
-  })
-  const central = linked.ok ? linked.value : null
+  let central: CentralLink | null = null
   let outbox: Outbox | null = null
   let engine: SyncEngine | null = null
-  if (central?.enrolment) {
+
+  async function unlink(): Promise<void> {
+    await engine?.stop()
+    outbox?.close()
+    await central?.close()
+    engine = null
+    outbox = null
+    central = null
+  }
+
+  async function relink(enrolmentCode?: string): Promise<Result<true>> {
+    await unlink()
+    const url = centralUrl()
+    const stored = supervisor.settings.enrolment()
+    // A credential is only ever sent to the URL it was issued for.
+    let enrolment: Enrolment | null =
+      stored.ok && stored.value && (url === null || stored.value.centralUrl === url)
+        ? { credential: { kioskId: stored.value.kioskId, secret: stored.value.secret }, publicKey: stored.value.publicKey, keyId: stored.value.keyId }
+        : null
+    const linked = await connectCentral({
+      centralUrl: url,
+      kioskDataDir: config.dataDir,
+      kioskName: supervisor.settings.get().kioskName || demoSetup.kioskName,
+      enrolment,
+      ...(options.demoServer ? { demoServer: options.demoServer } : {}),
+    })
+    if (!linked.ok) return linked
+    central = linked.value
+    if (enrolmentCode && url !== null) {
+      const answer = await central.client.enroll({ code: enrolmentCode, name: supervisor.settings.get().kioskName || 'kiosk' })
+      if (!answer.ok) return { ok: false, error: answer.error }
+      enrolment = {
+        credential: { kioskId: answer.value.kioskId, secret: answer.value.secret },
+        publicKey: answer.value.publicKey,
+        keyId: answer.value.keyId,
+      }
+      central.client.setCredential(enrolment.credential)
+      central.client.setCentralKey(enrolment.publicKey, enrolment.keyId)
+    } else {
+      enrolment = central.enrolment
+    }
+    if (!enrolment) return ok(true)
+    if (!stored.ok || stored.value?.kioskId !== enrolment.credential.kioskId) {
+      const saved = supervisor.settings.saveEnrolment({ ...enrolment.credential, publicKey: enrolment.publicKey, keyId: enrolment.keyId })
+      if (!saved.ok) return saved
+    }
+    const accountKeySecret = supervisor.settings.accountKeySecret()
+    if (!accountKeySecret.ok) return accountKeySecret
     outbox = openOutbox({
-      file: join(config.dataDir, 'kiosk.db'),
-      centralPublicKey: central.enrolment.publicKey,
-      keyId: central.enrolment.keyId,
-      accountKeySecret: randomBytes(32),
+      file: dbFile,
+      centralPublicKey: enrolment.publicKey,
+      keyId: enrolment.keyId,
+      accountKeySecret: accountKeySecret.value,
+      retentionDays: supervisor.settings.get().retentionDays,
+      ...(nativeBinding ? { nativeBinding } : {}),
     })
     engine = createSyncEngine({ outbox, client: central.client, ...options.sync })
+    engine.events.on('opChanged', (view) => events.emit('opChanged', services.outcomeOf(view)))
+    for (const event of ['summary', 'online', 'offline'] as const) {
+      engine.events.on(event, () => events.emit('syncSummary', services.syncSummary()))
+    }
+    engine.start()
+    return ok(true)
   }
 
   const services: KioskServices = {
@@ -93,18 +163,31 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     session,
     events,
     captcha,
-    outbox,
-    engine,
-    central,
-    info: () => ({
-      version: options.version,
-      demo: central?.demo ?? config.centralUrl === null,
-      kioskName,
-      examCentre: '',
-      defaultLocale: 'zh-CN',
-      idleTimeoutSec: options.idle?.timeoutSec ?? 120,
-      idleWarningSec: options.idle?.warningSec ?? 20,
-    }),
+    supervisor,
+    get outbox() {
+      return outbox
+    },
+    get engine() {
+      return engine
+    },
+    get central() {
+      return central
+    },
+    get demo() {
+      return centralUrl() === null
+    },
+    info() {
+      const settings = supervisor.settings.get()
+      return {
+        version: options.version,
+        demo: services.demo,
+        kioskName: settings.kioskName,
+        examCentre: settings.examCentre,
+        defaultLocale: settings.defaultLocale,
+        idleTimeoutSec: options.idleOverride?.timeoutSec ?? settings.idleTimeoutSec,
+        idleWarningSec: options.idleOverride?.warningSec ?? settings.idleWarningSec,
+      }
+    },
     syncSummary() {
       const summary = outbox?.summary()
       return {
@@ -147,21 +230,27 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
         return fail('NETWORK_UNAVAILABLE')
       }
     },
+    relink,
+    quit(to) {
+      options.onQuit?.(to)
+    },
     async close() {
       session.wipe()
       captcha.clear()
-      await engine?.stop()
-      outbox?.close()
-      await central?.close()
+      await unlink()
+      supervisor.close()
     },
   }
 
-  engine?.events.on('opChanged', (view) => events.emit('opChanged', services.outcomeOf(view)))
-  engine?.events.on('summary', () => events.emit('syncSummary', services.syncSummary()))
-  engine?.events.on('online', () => events.emit('syncSummary', services.syncSummary()))
-  engine?.events.on('offline', () => events.emit('syncSummary', services.syncSummary()))
-  engine?.start()
+  supervisor.session.onChange((change) => events.emit('supervisorChanged', supervisorStateOf(supervisor, change.active)))
+  // Demo mode pre-fills and completes nothing by itself: the wizard shows the demo values. But a
+  // demo kiosk links at once, so candidates can use it while staff have not set it up yet.
+  const linked = await relink()
+  if (!linked.ok) console.warn(`[kiosk] central API not linked: ${linked.error.code}`)
   return services
 }
 
-export type { KioskError }
+export function supervisorStateOf(supervisor: SupervisorStore, active = supervisor.session.isActive()) {
+  const current = active ? supervisor.session.current() : null
+  return { active: current !== null, expiresAt: current?.expiresAt ?? null, lockedForSec: supervisor.pin.state().retryAfter }
+}

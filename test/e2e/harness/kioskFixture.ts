@@ -10,7 +10,9 @@
  * - window.kiosk is backed by the real main-process services (src-main/services) in this process:
  *   outbox in a fresh temp data dir, sync engine, and — demo mode, the default — the reference
  *   central server (server/, dev) started in-process on loopback and enrolled, like `npm start`.
- * - kiosk.services gives tests the same objects main has (e.g. services.engine.pause(),
+ * - The kiosk starts set up (PIN `supervisorPin` = 246810, kiosk 演示自助机); test.use({ setUp: false })
+ *   starts at the set-up wizard instead. kiosk.restart() restarts main on the same data directory.
+ * - kiosk.services gives tests the same objects main has (services.supervisor is the supervisor store) (e.g. services.engine.pause(),
  *   services.central.url), for arranging faults such as the central API going away.
  * - kiosk.central.stop() / start(): the network to the central API goes away and comes back.
  * - kiosk.captchaAnswer(captchaId?) reads a captcha's text; kiosk.codeSentTo(mobileOrEmail) an SMS/email code.
@@ -28,10 +30,10 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { eventChannel } from '../../../src-common/kioskApi'
 import { demoCentralDir } from '../../../src-main/services/centralLink'
-import { createKioskDispatcher } from '../../../src-main/services/kioskDispatcher'
+import { createKioskDispatcher, type KioskDispatcher } from '../../../src-main/services/kioskDispatcher'
 import type { KioskConfig } from '../../../src-main/services/kioskConfig'
 import { createKioskHandlers } from '../../../src-main/services/kioskHandlers'
-import { createKioskServices, type KioskServices } from '../../../src-main/services/kioskServices'
+import { createKioskServices, demoSetup, type KioskServices } from '../../../src-main/services/kioskServices'
 import { startRendererServer } from './rendererServer'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -59,6 +61,8 @@ export interface KioskHarness {
   open(path?: string): Promise<void>
   /** The text of a captcha image (by its id, or the one shown last): what a candidate reads off the screen. */
   captchaAnswer(captchaId?: string): string
+  /** Main restarted on the same data directory (a kiosk rebooted), then the page reloaded. */
+  restart(): Promise<void>
   /** Demo mode's central server: stop() is the network going away, start() brings it back with its data. */
   central: { stop(): Promise<void>; start(): Promise<void> }
   /** The newest code the dev message sink delivered to this mobile or email (the candidate's phone). */
@@ -67,9 +71,13 @@ export interface KioskHarness {
 
 export interface HarnessOptions {
   config: Partial<KioskConfig>
-  /** Shorter idle timeouts for the idle-wipe tests. */
+  /** Shorter idle timeouts for the idle-wipe tests (below the settings' 30 s floor). */
   idle: { timeoutSec: number; warningSec: number } | undefined
+  /** The set-up wizard already completed (PIN 246810, demo values); false to test the wizard. */
+  setUp: boolean
 }
+
+export const supervisorPin = '246810'
 
 /**
  * A kiosk in Chromium: the built renderer, with window.kiosk backed by the real main-process
@@ -78,71 +86,92 @@ export interface HarnessOptions {
 export const test = base.extend<HarnessOptions & { kiosk: KioskHarness }>({
   config: [{}, { option: true }],
   idle: [undefined, { option: true }],
-  kiosk: async ({ page, config, idle }, use) => {
+  setUp: [true, { option: true }],
+  kiosk: async ({ page, config, idle, setUp }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'))
     let lastCaptcha = ''
     const captchas = new Map<string, string>()
-    // Demo mode unless a test sets centralUrl: the reference server runs in-process on loopback.
-    const services = await createKioskServices({
-      config: { dataDir, centralUrl: null, windowMode: 'window', dev: false, ...config },
-      version: 'test',
-      appRoot: root,
-      captcha: {
-        onCreate: (id, answer) => {
-          lastCaptcha = answer
-          captchas.set(id, answer)
-        },
-      },
-      ...(idle ? { idle } : {}),
-      sync: { probeMs: 200, tickMs: 500 },
-      // One SMS per mobile per minute would make a test wait: lifted here, kept by the server by default.
-      demoServer: { limits: { perTargetIntervalMs: 0 } },
-    })
-    const dispatcher = createKioskDispatcher(createKioskHandlers(services), {
-      onBug: (channel, error) => console.error(`bug in ${channel}`, error),
-    })
-    const renderer = await startRendererServer(join(root, 'out', 'renderer'))
     const calls: string[] = []
+
+    async function startMain(): Promise<{ services: KioskServices; dispatcher: KioskDispatcher; unsubscribe: () => void }> {
+      // Demo mode unless a test sets centralUrl: the reference server runs in-process on loopback.
+      const services = await createKioskServices({
+        config: { dataDir, centralUrl: null, windowMode: 'window', dev: false, ...config },
+        version: 'test',
+        appRoot: root,
+        captcha: {
+          onCreate: (id, answer) => {
+            lastCaptcha = answer
+            captchas.set(id, answer)
+          },
+        },
+        sync: { probeMs: 200, tickMs: 500 },
+        ...(idle ? { idleOverride: idle } : {}),
+        // One SMS per mobile per minute would make a test wait: lifted here, kept by the server by default.
+        demoServer: { limits: { perTargetIntervalMs: 0 } },
+      })
+      const dispatcher = createKioskDispatcher(createKioskHandlers(services), {
+        onBug: (channel, error) => console.error(`bug in ${channel}`, error),
+      })
+      const unsubscribe = services.events.on((event, payload) => {
+        void page
+          .evaluate(([channel, data]) => (window as unknown as { __kioskEmit(c: string, p: unknown): void }).__kioskEmit(channel, data), [
+            eventChannel(event),
+            payload,
+          ] as const)
+          .catch(() => undefined)
+      })
+      return { services, dispatcher, unsubscribe }
+    }
+
+    let main = await startMain()
+    if (setUp && !main.services.supervisor.setup.isSetUp()) {
+      const done = await main.services.supervisor.setup.completeSetup({ ...demoSetup, pin: supervisorPin })
+      if (!done.ok) throw new Error(`set-up failed: ${done.error.code}`)
+    }
+    const renderer = await startRendererServer(join(root, 'out', 'renderer'))
     await page.exposeBinding('__kioskInvoke', (_source, channel: string, input: unknown) => {
       calls.push(channel)
-      return dispatcher.invoke(channel, input)
+      return main.dispatcher.invoke(channel, input)
     })
     await page.addInitScript({ content: await bundleBridge() })
-    const unsubscribe = services.events.on((event, payload) => {
-      void page
-        .evaluate(([channel, data]) => (window as unknown as { __kioskEmit(c: string, p: unknown): void }).__kioskEmit(channel, data), [
-          eventChannel(event),
-          payload,
-        ] as const)
-        .catch(() => undefined)
-    })
-    await use({
+
+    const harness: KioskHarness = {
       page,
-      services,
+      get services() {
+        return main.services
+      },
       dataDir,
       calls,
       open: async (path = '/') => {
         await page.goto(`${renderer.url}/index.html#${path}`)
       },
+      restart: async () => {
+        main.unsubscribe()
+        await main.services.close()
+        main = await startMain()
+        await page.reload()
+      },
       captchaAnswer: (captchaId) => (captchaId === undefined ? lastCaptcha : (captchas.get(captchaId) ?? '')),
       central: {
         stop: async () => {
-          await services.central?.demoServer?.stop()
+          await main.services.central?.demoServer?.stop()
         },
         start: async () => {
-          await services.central?.demoServer?.start()
-          services.engine?.networkChanged()
+          await main.services.central?.demoServer?.start()
+          main.services.engine?.networkChanged()
         },
       },
       codeSentTo: async (to) => {
-        const messages = await services.devMessages(to)
+        const messages = await main.services.devMessages(to)
         const code = messages.ok ? messages.value.findLast((m) => m.code !== null)?.code : undefined
         if (!code) throw new Error(`no code was sent to ${to}`)
         return code
       },
-    })
-    unsubscribe()
-    await services.close()
+    }
+    await use(harness)
+    main.unsubscribe()
+    await main.services.close()
     await renderer.close()
     rmSync(dataDir, { recursive: true, force: true })
     rmSync(demoCentralDir(dataDir), { recursive: true, force: true })

@@ -1,0 +1,171 @@
+import { fail, ok, type Result } from '../../src-common/errors'
+import type { SupervisorOp } from '../../src-common/kioskApi'
+import type { OpView } from '../../sync/outbox'
+import type { KioskHandlers } from './kioskDispatcher'
+import { demoSetup, supervisorStateOf, type KioskServices } from './kioskServices'
+import { submitOperation } from './submitOperation'
+
+const opOf = (view: OpView): SupervisorOp => ({
+  id: view.id,
+  kind: view.kind,
+  receipt: view.receipt,
+  status: view.status,
+  summary: view.summary,
+  attempts: view.attempts,
+  nextAttemptAt: view.nextAttemptAt,
+  lastError: view.lastError,
+  stuck: view.stuck,
+  blockedBy: view.blockedBy,
+  cancelReason: view.cancelReason,
+  createdAt: view.createdAt,
+  updatedAt: view.updatedAt,
+})
+
+/**
+ * Set-up wizard and supervisor mode. Every supervisor call but entering needs an active supervisor
+ * session (entered with the PIN, left by itself after idle); each one extends it and the actions
+ * that change something are written to the hash-chained audit log with the staff member.
+ */
+export function createSupervisorHandlers(services: KioskServices): Pick<KioskHandlers, 'setup' | 'supervisor'> {
+  const { supervisor } = services
+  const staff = () => supervisor.session.current()?.actor ?? null
+
+  /** Runs a supervisor action only inside an active session, and keeps the session alive. */
+  function guarded<I, O>(action: (input: I) => Promise<Result<O>>): (input: I) => Promise<Result<O>> {
+    return async (input) => {
+      if (!supervisor.session.isActive()) return fail('UNAUTHORIZED')
+      supervisor.session.touch()
+      return action(input)
+    }
+  }
+  const syncAction = (action: 'syncNow' | 'pause' | 'resume') =>
+    guarded(async () => {
+      const engine = services.engine
+      if (!engine) return fail('NOT_ENROLLED')
+      if (action === 'syncNow') await engine.syncNow()
+      else if (action === 'pause') engine.pause()
+      else engine.resume()
+      supervisor.audit.append({ action, detail: {}, actor: staff() })
+      return ok(services.syncSummary())
+    })
+
+  return {
+    setup: {
+      status: async () =>
+        ok({
+          setUp: supervisor.setup.isSetUp(),
+          demo: services.demo,
+          prefill: services.demo ? demoSetup : { kioskName: '', examCentre: '', centralUrl: services.config.centralUrl },
+        }),
+      complete: async ({ kioskName, examCentre, centralUrl, enrolmentCode, pin }) => {
+        const url = centralUrl ? centralUrl : null
+        if (url !== null && !enrolmentCode) return fail('INVALID_FIELD', { field: 'enrolmentCode', rule: 'enrolmentCode.required' })
+        const done = await supervisor.setup.completeSetup({ kioskName, examCentre, centralUrl: url, pin })
+        if (!done.ok) return done
+        const linked = await services.relink(url === null ? undefined : enrolmentCode)
+        return linked.ok ? ok({ done: true as const }) : linked
+      },
+    },
+    supervisor: {
+      state: async () => ok(supervisorStateOf(supervisor)),
+      enter: async ({ pin, staffId, staffName }) => {
+        const entered = await supervisor.session.enter(pin, { staffId, name: staffName })
+        return entered.ok ? ok(supervisorStateOf(supervisor)) : entered
+      },
+      leave: async () => {
+        supervisor.session.leave()
+        return ok(supervisorStateOf(supervisor))
+      },
+      dashboard: guarded(async () =>
+        ok({ sync: services.syncSummary(), stuck: services.outbox?.summary().stuck ?? 0, settings: supervisor.settings.get() }),
+      ),
+      listOps: guarded(async ({ status, receipt, limit }) => {
+        const views = services.outbox?.list({ ...(status ? { status } : {}), ...(receipt ? { receipt } : {}), limit }) ?? []
+        return ok({ ops: views.map(opOf) })
+      }),
+      syncNow: syncAction('syncNow'),
+      pause: syncAction('pause'),
+      resume: syncAction('resume'),
+      cancelOp: guarded(async ({ id, reason }) => {
+        const outbox = services.outbox
+        if (!outbox) return fail('NOT_ENROLLED')
+        const cancelled = outbox.cancel(id, reason)
+        if (!cancelled.ok) return cancelled
+        supervisor.audit.append({ action: 'cancel', detail: { opId: id, reason }, actor: staff() })
+        return ok(opOf(cancelled.value))
+      }),
+      retryOp: guarded(async ({ id }) => {
+        const outbox = services.outbox
+        if (!outbox) return fail('NOT_ENROLLED')
+        const retried = outbox.retry(id)
+        if (!retried.ok) return retried
+        supervisor.audit.append({ action: 'retry', detail: { opId: id }, actor: staff() })
+        void services.engine?.syncNow()
+        return ok(opOf(retried.value))
+      }),
+      attestedReset: guarded(async ({ idType, idNumber, name, newPassword, confirmPassword }) => {
+        if (newPassword !== confirmPassword) return fail('INVALID_FIELD', { field: 'confirmPassword', rule: 'password.mismatch' })
+        const actor = staff()
+        if (!actor?.staffId || !actor.name) return fail('INVALID_FIELD', { field: 'staffId', rule: 'staff.required' })
+        const attestation = { staffId: actor.staffId, staffName: actor.name, checkedAt: new Date().toISOString() }
+        const payload = { method: 'attested', idType, idNumber, name, newPassword, attestation }
+        const outcome = await submitOperation(services, 'resetPassword', payload, { accountIdNumber: idNumber, waitMs: 6000 })
+        if (outcome.ok) {
+          supervisor.audit.append({ action: 'attestedReset', detail: { opId: outcome.value.id, receipt: outcome.value.receipt }, actor })
+        }
+        return outcome
+      }),
+      fileAppeal: guarded(async ({ payload }) => {
+        const actor = staff()
+        if (!actor?.staffId || !actor.name) return fail('INVALID_FIELD', { field: 'staffId', rule: 'staff.required' })
+        const attestation = { staffId: actor.staffId, staffName: actor.name, checkedAt: new Date().toISOString() }
+        const idNumber = typeof payload.idNumber === 'string' ? payload.idNumber : undefined
+        const outcome = await submitOperation(services, 'appeal', { ...payload, attestation }, { accountIdNumber: idNumber, waitMs: 6000 })
+        if (outcome.ok) {
+          supervisor.audit.append({ action: 'appealFiled', detail: { opId: outcome.value.id, receipt: outcome.value.receipt }, actor })
+        }
+        return outcome
+      }),
+      getSettings: guarded(async () => ok(supervisor.settings.get())),
+      updateSettings: guarded(async ({ patch }) => {
+        const { centralUrl: _centralUrl, ...rest } = patch
+        // The central URL changes only with a new enrolment (supervisor.reenrol).
+        return supervisor.settings.update(rest, staff())
+      }),
+      reenrol: guarded(async ({ centralUrl, enrolmentCode }) => {
+        const updated = supervisor.settings.update({ centralUrl: centralUrl === '' ? null : centralUrl }, staff())
+        if (!updated.ok) return updated
+        const linked = await services.relink(enrolmentCode)
+        return linked.ok ? ok({ enrolled: true as const }) : linked
+      }),
+      changePin: guarded(async ({ oldPin, newPin }) => {
+        const changed = await supervisor.pin.change(oldPin, newPin, staff())
+        return changed.ok ? ok({ changed: true as const }) : changed
+      }),
+      audit: guarded(async ({ limit, offset }) => {
+        const page = supervisor.audit.list({ limit, offset })
+        return ok({
+          total: page.total,
+          entries: page.entries.map(({ id, at, actor, action, detail }) => ({ id, at, actor, action, detail })),
+        })
+      }),
+      verifyAudit: guarded(async () => {
+        const check = supervisor.audit.verifyChain()
+        return ok(
+          check.intact
+            ? { intact: true, firstBrokenId: null, rows: check.rows }
+            : { intact: false, firstBrokenId: check.firstBrokenId, rows: null },
+        )
+      }),
+      exportAudit: guarded(async () => {
+        const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')
+        return ok({ csv: supervisor.audit.exportCsv(), fileName: `kiosk-audit-${stamp}.csv` })
+      }),
+      quit: guarded(async ({ to }) => {
+        supervisor.audit.append({ action: 'quit', detail: { to }, actor: staff() })
+        setTimeout(() => services.quit(to), 100)
+        return ok({ quitting: true as const })
+      }),
+    },
+  }
+}

@@ -1,0 +1,127 @@
+import { describe, test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createKioskDispatcher, type KioskDispatcher } from '../../../src-main/services/kioskDispatcher'
+import { createKioskHandlers } from '../../../src-main/services/kioskHandlers'
+import { createKioskServices, type KioskServices } from '../../../src-main/services/kioskServices'
+import { demoCentralDir } from '../../../src-main/services/centralLink'
+
+// Supervisor mode through the contract, on a demo kiosk with the reference server on loopback.
+let services: KioskServices
+let dispatcher: KioskDispatcher
+let dataDir: string
+let lastCaptcha = ''
+const call = async (channel: string, input: unknown = {}) => dispatcher.invoke(`kiosk:${channel}`, input)
+const value = <T>(answer: Awaited<ReturnType<typeof call>>): T => {
+  assert.equal(answer.ok, true, JSON.stringify(answer))
+  return (answer as { value: T }).value
+}
+
+const candidate = {
+  email: 'li.na@example.com',
+  mobile: '13812345678',
+  password: 'Kiosk#2026pass',
+  idType: 'resident',
+  idNumber: '11010519491231002X',
+  name: '李娜',
+}
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'kiosk-supervisor-'))
+  services = await createKioskServices({
+    config: { dataDir, centralUrl: null, windowMode: 'window', dev: false },
+    version: 'test',
+    appRoot: process.cwd(),
+    captcha: { onCreate: (_id, answer) => (lastCaptcha = answer) },
+    demoServer: { limits: { perTargetIntervalMs: 0 } },
+  })
+  dispatcher = createKioskDispatcher(createKioskHandlers(services))
+})
+
+after(async () => {
+  await services.close()
+  rmSync(dataDir, { recursive: true, force: true })
+  rmSync(demoCentralDir(dataDir), { recursive: true, force: true })
+})
+
+describe('supervisor mode', () => {
+  test('a fresh demo kiosk asks for set-up with the demo values pre-filled', async () => {
+    const status = value<{ setUp: boolean; demo: boolean; prefill: { kioskName: string } }>(await call('setup.status'))
+    assert.equal(status.setUp, false)
+    assert.equal(status.demo, true)
+    assert.equal(status.prefill.kioskName, '演示自助机')
+  })
+
+  test('the wizard stores the settings and the PIN; app.info then shows the kiosk name', async () => {
+    value(await call('setup.complete', { kioskName: '北大考点 1 号机', examCentre: '北京大学', centralUrl: null, pin: '135790' }))
+    assert.equal(value<{ kioskName: string }>(await call('app.info')).kioskName, '北大考点 1 号机')
+    assert.deepEqual(await call('setup.complete', { kioskName: 'x', examCentre: 'y', centralUrl: null, pin: '000000' }), {
+      ok: false,
+      error: { code: 'UNAUTHORIZED' },
+    })
+  })
+
+  test('nothing in supervisor mode answers without the PIN', async () => {
+    assert.deepEqual(await call('supervisor.dashboard'), { ok: false, error: { code: 'UNAUTHORIZED' } })
+    const wrong = await call('supervisor.enter', { pin: '111111', staffId: 'T01', staffName: '张老师' })
+    assert.equal(!wrong.ok && wrong.error.code, 'BAD_PIN')
+  })
+
+  test('staff enter with the PIN and see the dashboard', async () => {
+    const state = value<{ active: boolean }>(await call('supervisor.enter', { pin: '135790', staffId: 'T01', staffName: '张老师' }))
+    assert.equal(state.active, true)
+    const dashboard = value<{ sync: { online: boolean }; settings: { examCentre: string } }>(await call('supervisor.dashboard'))
+    assert.equal(dashboard.settings.examCentre, '北京大学')
+  })
+
+  test('an attested reset is applied by the central API and the candidate logs in with the new password', async () => {
+    await call('sms.send', { mobile: candidate.mobile, purpose: 'register' })
+    const codes = await services.devMessages(candidate.mobile)
+    const smsCode = codes.ok ? codes.value.findLast((m) => m.code)?.code : undefined
+    assert.equal(value<{ status: string }>(await call('ops.submit', { kind: 'register', payload: { ...candidate, smsCode, agreed: true } })).status, 'applied')
+
+    const reset = value<{ status: string }>(
+      await call('supervisor.attestedReset', {
+        idType: candidate.idType,
+        idNumber: candidate.idNumber,
+        name: candidate.name,
+        newPassword: 'Fresh#2026word',
+        confirmPassword: 'Fresh#2026word',
+      }),
+    )
+    assert.equal(reset.status, 'applied')
+    const { captchaId } = value<{ captchaId: string }>(await call('captcha.create'))
+    const login = await call('auth.login', { province: '北京', idNumber: candidate.idNumber, password: 'Fresh#2026word', captchaId, captcha: lastCaptcha })
+    assert.equal(login.ok, true, JSON.stringify(login))
+  })
+
+  test('a candidate cannot submit an attested reset outside supervisor mode', async () => {
+    const { captchaId } = value<{ captchaId: string }>(await call('captcha.create'))
+    const answer = await call('ops.submit', {
+      kind: 'resetPassword',
+      payload: { method: 'attested', idType: 'resident', idNumber: candidate.idNumber, name: candidate.name, newPassword: 'Other#2026word' },
+      captchaId,
+      captcha: lastCaptcha,
+    })
+    assert.deepEqual(answer, { ok: false, error: { code: 'UNAUTHORIZED' } })
+  })
+
+  test('every action is in the audit log, the chain checks out, and the CSV exports it', async () => {
+    value(await call('supervisor.syncNow'))
+    const audit = value<{ entries: { action: string; actor: { staffId?: string } | null }[] }>(await call('supervisor.audit', {}))
+    const actions = audit.entries.map((entry) => entry.action)
+    for (const action of ['setup', 'wrongPin', 'enter', 'attestedReset', 'syncNow']) assert.ok(actions.includes(action), action)
+    assert.equal(audit.entries.find((entry) => entry.action === 'attestedReset')?.actor?.staffId, 'T01')
+    assert.equal(value<{ intact: boolean }>(await call('supervisor.verifyAudit')).intact, true)
+    const csv = value<{ csv: string }>(await call('supervisor.exportAudit')).csv
+    assert.match(csv, /attestedReset/)
+    assert.doesNotMatch(csv, new RegExp(candidate.idNumber))
+  })
+
+  test('leaving ends supervisor mode', async () => {
+    assert.equal(value<{ active: boolean }>(await call('supervisor.leave')).active, false)
+    assert.deepEqual(await call('supervisor.listOps', {}), { ok: false, error: { code: 'UNAUTHORIZED' } })
+  })
+})
