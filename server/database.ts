@@ -24,9 +24,10 @@ function migrate(db: Db): void {
   }
 }
 
-export function openDatabase(dataDir: string): Db {
+/** nativeBinding: better-sqlite3's Electron build, when the kiosk runs this server in demo mode. */
+export function openDatabase(dataDir: string, nativeBinding?: string): Db {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-  const db = new Database(join(dataDir, 'central.db'))
+  const db = new Database(join(dataDir, 'central.db'), nativeBinding ? { nativeBinding } : {})
   db.pragma('journal_mode = WAL')
   // WAL + NORMAL: a commit survives a process crash; only an OS crash may lose the last commits.
   db.pragma('synchronous = NORMAL')

@@ -29,6 +29,8 @@ export interface StartOptions {
   /** Milliseconds since the epoch; tests move it to cross limits and expiries. */
   clock?: () => number
   publicUrl?: string
+  /** better-sqlite3's Electron build (the kiosk's demo mode runs this server inside Electron). */
+  nativeBinding?: string
 }
 
 export interface RunningServer {
@@ -43,7 +45,7 @@ export interface RunningServer {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const log = options.logger === false ? createLogger({ level: 'silent' }) : (options.logger ?? createLogger())
   const clock = options.clock ?? Date.now
-  const db = openDatabase(options.dataDir)
+  const db = openDatabase(options.dataDir, options.nativeBinding)
   const keys = await loadOrCreateKeys(options.dataDir)
   const dev = options.dev ?? false
   const limits = { ...defaultSendLimits, ...options.limits }

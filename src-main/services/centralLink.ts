@@ -41,6 +41,7 @@ export async function connectCentral(options: {
   /** The stored enrolment, if this kiosk was enrolled before. */
   enrolment: Enrolment | null
   demoServer?: DemoServerOptions
+  nativeBinding?: string | undefined
 }): Promise<Result<CentralLink>> {
   if (options.centralUrl !== null) {
     const client = createCentralClient({ baseUrl: options.centralUrl })
@@ -64,6 +65,7 @@ export async function connectCentral(options: {
     dataDir: demoCentralDir(options.kioskDataDir),
     dev: true,
     logger: false as const,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     ...(options.demoServer?.limits ? { limits: options.demoServer.limits } : {}),
   }
   let server: Awaited<ReturnType<typeof startServer>> | null = await startServer({ port: 0, ...serverOptions })

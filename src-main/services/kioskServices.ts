@@ -117,6 +117,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       kioskDataDir: config.dataDir,
       kioskName: supervisor.settings.get().kioskName || demoSetup.kioskName,
       enrolment,
+      nativeBinding,
       ...(options.demoServer ? { demoServer: options.demoServer } : {}),
     })
     if (!linked.ok) return linked

@@ -1,22 +1,18 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { createFastOpener, createOpener } from '../../../server/opener'
+import { createOpener } from '../../../server/opener'
 import { generateSealingKeyPair, seal, sealingAad } from '../../../src-common/sealing'
 
-describe('the server opener agrees with @hpke/core', () => {
-  test('every box the kiosk seals opens on the fast path to the same payload; altered boxes never do', async () => {
+describe('the server opener', () => {
+  test('every box the kiosk seals opens to the same payload; one bound to another op or altered never does', async () => {
     const keys = await generateSealingKeyPair()
-    const openSync = createFastOpener(keys.privateKey, keys.publicKey)
     const opener = await createOpener(keys.privateKey, keys.publicKey)
     await fc.assert(
       fc.asyncProperty(fc.uuid(), fc.jsonValue(), async (opId, payload) => {
         const aad = sealingAad(opId, 'register')
         const box = await seal(keys.publicKey, { payload }, aad)
-        const plaintext = openSync(box, aad)
-        assert.ok(plaintext, 'the fast path opens it')
-        assert.deepEqual(JSON.parse(plaintext.toString('utf8')), JSON.parse(JSON.stringify({ payload })))
-        assert.equal(openSync(box, sealingAad(opId, 'appeal')), undefined)
+        assert.deepEqual(await opener.open(box, aad), JSON.parse(JSON.stringify({ payload })))
         assert.equal(await opener.open(box, sealingAad(opId, 'appeal')), undefined)
         const flipped = box.ct.slice(0, 1) === 'A' ? 'B' + box.ct.slice(1) : 'A' + box.ct.slice(1)
         assert.equal(await opener.open({ ...box, ct: flipped }, aad), undefined)
