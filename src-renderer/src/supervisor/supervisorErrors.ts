@@ -1,0 +1,38 @@
+import type { KioskError } from '../../../src-common/errors'
+import { kioskErrorMessage, type LocalisedMessage } from '../../../src-common/rules'
+import { currentLocale, i18n } from '../i18n'
+
+/** An error value from main in the current language (reactive when called from a template). */
+export function errorText(error: KioskError | null | undefined): string {
+  return error ? kioskErrorMessage(error, currentLocale()) : ''
+}
+
+/** Codes that mean "not now", not "not this": the op is kept and sent again by itself. */
+export const passingCodes: ReadonlySet<string> = new Set(['NETWORK_UNAVAILABLE', 'INTERNAL', 'RATE_LIMITED', 'NOT_ENROLLED', 'UNAUTHORIZED'])
+
+/** The supervisor.guidance key for an op's error: what staff tell the candidate. */
+export function guidanceKey(error: KioskError): string {
+  const specific = [
+    'ID_OCCUPIED',
+    'MOBILE_OCCUPIED',
+    'EMAIL_OCCUPIED',
+    'BAD_SMS_CODE',
+    'SMS_CODE_EXPIRED',
+    'BAD_EMAIL_CODE',
+    'WEAK_PASSWORD',
+    'INVALID_FIELD',
+    'SESSION_EXPIRED',
+    'ACCOUNT_NOT_FOUND',
+    'ACCOUNT_LOCKED',
+    'BAD_CREDENTIALS',
+    'VERIFICATION_REQUIRED',
+    'OP_EXPIRED',
+  ]
+  if (specific.includes(error.code)) return `supervisor.guidance.${error.code}`
+  return passingCodes.has(error.code) ? 'supervisor.guidance.passing' : 'supervisor.guidance.other'
+}
+
+/** One of our messages in every language, for forms that keep problems as LocalisedMessage. */
+export function localised(key: string): LocalisedMessage {
+  return { 'zh-CN': i18n.global.t(key, {}, { locale: 'zh-CN' }), en: i18n.global.t(key, {}, { locale: 'en' }) }
+}

@@ -1,0 +1,80 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { Router } from 'vue-router'
+import type { KioskError, Result } from '../../../src-common/errors'
+import type { CallOutput, SupervisorOp } from '../../../src-common/kioskApi'
+
+type Dashboard = CallOutput<'supervisor', 'dashboard'>
+export type OpStatusFilter = SupervisorOp['status'] | 'all'
+
+/**
+ * What supervisor mode shows across its screens: who entered, the dashboard and the ops list with
+ * its filter. Main holds the real session; this store only mirrors it and is wiped on leaving, so
+ * nothing of it is left for the next person at the kiosk.
+ */
+export const useSupervisorStore = defineStore('supervisor', () => {
+  const active = ref(false)
+  const staff = ref<{ staffId: string; staffName: string } | null>(null)
+  const dashboard = ref<Dashboard | null>(null)
+  const ops = ref<SupervisorOp[]>([])
+  const filter = ref<{ status: OpStatusFilter; receipt: string }>({ status: 'all', receipt: '' })
+
+  /** Main answered with the PIN pad's state: locked for how long, if at all. */
+  async function enter(pin: string, staffId: string, staffName: string): Promise<Result<{ lockedForSec: number }>> {
+    const result = await window.kiosk.supervisor.enter({ pin, staffId, staffName })
+    if (!result.ok) return result
+    active.value = result.value.active
+    staff.value = result.value.active ? { staffId: staffId.trim(), staffName: staffName.trim() } : null
+    return { ok: true, value: { lockedForSec: result.value.lockedForSec } }
+  }
+
+  async function loadDashboard(): Promise<KioskError | null> {
+    const result = await window.kiosk.supervisor.dashboard({})
+    if (!result.ok) return result.error
+    dashboard.value = result.value
+    return null
+  }
+
+  async function loadOps(): Promise<KioskError | null> {
+    const receipt = filter.value.receipt.trim()
+    const result = await window.kiosk.supervisor.listOps({
+      ...(filter.value.status === 'all' ? {} : { status: filter.value.status }),
+      ...(receipt ? { receipt } : {}),
+      limit: 100,
+    })
+    if (!result.ok) return result.error
+    ops.value = result.value.ops
+    return null
+  }
+
+  /** One op changed (cancel, retry): replace it in the list without waiting for a reload. */
+  function replaceOp(op: SupervisorOp): void {
+    ops.value = ops.value.map((old) => (old.id === op.id ? op : old))
+  }
+
+  function setSync(sync: Dashboard['sync']): void {
+    if (dashboard.value) dashboard.value = { ...dashboard.value, sync }
+  }
+
+  function reset(): void {
+    active.value = false
+    staff.value = null
+    dashboard.value = null
+    ops.value = []
+    filter.value = { status: 'all', receipt: '' }
+  }
+
+  return { active, staff, dashboard, ops, filter, enter, loadDashboard, loadOps, replaceOp, setSync, reset }
+})
+
+/**
+ * Leaves supervisor mode: wipes the store first (so the route guard already refuses every supervisor
+ * screen, including by "back"), goes home, then tells main unless main is the one who left (idle).
+ */
+export async function leaveSupervisor(router: Router, options: { tellMain: boolean } = { tellMain: true }): Promise<void> {
+  const store = useSupervisorStore()
+  const wasActive = store.active
+  store.reset()
+  await router.replace('/')
+  if (wasActive && options.tellMain) await window.kiosk.supervisor.leave({})
+}
