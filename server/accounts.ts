@@ -2,6 +2,7 @@ import type { AccountSummary } from '../src-common/wire'
 import type { Db } from './database'
 import { maskEmail, maskIdNumber, maskMobile, maskName } from './masking'
 import { keyedHash, randomToken } from './sealingKeys'
+import { emailKey, normaliseIdNumber, normaliseMobile } from '../src-common/rules'
 
 export interface AccountRow {
   id: string
@@ -20,10 +21,11 @@ export interface AccountRow {
   updated_at: number
 }
 
+/** Uniqueness keys: the shared src-common normalisers, so the same person is the same key everywhere. */
 export const normalize = {
-  idNumber: (value: string) => value.trim().toUpperCase(),
-  mobile: (value: string) => value.trim(),
-  email: (value: string) => value.trim().toLowerCase(),
+  idNumber: normaliseIdNumber,
+  mobile: normaliseMobile,
+  email: emailKey,
 }
 
 export function summarize(row: AccountRow): AccountSummary {
