@@ -129,7 +129,7 @@ async function runSchedule(seed: number, proxy: FaultProxy, candidateBase: numbe
   }
 }
 
-test(`every op ends applied or rejected exactly once on the server across ${schedules} randomized fault schedules`, { timeout: 600_000 }, async () => {
+test(`every op ends applied or rejected exactly once on the server across ${schedules} randomized fault schedules`, { timeout: 600_000 }, async (t) => {
   const failures: Run[] = []
   let done = 0
   await Promise.all(
@@ -142,6 +142,7 @@ test(`every op ends applied or rejected exactly once on the server across ${sche
     }),
   )
   const applied = proxies.reduce((sum, p) => sum + Object.entries(p.applied).filter(([k]) => k !== 'pass').reduce((s, [, v]) => s + v, 0), 0)
+  t.diagnostic(`${applied} faults injected: ${JSON.stringify(proxies.map((p) => p.applied))}`)
   assert.equal(done, schedules)
   assert.ok(applied > schedules, `only ${applied} faults were injected`)
   assert.deepEqual(failures.slice(0, 5), [], `${failures.length} schedules failed (replay with SYNC_FAULT_SEED and the seed)`)

@@ -94,16 +94,16 @@ function runChild(file: string, enqueue: { from: number; count: number } | null,
   })
 }
 
-test(`kill -9 of the sync process at random points, then a restart, loses and doubles nothing (${runs} runs)`, { timeout: 300_000 }, async () => {
+test(`kill -9 of the sync process at random points, then a restart, loses and doubles nothing (${runs} runs)`, { timeout: 300_000 }, async (t) => {
   const random = seededRandom(seed + 1)
   const problems: string[] = []
   let kills = 0
   for (let run = 0; run < runs; run++) {
     const file = join(dir.dir, `kiosk-${run}.db`)
     const committed: string[] = []
-    const first = await runChild(file, { from: 500_000 + run * 100, count: 20 }, between(random, 0, 250))
+    const first = await runChild(file, { from: 500_000 + run * 100, count: 20 }, between(random, 0, 120))
     committed.push(...first.committed)
-    if (first.killed) kills++
+    if (first.killed && !first.drained) kills++
     for (let k = 0; k < 2; k++) {
       const again = await runChild(file, null, between(random, 0, 120))
       if (again.killed && !again.drained) kills++
@@ -122,6 +122,8 @@ test(`kill -9 of the sync process at random points, then a restart, loses and do
     problems.push(...ledger.check(outbox, ids, [...lines.values()]).map((p) => `run ${run}: ${p}`))
     outbox.close()
   }
+  t.diagnostic(`${kills} kills landed before the child had finished`)
   assert.deepEqual(problems, [])
-  assert.ok(kills >= runs, `only ${kills} kills landed before the child finished`)
+  // The test means something only if most kills landed before the child was done.
+  assert.ok(kills >= Math.ceil(runs / 2), `only ${kills} kills landed before the child finished`)
 })
