@@ -4,9 +4,8 @@ import { candidate } from './pages/candidates'
 import { RegisterPage } from './pages/RegisterPage'
 
 test.describe('kiosk behaviour', () => {
-  test('idle: a 20 s warning, then every form and store is wiped and back never returns to it', async ({ kiosk }) => {
-    const info = kiosk.services.info
-    kiosk.services.info = () => ({ ...info(), idleTimeoutSec: 4, idleWarningSec: 2 })
+  test.use({ idle: { timeoutSec: 4, warningSec: 3 } })
+  test('idle: a warning, then every form and store is wiped and back never returns to it', async ({ kiosk }) => {
     const { page } = kiosk
     const who = candidate(1)
     await kiosk.open('/')
@@ -34,8 +33,6 @@ test.describe('kiosk behaviour', () => {
   })
 
   test('idle: a touch on 继续办理 keeps the candidate’s form', async ({ kiosk }) => {
-    const info = kiosk.services.info
-    kiosk.services.info = () => ({ ...info(), idleTimeoutSec: 4, idleWarningSec: 3 })
     const register = new RegisterPage(kiosk)
     await register.open()
     await register.fill('email', 'keep@example.com')

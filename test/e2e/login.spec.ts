@@ -1,7 +1,6 @@
 import { test, expect } from './harness/kioskFixture'
 import { logInAs, registerThroughKiosk } from './pages/accounts'
 import { candidate } from './pages/candidates'
-import { knowCaptchaAnswers } from './pages/kioskPage'
 import { LoginPage } from './pages/LoginPage'
 
 test.describe('CET报名登录', () => {
@@ -16,7 +15,6 @@ test.describe('CET报名登录', () => {
   })
 
   test('a wrong captcha is refused at the captcha, which is replaced by a new one', async ({ kiosk }) => {
-    knowCaptchaAnswers(kiosk)
     const login = new LoginPage(kiosk)
     await login.open()
     await expect(login.el('province')).toContainText('--请选择考点省份--')
@@ -28,7 +26,6 @@ test.describe('CET报名登录', () => {
   })
 
   test('a wrong password is refused without saying which of ID number or password was wrong', async ({ kiosk }) => {
-    knowCaptchaAnswers(kiosk)
     const who = candidate(3)
     await kiosk.open('/')
     await registerThroughKiosk(kiosk.page, who)

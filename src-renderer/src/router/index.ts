@@ -1,7 +1,7 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
 import HomeView from '../views/home/index.vue'
 import { useCandidateStore } from '../stores/candidate'
-import { isBeforeLastWipe } from '../stores/wipe'
+import { leavesWipedHistory } from '../stores/wipe'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -73,7 +73,7 @@ export const router = createRouter({
 
 router.beforeEach((to) => {
   // Back navigation never reaches a screen from before the last wipe (a previous candidate's).
-  if (isBeforeLastWipe() && to.path !== '/') return { path: '/', replace: true }
+  if (leavesWipedHistory() && to.path !== '/') return { path: '/', replace: true }
   if (to.meta.requiresAccount && useCandidateStore().account === null) return { path: '/login', replace: true }
   return true
 })

@@ -18,9 +18,15 @@ export function historyPosition(): number | null {
   return null
 }
 
-export function isBeforeLastWipe(): boolean {
+/**
+ * True when the entry being shown predates the last wipe. That entry is then replaced by home, so
+ * it becomes the new floor: what comes after it (home and onwards) is this candidate's.
+ */
+export function leavesWipedHistory(): boolean {
   const position = historyPosition()
-  return position !== null && position < historyFloor
+  if (position === null || position >= historyFloor) return false
+  historyFloor = position
+  return true
 }
 
 /**

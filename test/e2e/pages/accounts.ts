@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test'
 import type { KioskHarness } from '../harness/kioskFixture'
 import type { Candidate } from './candidates'
-import { codeSentBy, knowCaptchaAnswers } from './kioskPage'
+import { codeSentBy } from './kioskPage'
 import { LoginPage } from './LoginPage'
 
 /**
@@ -36,7 +36,6 @@ export async function registerThroughKiosk(page: Page, who: Candidate): Promise<
 
 /** A candidate with a passport, logged in through CET报名登录, looking at 我的ETEST通行证. */
 export async function logInAs(kiosk: KioskHarness, who: Candidate): Promise<void> {
-  knowCaptchaAnswers(kiosk)
   await kiosk.open('/')
   await registerThroughKiosk(kiosk.page, who)
   const login = new LoginPage(kiosk)
@@ -45,8 +44,3 @@ export async function logInAs(kiosk: KioskHarness, who: Candidate): Promise<void
   await expect(kiosk.page.getByTestId('account-welcome')).toBeVisible()
 }
 
-/** The harness's way to move the demo server's clock, once it has one (see /tmp/renderer-requests.md). */
-export function clockOf(kiosk: KioskHarness): ((ms: number) => Promise<void> | void) | undefined {
-  const advance = (kiosk as KioskHarness & { advanceClock?: (ms: number) => Promise<void> | void }).advanceClock
-  return advance?.bind(kiosk)
-}

@@ -1,5 +1,4 @@
 import { expect, type Locator, type Page } from '@playwright/test'
-import { createCaptchaService } from '../../../src-main/services/captchaService'
 import type { KioskHarness } from '../harness/kioskFixture'
 
 /**
@@ -47,27 +46,9 @@ export class KioskPage {
   }
 }
 
-interface CaptchaReader {
-  captchaAnswer?: (captchaId: string) => string | undefined
-}
-
-const answersByKiosk = new WeakMap<KioskHarness, Map<string, string>>()
-
-/**
- * Until the harness exposes captcha answers itself: swap in main's own captcha service built with
- * its test hook (onCreate), so the answers are known while images, single use and checks stay real.
- * Call before the page opens.
- */
-export function knowCaptchaAnswers(kiosk: KioskHarness): void {
-  if ((kiosk as KioskHarness & CaptchaReader).captchaAnswer || answersByKiosk.has(kiosk)) return
-  const answers = new Map<string, string>()
-  answersByKiosk.set(kiosk, answers)
-  Object.assign(kiosk.services.captcha, createCaptchaService({ onCreate: (id, text) => answers.set(id, text) }))
-}
-
 export function captchaAnswerOf(kiosk: KioskHarness, captchaId: string): string {
-  const answer = (kiosk as KioskHarness & CaptchaReader).captchaAnswer?.(captchaId) ?? answersByKiosk.get(kiosk)?.get(captchaId)
-  if (answer === undefined) throw new Error('this captcha is unknown: call knowCaptchaAnswers(kiosk) before opening the page')
+  const answer = kiosk.captchaAnswer(captchaId)
+  if (answer === '') throw new Error(`the harness does not know captcha ${captchaId}`)
   return answer
 }
 

@@ -1,0 +1,144 @@
+import { test, expect } from './harness/kioskFixture'
+import { logInAs, registerThroughKiosk } from './pages/accounts'
+import { ChangeMobilePage, PasswordPage, ProfilePage, VerifyEmailPage, VerifyMobilePage } from './pages/AccountPages'
+import { candidate } from './pages/candidates'
+import { LoginPage } from './pages/LoginPage'
+
+test.describe('我的ETEST通行证', () => {
+  test('修改资料: 修改信息确认 marks each field 已修改/未修改 with the warning, then 修改资料成功', async ({ kiosk }) => {
+    const who = candidate(1)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    await page.getByTestId('account-profile').click()
+    const profile = new ProfilePage(kiosk)
+    // Instant checks: the mobile must be this account's, the ID number must be valid.
+    await profile.fill('mobile', '13900139000')
+    await profile.fill('id-number', '110101199003071015')
+    await profile.el('name').focus()
+    await expect(profile.fieldError('mobile')).toContainText('请输入本账号当前的手机号')
+    await expect(profile.fieldError('id-number')).toContainText('校验码')
+
+    await profile.fill('email', 'new.wang@example.com')
+    await profile.fill('mobile', who.mobile)
+    await profile.fill('id-number', who.idNumber)
+    await profile.fill('name', '王小红')
+    await profile.fill('sms-code', '000000')
+    await profile.el('submit').click()
+    const confirm = profile.el('confirm')
+    await expect(confirm).toContainText('修改信息确认')
+    await expect(confirm).toContainText('请再次确认您的账号信息')
+    await expect(profile.el('confirm-email-status')).toHaveText('已修改')
+    await expect(profile.el('confirm-mobile-status')).toHaveText('未修改')
+    await expect(profile.el('confirm-id-type-status')).toHaveText('未修改')
+    await expect(profile.el('confirm-name')).toHaveText('王**')
+    await expect(profile.el('confirm-warning')).toHaveText(
+      '请注意: 已报名考生, 注册通行证账号信息修改无法同步至报考信息, 如有更多疑问, 请咨询报名网站服务热线',
+    )
+    // No code was sent for this purpose: the server refuses the made-up one.
+    await profile.el('confirm-ok').click()
+    await expect(profile.fieldError('sms-code')).toHaveText(/短信验证码不正确|短信验证码已失效/)
+
+    await profile.fillAll({ email: 'new.wang@example.com', mobile: who.mobile, idNumber: who.idNumber, name: '王小红' })
+    await profile.el('submit').click()
+    await profile.el('confirm-ok').click()
+    await expect(profile.el('success-message')).toHaveText('修改资料成功')
+    await profile.el('success-confirm').click()
+    await expect(page.getByTestId('account-pending-email')).toContainText('n***@example.com')
+  })
+
+  test('修改手机号: a code to the new number; a wrong code first is refused, the right one changes it', async ({ kiosk }) => {
+    await logInAs(kiosk, candidate(2))
+    const { page } = kiosk
+    await page.getByTestId('account-profile').click()
+    await page.getByTestId('profile-change-mobile').click()
+    const change = new ChangeMobilePage(kiosk)
+    await change.change('13900139002', '000000')
+    await expect(change.fieldError('sms-code')).toHaveText('短信验证码不正确，请重新输入')
+    const code = await kiosk.page.evaluate(async () => {
+      const answer = await window.kiosk.dev.messages({ to: '13900139002' })
+      return answer.ok ? (answer.value.messages.at(-1)?.code ?? '') : ''
+    })
+    await change.fill('sms-code', code)
+    await change.el('submit').click()
+    await expect(change.el('success-message')).toHaveText('修改手机号成功')
+    await change.el('success-confirm').click()
+    await expect(page.getByTestId('account-mobile')).toHaveText('139****9002')
+  })
+
+  test('修改密码: a wrong old password or captcha is refused; then 修改密码成功 and a new log-in', async ({ kiosk }) => {
+    const who = candidate(3)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    await page.getByTestId('account-password').click()
+    const password = new PasswordPage(kiosk)
+    await password.change('Wrong#old123', 'Rv9@kWq3nB')
+    await expect(password.fieldError('old')).toHaveText('证件号码或密码不正确')
+    await password.change(who.password, 'Rv9@kWq3nB', 'WXYZ')
+    await expect(password.fieldError('captcha')).toHaveText('验证码不正确，请重新输入')
+    await password.change(who.password, who.password)
+    await expect(password.fieldError('password')).toHaveText('新密码不能与原密码相同')
+    await password.change(who.password, 'Rv9@kWq3nB')
+    await expect(password.el('success-message')).toHaveText('修改密码成功')
+    await password.el('success-confirm').click()
+    await new LoginPage(kiosk).logIn({ idNumber: who.idNumber, password: 'Rv9@kWq3nB' })
+    await expect(page.getByTestId('account-welcome')).toBeVisible()
+  })
+
+  test('验证邮箱: the code from the mailbox verifies it; a wrong code does not', async ({ kiosk }) => {
+    const who = candidate(4)
+    await logInAs(kiosk, who)
+    await kiosk.page.getByTestId('account-verify-email').click()
+    const verify = new VerifyEmailPage(kiosk)
+    await verify.verify(who.email, 'ZZZZ9999')
+    await expect(verify.fieldError('code')).toHaveText(/邮箱验证码不正确或已失效/)
+    await expect(verify.el('sent')).toContainText(who.email)
+    const code = await kiosk.page.evaluate(async (to) => {
+      const answer = await window.kiosk.dev.messages({ to })
+      return answer.ok ? (answer.value.messages.at(-1)?.code ?? '') : ''
+    }, who.email)
+    await verify.fill('code', code)
+    await verify.el('submit').click()
+    await expect(verify.el('success-message')).toHaveText('邮箱验证成功')
+    await verify.el('success-confirm').click()
+    await expect(kiosk.page.getByTestId('account-email-verified')).toHaveText('已验证')
+  })
+
+  test('验证手机: a wrong code or another number is refused; the right code verifies the mobile', async ({ kiosk }) => {
+    const who = candidate(5)
+    await logInAs(kiosk, who)
+    await kiosk.page.getByTestId('account-verify-mobile').click()
+    const verify = new VerifyMobilePage(kiosk)
+    await verify.verify(who.mobile, '000000')
+    await expect(verify.fieldError('sms-code')).toHaveText('短信验证码不正确，请重新输入')
+    const code = await kiosk.codeSentTo(who.mobile)
+    await verify.fill('mobile', '13900139005')
+    await verify.fill('sms-code', code)
+    await verify.el('submit').click()
+    await expect(verify.fieldError('mobile')).toBeVisible()
+    await verify.fill('mobile', who.mobile)
+    await verify.el('submit').click()
+    await expect(verify.el('success-message')).toHaveText('手机验证成功')
+  })
+
+  test('退出 forgets the candidate: home, and back never returns to the account', async ({ kiosk }) => {
+    const who = candidate(6)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    await page.getByTestId('account-logout').click()
+    await expect(page.getByTestId('home-register')).toBeVisible()
+    expect(kiosk.calls).toContain('kiosk:auth.logout')
+    await page.goBack()
+    await expect(page.getByTestId('home-register')).toBeVisible()
+    await expect(page.getByTestId('account-welcome')).toBeHidden()
+    await page.evaluate(() => (window.location.hash = '#/account'))
+    await expect(page.getByTestId('login-submit')).toBeVisible()
+    expect(await page.content()).not.toContain('138****8006')
+  })
+
+  test('an account screen needs a log-in: a stranger is sent to CET报名登录', async ({ kiosk }) => {
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, candidate(7))
+    await kiosk.open('/account/profile')
+    await expect(kiosk.page.getByTestId('login-submit')).toBeVisible()
+  })
+})

@@ -1,0 +1,115 @@
+import { expect, type Locator, type Page } from '@playwright/test'
+import { supervisorPin, type KioskHarness } from '../harness/kioskFixture'
+import type { Candidate } from './candidates'
+import { KioskPage } from './kioskPage'
+
+/** The staff member of these stories (a staff ID and a name the audit log accepts). */
+export const staff = { staffId: 'T07', staffName: '王老师' }
+
+/** Supervisor mode: the PIN pad, the dashboard and its tabs (data-testid `supervisor-<element>`). */
+export class SupervisorPage extends KioskPage {
+  constructor(kiosk: KioskHarness) {
+    super(kiosk, 'supervisor')
+  }
+
+  /** The hidden gesture: the key chord Ctrl+Alt+S, or five taps on the header's logo. */
+  async openPinPad(via: 'chord' | 'taps' = 'chord'): Promise<void> {
+    if (via === 'chord') await this.page.keyboard.press('Control+Alt+KeyS')
+    else for (let i = 0; i < 5; i++) await this.page.getByTestId('header-logo').click()
+    await expect(this.el('pin-pad')).toBeVisible()
+  }
+
+  /** Types staff ID, name and PIN on the pad (the PIN digit by digit on the keypad) and taps 进入. */
+  async typePin(pin: string, who = staff): Promise<void> {
+    await this.fill('pin-staff-id', who.staffId)
+    await this.fill('pin-staff-name', who.staffName)
+    await this.el('pin-clear').click()
+    for (const digit of pin) await this.el(`pin-key-${digit}`).click()
+    await this.el('pin-submit').click()
+  }
+
+  /** From home, in through the gesture and the PIN, to the dashboard. */
+  async enter(pin = supervisorPin): Promise<void> {
+    await this.kiosk.open('/')
+    await this.openPinPad()
+    await this.typePin(pin)
+    await expect(this.el('mode')).toBeVisible()
+    await expect(this.el('overview')).toBeVisible()
+  }
+
+  async tab(which: 'dashboard' | 'services' | 'settings' | 'audit'): Promise<void> {
+    await this.el(`nav-${which}`).click()
+  }
+
+  /** One op's card in the list, by its receipt code. */
+  op(receipt: string): Locator {
+    return this.page.locator(`[data-testid="supervisor-op"][data-receipt="${receipt}"]`)
+  }
+
+  depth(status: string): Locator {
+    return this.el(`depth-${status}`)
+  }
+}
+
+/** The first-start wizard (data-testid `setup-<element>`). */
+export class SetupWizardPage extends KioskPage {
+  constructor(kiosk: KioskHarness) {
+    super(kiosk, 'setup')
+  }
+
+  step(): Locator {
+    return this.el('wizard')
+  }
+}
+
+/**
+ * A candidate's appeal committed to the outbox (what the appeal screen submits), without waiting for
+ * the server: the op the supervisor then sees in the list.
+ */
+export async function queueAppeal(page: Page, who: Candidate): Promise<{ id: string; receipt: string }> {
+  const outcome = await page.evaluate(
+    (person) =>
+      window.kiosk.ops.submit({
+        kind: 'appeal',
+        payload: {
+          occupied: 'idNumber',
+          idType: person.idType,
+          idNumber: person.idNumber,
+          name: person.name,
+          mobile: person.mobile,
+          email: person.email,
+          statement: '我从未注册过通行证，但我的证件号码已被其他账号占用。',
+        },
+        waitMs: 0,
+      }),
+    who,
+  )
+  if (!outcome.ok) throw new Error(`appeal not queued: ${outcome.error.code}`)
+  return { id: outcome.value.id, receipt: outcome.value.receipt }
+}
+
+/**
+ * An appeal whose push failed for a passing cause (no answer from the network), now waiting ten
+ * minutes in backoff: what the engine itself does after a failed push, done by hand so the wait is
+ * long enough to see that only the supervisor's action sends it.
+ */
+export async function queueAppealInBackoff(kiosk: KioskHarness, who: Candidate): Promise<{ id: string; receipt: string }> {
+  const engine = kiosk.services.engine
+  const outbox = kiosk.services.outbox
+  if (!engine || !outbox) throw new Error('the kiosk is not enrolled')
+  engine.pause()
+  try {
+    const op = await queueAppeal(kiosk.page, who)
+    const claimed = outbox.claimBatch({ maxOps: 50, maxBytes: 1_000_000 })
+    expect(claimed.ops.map((o) => o.id)).toContain(op.id)
+    outbox.releaseForRetry(
+      claimed.ops.map((o) => o.id),
+      { code: 'NETWORK_UNAVAILABLE' },
+      () => 10 * 60_000,
+      5,
+    )
+    return op
+  } finally {
+    engine.resume()
+  }
+}

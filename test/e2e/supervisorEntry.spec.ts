@@ -1,0 +1,128 @@
+import { test, expect } from './harness/kioskFixture'
+import { SetupWizardPage, staff, SupervisorPage } from './pages/supervisorPages'
+
+test.describe('first start: the set-up wizard', () => {
+  test.use({ setUp: false })
+
+  test('a new kiosk opens on the wizard; staff name it, keep demo mode, choose a PIN and then enter with it', async ({ kiosk }) => {
+    const { page } = kiosk
+    const wizard = new SetupWizardPage(kiosk)
+    await kiosk.open('/register')
+    await expect(wizard.step()).toHaveAttribute('data-step', 'kiosk')
+    await expect(wizard.el('demo')).toBeVisible()
+    await expect(wizard.el('kiosk-name')).toHaveValue('演示自助机')
+    await wizard.fill('kiosk-name', '')
+    await wizard.el('next').click()
+    await expect(wizard.fieldError('kiosk-name')).toHaveText('请填写此项')
+    await wizard.fill('kiosk-name', '一号自助机')
+    await wizard.el('next').click()
+
+    await expect(wizard.step()).toHaveAttribute('data-step', 'central')
+    await wizard.el('next').click()
+
+    await expect(wizard.step()).toHaveAttribute('data-step', 'pin')
+    await wizard.fill('pin', '1234')
+    await wizard.el('finish').click()
+    await expect(wizard.fieldError('pin')).toHaveText('PIN 须为 6-32 位数字')
+    await wizard.fill('pin', '13572468')
+    await wizard.fill('pin-confirm', '13572460')
+    await wizard.el('finish').click()
+    await expect(wizard.fieldError('pin-confirm')).toHaveText('两次输入的 PIN 不一致')
+    await wizard.fill('pin-confirm', '13572468')
+    await wizard.el('finish').click()
+    await expect(wizard.el('done')).toBeVisible()
+    expect(kiosk.services.supervisor.setup.isSetUp()).toBe(true)
+
+    await wizard.el('start').click()
+    await expect(page.getByTestId('home-progress')).toBeVisible()
+    // Set up once: the wizard cannot be run again (it would replace the PIN without knowing it).
+    await kiosk.open('/setup')
+    await expect(page.getByTestId('home-progress')).toBeVisible()
+    await expect(wizard.step()).toBeHidden()
+
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter('13572468')
+    await supervisor.tab('settings')
+    await expect(supervisor.el('settings-kiosk-name')).toHaveValue('一号自助机')
+    await expect(supervisor.el('settings-exam-centre')).toHaveValue('演示考点')
+  })
+})
+
+test.describe('entering supervisor mode', () => {
+  test('five taps on the logo open the PIN pad, four do not; the right PIN opens the dashboard with the staff member', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    for (let i = 0; i < 4; i++) await kiosk.page.getByTestId('header-logo').click()
+    await expect(supervisor.el('pin-pad')).toBeHidden()
+    await kiosk.page.getByTestId('header-logo').click()
+    await expect(supervisor.el('pin-pad')).toBeVisible()
+    await supervisor.typePin('246810')
+    await expect(supervisor.el('staff')).toHaveText(`工作人员：${staff.staffName}（${staff.staffId}）`)
+    await expect(supervisor.el('online')).toHaveText('联网正常')
+    expect(kiosk.services.supervisor.session.isActive()).toBe(true)
+  })
+
+  test('the PIN pad and the dashboard cannot be reached by their address', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/supervisor/pin')
+    await expect(page.getByTestId('home-progress')).toBeVisible()
+    await kiosk.open('/supervisor/dashboard')
+    await expect(page.getByTestId('home-progress')).toBeVisible()
+    await expect(supervisor.el('mode')).toBeHidden()
+  })
+
+  test('leaving goes home, wipes the screen and cannot be undone with "back"', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('audit')
+    await expect(supervisor.el('audit-table')).toBeVisible()
+    await supervisor.el('leave').click()
+    await expect(page.getByTestId('home-progress')).toBeVisible()
+    expect(kiosk.services.supervisor.session.isActive()).toBe(false)
+    await page.goBack()
+    await expect(page.getByTestId('home-progress')).toBeVisible()
+    await expect(supervisor.el('mode')).toBeHidden()
+    await expect(supervisor.el('pin-pad')).toBeHidden()
+  })
+
+  test('five wrong PINs lock the pad with a countdown, and the lock survives a restart', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    await supervisor.openPinPad()
+    for (let i = 1; i <= 4; i++) {
+      await supervisor.typePin('111111')
+      await expect(supervisor.el('pin-error')).toHaveText('PIN 不正确')
+      await expect(supervisor.el('pin-input')).toHaveValue('')
+    }
+    await supervisor.typePin('111111')
+    await expect(supervisor.el('pin-locked')).toContainText('PIN 错误次数过多，已锁定')
+    const first = Number(await supervisor.el('pin-locked').getAttribute('data-seconds'))
+    expect(first).toBeGreaterThan(25)
+    expect(first).toBeLessThanOrEqual(30)
+    await expect(supervisor.el('pin-key-2')).toBeDisabled()
+    await expect(supervisor.el('pin-submit')).toBeDisabled()
+    // The countdown counts down.
+    await expect.poll(async () => Number(await supervisor.el('pin-locked').getAttribute('data-seconds'))).toBeLessThan(first)
+
+    await kiosk.restart()
+    await kiosk.open('/')
+    await supervisor.openPinPad()
+    await expect(supervisor.el('pin-locked')).toBeVisible()
+    await expect(supervisor.el('pin-submit')).toBeDisabled()
+    // Main refuses the right PIN too while locked, whatever the screen does.
+    const tried = await kiosk.page.evaluate(() => window.kiosk.supervisor.enter({ pin: '246810', staffId: 'T07', staffName: '王老师' }))
+    expect(tried.ok ? null : tried.error.code).toBe('PIN_LOCKED')
+  })
+
+  test('supervisor mode leaves by itself after the idle timeout and goes home', async ({ kiosk }) => {
+    const updated = kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 })
+    expect(updated.ok).toBe(true)
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await expect(kiosk.page.getByTestId('home-progress')).toBeVisible({ timeout: 20_000 })
+    await expect(supervisor.el('mode')).toBeHidden()
+    expect(kiosk.services.supervisor.session.isActive()).toBe(false)
+  })
+})
