@@ -1,0 +1,96 @@
+import { test, expect } from './harness/kioskFixture'
+import { candidate } from './pages/candidates'
+import { queueAppeal, queueAppealInBackoff, SupervisorPage } from './pages/supervisorPages'
+
+test.describe('supervisor dashboard', () => {
+  test('paused sync keeps new ops on the kiosk; one is cancelled with a reason, the other goes out on resume', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.el('pause').click()
+    await expect(supervisor.el('paused')).toHaveText('同步已暂停')
+
+    const kept = await queueAppeal(kiosk.page, candidate(1))
+    const dropped = await queueAppeal(kiosk.page, candidate(2))
+    await supervisor.el('refresh').click()
+    await expect(supervisor.depth('queued')).toHaveAttribute('data-count', '2')
+    await expect(supervisor.op(kept.receipt).getByTestId('supervisor-op-status')).toHaveText('等待提交')
+    await expect(supervisor.op(kept.receipt).getByTestId('supervisor-op-summary')).toContainText('王**')
+
+    await supervisor.op(dropped.receipt).getByTestId('supervisor-op-cancel').click()
+    await supervisor.el('cancel-confirm').click()
+    await expect(supervisor.el('cancel-error')).toHaveText('请选择撤销原因')
+    await supervisor.el('cancel-reason-duplicate').click()
+    await supervisor.el('cancel-confirm').click()
+    await expect(supervisor.op(dropped.receipt)).toHaveAttribute('data-status', 'cancelled')
+    await expect(supervisor.op(dropped.receipt).getByTestId('supervisor-op-cancel-reason')).toHaveText('重复提交')
+
+    await supervisor.el('resume').click()
+    await expect(supervisor.el('paused')).toHaveText('同步运行中')
+    // An appeal reaches the central API and waits there for review.
+    await expect(supervisor.op(kept.receipt)).toHaveAttribute('data-status', 'pending')
+    await expect(supervisor.depth('queued')).toHaveAttribute('data-count', '0')
+    expect(kiosk.services.outbox?.get(dropped.id)?.status).toBe('cancelled')
+
+    const actions = kiosk.services.supervisor.audit.list({ limit: 10 }).entries.map((entry) => entry.action)
+    expect(actions.slice(0, 3)).toEqual(['resume', 'cancel', 'pause'])
+  })
+
+  test('an op waiting in backoff after a network failure is sent at once by retry', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    const waiting = await queueAppealInBackoff(kiosk, candidate(3))
+    await supervisor.enter()
+    const card = supervisor.op(waiting.receipt)
+    await expect(card).toHaveAttribute('data-status', 'queued')
+    await expect(card.getByTestId('supervisor-op-reason')).toHaveText('网络暂不可用，请稍后再试')
+    await expect(card.getByTestId('supervisor-op-guidance')).toContainText('考生无需重新办理')
+    // Sent once already: it may have reached the server, so it can no longer be cancelled.
+    await expect(card.getByTestId('supervisor-op-cancel')).toBeHidden()
+    await card.getByTestId('supervisor-op-retry').click()
+    await expect(card).toHaveAttribute('data-status', 'pending')
+  })
+
+  test('sync now sends what waits in backoff and shows the time of the sync', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    const waiting = await queueAppealInBackoff(kiosk, candidate(4))
+    await supervisor.enter()
+    await expect(supervisor.depth('queued')).toHaveAttribute('data-count', '1')
+    await expect(supervisor.el('oldest')).toContainText('已等待')
+    await supervisor.el('sync-now').click()
+    await expect(supervisor.depth('queued')).toHaveAttribute('data-count', '0')
+    await expect(supervisor.op(waiting.receipt)).toHaveAttribute('data-status', 'pending')
+    await expect(supervisor.el('last-sync')).not.toHaveText('尚未同步')
+    await expect(supervisor.el('oldest')).toHaveText('无')
+  })
+
+  test('a rejected op shows the server’s reason and what to tell the candidate; the list filters by status and finds a receipt', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    const nobody = candidate(5)
+    await supervisor.tab('services')
+    await supervisor.el('reset-checked').click()
+    await supervisor.fill('reset-id-number', nobody.idNumber)
+    await supervisor.fill('reset-name', nobody.name)
+    await supervisor.fill('reset-password', 'Zx9#kLm2pQ')
+    await supervisor.fill('reset-password-confirm', 'Zx9#kLm2pQ')
+    await supervisor.el('reset-submit').click()
+    await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', 'rejected')
+    const receipt = (await supervisor.el('reset-result-receipt').textContent()) ?? ''
+    const appeal = await queueAppeal(kiosk.page, candidate(6))
+
+    await supervisor.tab('dashboard')
+    await supervisor.el('ops-filter-rejected').click()
+    await expect(kiosk.page.getByTestId('supervisor-op')).toHaveCount(1)
+    const card = supervisor.op(receipt)
+    await expect(card.getByTestId('supervisor-op-reason')).toHaveText('账号不存在')
+    await expect(card.getByTestId('supervisor-op-guidance')).toHaveText('中心未找到该账号：请考生核对证件号码，如从未注册请先注册。')
+    await expect(card.getByTestId('supervisor-op-summary')).not.toContainText(nobody.idNumber)
+
+    await supervisor.el('ops-filter-all').click()
+    await supervisor.fill('ops-search', appeal.receipt.slice(0, 5).toLowerCase())
+    await supervisor.el('ops-find').click()
+    await expect(kiosk.page.getByTestId('supervisor-op')).toHaveCount(1)
+    await expect(supervisor.op(appeal.receipt)).toBeVisible()
+  })
+})

@@ -1,0 +1,77 @@
+import Database from 'better-sqlite3'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { test, expect } from './harness/kioskFixture'
+import { registerThroughKiosk } from './pages/accounts'
+import { candidate } from './pages/candidates'
+import { knowCaptchaAnswers } from './pages/kioskPage'
+import { LoginPage } from './pages/LoginPage'
+import { staff, SupervisorPage } from './pages/supervisorPages'
+
+test.describe('on-site services and the audit log', () => {
+  test('a candidate who lost their number gets a new password after the ID check, and logs in with it', async ({ kiosk }) => {
+    knowCaptchaAnswers(kiosk)
+    const who = candidate(7)
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, who)
+    const newPassword = 'Hn4@vRt8wQ'
+
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('services')
+    await supervisor.fill('reset-id-number', who.idNumber)
+    await supervisor.fill('reset-name', who.name)
+    await supervisor.fill('reset-password', newPassword)
+    await supervisor.fill('reset-password-confirm', newPassword)
+    await supervisor.el('reset-submit').click()
+    await expect(supervisor.fieldError('reset-checked')).toHaveText('请先核验考生的身份证件原件并勾选确认')
+    await supervisor.el('reset-checked').click()
+    await supervisor.el('reset-submit').click()
+    await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', 'applied')
+    await expect(supervisor.el('reset-result-message')).toHaveText('密码已重置，考生现在可以用新密码登录。')
+    const receipt = (await supervisor.el('reset-result-receipt').textContent()) ?? ''
+    const audited = kiosk.services.supervisor.audit.list({ limit: 5 }).entries.find((entry) => entry.action === 'attestedReset')
+    expect(audited?.actor).toEqual({ staffId: staff.staffId, name: staff.staffName })
+    expect(audited?.detail).toMatchObject({ receipt })
+    await supervisor.el('leave').click()
+
+    const login = new LoginPage(kiosk)
+    await login.open()
+    await login.logIn({ idNumber: who.idNumber, password: newPassword })
+    await expect(kiosk.page.getByTestId('account-welcome')).toBeVisible()
+  })
+
+  test('the audit log checks out, exports as CSV, and an edited row is reported', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.el('pause').click()
+    await supervisor.el('resume').click()
+    await supervisor.tab('audit')
+    await expect(supervisor.el('audit-row').first()).toHaveAttribute('data-action', 'resume')
+    await supervisor.el('audit-verify').click()
+    await expect(supervisor.el('audit-result')).toHaveAttribute('data-intact', 'true')
+    await expect(supervisor.el('audit-result')).toHaveText(/^日志完整：共 \d+ 条记录，未发现修改。$/)
+
+    const download = page.waitForEvent('download')
+    await supervisor.el('audit-export').click()
+    const file = await download
+    expect(file.suggestedFilename()).toMatch(/^kiosk-audit-.+\.csv$/)
+    const csv = await readFile(await file.path(), 'utf8')
+    expect(csv.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('id,time,staffId,staffName,action,detail,prevHash,hash')
+    expect(csv).toContain(`${staff.staffId},${staff.staffName},pause`)
+
+    // Someone with the file rewrites who paused sync: the chain no longer fits from that row on.
+    const db = new Database(join(kiosk.dataDir, 'kiosk.db'))
+    try {
+      db.exec('DROP TRIGGER IF EXISTS supervisor_audit_no_update; DROP TRIGGER IF EXISTS supervisor_audit_no_delete;')
+      const row = db.prepare("SELECT id FROM supervisor_audit WHERE action = 'pause'").get() as { id: number }
+      db.prepare("UPDATE supervisor_audit SET actor_name = '李老师' WHERE id = ?").run(row.id)
+      await supervisor.el('audit-verify').click()
+      await expect(supervisor.el('audit-result')).toHaveAttribute('data-intact', 'false')
+      await expect(supervisor.el('audit-result')).toHaveText(`日志已被篡改：第 ${row.id} 条记录起不一致！`)
+    } finally {
+      db.close()
+    }
+  })
+})
