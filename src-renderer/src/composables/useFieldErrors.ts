@@ -47,9 +47,12 @@ export function useFieldErrors<K extends string>(fieldNames: readonly K[], alias
     return fieldNames.includes(field) ? field : undefined
   }
 
-  /** Shows main's error next to its field, or for the whole form when it names none of ours. */
-  function fromError(error: KioskError): void {
-    const field = fieldOf(error)
+  /**
+   * Shows main's error next to its field; when it names none of ours, next to `near` (the field the
+   * candidate was working on, e.g. the code beside 发送验证码), else for the whole form.
+   */
+  function fromError(error: KioskError, near?: K): void {
+    const field = fieldOf(error) ?? near
     errors[field ?? 'form'] = { error }
   }
 

@@ -2,6 +2,7 @@ import { ref } from 'vue'
 import type { KioskError } from '../../../src-common/errors'
 import type { CallInput, OpOutcome } from '../../../src-common/kioskApi'
 import { useCandidateStore } from '../stores/candidate'
+import { useSyncStore } from '../stores/sync'
 
 /** What the candidate sees after submitting: success, a receipt (still queued or under review), or an error. */
 export type Submitted =
@@ -16,12 +17,14 @@ export type Submitted =
  */
 export function useOpSubmit() {
   const candidate = useCandidateStore()
+  const sync = useSyncStore()
   const busy = ref(false)
 
   async function submit(input: CallInput<'ops', 'submit'>): Promise<Submitted> {
     busy.value = true
     try {
-      const result = await window.kiosk.ops.submit(input)
+      // Known offline: the receipt at once, rather than a wait for an answer that cannot come.
+      const result = await window.kiosk.ops.submit(sync.online === false ? { ...input, waitMs: 0 } : input)
       if (!result.ok) return { kind: 'failed', error: result.error }
       const outcome = result.value
       candidate.track(outcome)

@@ -52,14 +52,14 @@ export function useResetFlow() {
 
   async function sendSms() {
     const result = await window.kiosk.sms.send({ mobile: form.identifier.trim(), purpose: 'resetPassword' })
-    if (!result.ok) fieldErrors.fromError(result.error)
+    if (!result.ok) fieldErrors.fromError(result.error, 'smsCode')
     return result
   }
 
   async function verifySms(): Promise<void> {
     if (!fieldErrors.fromCheck('smsCode', checkField('smsCode', form.smsCode))) return
     const result = await window.kiosk.sms.verify({ mobile: form.identifier.trim(), purpose: 'resetPassword', code: form.smsCode })
-    if (!result.ok) return fieldErrors.fromError(result.error)
+    if (!result.ok) return fieldErrors.fromError(result.error, 'smsCode')
     fieldErrors.clear()
     step.value = 'smsPassword'
   }

@@ -1,0 +1,42 @@
+import { test, expect } from './harness/kioskFixture'
+import { candidate } from './pages/candidates'
+import { LoginPage } from './pages/LoginPage'
+import { RegisterPage } from './pages/RegisterPage'
+
+test.describe('offline first', () => {
+  test('a registration made while the central API is away gets a receipt, then syncs by itself when it is back', async ({ kiosk }) => {
+    const { page } = kiosk
+    const register = new RegisterPage(kiosk)
+    const who = candidate(1)
+    await register.open()
+    await register.fillAll(who)
+
+    await kiosk.central.stop()
+    await register.submit()
+    await register.el('confirm-ok').click()
+    const receipt = page.getByTestId('receipt')
+    await expect(page.getByTestId('receipt-saved')).toHaveText('您的业务已保存在本机，联网后将自动提交，无需再次办理。', { timeout: 15_000 })
+    await expect(page.getByTestId('receipt-code')).toHaveText(/^[0-9A-Z]{8}$/)
+    await expect(page.getByTestId('receipt-qr')).toBeVisible()
+    await expect(page.getByTestId('header-sync')).toHaveAttribute('data-state', 'offline')
+    await expect(page.getByTestId('header-sync-waiting')).toBeVisible()
+
+    await kiosk.central.start()
+    await expect(receipt).toHaveAttribute('data-status', 'applied', { timeout: 15_000 })
+    await expect(page.getByTestId('receipt-status')).toHaveText('办理成功')
+    await expect(page.getByTestId('header-sync')).toHaveAttribute('data-state', 'online')
+
+    await page.getByTestId('register-to-login').click()
+    await new LoginPage(kiosk).logIn(who)
+    await expect(page.getByTestId('account-welcome')).toBeVisible()
+  })
+
+  test('offline, 发送验证码 says the network is unavailable instead of pretending to send', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    await register.open()
+    await kiosk.central.stop()
+    await register.fill('mobile', candidate(2).mobile)
+    await register.el('send-code').click()
+    await expect(register.fieldError('sms-code')).toHaveText('网络暂不可用，请稍后再试')
+  })
+})
