@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { openOutbox, type Outbox } from '../../sync/outbox'
-import { createSyncEngine } from '../../sync/syncEngine'
+import { createSyncEngine, type SyncEngine } from '../../sync/syncEngine'
 import { startCentral, type Central } from '../integration/sync/central'
 import { candidate, maskedSummary, payloadOf, token } from '../integration/sync/fixtures'
 import { memoryTmp, tempDir } from '../integration/sync/harness'
@@ -64,13 +64,25 @@ interface Run {
   problems: string[]
 }
 
-async function waitFinal(outbox: Outbox, ids: readonly string[], ms: number): Promise<boolean> {
-  const end = Date.now() + ms
-  for (;;) {
-    if (ids.every((id) => ['pending', 'rejected', 'applied'].includes(outbox.get(id)?.status ?? ''))) return true
-    if (Date.now() > end) return false
-    await new Promise((r) => setTimeout(r, 3))
-  }
+const outcome = new Set(['pending', 'rejected', 'applied'])
+
+/** Resolves true once every op has the server's answer (woken by the engine's events), false after `ms`. */
+function waitFinal(engine: SyncEngine, outbox: Outbox, ids: readonly string[], ms: number): Promise<boolean> {
+  const open = new Set(ids.filter((id) => !outcome.has(outbox.get(id)?.status ?? '')))
+  if (open.size === 0) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      off()
+      resolve(false)
+    }, ms)
+    const off = engine.events.on('opChanged', (op) => {
+      if (outcome.has(op.status)) open.delete(op.id)
+      if (open.size > 0) return
+      clearTimeout(timer)
+      off()
+      resolve(true)
+    })
+  })
 }
 
 async function runSchedule(seed: number, proxy: FaultProxy, candidateBase: number): Promise<Run> {
@@ -117,7 +129,7 @@ async function runSchedule(seed: number, proxy: FaultProxy, candidateBase: numbe
       }
       if (random() < 0.3) await new Promise((r) => setTimeout(r, between(random, 0, 5)))
     }
-    const finished = await waitFinal(outbox, ids, 15_000)
+    const finished = await waitFinal(engine, outbox, ids, 15_000)
     const problems = finished ? [] : [`not finished: ${JSON.stringify(ids.map((id) => outbox.get(id)?.status))}`]
     engine.pause()
     await engine.idle()
