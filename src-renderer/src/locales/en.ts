@@ -54,9 +54,9 @@ const en: typeof zhCN = {
   },
   sync: {
     online: 'Online',
-    offline: 'Offline: requests are kept on this kiosk and sent when the network is back',
+    offline: 'Offline',
     unknown: 'Checking the network…',
-    waiting: '{count} request(s) waiting to be sent',
+    waiting: '{count} waiting to be sent',
   },
   idle: {
     title: 'Are you still there?',

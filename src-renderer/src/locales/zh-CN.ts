@@ -55,9 +55,9 @@ export default {
   },
   sync: {
     online: '联网正常',
-    offline: '离线：业务将保存在本机，联网后自动提交',
+    offline: '离线',
     unknown: '正在检查网络…',
-    waiting: '{count} 项业务等待提交',
+    waiting: '{count} 项业务待提交',
   },
   idle: {
     title: '您还在吗?',

@@ -122,6 +122,9 @@ const en: typeof zhCN = {
       cancelReasonRequired: 'Please choose a reason.',
       cancelled: 'Request {receipt} cancelled',
       retried: 'Request {receipt} is queued again',
+      occupied: 'Occupied: {what}',
+      occupiedWhat: { idNumber: 'ID number', mobile: 'mobile', email: 'email' },
+      methods: { sms: 'by SMS', email: 'by email', attested: 'ID checked on site' },
     },
     statuses: {
       queued: 'Waiting',

@@ -121,6 +121,9 @@ export default {
       cancelReasonRequired: '请选择撤销原因',
       cancelled: '已撤销业务 {receipt}',
       retried: '业务 {receipt} 已重新排队提交',
+      occupied: '被占用：{what}',
+      occupiedWhat: { idNumber: '证件号码', mobile: '手机号', email: '电子邮箱' },
+      methods: { sms: '短信验证', email: '邮箱验证', attested: '现场核验证件' },
     },
     statuses: {
       queued: '等待提交',
