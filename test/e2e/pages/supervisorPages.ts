@@ -31,6 +31,8 @@ export class SupervisorPage extends KioskPage {
   /** From home, in through the gesture and the PIN, to the dashboard. */
   async enter(pin = supervisorPin): Promise<void> {
     await this.kiosk.open('/')
+    // The gesture belongs to a screen that is up: wait for home before the chord.
+    await expect(this.page.getByTestId('home-progress')).toBeVisible()
     await this.openPinPad()
     await this.typePin(pin)
     await expect(this.el('mode')).toBeVisible()
