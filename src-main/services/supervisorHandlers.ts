@@ -104,7 +104,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         return ok(opOf(retried.value))
       }),
       attestedReset: guarded(async ({ idType, idNumber, name, newPassword, confirmPassword }) => {
-        if (newPassword !== confirmPassword) return fail('INVALID_FIELD', { field: 'confirmPassword', rule: 'password.mismatch' })
+        if (newPassword !== confirmPassword) return fail('INVALID_FIELD', { field: 'confirmPassword', rule: 'passwordConfirm.mismatch' })
         const actor = staff()
         if (!actor?.staffId || !actor.name) return fail('INVALID_FIELD', { field: 'staffId', rule: 'staff.required' })
         const attestation = { staffId: actor.staffId, staffName: actor.name, checkedAt: new Date().toISOString() }
