@@ -33,11 +33,18 @@ async function canonical(input: SignatureInput): Promise<string> {
   return [input.method.toUpperCase(), input.path, String(input.timestamp), input.nonce, await sha256(input.body)].join('\n')
 }
 
-async function hmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', fromBase64url(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-    'verify',
-  ])
+/** Imported keys are kept: importing costs more than one MAC, and a kiosk signs every request. */
+const hmacKeys = new Map<string, Promise<CryptoKey>>()
+const maxCachedKeys = 1000
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret)
+  if (!key) {
+    key = crypto.subtle.importKey('raw', fromBase64url(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+    if (hmacKeys.size >= maxCachedKeys) hmacKeys.delete(hmacKeys.keys().next().value!)
+    hmacKeys.set(secret, key)
+  }
+  return key
 }
 
 export async function signRequest(secret: string, input: SignatureInput): Promise<string> {

@@ -97,6 +97,8 @@ export interface OutboxOptions {
   retentionDays?: number
   /** Clock, for tests. */
   now?: () => number
+  /** better-sqlite3's Electron build, when the kiosk runs inside Electron (src-main/services/nativeBinding.ts). */
+  nativeBinding?: string
 }
 
 export interface Outbox {
@@ -202,7 +204,7 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
 export function openOutbox(options: OutboxOptions): Outbox {
   const now = options.now ?? Date.now
   const retentionMs = (options.retentionDays ?? 30) * 24 * 60 * 60 * 1000
-  const db = new Database(options.file)
+  const db = new Database(options.file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
   applyPragmas(db)
   migrate(db)
   const events = new TypedEmitter<OutboxEvents>()

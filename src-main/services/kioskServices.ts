@@ -148,7 +148,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       keyId: enrolment.keyId,
       accountKeySecret: accountKeySecret.value,
       retentionDays: supervisor.settings.get().retentionDays,
-      ...(nativeBinding ? { nativeBinding } : {}),
+      nativeBinding,
     })
     engine = createSyncEngine({ outbox, client: central.client, ...options.sync })
     engine.events.on('opChanged', (view) => events.emit('opChanged', services.outcomeOf(view)))

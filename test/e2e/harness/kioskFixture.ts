@@ -16,7 +16,7 @@
  *   services.central.url), for arranging faults such as the central API going away.
  * - kiosk.central.stop() / start(): the network to the central API goes away and comes back.
  * - kiosk.captchaAnswer(captchaId?) reads a captcha's text; kiosk.codeSentTo(mobileOrEmail) an SMS/email code.
- * - The demo server's one-SMS-per-minute limit is lifted in tests.
+ * - The demo server's one-SMS-per-minute limit is lifted in tests; test.use({ sendLimits: {} }) keeps it.
  * - test.use({ idle: { timeoutSec: 3, warningSec: 2 } }) shortens the idle timeout that app.info reports.
  * - test.use({ config: { centralUrl: 'http://127.0.0.1:1' } }) points the kiosk at a URL instead
  *   (no enrolment: ops answer NOT_ENROLLED).
@@ -75,6 +75,8 @@ export interface HarnessOptions {
   idle: { timeoutSec: number; warningSec: number } | undefined
   /** The set-up wizard already completed (PIN 246810, demo values); false to test the wizard. */
   setUp: boolean
+  /** The demo server's SMS/email send limits. Default: the 60 s resend interval lifted; {} keeps the server's. */
+  sendLimits: { perTargetIntervalMs?: number; perTargetPerDay?: number; perKioskPerHour?: number }
 }
 
 export const supervisorPin = '246810'
@@ -87,7 +89,8 @@ export const test = base.extend<HarnessOptions & { kiosk: KioskHarness }>({
   config: [{}, { option: true }],
   idle: [undefined, { option: true }],
   setUp: [true, { option: true }],
-  kiosk: async ({ page, config, idle, setUp }, use) => {
+  sendLimits: [{ perTargetIntervalMs: 0 }, { option: true }],
+  kiosk: async ({ page, config, idle, setUp, sendLimits }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'))
     let lastCaptcha = ''
     const captchas = new Map<string, string>()
@@ -107,8 +110,8 @@ export const test = base.extend<HarnessOptions & { kiosk: KioskHarness }>({
         },
         sync: { probeMs: 200, tickMs: 500 },
         ...(idle ? { idleOverride: idle } : {}),
-        // One SMS per mobile per minute would make a test wait: lifted here, kept by the server by default.
-        demoServer: { limits: { perTargetIntervalMs: 0 } },
+        // One SMS per mobile per minute would make most tests wait: lifted unless a test keeps it.
+        demoServer: { limits: sendLimits },
       })
       const dispatcher = createKioskDispatcher(createKioskHandlers(services), {
         onBug: (channel, error) => console.error(`bug in ${channel}`, error),
