@@ -22,162 +22,21 @@
  *   (no enrolment: ops answer NOT_ENROLLED).
  * Build first: `npx electron-vite build` (npm test does it).
  */
-import { test as base, type Page } from '@playwright/test'
-import { build } from 'esbuild'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { eventChannel } from '../../../src-common/kioskApi'
-import { demoCentralDir } from '../../../src-main/services/centralLink'
-import { createKioskDispatcher, type KioskDispatcher } from '../../../src-main/services/kioskDispatcher'
-import type { KioskConfig } from '../../../src-main/services/kioskConfig'
-import { createKioskHandlers } from '../../../src-main/services/kioskHandlers'
-import { createKioskServices, demoSetup, type KioskServices } from '../../../src-main/services/kioskServices'
-import { startRendererServer } from './rendererServer'
+import { test as base } from '@playwright/test'
+import { openKioskInBrowser, type HarnessOptions, type KioskHarness } from './kioskInBrowser'
 
-const here = fileURLToPath(new URL('.', import.meta.url))
-const root = join(here, '..', '..', '..')
+export { supervisorPin, type KioskHarness } from './kioskInBrowser'
 
-let bridgeScript: Promise<string> | undefined
-function bundleBridge(): Promise<string> {
-  bridgeScript ??= build({
-    entryPoints: [join(here, 'bridge.ts')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-  }).then((result) => result.outputFiles[0]!.text)
-  return bridgeScript
-}
-
-export interface KioskHarness {
-  page: Page
-  services: KioskServices
-  dataDir: string
-  /** Calls that reached main through window.kiosk, in order: proof of the round-trip. */
-  calls: string[]
-  open(path?: string): Promise<void>
-  /** The text of a captcha image (by its id, or the one shown last): what a candidate reads off the screen. */
-  captchaAnswer(captchaId?: string): string
-  /** Main restarted on the same data directory (a kiosk rebooted), then the page reloaded. */
-  restart(): Promise<void>
-  /** Demo mode's central server: stop() is the network going away, start() brings it back with its data. */
-  central: { stop(): Promise<void>; start(): Promise<void> }
-  /** The newest code the dev message sink delivered to this mobile or email (the candidate's phone). */
-  codeSentTo(to: string): Promise<string>
-}
-
-export interface HarnessOptions {
-  config: Partial<KioskConfig>
-  /** Shorter idle timeouts for the idle-wipe tests (below the settings' 30 s floor). */
-  idle: { timeoutSec: number; warningSec: number } | undefined
-  /** The set-up wizard already completed (PIN 246810, demo values); false to test the wizard. */
-  setUp: boolean
-  /** The demo server's SMS/email send limits. Default: the 60 s resend interval lifted; {} keeps the server's. */
-  sendLimits: { perTargetIntervalMs?: number; perTargetPerDay?: number; perKioskPerHour?: number }
-}
-
-export const supervisorPin = '246810'
-
-/**
- * A kiosk in Chromium: the built renderer, with window.kiosk backed by the real main-process
- * dispatcher, handlers and services running in this test process against a fresh data directory.
- */
+/** A kiosk in Chromium for every test that asks for `kiosk` (see kioskInBrowser.ts). */
 export const test = base.extend<HarnessOptions & { kiosk: KioskHarness }>({
   config: [{}, { option: true }],
   idle: [undefined, { option: true }],
   setUp: [true, { option: true }],
   sendLimits: [{ perTargetIntervalMs: 0 }, { option: true }],
   kiosk: async ({ page, config, idle, setUp, sendLimits }, use) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'))
-    let lastCaptcha = ''
-    const captchas = new Map<string, string>()
-    const calls: string[] = []
-
-    async function startMain(): Promise<{ services: KioskServices; dispatcher: KioskDispatcher; unsubscribe: () => void }> {
-      // Demo mode unless a test sets centralUrl: the reference server runs in-process on loopback.
-      const services = await createKioskServices({
-        config: { dataDir, centralUrl: null, windowMode: 'window', dev: false, ...config },
-        version: 'test',
-        appRoot: root,
-        captcha: {
-          onCreate: (id, answer) => {
-            lastCaptcha = answer
-            captchas.set(id, answer)
-          },
-        },
-        sync: { probeMs: 200, tickMs: 500 },
-        ...(idle ? { idleOverride: idle } : {}),
-        // One SMS per mobile per minute would make most tests wait: lifted unless a test keeps it.
-        demoServer: { limits: sendLimits },
-      })
-      const dispatcher = createKioskDispatcher(createKioskHandlers(services), {
-        onBug: (channel, error) => console.error(`bug in ${channel}`, error),
-      })
-      const unsubscribe = services.events.on((event, payload) => {
-        void page
-          .evaluate(([channel, data]) => (window as unknown as { __kioskEmit(c: string, p: unknown): void }).__kioskEmit(channel, data), [
-            eventChannel(event),
-            payload,
-          ] as const)
-          .catch(() => undefined)
-      })
-      return { services, dispatcher, unsubscribe }
-    }
-
-    let main = await startMain()
-    if (setUp && !main.services.supervisor.setup.isSetUp()) {
-      const done = await main.services.supervisor.setup.completeSetup({ ...demoSetup, pin: supervisorPin })
-      if (!done.ok) throw new Error(`set-up failed: ${done.error.code}`)
-    }
-    const renderer = await startRendererServer(join(root, 'out', 'renderer'))
-    await page.exposeBinding('__kioskInvoke', (_source, channel: string, input: unknown) => {
-      calls.push(channel)
-      return main.dispatcher.invoke(channel, input)
-    })
-    await page.addInitScript({ content: await bundleBridge() })
-
-    const harness: KioskHarness = {
-      page,
-      get services() {
-        return main.services
-      },
-      dataDir,
-      calls,
-      open: async (path = '/') => {
-        await page.goto(`${renderer.url}/index.html#${path}`)
-      },
-      restart: async () => {
-        main.unsubscribe()
-        await main.services.close()
-        main = await startMain()
-        await page.reload()
-      },
-      captchaAnswer: (captchaId) => (captchaId === undefined ? lastCaptcha : (captchas.get(captchaId) ?? '')),
-      central: {
-        stop: async () => {
-          await main.services.central?.demoServer?.stop()
-        },
-        start: async () => {
-          await main.services.central?.demoServer?.start()
-          main.services.engine?.networkChanged()
-        },
-      },
-      codeSentTo: async (to) => {
-        const messages = await main.services.devMessages(to)
-        const code = messages.ok ? messages.value.findLast((m) => m.code !== null)?.code : undefined
-        if (!code) throw new Error(`no code was sent to ${to}`)
-        return code
-      },
-    }
-    await use(harness)
-    main.unsubscribe()
-    await main.services.close()
-    await renderer.close()
-    rmSync(dataDir, { recursive: true, force: true })
-    rmSync(demoCentralDir(dataDir), { recursive: true, force: true })
+    const kiosk = await openKioskInBrowser(page, { config, idle, setUp, sendLimits })
+    await use(kiosk)
+    await kiosk.dispose()
   },
 })
 

@@ -6,7 +6,9 @@ import { appOrigin, serveAppRequest } from '../../../src-main/shell/appProtocol'
  * Serves the built renderer on loopback exactly as the app:// protocol handler serves it in
  * Electron (same handler, same CSP header), so the browser tests load the same bytes.
  */
-export async function startRendererServer(rendererDir: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function startRendererServer(
+  rendererDir: string,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(async (request, response) => {
     const answer = await serveAppRequest(rendererDir, `${appOrigin}${request.url ?? '/'}`)
     response.writeHead(answer.status, Object.fromEntries(answer.headers))
