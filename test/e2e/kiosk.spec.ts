@@ -1,9 +1,10 @@
 import AxeBuilder from '@axe-core/playwright'
 import { test, expect } from './harness/kioskFixture'
+import { logInAs } from './pages/accounts'
 import { candidate } from './pages/candidates'
 import { RegisterPage } from './pages/RegisterPage'
 
-test.describe('kiosk behaviour', () => {
+test.describe('idle', () => {
   test.use({ idle: { timeoutSec: 4, warningSec: 3 } })
   test('idle: a warning, then every form and store is wiped and back never returns to it', async ({ kiosk }) => {
     const { page } = kiosk
@@ -42,6 +43,9 @@ test.describe('kiosk behaviour', () => {
     await expect(register.el('email')).toHaveValue('keep@example.com')
   })
 
+})
+
+test.describe('kiosk behaviour', () => {
   test('the header shows the kiosk online, and English is one tap away on every screen', async ({ kiosk }) => {
     const { page } = kiosk
     await kiosk.open('/register')
@@ -78,8 +82,9 @@ test.describe('kiosk behaviour', () => {
   const screens = ['/', '/register', '/login', '/help', '/reset', '/appeal', '/progress', '/exam/cet']
   test('no serious or critical accessibility violation on any screen', async ({ kiosk }) => {
     const found: string[] = []
+    await kiosk.open('/')
     for (const path of screens) {
-      await kiosk.open(path)
+      await kiosk.page.evaluate((hash) => (window.location.hash = hash), `#${path}`)
       await expect(kiosk.page.getByTestId('footer-version')).toBeVisible()
       await kiosk.page.waitForLoadState('networkidle')
       const result = await new AxeBuilder({ page: kiosk.page }).analyze()
@@ -91,8 +96,9 @@ test.describe('kiosk behaviour', () => {
 
   test('touch targets are at least 44 px tall', async ({ kiosk }) => {
     const small: string[] = []
+    await kiosk.open('/')
     for (const path of ['/', '/register', '/login', '/reset', '/appeal']) {
-      await kiosk.open(path)
+      await kiosk.page.evaluate((hash) => (window.location.hash = hash), `#${path}`)
       await expect(kiosk.page.getByTestId('footer-version')).toBeVisible()
       const found = await kiosk.page.evaluate(() =>
         [...document.querySelectorAll<HTMLElement>('[data-testid]')]
@@ -107,5 +113,28 @@ test.describe('kiosk behaviour', () => {
       small.push(...found.map((entry) => `${path} ${entry}`))
     }
     expect(small).toEqual([])
+  })
+})
+
+test.describe('idle after log-in', () => {
+  test.use({ idle: { timeoutSec: 6, warningSec: 2 } })
+  test('a logged-in candidate who walks away is logged out, and nothing of the account is left', async ({ kiosk }) => {
+    const who = candidate(7)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    await expect(page.getByTestId('idle-warning')).toBeVisible({ timeout: 10_000 })
+    await expect(page.getByTestId('home-register')).toBeVisible({ timeout: 10_000 })
+    expect(kiosk.calls).toContain('kiosk:app.wipe')
+    const stores = await page.evaluate(() => {
+      const app = (document.querySelector('#app') as unknown as { __vue_app__: { config: { globalProperties: { $pinia: { state: { value: unknown } } } } } })
+        .__vue_app__
+      return app.config.globalProperties.$pinia.state.value as { candidate: { account: unknown; outcomes: object } }
+    })
+    expect(stores.candidate).toEqual({ account: null, outcomes: {} })
+    expect(await page.content()).not.toContain('王**')
+    await page.goBack()
+    await expect(page.getByTestId('account-welcome')).toBeHidden()
+    const account = await page.evaluate(() => window.kiosk.auth.account({}))
+    expect(account).toMatchObject({ ok: false, error: { code: 'SESSION_EXPIRED' } })
   })
 })
