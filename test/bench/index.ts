@@ -1,5 +1,6 @@
 import { drainBench } from './drainBench'
 import { enqueueBench } from './enqueueBench'
+import { rendererBench } from './rendererBench'
 import { format, met, type Bench, type Figure } from './figures'
 
 /**
@@ -7,7 +8,7 @@ import { format, met, type Bench, type Figure } from './figures'
  * the same run. A missed target is said plainly. Add a bench as its own file and list it here.
  * BENCH_ONLY=enqueue,drain runs a subset.
  */
-const benches: Bench[] = [enqueueBench, drainBench]
+const benches: Bench[] = [enqueueBench, drainBench, rendererBench]
 
 const rssAtStart = process.memoryUsage().rss
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim())
