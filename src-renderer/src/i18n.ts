@@ -4,13 +4,16 @@ import elementZhCn from 'element-plus/es/locale/lang/zh-cn'
 import elementEn from 'element-plus/es/locale/lang/en'
 import zhCN from './locales/zh-CN'
 import en from './locales/en'
+import supervisorZhCN from './supervisor/locales/zh-CN'
+import supervisorEn from './supervisor/locales/en'
 import type { Locale } from '../../src-common/errors'
 
 export const i18n = createI18n({
   legacy: false,
   locale: 'zh-CN',
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  // Supervisor mode and the set-up wizard keep their texts beside their screens, under `supervisor` and `setup`.
+  messages: { 'zh-CN': { ...zhCN, ...supervisorZhCN }, en: { ...en, ...supervisorEn } },
 })
 
 /** Element Plus's own texts (date pickers, dialogs) switch with ours. */

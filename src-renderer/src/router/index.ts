@@ -2,6 +2,7 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-rou
 import HomeView from '../views/home/index.vue'
 import { useCandidateStore } from '../stores/candidate'
 import { leavesWipedHistory } from '../stores/wipe'
+import { setupRedirect, supervisorRoutes } from '../supervisor/routes'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -61,6 +62,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import('../views/account/VerifyEmailView.vue'),
     meta: { requiresAccount: true },
   },
+  ...supervisorRoutes,
   { path: '/:rest(.*)*', redirect: '/' },
 ]
 
@@ -71,7 +73,10 @@ export const router = createRouter({
   scrollBehavior: () => ({ top: 0 }),
 })
 
-router.beforeEach((to) => {
+router.beforeEach(async (to) => {
+  // A kiosk that is not set up yet shows the set-up wizard, whatever was asked.
+  const setup = await setupRedirect(to)
+  if (setup) return setup
   // Back navigation never reaches a screen from before the last wipe (a previous candidate's).
   if (leavesWipedHistory() && to.path !== '/') return { path: '/', replace: true }
   if (to.meta.requiresAccount && useCandidateStore().account === null) return { path: '/login', replace: true }
