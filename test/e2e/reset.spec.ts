@@ -40,6 +40,10 @@ test.describe('重置密码', () => {
     await expect(reset.el('send-code')).toBeDisabled()
     await expect(reset.el('send-code')).toHaveText(/\d+秒后重新发送/)
     await expect(reset.el('password')).toBeHidden()
+    // 重置密码 in the header starts over, with nothing of this attempt left.
+    await kiosk.page.getByTestId('header-nav-reset').click()
+    await expect(reset.el('identifier')).toHaveValue('')
+    await expect(reset.el('next')).toBeVisible()
   })
 
   test('a wrong captcha or a malformed mobile/email stops at the first step', async ({ kiosk }) => {

@@ -8,6 +8,12 @@ import { useCandidateStore } from './candidate'
  */
 export const candidateGeneration = ref(0)
 
+/** Bumped when the candidate taps the header link of the screen they are on: that flow starts over. */
+export const screenGeneration = ref(0)
+export function restartScreen(): void {
+  screenGeneration.value += 1
+}
+
 /** The history position of the last wipe: nothing before it may be shown again (see router guard). */
 let historyFloor = -1
 
