@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright'
 import { test, expect } from './harness/kioskFixture'
 import { logInAs } from './pages/accounts'
+import { seriousViolations } from './pages/axe'
 import { candidate } from './pages/candidates'
 import { RegisterPage } from './pages/RegisterPage'
 
@@ -87,10 +87,47 @@ test.describe('kiosk behaviour', () => {
       await kiosk.page.evaluate((hash) => (window.location.hash = hash), `#${path}`)
       await expect(kiosk.page.getByTestId('footer-version')).toBeVisible()
       await kiosk.page.waitForLoadState('networkidle')
-      const result = await new AxeBuilder({ page: kiosk.page }).analyze()
-      for (const v of result.violations)
-        if (v.impact === 'serious' || v.impact === 'critical') found.push(`${path}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+      found.push(...(await seriousViolations(kiosk.page, path)))
     }
+    expect(found).toEqual([])
+  })
+
+  test('no serious or critical accessibility violation on the account screens, dialogs and receipts', async ({ kiosk }) => {
+    const who = candidate(8)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    const found = await seriousViolations(page, '/account')
+    for (const path of ['/account/profile', '/account/mobile', '/account/password', '/account/verify-mobile', '/account/verify-email']) {
+      await page.evaluate((hash) => (window.location.hash = hash), `#${path}`)
+      await expect(page.locator('h1')).toBeVisible()
+      found.push(...(await seriousViolations(page, path)))
+    }
+    await page.evaluate(() => (window.location.hash = '#/account/password'))
+    await page.getByTestId('password-submit').click()
+    await expect(page.getByTestId('password-old-field').locator('.el-form-item__error')).toBeVisible()
+    found.push(...(await seriousViolations(page, 'password errors')))
+    await page.evaluate(() => (window.location.hash = '#/account/profile'))
+    await page.getByTestId('profile-email').fill(who.email)
+    await page.getByTestId('profile-mobile').fill(who.mobile)
+    await page.getByTestId('profile-id-number').fill(who.idNumber)
+    await page.getByTestId('profile-name').fill(who.name)
+    await page.getByTestId('profile-sms-code').fill('123456')
+    await page.getByTestId('profile-submit').click()
+    await expect(page.getByTestId('profile-confirm')).toBeVisible()
+    found.push(...(await seriousViolations(page, '修改信息确认')))
+    await page.getByTestId('profile-confirm-cancel').click()
+    await page.evaluate(() => (window.location.hash = '#/appeal'))
+    await page.getByTestId('appeal-occupied-email').click()
+    await page.getByTestId('appeal-id-number').fill(who.idNumber)
+    await page.getByTestId('appeal-name').fill(who.name)
+    await page.getByTestId('appeal-mobile').fill(who.mobile)
+    await page.getByTestId('appeal-email').fill(who.email)
+    await page.getByTestId('appeal-statement').fill('我的邮箱被别人占用了，请帮忙核实处理。')
+    await page.getByTestId('appeal-submit').click()
+    await expect(page.getByTestId('receipt-qr')).toBeVisible()
+    found.push(...(await seriousViolations(page, 'receipt')))
+    await page.getByTestId('header-language').click()
+    found.push(...(await seriousViolations(page, 'receipt (en)')))
     expect(found).toEqual([])
   })
 
