@@ -1,0 +1,47 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { baseCompile } from '@intlify/message-compiler'
+import { mainlandProvinceCodes } from '../../../src-common/rules'
+import en from '../../../src-renderer/src/locales/en'
+import zhCN from '../../../src-renderer/src/locales/zh-CN'
+import { provinces } from '../../../src-renderer/src/views/login/provinces'
+
+/** Every message string with its key path. */
+function messages(tree: unknown, path = ''): [string, string][] {
+  if (typeof tree === 'string') return [[path, tree]]
+  if (tree && typeof tree === 'object')
+    return Object.entries(tree).flatMap(([key, value]) => messages(value, path ? `${path}.${key}` : key))
+  return []
+}
+
+describe('candidate screen texts', () => {
+  for (const [name, locale] of [
+    ['zh-CN', zhCN],
+    ['en', en],
+  ] as const) {
+    test(`every ${name} message compiles in vue-i18n (no stray @ { } | that would break a screen)`, () => {
+      const broken: string[] = []
+      for (const [key, text] of messages(locale)) {
+        baseCompile(text, { onError: (error) => broken.push(`${key}: ${error.message}`) })
+      }
+      assert.deepEqual(broken, [])
+    })
+  }
+
+  test('English has a message for every Chinese one, and none left in Chinese', () => {
+    const zhKeys = messages(zhCN).map(([key]) => key)
+    const enMessages = new Map(messages(en))
+    assert.deepEqual([...enMessages.keys()], zhKeys)
+    const untranslated = [...enMessages].filter(([key, text]) => key !== 'common.language' && /[\u4e00-\u9fff]/.test(text))
+    assert.deepEqual(untranslated, [])
+  })
+
+  test('CET报名登录 offers the 31 provinces, each a province code the ID number rules know', () => {
+    assert.equal(provinces.length, 31)
+    assert.equal(new Set(provinces.map((p) => p.code)).size, 31)
+    for (const province of provinces) {
+      assert.ok(mainlandProvinceCodes.has(province.code), province.code)
+      assert.ok(province.name['zh-CN'] && province.name.en)
+    }
+  })
+})
