@@ -2,9 +2,13 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { baseCompile } from '@intlify/message-compiler'
 import { mainlandProvinceCodes } from '../../../src-common/rules'
-import en from '../../../src-renderer/src/locales/en'
-import zhCN from '../../../src-renderer/src/locales/zh-CN'
-import { provinces } from '../../../src-renderer/src/views/login/provinces'
+
+// The renderer's files are typed by tsconfig.web.json, not this project's: loaded by URL, checked here at run time.
+const load = async (path: string): Promise<Record<string, unknown>> =>
+  (await import(new URL(`../../../src-renderer/src/${path}`, import.meta.url).href)) as Record<string, unknown>
+const zhCN = (await load('locales/zh-CN.ts')).default
+const en = (await load('locales/en.ts')).default
+const provinces = (await load('views/login/provinces.ts')).provinces as { code: string; name: Record<'zh-CN' | 'en', string> }[]
 
 /** Every message string with its key path. */
 function messages(tree: unknown, path = ''): [string, string][] {
