@@ -53,8 +53,15 @@ test('the window is isolated, sandboxed and has no Node', async () => {
   expect(page_).toEqual({ require: 'undefined', process: 'undefined', kiosk: expect.arrayContaining(['app', 'on']) })
 })
 
-test('the home screen greets the candidate in Chinese', async () => {
+test('first start: the set-up wizard (demo values pre-filled), then the home screen in Chinese', async () => {
   const page = await app.firstWindow()
+  await expect(page.getByTestId('setup-kiosk-name')).toHaveValue('演示自助机')
+  await page.getByTestId('setup-next').click()
+  await page.getByTestId('setup-next').click()
+  await page.getByTestId('setup-pin').fill('24681357')
+  await page.getByTestId('setup-pin-confirm').fill('24681357')
+  await page.getByTestId('setup-finish').click()
+  await page.getByTestId('setup-start').click()
   await expect(page.getByText('一次注册 畅行ETEST').first()).toBeVisible()
   await expect(page.getByTestId('footer-version')).toBeVisible()
 })
