@@ -1,27 +1,11 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createKioskDispatcher, type KioskDispatcher } from '../../../src-main/services/kioskDispatcher'
-import { createKioskHandlers } from '../../../src-main/services/kioskHandlers'
-import { createKioskServices, type KioskServices } from '../../../src-main/services/kioskServices'
-import { demoCentralDir } from '../../../src-main/services/centralLink'
+import { openDemoKiosk, type DemoKiosk } from './demoKiosk'
 
 // The kiosk's main process in demo mode, end to end through the contract: the renderer's calls go
 // through the dispatcher to the outbox, the sync engine and the reference server on loopback.
-let services: KioskServices
-let dispatcher: KioskDispatcher
-let dataDir: string
-let lastCaptcha = ''
-
-const call = async (channel: string, input: unknown = {}) => dispatcher.invoke(`kiosk:${channel}`, input)
-async function codeSentTo(to: string): Promise<string> {
-  const messages = await services.devMessages(to)
-  const code = messages.ok ? messages.value.findLast((m) => m.code !== null)?.code : undefined
-  assert.ok(code, `a code was sent to ${to}`)
-  return code
-}
+let kiosk: DemoKiosk
+const call = (channel: string, input?: unknown) => kiosk.call(channel, input)
 
 const candidate = {
   email: 'wang.xiaoming@example.com',
@@ -33,26 +17,15 @@ const candidate = {
 }
 
 before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'kiosk-services-'))
-  services = await createKioskServices({
-    config: { dataDir, centralUrl: null, windowMode: 'window', dev: false },
-    version: 'test',
-    appRoot: process.cwd(),
-    captcha: { onCreate: (_id, answer) => (lastCaptcha = answer) },
-  })
-  dispatcher = createKioskDispatcher(createKioskHandlers(services))
+  kiosk = await openDemoKiosk()
 })
 
-after(async () => {
-  await services.close()
-  rmSync(dataDir, { recursive: true, force: true })
-  rmSync(demoCentralDir(dataDir), { recursive: true, force: true })
-})
+after(() => kiosk.close())
 
 describe('the kiosk in demo mode', () => {
   test('registers a candidate: SMS code, op queued, sealed, applied by the central API', async () => {
     assert.deepEqual(await call('sms.send', { mobile: candidate.mobile, purpose: 'register' }), { ok: true, value: { resendAfter: 60 } })
-    const smsCode = await codeSentTo(candidate.mobile)
+    const smsCode = await kiosk.codeSentTo(candidate.mobile)
     const answer = await call('ops.submit', { kind: 'register', payload: { ...candidate, smsCode, agreed: true } })
     assert.equal(answer.ok, true)
     const outcome = answer.ok ? (answer.value as { status: string; receipt: string }) : null
@@ -67,7 +40,7 @@ describe('the kiosk in demo mode', () => {
       idNumber: candidate.idNumber,
       password: candidate.password,
       captchaId: image.captchaId,
-      captcha: lastCaptcha,
+      captcha: kiosk.captcha(),
     })
     assert.equal(login.ok, true, JSON.stringify(login))
     const account = login.ok ? (login.value as { account: { name: string; mobile: string } }).account : null
@@ -83,32 +56,32 @@ describe('the kiosk in demo mode', () => {
     const login = { province: '北京', idNumber: candidate.idNumber, password: candidate.password, captchaId: image.captchaId }
     const wrong = await call('auth.login', { ...login, captcha: 'ZZZZ' })
     assert.deepEqual(wrong, { ok: false, error: { code: 'BAD_CAPTCHA', field: 'captcha' } })
-    const reused = await call('auth.login', { ...login, captcha: lastCaptcha })
+    const reused = await call('auth.login', { ...login, captcha: kiosk.captcha() })
     assert.deepEqual(reused, { ok: false, error: { code: 'BAD_CAPTCHA', field: 'captcha' } })
   })
 
   test('a second registration with the same ID number is rejected as occupied', async () => {
     const other = { ...candidate, mobile: '13712345678', email: 'other@example.com' }
     await call('sms.send', { mobile: other.mobile, purpose: 'register' })
-    const smsCode = await codeSentTo(other.mobile)
+    const smsCode = await kiosk.codeSentTo(other.mobile)
     const answer = await call('ops.submit', { kind: 'register', payload: { ...other, smsCode, agreed: true } })
     assert.equal(answer.ok && (answer.value as { status: string }).status, 'rejected')
     assert.equal(answer.ok && (answer.value as { error: { code: string } }).error.code, 'ID_OCCUPIED')
   })
 
   test('a weak password is refused before anything is queued', async () => {
-    const before = services.outbox!.list().length
+    const before = kiosk.services.outbox!.list().length
     const answer = await call('ops.submit', {
       kind: 'register',
       payload: { ...candidate, mobile: '13612345678', email: 'c@example.com', password: 'password1!', smsCode: '123456', agreed: true },
     })
     assert.equal(answer.ok, false)
     assert.equal(!answer.ok && answer.error.code, 'WEAK_PASSWORD')
-    assert.equal(services.outbox!.list().length, before)
+    assert.equal(kiosk.services.outbox!.list().length, before)
   })
 
   test('looks a registration up by its receipt code', async () => {
-    const [op] = services.outbox!.list({ status: 'applied' })
+    const [op] = kiosk.services.outbox!.list({ status: 'applied' })
     const answer = await call('ops.lookup', { receipt: op!.receipt.toLowerCase() })
     assert.equal(answer.ok && (answer.value as { status: string }).status, 'applied')
     assert.deepEqual(await call('ops.lookup', { receipt: 'ZZZZZZZZ' }), { ok: false, error: { code: 'OP_NOT_FOUND' } })

@@ -1,23 +1,11 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createKioskDispatcher, type KioskDispatcher } from '../../../src-main/services/kioskDispatcher'
-import { createKioskHandlers } from '../../../src-main/services/kioskHandlers'
-import { createKioskServices, type KioskServices } from '../../../src-main/services/kioskServices'
-import { demoCentralDir } from '../../../src-main/services/centralLink'
+import { openDemoKiosk, valueOf, type DemoKiosk } from './demoKiosk'
 
 // Supervisor mode through the contract, on a demo kiosk with the reference server on loopback.
-let services: KioskServices
-let dispatcher: KioskDispatcher
-let dataDir: string
-let lastCaptcha = ''
-const call = async (channel: string, input: unknown = {}) => dispatcher.invoke(`kiosk:${channel}`, input)
-const value = <T>(answer: Awaited<ReturnType<typeof call>>): T => {
-  assert.equal(answer.ok, true, JSON.stringify(answer))
-  return (answer as { value: T }).value
-}
+let kiosk: DemoKiosk
+const call = (channel: string, input?: unknown) => kiosk.call(channel, input)
+const value = valueOf
 
 const candidate = {
   email: 'li.na@example.com',
@@ -29,22 +17,10 @@ const candidate = {
 }
 
 before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'kiosk-supervisor-'))
-  services = await createKioskServices({
-    config: { dataDir, centralUrl: null, windowMode: 'window', dev: false },
-    version: 'test',
-    appRoot: process.cwd(),
-    captcha: { onCreate: (_id, answer) => (lastCaptcha = answer) },
-    demoServer: { limits: { perTargetIntervalMs: 0 } },
-  })
-  dispatcher = createKioskDispatcher(createKioskHandlers(services))
+  kiosk = await openDemoKiosk({ liftResendInterval: true })
 })
 
-after(async () => {
-  await services.close()
-  rmSync(dataDir, { recursive: true, force: true })
-  rmSync(demoCentralDir(dataDir), { recursive: true, force: true })
-})
+after(() => kiosk.close())
 
 describe('supervisor mode', () => {
   test('a fresh demo kiosk asks for set-up with the demo values pre-filled', async () => {
@@ -78,8 +54,7 @@ describe('supervisor mode', () => {
 
   test('an attested reset is applied by the central API and the candidate logs in with the new password', async () => {
     await call('sms.send', { mobile: candidate.mobile, purpose: 'register' })
-    const codes = await services.devMessages(candidate.mobile)
-    const smsCode = codes.ok ? codes.value.findLast((m) => m.code)?.code : undefined
+    const smsCode = await kiosk.codeSentTo(candidate.mobile)
     assert.equal(value<{ status: string }>(await call('ops.submit', { kind: 'register', payload: { ...candidate, smsCode, agreed: true } })).status, 'applied')
 
     const reset = value<{ status: string }>(
@@ -93,7 +68,7 @@ describe('supervisor mode', () => {
     )
     assert.equal(reset.status, 'applied')
     const { captchaId } = value<{ captchaId: string }>(await call('captcha.create'))
-    const login = await call('auth.login', { province: '北京', idNumber: candidate.idNumber, password: 'Fresh#2026word', captchaId, captcha: lastCaptcha })
+    const login = await call('auth.login', { province: '北京', idNumber: candidate.idNumber, password: 'Fresh#2026word', captchaId, captcha: kiosk.captcha() })
     assert.equal(login.ok, true, JSON.stringify(login))
   })
 
@@ -103,7 +78,7 @@ describe('supervisor mode', () => {
       kind: 'resetPassword',
       payload: { method: 'attested', idType: 'resident', idNumber: candidate.idNumber, name: candidate.name, newPassword: 'Other#2026word' },
       captchaId,
-      captcha: lastCaptcha,
+      captcha: kiosk.captcha(),
     })
     assert.deepEqual(answer, { ok: false, error: { code: 'UNAUTHORIZED' } })
   })

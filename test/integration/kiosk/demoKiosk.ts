@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { demoCentralDir } from '../../../src-main/services/centralLink'
+import { createKioskDispatcher } from '../../../src-main/services/kioskDispatcher'
+import { createKioskHandlers } from '../../../src-main/services/kioskHandlers'
+import { createKioskServices, type KioskServices } from '../../../src-main/services/kioskServices'
+
+type Answer = Awaited<ReturnType<ReturnType<typeof createKioskDispatcher>['invoke']>>
+
+export interface DemoKiosk {
+  services: KioskServices
+  /** A call as the renderer makes it through window.kiosk: `call('auth.login', {...})`. */
+  call(channel: string, input?: unknown): Promise<Answer>
+  /** The text of the captcha shown last. */
+  captcha(): string
+  /** The newest code the dev sink delivered to this mobile or email. */
+  codeSentTo(to: string): Promise<string>
+  close(): Promise<void>
+}
+
+/** The kiosk's main process in demo mode, in this process: real kiosk.db, sync engine, reference server. */
+export async function openDemoKiosk(options: { liftResendInterval?: boolean } = {}): Promise<DemoKiosk> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-main-'))
+  let lastCaptcha = ''
+  const services = await createKioskServices({
+    config: { dataDir, centralUrl: null, windowMode: 'window', dev: false },
+    version: 'test',
+    appRoot: process.cwd(),
+    captcha: { onCreate: (_id, answer) => (lastCaptcha = answer) },
+    ...(options.liftResendInterval ? { demoServer: { limits: { perTargetIntervalMs: 0 } } } : {}),
+  })
+  const dispatcher = createKioskDispatcher(createKioskHandlers(services))
+  return {
+    services,
+    call: (channel, input = {}) => dispatcher.invoke(`kiosk:${channel}`, input),
+    captcha: () => lastCaptcha,
+    async codeSentTo(to) {
+      const messages = await services.devMessages(to)
+      const code = messages.ok ? messages.value.findLast((m) => m.code !== null)?.code : undefined
+      assert.ok(code, `a code was sent to ${to}`)
+      return code
+    },
+    async close() {
+      await services.close()
+      rmSync(dataDir, { recursive: true, force: true })
+      rmSync(demoCentralDir(dataDir), { recursive: true, force: true })
+    },
+  }
+}
+
+/** The value of a successful answer (fails the test with the error otherwise). */
+export function valueOf<T>(answer: Answer): T {
+  assert.equal(answer.ok, true, JSON.stringify(answer))
+  return (answer as { value: T }).value
+}
