@@ -7,7 +7,8 @@ export const chromiumLaunch = {
 }
 
 export default defineConfig({
-  timeout: 30_000,
+  // Generous: CI shares 2 cores; a test waits for what the user waits for, never for a fixed time.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
