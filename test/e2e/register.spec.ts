@@ -33,6 +33,9 @@ test.describe('注册ETEST通行证', () => {
     const register = new RegisterPage(kiosk)
     const who = candidate(2)
     await register.open()
+    // Every field shows its message; fixing them must not make the next tap (发送验证码) miss.
+    await register.submit()
+    await expect(register.fieldError('name')).toHaveText('请输入姓名')
     await register.fillDetails(who)
     const code = await register.sendCode(who.mobile)
     await register.fill('sms-code', code === '000000' ? '111111' : '000000')

@@ -8,7 +8,8 @@ import { AppealPage } from '../e2e/pages/AppealPage'
 
 // `npm run screenshots`: a PNG of every screen, in Chinese, for the README and reviewers.
 test.setTimeout(90_000)
-const shot = (page: Page, name: string) => page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true })
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true, animations: 'disabled' })
 
 const screens = [
   { name: 'home', path: '/', ready: 'footer-version' },
@@ -34,11 +35,8 @@ test('screenshots: register confirm, success, errors and agreement', async ({ ki
   const { page } = kiosk
   await register.open()
   await register.el('submit').click()
+  await expect(register.fieldError('agree')).toBeVisible()
   await shot(page, 'register-errors')
-  await register.el('service-agreement').click()
-  await expect(page.getByTestId('agreement-service')).toBeVisible()
-  await shot(page, 'register-agreement')
-  await page.getByTestId('agreement-service-close').click()
   await register.fillAll(candidate(1))
   await register.submit()
   await expect(register.el('confirm')).toBeVisible()
@@ -46,6 +44,12 @@ test('screenshots: register confirm, success, errors and agreement', async ({ ki
   await register.el('confirm-ok').click()
   await expect(register.el('success')).toBeVisible()
   await shot(page, 'register-success')
+  await register.el('success-confirm').click()
+  await expect(page.getByTestId('login-submit')).toBeVisible()
+  await register.open()
+  await register.el('service-agreement').click()
+  await expect(page.getByTestId('agreement-service')).toBeVisible()
+  await shot(page, 'register-agreement')
 })
 
 test('screenshots: offline receipt', async ({ kiosk }) => {
@@ -130,4 +134,12 @@ test.describe('idle', () => {
     await expect(kiosk.page.getByTestId('idle-warning')).toBeVisible()
     await shot(kiosk.page, 'idle-warning')
   })
+})
+
+test('screenshots: English', async ({ kiosk }) => {
+  await kiosk.open('/register')
+  await kiosk.page.getByTestId('header-language').click()
+  await kiosk.page.getByTestId('register-submit').click()
+  await expect(kiosk.page.getByTestId('register-submit')).toHaveText('Register')
+  await shot(kiosk.page, 'register-en')
 })

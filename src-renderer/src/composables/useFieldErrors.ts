@@ -26,6 +26,26 @@ const fieldOfCode: Partial<Record<ErrorCode, string>> = {
   WEAK_PASSWORD: 'password',
 }
 
+// A field is checked when it loses focus, which on a touch screen happens at the pointerdown of the
+// tap on the next control. Showing or hiding a message then moves that control before the pointerup,
+// and the tap is lost (发送验证码 does nothing). So while a pointer is down, changes wait for it to lift.
+let pointerDown = false
+const waiting: (() => void)[] = []
+if (typeof window !== 'undefined') {
+  window.addEventListener('pointerdown', () => (pointerDown = true), { capture: true, passive: true })
+  const release = () => {
+    pointerDown = false
+    // After the click that this pointerup produces, in the same task, has been handled.
+    setTimeout(() => waiting.splice(0).forEach((change) => change()), 0)
+  }
+  window.addEventListener('pointerup', release, { capture: true, passive: true })
+  window.addEventListener('pointercancel', release, { capture: true, passive: true })
+}
+function whenPointerLifts(change: () => void): void {
+  if (pointerDown) waiting.push(change)
+  else change()
+}
+
 /**
  * The errors of one form, by field, plus one for the form as a whole. Instant checks fill it from
  * src-common's checkField; main's answers fill it from the error value, next to the field it names
@@ -35,8 +55,10 @@ export function useFieldErrors<K extends string>(fieldNames: readonly K[], alias
   const errors = reactive({}) as Partial<Record<K | 'form', Problem>>
 
   function fromCheck(field: K, check: FieldCheck): boolean {
-    if (check.ok) delete errors[field]
-    else errors[field] = { message: check.message }
+    whenPointerLifts(() => {
+      if (check.ok) delete errors[field]
+      else errors[field] = { message: check.message }
+    })
     return check.ok
   }
 
