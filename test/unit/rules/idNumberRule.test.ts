@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { checkIdNumber, normaliseIdNumber } from '../../../src-common/rules/idNumberRule'
+import { checkIdNumber, mainlandProvinceCodes, normaliseIdNumber } from '../../../src-common/rules/idNumberRule'
 import { idTypes, type IdType } from '../../../src-common/rules/idTypes'
 import { checkField } from '../../../src-common/rules/checkField'
 
@@ -127,39 +127,7 @@ describe('ID numbers, checked per document type', () => {
   })
 })
 
-const provinces = [
-  '11',
-  '12',
-  '13',
-  '14',
-  '15',
-  '21',
-  '22',
-  '23',
-  '31',
-  '32',
-  '33',
-  '34',
-  '35',
-  '36',
-  '37',
-  '41',
-  '42',
-  '43',
-  '44',
-  '45',
-  '46',
-  '50',
-  '51',
-  '52',
-  '53',
-  '54',
-  '61',
-  '62',
-  '63',
-  '64',
-  '65',
-]
+const provinces = [...mainlandProvinceCodes]
 const digits = (n: number) =>
   fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n })
 const birthDates = fc
