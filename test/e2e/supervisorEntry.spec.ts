@@ -108,6 +108,7 @@ test.describe('entering supervisor mode', () => {
 
     await kiosk.restart()
     await kiosk.open('/')
+    await expect(kiosk.page.getByTestId('home-progress')).toBeVisible()
     await supervisor.openPinPad()
     await expect(supervisor.el('pin-locked')).toBeVisible()
     await expect(supervisor.el('pin-submit')).toBeDisabled()

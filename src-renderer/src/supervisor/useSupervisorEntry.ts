@@ -16,10 +16,14 @@ export function useSupervisorEntry() {
   let taps: number[] = []
 
   function openPinPad(): void {
-    const current = router.currentRoute.value
-    if (current.name === 'setup' || current.path.startsWith('/supervisor')) return
-    allowPinPadOnce()
-    void router.push({ name: 'supervisorPin' })
+    // Right after a start the first navigation may still be deciding between home and the wizard:
+    // act on where the kiosk really is once it has settled, not on the start location.
+    void router.isReady().then(() => {
+      const current = router.currentRoute.value
+      if (current.name === 'setup' || current.path.startsWith('/supervisor')) return
+      allowPinPadOnce()
+      return router.push({ name: 'supervisorPin' })
+    })
   }
 
   /** On the logo's click: the fifth tap within the window opens the pad instead of the logo's own link. */

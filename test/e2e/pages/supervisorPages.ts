@@ -14,9 +14,14 @@ export class SupervisorPage extends KioskPage {
 
   /** The hidden gesture: the key chord Ctrl+Alt+S, or five taps on the header's logo. */
   async openPinPad(via: 'chord' | 'taps' = 'chord'): Promise<void> {
-    if (via === 'chord') await this.page.keyboard.press('Control+Alt+KeyS')
-    else for (let i = 0; i < 5; i++) await this.page.getByTestId('header-logo').click()
-    await expect(this.el('pin-pad')).toBeVisible()
+    // The gesture belongs to the header of a screen that is up; right after a (re)start the
+    // router may still be settling, so wait for the header and give the gesture a second go.
+    await expect(this.page.getByTestId('header-logo')).toBeVisible()
+    await expect(async () => {
+      if (via === 'chord') await this.page.keyboard.press('Control+Alt+KeyS')
+      else for (let i = 0; i < 5; i++) await this.page.getByTestId('header-logo').click()
+      await expect(this.el('pin-pad')).toBeVisible({ timeout: 2_000 })
+    }).toPass({ timeout: 10_000 })
   }
 
   /** Types staff ID, name and PIN on the pad (the PIN digit by digit on the keypad) and taps 进入. */
