@@ -55,7 +55,12 @@ export const enrollResponse = z.object({
   publicKey: z.string(),
 })
 
-export const sealedBoxSchema = z.strictObject({ enc: z.string().max(256), ct: z.string().max(64_000) })
+export const sealedBoxSchema = z.strictObject({
+  enc: z.string().max(256),
+  ct: z.string().max(64_000),
+  /** Present on epoch boxes (queued ops), see src-common/sealing.ts createSealer. */
+  n: z.string().max(32).optional(),
+})
 
 export const wireOpSchema = z.strictObject({
   /** UUIDv7: the idempotency key. */

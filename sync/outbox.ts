@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { fail, kioskErrorSchema, ok, type KioskError, type Result } from '../src-common/errors'
 import { operationKindSchema, parseOperation, splitPayload, type OperationKind } from '../src-common/operations'
 import { normaliseIdNumber } from '../src-common/rules/idNumberRule'
-import { seal, sealingAad } from '../src-common/sealing'
+import { createSealer, sealingAad, type SealerLimits } from '../src-common/sealing'
 import type { OpResult, WireOp } from '../src-common/wire'
 import { TypedEmitter } from './emitter'
 import { applyPragmas, migrate } from './migrations'
@@ -95,6 +95,8 @@ export interface OutboxOptions {
   accountKeySecret: string | Uint8Array
   /** How long tombstones of final ops are kept. Default 30. */
   retentionDays?: number
+  /** How many boxes, for how long, one in-memory sealing key seals (src-common/sealing.ts createSealer). */
+  sealing?: Partial<SealerLimits>
   /** Clock, for tests. */
   now?: () => number
   /** better-sqlite3's Electron build, when the kiosk runs inside Electron (src-main/services/nativeBinding.ts). */
@@ -206,6 +208,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
   const retentionMs = (options.retentionDays ?? 30) * 24 * 60 * 60 * 1000
   const db = new Database(options.file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
   applyPragmas(db)
+  const sealer = createSealer(options.centralPublicKey, options.sealing)
   migrate(db)
   const events = new TypedEmitter<OutboxEvents>()
 
@@ -316,7 +319,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
     }
     const id = uuidv7()
     const createdAt = now()
-    const box = await seal(options.centralPublicKey, sealed, sealingAad(id, kind))
+    const box = await sealer.seal(sealed, sealingAad(id, kind))
     const accountKey = idNumber === undefined ? undefined : accountKeyOf(options.accountKeySecret, idNumber)
     const build = (receipt: string) => {
       const op: WireOp = { id, kind, receipt, createdAt: iso(createdAt), keyId: options.keyId, clear, sealed: box }
@@ -480,6 +483,9 @@ export function openOutbox(options: OutboxOptions): Outbox {
     nextAttemptAt: () => sql.nextAttempt.get()?.at ?? null,
     recordSyncSuccess: () => sql.setState.run({ key: 'lastSuccessAt', value: iso(now()) }),
     recordSyncError: (error) => sql.setState.run({ key: 'lastError', value: JSON.stringify({ error, at: iso(now()) }) }),
-    close: () => db.close(),
+    close: () => {
+      sealer.forget()
+      db.close()
+    },
   }
 }

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { createOpener } from '../../../server/opener'
-import { generateSealingKeyPair, seal, sealingAad } from '../../../src-common/sealing'
+import { createSealer, generateSealingKeyPair, seal, sealingAad, type SealedBox } from '../../../src-common/sealing'
 
 describe('the server opener', () => {
   test('every box the kiosk seals opens to the same payload; one bound to another op or altered never does', async () => {
@@ -27,5 +27,59 @@ describe('the server opener', () => {
     const opener = await createOpener(mine.privateKey, mine.publicKey)
     const aad = sealingAad('op', 'register')
     assert.equal(await opener.open(await seal(theirs.publicKey, { a: 1 }, aad), aad), undefined)
+  })
+
+  test('epoch boxes (queued ops) open to the same payload, in any order; one bound to another op or altered never does', async () => {
+    const keys = await generateSealingKeyPair()
+    const opener = await createOpener(keys.privateKey, keys.publicKey)
+    const sealer = createSealer(keys.publicKey, { maxBoxes: 7 })
+    const sealed: { box: SealedBox; aad: Uint8Array; payload: unknown }[] = []
+    await fc.assert(
+      fc.asyncProperty(fc.uuid(), fc.jsonValue(), async (opId, payload) => {
+        const aad = sealingAad(opId, 'appeal')
+        const box = await sealer.seal({ payload }, aad)
+        sealed.push({ box, aad, payload: JSON.parse(JSON.stringify({ payload })) })
+        assert.ok(box.n)
+        assert.equal(await opener.open(box, sealingAad(opId, 'register')), undefined)
+        const flip = (text: string) => (text.startsWith('A') ? 'B' : 'A') + text.slice(1)
+        assert.equal(await opener.open({ ...box, ct: flip(box.ct) }, aad), undefined)
+        assert.equal(await opener.open({ ...box, n: flip(box.n) }, aad), undefined)
+      }),
+      { numRuns: 60 },
+    )
+    // 60 boxes at 7 per epoch: 9 epochs, each with its own encapsulated key.
+    assert.equal(new Set(sealed.map((s) => s.box.enc)).size, 9)
+    // A fresh opener (a restarted server) opens them last first.
+    const restarted = await createOpener(keys.privateKey, keys.publicKey)
+    for (const { box, aad, payload } of sealed.reverse()) assert.deepEqual(await restarted.open(box, aad), payload)
+    // A box moved to another epoch's encapsulated key does not open.
+    const [a, b] = sealed
+    assert.ok(a && b && a.box.enc !== sealed.at(-1)?.box.enc)
+    assert.equal(await opener.open({ ...a.box, enc: sealed.at(-1)!.box.enc }, a.aad), undefined)
+    sealer.forget()
+  })
+
+  test('an epoch ends after its time and when forgotten; its boxes still open, sealed to this key only', async () => {
+    const mine = await generateSealingKeyPair()
+    const theirs = await generateSealingKeyPair()
+    const opener = await createOpener(mine.privateKey, mine.publicKey)
+    const sealer = createSealer(mine.publicKey, { maxAgeMs: 30 })
+    const aad = sealingAad('op', 'appeal')
+    const first = await sealer.seal({ a: 1 }, aad)
+    assert.equal((await sealer.seal({ a: 2 }, aad)).enc, first.enc)
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    const later = await sealer.seal({ a: 3 }, aad)
+    assert.notEqual(later.enc, first.enc)
+    sealer.forget()
+    const afterForget = await sealer.seal({ a: 4 }, aad)
+    assert.notEqual(afterForget.enc, later.enc)
+    for (const [box, a] of [[first, 1], [later, 3], [afterForget, 4]] as const) assert.deepEqual(await opener.open(box, aad), { a })
+    const other = createSealer(theirs.publicKey)
+    assert.equal(await opener.open(await other.seal({ a: 1 }, aad), aad), undefined)
+    // Garbage in the encapsulated key or the nonce is refused, not thrown.
+    assert.equal(await opener.open({ ...first, enc: 'AAAA' }, aad), undefined)
+    assert.equal(await opener.open({ ...first, n: 'AAAA' }, aad), undefined)
+    other.forget()
+    sealer.forget()
   })
 })

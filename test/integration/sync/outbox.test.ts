@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import Database from 'better-sqlite3'
-import { open, sealingAad } from '../../../src-common/sealing'
+import { openAny, sealingAad } from '../../../src-common/sealing'
 import { wireOpSchema } from '../../../src-common/wire'
 import { openOutbox } from '../../../sync/outbox'
 import { receiptPattern } from '../../../sync/receipt'
@@ -44,10 +44,10 @@ describe('outbox', () => {
       assert.ok(op)
       assert.ok(wireOpSchema.safeParse(op).success)
       assert.deepEqual(op.clear, { idType: 'resident', agreed: true })
-      const opened = (await open(t.keys.privateKey, op.sealed, sealingAad(op.id, op.kind))) as Record<string, unknown>
+      const opened = (await openAny(t.keys.privateKey, t.keys.publicKey, op.sealed, sealingAad(op.id, op.kind))) as Record<string, unknown>
       assert.equal(opened.idNumber, candidate(2).idNumber)
       assert.equal(opened.password, candidate(2).password)
-      await assert.rejects(open(t.keys.privateKey, op.sealed, sealingAad(op.id, 'appeal')))
+      await assert.rejects(openAny(t.keys.privateKey, t.keys.publicKey, op.sealed, sealingAad(op.id, 'appeal')))
     } finally {
       t.cleanup()
     }
