@@ -108,6 +108,10 @@ describe('common and guessable passwords (zxcvbn-ts dictionary)', () => {
     ['1qaz@WSX', 'password.common'],
     ['Abcd1234!', 'password.common'],
     ['iloveyou1!', 'password.common'],
+    // l33t spellings of leaked passwords, with as many substitutions as people make.
+    ['P@55w0rd1', 'password.common'],
+    ['P@55w0rd!', 'password.common'],
+    ['1L0v3Y0u!', 'password.common'],
     ['Ab1!Ab1!', 'password.guessable'],
     ['Kx9#mq2Lp_', null],
     ['Sh8_vR2!pT', null],
