@@ -5,7 +5,7 @@ import type { RuleResult } from './rules/fieldMessages'
 import { checkIdNumber } from './rules/idNumberRule'
 import type { IdType } from './rules/idTypes'
 import { checkName } from './rules/nameRule'
-import { checkPassword, type PasswordContext } from './rules/passwordRule'
+import { checkPasswordAgainstContext, type PasswordContext } from './rules/passwordRule'
 import { loadPasswordDictionary } from './rules/passwordStrength'
 
 /**
@@ -42,14 +42,17 @@ function checkDocument(
   report(ctx, 'name', checkName(value.name, value.idType))
 }
 
-/** The password must not be built from the candidate's own details entered in the same operation. */
+/**
+ * The password must not be built from the candidate's own details entered in the same operation.
+ * Its field (fields.password) has already run the format and the dictionary checks.
+ */
 function checkPasswordAgainst(
   field: string,
   password: string,
   context: PasswordContext,
   ctx: z.RefinementCtx,
 ): void {
-  report(ctx, field, checkPassword(password, context))
+  report(ctx, field, checkPasswordAgainstContext(password, context))
 }
 
 /** A proof that a mobile/email was verified: either the code the candidate typed, or the token from an online verify. */
