@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { KioskError } from '../src-common/errors'
 import type { OperationKind, OperationPayload } from '../src-common/operations'
+import { checkIdNumber, checkName } from '../src-common/rules'
 import { emailCodeTtlSeconds } from '../src-common/wire'
 import { normalize, type AccountRow } from './accounts'
 import type { Statement } from 'better-sqlite3'
@@ -151,21 +152,32 @@ const updateProfile: Handler<'updateProfile'> = async (env, p) => {
       proof.onReject?.()
       return rejected(proof.error)
     }
-    const holder = accounts.byIdNumber(p.idNumber)
-    if (holder && holder.id !== account.id) return rejected({ code: 'ID_OCCUPIED' })
-    const email = normalize.email(p.email)
-    const emailChanged = email !== account.email
+    // A field the candidate left blank keeps the account's value, and must still fit the document type.
+    const idNumber = p.idNumber ?? account.id_number
+    if (idNumber === null) return rejected({ code: 'INVALID_FIELD', field: 'idNumber', rule: 'idNumber.required' })
+    const name = p.name ?? account.name
+    const keptNumber = checkIdNumber(idNumber, p.idType)
+    if (!keptNumber.ok) return rejected({ code: 'INVALID_FIELD', field: 'idNumber', rule: keptNumber.rule })
+    const keptName = checkName(name, p.idType)
+    if (!keptName.ok) return rejected({ code: 'INVALID_FIELD', field: 'name', rule: keptName.rule })
+    if (p.idNumber !== undefined) {
+      const holder = accounts.byIdNumber(p.idNumber)
+      if (holder && holder.id !== account.id) return rejected({ code: 'ID_OCCUPIED' })
+    }
+    const email = p.email === undefined ? undefined : normalize.email(p.email)
+    const emailChanged = email !== undefined && email !== account.email
     if (emailChanged) {
       const emailHolder = accounts.byEmail(email)
       if (emailHolder && emailHolder.id !== account.id) return rejected({ code: 'EMAIL_OCCUPIED' })
     }
     // A new email takes effect only once verified (verifyEmail); until then it waits as pending.
+    // Left blank, the email keeps any new one still waiting; retyped as it is, that one is dropped.
     accounts.setProfile({
       id: account.id,
       idType: p.idType,
-      idNumber: p.idNumber,
-      name: p.name.trim(),
-      pendingEmail: emailChanged ? email : null,
+      idNumber: keptNumber.value,
+      name: keptName.value,
+      pendingEmail: emailChanged ? email : email === undefined ? account.pending_email : null,
       now: env.now,
     })
     proof.consume(env.now)
@@ -173,7 +185,7 @@ const updateProfile: Handler<'updateProfile'> = async (env, p) => {
     if (emailChanged) oldEmail = account.email
     return applied({ accountId: account.id, emailPending: emailChanged })
   })
-  if (outcome.status === 'applied' && outcome.result.emailPending) {
+  if (outcome.status === 'applied' && outcome.result.emailPending && p.email !== undefined) {
     const email = normalize.email(p.email)
     const code = codes.issue('email', email, 'verifyEmail', env.kioskId, env.now, emailCodeTtlSeconds * 1000)
     notify(

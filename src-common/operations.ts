@@ -109,16 +109,24 @@ const resetPasswordSchema = z.discriminatedUnion('method', [
     }),
 ])
 
+/**
+ * 修改资料. The document type is always sent (the screen shows the account's); email, ID number and
+ * name only when the candidate typed a new value: one left out keeps the account's. The server
+ * checks a kept number or name against a new document type (it alone holds them in full).
+ */
 const updateProfileSchema = z
   .strictObject({
     sessionToken: fields.token,
-    email: fields.email,
+    email: fields.email.optional(),
     idType: fields.idType,
-    idNumber: fields.idNumber,
-    name: fields.name,
+    idNumber: fields.idNumber.optional(),
+    name: fields.name.optional(),
     ...smsProof,
   })
-  .superRefine(checkDocument)
+  .superRefine((value, ctx) => {
+    if (value.idNumber !== undefined) report(ctx, 'idNumber', checkIdNumber(value.idNumber, value.idType))
+    if (value.name !== undefined) report(ctx, 'name', checkName(value.name, value.idType))
+  })
 
 const changeMobileSchema = z.strictObject({
   sessionToken: fields.token,

@@ -3,6 +3,7 @@ import { logInAs, registerThroughKiosk } from './pages/accounts'
 import { ChangeMobilePage, PasswordPage, ProfilePage, VerifyEmailPage, VerifyMobilePage } from './pages/AccountPages'
 import { candidate } from './pages/candidates'
 import { LoginPage } from './pages/LoginPage'
+import { codeSentBy } from './pages/kioskPage'
 
 test.describe('我的ETEST通行证', () => {
   test('修改资料: 修改信息确认 marks each field 已修改/未修改 with the warning, then 修改资料成功', async ({ kiosk }) => {
@@ -44,6 +45,42 @@ test.describe('我的ETEST通行证', () => {
     await expect(profile.el('success-message')).toHaveText('修改资料成功')
     await profile.el('success-confirm').click()
     await expect(page.getByTestId('account-pending-email')).toContainText('n***@example.com')
+  })
+
+  test('修改资料: only what changes is typed; blank fields keep the account’s values', async ({ kiosk }) => {
+    const who = candidate(4)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    const before = { email: await page.getByTestId('account-email').textContent(), idNumber: await page.getByTestId('account-id-number').textContent() }
+    await page.getByTestId('account-profile').click()
+    const profile = new ProfilePage(kiosk)
+    await expect(profile.el('keep-hint')).toContainText('留空即保持不变')
+    await profile.fill('mobile', who.mobile)
+    await profile.fill('sms-code', '000000')
+    // Nothing typed to change: said so, no dialog.
+    await profile.el('submit').click()
+    await expect(profile.el('error')).toHaveText('您没有修改任何信息：请填写要修改的项')
+    await expect(profile.el('confirm')).toBeHidden()
+    // A new document type needs its number.
+    await profile.choose('id-type', 'passport')
+    await profile.el('submit').click()
+    await expect(profile.fieldError('id-number')).toContainText('请输入证件号码')
+    await profile.choose('id-type', 'resident')
+
+    await profile.fill('name', '王晓明')
+    const code = await codeSentBy(page, who.mobile, () => profile.el('send-code').click())
+    await profile.fill('sms-code', code)
+    await profile.el('submit').click()
+    await expect(profile.el('confirm-name-status')).toHaveText('已修改')
+    for (const field of ['email', 'mobile', 'id-type', 'id-number']) await expect(profile.el(`confirm-${field}-status`)).toHaveText('未修改')
+    await expect(profile.el('confirm-email')).toHaveText(before.email ?? '')
+    await expect(profile.el('confirm-id-number')).toHaveText(before.idNumber ?? '')
+    await profile.el('confirm-ok').click()
+    await expect(profile.el('success-message')).toHaveText('修改资料成功')
+    await profile.el('success-confirm').click()
+    await expect(page.getByTestId('account-email')).toHaveText(before.email ?? '')
+    await expect(page.getByTestId('account-id-number')).toHaveText(before.idNumber ?? '')
+    await expect(page.getByTestId('account-pending-email')).toBeHidden()
   })
 
   test('修改手机号: a code to the new number; a wrong code first is refused, the right one changes it', async ({ kiosk }) => {

@@ -76,7 +76,6 @@ test('screenshots: account, 修改资料 and its 修改信息确认, 修改密�
   await go('account-profile', 'profile-submit', 'account-profile')
   await page.getByTestId('profile-email').fill('new.wang@example.com')
   await page.getByTestId('profile-mobile').fill(who.mobile)
-  await page.getByTestId('profile-id-number').fill(who.idNumber)
   await page.getByTestId('profile-name').fill('王小红')
   await page.getByTestId('profile-sms-code').fill('123456')
   await page.getByTestId('profile-submit').click()

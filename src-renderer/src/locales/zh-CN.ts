@@ -151,6 +151,7 @@ export default {
     changeMobile: '修改手机号',
     changeMobileHint: '如需修改手机号, 请点击“修改手机号”按钮',
     personalHint: '请输入真实有效的个人信息',
+    keepHint: '只填写要修改的项：电子邮箱、证件号码、姓名留空即保持不变（更换证件类型时须填写新的证件号码）。手机号请填写本账号当前的手机号，用于接收验证码。',
     currentValue: '当前：{value}',
     sendTo: '将向 {target} 发送验证码',
     confirmTitle: '修改信息确认',

@@ -135,4 +135,28 @@ describe('log-in, sessions and session ops', () => {
     assert.equal(reset.status, 'applied', JSON.stringify(reset))
     assert.equal((await login('Mno321&*q8')).status, 200)
   })
+
+  test('修改资料 keeps what is left out; a kept ID number must fit a new document type', async () => {
+    const session = await login('Mno321&*q8')
+    const sessionToken = session.body.sessionToken
+    t.advance(61_000)
+    const code = await smsCode(kiosk, '13100131000', 'updateProfile')
+    // A passport number is not an 18-character resident ID: the kept number does not fit.
+    const newType = await kiosk.apply('updateProfile', { sessionToken, idType: 'passport', smsCode: code })
+    assert.deepEqual(newType.error, { code: 'INVALID_FIELD', field: 'idNumber', rule: 'idNumber.passportFormat' })
+    // The code was not spent on the refused change: only the name changes.
+    const renamed = await kiosk.apply('updateProfile', { sessionToken, idType: 'resident', name: '王晓明', smsCode: code })
+    assert.equal(renamed.status, 'applied', JSON.stringify(renamed))
+    assert.deepEqual(renamed.result, { accountId: session.body.account.accountId, emailPending: false })
+    const summary = await kiosk.interactive('account', { sessionToken })
+    assert.equal(summary.body.account.email, 'n***@example.com', 'the email is kept')
+    assert.equal(summary.body.account.pendingEmail, null)
+    assert.equal(summary.body.account.idNumber, '110105********002X', 'the ID number is kept')
+    assert.equal((await login('Mno321&*q8')).status, 200, 'the same ID number still logs in')
+    // The name did change: staff attesting the old name no longer find the account.
+    const attestation = { staffId: 'S001', staffName: '考点老师', checkedAt: new Date(t.now()).toISOString() }
+    const base = { method: 'attested', idType: 'resident', idNumber: candidate.idNumber, newPassword: 'Rst654^&w1', attestation }
+    assert.deepEqual((await kiosk.apply('resetPassword', { ...base, name: '王小明' })).error, { code: 'ACCOUNT_NOT_FOUND' })
+    assert.equal((await kiosk.apply('resetPassword', { ...base, name: '王晓明' })).status, 'applied')
+  })
 })

@@ -84,6 +84,16 @@ describe('operation payloads', () => {
     })
   })
 
+  test('修改资料 sends only what changes; what it sends still follows the document type', async () => {
+    const onlyName = await parseOperation('updateProfile', { sessionToken: token, idType: 'resident', name: ' 王晓明 ', smsCode: '654321' })
+    assert.ok(onlyName.ok)
+    assert.deepEqual(onlyName.value, { sessionToken: token, idType: 'resident', name: '王晓明', smsCode: '654321' })
+    const latinNameForResident = await parseOperation('updateProfile', { sessionToken: token, idType: 'resident', name: 'John Smith', smsCode: '654321' })
+    assert.deepEqual(latinNameForResident, { ok: false, error: { code: 'INVALID_FIELD', field: 'name', rule: 'name.chineseChar' } })
+    const blankIsNotLeftOut = await parseOperation('updateProfile', { sessionToken: token, idType: 'resident', email: '', smsCode: '654321' })
+    assert.equal(blankIsNotLeftOut.ok ? null : blankIsNotLeftOut.error.field, 'email')
+  })
+
   test('a password built from the candidate’s own mobile is refused as weak', async () => {
     const result = await parseOperation('register', { ...samples.register, password: 'Wang_13800138000' })
     assert.deepEqual(result, {
