@@ -58,7 +58,7 @@ export const enrollResponse = z.object({
 export const sealedBoxSchema = z.strictObject({
   enc: z.string().max(256),
   ct: z.string().max(64_000),
-  /** Present on epoch boxes (queued ops), see src-common/sealing.ts createSealer. */
+  /** Present on epoch boxes (queued ops), see src-common/sealing.ts openSealingEpoch. */
   n: z.string().max(32).optional(),
 })
 

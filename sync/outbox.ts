@@ -5,10 +5,11 @@ import { z } from 'zod'
 import { fail, kioskErrorSchema, ok, type KioskError, type Result } from '../src-common/errors'
 import { operationKindSchema, parseOperation, splitPayload, type OperationKind } from '../src-common/operations'
 import { normaliseIdNumber } from '../src-common/rules/idNumberRule'
-import { createSealer, sealingAad, type SealerLimits } from '../src-common/sealing'
+import { sealingAad } from '../src-common/sealing'
 import type { OpResult, WireOp } from '../src-common/wire'
 import { TypedEmitter } from './emitter'
 import { applyPragmas, migrate } from './migrations'
+import { createSealer, type SealerLimits } from './sealer'
 import { newReceipt, normaliseReceipt } from './receipt'
 
 /**
@@ -95,7 +96,7 @@ export interface OutboxOptions {
   accountKeySecret: string | Uint8Array
   /** How long tombstones of final ops are kept. Default 30. */
   retentionDays?: number
-  /** How many boxes, for how long, one in-memory sealing key seals (src-common/sealing.ts createSealer). */
+  /** How many boxes, for how long, one in-memory sealing key seals (sync/sealer.ts). */
   sealing?: Partial<SealerLimits>
   /** Clock, for tests. */
   now?: () => number

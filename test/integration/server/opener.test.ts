@@ -2,7 +2,8 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { createOpener } from '../../../server/opener'
-import { createSealer, generateSealingKeyPair, seal, sealingAad, type SealedBox } from '../../../src-common/sealing'
+import { generateSealingKeyPair, seal, sealingAad, type SealedBox } from '../../../src-common/sealing'
+import { createSealer } from '../../../sync/sealer'
 
 describe('the server opener', () => {
   test('every box the kiosk seals opens to the same payload; one bound to another op or altered never does', async () => {
