@@ -67,6 +67,14 @@ export function createAccounts(db: Db, pepper: Buffer) {
     ),
     loginFailed: db.prepare('UPDATE accounts SET failed_logins = ?, locked_until = ?, updated_at = ? WHERE id = ?'),
     loginOk: db.prepare('UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = ?'),
+    guard: db.prepare<[string], { failures: number; locked_until: number | null }>(
+      'SELECT failures, locked_until FROM login_guards WHERE key_hash = ?',
+    ),
+    guardFailed: db.prepare(
+      `INSERT INTO login_guards (key_hash, failures, locked_until, updated_at) VALUES (@key, @failures, @lockedUntil, @now)
+       ON CONFLICT (key_hash) DO UPDATE SET failures = @failures, locked_until = @lockedUntil, updated_at = @now`,
+    ),
+    pruneGuards: db.prepare('DELETE FROM login_guards WHERE updated_at < ?'),
     setProfile: db.prepare(
       `UPDATE accounts SET id_type = @idType, id_number = @idNumber, name = @name, pending_email = @pendingEmail,
          updated_at = @now WHERE id = @id`,
@@ -123,6 +131,19 @@ export function createAccounts(db: Db, pepper: Buffer) {
     loginFailed: (id: string, failures: number, lockedUntil: number | null, now: number) =>
       q.loginFailed.run(failures, lockedUntil, now, id),
     loginOk: (id: string) => q.loginOk.run(id),
+    /**
+     * Failed log-ins of an ID number no account holds: counted like an account's (keyed by a hash of
+     * the normalised number, never the number), so they lock and answer ACCOUNT_LOCKED alike.
+     */
+    guardOf(idNumber: string): { failures: number; lockedUntil: number | null } {
+      const row = q.guard.get(keyedHash(pepper, 'login', normalize.idNumber(idNumber)))
+      return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? null }
+    },
+    guardFailed(idNumber: string, failures: number, lockedUntil: number | null, now: number) {
+      q.guardFailed.run({ key: keyedHash(pepper, 'login', normalize.idNumber(idNumber)), failures, lockedUntil, now })
+      // A day without a failure forgets an unknown number (the longest lock is an hour).
+      q.pruneGuards.run(now - 24 * 60 * 60 * 1000)
+    },
     setProfile: (p: { id: string; idType: string; idNumber: string; name: string; pendingEmail: string | null; now: number }) =>
       q.setProfile.run({ ...p, idNumber: normalize.idNumber(p.idNumber) }),
     setMobile: (id: string, mobile: string, now: number) => q.setMobile.run(normalize.mobile(mobile), now, id),

@@ -142,7 +142,15 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
     const account = found && (!p.idType || found.id_type === p.idType) ? found : undefined
     const now = ctx.clock()
     if (!account) {
+      // The same work and the same answers as for an account, lock included: nothing tells them apart.
       await verifyPassword(dummyHash, p.password)
+      const guard = accounts.guardOf(p.idNumber)
+      if (guard.lockedUntil !== null && guard.lockedUntil > now) {
+        return sendError(reply, { code: 'ACCOUNT_LOCKED', retryAfter: Math.ceil((guard.lockedUntil - now) / 1000) })
+      }
+      const failures = guard.failures + 1
+      const lock = lockMs(failures)
+      accounts.guardFailed(p.idNumber, failures, lock > 0 ? now + lock : null, now)
       return sendError(reply, { code: 'BAD_CREDENTIALS' })
     }
     if (account.locked_until !== null && account.locked_until > now) {

@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { apiPaths } from '../../../src-common/wire'
 import { call, candidate, latestCode, register, residentId, smsCode, startTestServer, TestKiosk, type TestServer } from './kiosk'
 
@@ -37,6 +39,26 @@ describe('log-in, sessions and session ops', () => {
     assert.equal(badInput.status, 400)
     const extra = await kiosk.interactive('login', { idNumber: candidate.idNumber, password: 'x', captcha: 'ab' })
     assert.deepEqual(extra.body, { error: { code: 'BAD_REQUEST', field: 'captcha' } })
+  })
+
+  test('an ID number no account holds locks after 5 failures like an account: a lock does not tell that it exists', async () => {
+    const nobody = residentId('11010519700101666')
+    for (let i = 0; i < 5; i++) {
+      assert.deepEqual(await login('Wrong123!@x', nobody), { status: 403, body: { error: { code: 'BAD_CREDENTIALS' } } })
+    }
+    assert.deepEqual(await login('Wrong123!@x', nobody), { status: 423, body: { error: { code: 'ACCOUNT_LOCKED', retryAfter: 60 } } })
+    t.advance(61_000)
+    // The lock ends as an account's does, and the sixth failure locks for twice as long.
+    assert.equal((await login('Wrong123!@x', nobody)).status, 403)
+    assert.deepEqual((await login('Wrong123!@x', nobody)).body, { error: { code: 'ACCOUNT_LOCKED', retryAfter: 120 } })
+    // The number itself is not kept: only a keyed hash of it.
+    const db = new Database(join(t.dataDir, 'central.db'), { readonly: true })
+    try {
+      const stored = db.prepare('SELECT key_hash FROM login_guards').all() as { key_hash: string }[]
+      assert.ok(stored.length >= 1 && stored.every((row) => !row.key_hash.includes(nobody.slice(0, 10))))
+    } finally {
+      db.close()
+    }
   })
 
   test('after 5 failures the account locks, a reset by SMS lifts the lock and ends the old sessions', async () => {
