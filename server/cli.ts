@@ -1,11 +1,14 @@
 import { parseArgs } from 'node:util'
 import { decideAppeal, listAppeals } from './appeals'
 import { openDatabase } from './database'
+import { listKiosks, revokeKiosk } from './enrollment'
 import { createEnrollmentCode, startServer } from './index'
 
 const usage = `Usage:
   npm run server -- [--port 8787] [--host 127.0.0.1] [--data ./central-data] [--dev]
   npm run server -- enroll-kiosk --name "<hall>" [--data ./central-data]
+  npm run server -- kiosks list [--data ./central-data]
+  npm run server -- kiosks revoke <kiosk id> [--data ./central-data]
   npm run server -- appeals list [--status pending] [--data ./central-data]
   npm run server -- appeals accept <appeal id> [--data ./central-data]
   npm run server -- appeals reject <appeal id> [--data ./central-data]`
@@ -41,6 +44,31 @@ async function main(): Promise<void> {
     const code = createEnrollmentCode(dataDir, values.name.trim())
     console.log(`enrolment code for "${values.name.trim()}" (one use, valid 24 h): ${code}`)
     return
+  }
+
+  if (command === 'kiosks') {
+    const [action, id] = rest
+    const db = openDatabase(dataDir)
+    try {
+      if (action === 'list') {
+        const kiosks = listKiosks(db)
+        if (kiosks.length === 0) console.log('no kiosks')
+        for (const k of kiosks) console.log(`${k.id}  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'.padEnd(32)}  enrolled ${k.createdAt}  ${k.name}`)
+        return
+      }
+      if (action === 'revoke' && id) {
+        if (!revokeKiosk(db, id)) {
+          console.error(`no active kiosk ${id}`)
+          process.exitCode = 1
+          return
+        }
+        console.log(`kiosk ${id} revoked: its requests are refused from now on`)
+        return
+      }
+      fail('kiosks needs list or revoke <kiosk id>')
+    } finally {
+      db.close()
+    }
   }
 
   if (command === 'appeals') {

@@ -44,3 +44,34 @@ export function redeemEnrollmentCode(
     return { kioskId, secret }
   })()
 }
+
+export interface KioskListing {
+  id: string
+  name: string
+  createdAt: string
+  revokedAt: string | null
+}
+
+/** Every enrolled kiosk, oldest first (for `npm run server -- kiosks list`). Secrets are not listed. */
+export function listKiosks(db: Db): KioskListing[] {
+  return db
+    .prepare<[], { id: string; name: string; created_at: number; revoked_at: number | null }>(
+      'SELECT id, name, created_at, revoked_at FROM kiosks ORDER BY created_at',
+    )
+    .all()
+    .map((k) => ({
+      id: k.id,
+      name: k.name,
+      createdAt: new Date(k.created_at).toISOString(),
+      revokedAt: k.revoked_at === null ? null : new Date(k.revoked_at).toISOString(),
+    }))
+}
+
+/**
+ * Revokes a kiosk's credential (a stolen or retired kiosk): from the next request on it gets 401,
+ * whatever it signs. Ops it already delivered stay applied. A kiosk comes back only by a new
+ * enrolment code. False when there is no such kiosk or it was revoked already.
+ */
+export function revokeKiosk(db: Db, kioskId: string, now = Date.now()): boolean {
+  return db.prepare('UPDATE kiosks SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, kioskId).changes === 1
+}

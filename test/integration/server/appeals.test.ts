@@ -1,14 +1,8 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import { decideAppeal, listAppeals } from '../../../server/index'
 import { openDatabase } from '../../../server/database'
-import { appealPayload, candidate, register, residentId, startTestServer, TestKiosk, type TestServer } from './kiosk'
-
-const run = promisify(execFile)
-const cli = (dataDir: string, ...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args, '--data', dataDir], { cwd: new URL('../../../', import.meta.url).pathname })
+import { appealPayload, candidate, cli, register, residentId, startTestServer, TestKiosk, type TestServer } from './kiosk'
 
 describe('information-occupied appeals', () => {
   let t: TestServer

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { apiPaths } from '../../../src-common/wire'
 import { open, sealingAad, seal } from '../../../src-common/sealing'
-import { appealPayload, call, startTestServer, TestKiosk, type TestServer } from './kiosk'
+import { appealPayload, call, cli, startTestServer, TestKiosk, type TestServer } from './kiosk'
 
 describe('public endpoints and kiosk enrolment', () => {
   let t: TestServer
@@ -123,8 +123,29 @@ describe('signed requests', () => {
     assert.equal(outbox.body.messages.length, 1)
   })
 
-  test('a revoked or missing credential cannot reach interactive calls either', async () => {
+  test('a missing credential cannot reach interactive calls either', async () => {
     const answer = await call(t.server.url, 'POST', apiPaths.login, { requestId: crypto.randomUUID(), keyId: 'x', sealed: { enc: 'a', ct: 'b' } })
     assert.equal(answer.status, 401)
+  })
+
+  test('`kiosks revoke` shuts a kiosk out at once, for ops and interactive calls; `kiosks list` shows it', async () => {
+    const stolen = await TestKiosk.enrol(t, 'Hall Z')
+    const before = await stolen.op('appeal', appealPayload())
+    assert.equal((await stolen.push([before])).status, 200)
+    const listed = await cli(t.dataDir, 'kiosks', 'list')
+    assert.match(listed.stdout, new RegExp(`${stolen.kioskId}\\s+active.*Hall Z`))
+    assert.ok(!listed.stdout.includes(stolen.secret), 'secrets are not listed')
+
+    const revoked = await cli(t.dataDir, 'kiosks', 'revoke', stolen.kioskId)
+    assert.match(revoked.stdout, /revoked/)
+    const after = await stolen.op('appeal', appealPayload())
+    assert.deepEqual(await stolen.push([after]), { status: 401, body: { error: { code: 'UNAUTHORIZED' } } })
+    const { sealRequestBody } = await import('../../../src-common/wire')
+    const sms = await sealRequestBody(stolen.publicKey, stolen.keyId, 'smsSend', { mobile: '13800138009', purpose: 'register' })
+    assert.equal((await stolen.signed('POST', apiPaths.smsSend, sms)).status, 401)
+    // The other kiosk is untouched.
+    assert.equal((await kiosk.signed('GET', `/v1/ops/${crypto.randomUUID()}`)).status, 404)
+    assert.match((await cli(t.dataDir, 'kiosks', 'list')).stdout, new RegExp(`${stolen.kioskId}\\s+revoked`))
+    await assert.rejects(cli(t.dataDir, 'kiosks', 'revoke', stolen.kioskId), /no active kiosk/)
   })
 })

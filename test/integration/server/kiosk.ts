@@ -1,8 +1,10 @@
 // A small kiosk-side client for the server's tests: signs requests as src-common/requestSigning.ts
 // describes and seals ops and interactive bodies to the server's key. (The real client is sync/.)
+import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { splitPayload, type OperationKind } from '../../../src-common/operations'
 import { newNonce, signatureHeaders, signRequest } from '../../../src-common/requestSigning'
 import { seal, sealingAad } from '../../../src-common/sealing'
@@ -41,6 +43,11 @@ export async function startTestServer(options: Partial<StartOptions> = {}): Prom
     },
   }
 }
+
+const run = promisify(execFile)
+/** `npm run server -- <args> --data <dataDir>`, as an administrator types it. Rejects on a non-zero exit. */
+export const cli = (dataDir: string, ...args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args, '--data', dataDir], { cwd: new URL('../../../', import.meta.url).pathname })
 
 export async function call(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const response = await fetch(url + path, {
