@@ -46,6 +46,14 @@ for (const [, parent] of byComponent) {
     if (!isParametrised(definition) || !new RegExp(`<${definition.name}\\b[^>]*\\s:screen="(props\\.)?screen"`).test(text)) continue
     parent.ids.push(...definition.ids.filter((id) => /\$\{(props\.)?screen\}/.test(id)))
   }
+  // …and one passing an id built from its screen as a child's testid (DocumentFields -> IdTypeSelect).
+  for (const [, definition] of byComponent) {
+    if (definition === parent) continue
+    for (const use of text.matchAll(new RegExp(`<${definition.name}\\b[^>]*\\s:testid="\`([^\`]*\\$\\{(?:props\\.)?screen\\}[^\`]*)\`"`, 'g'))) {
+      const testid = use[1]
+      parent.ids.push(...definition.ids.filter((id) => /\$\{(props\.)?testid\}/.test(id)).map((id) => id.replace(/\$\{(props\.)?testid\}/g, testid)))
+    }
+  }
 }
 const parametrised = [...byComponent].filter(([, c]) => isParametrised(c))
 
