@@ -43,15 +43,20 @@ export const syncSummarySchema = z.object({
 })
 export type SyncSummary = z.infer<typeof syncSummarySchema>
 
-/** The masked account a logged-in candidate sees (same shape as the central API's summary). */
+/** The masked account a logged-in candidate sees: all a kiosk ever shows or keeps of it. */
 export const maskedAccountSchema = z.object({
   idType: fields.idType,
+  /** 110105********002X */
   idNumber: z.string(),
+  /** 王* */
   name: z.string(),
+  /** 138****8000 */
   mobile: z.string().nullable(),
+  /** a***@example.com */
   email: z.string().nullable(),
   mobileVerified: z.boolean(),
   emailVerified: z.boolean(),
+  /** A new email waiting for verifyEmail (masked), if any. */
   pendingEmail: z.string().nullable(),
 })
 export type MaskedAccount = z.infer<typeof maskedAccountSchema>

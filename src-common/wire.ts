@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { kioskErrorSchema } from './errors'
+import { maskedAccountSchema } from './kioskApi'
 import { operationKindSchema, occupiedIdentifiers } from './operations'
 import { fields } from './fields'
 import { open, seal, sealingAad, type SealedBox } from './sealing'
@@ -235,22 +236,9 @@ export const emailCodeTtlSeconds = 600
 export const emailCheckPayload = z.strictObject({ email: fields.email, purpose: emailPurposeSchema, code: fields.emailCode })
 export const emailCheckResponse = z.object({ valid: z.literal(true) })
 
-/** Masked view of an account: all a kiosk ever shows or keeps. */
-export const accountSummary = z.object({
+/** The central API's masked account: the kiosk's masked account, with its id and creation time. */
+export const accountSummary = maskedAccountSchema.extend({
   accountId: z.string(),
-  idType: fields.idType,
-  /** 110105********002X */
-  idNumber: z.string(),
-  /** 王* */
-  name: z.string(),
-  /** 138****8000 */
-  mobile: z.string().nullable(),
-  /** a***@example.com */
-  email: z.string().nullable(),
-  mobileVerified: z.boolean(),
-  emailVerified: z.boolean(),
-  /** A new email waiting for verifyEmail (masked), if any. */
-  pendingEmail: z.string().nullable(),
   createdAt: z.string(),
 })
 export type AccountSummary = z.infer<typeof accountSummary>

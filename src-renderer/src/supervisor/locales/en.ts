@@ -135,16 +135,6 @@ const en: typeof zhCN = {
       blocked: 'Waits for an earlier request',
       cancelled: 'Cancelled',
     },
-    kinds: {
-      register: 'Registration',
-      resetPassword: 'Password reset',
-      updateProfile: 'Profile change',
-      changeMobile: 'Mobile change',
-      changePassword: 'Password change',
-      verifyMobile: 'Mobile verification',
-      verifyEmail: 'Email verification',
-      appeal: 'Information-occupied appeal',
-    },
     cancelReasons: {
       candidateRequest: 'The candidate asked',
       duplicate: 'Duplicate',

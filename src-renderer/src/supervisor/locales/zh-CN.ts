@@ -134,16 +134,6 @@ export default {
       blocked: '等待前一项业务',
       cancelled: '已撤销',
     },
-    kinds: {
-      register: '注册通行证',
-      resetPassword: '重置密码',
-      updateProfile: '修改资料',
-      changeMobile: '修改手机号',
-      changePassword: '修改密码',
-      verifyMobile: '验证手机',
-      verifyEmail: '验证邮箱',
-      appeal: '信息占用申诉',
-    },
     cancelReasons: {
       candidateRequest: '考生要求撤销',
       duplicate: '重复提交',
