@@ -48,6 +48,22 @@ export function applyPragmas(db: Database.Database): void {
   db.pragma('synchronous = FULL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
+  // Checkpoints run when the kiosk is idle (`checkpoint()` below, after each sync pass and on the
+  // engine's tick), not inside the commit that happens to fill the WAL: with SQLite's default of
+  // 1,000 pages, one enqueue in about 170 paid for copying the whole WAL into the database. The
+  // automatic checkpoint stays as a backstop, and the WAL file is cut back to 4 MiB afterwards.
+  db.pragma('wal_autocheckpoint = 10000')
+  db.pragma('journal_size_limit = 4194304')
+  // A final op's sealed payload is overwritten on disk, not only unlinked from its row.
+  db.pragma('secure_delete = ON')
+}
+
+/**
+ * Copies what the WAL holds into the database file without waiting for, or blocking, anyone
+ * (PASSIVE). For idle moments: it costs a few milliseconds per thousand pages.
+ */
+export function checkpoint(db: Database.Database): void {
+  db.pragma('wal_checkpoint(PASSIVE)')
 }
 
 export function migrate(db: Database.Database): void {

@@ -8,7 +8,7 @@ import { normaliseIdNumber } from '../src-common/rules/idNumberRule'
 import { sealingAad } from '../src-common/sealing'
 import type { OpResult, WireOp } from '../src-common/wire'
 import { TypedEmitter } from './emitter'
-import { applyPragmas, migrate } from './migrations'
+import { applyPragmas, checkpoint, migrate } from './migrations'
 import { createSealer, type SealerLimits } from './sealer'
 import { newReceipt, normaliseReceipt } from './receipt'
 
@@ -134,6 +134,8 @@ export interface Outbox {
   nextAttemptAt(): number | null
   recordSyncSuccess(): void
   recordSyncError(error: KioskError): void
+  /** Moves committed pages from the WAL into kiosk.db; for idle moments (the engine calls it after each pass and on its tick). */
+  checkpoint(): void
   close(): void
 }
 
@@ -484,6 +486,9 @@ export function openOutbox(options: OutboxOptions): Outbox {
     nextAttemptAt: () => sql.nextAttempt.get()?.at ?? null,
     recordSyncSuccess: () => sql.setState.run({ key: 'lastSuccessAt', value: iso(now()) }),
     recordSyncError: (error) => sql.setState.run({ key: 'lastError', value: JSON.stringify({ error, at: iso(now()) }) }),
+    checkpoint: () => {
+      if (db.open) checkpoint(db)
+    },
     close: () => {
       sealer.forget()
       db.close()

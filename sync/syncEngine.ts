@@ -284,6 +284,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       } while (again && canSend())
     })().finally(() => {
       draining = null
+      // What the pass wrote goes into kiosk.db now, while nobody waits on an enqueue.
+      outbox.checkpoint()
       scheduleWake()
       scheduleSummary()
     })
@@ -292,6 +294,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   function tick() {
     outbox.purgeExpired()
+    outbox.checkpoint()
     if (online === false) void probe()
     else void kick()
     if (events.listenerCount('summary') > 0) events.emit('summary', outbox.summary())

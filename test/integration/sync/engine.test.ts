@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { decideAppeal } from '../../../server/index'
@@ -99,6 +100,21 @@ describe('sync engine against the reference server', () => {
       k.engine.networkChanged()
       await online
       await until(() => k.outbox.get(id)?.status === 'pending')
+    } finally {
+      await k.done()
+    }
+  })
+
+  test('after a sync pass the WAL is checkpointed into kiosk.db, so no later enqueue pays for it', async () => {
+    const k = await kiosk()
+    try {
+      const ops = [await queueAppeal(k.outbox, next++), await queueAppeal(k.outbox, next++)]
+      await k.engine.syncNow()
+      for (const { id } of ops) assert.equal(k.outbox.get(id)?.status, 'pending')
+      // Far below SQLite's automatic checkpoint (1,000 pages), so only the engine's own checkpoint
+      // can have put these rows into the database file itself.
+      const file = readFileSync(k.outbox.file)
+      for (const { receipt } of ops) assert.ok(file.includes(Buffer.from(receipt)), `${receipt} not in kiosk.db`)
     } finally {
       await k.done()
     }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 import Database from 'better-sqlite3'
 import { sealingAad } from '../../../src-common/sealing'
@@ -137,11 +138,15 @@ describe('outbox', () => {
     const t = await makeOutbox({ now: () => clock, retentionDays: 30 })
     try {
       const { id } = await queueRegistration(t, 9)
-      t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 })
+      const [sent] = t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops
       t.outbox.recordResults([{ id, status: 'applied', result: {} }])
       const db = new Database(t.file, { readonly: true })
       assert.equal(db.prepare('SELECT body FROM ops WHERE id = ?').pluck().get(id), null)
       db.close()
+      // Overwritten, not only unlinked: the sealed bytes are gone from the database file's pages.
+      t.outbox.checkpoint()
+      const ciphertext = Buffer.from(sent?.sealed.ct.slice(0, 32) ?? 'missing')
+      assert.equal(readFileSync(t.file).includes(ciphertext), false)
       clock += 29 * 86_400_000
       assert.equal(t.outbox.purgeExpired(), 0)
       assert.equal(t.outbox.get(id)?.status, 'applied')
