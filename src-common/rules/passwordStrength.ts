@@ -16,9 +16,11 @@ export function loadPasswordDictionary(): Promise<ZxcvbnFactory> {
         dictionary: { ...common.dictionary },
         graphs: common.adjacencyGraphs,
         useLevenshteinDistance: false,
-        // zxcvbn tries every combination of l33t substitutions it finds (100 by default): a random
-        // password with many digits then costs 10-30 ms. Ten still unmasks the leaked passwords
-        // people l33t (P@$$w0rd, Passw0rd!, 1qaz@WSX) and keeps every check near a millisecond.
+        // zxcvbn tries up to 100 combinations of l33t substitutions by default: a random password
+        // with many digits then costs 10-30 ms. Ten still unmasks the usual spellings (P@$$w0rd,
+        // Passw0rd!, 1qaz@WSX) and keeps a check near a millisecond, at a measured price: of 3,000
+        // l33t spellings of list passwords it refuses 95 % (98 % at 100; 96 % at 20, 97.5 % at 50),
+        // each step costing roughly proportionally more time. A policy choice to revisit together.
         l33tMaxSubstitutions: 10,
       })
       return factory
