@@ -94,8 +94,8 @@ export interface OutboxOptions {
   keyId: string
   /** The per-kiosk secret keying the account hash (kept sealed by the main process, never sent). */
   accountKeySecret: string | Uint8Array
-  /** How long tombstones of final ops are kept. Default 30. */
-  retentionDays?: number
+  /** How long tombstones of final ops are kept, in days; a function is read at each purge (a setting staff can change). Default 30. */
+  retentionDays?: number | (() => number)
   /** How many boxes, for how long, one in-memory sealing key seals (sync/sealer.ts). */
   sealing?: Partial<SealerLimits>
   /** Clock, for tests. */
@@ -208,7 +208,10 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
 
 export function openOutbox(options: OutboxOptions): Outbox {
   const now = options.now ?? Date.now
-  const retentionMs = (options.retentionDays ?? 30) * 24 * 60 * 60 * 1000
+  const retentionMs = () => {
+    const days = typeof options.retentionDays === 'function' ? options.retentionDays() : options.retentionDays
+    return (days ?? 30) * 24 * 60 * 60 * 1000
+  }
   const db = new Database(options.file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
   applyPragmas(db)
   const sealer = createSealer(options.centralPublicKey, options.sealing)
@@ -461,7 +464,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
     summary,
     cancel,
     retry,
-    purgeExpired: () => sql.purge.run({ before: now() - retentionMs }).changes,
+    purgeExpired: () => sql.purge.run({ before: now() - retentionMs() }).changes,
     claimBatch(limits) {
       const batch = claimBatch(limits)
       changed(batch.ops.map((o) => o.id))

@@ -147,7 +147,8 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       centralPublicKey: enrolment.publicKey,
       keyId: enrolment.keyId,
       accountKeySecret: accountKeySecret.value,
-      retentionDays: supervisor.settings.get().retentionDays,
+      // Read at each purge: a change in 设置 applies at the engine's next tick, not at the next start.
+      retentionDays: () => supervisor.settings.get().retentionDays,
       nativeBinding,
     })
     engine = createSyncEngine({ outbox, client: central.client, ...options.sync })

@@ -1,5 +1,6 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import Database from 'better-sqlite3'
 import { openDemoKiosk, valueOf, type DemoKiosk } from './demoKiosk'
 
 // Supervisor mode through the contract, on a demo kiosk with the reference server on loopback.
@@ -93,6 +94,21 @@ describe('supervisor mode', () => {
     const csv = value<{ csv: string }>(await call('supervisor.exportAudit')).csv
     assert.match(csv, /attestedReset/)
     assert.doesNotMatch(csv, new RegExp(candidate.idNumber))
+  })
+
+  test('a retention changed in 设置 applies at the next purge, not at the next start', async () => {
+    const outbox = kiosk.services.outbox
+    assert.ok(outbox)
+    const [final] = outbox.list({ status: 'applied', limit: 1 })
+    assert.ok(final, 'the registration above is a final op')
+    // Final two days ago: kept under the default 30 days, gone under 1.
+    const db = new Database(outbox.file)
+    db.prepare('UPDATE ops SET final_at = ? WHERE id = ?').run(Date.now() - 2 * 86_400_000, final.id)
+    db.close()
+    assert.equal(outbox.purgeExpired(), 0)
+    value(await call('supervisor.updateSettings', { patch: { retentionDays: 1 } }))
+    assert.ok(outbox.purgeExpired() >= 1)
+    assert.equal(outbox.get(final.id), undefined)
   })
 
   test('leaving ends supervisor mode', async () => {
