@@ -33,6 +33,17 @@ test.describe('idle', () => {
     await expect(register.el('email')).toBeHidden()
   })
 
+  test('idle on home: the language the last visitor chose goes back to the default, with no warning and no wipe', async ({ kiosk }) => {
+    const { page } = kiosk
+    await kiosk.open('/')
+    await page.getByTestId('header-language').click()
+    await expect(page.getByTestId('home-register')).toHaveText('Register an ETEST passport')
+    await expect(page.getByTestId('home-register')).toHaveText('注册ETEST通行证', { timeout: 8_000 })
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN')
+    await expect(page.getByTestId('idle-warning')).toBeHidden()
+    expect(kiosk.calls).not.toContain('kiosk:app.wipe')
+  })
+
   test('idle: a touch on 继续办理 keeps the candidate’s form', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     await register.open()

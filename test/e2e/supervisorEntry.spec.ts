@@ -127,3 +127,29 @@ test.describe('entering supervisor mode', () => {
     expect(kiosk.services.supervisor.session.isActive()).toBe(false)
   })
 })
+
+test.describe('settings reach the candidate screens', () => {
+  test.use({ idle: { timeoutSec: 4, warningSec: 3 } })
+  test('默认语言 English: once staff leave, the next candidate is greeted in English, and one candidate’s 中文 does not outlast them', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('settings')
+    await supervisor.el('settings-locale-en').click()
+    await supervisor.el('settings-save').click()
+    await expect(supervisor.el('settings-saved')).toBeVisible()
+    expect(kiosk.services.supervisor.settings.get().defaultLocale).toBe('en')
+
+    await supervisor.el('leave').click()
+    await expect(page.getByTestId('home-register')).toHaveText('Register an ETEST passport')
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en')
+
+    // A candidate switches to Chinese, starts registering and walks away: the idle wipe returns the
+    // kiosk to its default language for whoever comes next.
+    await page.getByTestId('header-language').click()
+    await expect(page.getByTestId('home-register')).toHaveText('注册ETEST通行证')
+    await page.getByTestId('home-register').click()
+    await expect(page.getByTestId('idle-warning')).toBeVisible()
+    await expect(page.getByTestId('home-register')).toHaveText('Register an ETEST passport', { timeout: 8_000 })
+  })
+})

@@ -1,5 +1,6 @@
 import { ref } from 'vue'
 import type { Router } from 'vue-router'
+import { useAppInfoStore } from './appInfo'
 import { useCandidateStore } from './candidate'
 
 /**
@@ -37,10 +38,12 @@ export function leavesWipedHistory(): boolean {
 
 /**
  * Idle timeout or log-out: forget this candidate everywhere — main's session and in-memory values,
- * every store, every form — and return home. Back navigation stops at this point.
+ * every store, every form, the language they chose — and return home. Back navigation stops at
+ * this point.
  */
 export async function wipeCandidate(router: Router): Promise<void> {
   useCandidateStore().reset()
+  useAppInfoStore().applyDefaultLocale()
   candidateGeneration.value += 1
   const done = window.kiosk.app.wipe({})
   await router.replace('/')

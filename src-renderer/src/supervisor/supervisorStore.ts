@@ -3,6 +3,7 @@ import { ref } from 'vue'
 import type { Router } from 'vue-router'
 import type { KioskError, Result } from '../../../src-common/errors'
 import type { CallOutput, SupervisorOp } from '../../../src-common/kioskApi'
+import { useAppInfoStore } from '../stores/appInfo'
 
 type Dashboard = CallOutput<'supervisor', 'dashboard'>
 export type OpStatusFilter = SupervisorOp['status'] | 'all'
@@ -70,11 +71,13 @@ export const useSupervisorStore = defineStore('supervisor', () => {
 /**
  * Leaves supervisor mode: wipes the store first (so the route guard already refuses every supervisor
  * screen, including by "back"), goes home, then tells main unless main is the one who left (idle).
+ * What staff changed in 设置 (timeouts, default language) applies from the next candidate on.
  */
 export async function leaveSupervisor(router: Router, options: { tellMain: boolean } = { tellMain: true }): Promise<void> {
   const store = useSupervisorStore()
   const wasActive = store.active
   store.reset()
+  void useAppInfoStore().readyForNextCandidate()
   await router.replace('/')
   if (wasActive && options.tellMain) await window.kiosk.supervisor.leave({})
 }
