@@ -28,3 +28,9 @@ export function setLocale(locale: Locale): void {
   i18n.global.locale.value = locale
   document.documentElement.lang = locale
 }
+
+/**
+ * Chinese labels sit beside their fields, as on the ETEST site. English ones are often twice as long
+ * ("Mobile number / email", "ID document type") and would wrap into the next row: they go above.
+ */
+export const formLabelPosition = computed(() => (i18n.global.locale.value === 'en' ? 'top' : 'right'))

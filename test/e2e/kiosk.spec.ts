@@ -69,6 +69,27 @@ test.describe('kiosk behaviour', () => {
     await expect(page.getByTestId('register-email-field').locator('.el-form-item__error')).toHaveText('Please enter an email address.')
   })
 
+  test('in English, form labels (often twice as long) sit above their fields instead of spilling into the next row', async ({ kiosk }) => {
+    const { page } = kiosk
+    await kiosk.open('/')
+    await page.getByTestId('header-language').click()
+    for (const path of ['/register', '/login', '/reset', '/appeal', '/progress']) {
+      await kiosk.open(path)
+      await expect(page.locator('html')).toHaveAttribute('lang', 'en')
+      await expect(page.locator('.el-form-item__label').first()).toBeVisible()
+      const rows = await page.locator('.el-form-item').evaluateAll((items) =>
+        items.flatMap((item) => {
+          const label = item.querySelector('.el-form-item__label')
+          const content = item.querySelector('.el-form-item__content')
+          if (!label?.textContent?.trim() || !content) return []
+          return [{ label: label.textContent.trim(), labelBottom: label.getBoundingClientRect().bottom, fieldTop: content.getBoundingClientRect().top }]
+        }),
+      )
+      expect(rows.length, path).toBeGreaterThan(0)
+      for (const row of rows) expect(row.labelBottom, `${path}: ${row.label}`).toBeLessThanOrEqual(row.fieldTop + 1)
+    }
+  })
+
   test('CET/NCRE/PETS报名 point to the exam’s own registration site with a QR code', async ({ kiosk }) => {
     const { page } = kiosk
     await kiosk.open('/')

@@ -140,5 +140,17 @@ test('screenshots: English', async ({ kiosk }) => {
   await kiosk.page.getByTestId('header-language').click()
   await kiosk.page.getByTestId('register-submit').click()
   await expect(kiosk.page.getByTestId('register-submit')).toHaveText('Register')
+  await expect(kiosk.page.getByText('Please enter an email address.')).toBeVisible()
   await shot(kiosk.page, 'register-en')
+  // The language stays with the candidate across screens.
+  for (const [path, name, ready] of [
+    ['/login', 'login-en', 'login-submit'],
+    ['/reset', 'reset-en', 'reset-next'],
+    ['/appeal', 'appeal-en', 'appeal-submit'],
+  ] as const) {
+    await kiosk.open(path)
+    await expect(kiosk.page.getByTestId(ready)).toBeVisible()
+    await expect(kiosk.page.locator('html')).toHaveAttribute('lang', 'en')
+    await shot(kiosk.page, name)
+  }
 })
