@@ -35,6 +35,8 @@ test.describe('first start: the set-up wizard', () => {
 
     await wizard.el('start').click()
     await expect(page.getByTestId('home-progress')).toBeVisible()
+    // The footer names the kiosk as staff just did, without a restart.
+    await expect(page.getByTestId('footer-kiosk')).toHaveText('演示考点 · 一号自助机')
     // Set up once: the wizard cannot be run again (it would replace the PIN without knowing it).
     await kiosk.open('/setup')
     await expect(page.getByTestId('home-progress')).toBeVisible()
@@ -130,12 +132,13 @@ test.describe('entering supervisor mode', () => {
 
 test.describe('settings reach the candidate screens', () => {
   test.use({ idle: { timeoutSec: 4, warningSec: 3 } })
-  test('默认语言 English: once staff leave, the next candidate is greeted in English, and one candidate’s 中文 does not outlast them', async ({ kiosk }) => {
+  test('a new kiosk name and 默认语言 English reach the candidate screens once staff leave, and one candidate’s 中文 does not outlast them', async ({ kiosk }) => {
     const { page } = kiosk
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
     await supervisor.tab('settings')
     await supervisor.el('settings-locale-en').click()
+    await supervisor.el('settings-kiosk-name').fill('二号自助机')
     await supervisor.el('settings-save').click()
     await expect(supervisor.el('settings-saved')).toBeVisible()
     expect(kiosk.services.supervisor.settings.get().defaultLocale).toBe('en')
@@ -143,6 +146,7 @@ test.describe('settings reach the candidate screens', () => {
     await supervisor.el('leave').click()
     await expect(page.getByTestId('home-register')).toHaveText('Register an ETEST passport')
     await expect(page.locator('html')).toHaveAttribute('lang', 'en')
+    await expect(page.getByTestId('footer-kiosk')).toHaveText('演示考点 · 二号自助机')
 
     // A candidate switches to Chinese, starts registering and walks away: the idle wipe returns the
     // kiosk to its default language for whoever comes next.
