@@ -44,6 +44,21 @@ test.describe('idle', () => {
     expect(kiosk.calls).not.toContain('kiosk:app.wipe')
   })
 
+  test('idle: a screen entered after the home screen sat idle starts its own full countdown', async ({ kiosk }) => {
+    const { page } = kiosk
+    await kiosk.open('/')
+    await expect(page.getByTestId('home-register')).toBeVisible()
+    // Most of two 4 s timeouts on the home screen, where nothing counts down.
+    await page.waitForTimeout(7_500)
+    // Not a touch: the countdown must still start from the moment the screen is entered, so two
+    // seconds later the candidate is warned but still on the form.
+    await kiosk.open('/register')
+    await page.waitForTimeout(2_000)
+    await expect(page.getByTestId('idle-warning')).toBeVisible()
+    expect(kiosk.calls).not.toContain('kiosk:app.wipe')
+    await expect(page.getByTestId('register-submit')).toBeVisible()
+  })
+
   test('idle: a touch on 继续办理 keeps the candidate’s form', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     await register.open()
