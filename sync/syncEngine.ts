@@ -294,7 +294,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   function tick() {
     outbox.purgeExpired()
-    outbox.checkpoint()
+    // A pass checkpoints when it ends; without one (offline, paused) what enqueues wrote goes in now.
+    if (online === false || paused) outbox.checkpoint()
     if (online === false) void probe()
     else void kick()
     if (events.listenerCount('summary') > 0) events.emit('summary', outbox.summary())

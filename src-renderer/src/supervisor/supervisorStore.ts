@@ -69,15 +69,22 @@ export const useSupervisorStore = defineStore('supervisor', () => {
 })
 
 /**
- * Leaves supervisor mode: wipes the store first (so the route guard already refuses every supervisor
- * screen, including by "back"), goes home, then tells main unless main is the one who left (idle).
- * What staff changed in 设置 (timeouts, default language) applies from the next candidate on.
+ * The end of supervisor mode, however it comes: the mirror is wiped (so the route guard already
+ * refuses every supervisor screen, including by "back"), and what staff changed in 设置 (timeouts,
+ * default language, the kiosk's name) applies from the next candidate on. Answers whether the mode
+ * was active.
  */
-export async function leaveSupervisor(router: Router, options: { tellMain: boolean } = { tellMain: true }): Promise<void> {
+export function endSupervisorMode(): boolean {
   const store = useSupervisorStore()
   const wasActive = store.active
   store.reset()
   void useAppInfoStore().readyForNextCandidate()
+  return wasActive
+}
+
+/** Leaves supervisor mode and goes home, then tells main unless main is the one who left (idle). */
+export async function leaveSupervisor(router: Router, options: { tellMain: boolean } = { tellMain: true }): Promise<void> {
+  const wasActive = endSupervisorMode()
   await router.replace('/')
   if (wasActive && options.tellMain) await window.kiosk.supervisor.leave({})
 }
