@@ -324,7 +324,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       wakeTimer = probeTimer = summaryTimer = undefined
     },
     async syncNow() {
-      if (online !== true) await probe()
+      // Asked explicitly, the engine checks the link even when it believes it is up: with nothing
+      // queued no push would find out that the central API has gone away, and the dashboard would
+      // go on saying 联网正常.
+      await probe()
       // A supervisor asking explicitly also wants the ops waiting in backoff to go now.
       for (const op of outbox.list({ status: 'queued', limit: 1000 })) if (op.attempts > 0) outbox.retry(op.id)
       lastPollAt = 0

@@ -105,6 +105,22 @@ describe('sync engine against the reference server', () => {
     }
   })
 
+  test('"sync now" with nothing queued still finds out that the central API has gone away', async () => {
+    proxy.setSchedule(passAll)
+    // A slow periodic probe: only the supervisor's request can find out in time.
+    const k = await kiosk({ probeMs: 60_000, tickMs: 60_000 })
+    try {
+      await until(() => k.engine.online === true)
+      proxy.setSchedule(() => ({ kind: 'refuse', ms: 0 }))
+      await k.engine.syncNow()
+      assert.equal(k.engine.online, false)
+      assert.equal(k.outbox.summary().lastError?.error.code, 'NETWORK_UNAVAILABLE')
+    } finally {
+      proxy.setSchedule(passAll)
+      await k.done()
+    }
+  })
+
   test('after a sync pass the WAL is checkpointed into kiosk.db, so no later enqueue pays for it', async () => {
     const k = await kiosk()
     try {
