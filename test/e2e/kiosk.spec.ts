@@ -126,6 +126,25 @@ test.describe('kiosk behaviour', () => {
     await expect(kiosk.page.getByTestId('demo-message').first()).toContainText(code)
   })
 
+  test('the simulated phone’s tab covers nothing: the screens keep clear of it at any window width', async ({ kiosk }) => {
+    const { page } = kiosk
+    for (const width of [1280, 1024, 1920]) {
+      await page.setViewportSize({ width, height: 900 })
+      for (const path of ['/register', '/appeal', '/reset']) {
+        await kiosk.open(path)
+        await expect(page.getByTestId('footer-version')).toBeVisible()
+        const tab = await page.getByTestId('demo-open').boundingBox()
+        // The right edge of whatever the screen draws: cards, fields, buttons.
+        const contentRight = await page.evaluate(() =>
+          Math.max(...[...document.querySelectorAll('.kiosk-main *')].map((e) => e.getBoundingClientRect().right)),
+        )
+        expect(tab, `${path} at ${width}px`).not.toBeNull()
+        expect(contentRight, `${path} at ${width}px`).toBeLessThanOrEqual((tab?.x ?? 0) + 0.5)
+        expect((tab?.x ?? 0) + (tab?.width ?? 0), `${path} at ${width}px: the tab is on the window's edge`).toBeCloseTo(width, 0)
+      }
+    }
+  })
+
   const screens = ['/', '/register', '/login', '/help', '/reset', '/appeal', '/progress', '/exam/cet']
   test('no serious or critical accessibility violation on any screen', async ({ kiosk }) => {
     const found: string[] = []
