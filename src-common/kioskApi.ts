@@ -39,7 +39,8 @@ export const syncSummarySchema = z.object({
   depth: z.record(z.string(), z.number().int().nonnegative()),
   oldestQueuedAgeSec: z.number().nonnegative().nullable(),
   lastSyncAt: z.string().nullable(),
-  lastError: z.string().nullable(),
+  /** The last failed push or probe, and when (the dashboard shows it beside the last successful sync). */
+  lastError: z.object({ error: kioskErrorSchema, at: z.string() }).nullable(),
 })
 export type SyncSummary = z.infer<typeof syncSummarySchema>
 

@@ -198,7 +198,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
         depth: summary ? { ...summary.depth } : {},
         oldestQueuedAgeSec: summary?.oldestQueuedAgeSeconds ?? null,
         lastSyncAt: summary?.lastSuccessfulSyncAt ?? null,
-        lastError: summary?.lastError?.error.code ?? null,
+        lastError: summary?.lastError ?? null,
       }
     },
     outcomeOf: (view) => ({

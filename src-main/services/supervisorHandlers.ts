@@ -91,7 +91,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         if (!outbox) return fail('NOT_ENROLLED')
         const cancelled = outbox.cancel(id, reason)
         if (!cancelled.ok) return cancelled
-        supervisor.audit.append({ action: 'cancel', detail: { opId: id, reason }, actor: staff() })
+        supervisor.audit.append({ action: 'cancel', detail: { opId: id, receipt: cancelled.value.receipt, reason }, actor: staff() })
         return ok(opOf(cancelled.value))
       }),
       retryOp: guarded(async ({ id }) => {
@@ -99,7 +99,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         if (!outbox) return fail('NOT_ENROLLED')
         const retried = outbox.retry(id)
         if (!retried.ok) return retried
-        supervisor.audit.append({ action: 'retry', detail: { opId: id }, actor: staff() })
+        supervisor.audit.append({ action: 'retry', detail: { opId: id, receipt: retried.value.receipt }, actor: staff() })
         void services.engine?.syncNow()
         return ok(opOf(retried.value))
       }),

@@ -19,6 +19,8 @@ test.describe('supervisor dashboard', () => {
     await supervisor.op(dropped.receipt).getByTestId('supervisor-op-cancel').click()
     await supervisor.el('cancel-confirm').click()
     await expect(supervisor.el('cancel-error')).toHaveText('请选择撤销原因')
+    // Read at arm's length on a touch screen: the kiosk's 18 px, not Element's 14 px.
+    await expect(supervisor.el('cancel-reason-duplicate').locator('.el-radio__label')).toHaveCSS('font-size', '18px')
     await supervisor.el('cancel-reason-duplicate').click()
     await supervisor.el('cancel-confirm').click()
     await expect(supervisor.op(dropped.receipt)).toHaveAttribute('data-status', 'cancelled')
@@ -33,6 +35,10 @@ test.describe('supervisor dashboard', () => {
 
     const actions = kiosk.services.supervisor.audit.list({ limit: 10 }).entries.map((entry) => entry.action)
     expect(actions.slice(0, 3)).toEqual(['resume', 'cancel', 'pause'])
+    // The log reads as staff speak: the receipt they were given and the reason they chose.
+    await supervisor.tab('audit')
+    const row = kiosk.page.locator('[data-testid="supervisor-audit-row"][data-action="cancel"]')
+    await expect(row.getByTestId('supervisor-audit-detail')).toHaveText(`回执编号 ${dropped.receipt} · 撤销原因：重复提交`)
   })
 
   test('an op waiting in backoff after a network failure is sent at once by retry', async ({ kiosk }) => {
@@ -48,6 +54,16 @@ test.describe('supervisor dashboard', () => {
     await expect(card.getByTestId('supervisor-op-cancel')).toBeHidden()
     await card.getByTestId('supervisor-op-retry').click()
     await expect(card).toHaveAttribute('data-status', 'pending')
+  })
+
+  test('with the central API away, sync now says why in words and when', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await expect(supervisor.el('last-error')).toBeHidden()
+    await kiosk.central.stop()
+    await supervisor.el('sync-now').click()
+    await expect(supervisor.el('last-error')).toHaveText(/^最近一次同步错误：网络暂不可用，请稍后再试（\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}）$/)
+    await expect(supervisor.el('online')).toContainText('离线')
   })
 
   test('sync now sends what waits in backoff and shows the time of the sync', async ({ kiosk }) => {
@@ -76,6 +92,8 @@ test.describe('supervisor dashboard', () => {
     await supervisor.fill('reset-password-confirm', 'Zx9#kLm2pQ')
     await supervisor.el('reset-submit').click()
     await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', 'rejected')
+    // Said on the spot too, while the candidate is still at the desk.
+    await expect(supervisor.el('reset-result-guidance')).toHaveText('中心未找到该账号：请考生核对证件号码，如从未注册请先注册。')
     const receipt = (await supervisor.el('reset-result-receipt').textContent()) ?? ''
     const appeal = await queueAppeal(kiosk.page, candidate(6))
 

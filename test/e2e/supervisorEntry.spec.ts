@@ -142,6 +142,10 @@ test.describe('settings reach the candidate screens', () => {
     await supervisor.el('settings-save').click()
     await expect(supervisor.el('settings-saved')).toBeVisible()
     expect(kiosk.services.supervisor.settings.get().defaultLocale).toBe('en')
+    await supervisor.tab('audit')
+    const changes = page.locator('[data-testid="supervisor-audit-row"][data-action="settingChanged"]').getByTestId('supervisor-audit-detail')
+    await expect(changes.first()).toBeVisible()
+    expect(await changes.allTextContents()).toEqual(expect.arrayContaining(['自助机名称：二号自助机', '默认语言：English']))
 
     await supervisor.el('leave').click()
     await expect(page.getByTestId('home-register')).toHaveText('Register an ETEST passport')

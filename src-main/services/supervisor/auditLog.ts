@@ -47,8 +47,9 @@ const detailSchemas = {
   syncNow: none,
   pause: none,
   resume: none,
-  cancel: z.strictObject({ opId, reason: z.enum(cancelReasons) }),
-  retry: z.strictObject({ opId }),
+  /** receipt: what staff and the candidate read; entries written before it was recorded have only opId. */
+  cancel: z.strictObject({ opId, receipt, reason: z.enum(cancelReasons) }),
+  retry: z.strictObject({ opId, receipt }),
   attestedReset: z.strictObject({ opId, receipt }),
   appealFiled: z.strictObject({ opId, receipt }),
   /** value: the new value; settings hold no personal data (names of the kiosk and centre, URLs, numbers). */

@@ -14,7 +14,7 @@ function kioskWithLog() {
   store.audit.append({ action: 'syncNow', detail: {}, actor })
   kiosk.clock.advance(5)
   store.audit.append({ action: 'pause', detail: {}, actor })
-  store.audit.append({ action: 'cancel', detail: { opId, reason: 'duplicate' }, actor })
+  store.audit.append({ action: 'cancel', detail: { opId, receipt: 'K7M2Q9XB', reason: 'duplicate' }, actor })
   store.audit.append({ action: 'resume', detail: {}, actor })
   store.audit.append({ action: 'attestedReset', detail: { opId, receipt: 'K7M2Q9XA' }, actor })
   return { ...kiosk, store }
@@ -142,9 +142,10 @@ describe('audit log', () => {
     const refused = [
       // @ts-expect-error: not a field of this action
       store.audit.append({ action: 'syncNow', detail: { note: '13812345678' } }),
-      store.audit.append({ action: 'cancel', detail: { opId: 'not-an-op', reason: 'duplicate' } }),
+      store.audit.append({ action: 'cancel', detail: { opId: 'not-an-op', receipt: 'K7M2Q9XB', reason: 'duplicate' } }),
       // @ts-expect-error: not a cancel reason
-      store.audit.append({ action: 'cancel', detail: { opId, reason: '110101199003074477' } }),
+      store.audit.append({ action: 'cancel', detail: { opId, receipt: 'K7M2Q9XB', reason: '110101199003074477' } }),
+      store.audit.append({ action: 'retry', detail: { opId, receipt: '13812345678' } }),
       store.audit.append({ action: 'syncNow', detail: {}, actor: { name: '138 1234 5678' } }),
       store.audit.append({ action: 'syncNow', detail: {}, actor: { name: '=HYPERLINK("x")' } }),
       // @ts-expect-error: not an action

@@ -37,6 +37,8 @@ const en: typeof zhCN = {
     },
   },
   supervisor: {
+    /** After a label run into its text (Reason: account not found). */
+    colon: ': ',
     title: 'Supervisor mode',
     pinPad: {
       title: 'Enter supervisor mode',
@@ -75,7 +77,7 @@ const en: typeof zhCN = {
       oldestAge: 'waiting for {age}',
       none: 'None',
       stuck: 'Repeatedly failing requests',
-      lastError: 'Last sync error',
+      lastError: 'Last sync error: {error} ({time})',
       depth: 'Requests by status',
       syncNow: 'Sync now',
       syncing: 'Syncing…',
@@ -228,6 +230,22 @@ const en: typeof zhCN = {
       action: 'Action',
       detail: 'Detail',
       total: '{total} rows',
+      details: {
+        receipt: 'receipt {receipt}',
+        opId: 'request {id}',
+        cancelReason: 'reason: {reason}',
+        leave: { explicit: 'left by staff', idle: 'left after the idle timeout', closed: 'left when the application closed' },
+        quit: { desktop: 'to the desktop', quit: 'application closed' },
+        setupDemo: 'demo mode',
+        setupCentral: 'with a central server',
+        failures: '{n} in a row',
+        lockedFor: 'locked for {seconds} s',
+        setting: '{name}: {value}',
+        settings: { enrolment: 'Central enrolment' },
+        demoCentral: 'demo mode (built-in demo server)',
+        enrolmentCleared: 'cleared',
+        kioskId: 'kiosk ID {id}',
+      },
       actions: {
         enter: 'Entered supervisor mode',
         leave: 'Left supervisor mode',

@@ -37,6 +37,8 @@ export default {
   },
   supervisor: {
     title: '监考模式',
+    /** After a label run into its text (原因：账号不存在). */
+    colon: '：',
     pinPad: {
       title: '进入监考模式',
       lead: '仅限考点工作人员。请输入工号、姓名和监考 PIN。',
@@ -74,7 +76,7 @@ export default {
       oldestAge: '已等待 {age}',
       none: '无',
       stuck: '多次失败的业务',
-      lastError: '最近一次同步错误',
+      lastError: '最近一次同步错误：{error}（{time}）',
       depth: '各状态业务数量',
       syncNow: '立即同步',
       syncing: '正在同步…',
@@ -227,6 +229,22 @@ export default {
       action: '操作',
       detail: '详情',
       total: '共 {total} 条',
+      details: {
+        receipt: '回执编号 {receipt}',
+        opId: '业务编号 {id}',
+        cancelReason: '撤销原因：{reason}',
+        leave: { explicit: '工作人员点击退出', idle: '无操作自动退出', closed: '程序关闭时退出' },
+        quit: { desktop: '退出到桌面', quit: '关闭程序' },
+        setupDemo: '演示模式',
+        setupCentral: '连接中心服务器',
+        failures: '连续第 {n} 次',
+        lockedFor: '锁定 {seconds} 秒',
+        setting: '{name}：{value}',
+        settings: { enrolment: '中心登记' },
+        demoCentral: '演示模式（内置演示服务器）',
+        enrolmentCleared: '已清除',
+        kioskId: '自助机编号 {id}',
+      },
       actions: {
         enter: '进入监考模式',
         leave: '退出监考模式',
