@@ -105,6 +105,17 @@ test.describe('kiosk behaviour', () => {
     }
   })
 
+  test('注册: 已仔细阅读并同意《用户服务协议》《用户隐私政策》 reads as one line, as on the web site', async ({ kiosk }) => {
+    await kiosk.open('/register')
+    const middle = async (testid: string) => {
+      const box = await kiosk.page.getByTestId(testid).boundingBox()
+      return (box?.y ?? NaN) + (box?.height ?? NaN) / 2
+    }
+    const checkbox = await middle('register-agree')
+    expect(Math.abs((await middle('register-service-agreement')) - checkbox)).toBeLessThan(4)
+    expect(Math.abs((await middle('register-privacy-policy')) - checkbox)).toBeLessThan(4)
+  })
+
   test('CET/NCRE/PETS报名 point to the exam’s own registration site with a QR code', async ({ kiosk }) => {
     const { page } = kiosk
     await kiosk.open('/')

@@ -10,6 +10,8 @@ test.describe('first start: the set-up wizard', () => {
     await kiosk.open('/register')
     await expect(wizard.step()).toHaveAttribute('data-step', 'kiosk')
     await expect(wizard.el('demo')).toBeVisible()
+    // Nothing for a candidate here yet: the header offers no screen the wizard would only send back.
+    await expect(page.getByTestId('header-nav-register')).toBeHidden()
     await expect(wizard.el('kiosk-name')).toHaveValue('演示自助机')
     await wizard.fill('kiosk-name', '')
     await wizard.el('next').click()
@@ -35,6 +37,7 @@ test.describe('first start: the set-up wizard', () => {
 
     await wizard.el('start').click()
     await expect(page.getByTestId('home-progress')).toBeVisible()
+    await expect(page.getByTestId('header-nav-register')).toBeVisible()
     // The footer names the kiosk as staff just did, without a restart.
     await expect(page.getByTestId('footer-kiosk')).toHaveText('演示考点 · 一号自助机')
     // Set up once: the wizard cannot be run again (it would replace the PIN without knowing it).
