@@ -17,6 +17,12 @@ export class CandidateSessionHolder {
   #current: CandidateSession | null = null
   /** Verification tokens from sms.verify, by purpose and mobile, for the candidate's next op. */
   readonly #verifications = new Map<string, string>()
+  #visitStartedAt = Date.now()
+
+  /** When this visitor's turn began (start-up or the last wipe): demo mode's simulated phone shows nothing older. */
+  get visitStartedAt(): number {
+    return this.#visitStartedAt
+  }
 
   get current(): CandidateSession | null {
     if (this.#current && this.#current.expiresAt <= Date.now()) this.#current = null
@@ -39,5 +45,6 @@ export class CandidateSessionHolder {
   wipe(): void {
     this.#current = null
     this.#verifications.clear()
+    this.#visitStartedAt = Date.now()
   }
 }

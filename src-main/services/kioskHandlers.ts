@@ -172,7 +172,11 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
     dev: {
       messages: async ({ to }) => {
         const answer = await services.devMessages(to)
-        return answer.ok ? ok({ messages: answer.value }) : answer
+        if (!answer.ok) return answer
+        // The simulated phone belongs to whoever stands at the kiosk now: the last visitor's codes,
+        // mobile and email are not shown to the next one.
+        const since = session.visitStartedAt
+        return ok({ messages: answer.value.filter((message) => Date.parse(message.createdAt) >= since) })
       },
     },
   }

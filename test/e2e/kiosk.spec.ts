@@ -71,6 +71,29 @@ test.describe('idle', () => {
 
 })
 
+test.describe('idle with the simulated phone open', () => {
+  // Long enough to send a code before the wipe: the phone is open when it comes.
+  test.use({ idle: { timeoutSec: 10, warningSec: 3 } })
+  test('idle: the simulated phone closes, and the next visitor does not see the last one’s codes or mobile', async ({ kiosk }) => {
+    const { page } = kiosk
+    const who = candidate(6)
+    const register = new RegisterPage(kiosk)
+    await register.open()
+    await register.fill('mobile', who.mobile)
+    const code = await register.sendCode(who.mobile)
+    await page.getByTestId('demo-open').click()
+    await expect(page.getByTestId('demo-message').first()).toContainText(code)
+
+    await expect(page.getByTestId('home-register')).toBeVisible({ timeout: 20_000 })
+    await expect(page.getByTestId('demo-inbox')).toBeHidden()
+    await page.getByTestId('demo-open').click()
+    await expect(page.getByTestId('demo-empty')).toBeVisible()
+    await page.getByTestId('demo-refresh').click()
+    await expect(page.getByTestId('demo-message')).toHaveCount(0)
+    await expect(page.getByTestId('demo-inbox')).not.toContainText(who.mobile)
+  })
+})
+
 test.describe('kiosk behaviour', () => {
   test('the header shows the kiosk online, and English is one tap away on every screen', async ({ kiosk }) => {
     const { page } = kiosk
