@@ -46,8 +46,10 @@ export interface SyncEngine {
   start(): void
   /** Stops timers and waits for the batch in flight. */
   stop(): Promise<void>
-  /** The supervisor's "sync now": probe if offline, then drain everything ready. */
+  /** The supervisor's "sync now": probe, send what waits in backoff now, then drain everything ready. */
   syncNow(): Promise<void>
+  /** Sends what is ready now (after a supervisor's retry of one op), leaving the backoff of the others alone. */
+  sendReady(): Promise<void>
   /** The OS reports a network change: probe at once instead of waiting for the next probe. */
   networkChanged(): void
   pause(): void
@@ -332,6 +334,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       for (const op of outbox.list({ status: 'queued', limit: 1000 })) if (op.attempts > 0) outbox.retry(op.id)
       lastPollAt = 0
       await kick()
+      while (draining) await draining
+    },
+    async sendReady() {
+      // probe() starts a pass itself once the central API answers.
+      if (online === true) await kick()
+      else await probe()
       while (draining) await draining
     },
     networkChanged() {

@@ -100,7 +100,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         const retried = outbox.retry(id)
         if (!retried.ok) return retried
         supervisor.audit.append({ action: 'retry', detail: { opId: id, receipt: retried.value.receipt }, actor: staff() })
-        void services.engine?.syncNow()
+        void services.engine?.sendReady()
         return ok(opOf(retried.value))
       }),
       attestedReset: guarded(async ({ idType, idNumber, name, newPassword, confirmPassword }) => {

@@ -56,6 +56,20 @@ test.describe('supervisor dashboard', () => {
     await expect(card).toHaveAttribute('data-status', 'pending')
   })
 
+  test('retry sends that op alone: another one in backoff keeps its wait', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    const first = await queueAppealInBackoff(kiosk, candidate(7))
+    const second = await queueAppealInBackoff(kiosk, candidate(8))
+    await supervisor.enter()
+    await supervisor.op(first.receipt).getByTestId('supervisor-op-retry').click()
+    await expect(supervisor.op(first.receipt)).toHaveAttribute('data-status', 'pending')
+    await kiosk.services.engine?.idle()
+    await supervisor.el('refresh').click()
+    await expect(supervisor.op(second.receipt)).toHaveAttribute('data-status', 'queued')
+    expect(kiosk.services.outbox?.get(second.id)?.attempts).toBe(1)
+  })
+
   test('with the central API away, sync now says why in words and when', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
