@@ -99,12 +99,7 @@ test.describe('supervisor dashboard', () => {
     await supervisor.enter()
     const nobody = candidate(5)
     await supervisor.tab('services')
-    await supervisor.el('reset-checked').click()
-    await supervisor.fill('reset-id-number', nobody.idNumber)
-    await supervisor.fill('reset-name', nobody.name)
-    await supervisor.fill('reset-password', 'Zx9#kLm2pQ')
-    await supervisor.fill('reset-password-confirm', 'Zx9#kLm2pQ')
-    await supervisor.el('reset-submit').click()
+    await supervisor.resetOnSite(nobody, 'Zx9#kLm2pQ')
     await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', 'rejected')
     // Said on the spot too, while the candidate is still at the desk.
     await expect(supervisor.el('reset-result-guidance')).toHaveText('中心未找到该账号：请考生核对证件号码，如从未注册请先注册。')

@@ -50,12 +50,7 @@ test('screenshots: PIN pad, dashboard, services, settings, audit log', async ({ 
   await expect(supervisor.el('reset-submit')).toBeVisible()
   await shot(page, 'supervisor-services')
   const nobody = candidate(23)
-  await supervisor.el('reset-checked').click()
-  await supervisor.fill('reset-id-number', nobody.idNumber)
-  await supervisor.fill('reset-name', nobody.name)
-  await supervisor.fill('reset-password', 'Zx9#kLm2pQ')
-  await supervisor.fill('reset-password-confirm', 'Zx9#kLm2pQ')
-  await supervisor.el('reset-submit').click()
+  await supervisor.resetOnSite(nobody, 'Zx9#kLm2pQ')
   await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', 'rejected')
   await shot(page, 'supervisor-services-result')
 

@@ -53,6 +53,16 @@ export class SupervisorPage extends KioskPage {
     return this.page.locator(`[data-testid="supervisor-op"][data-receipt="${receipt}"]`)
   }
 
+  /** 现场服务 → 核验证件后重置密码 for this person, ticked as checked, submitted. */
+  async resetOnSite(who: Pick<Candidate, 'idNumber' | 'name'>, newPassword: string): Promise<void> {
+    await this.el('reset-checked').click()
+    await this.fill('reset-id-number', who.idNumber)
+    await this.fill('reset-name', who.name)
+    await this.fill('reset-password', newPassword)
+    await this.fill('reset-password-confirm', newPassword)
+    await this.el('reset-submit').click()
+  }
+
   depth(status: string): Locator {
     return this.el(`depth-${status}`)
   }
