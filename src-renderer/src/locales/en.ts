@@ -151,7 +151,7 @@ const en: typeof zhCN = {
     changeMobile: 'Change mobile number',
     changeMobileHint: 'To change your mobile number, tap "Change mobile number".',
     personalHint: 'Enter your real, valid personal information',
-    keepHint: 'Fill in only what changes: a blank email, ID number or name stays as it is (a new ID type needs its new number). Enter this account’s current mobile number: the code is sent there.',
+    keepHint: "Fill in only what changes: a blank email, ID number or name stays as it is (a new ID type needs its new number). Enter this account's current mobile number: the code is sent there.",
     currentValue: 'Now: {value}',
     sendTo: 'The code will be sent to {target}',
     confirmTitle: 'Confirm your changes',
@@ -269,7 +269,7 @@ const en: typeof zhCN = {
     close: 'I have read it',
     serviceBody: [
       'The ETEST passport is the single account for the CET, NCRE and PETS registration systems.',
-      'Register with your own real and valid identity details; you are responsible for everything done with your account. Do not register with anyone else’s details, or lend or transfer your account.',
+      "Register with your own real and valid identity details; you are responsible for everything done with your account. Do not register with anyone else's details, or lend or transfer your account.",
       'Keep your password safe. After using a kiosk, tap "Log out"; the kiosk also clears everything when left idle.',
       'You bear the consequences of false information or of careless keeping of your password.',
     ],

@@ -40,6 +40,11 @@ describe('candidate screen texts', () => {
     assert.deepEqual(untranslated, [])
   })
 
+  test(`English uses straight quotes: the kiosk's Chinese-first font draws ’ “ ” full-width ("account’ s")`, () => {
+    const curly = messages(en).filter(([, text]) => /[‘’“”]/.test(text))
+    assert.deepEqual(curly, [])
+  })
+
   test('CET报名登录 offers the 31 provinces, each a province code the ID number rules know', () => {
     assert.equal(provinces.length, 31)
     assert.equal(new Set(provinces.map((p) => p.code)).size, 31)
