@@ -11,7 +11,7 @@ import { createKioskServices } from './services/kioskServices'
 import { appScheme, isAppUrl as isPackagedAppUrl, serveAppRequest, appOrigin } from './shell/appProtocol'
 import { denyAllPermissions, hardenWebContents } from './shell/hardening'
 import { registerKioskIpc } from './shell/kioskIpc'
-import { kioskWindowOptions } from './shell/windowOptions'
+import { kioskPartition, kioskWindowOptions } from './shell/windowOptions'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const appRoot = join(here, '..', '..')
@@ -44,8 +44,11 @@ async function start(config: Extract<typeof configResult, { ok: true }>['config'
   )
   await app.whenReady()
   if (!config.dev) Menu.setApplicationMenu(null)
+  // The window runs in its own in-memory session (windowOptions.ts): the app's files are served there.
+  const kioskSession = session.fromPartition(kioskPartition)
   denyAllPermissions(session.defaultSession)
-  protocol.handle(appScheme, (request) => serveAppRequest(rendererDir, request.url))
+  denyAllPermissions(kioskSession)
+  kioskSession.protocol.handle(appScheme, (request) => serveAppRequest(rendererDir, request.url))
 
   // Secrets at rest (the kiosk's credential, its account-key secret) are sealed by the OS keychain.
   const keychain =

@@ -37,7 +37,8 @@ describe('the Electron shell', () => {
 
   test('loads the renderer from its own app:// protocol, not file:// or the network', () => {
     assert.equal(fake.recorded.windows[0]?.loadedUrl, 'app://kiosk/index.html')
-    assert.ok(fake.recorded.protocolHandlers.has('app'))
+    // Served in the window's own session, the only place the page can ask for it.
+    assert.ok(fake.session.fromPartition('kiosk').protocolHandlers.has('app'))
     assert.deepEqual(fake.recorded.privilegedSchemes, [
       { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
     ])
@@ -54,11 +55,20 @@ describe('the Electron shell', () => {
     assert.match(String(options.webPreferences.preload), /out\/preload\/index\.cjs$|preload[/\\]index\.cjs$/)
   })
 
-  test('denies every permission request and check', () => {
-    let granted: boolean | undefined
-    fake.recorded.permissionRequestHandler?.({} as never, 'media' as never, ((answer: boolean) => (granted = answer)) as never)
-    assert.equal(granted, false)
-    assert.equal(fake.recorded.permissionCheckHandler?.(), false)
+  test('runs the window in an in-memory session: nothing the renderer stores reaches the disk', () => {
+    const options = fake.recorded.windows[0]?.options as { webPreferences: { partition?: string; session?: unknown } }
+    // A partition without `persist:` is kept in memory by Electron; a `session` object would override it.
+    assert.equal(options.webPreferences.partition, 'kiosk')
+    assert.equal(options.webPreferences.session, undefined)
+  })
+
+  test("denies every permission request and check, in the window's session and the default one", () => {
+    for (const ses of [fake.session.fromPartition('kiosk'), fake.session.defaultSession]) {
+      let granted: boolean | undefined
+      ses.permissionRequestHandler?.({} as never, 'media' as never, ((answer: boolean) => (granted = answer)) as never)
+      assert.equal(granted, false)
+      assert.equal(ses.permissionCheckHandler?.(), false)
+    }
   })
 
   test('registers exactly one IPC handler per contract call and refuses foreign frames', async () => {

@@ -13,8 +13,6 @@ export const recorded = {
   protocolHandlers: new Map<string, Handler>(),
   ipcHandlers: new Map<string, Handler>(),
   windows: [] as FakeBrowserWindow[],
-  permissionRequestHandler: undefined as Handler | undefined,
-  permissionCheckHandler: undefined as Handler | undefined,
   paths: new Map<string, string>([['userData', '/tmp/fake-user-data']]),
   lockGranted: true,
 }
@@ -98,14 +96,32 @@ export const ipcMain = {
   },
 }
 
+export class FakeSession {
+  permissionRequestHandler: Handler | undefined
+  permissionCheckHandler: Handler | undefined
+  readonly protocolHandlers = new Map<string, Handler>()
+  readonly protocol = {
+    handle: (scheme: string, handler: Handler): void => {
+      this.protocolHandlers.set(scheme, handler)
+    },
+  }
+  setPermissionRequestHandler(handler: Handler): void {
+    this.permissionRequestHandler = handler
+  }
+  setPermissionCheckHandler(handler: Handler): void {
+    this.permissionCheckHandler = handler
+  }
+}
+
+const partitions = new Map<string, FakeSession>()
 export const session = {
-  defaultSession: {
-    setPermissionRequestHandler(handler: Handler): void {
-      recorded.permissionRequestHandler = handler
-    },
-    setPermissionCheckHandler(handler: Handler): void {
-      recorded.permissionCheckHandler = handler
-    },
+  defaultSession: new FakeSession(),
+  /** Like Electron's: one session per partition name, created on first use. */
+  fromPartition(partition: string): FakeSession {
+    if (partition === '') return session.defaultSession
+    let found = partitions.get(partition)
+    if (!found) partitions.set(partition, (found = new FakeSession()))
+    return found
   },
 }
 
