@@ -112,6 +112,8 @@ export const supervisorOpSchema = z.object({
   lastError: kioskErrorSchema.nullable(),
   stuck: z.boolean(),
   blockedBy: z.string().nullable(),
+  /** The receipt of the op it waits behind, which may be on another page of the list. */
+  blockedByReceipt: z.string().nullable(),
   cancelReason: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -231,8 +233,10 @@ export const kioskCalls = {
         status: opStatusSchema.optional(),
         receipt: z.string().trim().max(16).optional(),
         limit: z.number().int().min(1).max(200).default(50),
+        offset: z.number().int().min(0).default(0),
       }),
-      z.object({ ops: z.array(supervisorOpSchema) }),
+      /** total: how many ops match the filter, for the pager. */
+      z.object({ ops: z.array(supervisorOpSchema), total: z.number().int().nonnegative() }),
     ),
     syncNow: call(none, syncSummarySchema),
     pause: call(none, syncSummarySchema),

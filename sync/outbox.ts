@@ -111,6 +111,8 @@ export interface Outbox {
   get(id: string): OpView | undefined
   findByReceipt(receipt: string): OpView | undefined
   list(filter?: ListFilter): OpView[]
+  /** How many ops `list` would page through with this filter (limit and offset aside). */
+  count(filter?: ListFilter): number
   summary(): QueueSummary
   /** Only ops that never left the kiosk can be cancelled: one that was sent may already be applied. */
   cancel(id: string, reason: CancelReason): Result<OpView>
@@ -387,30 +389,44 @@ export function openOutbox(options: OutboxOptions): Outbox {
     },
   )
 
-  function list(filter: ListFilter = {}): OpView[] {
+  /** The WHERE clause of a list filter and its parameters; null when nothing can match. */
+  function whereOf(filter: ListFilter): { sql: string; params: Record<string, string | number> } | null {
     const where: string[] = []
     const params: Record<string, string | number> = {}
     const statuses = filter.status === undefined ? [] : typeof filter.status === 'string' ? [filter.status] : filter.status
     const known = statuses.filter((s) => (opStatuses as readonly string[]).includes(s))
     if (statuses.length > 0) {
-      if (known.length === 0) return []
+      if (known.length === 0) return null
       where.push(`status IN (${known.map((_, i) => `@s${i}`).join(', ')})`)
       known.forEach((s, i) => (params[`s${i}`] = s))
     }
     if (filter.receipt !== undefined) {
       const code = normaliseReceipt(filter.receipt).replace(/[^0-9A-Z]/g, '')
-      if (code.length === 0) return []
+      if (code.length === 0) return null
       where.push(`receipt LIKE @receipt`)
       params.receipt = `%${code}%`
     }
-    params.limit = Math.min(Math.max(Math.trunc(filter.limit ?? 100), 1), 1000)
-    params.offset = Math.max(Math.trunc(filter.offset ?? 0), 0)
+    return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params }
+  }
+
+  function list(filter: ListFilter = {}): OpView[] {
+    const where = whereOf(filter)
+    if (!where) return []
+    const params = {
+      ...where.params,
+      limit: Math.min(Math.max(Math.trunc(filter.limit ?? 100), 1), 1000),
+      offset: Math.max(Math.trunc(filter.offset ?? 0), 0),
+    }
     const rows = db
-      .prepare<Record<string, string | number>, OpRow>(
-        `SELECT * FROM ops ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit OFFSET @offset`,
-      )
+      .prepare<Record<string, string | number>, OpRow>(`SELECT * FROM ops ${where.sql} ORDER BY seq DESC LIMIT @limit OFFSET @offset`)
       .all(params)
     return rows.map(toView)
+  }
+
+  function count(filter: ListFilter = {}): number {
+    const where = whereOf(filter)
+    if (!where) return 0
+    return db.prepare<Record<string, string | number>, { n: number }>(`SELECT COUNT(*) AS n FROM ops ${where.sql}`).get(where.params)?.n ?? 0
   }
 
   function summary(): QueueSummary {
@@ -461,6 +477,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
       return row ? toView(row) : undefined
     },
     list,
+    count,
     summary,
     cancel,
     retry,

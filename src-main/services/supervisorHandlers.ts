@@ -5,7 +5,7 @@ import type { KioskHandlers } from './kioskDispatcher'
 import { demoSetup, supervisorStateOf, type KioskServices } from './kioskServices'
 import { submitOperation } from './submitOperation'
 
-const opOf = (view: OpView): SupervisorOp => ({
+const opOf = (view: OpView, receiptOf: (id: string) => string | undefined): SupervisorOp => ({
   id: view.id,
   kind: view.kind,
   receipt: view.receipt,
@@ -16,6 +16,7 @@ const opOf = (view: OpView): SupervisorOp => ({
   lastError: view.lastError,
   stuck: view.stuck,
   blockedBy: view.blockedBy,
+  blockedByReceipt: view.blockedBy === null ? null : (receiptOf(view.blockedBy) ?? null),
   cancelReason: view.cancelReason,
   createdAt: view.createdAt,
   updatedAt: view.updatedAt,
@@ -29,6 +30,7 @@ const opOf = (view: OpView): SupervisorOp => ({
 export function createSupervisorHandlers(services: KioskServices): Pick<KioskHandlers, 'setup' | 'supervisor'> {
   const { supervisor } = services
   const staff = () => supervisor.session.current()?.actor ?? null
+  const show = (view: OpView) => opOf(view, (id) => services.outbox?.get(id)?.receipt)
 
   /** Runs a supervisor action only inside an active session, and keeps the session alive. */
   function guarded<I, O>(action: (input: I) => Promise<Result<O>>): (input: I) => Promise<Result<O>> {
@@ -79,9 +81,10 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
       dashboard: guarded(async () =>
         ok({ sync: services.syncSummary(), stuck: services.outbox?.summary().stuck ?? 0, settings: supervisor.settings.get() }),
       ),
-      listOps: guarded(async ({ status, receipt, limit }) => {
-        const views = services.outbox?.list({ ...(status ? { status } : {}), ...(receipt ? { receipt } : {}), limit }) ?? []
-        return ok({ ops: views.map(opOf) })
+      listOps: guarded(async ({ status, receipt, limit, offset }) => {
+        const filter = { ...(status ? { status } : {}), ...(receipt ? { receipt } : {}) }
+        const outbox = services.outbox
+        return ok({ ops: outbox?.list({ ...filter, limit, offset }).map(show) ?? [], total: outbox?.count(filter) ?? 0 })
       }),
       syncNow: syncAction('syncNow'),
       pause: syncAction('pause'),
@@ -92,7 +95,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         const cancelled = outbox.cancel(id, reason)
         if (!cancelled.ok) return cancelled
         supervisor.audit.append({ action: 'cancel', detail: { opId: id, receipt: cancelled.value.receipt, reason }, actor: staff() })
-        return ok(opOf(cancelled.value))
+        return ok(show(cancelled.value))
       }),
       retryOp: guarded(async ({ id }) => {
         const outbox = services.outbox
@@ -101,7 +104,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         if (!retried.ok) return retried
         supervisor.audit.append({ action: 'retry', detail: { opId: id, receipt: retried.value.receipt }, actor: staff() })
         void services.engine?.sendReady()
-        return ok(opOf(retried.value))
+        return ok(show(retried.value))
       }),
       attestedReset: guarded(async ({ idType, idNumber, name, newPassword, confirmPassword }) => {
         if (newPassword !== confirmPassword) return fail('INVALID_FIELD', { field: 'confirmPassword', rule: 'passwordConfirm.mismatch' })

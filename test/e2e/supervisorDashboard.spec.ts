@@ -70,6 +70,27 @@ test.describe('supervisor dashboard', () => {
     expect(kiosk.services.outbox?.get(second.id)?.attempts).toBe(1)
   })
 
+  test('a long queue pages 50 at a time, newest first', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.el('pause').click()
+    const queued = []
+    for (let i = 0; i < 53; i++) queued.push(await queueAppeal(kiosk.page, candidate(100 + i)))
+    await supervisor.el('refresh').click()
+    await expect(supervisor.el('ops-range')).toHaveText('第 1–50 项，共 53 项（最新的在前）')
+    await expect(kiosk.page.getByTestId('supervisor-op')).toHaveCount(50)
+    await expect(kiosk.page.getByTestId('supervisor-op').first()).toHaveAttribute('data-receipt', queued[52]!.receipt)
+    await expect(supervisor.el('ops-newer')).toBeDisabled()
+    await supervisor.el('ops-older').click()
+    await expect(supervisor.el('ops-range')).toHaveText('第 51–53 项，共 53 项（最新的在前）')
+    await expect(kiosk.page.getByTestId('supervisor-op')).toHaveCount(3)
+    await expect(kiosk.page.getByTestId('supervisor-op').last()).toHaveAttribute('data-receipt', queued[0]!.receipt)
+    await expect(supervisor.el('ops-older')).toBeDisabled()
+    // A filter starts again from the newest.
+    await supervisor.el('ops-filter-queued').click()
+    await expect(supervisor.el('ops-range')).toHaveText('第 1–50 项，共 53 项（最新的在前）')
+  })
+
   test('with the central API away, sync now says why in words and when', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()

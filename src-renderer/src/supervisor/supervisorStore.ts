@@ -7,6 +7,7 @@ import { useAppInfoStore } from '../stores/appInfo'
 
 type Dashboard = CallOutput<'supervisor', 'dashboard'>
 export type OpStatusFilter = SupervisorOp['status'] | 'all'
+export const opsPageSize = 50
 
 /**
  * What supervisor mode shows across its screens: who entered, the dashboard and the ops list with
@@ -19,6 +20,8 @@ export const useSupervisorStore = defineStore('supervisor', () => {
   const dashboard = ref<Dashboard | null>(null)
   const ops = ref<SupervisorOp[]>([])
   const filter = ref<{ status: OpStatusFilter; receipt: string }>({ status: 'all', receipt: '' })
+  /** The page of the ops list: newest first, `opsPageSize` at a time; total as main counted it. */
+  const page = ref({ offset: 0, total: 0 })
 
   /** Main answered with the PIN pad's state: locked for how long, if at all. */
   async function enter(pin: string, staffId: string, staffName: string): Promise<Result<{ lockedForSec: number }>> {
@@ -41,11 +44,19 @@ export const useSupervisorStore = defineStore('supervisor', () => {
     const result = await window.kiosk.supervisor.listOps({
       ...(filter.value.status === 'all' ? {} : { status: filter.value.status }),
       ...(receipt ? { receipt } : {}),
-      limit: 100,
+      limit: opsPageSize,
+      offset: page.value.offset,
     })
     if (!result.ok) return result.error
     ops.value = result.value.ops
+    page.value = { offset: page.value.offset, total: result.value.total }
     return null
+  }
+
+  /** A new filter or search starts at the newest ops; step -1 / +1 turns the page. */
+  function turnPage(step: -1 | 0 | 1): Promise<KioskError | null> {
+    page.value.offset = step === 0 ? 0 : Math.max(0, page.value.offset + step * opsPageSize)
+    return loadOps()
   }
 
   /** One op changed (cancel, retry): replace it in the list without waiting for a reload. */
@@ -63,9 +74,10 @@ export const useSupervisorStore = defineStore('supervisor', () => {
     dashboard.value = null
     ops.value = []
     filter.value = { status: 'all', receipt: '' }
+    page.value = { offset: 0, total: 0 }
   }
 
-  return { active, staff, dashboard, ops, filter, enter, loadDashboard, loadOps, replaceOp, setSync, reset }
+  return { active, staff, dashboard, ops, filter, page, enter, loadDashboard, loadOps, turnPage, replaceOp, setSync, reset }
 })
 
 /**

@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import Database from 'better-sqlite3'
+import { candidate as person, maskedSummary, payloadOf } from '../sync/fixtures'
 import { openDemoKiosk, valueOf, type DemoKiosk } from './demoKiosk'
 
 // Supervisor mode through the contract, on a demo kiosk with the reference server on loopback.
@@ -109,6 +110,46 @@ describe('supervisor mode', () => {
     value(await call('supervisor.updateSettings', { patch: { retentionDays: 1 } }))
     assert.ok(outbox.purgeExpired() >= 1)
     assert.equal(outbox.get(final.id), undefined)
+  })
+
+  test('the ops list pages through a long queue, and a blocked op names the receipt it waits behind on any page', async () => {
+    const { outbox, engine } = kiosk.services
+    assert.ok(outbox && engine)
+    engine.pause()
+    const queue = async (i: number, accountOf = i) => {
+      const queued = await outbox.enqueue('appeal', payloadOf('appeal', i), {
+        accountIdNumber: person(accountOf).idNumber,
+        summary: maskedSummary(person(i)),
+      })
+      assert.ok(queued.ok, JSON.stringify(queued))
+      return queued.value
+    }
+    // Two ops of one account; the central API rejects the first, so the second waits behind it.
+    const first = await queue(900)
+    const second = await queue(901, 900)
+    const claimed = outbox.claimBatch({ maxOps: 100, maxBytes: 1_000_000 }).ops.map((op) => op.id)
+    assert.ok(claimed.includes(first.id) && !claimed.includes(second.id))
+    outbox.recordResults([{ id: first.id, status: 'rejected', error: { code: 'ID_OCCUPIED' } }])
+    outbox.releaseForRetry(claimed.filter((id) => id !== first.id), { code: 'NETWORK_UNAVAILABLE' }, () => 60_000, 5)
+    // Then a busy morning offline: the blocked op is far down the list now.
+    for (let i = 902; i < 962; i++) await queue(i)
+
+    type Page = { ops: { id: string; receipt: string; blockedByReceipt: string | null }[]; total: number }
+    const newest = value<Page>(await call('supervisor.listOps', { limit: 50 }))
+    const older = value<Page>(await call('supervisor.listOps', { limit: 50, offset: 50 }))
+    assert.equal(newest.ops.length, 50)
+    assert.equal(newest.total, outbox.count())
+    assert.equal(older.total, newest.total)
+    assert.equal(older.ops.length, Math.min(50, newest.total - 50))
+    assert.equal(new Set([...newest.ops, ...older.ops].map((op) => op.id)).size, newest.ops.length + older.ops.length)
+    assert.ok(!newest.ops.some((op) => op.id === second.id), 'the blocked op is not among the newest 50')
+
+    const blocked = value<Page>(await call('supervisor.listOps', { status: 'blocked' }))
+    assert.deepEqual(
+      blocked.ops.map((op) => [op.id, op.blockedByReceipt]),
+      [[second.id, first.receipt]],
+    )
+    assert.equal(blocked.total, 1)
   })
 
   test('leaving ends supervisor mode', async () => {

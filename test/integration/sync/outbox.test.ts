@@ -226,6 +226,12 @@ describe('outbox', () => {
       assert.equal(s.oldestQueuedAgeSeconds, 90)
       assert.deepEqual(s.lastError?.error, { code: 'INTERNAL' })
       assert.equal(t.outbox.list({ status: 'queued', receipt: t.outbox.get(a.id)?.receipt.slice(2, 6) }).length >= 1, true)
+      // count() pages with list(): the same filter, limit and offset aside.
+      assert.equal(t.outbox.count(), 2)
+      assert.equal(t.outbox.count({ status: 'queued' }), 2)
+      assert.equal(t.outbox.count({ status: 'applied' }), 0)
+      assert.equal(t.outbox.count({ receipt: t.outbox.get(a.id)?.receipt as string }), 1)
+      assert.equal(t.outbox.count({ receipt: '--' }), 0)
     } finally {
       t.cleanup()
     }

@@ -39,6 +39,8 @@ const en: typeof zhCN = {
   supervisor: {
     /** After a label run into its text (Reason: account not found). */
     colon: ': ',
+    newer: 'Newer page',
+    older: 'Older page',
     title: 'Supervisor mode',
     pinPad: {
       title: 'Enter supervisor mode',
@@ -112,6 +114,7 @@ const en: typeof zhCN = {
       nextAttempt: 'Next attempt',
       stuck: 'Repeatedly failing',
       blockedBy: 'Waits for request {receipt}',
+      range: '{from}–{to} of {total} (newest first)',
       cancelReason: 'Cancelled because',
       reason: 'Reason',
       guidance: 'Tell the candidate',

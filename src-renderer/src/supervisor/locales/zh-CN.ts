@@ -39,6 +39,8 @@ export default {
     title: '监考模式',
     /** After a label run into its text (原因：账号不存在). */
     colon: '：',
+    newer: '较新的一页',
+    older: '较早的一页',
     pinPad: {
       title: '进入监考模式',
       lead: '仅限考点工作人员。请输入工号、姓名和监考 PIN。',
@@ -111,6 +113,7 @@ export default {
       nextAttempt: '下次尝试',
       stuck: '多次失败',
       blockedBy: '等待业务 {receipt} 处理后提交',
+      range: '第 {from}–{to} 项，共 {total} 项（最新的在前）',
       cancelReason: '撤销原因',
       reason: '原因',
       guidance: '向考生说明',
