@@ -89,6 +89,17 @@ test.describe('supervisor dashboard', () => {
     // A filter starts again from the newest.
     await supervisor.el('ops-filter-queued').click()
     await expect(supervisor.el('ops-range')).toHaveText('第 1–50 项，共 53 项（最新的在前）')
+    // Staff cancel the three oldest: the page they were on is gone, so the list shows the one before.
+    await supervisor.el('ops-older').click()
+    for (const op of queued.slice(0, 3)) {
+      await supervisor.op(op.receipt).getByTestId('supervisor-op-cancel').click()
+      await supervisor.el('cancel-reason-duplicate').click()
+      await supervisor.el('cancel-confirm').click()
+      // No longer 等待提交: it leaves the filtered list.
+      await expect(supervisor.op(op.receipt)).toBeHidden()
+    }
+    await expect(kiosk.page.getByTestId('supervisor-op')).toHaveCount(50)
+    await expect(supervisor.el('ops-range')).toBeHidden()
   })
 
   test('with the central API away, sync now says why in words and when', async ({ kiosk }) => {

@@ -48,8 +48,14 @@ export const useSupervisorStore = defineStore('supervisor', () => {
       offset: page.value.offset,
     })
     if (!result.ok) return result.error
+    const { total } = result.value
+    // The list shrank under the page staff were on (ops cancelled, or gone from the filter): show its last page.
+    if (result.value.ops.length === 0 && total > 0 && page.value.offset >= total) {
+      page.value.offset = Math.floor((total - 1) / opsPageSize) * opsPageSize
+      return loadOps()
+    }
     ops.value = result.value.ops
-    page.value = { offset: page.value.offset, total: result.value.total }
+    page.value = { offset: page.value.offset, total }
     return null
   }
 
