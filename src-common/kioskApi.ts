@@ -231,6 +231,8 @@ export const kioskCalls = {
     listOps: call(
       z.strictObject({
         status: opStatusSchema.optional(),
+        /** Only the ops the dashboard counts as 多次失败的业务. */
+        stuck: z.boolean().optional(),
         receipt: z.string().trim().max(16).optional(),
         limit: z.number().int().min(1).max(200).default(50),
         offset: z.number().int().min(0).default(0),

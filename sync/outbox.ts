@@ -145,6 +145,8 @@ export interface ListFilter {
   status?: OpStatus | readonly OpStatus[]
   /** Whole or partial receipt code as a person typed it. */
   receipt?: string
+  /** Only the ops flagged stuck (at the head of their line across several failed attempts). */
+  stuck?: boolean
   limit?: number
   offset?: number
 }
@@ -400,6 +402,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
       where.push(`status IN (${known.map((_, i) => `@s${i}`).join(', ')})`)
       known.forEach((s, i) => (params[`s${i}`] = s))
     }
+    if (filter.stuck) where.push('stuck = 1')
     if (filter.receipt !== undefined) {
       const code = normaliseReceipt(filter.receipt).replace(/[^0-9A-Z]/g, '')
       if (code.length === 0) return null

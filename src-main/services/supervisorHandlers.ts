@@ -81,8 +81,8 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
       dashboard: guarded(async () =>
         ok({ sync: services.syncSummary(), stuck: services.outbox?.summary().stuck ?? 0, settings: supervisor.settings.get() }),
       ),
-      listOps: guarded(async ({ status, receipt, limit, offset }) => {
-        const filter = { ...(status ? { status } : {}), ...(receipt ? { receipt } : {}) }
+      listOps: guarded(async ({ status, stuck, receipt, limit, offset }) => {
+        const filter = { ...(status ? { status } : {}), ...(stuck ? { stuck } : {}), ...(receipt ? { receipt } : {}) }
         const outbox = services.outbox
         return ok({ ops: outbox?.list({ ...filter, limit, offset }).map(show) ?? [], total: outbox?.count(filter) ?? 0 })
       }),

@@ -56,6 +56,20 @@ test.describe('supervisor dashboard', () => {
     await expect(card).toHaveAttribute('data-status', 'pending')
   })
 
+  test('多次失败的业务 leads to those ops, and the list can be filtered to them', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    const stuck = await queueAppealInBackoff(kiosk, candidate(11), { stuck: true })
+    await queueAppealInBackoff(kiosk, candidate(12))
+    await supervisor.enter()
+    await expect(supervisor.el('stuck')).toHaveText('1')
+    await expect(kiosk.page.getByTestId('supervisor-op')).toHaveCount(2)
+    await supervisor.el('stuck-show').click()
+    await expect(kiosk.page.getByTestId('supervisor-op')).toHaveCount(1)
+    await expect(supervisor.op(stuck.receipt).getByTestId('supervisor-op-stuck')).toHaveText('多次失败')
+    await expect(supervisor.el('ops-filter-stuck')).toHaveAttribute('aria-pressed', 'true')
+  })
+
   test('retry sends that op alone: another one in backoff keeps its wait', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await kiosk.open('/')

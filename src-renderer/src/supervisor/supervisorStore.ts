@@ -6,7 +6,8 @@ import type { CallOutput, SupervisorOp } from '../../../src-common/kioskApi'
 import { useAppInfoStore } from '../stores/appInfo'
 
 type Dashboard = CallOutput<'supervisor', 'dashboard'>
-export type OpStatusFilter = SupervisorOp['status'] | 'all'
+/** A status, every op, or the ops flagged stuck (多次失败). */
+export type OpStatusFilter = SupervisorOp['status'] | 'all' | 'stuck'
 export const opsPageSize = 50
 
 /**
@@ -42,7 +43,7 @@ export const useSupervisorStore = defineStore('supervisor', () => {
   async function loadOps(): Promise<KioskError | null> {
     const receipt = filter.value.receipt.trim()
     const result = await window.kiosk.supervisor.listOps({
-      ...(filter.value.status === 'all' ? {} : { status: filter.value.status }),
+      ...(filter.value.status === 'all' ? {} : filter.value.status === 'stuck' ? { stuck: true } : { status: filter.value.status }),
       ...(receipt ? { receipt } : {}),
       limit: opsPageSize,
       offset: page.value.offset,

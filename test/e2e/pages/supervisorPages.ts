@@ -110,7 +110,11 @@ export async function queueAppeal(page: Page, who: Candidate): Promise<{ id: str
  * minutes in backoff: what the engine itself does after a failed push, done by hand so the wait is
  * long enough to see that only the supervisor's action sends it.
  */
-export async function queueAppealInBackoff(kiosk: KioskHarness, who: Candidate): Promise<{ id: string; receipt: string }> {
+export async function queueAppealInBackoff(
+  kiosk: KioskHarness,
+  who: Candidate,
+  options: { stuck?: boolean } = {},
+): Promise<{ id: string; receipt: string }> {
   const engine = kiosk.services.engine
   const outbox = kiosk.services.outbox
   if (!engine || !outbox) throw new Error('the kiosk is not enrolled')
@@ -123,7 +127,8 @@ export async function queueAppealInBackoff(kiosk: KioskHarness, who: Candidate):
       claimed.ops.map((o) => o.id),
       { code: 'NETWORK_UNAVAILABLE' },
       () => 10 * 60_000,
-      5,
+      // Stuck after this one failed attempt, or after the engine's usual five.
+      options.stuck ? 1 : 5,
     )
     return op
   } finally {

@@ -230,6 +230,7 @@ describe('outbox', () => {
       assert.equal(t.outbox.count(), 2)
       assert.equal(t.outbox.count({ status: 'queued' }), 2)
       assert.equal(t.outbox.count({ status: 'applied' }), 0)
+      assert.deepEqual(t.outbox.list({ stuck: true }).map((op) => op.id), [a.id])
       assert.equal(t.outbox.count({ receipt: t.outbox.get(a.id)?.receipt as string }), 1)
       assert.equal(t.outbox.count({ receipt: '--' }), 0)
     } finally {

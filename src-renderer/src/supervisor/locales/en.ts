@@ -79,6 +79,7 @@ const en: typeof zhCN = {
       oldestAge: 'waiting for {age}',
       none: 'None',
       stuck: 'Repeatedly failing requests',
+      showStuck: 'Show them',
       lastError: 'Last sync error: {error} ({time})',
       depth: 'Requests by status',
       syncNow: 'Sync now',

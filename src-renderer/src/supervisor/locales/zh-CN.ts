@@ -78,6 +78,7 @@ export default {
       oldestAge: '已等待 {age}',
       none: '无',
       stuck: '多次失败的业务',
+      showStuck: '查看',
       lastError: '最近一次同步错误：{error}（{time}）',
       depth: '各状态业务数量',
       syncNow: '立即同步',
