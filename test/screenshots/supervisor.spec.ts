@@ -40,7 +40,7 @@ test('screenshots: PIN pad, dashboard, services, settings, audit log', async ({ 
 
   // A morning's list: one appeal waiting in backoff after a network failure, one with the central
   // API, one rejected staff reset, one cancelled.
-  await queueAppealInBackoff(kiosk, candidate(21))
+  await queueAppealInBackoff(kiosk, candidate(21), { stuck: true })
   await supervisor.typePin('246810')
   await expect(supervisor.el('overview')).toBeVisible()
   await supervisor.el('pause').click()
