@@ -60,6 +60,12 @@ export const useSupervisorStore = defineStore('supervisor', () => {
     return null
   }
 
+  /** The list filtered to one status (or to the stuck ops), from the newest. */
+  function filterBy(status: OpStatusFilter): Promise<KioskError | null> {
+    filter.value.status = status
+    return turnPage(0)
+  }
+
   /** A new filter or search starts at the newest ops; step -1 / +1 turns the page. */
   function turnPage(step: -1 | 0 | 1): Promise<KioskError | null> {
     page.value.offset = step === 0 ? 0 : Math.max(0, page.value.offset + step * opsPageSize)
@@ -84,7 +90,7 @@ export const useSupervisorStore = defineStore('supervisor', () => {
     page.value = { offset: 0, total: 0 }
   }
 
-  return { active, staff, dashboard, ops, filter, page, enter, loadDashboard, loadOps, turnPage, replaceOp, setSync, reset }
+  return { active, staff, dashboard, ops, filter, page, enter, loadDashboard, loadOps, turnPage, filterBy, replaceOp, setSync, reset }
 })
 
 /**

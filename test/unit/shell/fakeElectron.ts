@@ -10,7 +10,6 @@ export const recorded = {
   exitCode: undefined as number | undefined,
   applicationMenu: 'untouched' as unknown,
   privilegedSchemes: [] as unknown[],
-  protocolHandlers: new Map<string, Handler>(),
   ipcHandlers: new Map<string, Handler>(),
   windows: [] as FakeBrowserWindow[],
   paths: new Map<string, string>([['userData', '/tmp/fake-user-data']]),
@@ -84,9 +83,6 @@ export const Menu = {
 export const protocol = {
   registerSchemesAsPrivileged(schemes: unknown[]): void {
     recorded.privilegedSchemes.push(...schemes)
-  },
-  handle(scheme: string, handler: Handler): void {
-    recorded.protocolHandlers.set(scheme, handler)
   },
 }
 
