@@ -139,6 +139,37 @@ test.describe('kiosk behaviour', () => {
     expect(Math.abs((await middle('register-privacy-policy')) - checkbox)).toBeLessThan(4)
   })
 
+  test('buttons and fields are drawn in the page’s typeface, not the system’s', async ({ kiosk }) => {
+    await kiosk.open('/register')
+    await kiosk.page.getByTestId('register-email').fill('a1@example.com')
+    const fonts = await kiosk.page.evaluate(() => {
+      const font = (selector: string) => {
+        const element = document.querySelector(selector)
+        return element ? getComputedStyle(element).fontFamily : `missing: ${selector}`
+      }
+      return {
+        page: font('body'),
+        language: font('[data-testid="header-language"]'),
+        sendCode: font('button[data-testid="register-send-code"], [data-testid="register-send-code"] button'),
+        email: font('input[data-testid="register-email"]'),
+      }
+    })
+    expect(fonts.page).toContain('Noto Sans CJK SC')
+    expect({ language: fonts.language, sendCode: fonts.sendCode, email: fonts.email }).toEqual({ language: fonts.page, sendCode: fonts.page, email: fonts.page })
+  })
+
+  test('a row of buttons that wraps starts its second row where the first begins', async ({ kiosk }) => {
+    await logInAs(kiosk, candidate(41))
+    const buttons = kiosk.page.locator('.actions .el-button')
+    const boxes = await Promise.all((await buttons.all()).map((b) => b.boundingBox()))
+    const rows = new Map<number, number>()
+    for (const box of boxes) if (box) rows.set(Math.round(box.y), Math.min(rows.get(Math.round(box.y)) ?? Infinity, box.x))
+    // 修改资料, 修改密码, 验证手机, 验证邮箱 and 退出 do not fit on one row at 1280 px.
+    expect(rows.size).toBeGreaterThan(1)
+    const starts = [...rows.values()]
+    for (const x of starts) expect(Math.abs(x - starts[0]!)).toBeLessThan(1)
+  })
+
   test('CET/NCRE/PETS报名 point to the exam’s own registration site with a QR code', async ({ kiosk }) => {
     const { page } = kiosk
     await kiosk.open('/')
