@@ -2,7 +2,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { maskEmail, maskIdNumber, maskMobile, maskName } from '../../../src-common/rules/masking'
-import { normaliseIdNumber } from '../../../src-common/rules/idNumberRule'
+import { mainlandProvinceCodes, normaliseIdNumber } from '../../../src-common/rules/idNumberRule'
 
 describe('display masks', () => {
   test('the examples the kiosk shows', () => {
@@ -64,16 +64,59 @@ describe('masks never reveal more than they should', () => {
   })
 
   test('an ID number mask reveals at most 10 characters, at most half of a short number, never the birth date', () => {
+    // Real 18-character resident ID numbers, built as in idNumberRule.test.ts (fast-check's default
+    // size never reaches 18 characters with a free-length string).
+    const withCheckChar = (first17: string) => {
+      const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * (2 ** (17 - i) % 11), 0)
+      return first17 + '10X98765432'[sum % 11]
+    }
+    const digits = (n: number) =>
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n })
+    const birthDates = fc
+      .date({
+        min: new Date('1900-01-01T00:00:00Z'),
+        max: new Date('2025-05-31T00:00:00Z'),
+        noInvalidDate: true,
+      })
+      .map((d) => d.toISOString().slice(0, 10).replaceAll('-', ''))
+    const residentIds = fc
+      .tuple(fc.constantFrom(...mainlandProvinceCodes), digits(4), birthDates, digits(3))
+      .map(([province, area, birth, sequence]) => withCheckChar(province + area + birth + sequence))
+
+    const revealedOf = (typed: string) => {
+      const value = normaliseIdNumber(typed)
+      const masked = maskIdNumber(typed)
+      assert.equal(masked.length, value.length)
+      for (let i = 0; i < masked.length; i++) assert.ok(masked[i] === '*' || masked[i] === value[i])
+      return { value, masked, revealed: [...masked].filter((ch) => ch !== '*') }
+    }
+
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789XEHMAB'), maxLength: 20 }), (typed) => {
-        const value = normaliseIdNumber(typed)
-        const masked = maskIdNumber(typed)
-        assert.equal(masked.length, value.length)
-        const revealed = [...masked].filter((ch) => ch !== '*')
-        for (let i = 0; i < masked.length; i++) assert.ok(masked[i] === '*' || masked[i] === value[i])
+      fc.property(
+        fc.oneof(
+          residentIds,
+          residentIds.map((id) => ` ${id.toLowerCase().slice(0, 6)} ${id.slice(6)} `),
+        ),
+        (typed) => {
+          const { value, masked, revealed } = revealedOf(typed)
+          assert.equal(value.length, 18)
+          assert.equal(masked.slice(6, 14), '********', `${typed} -> ${masked}`)
+          assert.ok(!masked.includes(value.slice(6, 14)))
+          assert.ok(revealed.length <= 10)
+        },
+      ),
+    )
+
+    // Every other length up to 20, drawn evenly (not left to fast-check's default size).
+    const anyLength = fc
+      .nat(20)
+      .chain((n) => fc.string({ unit: fc.constantFrom(...'0123456789XEHMAB'), minLength: n, maxLength: n }))
+    fc.assert(
+      fc.property(anyLength, (typed) => {
+        const { value, masked, revealed } = revealedOf(typed)
         assert.ok(revealed.length <= 10)
         if (value.length < 18) assert.ok(revealed.length <= value.length / 2)
-        if (value.length === 18) assert.equal(masked.slice(6, 14), '********')
+        else assert.equal(masked.slice(6, 14), '********')
       }),
     )
   })
