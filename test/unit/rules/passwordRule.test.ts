@@ -19,6 +19,12 @@ describe('password format, as the ETEST pages state it', () => {
     ['abcd1234', 'password.special'],
     ['abcd1234$', 'password.char'],
     ['abcd 1234!', 'password.char'],
+    [' a1!bcdef ', 'password.char'], // a space around the password is refused, not trimmed
+    [' a1!bcdef', 'password.char'],
+    ['a1!bcdef ', 'password.char'],
+    ['\ta1!bcdef', 'password.char'],
+    ['a1!bcdef\t', 'password.char'],
+    ['        ', 'password.char'],
     ['ａbcd1234!', 'password.char'], // a full-width letter is not silently changed
     ['密码abcd1234!', 'password.char'],
   ]
@@ -49,12 +55,20 @@ describe('password format, as the ETEST pages state it', () => {
   })
 
   test('the password is never trimmed or otherwise changed', () => {
+    const blanks = fc.string({ unit: fc.constantFrom(' ', '\t', '\u3000'), maxLength: 3 })
     fc.assert(
       fc.property(
-        fc.string({ unit: fc.constantFrom(...'abcXYZ0129!@#%^&*_-'), minLength: 8, maxLength: 18 }),
-        (password) => {
-          const result = checkPasswordFormat(password)
-          return !result.ok || result.value === password
+        blanks,
+        fc.string({ unit: fc.constantFrom(...'abcXYZ0129!@#%^&*_- \t'), minLength: 6, maxLength: 18 }),
+        blanks,
+        (before, core, after) => {
+          const password = before + core + after
+          const shown = JSON.stringify(password)
+          const results = [checkPasswordFormat(password), checkPassword(password), checkField('password', password)]
+          for (const result of results) {
+            if (/\s/.test(password)) assert.equal(result.ok ? null : result.rule, 'password.char', shown)
+            else assert.ok(!result.ok || result.value === password, shown)
+          }
         },
       ),
     )
