@@ -141,28 +141,23 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
     const found = accounts.byIdNumber(p.idNumber)
     const account = found && (!p.idType || found.id_type === p.idType) ? found : undefined
     const now = ctx.clock()
-    if (!account) {
-      // The same work and the same answers as for an account, lock included: nothing tells them apart.
+    // The lock is checked and this attempt counted as a failure before the first await (SQLite is
+    // synchronous, so nothing runs in between): a burst of parallel guesses gets no more checks
+    // than the lock allows. A right password gives the count back. An ID number no account holds
+    // goes the same way, with the same work and answers: nothing tells them apart.
+    const guard = account
+      ? { failures: account.failed_logins, lockedUntil: account.locked_until }
+      : accounts.guardOf(p.idNumber)
+    if (guard.lockedUntil !== null && guard.lockedUntil > now) {
       await verifyPassword(dummyHash, p.password)
-      const guard = accounts.guardOf(p.idNumber)
-      if (guard.lockedUntil !== null && guard.lockedUntil > now) {
-        return sendError(reply, { code: 'ACCOUNT_LOCKED', retryAfter: Math.ceil((guard.lockedUntil - now) / 1000) })
-      }
-      const failures = guard.failures + 1
-      const lock = lockMs(failures)
-      accounts.guardFailed(p.idNumber, failures, lock > 0 ? now + lock : null, now)
-      return sendError(reply, { code: 'BAD_CREDENTIALS' })
+      return sendError(reply, { code: 'ACCOUNT_LOCKED', retryAfter: Math.ceil((guard.lockedUntil - now) / 1000) })
     }
-    if (account.locked_until !== null && account.locked_until > now) {
-      await verifyPassword(dummyHash, p.password)
-      return sendError(reply, { code: 'ACCOUNT_LOCKED', retryAfter: Math.ceil((account.locked_until - now) / 1000) })
-    }
-    if (!(await verifyPassword(account.password_hash, p.password))) {
-      const failures = (accounts.byId(account.id)?.failed_logins ?? 0) + 1
-      const lock = lockMs(failures)
-      accounts.loginFailed(account.id, failures, lock > 0 ? now + lock : null, now)
-      return sendError(reply, { code: 'BAD_CREDENTIALS' })
-    }
+    const failures = guard.failures + 1
+    const lock = lockMs(failures)
+    if (account) accounts.loginFailed(account.id, failures, lock > 0 ? now + lock : null, now)
+    else accounts.guardFailed(p.idNumber, failures, lock > 0 ? now + lock : null, now)
+    const passwordOk = await verifyPassword(account?.password_hash ?? dummyHash, p.password)
+    if (!account || !passwordOk) return sendError(reply, { code: 'BAD_CREDENTIALS' })
     accounts.loginOk(account.id)
     const session = accounts.startSession(account.id, kioskId, now, sessionTtlSeconds * 1000)
     ctx.log.info({ accountId: account.id, kioskId }, 'login')

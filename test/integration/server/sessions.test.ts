@@ -182,3 +182,42 @@ describe('log-in, sessions and session ops', () => {
     assert.equal((await kiosk.apply('resetPassword', { ...base, name: '王晓明' })).status, 'applied')
   })
 })
+
+describe('a burst of parallel wrong log-ins', () => {
+  let t: TestServer
+  let kiosk: TestKiosk
+  const login = (password: string, idNumber = candidate.idNumber) => kiosk.interactive('login', { idNumber, password })
+  /** Fires `count` wrong log-ins at once and tallies the answers by error code. */
+  async function burst(idNumber: string, count: number) {
+    const answers = await Promise.all(Array.from({ length: count }, () => login('Wrong123!@x', idNumber)))
+    const tally: Record<string, number> = {}
+    for (const answer of answers) tally[answer.body.error.code] = (tally[answer.body.error.code] ?? 0) + 1
+    return tally
+  }
+  before(async () => {
+    t = await startTestServer()
+    kiosk = await TestKiosk.enrol(t)
+    assert.equal((await register(kiosk)).status, 'applied')
+  })
+  after(() => t.stop())
+
+  test('checks no more than 5 guesses for an account; the right password works once the lock has passed', async () => {
+    assert.deepEqual(await burst(candidate.idNumber, 40), { BAD_CREDENTIALS: 5, ACCOUNT_LOCKED: 35 })
+    assert.equal((await login(candidate.password)).status, 423, 'even the right password waits for the lock')
+    t.advance(61_000)
+    assert.equal((await login(candidate.password)).status, 200)
+    // The log-in cleared the count: the next burst again gets 5 guesses and a 1 min lock.
+    assert.deepEqual(await burst(candidate.idNumber, 40), { BAD_CREDENTIALS: 5, ACCOUNT_LOCKED: 35 })
+    const locked = await login('Wrong123!@x')
+    assert.ok(locked.body.error.retryAfter > 0 && locked.body.error.retryAfter <= 60, 'a first lock again, not a longer one')
+  })
+
+  test('checks no more than 5 guesses for an ID number no account holds, answering as for an account', async () => {
+    const nobody = residentId('11010519700101777')
+    assert.deepEqual(await burst(nobody, 40), { BAD_CREDENTIALS: 5, ACCOUNT_LOCKED: 35 })
+    t.advance(61_000)
+    // One more guess once the lock has passed, then a lock twice as long: as an account's.
+    assert.deepEqual(await burst(nobody, 40), { BAD_CREDENTIALS: 1, ACCOUNT_LOCKED: 39 })
+    assert.ok((await login('Wrong123!@x', nobody)).body.error.retryAfter > 60)
+  })
+})
