@@ -1,5 +1,8 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { readKioskConfig } from '../../../src-main/services/kioskConfig'
 import { betterSqliteBinding } from '../../../src-main/services/nativeBinding'
 
@@ -24,6 +27,21 @@ describe('kiosk configuration from the environment', () => {
   })
 
   test('better-sqlite3 uses the Electron build only inside Electron', () => {
-    assert.equal(betterSqliteBinding('/app', { ...process.versions }), undefined)
+    const appRoot = mkdtempSync(join(tmpdir(), 'kiosk-native-'))
+    try {
+      const inElectron = { ...process.versions, electron: '37.0.0' }
+      const outside = { ...process.versions, electron: undefined } as unknown as NodeJS.ProcessVersions
+      // Inside Electron, no Electron build installed: fall back to better-sqlite3's own.
+      assert.equal(betterSqliteBinding(appRoot, inElectron), undefined)
+      const binding = join(appRoot, 'native', 'electron', 'better_sqlite3.node')
+      mkdirSync(join(appRoot, 'native', 'electron'), { recursive: true })
+      writeFileSync(binding, '')
+      assert.equal(betterSqliteBinding(appRoot, inElectron), binding)
+      // Outside Electron (tests, sync, server) the Node build is used even when the Electron one is there.
+      assert.equal(betterSqliteBinding(appRoot, outside), undefined)
+      assert.equal(betterSqliteBinding('/app', { ...process.versions }), undefined)
+    } finally {
+      rmSync(appRoot, { recursive: true, force: true })
+    }
   })
 })
