@@ -29,6 +29,12 @@ after(async () => {
 describe('the Electron shell', () => {
   test('takes the single-instance lock before anything else', () => {
     assert.equal(fake.recorded.singleInstanceLockRequested, 1)
+    const calls = fake.recorded.calls
+    const lock = calls.indexOf('app.requestSingleInstanceLock')
+    // Only what must precede it: the privileged scheme (before ready) and reading the default userData.
+    assert.deepEqual(calls.slice(0, lock), ['protocol.registerSchemesAsPrivileged', 'app.getPath'])
+    for (const later of ['app.setPath', 'app.whenReady', 'ipcMain.handle', 'new BrowserWindow'])
+      assert.ok(calls.indexOf(later) > lock, `${later} after the lock: ${calls.join(', ')}`)
   })
 
   test('removes the application menu when the dev flag is off', () => {
@@ -98,5 +104,27 @@ describe('the Electron shell', () => {
     })
     fake.app.emit('web-contents-created', {}, contents)
     assert.deepEqual(openHandler?.(), { action: 'deny' })
+  })
+
+  test('a second instance, refused the lock, quits without a window, IPC or services', async () => {
+    // Last in this file: the second evaluation registers the privileged scheme again.
+    const from = fake.recorded.calls.length
+    const windows = fake.recorded.windows.length
+    fake.recorded.lockGranted = false
+    try {
+      // The same entry module evaluated afresh, as a second process would run it.
+      await import(`../../../src-main/index?second-instance=${Date.now()}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    } finally {
+      fake.recorded.lockGranted = true
+    }
+    const calls = fake.recorded.calls.slice(from)
+    assert.deepEqual(calls, [
+      'protocol.registerSchemesAsPrivileged',
+      'app.getPath',
+      'app.requestSingleInstanceLock',
+      'app.quit',
+    ])
+    assert.equal(fake.recorded.windows.length, windows)
   })
 })

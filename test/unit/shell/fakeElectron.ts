@@ -14,26 +14,39 @@ export const recorded = {
   windows: [] as FakeBrowserWindow[],
   paths: new Map<string, string>([['userData', '/tmp/fake-user-data']]),
   lockGranted: true,
+  /** Every call the shell makes on the fake, in order ('app.whenReady', 'new BrowserWindow', ...). */
+  calls: [] as string[],
 }
+const call = (name: string): void => void recorded.calls.push(name)
 
 class FakeApp extends EventEmitter {
+  constructor() {
+    super()
+    this.on('newListener', (event: string | symbol) => call(`app.on ${String(event)}`))
+  }
   requestSingleInstanceLock(): boolean {
+    call('app.requestSingleInstanceLock')
     recorded.singleInstanceLockRequested++
     return recorded.lockGranted
   }
   quit(): void {
+    call('app.quit')
     recorded.quitCalled++
   }
   exit(code: number): void {
+    call('app.exit')
     recorded.exitCode = code
   }
   whenReady(): Promise<void> {
+    call('app.whenReady')
     return Promise.resolve()
   }
   getPath(name: string): string {
+    call('app.getPath')
     return recorded.paths.get(name) ?? `/tmp/fake-${name}`
   }
   setPath(name: string, value: string): void {
+    call('app.setPath')
     recorded.paths.set(name, value)
   }
   getVersion(): string {
@@ -54,6 +67,7 @@ export class FakeBrowserWindow extends EventEmitter {
   webContents = new FakeWebContents()
   constructor(public options: Record<string, unknown>) {
     super()
+    call('new BrowserWindow')
     recorded.windows.push(this)
   }
   async loadURL(url: string): Promise<void> {
@@ -76,18 +90,21 @@ export const BrowserWindow = FakeBrowserWindow
 
 export const Menu = {
   setApplicationMenu(menu: unknown): void {
+    call('Menu.setApplicationMenu')
     recorded.applicationMenu = menu
   },
 }
 
 export const protocol = {
   registerSchemesAsPrivileged(schemes: unknown[]): void {
+    call('protocol.registerSchemesAsPrivileged')
     recorded.privilegedSchemes.push(...schemes)
   },
 }
 
 export const ipcMain = {
   handle(channel: string, handler: Handler): void {
+    call('ipcMain.handle')
     recorded.ipcHandlers.set(channel, handler)
   },
 }
@@ -114,6 +131,7 @@ export const session = {
   defaultSession: new FakeSession(),
   /** Like Electron's: one session per partition name, created on first use. */
   fromPartition(partition: string): FakeSession {
+    call('session.fromPartition')
     if (partition === '') return session.defaultSession
     let found = partitions.get(partition)
     if (!found) partitions.set(partition, (found = new FakeSession()))
@@ -123,7 +141,7 @@ export const session = {
 
 // A keychain that works: the shell should then seal kiosk secrets with it.
 export const safeStorage = {
-  isEncryptionAvailable: (): boolean => true,
+  isEncryptionAvailable: (): boolean => (call('safeStorage.isEncryptionAvailable'), true),
   getSelectedStorageBackend: (): string => 'gnome_libsecret',
   encryptString: (text: string): Buffer => Buffer.from(`sealed:${Buffer.from(text).toString('hex')}`),
   decryptString: (blob: Buffer): string => Buffer.from(blob.toString().slice('sealed:'.length), 'hex').toString(),
