@@ -27,5 +27,20 @@ export interface ServerContext {
 
 /** Delivers a notice without holding up the answer; a failure is logged, never thrown. */
 export function notify(ctx: ServerContext, send: () => Promise<void>, what: string): void {
-  send().catch((error: unknown) => ctx.log.error({ err: error, what }, 'message delivery failed'))
+  send().catch((error: unknown) => ctx.log.error({ what, ...deliveryError(error) }, 'message delivery failed'))
+}
+
+/**
+ * The parts of a delivery error that name no person. A nodemailer error's message, `response` and
+ * `rejected` carry the recipient's address, so only its code, SMTP reply code and command are kept
+ * (`errorCode`, since the log censors any `code`: see logger.ts).
+ */
+export function deliveryError(error: unknown): { errorCode?: string; responseCode?: number; command?: string } {
+  if (typeof error !== 'object' || error === null) return {}
+  const { code, responseCode, command } = error as Record<string, unknown>
+  return {
+    ...(typeof code === 'string' ? { errorCode: code } : {}),
+    ...(typeof responseCode === 'number' ? { responseCode } : {}),
+    ...(typeof command === 'string' ? { command } : {}),
+  }
 }

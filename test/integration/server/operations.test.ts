@@ -63,6 +63,37 @@ describe('running the server', () => {
     }
   })
 
+  test("a refused email leaves the error's code in the log, not the candidate's address", async () => {
+    let logs = ''
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        logs += chunk.toString()
+        done()
+      },
+    })
+    // What nodemailer rejects with when the mail server refuses the recipient.
+    const refused = Object.assign(
+      new Error("Can't send mail - all recipients were rejected: 550 5.1.1 <wang@example.com>: Recipient address rejected"),
+      { code: 'EENVELOPE', response: '550 5.1.1 <wang@example.com>: Recipient address rejected', responseCode: 550, command: 'RCPT TO', rejected: ['wang@example.com'] },
+    )
+    const messages = { sms: async () => undefined, email: () => Promise.reject(refused) }
+    const t = await startTestServer({ messages, logger: createLogger({ destination }) })
+    try {
+      const kiosk = await TestKiosk.enrol(t)
+      const sent = await kiosk.interactive('emailSend', { email: 'wang@example.com', purpose: 'verifyEmail' })
+      assert.equal(sent.status, 200, 'the kiosk is not held up by the failed delivery')
+      for (let i = 0; i < 50 && !logs.includes('message delivery failed'); i++) await new Promise((resolve) => setTimeout(resolve, 10))
+    } finally {
+      await t.stop()
+    }
+    const line = logs.split('\n').find((l) => l.includes('message delivery failed'))
+    assert.ok(line, 'the failure is logged')
+    assert.ok(!logs.includes('wang@example.com'), `the log names the recipient: ${line}`)
+    assert.match(line, /EENVELOPE/)
+    assert.match(line, /550/)
+    assert.match(line, /email code/)
+  })
+
   test('the SMTP provider hands nodemailer a complete message (no network: JSON transport)', async () => {
     const smtp = createSmtpEmail({ jsonTransport: true }, 'ETEST <no-reply@etest.example>')
     let sent: unknown
