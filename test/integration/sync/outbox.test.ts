@@ -139,13 +139,19 @@ describe('outbox', () => {
     try {
       const { id } = await queueRegistration(t, 9)
       const [sent] = t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops
+      assert.ok(sent, 'claimBatch returned the queued op')
+      assert.equal(sent.id, id)
+      const ciphertext = Buffer.from(sent.sealed.ct.slice(0, 32))
+      assert.equal(ciphertext.length, 32)
+      // The scan can fail: once checkpointed, the sealed bytes are in the database file.
+      t.outbox.checkpoint()
+      assert.equal(readFileSync(t.file).includes(ciphertext), true)
       t.outbox.recordResults([{ id, status: 'applied', result: {} }])
       const db = new Database(t.file, { readonly: true })
       assert.equal(db.prepare('SELECT body FROM ops WHERE id = ?').pluck().get(id), null)
       db.close()
       // Overwritten, not only unlinked: the sealed bytes are gone from the database file's pages.
       t.outbox.checkpoint()
-      const ciphertext = Buffer.from(sent?.sealed.ct.slice(0, 32) ?? 'missing')
       assert.equal(readFileSync(t.file).includes(ciphertext), false)
       clock += 29 * 86_400_000
       assert.equal(t.outbox.purgeExpired(), 0)
