@@ -11,6 +11,7 @@ import {
 import { normalize } from './accounts'
 import type { ServerContext } from './context'
 import { createEnrollmentCode, redeemEnrollmentCode } from './enrollment'
+import { createFailureLimiter } from './failureLimiter'
 import { sendError } from './httpErrors'
 import { fieldName, registerInteractiveRoutes } from './interactiveRoutes'
 import { buildOpenApi } from './openapi'
@@ -63,19 +64,16 @@ export async function buildApp(ctx: ServerContext) {
   const openapi = buildOpenApi(ctx.dev)
   app.get(apiPaths.openapi, async () => openapi)
 
-  const enrollFailures = new Map<string, { count: number; since: number }>()
+  const enrollFailures = createFailureLimiter(enrollFailuresPerWindow, enrollWindowMs)
   app.post(apiPaths.enroll, async (request, reply) => {
     const now = ctx.clock()
-    const seen = enrollFailures.get(request.ip)
-    if (seen && now - seen.since < enrollWindowMs && seen.count >= enrollFailuresPerWindow) {
-      return sendError(reply, { code: 'RATE_LIMITED', retryAfter: Math.ceil((seen.since + enrollWindowMs - now) / 1000) })
-    }
+    const wait = enrollFailures.retryAfter(request.ip, now)
+    if (wait > 0) return sendError(reply, { code: 'RATE_LIMITED', retryAfter: wait })
     const body = enrollRequest.safeParse(request.body)
     if (!body.success) return sendError(reply, { code: 'BAD_REQUEST', ...fieldName(body.error) })
     const credential = redeemEnrollmentCode(ctx.db, body.data.code, body.data.name, now)
     if (!credential) {
-      const fresh = !seen || now - seen.since >= enrollWindowMs
-      enrollFailures.set(request.ip, fresh ? { count: 1, since: now } : { count: seen.count + 1, since: seen.since })
+      enrollFailures.failed(request.ip, now)
       return sendError(reply, { code: 'NOT_ENROLLED' })
     }
     ctx.log.info({ kioskId: credential.kioskId }, 'kiosk enrolled')

@@ -66,6 +66,16 @@ describe('public endpoints and kiosk enrolment', () => {
     assert.equal(last.status, 429)
   })
 
+  test('once the 10 min window has passed the address gets 20 fresh tries, then waits again', async () => {
+    const tryWrong = () => call(t.server.url, 'POST', apiPaths.enroll, { code: 'WRONG-CODE-X', name: 'k' })
+    assert.equal((await tryWrong()).status, 429)
+    t.advance(10 * 60_000)
+    for (let i = 0; i < 20; i++) assert.equal((await tryWrong()).status, 401, `try ${i + 1}`)
+    const refused = await tryWrong()
+    assert.equal(refused.status, 429)
+    assert.ok(refused.body.error.retryAfter > 590 && refused.body.error.retryAfter <= 600)
+  })
+
 })
 
 describe('without --dev', () => {
