@@ -2,6 +2,7 @@ import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import Database from 'better-sqlite3'
 import { candidate as person, maskedSummary, payloadOf } from '../sync/fixtures'
+import { kioskCalls, listCallChannels } from '../../../src-common/kioskApi'
 import { openDemoKiosk, valueOf, type DemoKiosk } from './demoKiosk'
 
 // Supervisor mode through the contract, on a demo kiosk with the reference server on loopback.
@@ -42,7 +43,48 @@ describe('supervisor mode', () => {
   })
 
   test('nothing in supervisor mode answers without the PIN', async () => {
-    assert.deepEqual(await call('supervisor.dashboard'), { ok: false, error: { code: 'UNAUTHORIZED' } })
+    // Every supervisor.* call of the contract but the three that work the PIN pad itself
+    // (supervisorHandlers.ts: state, enter and leave are not guarded), each with a valid input,
+    // so that the answer comes from the guard and not from input validation.
+    const open = ['state', 'enter', 'leave']
+    const validInputs: Record<string, unknown> = {
+      dashboard: {},
+      listOps: {},
+      syncNow: {},
+      pause: {},
+      resume: {},
+      cancelOp: { id: 'op-1', reason: 'other' },
+      retryOp: { id: 'op-1' },
+      attestedReset: {
+        idType: candidate.idType,
+        idNumber: candidate.idNumber,
+        name: candidate.name,
+        newPassword: 'Fresh#2026word',
+        confirmPassword: 'Fresh#2026word',
+      },
+      fileAppeal: { payload: {} },
+      getSettings: {},
+      updateSettings: { patch: { kioskName: '改名' } },
+      reenrol: { centralUrl: '', enrolmentCode: '' },
+      changePin: { oldPin: '135790', newPin: '246801' },
+      audit: {},
+      verifyAudit: {},
+      exportAudit: {},
+      quit: { to: 'desktop' },
+    }
+    const guarded = listCallChannels().filter((c) => c.namespace === 'supervisor' && !open.includes(c.method))
+    assert.ok(guarded.length > 0, 'the contract lists supervisor calls')
+    // A new supervisor call needs a valid input here (and so a check of its guard).
+    assert.deepEqual(guarded.map((c) => c.method).sort(), Object.keys(validInputs).sort())
+    const specs = kioskCalls.supervisor as Record<string, { input: { safeParse(input: unknown): { success: boolean } } }>
+    for (const { method } of guarded) {
+      const input = validInputs[method]
+      assert.equal(specs[method]?.input.safeParse(input).success, true, `a valid input for supervisor.${method}`)
+      assert.deepEqual(await call(`supervisor.${method}`, input), { ok: false, error: { code: 'UNAUTHORIZED' } }, method)
+    }
+    // The open ones answer, and leave nothing entered.
+    assert.equal(value<{ active: boolean }>(await call('supervisor.state')).active, false)
+    assert.equal(value<{ active: boolean }>(await call('supervisor.leave')).active, false)
     const wrong = await call('supervisor.enter', { pin: '111111', staffId: 'T01', staffName: '张老师' })
     assert.equal(!wrong.ok && wrong.error.code, 'BAD_PIN')
   })
