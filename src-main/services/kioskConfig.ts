@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { centralUrlSchema } from './supervisor/kioskSettingsSchema'
 
 /**
  * What testers and operators configure through the environment. Everything else (kiosk name,
@@ -6,7 +7,7 @@ import { z } from 'zod'
  */
 const envSchema = z.object({
   KIOSK_DATA_DIR: z.string().min(1).optional(),
-  KIOSK_CENTRAL_URL: z.url({ protocol: /^https?$/ }).optional(),
+  KIOSK_CENTRAL_URL: centralUrlSchema.optional(),
   /** "fullscreen" (default), "kiosk" (no way out without supervisor mode) or "window" (development). */
   KIOSK_WINDOW: z.enum(['kiosk', 'fullscreen', 'window']).default('fullscreen'),
   /** Opens devtools and the menu: never set on a kiosk in a hall. */

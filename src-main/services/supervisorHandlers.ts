@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from '../../src-common/errors'
 import type { SupervisorOp } from '../../src-common/kioskApi'
-import type { OpView } from '../../sync/outbox'
+import { finalStatuses, opStatuses, type OpView } from '../../sync/outbox'
 import type { KioskHandlers } from './kioskDispatcher'
 import { demoSetup, supervisorStateOf, type KioskServices } from './kioskServices'
 import { submitOperation } from './submitOperation'
@@ -27,6 +27,8 @@ const opOf = (view: OpView, receiptOf: (id: string) => string | undefined): Supe
  * session (entered with the PIN, left by itself after idle); each one extends it and the actions
  * that change something are written to the hash-chained audit log with the staff member.
  */
+const unfinishedStatuses = opStatuses.filter((status) => !finalStatuses.includes(status))
+
 export function createSupervisorHandlers(services: KioskServices): Pick<KioskHandlers, 'setup' | 'supervisor'> {
   const { supervisor } = services
   const staff = () => supervisor.session.current()?.actor ?? null
@@ -136,7 +138,12 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         return supervisor.settings.update(rest, staff())
       }),
       reenrol: guarded(async ({ centralUrl, enrolmentCode }) => {
-        const updated = supervisor.settings.update({ centralUrl: centralUrl === '' ? null : centralUrl }, staff())
+        // Ops are sealed to the current server's key and answered by it: sent to another, they would
+        // be refused and lost (and a pending appeal's outcome never asked for).
+        const target = centralUrl === '' ? null : centralUrl.replace(/\/+$/, '')
+        const unfinished = services.outbox?.count({ status: unfinishedStatuses }) ?? 0
+        if (unfinished > 0 && target !== supervisor.settings.get().centralUrl) return fail('QUEUE_NOT_EMPTY')
+        const updated = supervisor.settings.update({ centralUrl: target }, staff())
         if (!updated.ok) return updated
         const linked = await services.relink(enrolmentCode)
         return linked.ok ? ok({ enrolled: true as const }) : linked

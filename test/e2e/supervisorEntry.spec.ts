@@ -20,6 +20,13 @@ test.describe('first start: the set-up wizard', () => {
     await wizard.el('next').click()
 
     await expect(wizard.step()).toHaveAttribute('data-step', 'central')
+    // The central key comes with the enrolment answer: never over plain http from off this machine.
+    await wizard.fill('central-url', 'http://passport.example.cn')
+    await wizard.fill('enrolment-code', 'ABCD-1234')
+    await wizard.el('next').click()
+    await expect(wizard.fieldError('central-url')).toHaveText('请输入以 https:// 开头的地址（本机上的服务器方可使用 http://）')
+    await wizard.fill('central-url', '')
+    await wizard.fill('enrolment-code', '')
     await wizard.el('next').click()
 
     await expect(wizard.step()).toHaveAttribute('data-step', 'pin')

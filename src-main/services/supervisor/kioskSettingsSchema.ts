@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isTrustedCentralUrl } from '../../../src-common/centralUrl'
 
 /** No control characters (they would break the CSV export and the screens) and no leading spaces. */
 const label = (max: number) =>
@@ -9,7 +10,7 @@ const label = (max: number) =>
     .max(max)
     .refine((value) => !/\p{Cc}/u.test(value), 'control characters')
 
-/** http(s) only, no user:password@ (a secret in a setting would end up in the audit log). */
+/** https (http to this machine only: see isTrustedCentralUrl), no user:password@ (a secret in a setting would end up in the audit log). */
 export const centralUrlSchema = z
   .url({ protocol: /^https?$/ })
   .max(2048)
@@ -17,6 +18,7 @@ export const centralUrlSchema = z
     const url = new URL(value)
     return url.username === '' && url.password === ''
   }, 'credentials in URL')
+  .refine(isTrustedCentralUrl, 'https required')
   .transform((value) => value.replace(/\/+$/, ''))
 
 /** What a supervisor can change, with the bounds the settings screen must respect. */

@@ -20,10 +20,14 @@ describe('kiosk configuration from the environment', () => {
     assert.equal(result.ok && result.config.centralUrl, 'https://central.example')
   })
 
-  test('a central URL that is not http(s) is refused with a message naming the variable', () => {
-    const result = readKioskConfig({ KIOSK_CENTRAL_URL: 'ftp://central' }, '/x')
-    assert.equal(result.ok, false)
-    assert.match(!result.ok ? result.message : '', /KIOSK_CENTRAL_URL/)
+  test('a central URL that is not https (or http to this machine) is refused with a message naming the variable', () => {
+    for (const url of ['ftp://central', 'http://central.example.cn', 'https://user:secret@central.example.cn']) {
+      const result = readKioskConfig({ KIOSK_CENTRAL_URL: url }, '/x')
+      assert.equal(result.ok, false, url)
+      assert.match(!result.ok ? result.message : '', /KIOSK_CENTRAL_URL/)
+    }
+    const local = readKioskConfig({ KIOSK_CENTRAL_URL: 'http://127.0.0.1:8080/' }, '/x')
+    assert.equal(local.ok && local.config.centralUrl, 'http://127.0.0.1:8080')
   })
 
   test('better-sqlite3 uses the Electron build only inside Electron', () => {

@@ -54,6 +54,7 @@ describe('first-start set-up', () => {
       [{ kioskName: '   ' }, 'kioskName'],
       [{ examCentre: 'x'.repeat(129) }, 'examCentre'],
       [{ centralUrl: 'javascript:alert(1)' }, 'centralUrl'],
+      [{ centralUrl: 'http://passport.example.cn' }, 'centralUrl'],
     ]
     for (const [change, field] of cases) {
       const answer = await store.setup.completeSetup({ ...wizard, ...change } as SetupInput)

@@ -9,6 +9,7 @@ import {
   openSupervisorStore,
   type KioskSettingsPatch,
 } from '../../../src-main/services/supervisor/supervisorStore'
+import { isTrustedCentralUrl } from '../../../src-common/centralUrl'
 import { kioskDir } from './supervisorFixture'
 
 const enrolment = {
@@ -70,6 +71,9 @@ describe('kiosk settings', () => {
       [{ retentionDays: 1.5 }, 'retentionDays'],
       [{ centralUrl: 'ftp://central.example.cn' }, 'centralUrl'],
       [{ centralUrl: 'https://admin:hunter2@central.example.cn' }, 'centralUrl'],
+      // Plain http off this machine: anyone between could answer the enrolment with their own key.
+      [{ centralUrl: 'http://passport.example.cn' }, 'centralUrl'],
+      [{ centralUrl: 'http://10.0.0.5:8080' }, 'centralUrl'],
       [{ kioskName: '一号机\u0007' }, 'kioskName'],
       [{ pin: '123456' }, 'settings'],
     ] as const
@@ -83,6 +87,16 @@ describe('kiosk settings', () => {
     }
     assert.equal(store.settings.get().idleTimeoutSec, 120)
     assert.equal(store.audit.list().total, 0)
+  })
+
+  test('plain http is taken only for a central server on this machine', () => {
+    const store = kioskDir().open()
+    for (const url of ['http://127.0.0.1:8080', 'http://localhost:3000', 'http://[::1]:3000', 'https://passport.example.cn']) {
+      assert.equal(store.settings.update({ centralUrl: url }).ok, true, url)
+      assert.equal(store.settings.get().centralUrl, url)
+    }
+    for (const url of ['http://passport.example.cn', 'http://127.0.0.1.evil.example', 'http://localhost.example.cn'])
+      assert.equal(isTrustedCentralUrl(url), false, url)
   })
 
   test('enrolment is stored with its secret readable only through the protector', () => {

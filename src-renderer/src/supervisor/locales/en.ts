@@ -30,7 +30,7 @@ const en: typeof zhCN = {
     start: 'Start',
     errors: {
       required: 'Please fill this in.',
-      urlFormat: 'Enter a URL starting with http:// or https://',
+      urlFormat: 'Enter the address starting with https:// (http:// only for a server on this kiosk)',
       codeRequired: 'Please enter the enrolment code.',
       pinFormat: 'The PIN must be 6 to 32 digits.',
       pinMismatch: 'The two PINs do not match.',

@@ -29,7 +29,7 @@ export default {
     start: '开始使用',
     errors: {
       required: '请填写此项',
-      urlFormat: '请输入以 http:// 或 https:// 开头的地址',
+      urlFormat: '请输入以 https:// 开头的地址（本机上的服务器方可使用 http://）',
       codeRequired: '请输入登记码',
       pinFormat: 'PIN 须为 6-32 位数字',
       pinMismatch: '两次输入的 PIN 不一致',

@@ -1,0 +1,42 @@
+import { describe, test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { candidate, maskedSummary, payloadOf } from '../sync/fixtures'
+import { openDemoKiosk, valueOf, type DemoKiosk } from './demoKiosk'
+
+// Changing the central server in 设置, on a demo kiosk with the reference server on loopback.
+let kiosk: DemoKiosk
+const call = (channel: string, input?: unknown) => kiosk.call(channel, input)
+
+before(async () => {
+  kiosk = await openDemoKiosk()
+  valueOf(await call('setup.complete', { kioskName: '一号机', examCentre: '演示考点', centralUrl: null, pin: '135790' }))
+  valueOf(await call('supervisor.enter', { pin: '135790', staffId: 'T01', staffName: '张老师' }))
+})
+
+after(() => kiosk.close())
+
+describe('re-enrolling with another central server', () => {
+  test('is refused while an op is not final: it is sealed to this server and would be lost at another', async () => {
+    kiosk.services.engine?.pause()
+    const who = candidate(1)
+    const queued = await kiosk.services.outbox!.enqueue('appeal', payloadOf('appeal', 1), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
+    assert.equal(queued.ok, true)
+    const auditRows = kiosk.services.supervisor.audit.list().total
+
+    const answer = await call('supervisor.reenrol', { centralUrl: 'https://passport.example.cn', enrolmentCode: 'ABCD-1234' })
+
+    assert.deepEqual(answer, { ok: false, error: { code: 'QUEUE_NOT_EMPTY' } })
+    assert.equal(kiosk.services.supervisor.settings.get().centralUrl, null)
+    assert.equal(kiosk.services.outbox!.get(queued.ok ? queued.value.id : '')?.status, 'queued')
+    assert.equal(kiosk.services.supervisor.audit.list().total, auditRows, 'no setting changed')
+  })
+
+  test('plain http to a server off this machine is refused whatever the queue holds', async () => {
+    for (const op of kiosk.services.outbox!.list({ status: 'queued' })) valueOf(await call('supervisor.cancelOp', { id: op.id, reason: 'other' }))
+
+    const answer = await call('supervisor.reenrol', { centralUrl: 'http://passport.example.cn', enrolmentCode: 'ABCD-1234' })
+
+    assert.deepEqual(answer, { ok: false, error: { code: 'INVALID_FIELD', field: 'centralUrl' } })
+    assert.equal(kiosk.services.supervisor.settings.get().centralUrl, null)
+  })
+})
