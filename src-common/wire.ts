@@ -84,8 +84,19 @@ export const maxBatchBytes = 1_000_000
 
 export const opsRequest = z.strictObject({ ops: z.array(wireOpSchema).min(1).max(maxOpsPerBatch) })
 
+/**
+ * What an applied op's result may carry: ids and flags, nothing personal. The kiosk stores it, so
+ * anything else a server sends is dropped, not kept at rest.
+ */
+export const appliedResultSchema = z.object({
+  accountId: z.string().max(64).optional(),
+  appealId: z.string().max(64).optional(),
+  emailPending: z.boolean().optional(),
+  decision: z.literal('accepted').optional(),
+})
+
 export const opResultSchema = z.discriminatedUnion('status', [
-  z.object({ id: z.string(), status: z.literal('applied'), result: z.record(z.string(), z.unknown()).default({}) }),
+  z.object({ id: z.string(), status: z.literal('applied'), result: appliedResultSchema.default({}) }),
   z.object({ id: z.string(), status: z.literal('rejected'), error: kioskErrorSchema }),
   /** Accepted and stored, outcome decided later (appeals): poll GET /v1/ops/:id. */
   z.object({ id: z.string(), status: z.literal('pending') }),

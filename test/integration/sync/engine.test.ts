@@ -246,6 +246,37 @@ describe('sync engine against the reference server', () => {
     proxy.setSchedule(passAll)
   })
 
+  test('a status answer about another op than the one asked about decides nothing', async () => {
+    proxy.setSchedule(passAll)
+    const k = await kiosk()
+    try {
+      const asked = await queueAppeal(k.outbox, next++)
+      const other = await queueAppeal(k.outbox, next++)
+      await until(() => k.outbox.get(asked.id)?.status === 'pending' && k.outbox.get(other.id)?.status === 'pending')
+      await k.engine.stop()
+      // A confused server: asked about one appeal, it answers with a rejection of the other.
+      const real = central.clientFor(proxy.url)
+      let polls = 0
+      const confused: typeof real = {
+        ...real,
+        async opStatus(id) {
+          polls++
+          if (id !== asked.id) return real.opStatus(id)
+          return { ok: true, value: { id: other.id, status: 'rejected', error: { code: 'ID_OCCUPIED' } } }
+        },
+      }
+      const engine = createSyncEngine({ outbox: k.outbox, client: confused, ...fast })
+      engine.start()
+      await until(() => polls >= 4)
+      await engine.stop()
+      real.close()
+      assert.equal(k.outbox.get(other.id)?.status, 'pending')
+      assert.equal(k.outbox.get(asked.id)?.status, 'pending')
+    } finally {
+      await k.done()
+    }
+  })
+
   test('a kiosk whose credential the server does not know keeps its ops queued', async () => {
     proxy.setSchedule(passAll)
     const k = await kiosk()
