@@ -70,10 +70,16 @@ test('first start: the set-up wizard (demo values pre-filled), then the home scr
 
 test('window.open and navigation away from the app are refused', async () => {
   const page = await app.firstWindow()
+  // Main says each refusal on stderr (src-main/index.ts): proof the attempt reached the guard and was
+  // stopped there, rather than a URL read before a navigation had time to happen.
+  const said: string[] = []
+  app.process().stderr?.on('data', (chunk: Buffer) => said.push(chunk.toString()))
   const opened = await page.evaluate(() => window.open('https://example.com') === null)
   expect(opened).toBe(true)
+  await expect.poll(() => said.join('')).toContain('window.open blocked')
   await page.evaluate(() => {
     location.href = 'https://example.com/'
   })
+  await expect.poll(() => said.join('')).toContain('navigation blocked')
   await expect(page).toHaveURL(/^app:\/\/kiosk\//)
 })
