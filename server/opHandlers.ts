@@ -272,7 +272,7 @@ const verifyMobile: Handler<'verifyMobile'> = async (env, p) =>
   env.finish(() => {
     const account = sessionAccount(env, p.sessionToken)
     if (isError(account)) return rejected(account)
-    if (normalize.mobile(p.mobile) !== account.mobile) return rejected({ code: 'INVALID_FIELD', field: 'mobile' })
+    if (normalize.mobile(p.mobile) !== account.mobile) return rejected({ code: 'INVALID_FIELD', field: 'mobile', rule: 'mobile.notAccount' })
     const proof = smsProof(env, p, p.mobile, 'verifyMobile')
     if (!proof.ok) {
       proof.onReject?.()
@@ -290,7 +290,7 @@ const verifyEmail: Handler<'verifyEmail'> = async (env, p) => {
     const account = sessionAccount(env, p.sessionToken)
     if (isError(account)) return rejected(account)
     const email = normalize.email(p.email)
-    if (email !== account.pending_email && email !== account.email) return rejected({ code: 'INVALID_FIELD', field: 'email' })
+    if (email !== account.pending_email && email !== account.email) return rejected({ code: 'INVALID_FIELD', field: 'email', rule: 'email.notAccount' })
     const proof = codes.check('email', email, 'verifyEmail', p.emailCode, env.createdAt)
     if (!proof.ok) {
       proof.onReject?.()

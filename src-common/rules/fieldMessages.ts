@@ -111,6 +111,10 @@ export const fieldMessages = {
     'zh-CN': '手机号须为11位数字，以13-19开头，例如 13800138000',
     en: 'A mobile number has 11 digits starting with 13 to 19, e.g. 13800138000.',
   },
+  'mobile.notAccount': {
+    'zh-CN': '该手机号不是本账号绑定的手机号，请核对后重新输入',
+    en: "This is not the mobile number of this account. Please check it.",
+  },
 
   'email.required': { 'zh-CN': '请输入电子邮箱', en: 'Please enter an email address.' },
   'email.length': {
@@ -132,6 +136,10 @@ export const fieldMessages = {
   'email.domain': {
     'zh-CN': '电子邮箱@后的域名不正确，例如 qq.com、163.com',
     en: 'The part after @ is not a valid domain, e.g. qq.com or gmail.com.',
+  },
+  'email.notAccount': {
+    'zh-CN': '该电子邮箱不是本账号绑定（或待验证）的邮箱，请核对后重新输入',
+    en: "This is not the email address of this account (nor the one waiting to be verified). Please check it.",
   },
 
   'name.required': { 'zh-CN': '请输入姓名', en: 'Please enter your name.' },

@@ -151,7 +151,7 @@ test.describe('我的ETEST通行证', () => {
     await verify.fill('mobile', '13900139005')
     await verify.fill('sms-code', code)
     await verify.el('submit').click()
-    await expect(verify.fieldError('mobile')).toBeVisible()
+    await expect(verify.fieldError('mobile')).toHaveText('该手机号不是本账号绑定的手机号，请核对后重新输入')
     await verify.fill('mobile', who.mobile)
     await verify.el('submit').click()
     await expect(verify.el('success-message')).toHaveText('手机验证成功')

@@ -153,6 +153,9 @@ describe('log-in, sessions and session ops', () => {
     assert.equal(oldNotice.body.messages.length, 1)
     const wrong = await kiosk.apply('verifyEmail', { sessionToken, email: 'new@example.com', emailCode: 'ZZZZZZZZ' })
     assert.deepEqual(wrong.error, { code: 'BAD_EMAIL_CODE' })
+    // Someone else's address: the candidate is told which field and why, in words.
+    const stranger = await kiosk.apply('verifyEmail', { sessionToken, email: 'other@example.com', emailCode })
+    assert.deepEqual(stranger.error, { code: 'INVALID_FIELD', field: 'email', rule: 'email.notAccount' })
     const verified = await kiosk.apply('verifyEmail', { sessionToken, email: 'new@example.com', emailCode })
     assert.equal(verified.status, 'applied', JSON.stringify(verified))
     summary = await kiosk.interactive('account', { sessionToken })
