@@ -176,6 +176,14 @@ test.describe('kiosk behaviour', () => {
     expect(Math.abs((await middle('register-privacy-policy')) - checkbox)).toBeLessThan(4)
   })
 
+  test('in English the agreement reads as a sentence: “… the User Service Agreement and the Privacy Policy”', async ({ kiosk }) => {
+    await kiosk.open('/register')
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(kiosk.page.getByTestId('register-agree-field')).toContainText(
+      /I have read and accept the\s*User Service Agreement\s*and the\s*Privacy Policy/,
+    )
+  })
+
   test('buttons and fields are drawn in the page’s typeface, not the system’s', async ({ kiosk }) => {
     await kiosk.open('/register')
     await kiosk.page.getByTestId('register-email').fill('a1@example.com')

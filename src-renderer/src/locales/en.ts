@@ -85,6 +85,7 @@ const en: typeof zhCN = {
     yourMobile: 'the mobile number you entered',
     agreePrefix: 'I have read and accept the',
     serviceAgreement: 'User Service Agreement',
+    agreeJoin: 'and the',
     privacyPolicy: 'Privacy Policy',
     submit: 'Register',
     hasAccount: 'Already have an ETEST passport?',

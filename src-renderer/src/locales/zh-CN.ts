@@ -86,6 +86,7 @@ export default {
     yourMobile: '您输入的手机号',
     agreePrefix: '已仔细阅读并同意',
     serviceAgreement: '《用户服务协议》',
+    agreeJoin: '',
     privacyPolicy: '《用户隐私政策》',
     submit: '注册',
     hasAccount: '已有ETEST通行证账号?',
