@@ -143,10 +143,17 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         const target = centralUrl === '' ? null : centralUrl.replace(/\/+$/, '')
         const unfinished = services.outbox?.count({ status: unfinishedStatuses }) ?? 0
         if (unfinished > 0 && target !== supervisor.settings.get().centralUrl) return fail('QUEUE_NOT_EMPTY')
+        const previous = supervisor.settings.get().centralUrl
         const updated = supervisor.settings.update({ centralUrl: target }, staff())
         if (!updated.ok) return updated
         const linked = await services.relink(enrolmentCode)
-        return linked.ok ? ok({ enrolled: true as const }) : linked
+        if (linked.ok) return ok({ enrolled: true as const })
+        // A typo in the address or a server that is away must not cut the kiosk off the one it had.
+        if (target !== previous) {
+          supervisor.settings.update({ centralUrl: previous }, staff())
+          await services.relink()
+        }
+        return linked
       }),
       changePin: guarded(async ({ oldPin, newPin }) => {
         const changed = await supervisor.pin.change(oldPin, newPin, staff())

@@ -1,5 +1,6 @@
 import { test, expect } from './harness/kioskFixture'
-import { SetupWizardPage, staff, SupervisorPage } from './pages/supervisorPages'
+import { candidate } from './pages/candidates'
+import { queueAppealInBackoff, SetupWizardPage, staff, SupervisorPage } from './pages/supervisorPages'
 
 test.describe('first start: the set-up wizard', () => {
   test.use({ setUp: false })
@@ -173,5 +174,26 @@ test.describe('settings reach the candidate screens', () => {
     await page.getByTestId('home-register').click()
     await expect(page.getByTestId('idle-warning')).toBeVisible()
     await expect(page.getByTestId('home-register')).toHaveText('Register an ETEST passport', { timeout: 8_000 })
+  })
+})
+
+test.describe('changing the central server in 设置', () => {
+  test('plain http is refused at once; another server is refused while an op is not final, and nothing changes', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    await queueAppealInBackoff(kiosk, candidate(31))
+    await supervisor.enter()
+    await supervisor.tab('settings')
+
+    await supervisor.fill('central-url', 'http://passport.example.cn')
+    await supervisor.fill('central-code', 'ABCD-1234')
+    await supervisor.el('central-reenrol').click()
+    await expect(supervisor.el('central-url-field')).toContainText('请输入以 https:// 开头的地址（本机上的服务器方可使用 http://）')
+
+    await supervisor.fill('central-url', 'https://passport.example.cn')
+    await supervisor.el('central-reenrol').click()
+    await expect(supervisor.el('central-error')).toHaveText('本机还有业务未办结，请先同步（或撤销）后再更换中心服务器')
+    expect(kiosk.services.supervisor.settings.get().centralUrl).toBeNull()
+    await expect(supervisor.el('central-done')).toBeHidden()
   })
 })

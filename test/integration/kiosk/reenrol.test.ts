@@ -39,4 +39,18 @@ describe('re-enrolling with another central server', () => {
     assert.deepEqual(answer, { ok: false, error: { code: 'INVALID_FIELD', field: 'centralUrl' } })
     assert.equal(kiosk.services.supervisor.settings.get().centralUrl, null)
   })
+
+  test('an enrolment that fails leaves the kiosk on the server it had, still sending', async () => {
+    // Nothing listens there: as a typo in the address or a server that is away would look.
+    const answer = await call('supervisor.reenrol', { centralUrl: 'https://127.0.0.1:1', enrolmentCode: 'ABCD-1234' })
+
+    assert.equal(answer.ok, false)
+    assert.equal(kiosk.services.supervisor.settings.get().centralUrl, null)
+    kiosk.services.engine?.resume()
+    const who = candidate(2)
+    const queued = await kiosk.services.outbox!.enqueue('appeal', payloadOf('appeal', 2), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
+    assert.ok(queued.ok)
+    const seen = await kiosk.services.engine!.waitForOutcome(queued.value.id, 5_000)
+    assert.equal(seen?.status, 'pending', 'the demo server took the appeal')
+  })
 })
