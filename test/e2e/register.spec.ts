@@ -29,6 +29,25 @@ test.describe('注册ETEST通行证', () => {
     await expect(kiosk.page.getByTestId('login-submit')).toBeVisible()
   })
 
+  test('a double tap on 确认 registers once: one op, and the candidate sees 注册成功, not an error', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    const who = candidate(21)
+    await register.open()
+    await register.fillAll(who)
+    await register.submit()
+    await expect(register.el('confirm')).toContainText('注册信息确认')
+    // Two taps where the button is, the second while the dialog is still fading out.
+    const box = await register.el('confirm-ok').boundingBox()
+    if (!box) throw new Error('确认 is not on screen')
+    await kiosk.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
+    await kiosk.page.waitForTimeout(120)
+    await kiosk.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
+
+    await expect(register.el('success-message')).toHaveText('注册成功')
+    expect(kiosk.services.outbox?.count()).toBe(1)
+    await expect(register.el('error')).toBeHidden()
+  })
+
   test('a wrong SMS code is refused next to the code field', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     const who = candidate(2)
