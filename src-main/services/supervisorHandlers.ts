@@ -22,13 +22,14 @@ const opOf = (view: OpView, receiptOf: (id: string) => string | undefined): Supe
   updatedAt: view.updatedAt,
 })
 
+/** Ops that still need this central server: sent, answered or polled by it later. */
+const unfinishedStatuses = opStatuses.filter((status) => !finalStatuses.includes(status))
+
 /**
  * Set-up wizard and supervisor mode. Every supervisor call but entering needs an active supervisor
  * session (entered with the PIN, left by itself after idle); each one extends it and the actions
  * that change something are written to the hash-chained audit log with the staff member.
  */
-const unfinishedStatuses = opStatuses.filter((status) => !finalStatuses.includes(status))
-
 export function createSupervisorHandlers(services: KioskServices): Pick<KioskHandlers, 'setup' | 'supervisor'> {
   const { supervisor } = services
   const staff = () => supervisor.session.current()?.actor ?? null
@@ -141,9 +142,9 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         // Ops are sealed to the current server's key and answered by it: sent to another, they would
         // be refused and lost (and a pending appeal's outcome never asked for).
         const target = centralUrl === '' ? null : centralUrl.replace(/\/+$/, '')
-        const unfinished = services.outbox?.count({ status: unfinishedStatuses }) ?? 0
-        if (unfinished > 0 && target !== supervisor.settings.get().centralUrl) return fail('QUEUE_NOT_EMPTY')
         const previous = supervisor.settings.get().centralUrl
+        const unfinished = services.outbox?.count({ status: unfinishedStatuses }) ?? 0
+        if (unfinished > 0 && target !== previous) return fail('QUEUE_NOT_EMPTY')
         const updated = supervisor.settings.update({ centralUrl: target }, staff())
         if (!updated.ok) return updated
         const linked = await services.relink(enrolmentCode)
