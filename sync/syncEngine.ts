@@ -248,12 +248,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     for (const id of outbox.pendingIds(50)) {
       if (!canSend()) return
       const r = await client.opStatus(id)
-      // An answer about another op decides nothing: it is not the one that was asked about.
-      if (r.ok) {
-        if (r.value.id === id) outbox.recordDecision(r.value)
+      if (!r.ok) {
+        if (r.error.code === 'NETWORK_UNAVAILABLE') return goOffline(r.error)
+        if (r.error.code === 'OP_NOT_FOUND') outbox.recordDecision({ id, status: 'rejected', error: r.error })
+      } else if (r.value.id === id) {
+        // An answer about another op decides nothing: it is not the one that was asked about.
+        outbox.recordDecision(r.value)
       }
-      else if (r.error.code === 'NETWORK_UNAVAILABLE') return goOffline(r.error)
-      else if (r.error.code === 'OP_NOT_FOUND') outbox.recordDecision({ id, status: 'rejected', error: r.error })
     }
   }
 

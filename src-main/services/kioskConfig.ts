@@ -35,7 +35,8 @@ export function readKioskConfig(env: Record<string, string | undefined>, default
     ok: true,
     config: {
       dataDir: values.KIOSK_DATA_DIR ?? defaultDataDir,
-      centralUrl: values.KIOSK_CENTRAL_URL?.replace(/\/+$/, '') ?? null,
+      // centralUrlSchema has already dropped any trailing slash.
+      centralUrl: values.KIOSK_CENTRAL_URL ?? null,
       windowMode: values.KIOSK_WINDOW,
       dev: values.KIOSK_DEV === '1',
     },

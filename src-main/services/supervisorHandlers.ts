@@ -4,6 +4,7 @@ import { finalStatuses, opStatuses, type OpView } from '../../sync/outbox'
 import type { KioskHandlers } from './kioskDispatcher'
 import { demoSetup, supervisorStateOf, type KioskServices } from './kioskServices'
 import { submitOperation } from './submitOperation'
+import { centralUrlSchema } from './supervisor/kioskSettingsSchema'
 
 const opOf = (view: OpView, receiptOf: (id: string) => string | undefined): SupervisorOp => ({
   id: view.id,
@@ -141,7 +142,8 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
       reenrol: guarded(async ({ centralUrl, enrolmentCode }) => {
         // Ops are sealed to the current server's key and answered by it: sent to another, they would
         // be refused and lost (and a pending appeal's outcome never asked for).
-        const target = centralUrl === '' ? null : centralUrl.replace(/\/+$/, '')
+        // As the setting will store it (no trailing slash); a URL it refuses is refused by update below.
+        const target = centralUrl === '' ? null : (centralUrlSchema.safeParse(centralUrl).data ?? centralUrl)
         const previous = supervisor.settings.get().centralUrl
         const unfinished = services.outbox?.count({ status: unfinishedStatuses }) ?? 0
         if (unfinished > 0 && target !== previous) return fail('QUEUE_NOT_EMPTY')

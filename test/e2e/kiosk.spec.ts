@@ -123,11 +123,10 @@ test.describe('idle after walking back home', () => {
  */
 function everShown(element: Locator): () => Promise<boolean> {
   let shown = false
-  const watching = element.waitFor({ state: 'visible', timeout: 20_000 }).then(
+  void element.waitFor({ state: 'visible', timeout: 20_000 }).then(
     () => (shown = true),
-    () => false,
+    () => undefined,
   )
-  void watching
   return async () => shown
 }
 
