@@ -24,13 +24,19 @@ function migrate(db: Db): void {
   }
 }
 
-/** nativeBinding: better-sqlite3's Electron build, when the kiosk runs this server in demo mode. */
-export function openDatabase(dataDir: string, nativeBinding?: string): Db {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-  const db = new Database(join(dataDir, 'central.db'), nativeBinding ? { nativeBinding } : {})
-  db.pragma('journal_mode = WAL')
-  // WAL + NORMAL: a commit survives a process crash; only an OS crash may lose the last commits.
-  db.pragma('synchronous = NORMAL')
+/**
+ * `central.db` in the data folder, or with dataDir null a database in memory only, gone when it is
+ * closed (the kiosk's demo mode: nothing of the server's accounts is written to the kiosk's disk).
+ * nativeBinding: better-sqlite3's Electron build, when the kiosk runs this server in demo mode.
+ */
+export function openDatabase(dataDir: string | null, nativeBinding?: string): Db {
+  if (dataDir !== null) mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const db = new Database(dataDir === null ? ':memory:' : join(dataDir, 'central.db'), nativeBinding ? { nativeBinding } : {})
+  if (dataDir !== null) {
+    db.pragma('journal_mode = WAL')
+    // WAL + NORMAL: a commit survives a process crash; only an OS crash may lose the last commits.
+    db.pragma('synchronous = NORMAL')
+  }
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   migrate(db)

@@ -3,21 +3,48 @@ import { buildApp } from './app'
 import { createAccounts } from './accounts'
 import { createCodes, defaultSendLimits, type SendLimits } from './codes'
 import type { ServerContext } from './context'
-import { openDatabase } from './database'
+import { openDatabase, type Db } from './database'
 import { createEnrollmentCode as createCode } from './enrollment'
 import { createGroupCommit } from './groupCommit'
 import { createLogger } from './logger'
 import { createDevSink, providerFromEnv, type MessageProvider } from './messages'
 import { createOpener } from './opener'
-import { loadOrCreateKeys } from './sealingKeys'
+import { createMemoryKeys, loadOrCreateKeys, type ServerKeys } from './sealingKeys'
 
 export { decideAppeal, listAppeals } from './appeals'
 export type { MessageProvider, OutgoingMessage } from './messages'
 
-export interface StartOptions {
+/** The server's data: its database and its keys. */
+export interface CentralStore {
+  db: Db
+  keys: ServerKeys
+  close(): void
+}
+
+/**
+ * The data folder's database and keys, or with dataDir null a store in memory only: fresh keys and
+ * an empty database that nothing writes to disk and that is gone at close (the kiosk's demo mode).
+ */
+export async function openCentralStore(dataDir: string | null, nativeBinding?: string): Promise<CentralStore> {
+  const db = openDatabase(dataDir, nativeBinding)
+  try {
+    const keys = dataDir === null ? await createMemoryKeys() : await loadOrCreateKeys(dataDir)
+    return { db, keys, close: () => db.close() }
+  } catch (error) {
+    db.close()
+    throw error
+  }
+}
+
+/**
+ * Where the data is: a data folder, which the server opens and closes; or a store the caller opened
+ * and closes, which outlives the server (the kiosk's demo server, stopped and started again on it).
+ */
+export type StartOptions = ServerOptions & ({ dataDir: string; store?: never } | { store: CentralStore; dataDir?: never })
+
+export interface ServerOptions {
   /** 0 picks a free port. */
   port: number
-  dataDir: string
   /** Development sink for SMS/email at GET /dev/outbox, and POST /dev/enroll-code. Never in production. */
   dev?: boolean
   host?: string
@@ -45,8 +72,9 @@ export interface RunningServer {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const log = options.logger === false ? createLogger({ level: 'silent' }) : (options.logger ?? createLogger())
   const clock = options.clock ?? Date.now
-  const db = openDatabase(options.dataDir, options.nativeBinding)
-  const keys = await loadOrCreateKeys(options.dataDir)
+  const owned = options.store === undefined
+  const store = options.store ?? (await openCentralStore(options.dataDir, options.nativeBinding))
+  const { db, keys } = store
   const dev = options.dev ?? false
   const limits = { ...defaultSendLimits, ...options.limits }
   const ctx: ServerContext = {
@@ -77,7 +105,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     async close() {
       await app.close()
       ctx.commits.flush()
-      db.close()
+      if (owned) store.close()
     },
   }
 }

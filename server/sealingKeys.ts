@@ -21,15 +21,23 @@ function readOrCreate(path: string, create: () => Promise<string> | string): Pro
   })
 }
 
+function keysOf(pair: { publicKey: string; privateKey: string }, pepperText: string): ServerKeys {
+  const keyId = createHash('sha256').update(pair.publicKey).digest('base64url').slice(0, 16)
+  return { keyId, publicKey: pair.publicKey, privateKey: pair.privateKey, pepper: Buffer.from(pepperText, 'base64url') }
+}
+
 /** The HPKE key pair and the hashing pepper, created on first start in the data folder (files mode 0600). */
 export async function loadOrCreateKeys(dataDir: string): Promise<ServerKeys> {
   const pairText = await readOrCreate(join(dataDir, 'sealing-key.json'), async () =>
     JSON.stringify(await generateSealingKeyPair()),
   )
-  const pair = JSON.parse(pairText) as { publicKey: string; privateKey: string }
   const pepperText = await readOrCreate(join(dataDir, 'pepper.key'), () => toBase64url(randomBytes(32)))
-  const keyId = createHash('sha256').update(pair.publicKey).digest('base64url').slice(0, 16)
-  return { keyId, publicKey: pair.publicKey, privateKey: pair.privateKey, pepper: Buffer.from(pepperText, 'base64url') }
+  return keysOf(JSON.parse(pairText) as { publicKey: string; privateKey: string }, pepperText)
+}
+
+/** Fresh keys held in memory only, for a server whose data is in memory (the kiosk's demo mode). */
+export async function createMemoryKeys(): Promise<ServerKeys> {
+  return keysOf(await generateSealingKeyPair(), toBase64url(randomBytes(32)))
 }
 
 export function keyedHash(pepper: Buffer, ...parts: string[]): string {

@@ -1,12 +1,14 @@
+import { rmSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { fail, ok, type Result } from '../../src-common/errors'
 import { createCentralClient, type CentralClient, type KioskCredential } from '../../sync/centralClient'
+import type { CentralStore } from '../../server/index'
 
 /**
  * How this kiosk reaches the central passport API. With a configured URL it talks to that API
  * with the credential from enrolment. Without one (demo mode, `npm start` on a fresh machine) it
- * starts the reference server (server/, dev mode) itself on loopback, with its data folder beside
- * the kiosk's, and enrols itself, so a first-time user can walk every flow alone.
+ * starts the reference server (server/, dev mode) itself on loopback, with its data in memory, and
+ * enrols itself, so a first-time user can walk every flow alone.
  */
 export interface CentralLink {
   url: string
@@ -14,7 +16,8 @@ export interface CentralLink {
   client: CentralClient
   enrolment: Enrolment | null
   /** Demo mode only: the in-process reference server can be stopped and started again on the same
-   * port and data (what a network outage looks like to the kiosk; used by the offline tests). */
+   * port and data (what a network outage looks like to the kiosk; used by the offline tests). Its
+   * data is in memory: a restart of the kiosk starts an empty demo server with new keys. */
   demoServer: { stop(): Promise<void>; start(): Promise<void> } | null
   close(): Promise<void>
 }
@@ -30,8 +33,22 @@ export interface Enrolment {
   keyId: string
 }
 
+/** Where versions before this one kept the demo server's data (removed at the next demo start). */
 export function demoCentralDir(kioskDataDir: string): string {
   return join(dirname(kioskDataDir), `${basename(kioskDataDir)}-central`)
+}
+
+/**
+ * The demo server's data. Its accounts are candidates' personal data in clear and its keys open every
+ * sealed payload, so they live in the kiosk process's memory only, never on the kiosk's disk: kept
+ * from the first demo link until the kiosk closes (a re-enrolment in 设置 keeps the demo's accounts),
+ * and a restart starts an empty demo with new keys. A folder that earlier versions kept them in, in
+ * clear, is removed.
+ */
+export async function openDemoStore(kioskDataDir: string, nativeBinding: string | undefined): Promise<CentralStore> {
+  const { openCentralStore } = await import('../../server/index')
+  rmSync(demoCentralDir(kioskDataDir), { recursive: true, force: true })
+  return openCentralStore(null, nativeBinding)
 }
 
 export async function connectCentral(options: {
@@ -41,7 +58,8 @@ export async function connectCentral(options: {
   /** The stored enrolment, if this kiosk was enrolled before. */
   enrolment: Enrolment | null
   demoServer?: DemoServerOptions
-  nativeBinding?: string | undefined
+  /** Demo mode's data (openDemoStore), opened once and kept by the caller. */
+  demoStore: () => Promise<CentralStore>
 }): Promise<Result<CentralLink>> {
   if (options.centralUrl !== null) {
     const client = createCentralClient({ baseUrl: options.centralUrl })
@@ -60,12 +78,12 @@ export async function connectCentral(options: {
   }
   // Imported only in demo mode: a kiosk with a real central URL never loads the server.
   const { startServer } = await import('../../server/index')
+  const store = await options.demoStore()
   const serverOptions = {
     host: '127.0.0.1',
-    dataDir: demoCentralDir(options.kioskDataDir),
+    store,
     dev: true,
     logger: false as const,
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     ...(options.demoServer?.limits ? { limits: options.demoServer.limits } : {}),
   }
   let server: Awaited<ReturnType<typeof startServer>> | null = await startServer({ port: 0, ...serverOptions })
@@ -76,7 +94,6 @@ export async function connectCentral(options: {
     const answer = await client.enroll({ code: server.createEnrollmentCode(options.kioskName), name: options.kioskName })
     if (!answer.ok) {
       await server.close()
-      server = null
       return fail(answer.error.code)
     }
     enrolment = {

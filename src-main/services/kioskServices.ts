@@ -10,7 +10,8 @@ import { openOutbox, type OpView, type Outbox } from '../../sync/outbox'
 import { createSyncEngine, type SyncEngine } from '../../sync/syncEngine'
 import { createCaptchaService, type CaptchaOptions, type CaptchaService } from './captchaService'
 import { CandidateSessionHolder } from './candidateSession'
-import { connectCentral, type CentralLink, type DemoServerOptions, type Enrolment } from './centralLink'
+import { connectCentral, openDemoStore, type CentralLink, type DemoServerOptions, type Enrolment } from './centralLink'
+import type { CentralStore } from '../../server/index'
 import type { KioskConfig } from './kioskConfig'
 import { KioskEventBus } from './kioskEventBus'
 import { betterSqliteBinding } from './nativeBinding'
@@ -91,6 +92,8 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
   const centralUrl = () => config.centralUrl ?? supervisor.settings.get().centralUrl
 
   let central: CentralLink | null = null
+  let demoData: Promise<CentralStore> | null = null
+  const demoStore = () => (demoData ??= openDemoStore(config.dataDir, nativeBinding))
   let outbox: Outbox | null = null
   let engine: SyncEngine | null = null
 
@@ -117,7 +120,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       kioskDataDir: config.dataDir,
       kioskName: supervisor.settings.get().kioskName || demoSetup.kioskName,
       enrolment,
-      nativeBinding,
+      demoStore,
       ...(options.demoServer ? { demoServer: options.demoServer } : {}),
     })
     if (!linked.ok) return linked
@@ -240,6 +243,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       session.wipe()
       captcha.clear()
       await unlink()
+      await demoData?.then((store) => store.close(), () => undefined)
       supervisor.close()
     },
   }

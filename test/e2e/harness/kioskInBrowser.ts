@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { eventChannel } from '../../../src-common/kioskApi'
-import { demoCentralDir } from '../../../src-main/services/centralLink'
 import { createKioskDispatcher, type KioskDispatcher } from '../../../src-main/services/kioskDispatcher'
 import type { KioskConfig } from '../../../src-main/services/kioskConfig'
 import { createKioskHandlers } from '../../../src-main/services/kioskHandlers'
@@ -162,7 +161,6 @@ export async function openKioskInBrowser(
       await main.services.close()
       await renderer.close()
       rmSync(dataDir, { recursive: true, force: true })
-      rmSync(demoCentralDir(dataDir), { recursive: true, force: true })
     },
   }
 }

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { demoCentralDir } from '../../../src-main/services/centralLink'
 import { createKioskDispatcher } from '../../../src-main/services/kioskDispatcher'
 import { createKioskHandlers } from '../../../src-main/services/kioskHandlers'
 import { createKioskServices, type KioskServices } from '../../../src-main/services/kioskServices'
@@ -17,12 +16,13 @@ export interface DemoKiosk {
   captcha(): string
   /** The newest code the dev sink delivered to this mobile or email. */
   codeSentTo(to: string): Promise<string>
+  /** Stops the kiosk; removes its data directory unless the caller gave it. */
   close(): Promise<void>
 }
 
 /** The kiosk's main process in demo mode, in this process: real kiosk.db, sync engine, reference server. */
-export async function openDemoKiosk(options: { liftResendInterval?: boolean } = {}): Promise<DemoKiosk> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-main-'))
+export async function openDemoKiosk(options: { liftResendInterval?: boolean; dataDir?: string } = {}): Promise<DemoKiosk> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kiosk-main-'))
   let lastCaptcha = ''
   const services = await createKioskServices({
     config: { dataDir, centralUrl: null, windowMode: 'window', dev: false },
@@ -44,8 +44,7 @@ export async function openDemoKiosk(options: { liftResendInterval?: boolean } = 
     },
     async close() {
       await services.close()
-      rmSync(dataDir, { recursive: true, force: true })
-      rmSync(demoCentralDir(dataDir), { recursive: true, force: true })
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }

@@ -9,7 +9,7 @@ import { splitPayload, type OperationKind } from '../../../src-common/operations
 import { newNonce, signatureHeaders, signRequest } from '../../../src-common/requestSigning'
 import { seal, sealingAad } from '../../../src-common/sealing'
 import { apiPaths, sealRequestBody, type InteractiveRoute, type WireOp } from '../../../src-common/wire'
-import { startServer, type RunningServer, type StartOptions } from '../../../server/index'
+import { startServer, type RunningServer, type ServerOptions } from '../../../server/index'
 
 export interface Answer {
   status: number
@@ -27,7 +27,7 @@ export interface TestServer {
   stop(): Promise<void>
 }
 
-export async function startTestServer(options: Partial<StartOptions> = {}): Promise<TestServer> {
+export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'central-'))
   let offset = 0
   const now = () => Date.now() + offset
