@@ -5,7 +5,7 @@ const en: typeof zhCN = {
   setup: {
     title: 'Kiosk set-up',
     lead: 'This kiosk is not set up yet. Exam-centre staff: complete these steps before candidates use it.',
-    demo: 'Demo mode: the demo exam centre is filled in and the kiosk connects to its built-in demo server.',
+    demo: "Demo mode: the demo exam centre is filled in and the kiosk connects to its built-in demo server. Accounts and requests made in the demo stay in this kiosk's memory only: nothing reaches ETEST, and a restart clears them.",
     steps: { kiosk: 'This kiosk', central: 'Central server', pin: 'Supervisor PIN', done: 'Done' },
     kioskName: 'Kiosk name',
     kioskNamePlaceholder: 'e.g. Kiosk 1',

@@ -4,7 +4,7 @@ export default {
   setup: {
     title: '自助机首次设置',
     lead: '本机尚未设置。请考点工作人员完成以下步骤后再交给考生使用。',
-    demo: '演示模式：已预填演示考点的设置，本机将连接内置的演示服务器。',
+    demo: '演示模式：已预填演示考点的设置，本机将连接内置的演示服务器。演示中办理的账号和业务只保存在本机内存中，不会提交到ETEST，程序重启后清空。',
     steps: { kiosk: '本机信息', central: '中心服务器', pin: '监考 PIN', done: '完成' },
     kioskName: '自助机名称',
     kioskNamePlaceholder: '例如：一号自助机',
