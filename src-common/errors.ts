@@ -20,6 +20,7 @@ export const errorCodes = [
   'SESSION_EXPIRED',
   'ACCOUNT_NOT_FOUND',
   'NETWORK_UNAVAILABLE',
+  'CENTRAL_UNTRUSTED',
   'VERIFICATION_REQUIRED',
   'NOT_ENROLLED',
   'UNAUTHORIZED',
@@ -83,6 +84,12 @@ export const errorMessages: Record<ErrorCode, Record<Locale, string>> = {
   NETWORK_UNAVAILABLE: {
     'zh-CN': '网络暂不可用，请稍后再试',
     en: 'The network is unavailable. Please try again later.',
+  },
+  // No answer either, but not the network's fault: the central server's TLS certificate failed
+  // verification (expired, for another name, or from an issuer this kiosk does not trust).
+  CENTRAL_UNTRUSTED: {
+    'zh-CN': '无法安全连接中心服务器：其证书未通过验证（已过期、与地址不符，或本机不信任其签发机构）',
+    en: "The central server can't be reached securely: its certificate failed verification (expired, for another address, or from an issuer this kiosk does not trust).",
   },
   VERIFICATION_REQUIRED: {
     'zh-CN': '请先完成手机或邮箱验证',

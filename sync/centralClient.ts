@@ -38,7 +38,8 @@ import {
  * The kiosk's HTTP client for the central passport API. Every /v1 call except health, keys and
  * enrolment is signed with the kiosk credential; interactive calls seal their body to the central
  * key. Nothing throws for a network or server problem: each method answers a Result whose error is
- * a src-common value (NETWORK_UNAVAILABLE when no answer came back at all).
+ * a src-common value (NETWORK_UNAVAILABLE when no answer came back at all, CENTRAL_UNTRUSTED when
+ * the server's TLS certificate failed verification).
  */
 
 export interface KioskCredential {
@@ -170,8 +171,11 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
         data: body === undefined ? undefined : text,
       })
     } catch (error) {
-      // No answer at all: refused, reset, timed out, DNS, a response cut short.
-      if (axios.isAxiosError(error)) return failure({ code: 'NETWORK_UNAVAILABLE' }, null)
+      // No answer at all: refused, reset, timed out, DNS, a response cut short; or a certificate
+      // that failed verification, which staff must hear about as such (it does not pass by itself).
+      if (axios.isAxiosError(error)) {
+        return failure({ code: isCertificateFailure(error) ? 'CENTRAL_UNTRUSTED' : 'NETWORK_UNAVAILABLE' }, null)
+      }
       throw error
     }
     const raw = typeof response.data === 'string' ? response.data : ''
@@ -247,6 +251,27 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
  * splits the batch to find the op at fault. Any other failure (no answer, 5xx, 429, 401 for the
  * kiosk's credential, a 404 from a wrong URL) says nothing against the ops: they wait and retry.
  */
+// Node's codes for a TLS certificate that failed verification (OpenSSL's X509_V_ERR_* names, and the
+// host-name check). axios keeps the underlying error's code.
+const certificateFailures = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+])
+
+function isCertificateFailure(error: { code?: string | undefined }): boolean {
+  return error.code !== undefined && certificateFailures.has(error.code)
+}
+
 export function isContentFault(error: KioskError, httpStatus: number | null): boolean {
   return (httpStatus === 400 || httpStatus === 413) && ['BAD_REQUEST', 'INVALID_FIELD', 'WEAK_PASSWORD'].includes(error.code)
 }

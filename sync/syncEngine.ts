@@ -249,7 +249,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (!canSend()) return
       const r = await client.opStatus(id)
       if (!r.ok) {
-        if (r.error.code === 'NETWORK_UNAVAILABLE') return goOffline(r.error)
+        if (r.httpStatus === null) return goOffline(r.error)
         if (r.error.code === 'OP_NOT_FOUND') outbox.recordDecision({ id, status: 'rejected', error: r.error })
       } else if (r.value.id === id) {
         // An answer about another op decides nothing: it is not the one that was asked about.

@@ -1,4 +1,5 @@
 import { test, expect } from './harness/kioskFixture'
+import { startTlsFront } from '../faults/tlsFront'
 import { candidate } from './pages/candidates'
 import { queueAppealInBackoff, SetupWizardPage, staff, SupervisorPage } from './pages/supervisorPages'
 
@@ -196,5 +197,28 @@ test.describe('changing the central server in 设置', () => {
     await expect(supervisor.el('central-error')).toHaveText('本机还有业务未办结，请先同步（或撤销）后再更换中心服务器')
     expect(kiosk.services.supervisor.settings.get().centralUrl).toBeNull()
     await expect(supervisor.el('central-done')).toBeHidden()
+  })
+
+  test('a server whose certificate this kiosk does not trust is named as such, and the kiosk stays where it was', async ({ kiosk }) => {
+    const front = await startTlsFront()
+    try {
+      const supervisor = new SupervisorPage(kiosk)
+      await kiosk.open('/')
+      await supervisor.enter()
+      await supervisor.tab('settings')
+      await supervisor.fill('central-url', front.url)
+      await supervisor.fill('central-code', 'ABCD-1234')
+      await supervisor.el('central-reenrol').click()
+      await expect(supervisor.el('central-error')).toHaveText(
+        '无法安全连接中心服务器：其证书未通过验证（已过期、与地址不符，或本机不信任其签发机构）',
+      )
+      expect(kiosk.services.supervisor.settings.get().centralUrl).toBeNull()
+      await expect(supervisor.el('central-done')).toBeHidden()
+      // What staff typed stays for another try once the certificate is sorted out.
+      await expect(supervisor.el('central-url')).toHaveValue(front.url)
+      await expect(supervisor.el('central-code')).toHaveValue('ABCD-1234')
+    } finally {
+      await front.close()
+    }
   })
 })

@@ -8,7 +8,7 @@ export function errorText(error: KioskError | null | undefined): string {
 }
 
 /** Codes that mean "not now", not "not this": the op is kept and sent again by itself. */
-export const passingCodes: ReadonlySet<string> = new Set(['NETWORK_UNAVAILABLE', 'INTERNAL', 'RATE_LIMITED', 'NOT_ENROLLED', 'UNAUTHORIZED'])
+export const passingCodes: ReadonlySet<string> = new Set(['NETWORK_UNAVAILABLE', 'CENTRAL_UNTRUSTED', 'INTERNAL', 'RATE_LIMITED', 'NOT_ENROLLED', 'UNAUTHORIZED'])
 
 /** The supervisor.guidance key for an op's error: what staff tell the candidate. */
 export function guidanceKey(error: KioskError): string {
