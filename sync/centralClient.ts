@@ -246,11 +246,6 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
   }
 }
 
-/**
- * A push the server refused because of what was in it (400 malformed, 413 too large): the engine
- * splits the batch to find the op at fault. Any other failure (no answer, 5xx, 429, 401 for the
- * kiosk's credential, a 404 from a wrong URL) says nothing against the ops: they wait and retry.
- */
 // Node's codes for a TLS certificate that failed verification (OpenSSL's X509_V_ERR_* names, and the
 // host-name check). axios keeps the underlying error's code.
 const certificateFailures = new Set([
@@ -272,6 +267,11 @@ function isCertificateFailure(error: { code?: string | undefined }): boolean {
   return error.code !== undefined && certificateFailures.has(error.code)
 }
 
+/**
+ * A push the server refused because of what was in it (400 malformed, 413 too large): the engine
+ * splits the batch to find the op at fault. Any other failure (no answer, 5xx, 429, 401 for the
+ * kiosk's credential, a 404 from a wrong URL) says nothing against the ops: they wait and retry.
+ */
 export function isContentFault(error: KioskError, httpStatus: number | null): boolean {
   return (httpStatus === 400 || httpStatus === 413) && ['BAD_REQUEST', 'INVALID_FIELD', 'WEAK_PASSWORD'].includes(error.code)
 }
