@@ -58,6 +58,8 @@ export interface CentralClientOptions {
   keyId?: string
   /** Per request. Default 10 s. */
   timeoutMs?: number
+  /** The kiosk's clock (epoch ms). Default Date.now; tests set it wrong, as a hall's kiosk may be. */
+  now?: () => number
 }
 
 /** A failure carries the HTTP status when the server answered (null when nothing came back). */
@@ -85,9 +87,19 @@ export interface CentralClient {
   login(payload: z.input<typeof loginPayload>): Promise<CentralResult<z.infer<typeof loginResponse>>>
   logout(payload: z.input<typeof logoutPayload>): Promise<CentralResult<z.infer<typeof logoutResponse>>>
   account(payload: z.input<typeof accountPayload>): Promise<CentralResult<z.infer<typeof accountResponse>>>
+  /**
+   * How far the central server's clock is ahead of this kiosk's (ms), from the Date header of its
+   * answers; 0 until one came, and within the header's one-second grain. Signatures and op times
+   * are sent in the server's time, so a kiosk whose clock is wrong still syncs.
+   */
+  clockOffsetMs(): number
   /** Closes idle keep-alive connections. */
   close(): void
 }
+
+/** How close the kiosk's clock must be to the server's to be taken as right: the Date header's
+ * one-second grain and a trip's worth of margin. */
+const clockGrainMs = 2_000
 
 const failure = (error: KioskError, httpStatus: number | null) => ({ ok: false as const, error, httpStatus })
 
@@ -142,20 +154,51 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
     maxContentLength: 16 * 1024 * 1024,
   })
 
+  // The kiosk's clock may be wrong (no NTP in the hall, a flat CMOS battery). The server refuses a
+  // signature more than 5 minutes off its own time and judges an op's age by its createdAt, so both
+  // are sent in the server's time: the kiosk's clock plus the offset read from the server's answers.
+  const localNow = options.now ?? Date.now
+  let offsetMs = 0
+  let clockRead = false
+  /** Reads the server's clock from an answer's Date header; true when the offset moved. */
+  function readClock(dateHeader: unknown, receivedAt: number): boolean {
+    if (typeof dateHeader !== 'string') return false
+    const serverSecond = Date.parse(dateHeader)
+    if (Number.isNaN(serverSecond)) return false
+    clockRead = true
+    // The header has whole seconds: the server's time was somewhere in that second. Its end is
+    // taken, so that an op is never dated before something the server did just before it (the SMS
+    // code its candidate typed); a second late is nothing to the minutes the server allows.
+    const estimate = serverSecond + 1000 - receivedAt
+    // Within the header's grain (and the answer's trip) the kiosk's clock is as good as the estimate.
+    const next = Math.abs(estimate) <= clockGrainMs ? 0 : Math.round(estimate)
+    if (Math.abs(next - offsetMs) <= clockGrainMs) return false
+    offsetMs = next
+    return true
+  }
+
+  /** body: a value, or a function that makes it as the request is sent (pushOps: the server's time). */
   async function call<S extends z.ZodType>(
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
     schema: S,
     signed: boolean,
+    retried = false,
   ): Promise<CentralResult<z.infer<S>>> {
     const fullPath = prefix + path
-    const text = body === undefined ? '' : JSON.stringify(body)
+    // Before the first signed call, one unsigned answer tells the server's time (no answer at all:
+    // the server is out of reach, and so is this call).
+    if (signed && !clockRead && !retried) {
+      const first = await call('GET', apiPaths.health, undefined, healthResponse, false, true)
+      if (!first.ok && first.httpStatus === null) return first
+    }
+    const text = body === undefined ? '' : JSON.stringify(typeof body === 'function' ? body() : body)
     const headers: Record<string, string> = { accept: 'application/json' }
     if (body !== undefined) headers['content-type'] = 'application/json'
     if (signed) {
       if (!credential) return failure({ code: 'NOT_ENROLLED' }, null)
-      const timestamp = Date.now()
+      const timestamp = localNow() + offsetMs
       const nonce = newNonce()
       headers[signatureHeaders.kioskId] = credential.kioskId
       headers[signatureHeaders.timestamp] = String(timestamp)
@@ -178,6 +221,9 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
       }
       throw error
     }
+    const clockMoved = readClock(response.headers['date'], localNow())
+    // Refused for a timestamp this answer shows was off: once more, in the server's time.
+    if (response.status === 401 && signed && clockMoved && !retried) return call(method, path, body, schema, signed, true)
     const raw = typeof response.data === 'string' ? response.data : ''
     if (response.status < 200 || response.status >= 300) {
       return failure(errorOf(response.status, raw, response.headers['retry-after']), response.status)
@@ -227,7 +273,12 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
       return call('POST', apiPaths.enroll, parsed.data, enrollResponse, false)
     },
     async pushOps(ops) {
-      const r = await call('POST', apiPaths.ops, { ops }, opsResponse, true)
+      // createdAt was stamped by the kiosk's clock: sent in the server's time, read when the request
+      // is made (after the first answer has told the server's time, and again for a retry).
+      const inServerTime = () => ({
+        ops: offsetMs === 0 ? ops : ops.map((op) => ({ ...op, createdAt: new Date(Date.parse(op.createdAt) + offsetMs).toISOString() })),
+      })
+      const r = await call('POST', apiPaths.ops, inServerTime, opsResponse, true)
       return r.ok ? { ok: true, value: r.value.results } : r
     },
     opStatus: (id) => call('GET', apiPaths.opStatus.replace(':id', segment(id)), undefined, opStatusResponse, true),
@@ -239,6 +290,7 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
     login: (p) => interactive('login', loginPayload, p, loginResponse),
     logout: (p) => interactive('logout', logoutPayload, p, logoutResponse),
     account: (p) => interactive('account', accountPayload, p, accountResponse),
+    clockOffsetMs: () => offsetMs,
     close() {
       httpAgent.destroy()
       httpsAgent.destroy()

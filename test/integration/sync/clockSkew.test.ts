@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { join } from 'node:path'
+import { createCentralClient } from '../../../sync/centralClient'
+import { openOutbox } from '../../../sync/outbox'
+import { createSyncEngine } from '../../../sync/syncEngine'
+import { startCentral, smsCodeFor, type Central } from './central'
+import { candidate, maskedSummary, payloadOf } from './fixtures'
+import { tempDir } from './harness'
+
+// A kiosk in a hall often has the wrong time (no NTP on an isolated network, a flat CMOS battery).
+// The server refuses a signature more than 5 minutes off its clock, and judges an op by its createdAt
+// (an SMS code must have been valid then; an op "from the future" is refused). A wrong kiosk clock
+// must cost nothing: every op still ends applied, once.
+
+let central: Central
+before(async () => {
+  central = await startCentral()
+})
+after(() => central.close())
+
+const minute = 60_000
+
+async function kioskWithClock(skewMs: number) {
+  const now = () => Date.now() + skewMs
+  const { dir, cleanup } = tempDir()
+  const outbox = openOutbox({
+    file: join(dir, 'kiosk.db'),
+    centralPublicKey: central.server.publicKey,
+    keyId: central.server.keyId,
+    accountKeySecret: 'kiosk-secret',
+    now,
+  })
+  const client = createCentralClient({
+    baseUrl: central.server.url,
+    credential: central.credential,
+    centralPublicKey: central.server.publicKey,
+    keyId: central.server.keyId,
+    now,
+  })
+  const engine = createSyncEngine({ outbox, client, probeMs: 50, tickMs: 200, now })
+  return {
+    outbox,
+    client,
+    engine,
+    async done() {
+      await engine.stop()
+      outbox.close()
+      client.close()
+      cleanup()
+    },
+  }
+}
+
+describe("a kiosk whose clock is wrong still syncs, in the server's time", () => {
+  for (const [label, skewMs, i] of [
+    ['30 minutes fast', 30 * minute, 71_000],
+    ['3 hours slow', -180 * minute, 71_100],
+    ['2 days slow', -2 * 24 * 60 * minute, 71_200],
+  ] as const) {
+    test(`${label}: an SMS code is sent, and a registration and an appeal end applied`, async () => {
+      const k = await kioskWithClock(skewMs)
+      try {
+        const c = candidate(i)
+        // A signed, sealed interactive call: refused outright if the signature's time were the kiosk's.
+        const code = await smsCodeFor(central, k.client, c.mobile, 'register')
+        assert.ok(Math.abs(k.client.clockOffsetMs() + skewMs) < 3_000, `offset ${k.client.clockOffsetMs()} for a skew of ${skewMs}`)
+        const registered = await k.outbox.enqueue('register', { ...payloadOf('register', i), smsCode: code }, { accountIdNumber: c.idNumber, summary: maskedSummary(c) })
+        const appealed = await k.outbox.enqueue('appeal', payloadOf('appeal', i + 1), { accountIdNumber: candidate(i + 1).idNumber, summary: maskedSummary(candidate(i + 1)) })
+        assert.ok(registered.ok && appealed.ok)
+        k.engine.start()
+        const reg = await k.engine.waitForOutcome(registered.value.id, 5_000)
+        assert.equal(reg?.status, 'applied', JSON.stringify(reg))
+        const app = await k.engine.waitForOutcome(appealed.value.id, 5_000)
+        assert.ok(app?.status === 'pending' || app?.status === 'applied', JSON.stringify(app))
+      } finally {
+        await k.done()
+      }
+    })
+  }
+
+  test('a clock that jumps while the kiosk runs: the refused call is made once more, in the server\'s time', async () => {
+    let skewMs = 0
+    const client = createCentralClient({
+      baseUrl: central.server.url,
+      credential: central.credential,
+      centralPublicKey: central.server.publicKey,
+      keyId: central.server.keyId,
+      now: () => Date.now() + skewMs,
+    })
+    try {
+      assert.equal((await client.receipt('ZZZZZZZZ')).ok, false)
+      assert.equal(client.clockOffsetMs(), 0)
+      skewMs = 45 * minute
+      // Signed with the old offset, refused (401), its Date header read, then sent again and answered.
+      const answer = await client.receipt('ZZZZZZZZ')
+      assert.deepEqual(answer, { ok: false, error: { code: 'OP_NOT_FOUND' }, httpStatus: 404 })
+      assert.ok(Math.abs(client.clockOffsetMs() + skewMs) < 3_000)
+    } finally {
+      client.close()
+    }
+  })
+
+  test('a kiosk whose clock is right keeps it: no offset from the Date header\'s one-second grain', async () => {
+    const k = await kioskWithClock(0)
+    try {
+      const health = await k.client.health()
+      assert.equal(health.ok, true)
+      assert.equal(k.client.clockOffsetMs(), 0)
+    } finally {
+      await k.done()
+    }
+  })
+})
