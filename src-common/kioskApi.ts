@@ -41,6 +41,12 @@ export const syncSummarySchema = z.object({
   lastSyncAt: z.string().nullable(),
   /** The last failed push or probe, and when (the dashboard shows it beside the last successful sync). */
   lastError: z.object({ error: kioskErrorSchema, at: z.string() }).nullable(),
+  /**
+   * How far the central server's clock is ahead of this kiosk's, in seconds (negative: behind); 0
+   * within 2 s or before the server has answered. Sync goes by the server's time whatever it is; the
+   * dashboard asks staff to set the kiosk's clock, which every time the kiosk shows comes from.
+   */
+  clockOffsetSec: z.number().int(),
 })
 export type SyncSummary = z.infer<typeof syncSummarySchema>
 

@@ -60,9 +60,12 @@ export async function connectCentral(options: {
   demoServer?: DemoServerOptions
   /** Demo mode's data (openDemoStore), opened once and kept by the caller. */
   demoStore: () => Promise<CentralStore>
+  /** The kiosk's clock, for the client (tests). */
+  clock?: () => number
 }): Promise<Result<CentralLink>> {
+  const clock = options.clock ? { now: options.clock } : {}
   if (options.centralUrl !== null) {
-    const client = createCentralClient({ baseUrl: options.centralUrl })
+    const client = createCentralClient({ baseUrl: options.centralUrl, ...clock })
     if (options.enrolment) {
       client.setCredential(options.enrolment.credential)
       client.setCentralKey(options.enrolment.publicKey, options.enrolment.keyId)
@@ -88,7 +91,7 @@ export async function connectCentral(options: {
   }
   let server: Awaited<ReturnType<typeof startServer>> | null = await startServer({ port: 0, ...serverOptions })
   const port = Number(new URL(server.url).port)
-  const client = createCentralClient({ baseUrl: server.url })
+  const client = createCentralClient({ baseUrl: server.url, ...clock })
   let enrolment = options.enrolment
   if (!enrolment || enrolment.keyId !== server.keyId) {
     const answer = await client.enroll({ code: server.createEnrollmentCode(options.kioskName), name: options.kioskName })

@@ -63,6 +63,9 @@ export interface KioskServiceOptions {
   onQuit?: (to: 'quit' | 'desktop') => void
   /** Idle timeouts below the settings' 30 s floor, for the idle-wipe tests only. */
   idleOverride?: { timeoutSec: number; warningSec: number }
+  /** The kiosk's clock for the outbox and the central client (epoch ms). Default
+   * Date.now; tests set it wrong, as a hall's kiosk may be. */
+  clock?: () => number
 }
 
 const personalMasks: Record<string, (value: string) => string> = {
@@ -121,6 +124,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       kioskName: supervisor.settings.get().kioskName || demoSetup.kioskName,
       enrolment,
       demoStore,
+      ...(options.clock ? { clock: options.clock } : {}),
       ...(options.demoServer ? { demoServer: options.demoServer } : {}),
     })
     if (!linked.ok) return linked
@@ -153,6 +157,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       // Read at each purge: a change in 设置 applies at the engine's next tick, not at the next start.
       retentionDays: () => supervisor.settings.get().retentionDays,
       nativeBinding,
+      ...(options.clock ? { now: options.clock } : {}),
     })
     engine = createSyncEngine({ outbox, client: central.client, ...options.sync })
     engine.events.on('opChanged', (view) => events.emit('opChanged', services.outcomeOf(view)))
@@ -202,6 +207,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
         oldestQueuedAgeSec: summary?.oldestQueuedAgeSeconds ?? null,
         lastSyncAt: summary?.lastSuccessfulSyncAt ?? null,
         lastError: summary?.lastError ?? null,
+        clockOffsetSec: Math.round((central?.client.clockOffsetMs() ?? 0) / 1000),
       }
     },
     outcomeOf: (view) => ({

@@ -19,7 +19,7 @@ function firstLoadJsGzipKb(): { kb: number; files: number } {
 
 async function withKiosk<T>(browser: Browser, work: (page: Page, open: (path: string) => Promise<void>) => Promise<T>, idle?: { timeoutSec: number; warningSec: number }): Promise<T> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
-  const kiosk = await openKioskInBrowser(page, { config: {}, idle, setUp: true, sendLimits: { perTargetIntervalMs: 0 } })
+  const kiosk = await openKioskInBrowser(page, { config: {}, idle, setUp: true, sendLimits: { perTargetIntervalMs: 0 }, clockSkewMs: 0 })
   try {
     return await work(page, kiosk.open)
   } finally {

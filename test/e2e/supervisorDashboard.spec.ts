@@ -1,5 +1,6 @@
 import { test, expect } from './harness/kioskFixture'
 import { candidate } from './pages/candidates'
+import { registerThroughKiosk } from './pages/accounts'
 import { queueAppeal, queueAppealInBackoff, SupervisorPage } from './pages/supervisorPages'
 
 test.describe('supervisor dashboard', () => {
@@ -165,5 +166,21 @@ test.describe('supervisor dashboard', () => {
     await supervisor.el('ops-find').click()
     await expect(kiosk.page.getByTestId('supervisor-op')).toHaveCount(1)
     await expect(supervisor.op(appeal.receipt)).toBeVisible()
+  })
+})
+
+test.describe('a kiosk whose clock is wrong', () => {
+  test.use({ clockSkewMs: -3 * 3_600_000 })
+
+  test('candidates are served as usual, and the dashboard asks staff to set the clock', async ({ kiosk }) => {
+    await kiosk.open('/')
+    // SMS code, registration applied on the spot: all in the central server's time.
+    await registerThroughKiosk(kiosk.page, candidate(43))
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await expect(supervisor.el('clock')).toHaveText(
+      '本机时钟比中心服务器慢约 3 小时。业务仍按中心时间同步，但本机显示的时间不准，请校准本机时间。',
+    )
+    await expect(supervisor.depth('applied')).toHaveAttribute('data-count', '1')
   })
 })

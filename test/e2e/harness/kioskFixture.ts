@@ -18,6 +18,7 @@
  * - kiosk.captchaAnswer(captchaId?) reads a captcha's text; kiosk.codeSentTo(mobileOrEmail) an SMS/email code.
  * - The demo server's one-SMS-per-minute limit is lifted in tests; test.use({ sendLimits: {} }) keeps it.
  * - test.use({ idle: { timeoutSec: 3, warningSec: 2 } }) shortens the idle timeout that app.info reports.
+ * - test.use({ clockSkewMs: -3 * 3_600_000 }) sets the kiosk's clock (outbox, central client) 3 hours slow.
  * - test.use({ config: { centralUrl: 'http://127.0.0.1:1' } }) points the kiosk at a URL instead
  *   (no enrolment: ops answer NOT_ENROLLED).
  * Build first: `npx electron-vite build` (npm test does it).
@@ -33,8 +34,9 @@ export const test = base.extend<HarnessOptions & { kiosk: KioskHarness }>({
   idle: [undefined, { option: true }],
   setUp: [true, { option: true }],
   sendLimits: [{ perTargetIntervalMs: 0 }, { option: true }],
-  kiosk: async ({ page, config, idle, setUp, sendLimits }, use) => {
-    const kiosk = await openKioskInBrowser(page, { config, idle, setUp, sendLimits })
+  clockSkewMs: [0, { option: true }],
+  kiosk: async ({ page, config, idle, setUp, sendLimits, clockSkewMs }, use) => {
+    const kiosk = await openKioskInBrowser(page, { config, idle, setUp, sendLimits, clockSkewMs })
     await use(kiosk)
     await kiosk.dispose()
   },

@@ -52,6 +52,8 @@ export interface HarnessOptions {
   setUp: boolean
   /** The demo server's SMS/email send limits. Default: the 60 s resend interval lifted; {} keeps the server's. */
   sendLimits: { perTargetIntervalMs?: number; perTargetPerDay?: number; perKioskPerHour?: number }
+  /** How wrong the kiosk's clock is (ms; negative: slow) for its outbox and central client; the demo server keeps the real time. */
+  clockSkewMs: number
 }
 
 export const supervisorPin = '246810'
@@ -63,7 +65,7 @@ export const supervisorPin = '246810'
  */
 export async function openKioskInBrowser(
   page: Page,
-  { config, idle, setUp, sendLimits }: HarnessOptions,
+  { config, idle, setUp, sendLimits, clockSkewMs }: HarnessOptions,
 ): Promise<KioskHarness & { dispose(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'))
   let lastCaptcha = ''
@@ -88,6 +90,7 @@ export async function openKioskInBrowser(
       },
       sync: { probeMs: 200, tickMs: 500 },
       ...(idle ? { idleOverride: idle } : {}),
+      ...(clockSkewMs !== 0 ? { clock: () => Date.now() + clockSkewMs } : {}),
       // One SMS per mobile per minute would make most tests wait: lifted unless a test keeps it.
       demoServer: { limits: sendLimits },
     })

@@ -38,7 +38,7 @@ async function kioskWithClock(skewMs: number) {
     keyId: central.server.keyId,
     now,
   })
-  const engine = createSyncEngine({ outbox, client, probeMs: 50, tickMs: 200, now })
+  const engine = createSyncEngine({ outbox, client, probeMs: 50, tickMs: 200 })
   return {
     outbox,
     client,

@@ -81,6 +81,8 @@ const en: typeof zhCN = {
       stuck: 'Repeatedly failing requests',
       showStuck: 'Show them',
       lastError: 'Last sync error: {error} ({time})',
+      clockSlow: "This kiosk's clock is about {amount} behind the central server's. Sync goes by the server's time, but the times this kiosk shows are wrong: please set its clock.",
+      clockFast: "This kiosk's clock is about {amount} ahead of the central server's. Sync goes by the server's time, but the times this kiosk shows are wrong: please set its clock.",
       depth: 'Requests by status',
       syncNow: 'Sync now',
       syncing: 'Syncing…',

@@ -80,6 +80,8 @@ export default {
       stuck: '多次失败的业务',
       showStuck: '查看',
       lastError: '最近一次同步错误：{error}（{time}）',
+      clockSlow: '本机时钟比中心服务器慢约 {amount}。业务仍按中心时间同步，但本机显示的时间不准，请校准本机时间。',
+      clockFast: '本机时钟比中心服务器快约 {amount}。业务仍按中心时间同步，但本机显示的时间不准，请校准本机时间。',
       depth: '各状态业务数量',
       syncNow: '立即同步',
       syncing: '正在同步…',
