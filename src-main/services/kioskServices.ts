@@ -8,6 +8,7 @@ import { maskEmail, maskIdNumber, maskMobile, maskName } from '../../src-common/
 import { devOutboxResponse } from '../../src-common/wire'
 import { openOutbox, type OpView, type Outbox } from '../../sync/outbox'
 import { createSyncEngine, type SyncEngine } from '../../sync/syncEngine'
+import { createCentralClient, type CentralClient } from '../../sync/centralClient'
 import { createCaptchaService, type CaptchaOptions, type CaptchaService } from './captchaService'
 import { CandidateSessionHolder } from './candidateSession'
 import { connectCentral, openDemoStore, type CentralLink, type DemoServerOptions, type Enrolment } from './centralLink'
@@ -43,6 +44,11 @@ export interface KioskServices {
   devMessages(to?: string): Promise<Result<{ channel: 'sms' | 'email'; to: string; text: string; code: string | null; createdAt: string }[]>>
   /** (Re)connects to the central API from the settings, enrolling with `enrolmentCode` when given. */
   relink(enrolmentCode?: string): Promise<Result<true>>
+  /**
+   * Exchanges a one-time code for a credential at `url`, storing and linking nothing: the set-up
+   * wizard enrols first, so that a server out of reach or a refused code stores nothing at all.
+   */
+  enrol(url: string, code: string, kioskName: string): Promise<Result<Enrolment>>
   /** The shell quits or exits to the desktop (only reachable from supervisor mode). */
   quit(to: 'quit' | 'desktop'): void
   close(): Promise<void>
@@ -109,6 +115,16 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     central = null
   }
 
+  async function enrolWith(client: CentralClient, code: string, name: string): Promise<Result<Enrolment>> {
+    const answer = await client.enroll({ code, name })
+    if (!answer.ok) return { ok: false, error: answer.error }
+    return ok({
+      credential: { kioskId: answer.value.kioskId, secret: answer.value.secret },
+      publicKey: answer.value.publicKey,
+      keyId: answer.value.keyId,
+    })
+  }
+
   async function relink(enrolmentCode?: string): Promise<Result<true>> {
     await unlink()
     const url = centralUrl()
@@ -130,13 +146,9 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     if (!linked.ok) return linked
     central = linked.value
     if (enrolmentCode && url !== null) {
-      const answer = await central.client.enroll({ code: enrolmentCode, name: supervisor.settings.get().kioskName || 'kiosk' })
-      if (!answer.ok) return { ok: false, error: answer.error }
-      enrolment = {
-        credential: { kioskId: answer.value.kioskId, secret: answer.value.secret },
-        publicKey: answer.value.publicKey,
-        keyId: answer.value.keyId,
-      }
+      const enrolled = await enrolWith(central.client, enrolmentCode, supervisor.settings.get().kioskName || 'kiosk')
+      if (!enrolled.ok) return enrolled
+      enrolment = enrolled.value
       central.client.setCredential(enrolment.credential)
       central.client.setCentralKey(enrolment.publicKey, enrolment.keyId)
     } else {
@@ -242,6 +254,14 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       }
     },
     relink,
+    async enrol(url, code, kioskName) {
+      const client = createCentralClient({ baseUrl: url, ...(options.clock ? { now: options.clock } : {}) })
+      try {
+        return await enrolWith(client, code, kioskName)
+      } finally {
+        client.close()
+      }
+    },
     quit(to) {
       options.onQuit?.(to)
     },

@@ -66,9 +66,22 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
       complete: async ({ kioskName, examCentre, centralUrl, enrolmentCode, pin }) => {
         const url = centralUrl ? centralUrl : null
         if (url !== null && !enrolmentCode) return fail('INVALID_FIELD', { field: 'enrolmentCode', rule: 'enrolmentCode.required' })
-        const done = await supervisor.setup.completeSetup({ kioskName, examCentre, centralUrl: url, pin })
+        const input = { kioskName, examCentre, centralUrl: url, pin }
+        // Checked before the one-time code is spent, then enrolled before anything is stored: a server
+        // out of reach or a refused code leaves the wizard to try again, not a kiosk with a PIN and
+        // no server whose wizard can no longer finish.
+        const checked = supervisor.setup.check(input)
+        if (!checked.ok) return checked
+        const enrolled = url === null || !enrolmentCode ? null : await services.enrol(url, enrolmentCode, kioskName)
+        if (enrolled && !enrolled.ok) return enrolled
+        const done = await supervisor.setup.completeSetup(input)
         if (!done.ok) return done
-        const linked = await services.relink(url === null ? undefined : enrolmentCode)
+        if (enrolled) {
+          const { credential, publicKey, keyId } = enrolled.value
+          const saved = supervisor.settings.saveEnrolment({ ...credential, publicKey, keyId })
+          if (!saved.ok) return saved
+        }
+        const linked = await services.relink()
         return linked.ok ? ok({ done: true as const }) : linked
       },
     },

@@ -1,4 +1,8 @@
 import { test, expect } from './harness/kioskFixture'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startServer } from '../../server/index'
 import { startTlsFront } from '../faults/tlsFront'
 import { candidate } from './pages/candidates'
 import { queueAppealInBackoff, SetupWizardPage, staff, SupervisorPage } from './pages/supervisorPages'
@@ -60,6 +64,33 @@ test.describe('first start: the set-up wizard', () => {
     await supervisor.tab('settings')
     await expect(supervisor.el('settings-kiosk-name')).toHaveValue('一号自助机')
     await expect(supervisor.el('settings-exam-centre')).toHaveValue('演示考点')
+  })
+
+  test('a central server that does not answer: the wizard says so beside the address, stores nothing, and can still finish', async ({ kiosk }) => {
+    const wizard = new SetupWizardPage(kiosk)
+    await kiosk.open('/')
+    await wizard.el('next').click()
+    // Nothing listens there: a typo in the address, or a server that is away.
+    await wizard.fill('central-url', 'https://127.0.0.1:1')
+    await wizard.fill('enrolment-code', 'ABCD-1234')
+    await wizard.el('next').click()
+    await wizard.fill('pin', '13572468')
+    await wizard.fill('pin-confirm', '13572468')
+    await wizard.el('finish').click()
+    await expect(wizard.step()).toHaveAttribute('data-step', 'central')
+    await expect(wizard.fieldError('central-url')).toHaveText('该地址没有中心服务器应答，请核对地址和本机网络后重试')
+    // What staff typed is still there, and nothing was stored: no PIN, not set up.
+    await expect(wizard.el('enrolment-code')).toHaveValue('ABCD-1234')
+    expect(kiosk.services.supervisor.setup.isSetUp()).toBe(false)
+    expect(kiosk.services.supervisor.pin.isSet()).toBe(false)
+
+    // Staff keep demo mode instead: the same wizard finishes.
+    await wizard.fill('central-url', '')
+    await wizard.fill('enrolment-code', '')
+    await wizard.el('next').click()
+    await wizard.el('finish').click()
+    await expect(wizard.el('done')).toBeVisible()
+    expect(kiosk.services.supervisor.setup.isSetUp()).toBe(true)
   })
 })
 
@@ -209,9 +240,11 @@ test.describe('changing the central server in 设置', () => {
       await supervisor.fill('central-url', front.url)
       await supervisor.fill('central-code', 'ABCD-1234')
       await supervisor.el('central-reenrol').click()
-      await expect(supervisor.el('central-error')).toHaveText(
+      // Beside the address, where the problem is.
+      await expect(supervisor.fieldError('central-url')).toHaveText(
         '无法安全连接中心服务器：其证书未通过验证（已过期、与地址不符，或本机不信任其签发机构）',
       )
+      await expect(supervisor.el('central-error')).toBeHidden()
       expect(kiosk.services.supervisor.settings.get().centralUrl).toBeNull()
       await expect(supervisor.el('central-done')).toBeHidden()
       // What staff typed stays for another try once the certificate is sorted out.
@@ -219,6 +252,33 @@ test.describe('changing the central server in 设置', () => {
       await expect(supervisor.el('central-code')).toHaveValue('ABCD-1234')
     } finally {
       await front.close()
+    }
+  })
+
+  test('a code the server refuses is named beside the code; the right one moves the kiosk to that server', async ({ kiosk }) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'central-e2e-'))
+    const server = await startServer({ port: 0, dataDir, dev: true, logger: false })
+    try {
+      const supervisor = new SupervisorPage(kiosk)
+      await kiosk.open('/')
+      await supervisor.enter()
+      await supervisor.tab('settings')
+      await supervisor.fill('central-url', server.url)
+      await supervisor.fill('central-code', 'WRONG-1234')
+      await supervisor.el('central-reenrol').click()
+      await expect(supervisor.fieldError('central-code')).toHaveText('登记码无效、已过期或已被使用，请向中心索取新的登记码')
+      expect(kiosk.services.supervisor.settings.get().centralUrl).toBeNull()
+
+      await supervisor.fill('central-code', server.createEnrollmentCode('一号机'))
+      await supervisor.el('central-reenrol').click()
+      await expect(supervisor.el('central-done')).toBeVisible()
+      await expect(supervisor.fieldError('central-code')).toBeHidden()
+      await expect(supervisor.el('central-code')).toHaveValue('')
+      expect(kiosk.services.supervisor.settings.get().centralUrl).toBe(server.url)
+      expect(kiosk.services.central?.demo).toBe(false)
+    } finally {
+      await server.close()
+      rmSync(dataDir, { recursive: true, force: true })
     }
   })
 })

@@ -21,6 +21,8 @@ export type SetupInput = z.input<typeof setupInputSchema>
 
 export interface FirstStartSetup {
   isSetUp(): boolean
+  /** What completeSetup would answer for this input, storing nothing (before a one-time code is spent). */
+  check(input: SetupInput): Result<true>
   /**
    * INVALID_FIELD (field = the input's name) for bad input; UNAUTHORIZED once set up (from then on
    * every change goes through supervisor mode and its PIN).
@@ -47,19 +49,29 @@ export function createFirstStartSetup(options: {
 
   const isSetUp = () => completed.get() !== undefined && pin.isSet()
 
+  function parse(input: SetupInput): Result<z.output<typeof setupInputSchema>> {
+    const parsed = setupInputSchema.safeParse(input)
+    if (!parsed.success) {
+      const field = parsed.error.issues[0]?.path[0]
+      return fail('INVALID_FIELD', { field: typeof field === 'string' ? field : 'setup' })
+    }
+    return isSetUp() ? fail('UNAUTHORIZED') : ok(parsed.data)
+  }
+
   return {
     isSetUp,
+
+    check(input) {
+      const parsed = parse(input)
+      return parsed.ok ? ok(true) : parsed
+    },
 
     async completeSetup(input, actor = null) {
       const who = checkActor(actor)
       if (!who.ok) return who
-      const parsed = setupInputSchema.safeParse(input)
-      if (!parsed.success) {
-        const field = parsed.error.issues[0]?.path[0]
-        return fail('INVALID_FIELD', { field: typeof field === 'string' ? field : 'setup' })
-      }
-      if (isSetUp()) return fail('UNAUTHORIZED')
-      const { pin: plainPin, ...values } = parsed.data
+      const parsed = parse(input)
+      if (!parsed.ok) return parsed
+      const { pin: plainPin, ...values } = parsed.value
       const hash = await hashPin(plainPin)
       // Checked again inside the write lock: two wizards finishing at once must not both win.
       const done = db

@@ -7,6 +7,18 @@ export function errorText(error: KioskError | null | undefined): string {
   return error ? kioskErrorMessage(error, currentLocale()) : ''
 }
 
+/**
+ * Where a failed enrolment belongs, in the set-up wizard and in 设置: beside the address when no
+ * server answered there or its certificate failed, beside the code when the server refused it; null
+ * for anything else (shown above the form).
+ */
+export function enrolmentProblem(error: KioskError): { field: 'centralUrl' | 'enrolmentCode'; text: string } | null {
+  if (error.code === 'NETWORK_UNAVAILABLE') return { field: 'centralUrl', text: i18n.global.t('setup.errors.unreachable') }
+  if (error.code === 'CENTRAL_UNTRUSTED') return { field: 'centralUrl', text: errorText(error) }
+  if (error.code === 'NOT_ENROLLED') return { field: 'enrolmentCode', text: i18n.global.t('setup.errors.codeRefused') }
+  return null
+}
+
 /** Codes that mean "not now", not "not this": the op is kept and sent again by itself. */
 export const passingCodes: ReadonlySet<string> = new Set(['NETWORK_UNAVAILABLE', 'CENTRAL_UNTRUSTED', 'INTERNAL', 'RATE_LIMITED', 'NOT_ENROLLED', 'UNAUTHORIZED'])
 

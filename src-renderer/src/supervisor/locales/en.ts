@@ -32,6 +32,8 @@ const en: typeof zhCN = {
       required: 'Please fill this in.',
       urlFormat: 'Enter the address starting with https:// (http:// only for a server on this kiosk)',
       codeRequired: 'Please enter the enrolment code.',
+      unreachable: "No central server answered at this address. Check the address and this kiosk's network, then try again.",
+      codeRefused: 'This enrolment code is not valid, has expired or was already used. Ask the central office for a new one.',
       pinFormat: 'The PIN must be 6 to 32 digits.',
       pinMismatch: 'The two PINs do not match.',
     },

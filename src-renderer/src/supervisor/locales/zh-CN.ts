@@ -31,6 +31,8 @@ export default {
       required: '请填写此项',
       urlFormat: '请输入以 https:// 开头的地址（本机上的服务器方可使用 http://）',
       codeRequired: '请输入登记码',
+      unreachable: '该地址没有中心服务器应答，请核对地址和本机网络后重试',
+      codeRefused: '登记码无效、已过期或已被使用，请向中心索取新的登记码',
       pinFormat: 'PIN 须为 6-32 位数字',
       pinMismatch: '两次输入的 PIN 不一致',
     },
