@@ -164,11 +164,10 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         if (!updated.ok) return updated
         const linked = await services.relink(enrolmentCode)
         if (linked.ok) return ok({ enrolled: true as const })
-        // A typo in the address or a server that is away must not cut the kiosk off the one it had.
-        if (target !== previous) {
-          supervisor.settings.update({ centralUrl: previous }, staff())
-          await services.relink()
-        }
+        // A typo in the address, a server that is away or a refused code must not cut the kiosk off
+        // the server it had: back to its URL, and linked again with the credential it holds.
+        if (target !== previous) supervisor.settings.update({ centralUrl: previous }, staff())
+        await services.relink()
         return linked
       }),
       changePin: guarded(async ({ oldPin, newPin }) => {
