@@ -216,11 +216,7 @@ test.describe('changing the central server in 设置', () => {
     await kiosk.open('/')
     await queueAppealInBackoff(kiosk, candidate(31))
     await supervisor.enter()
-    await supervisor.tab('settings')
-
-    await supervisor.fill('central-url', 'http://passport.example.cn')
-    await supervisor.fill('central-code', 'ABCD-1234')
-    await supervisor.el('central-reenrol').click()
+    await supervisor.reenrol('http://passport.example.cn', 'ABCD-1234')
     await expect(supervisor.el('central-url-field')).toContainText('请输入以 https:// 开头的地址（本机上的服务器方可使用 http://）')
 
     await supervisor.fill('central-url', 'https://passport.example.cn')
@@ -236,10 +232,7 @@ test.describe('changing the central server in 设置', () => {
       const supervisor = new SupervisorPage(kiosk)
       await kiosk.open('/')
       await supervisor.enter()
-      await supervisor.tab('settings')
-      await supervisor.fill('central-url', front.url)
-      await supervisor.fill('central-code', 'ABCD-1234')
-      await supervisor.el('central-reenrol').click()
+      await supervisor.reenrol(front.url, 'ABCD-1234')
       // Beside the address, where the problem is.
       await expect(supervisor.fieldError('central-url')).toHaveText(
         '无法安全连接中心服务器：其证书未通过验证（已过期、与地址不符，或本机不信任其签发机构）',
@@ -262,10 +255,7 @@ test.describe('changing the central server in 设置', () => {
       const supervisor = new SupervisorPage(kiosk)
       await kiosk.open('/')
       await supervisor.enter()
-      await supervisor.tab('settings')
-      await supervisor.fill('central-url', server.url)
-      await supervisor.fill('central-code', 'WRONG-1234')
-      await supervisor.el('central-reenrol').click()
+      await supervisor.reenrol(server.url, 'WRONG-1234')
       await expect(supervisor.fieldError('central-code')).toHaveText('登记码无效、已过期或已被使用，请向中心索取新的登记码')
       expect(kiosk.services.supervisor.settings.get().centralUrl).toBeNull()
 

@@ -48,6 +48,14 @@ export class SupervisorPage extends KioskPage {
     await this.el(`nav-${which}`).click()
   }
 
+  /** Opens 设置 and submits this address and one-time code under 中心服务器与登记. */
+  async reenrol(centralUrl: string, code: string): Promise<void> {
+    await this.tab('settings')
+    await this.fill('central-url', centralUrl)
+    await this.fill('central-code', code)
+    await this.el('central-reenrol').click()
+  }
+
   /** One op's card in the list, by its receipt code. */
   op(receipt: string): Locator {
     return this.page.locator(`[data-testid="supervisor-op"][data-receipt="${receipt}"]`)
