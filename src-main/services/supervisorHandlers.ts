@@ -72,7 +72,9 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         // no server whose wizard can no longer finish.
         const checked = supervisor.setup.check(input)
         if (!checked.ok) return checked
-        const enrolled = url === null || !enrolmentCode ? null : await services.enrol(url, enrolmentCode, kioskName)
+        // KIOSK_CENTRAL_URL, when set, is the server the kiosk links to whatever the wizard says.
+        const enrolAt = services.config.centralUrl ?? url
+        const enrolled = enrolAt === null || !enrolmentCode ? null : await services.enrol(enrolAt, enrolmentCode, kioskName)
         if (enrolled && !enrolled.ok) return enrolled
         const done = await supervisor.setup.completeSetup(input)
         if (!done.ok) return done
