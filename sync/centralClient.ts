@@ -190,7 +190,7 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
     // Before the first signed call, one unsigned answer tells the server's time (no answer at all:
     // the server is out of reach, and so is this call).
     if (signed && !clockRead && !retried) {
-      const first = await call('GET', apiPaths.health, undefined, healthResponse, false, true)
+      const first = await call('GET', apiPaths.health, undefined, healthResponse, false)
       if (!first.ok && first.httpStatus === null) return first
     }
     const text = body === undefined ? '' : JSON.stringify(typeof body === 'function' ? body() : body)

@@ -61,9 +61,9 @@ export async function connectCentral(options: {
   /** Demo mode's data (openDemoStore), opened once and kept by the caller. */
   demoStore: () => Promise<CentralStore>
   /** The kiosk's clock, for the client (tests). */
-  clock?: () => number
+  now?: () => number
 }): Promise<Result<CentralLink>> {
-  const clock = options.clock ? { now: options.clock } : {}
+  const clock = options.now ? { now: options.now } : {}
   if (options.centralUrl !== null) {
     const client = createCentralClient({ baseUrl: options.centralUrl, ...clock })
     if (options.enrolment) {

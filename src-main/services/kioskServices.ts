@@ -100,6 +100,8 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
   const captcha = createCaptchaService(options.captcha)
   const centralUrl = () => config.centralUrl ?? supervisor.settings.get().centralUrl
 
+  // The kiosk's clock, as the outbox and the central clients take it (tests set it wrong).
+  const kioskClock = options.clock ? { now: options.clock } : {}
   let central: CentralLink | null = null
   let demoData: Promise<CentralStore> | null = null
   const demoStore = () => (demoData ??= openDemoStore(config.dataDir, nativeBinding))
@@ -140,7 +142,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       kioskName: supervisor.settings.get().kioskName || demoSetup.kioskName,
       enrolment,
       demoStore,
-      ...(options.clock ? { clock: options.clock } : {}),
+      ...kioskClock,
       ...(options.demoServer ? { demoServer: options.demoServer } : {}),
     })
     if (!linked.ok) return linked
@@ -169,7 +171,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       // Read at each purge: a change in 设置 applies at the engine's next tick, not at the next start.
       retentionDays: () => supervisor.settings.get().retentionDays,
       nativeBinding,
-      ...(options.clock ? { now: options.clock } : {}),
+      ...kioskClock,
     })
     engine = createSyncEngine({ outbox, client: central.client, ...options.sync })
     engine.events.on('opChanged', (view) => events.emit('opChanged', services.outcomeOf(view)))
@@ -255,7 +257,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     },
     relink,
     async enrol(url, code, kioskName) {
-      const client = createCentralClient({ baseUrl: url, ...(options.clock ? { now: options.clock } : {}) })
+      const client = createCentralClient({ baseUrl: url, ...kioskClock })
       try {
         return await enrolWith(client, code, kioskName)
       } finally {

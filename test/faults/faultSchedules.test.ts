@@ -98,7 +98,7 @@ async function runSchedule(seed: number, proxy: FaultProxy, candidateBase: numbe
   })
   const engine = createSyncEngine({
     outbox,
-    client: central.clientFor(proxy.url, 2_000),
+    client: central.clientFor(proxy.url, { timeoutMs: 2_000 }),
     batchMaxOps: between(random, 1, 5),
     concurrency: between(random, 1, 2),
     backoff: { baseMs: 2, maxMs: 20 },

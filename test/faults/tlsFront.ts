@@ -25,8 +25,10 @@ export async function startTlsFront(upstream?: string): Promise<TlsFront> {
   // -addext: "localhost" is another name, which a client's host-name check must refuse.
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2']
-      .concat(['-subj', '/CN=central.test', '-addext', 'subjectAltName=IP:127.0.0.1']),
+    [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'],
+      ...['-keyout', keyFile, '-out', certFile, '-subj', '/CN=central.test', '-addext', 'subjectAltName=IP:127.0.0.1'],
+    ],
     { stdio: 'ignore' },
   )
   const target = upstream ? new URL(upstream) : null

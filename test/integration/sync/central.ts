@@ -7,8 +7,8 @@ export interface Central {
   server: RunningServer
   credential: KioskCredential
   dataDir: string
-  /** A client for `baseUrl` (the server itself, or a fault proxy in front of it). */
-  clientFor(baseUrl: string, timeoutMs?: number): CentralClient
+  /** A client for `baseUrl` (the server itself, or a fault proxy in front of it); `now` is the kiosk's clock. */
+  clientFor(baseUrl: string, options?: { timeoutMs?: number; now?: () => number }): CentralClient
   close(): Promise<void>
 }
 
@@ -25,14 +25,8 @@ export async function startCentral(base?: string): Promise<Central> {
     server,
     credential,
     dataDir: dir,
-    clientFor(baseUrl, timeoutMs) {
-      const client = createCentralClient({
-        baseUrl,
-        credential,
-        centralPublicKey: server.publicKey,
-        keyId: server.keyId,
-        ...(timeoutMs === undefined ? {} : { timeoutMs }),
-      })
+    clientFor(baseUrl, options = {}) {
+      const client = createCentralClient({ baseUrl, credential, centralPublicKey: server.publicKey, keyId: server.keyId, ...options })
       clients.push(client)
       return client
     },

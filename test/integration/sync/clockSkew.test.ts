@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { join } from 'node:path'
-import { createCentralClient } from '../../../sync/centralClient'
 import { openOutbox } from '../../../sync/outbox'
 import { createSyncEngine } from '../../../sync/syncEngine'
 import { startCentral, smsCodeFor, type Central } from './central'
@@ -31,13 +30,7 @@ async function kioskWithClock(skewMs: number) {
     accountKeySecret: 'kiosk-secret',
     now,
   })
-  const client = createCentralClient({
-    baseUrl: central.server.url,
-    credential: central.credential,
-    centralPublicKey: central.server.publicKey,
-    keyId: central.server.keyId,
-    now,
-  })
+  const client = central.clientFor(central.server.url, { now })
   const engine = createSyncEngine({ outbox, client, probeMs: 50, tickMs: 200 })
   return {
     outbox,
@@ -46,7 +39,6 @@ async function kioskWithClock(skewMs: number) {
     async done() {
       await engine.stop()
       outbox.close()
-      client.close()
       cleanup()
     },
   }
@@ -81,24 +73,15 @@ describe("a kiosk whose clock is wrong still syncs, in the server's time", () =>
 
   test('a clock that jumps while the kiosk runs: the refused call is made once more, in the server\'s time', async () => {
     let skewMs = 0
-    const client = createCentralClient({
-      baseUrl: central.server.url,
-      credential: central.credential,
-      centralPublicKey: central.server.publicKey,
-      keyId: central.server.keyId,
-      now: () => Date.now() + skewMs,
-    })
-    try {
-      assert.equal((await client.receipt('ZZZZZZZZ')).ok, false)
-      assert.equal(client.clockOffsetMs(), 0)
-      skewMs = 45 * minute
-      // Signed with the old offset, refused (401), its Date header read, then sent again and answered.
-      const answer = await client.receipt('ZZZZZZZZ')
-      assert.deepEqual(answer, { ok: false, error: { code: 'OP_NOT_FOUND' }, httpStatus: 404 })
-      assert.ok(Math.abs(client.clockOffsetMs() + skewMs) < 3_000)
-    } finally {
-      client.close()
-    }
+    // Closed with the central server's other clients.
+    const client = central.clientFor(central.server.url, { now: () => Date.now() + skewMs })
+    assert.equal((await client.receipt('ZZZZZZZZ')).ok, false)
+    assert.equal(client.clockOffsetMs(), 0)
+    skewMs = 45 * minute
+    // Signed with the old offset, refused (401), its Date header read, then sent again and answered.
+    const answer = await client.receipt('ZZZZZZZZ')
+    assert.deepEqual(answer, { ok: false, error: { code: 'OP_NOT_FOUND' }, httpStatus: 404 })
+    assert.ok(Math.abs(client.clockOffsetMs() + skewMs) < 3_000)
   })
 
   test('a kiosk whose clock is right keeps it: no offset from the Date header\'s one-second grain', async () => {

@@ -30,7 +30,7 @@ const fast = { backoff: { baseMs: 20, maxMs: 200 }, probeMs: 50, tickMs: 200, po
 async function kiosk(extra: Partial<SyncEngineOptions> = {}, timeoutMs = 2_000) {
   const { dir, cleanup } = tempDir()
   const outbox = openOutbox({ file: join(dir, 'kiosk.db'), centralPublicKey: central.server.publicKey, keyId: central.server.keyId, accountKeySecret: 'kiosk-secret' })
-  const engine = createSyncEngine({ outbox, client: central.clientFor(proxy.url, timeoutMs), ...fast, ...extra })
+  const engine = createSyncEngine({ outbox, client: central.clientFor(proxy.url, { timeoutMs }), ...fast, ...extra })
   engine.start()
   return {
     outbox,
