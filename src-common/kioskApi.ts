@@ -106,6 +106,12 @@ export const kioskSettingsSchema = z.object({
 })
 export type KioskSettingsView = z.infer<typeof kioskSettingsSchema>
 
+/**
+ * 设置's settings, and whether the central URL is the deployment's (KIOSK_CENTRAL_URL): then it is
+ * the only server this kiosk enrols with, and 设置 shows it read-only.
+ */
+export const settingsPageSchema = kioskSettingsSchema.extend({ centralUrlFixed: z.boolean() })
+
 /** One op in the supervisor's list: masked values only. */
 export const supervisorOpSchema = z.object({
   id: z.string(),
@@ -207,12 +213,16 @@ export const kioskCalls = {
     status: call(none, syncSummarySchema),
   },
   setup: {
-    /** First start: has the wizard been completed? Demo mode pre-fills the wizard's values. */
+    /**
+     * First start: has the wizard been completed? Demo mode pre-fills the wizard's values;
+     * centralUrlFixed: the deployment set KIOSK_CENTRAL_URL, the only address setup.complete takes.
+     */
     status: call(
       none,
       z.object({
         setUp: z.boolean(),
         demo: z.boolean(),
+        centralUrlFixed: z.boolean(),
         prefill: z.object({ kioskName: z.string(), examCentre: z.string(), centralUrl: z.string().nullable() }),
       }),
     ),
@@ -264,7 +274,7 @@ export const kioskCalls = {
     ),
     /** 信息占用申诉 filed by staff on the candidate's behalf. */
     fileAppeal: call(z.strictObject({ payload: z.record(z.string(), z.unknown()) }), opOutcomeSchema),
-    getSettings: call(none, kioskSettingsSchema),
+    getSettings: call(none, settingsPageSchema),
     updateSettings: call(z.strictObject({ patch: kioskSettingsSchema.partial() }), kioskSettingsSchema),
     /** A new central URL or a fresh enrolment code: the kiosk enrols again. */
     reenrol: call(z.strictObject({ centralUrl: z.string().trim().max(300), enrolmentCode: z.string().trim().max(64) }), z.object({ enrolled: z.literal(true) })),

@@ -158,7 +158,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     }
     if (!enrolment) return ok(true)
     if (!stored.ok || stored.value?.kioskId !== enrolment.credential.kioskId) {
-      const saved = supervisor.settings.saveEnrolment({ ...enrolment.credential, publicKey: enrolment.publicKey, keyId: enrolment.keyId })
+      const saved = supervisor.settings.saveEnrolment({ ...enrolment.credential, publicKey: enrolment.publicKey, keyId: enrolment.keyId, centralUrl: url })
       if (!saved.ok) return saved
     }
     const accountKeySecret = supervisor.settings.accountKeySecret()

@@ -36,6 +36,18 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
   const staff = () => supervisor.session.current()?.actor ?? null
   const show = (view: OpView) => opOf(view, (id) => services.outbox?.get(id)?.receipt)
 
+  // KIOSK_CENTRAL_URL, when set, is the only server this kiosk links to: the wizard and 设置 show it
+  // read-only, and another address sent here anyway is refused rather than stored beside a credential
+  // from this one (which the next start would then not use: NOT_ENROLLED).
+  const fixedUrl = services.config.centralUrl
+  function centralUrlOf(typed: string): Result<string | null> {
+    if (fixedUrl === null) return ok(typed === '' ? null : (centralUrlSchema.safeParse(typed).data ?? typed))
+    if (typed === '' || centralUrlSchema.safeParse(typed).data === fixedUrl) return ok(fixedUrl)
+    return fail('INVALID_FIELD', { field: 'centralUrl', rule: 'centralUrl.fixed' })
+  }
+  /** The settings with the central URL the kiosk really uses. */
+  const settingsShown = (settings = supervisor.settings.get()) => ({ ...settings, centralUrl: fixedUrl ?? settings.centralUrl })
+
   /** Runs a supervisor action only inside an active session, and keeps the session alive. */
   function guarded<I, O>(action: (input: I) => Promise<Result<O>>): (input: I) => Promise<Result<O>> {
     return async (input) => {
@@ -61,10 +73,13 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         ok({
           setUp: supervisor.setup.isSetUp(),
           demo: services.demo,
-          prefill: services.demo ? demoSetup : { kioskName: '', examCentre: '', centralUrl: services.config.centralUrl },
+          centralUrlFixed: fixedUrl !== null,
+          prefill: services.demo ? demoSetup : { kioskName: '', examCentre: '', centralUrl: fixedUrl },
         }),
       complete: async ({ kioskName, examCentre, centralUrl, enrolmentCode, pin }) => {
-        const url = centralUrl ? centralUrl : null
+        const chosen = centralUrlOf(centralUrl ?? '')
+        if (!chosen.ok) return chosen
+        const url = chosen.value
         if (url !== null && !enrolmentCode) return fail('INVALID_FIELD', { field: 'enrolmentCode', rule: 'enrolmentCode.required' })
         const input = { kioskName, examCentre, centralUrl: url, pin }
         // Checked before the one-time code is spent, then enrolled before anything is stored: a server
@@ -72,15 +87,13 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         // no server whose wizard can no longer finish.
         const checked = supervisor.setup.check(input)
         if (!checked.ok) return checked
-        // KIOSK_CENTRAL_URL, when set, is the server the kiosk links to whatever the wizard says.
-        const enrolAt = services.config.centralUrl ?? url
-        const enrolled = enrolAt === null || !enrolmentCode ? null : await services.enrol(enrolAt, enrolmentCode, kioskName)
+        const enrolled = url === null || !enrolmentCode ? null : await services.enrol(url, enrolmentCode, kioskName)
         if (enrolled && !enrolled.ok) return enrolled
         const done = await supervisor.setup.completeSetup(input)
         if (!done.ok) return done
         if (enrolled) {
           const { credential, publicKey, keyId } = enrolled.value
-          const saved = supervisor.settings.saveEnrolment({ ...credential, publicKey, keyId })
+          const saved = supervisor.settings.saveEnrolment({ ...credential, publicKey, keyId, centralUrl: url })
           if (!saved.ok) return saved
         }
         const linked = await services.relink()
@@ -98,7 +111,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         return ok(supervisorStateOf(supervisor))
       },
       dashboard: guarded(async () =>
-        ok({ sync: services.syncSummary(), stuck: services.outbox?.summary().stuck ?? 0, settings: supervisor.settings.get() }),
+        ok({ sync: services.syncSummary(), stuck: services.outbox?.summary().stuck ?? 0, settings: settingsShown() }),
       ),
       listOps: guarded(async ({ status, stuck, receipt, limit, offset }) => {
         const filter = { ...(status ? { status } : {}), ...(stuck ? { stuck } : {}), ...(receipt ? { receipt } : {}) }
@@ -148,17 +161,20 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         }
         return outcome
       }),
-      getSettings: guarded(async () => ok(supervisor.settings.get())),
+      getSettings: guarded(async () => ok({ ...settingsShown(), centralUrlFixed: fixedUrl !== null })),
       updateSettings: guarded(async ({ patch }) => {
         const { centralUrl: _centralUrl, ...rest } = patch
         // The central URL changes only with a new enrolment (supervisor.reenrol).
-        return supervisor.settings.update(rest, staff())
+        const updated = supervisor.settings.update(rest, staff())
+        return updated.ok ? ok(settingsShown(updated.value)) : updated
       }),
       reenrol: guarded(async ({ centralUrl, enrolmentCode }) => {
+        // As the setting will store it (no trailing slash); a URL it refuses is refused by update below.
+        const chosen = centralUrlOf(centralUrl)
+        if (!chosen.ok) return chosen
+        const target = chosen.value
         // Ops are sealed to the current server's key and answered by it: sent to another, they would
         // be refused and lost (and a pending appeal's outcome never asked for).
-        // As the setting will store it (no trailing slash); a URL it refuses is refused by update below.
-        const target = centralUrl === '' ? null : (centralUrlSchema.safeParse(centralUrl).data ?? centralUrl)
         const previous = supervisor.settings.get().centralUrl
         const unfinished = services.outbox?.count({ status: unfinishedStatuses }) ?? 0
         if (unfinished > 0 && target !== previous) return fail('QUEUE_NOT_EMPTY')

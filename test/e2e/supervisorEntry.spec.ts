@@ -94,6 +94,59 @@ test.describe('first start: the set-up wizard', () => {
   })
 })
 
+test.describe('a kiosk whose deployment sets the central URL (KIOSK_CENTRAL_URL)', () => {
+  // The deployment's central server, started before the kiosk is, as KIOSK_CENTRAL_URL names it.
+  let server: Awaited<ReturnType<typeof startServer>>
+  test.use({
+    setUp: false,
+    // Playwright reads a fixture's dependencies from this pattern: none here.
+    // eslint-disable-next-line no-empty-pattern
+    config: async ({}, use) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'central-e2e-'))
+      server = await startServer({ port: 0, dataDir, dev: true, logger: false })
+      await use({ centralUrl: server.url })
+      await server.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  })
+
+  test('the wizard and 设置 show that address read-only and say why; the kiosk enrols there', async ({ kiosk }) => {
+    const wizard = new SetupWizardPage(kiosk)
+    await kiosk.open('/')
+    await wizard.fill('kiosk-name', '一号自助机')
+    await wizard.fill('exam-centre', '海淀考点')
+    await wizard.el('next').click()
+    await expect(wizard.step()).toHaveAttribute('data-step', 'central')
+    await expect(wizard.el('central-url')).toHaveValue(server.url)
+    await expect(wizard.el('central-url')).not.toBeEditable()
+    await expect(wizard.el('central-url-hint')).toHaveText('本机的中心服务器地址已由部署配置（KIOSK_CENTRAL_URL）指定，不能在此更改')
+    await wizard.el('next').click()
+    await expect(wizard.fieldError('enrolment-code')).toHaveText('请输入登记码')
+    await wizard.fill('enrolment-code', server.createEnrollmentCode('一号自助机'))
+    await wizard.el('next').click()
+    await wizard.fill('pin', '13572468')
+    await wizard.fill('pin-confirm', '13572468')
+    await wizard.el('finish').click()
+    await expect(wizard.el('done')).toBeVisible()
+    expect(kiosk.services.central?.url).toBe(server.url)
+    const enrolment = kiosk.services.supervisor.settings.enrolment()
+    expect(enrolment.ok && enrolment.value?.centralUrl).toBe(server.url)
+
+    await wizard.el('start').click()
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter('13572468')
+    await supervisor.tab('settings')
+    await expect(supervisor.el('central-url')).toHaveValue(server.url)
+    await expect(supervisor.el('central-url')).not.toBeEditable()
+    await expect(supervisor.el('central-url-hint')).toHaveText('本机的中心服务器地址已由部署配置（KIOSK_CENTRAL_URL）指定，不能在此更改')
+    // A new code is all 设置 takes here: the kiosk enrols again at the same server.
+    await supervisor.fill('central-code', server.createEnrollmentCode('一号自助机'))
+    await supervisor.el('central-reenrol').click()
+    await expect(supervisor.el('central-done')).toBeVisible()
+    expect(kiosk.services.central?.url).toBe(server.url)
+  })
+})
+
 test.describe('entering supervisor mode', () => {
   test('five taps on the logo open the PIN pad, four do not; the right PIN opens the dashboard with the staff member', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)

@@ -28,12 +28,15 @@ export const enrolmentSchema = z.strictObject({
   keyId: z.string().min(1).max(128),
   /** The central API's HPKE public key (base64url). */
   publicKey: z.string().min(16).max(1024),
+  /**
+   * The server that issued it (null: demo mode's own server): the credential is only ever sent there,
+   * so it is the address enrolled at, not whatever the settings say.
+   */
+  centralUrl: z.string().max(300).nullable(),
 })
 export type EnrolmentInput = z.infer<typeof enrolmentSchema>
 
 export interface Enrolment extends EnrolmentInput {
-  /** The central URL in the settings when the kiosk enrolled (null: demo mode's own server). */
-  centralUrl: string | null
   enrolledAt: string
 }
 
@@ -173,13 +176,13 @@ export function createKioskSettings(
         const field = parsed.error.issues[0]?.path[0]
         return fail('INVALID_FIELD', { field: typeof field === 'string' ? field : 'enrolment' })
       }
-      const { kioskId, secret, keyId, publicKey } = parsed.data
+      const { kioskId, secret, keyId, publicKey, centralUrl } = parsed.data
       const blob = protector.protect(Buffer.from(secret, 'utf8'))
       db.transaction(() => {
         sql.put.run({ key: enrolmentKeys.kioskId, value: JSON.stringify(kioskId) })
         sql.put.run({ key: enrolmentKeys.keyId, value: JSON.stringify(keyId) })
         sql.put.run({ key: enrolmentKeys.publicKey, value: JSON.stringify(publicKey) })
-        sql.put.run({ key: enrolmentKeys.centralUrl, value: JSON.stringify(get().centralUrl) })
+        sql.put.run({ key: enrolmentKeys.centralUrl, value: JSON.stringify(centralUrl) })
         sql.put.run({ key: enrolmentKeys.at, value: JSON.stringify(now()) })
         sql.putSecret.run({ name: secretNames.hmac, blob })
         audit.record({

@@ -13,6 +13,7 @@ export function errorText(error: KioskError | null | undefined): string {
  * for anything else (shown above the form).
  */
 export function enrolmentProblem(error: KioskError): { field: 'centralUrl' | 'enrolmentCode'; text: string } | null {
+  if (error.code === 'INVALID_FIELD' && error.rule === 'centralUrl.fixed') return { field: 'centralUrl', text: i18n.global.t('setup.errors.urlFixed') }
   if (error.code === 'NETWORK_UNAVAILABLE') return { field: 'centralUrl', text: i18n.global.t('setup.errors.unreachable') }
   if (error.code === 'CENTRAL_UNTRUSTED') return { field: 'centralUrl', text: errorText(error) }
   if (error.code === 'NOT_ENROLLED') return { field: 'enrolmentCode', text: i18n.global.t('setup.errors.codeRefused') }

@@ -20,12 +20,17 @@ export interface DemoKiosk {
   close(): Promise<void>
 }
 
-/** The kiosk's main process in demo mode, in this process: real kiosk.db, sync engine, reference server. */
-export async function openDemoKiosk(options: { liftResendInterval?: boolean; dataDir?: string } = {}): Promise<DemoKiosk> {
+/**
+ * The kiosk's main process in this process: real kiosk.db, sync engine, and the reference server in
+ * demo mode (or the one at `centralUrl`, as KIOSK_CENTRAL_URL sets it).
+ */
+export async function openDemoKiosk(
+  options: { liftResendInterval?: boolean; dataDir?: string; centralUrl?: string } = {},
+): Promise<DemoKiosk> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kiosk-main-'))
   let lastCaptcha = ''
   const services = await createKioskServices({
-    config: { dataDir, centralUrl: null, windowMode: 'window', dev: false },
+    config: { dataDir, centralUrl: options.centralUrl ?? null, windowMode: 'window', dev: false },
     version: 'test',
     appRoot: process.cwd(),
     captcha: { onCreate: (_id, answer) => (lastCaptcha = answer) },

@@ -17,6 +17,7 @@ const enrolment = {
   secret: 'c2VjcmV0LWhtYWMta2V5LW9mLXRoaXMta2lvc2s',
   keyId: 'central-2025-06',
   publicKey: 'BHx8c2VhbGluZy1wdWJsaWMta2V5LW9mLWNlbnRyYWw',
+  centralUrl: 'https://passport.example.cn',
 }
 
 describe('kiosk settings', () => {
@@ -99,11 +100,13 @@ describe('kiosk settings', () => {
       assert.equal(isTrustedCentralUrl(url), false, url)
   })
 
-  test('enrolment is stored with its secret readable only through the protector', () => {
+  test('enrolment is stored with the server that issued it, its secret readable only through the protector', () => {
     const kiosk = kioskDir()
     const store = kiosk.open()
     assert.deepEqual(store.settings.enrolment(), { ok: true, value: null })
-    store.settings.update({ centralUrl: 'https://passport.example.cn' })
+    // The settings may name another address (KIOSK_CENTRAL_URL overrides them): the credential
+    // remembers where it was issued, which is where it may be sent.
+    store.settings.update({ centralUrl: 'https://typed-in-the-wizard.example.cn' })
 
     const saved = store.settings.saveEnrolment(enrolment, { staffId: 'T07' })
 
