@@ -16,6 +16,12 @@ export const signatureHeaders = {
 /** How far a request's timestamp may be from the server's clock. */
 export const maxClockSkewMs = 5 * 60 * 1000
 
+/**
+ * How close the kiosk's clock must be to the server's to be taken as right (the Date header's
+ * one-second grain and a trip's worth of margin), and how far a wall clock must move to have been set.
+ */
+export const clockGrainMs = 2_000
+
 export interface SignatureInput {
   method: string
   /** Path with query string, as sent (e.g. /v1/ops). */

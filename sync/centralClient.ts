@@ -3,7 +3,7 @@ import https from 'node:https'
 import axios, { type AxiosInstance } from 'axios'
 import type { z } from 'zod'
 import type { KioskError } from '../src-common/errors'
-import { newNonce, signatureHeaders, signRequest } from '../src-common/requestSigning'
+import { clockGrainMs, newNonce, signatureHeaders, signRequest } from '../src-common/requestSigning'
 import {
   accountPayload,
   accountResponse,
@@ -96,10 +96,6 @@ export interface CentralClient {
   /** Closes idle keep-alive connections. */
   close(): void
 }
-
-/** How close the kiosk's clock must be to the server's to be taken as right: the Date header's
- * one-second grain and a trip's worth of margin. */
-const clockGrainMs = 2_000
 
 const failure = (error: KioskError, httpStatus: number | null) => ({ ok: false as const, error, httpStatus })
 

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { fail, kioskErrorSchema, ok, type KioskError, type Result } from '../src-common/errors'
 import { operationKindSchema, parseOperation, splitPayload, type OperationKind } from '../src-common/operations'
 import { normaliseIdNumber } from '../src-common/rules/idNumberRule'
+import { clockGrainMs } from '../src-common/requestSigning'
 import { sealingAad } from '../src-common/sealing'
 import type { OpResult, WireOp } from '../src-common/wire'
 import { TypedEmitter } from './emitter'
@@ -100,6 +101,8 @@ export interface OutboxOptions {
   sealing?: Partial<SealerLimits>
   /** Clock, for tests. */
   now?: () => number
+  /** A clock nobody sets, for how long an op has waited (default performance.now); for tests. */
+  steadyNow?: () => number
   /** better-sqlite3's Electron build, when the kiosk runs inside Electron (src-main/services/nativeBinding.ts). */
   nativeBinding?: string
 }
@@ -212,6 +215,7 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
 
 export function openOutbox(options: OutboxOptions): Outbox {
   const now = options.now ?? Date.now
+  const steadyNow = options.steadyNow ?? (() => performance.now())
   const retentionMs = () => {
     const days = typeof options.retentionDays === 'function' ? options.retentionDays() : options.retentionDays
     return (days ?? 30) * 24 * 60 * 60 * 1000
@@ -236,6 +240,12 @@ export function openOutbox(options: OutboxOptions): Outbox {
         AND (o.account_key IS NULL OR NOT EXISTS (
           SELECT 1 FROM ops p WHERE p.account_key = o.account_key AND p.seq < o.seq AND p.status IN ('queued', 'sending')))
       ORDER BY o.seq LIMIT @limit`),
+    unanswered: db.prepare<[], Pick<OpRow, 'id' | 'body' | 'created_at'>>(
+      `SELECT id, body, created_at FROM ops WHERE status IN ('queued', 'sending', 'blocked')`,
+    ),
+    rebase: db.prepare<{ id: string; step: number; body: string | null; bodyBytes: number }>(`
+      UPDATE ops SET created_at = created_at + @step, next_attempt_at = next_attempt_at + @step,
+        body = @body, body_bytes = @bodyBytes WHERE id = @id`),
     markSending: db.prepare<{ id: string; now: number }>(
       `UPDATE ops SET status = 'sending', attempts = attempts + 1, updated_at = @now WHERE id = @id AND status = 'queued'`,
     ),
@@ -348,7 +358,28 @@ export function openOutbox(options: OutboxOptions): Outbox {
     return ok({ id, receipt })
   }
 
+  // A fast wall clock set back while ops wait (NTP arriving with the network after an offline start)
+  // would leave what the outbox planned in the old time: an op's createdAt, which the server then
+  // refuses as "from the future", and its next attempt, which would wait as long as the clock was
+  // wrong. Both are moved back by the same step. A step is told from drift by a clock nobody sets.
+  // Only backward steps: the steady clock stands still while the machine sleeps, so a forward one
+  // may be a sleep (and an op dated a little early costs nothing). A step made while the kiosk was
+  // off cannot be seen.
+  let wallAhead = now() - steadyNow()
+  const rebaseTx = db.transaction((step: number) => {
+    for (const row of sql.unanswered.all()) {
+      const body = row.body === null ? null : JSON.stringify({ ...(JSON.parse(row.body) as WireOp), createdAt: iso(row.created_at + step) })
+      sql.rebase.run({ id: row.id, step, body, bodyBytes: body === null ? 0 : Buffer.byteLength(body) })
+    }
+  })
+  function followClockSteps(): void {
+    const ahead = now() - steadyNow()
+    if (ahead < wallAhead - clockGrainMs) rebaseTx(ahead - wallAhead)
+    if (Math.abs(ahead - wallAhead) > clockGrainMs) wallAhead = ahead
+  }
+
   const claimBatch = db.transaction((limits: { maxOps: number; maxBytes: number }): ClaimedBatch => {
+    followClockSteps()
     const t = now()
     const ops: WireOp[] = []
     // Room for the {"ops":[...]} envelope and the commas.

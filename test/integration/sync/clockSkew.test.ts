@@ -20,8 +20,9 @@ after(() => central.close())
 
 const minute = 60_000
 
-async function kioskWithClock(skewMs: number) {
-  const now = () => Date.now() + skewMs
+async function kioskWithClock(skewMs: number | (() => number)) {
+  const skew = typeof skewMs === 'number' ? () => skewMs : skewMs
+  const now = () => Date.now() + skew()
   const { dir, cleanup } = tempDir()
   const outbox = openOutbox({
     file: join(dir, 'kiosk.db'),
@@ -82,6 +83,25 @@ describe("a kiosk whose clock is wrong still syncs, in the server's time", () =>
     const answer = await client.receipt('ZZZZZZZZ')
     assert.deepEqual(answer, { ok: false, error: { code: 'OP_NOT_FOUND' }, httpStatus: 404 })
     assert.ok(Math.abs(client.clockOffsetMs() + skewMs) < 3_000)
+  })
+
+  test('a clock set right while ops wait offline: an appeal stamped 30 minutes fast is dated again, and taken', async () => {
+    // An offline start with a fast clock; NTP sets it right when the network comes back, before the
+    // first push. The appeal's stamp is in the old time, and the server now reads the clock as right.
+    let skewMs = 30 * minute
+    const k = await kioskWithClock(() => skewMs)
+    try {
+      const who = candidate(71_300)
+      const queued = await k.outbox.enqueue('appeal', payloadOf('appeal', 71_300), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
+      assert.ok(queued.ok)
+      skewMs = 0
+      k.engine.start()
+      const seen = await k.engine.waitForOutcome(queued.value.id, 5_000)
+      assert.equal(seen?.status, 'pending', JSON.stringify(seen))
+      assert.equal(k.client.clockOffsetMs(), 0)
+    } finally {
+      await k.done()
+    }
   })
 
   test('a kiosk whose clock is right keeps it: no offset from the Date header\'s one-second grain', async () => {

@@ -244,6 +244,35 @@ describe('outbox', () => {
     }
   })
 
+  test('a wall clock set back while ops wait moves their date and next attempt back with it; a forward jump (a sleep) moves nothing', async () => {
+    // The wall clock and a steady one (performance.now in the kiosk) as a test drives them.
+    let wall = Date.parse('2025-03-01T08:30:00Z')
+    let steady = 1_000
+    const t = await makeOutbox({ now: () => wall, steadyNow: () => steady })
+    try {
+      const { id } = await queueRegistration(t, 30)
+      const stamped = t.outbox.get(id)?.createdAt
+      // The machine sleeps an hour: the wall clock moves on, the steady clock does not.
+      wall += 3_600_000
+      assert.equal(t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops[0]?.createdAt, stamped)
+      t.outbox.releaseForRetry([id], { code: 'INTERNAL' }, () => 60_000, 5)
+      // Ten seconds later NTP sets the clock 30 minutes back: the op's retry is due a minute after it
+      // failed, not half an hour later, and it is dated in the corrected time.
+      wall += 10_000 - 30 * 60_000
+      steady += 10_000
+      assert.equal(t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops.length, 0, 'not due yet')
+      wall += 50_000
+      steady += 50_000
+      const [sent] = t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops
+      assert.equal(sent?.id, id)
+      const corrected = new Date(Date.parse(stamped as string) - 30 * 60_000).toISOString()
+      assert.equal(sent.createdAt, corrected)
+      assert.equal(t.outbox.get(id)?.createdAt, corrected)
+    } finally {
+      t.cleanup()
+    }
+  })
+
   test('five hundred receipts drawn on one kiosk are all different', async () => {
     const t = await makeOutbox()
     try {
