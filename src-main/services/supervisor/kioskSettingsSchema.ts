@@ -10,9 +10,13 @@ const label = (max: number) =>
     .max(max)
     .refine((value) => !/\p{Cc}/u.test(value), 'control characters')
 
-/** https (http to this machine only: see isTrustedCentralUrl), no user:password@ (a secret in a setting would end up in the audit log). */
+/**
+ * https (http to this machine only: see isTrustedCentralUrl), no user:password@ (a secret in a setting
+ * would end up in the audit log). Not a URL at all stops at the first check: zod runs the later ones
+ * anyway otherwise, and `new URL` throws.
+ */
 export const centralUrlSchema = z
-  .url({ protocol: /^https?$/ })
+  .url({ protocol: /^https?$/, abort: true })
   .max(2048)
   .refine((value) => {
     const url = new URL(value)

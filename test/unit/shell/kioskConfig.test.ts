@@ -21,7 +21,8 @@ describe('kiosk configuration from the environment', () => {
   })
 
   test('a central URL that is not https (or http to this machine) is refused with a message naming the variable', () => {
-    for (const url of ['ftp://central', 'http://central.example.cn', 'https://user:secret@central.example.cn']) {
+    // Not a URL at all too (a scheme forgotten): refused with the message, not a crash at start.
+    for (const url of ['ftp://central', 'http://central.example.cn', 'https://user:secret@central.example.cn', 'central.example.cn', 'not a url']) {
       const result = readKioskConfig({ KIOSK_CENTRAL_URL: url }, '/x')
       assert.equal(result.ok, false, url)
       assert.match(!result.ok ? result.message : '', /KIOSK_CENTRAL_URL/)
