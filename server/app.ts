@@ -27,6 +27,9 @@ export async function buildApp(ctx: ServerContext) {
     loggerInstance: ctx.log,
     bodyLimit: maxBatchBytes,
     return503OnClosing: true,
+    // A path the router refuses before any route (a parameter too long, bad %-encoding) answers in
+    // the contract's shape too, not Fastify's own { error: 'Bad Request', code: 'FST_ERR_...' }.
+    frameworkErrors: (error, _request, reply) => sendError(reply, { code: 'BAD_REQUEST' }, error.statusCode ?? 400),
   })
 
   // Keep the body text: the signature covers it byte for byte.
