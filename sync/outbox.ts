@@ -319,6 +319,26 @@ export function openOutbox(options: OutboxOptions): Outbox {
     }
   })
 
+  // A fast wall clock set back while ops wait (NTP arriving with the network after an offline start)
+  // would leave what the outbox planned in the old time: an op's createdAt, which the server then
+  // refuses as "from the future", and its next attempt, which would wait as long as the clock was
+  // wrong. Both are moved back by the same step. A step is told from drift by a clock nobody sets.
+  // Only backward steps: the steady clock stands still while the machine sleeps, so a forward one
+  // may be a sleep (and an op dated a little early costs nothing). A step made while the kiosk was
+  // off cannot be seen.
+  let wallAhead = now() - steadyNow()
+  const rebaseTx = db.transaction((step: number) => {
+    for (const row of sql.unanswered.all()) {
+      const body = row.body === null ? null : JSON.stringify({ ...(JSON.parse(row.body) as WireOp), createdAt: iso(row.created_at + step) })
+      sql.rebase.run({ id: row.id, step, body, bodyBytes: body === null ? 0 : Buffer.byteLength(body) })
+    }
+  })
+  function followClockSteps(): void {
+    const ahead = now() - steadyNow()
+    if (ahead < wallAhead - clockGrainMs) rebaseTx(ahead - wallAhead)
+    if (Math.abs(ahead - wallAhead) > clockGrainMs) wallAhead = ahead
+  }
+
   async function enqueue(kind: OperationKind, payload: unknown, opts: EnqueueOptions): Promise<Result<Enqueued>> {
     const kindCheck = operationKindSchema.safeParse(kind)
     if (!kindCheck.success) return fail('BAD_REQUEST', { field: 'kind' })
@@ -338,8 +358,11 @@ export function openOutbox(options: OutboxOptions): Outbox {
       return fail('INVALID_FIELD', { field: 'accountIdNumber' })
     }
     const id = uuidv7()
-    const createdAt = now()
     const box = await sealer.seal(sealed, sealingAad(id, kind))
+    // A clock set back since the last look moves the ops already waiting, not this one: it is
+    // stamped by the clock as it is now, with nothing awaited between the stamp and the insert.
+    followClockSteps()
+    const createdAt = now()
     const accountKey = idNumber === undefined ? undefined : accountKeyOf(options.accountKeySecret, idNumber)
     const build = (receipt: string) => {
       const op: WireOp = { id, kind, receipt, createdAt: iso(createdAt), keyId: options.keyId, clear, sealed: box }
@@ -356,26 +379,6 @@ export function openOutbox(options: OutboxOptions): Outbox {
       events.emit('opChanged', v)
     }
     return ok({ id, receipt })
-  }
-
-  // A fast wall clock set back while ops wait (NTP arriving with the network after an offline start)
-  // would leave what the outbox planned in the old time: an op's createdAt, which the server then
-  // refuses as "from the future", and its next attempt, which would wait as long as the clock was
-  // wrong. Both are moved back by the same step. A step is told from drift by a clock nobody sets.
-  // Only backward steps: the steady clock stands still while the machine sleeps, so a forward one
-  // may be a sleep (and an op dated a little early costs nothing). A step made while the kiosk was
-  // off cannot be seen.
-  let wallAhead = now() - steadyNow()
-  const rebaseTx = db.transaction((step: number) => {
-    for (const row of sql.unanswered.all()) {
-      const body = row.body === null ? null : JSON.stringify({ ...(JSON.parse(row.body) as WireOp), createdAt: iso(row.created_at + step) })
-      sql.rebase.run({ id: row.id, step, body, bodyBytes: body === null ? 0 : Buffer.byteLength(body) })
-    }
-  })
-  function followClockSteps(): void {
-    const ahead = now() - steadyNow()
-    if (ahead < wallAhead - clockGrainMs) rebaseTx(ahead - wallAhead)
-    if (Math.abs(ahead - wallAhead) > clockGrainMs) wallAhead = ahead
   }
 
   const claimBatch = db.transaction((limits: { maxOps: number; maxBytes: number }): ClaimedBatch => {

@@ -260,7 +260,12 @@ describe('outbox', () => {
       // failed, not half an hour later, and it is dated in the corrected time.
       wall += 10_000 - 30 * 60_000
       steady += 10_000
-      assert.equal(t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops.length, 0, 'not due yet')
+      // A candidate's op stamped after the correction keeps its stamp.
+      const later = await queueRegistration(t, 31)
+      const laterStamp = t.outbox.get(later.id)?.createdAt
+      assert.equal(laterStamp, new Date(wall).toISOString())
+      assert.deepEqual(t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops.map((op) => op.id), [later.id], 'the first op is not due yet')
+      assert.equal(t.outbox.get(later.id)?.createdAt, laterStamp)
       wall += 50_000
       steady += 50_000
       const [sent] = t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops
