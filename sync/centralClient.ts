@@ -60,6 +60,8 @@ export interface CentralClientOptions {
   timeoutMs?: number
   /** The kiosk's clock (epoch ms). Default Date.now; tests set it wrong, as a hall's kiosk may be. */
   now?: () => number
+  /** A clock nobody sets (default performance.now), to notice the kiosk's clock being set; for tests. */
+  steadyNow?: () => number
 }
 
 /** A failure carries the HTTP status when the server answered (null when nothing came back). */
@@ -154,14 +156,20 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
   // signature more than 5 minutes off its own time and judges an op's age by its createdAt, so both
   // are sent in the server's time: the kiosk's clock plus the offset read from the server's answers.
   const localNow = options.now ?? Date.now
+  const steadyNow = options.steadyNow ?? (() => performance.now())
   let offsetMs = 0
   let clockRead = false
+  // The kiosk's clock against the steady one when the offset was read: when it has moved since (set
+  // by NTP or by hand, or the machine slept), the offset no longer holds and is read again.
+  let wallAheadAtRead = 0
+  const clockSetSinceRead = () => Math.abs(localNow() - steadyNow() - wallAheadAtRead) > clockGrainMs
   /** Reads the server's clock from an answer's Date header; true when the offset moved. */
   function readClock(dateHeader: unknown, receivedAt: number): boolean {
     if (typeof dateHeader !== 'string') return false
     const serverSecond = Date.parse(dateHeader)
     if (Number.isNaN(serverSecond)) return false
     clockRead = true
+    wallAheadAtRead = receivedAt - steadyNow()
     // The header has whole seconds: the server's time was somewhere in that second. Its end is
     // taken, so that an op is never dated before something the server did just before it (the SMS
     // code its candidate typed); a second late is nothing to the minutes the server allows.
@@ -183,9 +191,9 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
     retried = false,
   ): Promise<CentralResult<z.infer<S>>> {
     const fullPath = prefix + path
-    // Before the first signed call, one unsigned answer tells the server's time (no answer at all:
-    // the server is out of reach, and so is this call).
-    if (signed && !clockRead && !retried) {
+    // Before the first signed call, and the first after the kiosk's clock was set, one unsigned answer
+    // tells the server's time (no answer at all: the server is out of reach, and so is this call).
+    if (signed && !retried && (!clockRead || clockSetSinceRead())) {
       const first = await call('GET', apiPaths.health, undefined, healthResponse, false)
       if (!first.ok && first.httpStatus === null) return first
     }

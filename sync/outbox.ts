@@ -240,12 +240,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
         AND (o.account_key IS NULL OR NOT EXISTS (
           SELECT 1 FROM ops p WHERE p.account_key = o.account_key AND p.seq < o.seq AND p.status IN ('queued', 'sending')))
       ORDER BY o.seq LIMIT @limit`),
-    unanswered: db.prepare<[], Pick<OpRow, 'id' | 'body' | 'created_at'>>(
-      `SELECT id, body, created_at FROM ops WHERE status IN ('queued', 'sending', 'blocked')`,
-    ),
-    rebase: db.prepare<{ id: string; step: number; body: string | null; bodyBytes: number }>(`
-      UPDATE ops SET created_at = created_at + @step, next_attempt_at = next_attempt_at + @step,
-        body = @body, body_bytes = @bodyBytes WHERE id = @id`),
+    shiftAttempts: db.prepare<{ step: number }>(`UPDATE ops SET next_attempt_at = next_attempt_at + @step WHERE status = 'queued'`),
     markSending: db.prepare<{ id: string; now: number }>(
       `UPDATE ops SET status = 'sending', attempts = attempts + 1, updated_at = @now WHERE id = @id AND status = 'queued'`,
     ),
@@ -319,24 +314,29 @@ export function openOutbox(options: OutboxOptions): Outbox {
     }
   })
 
-  // A fast wall clock set back while ops wait (NTP arriving with the network after an offline start)
-  // would leave what the outbox planned in the old time: an op's createdAt, which the server then
-  // refuses as "from the future", and its next attempt, which would wait as long as the clock was
-  // wrong. Both are moved back by the same step. A step is told from drift by a clock nobody sets.
-  // Only backward steps: the steady clock stands still while the machine sleeps, so a forward one
-  // may be a sleep (and an op dated a little early costs nothing). A step made while the kiosk was
-  // off cannot be seen.
+  // The wall clock may be set while ops wait: NTP arriving with the network after an offline start
+  // with a fast clock sets it back. A clock nobody sets (the steady one) tells a step from drift.
+  //
+  // - An op's createdAt: stamped by the old clock it would be sent "from the future" and refused. For
+  //   an op enqueued by this process, its age by the steady clock dates it again in the clock as it
+  //   is now, when that is earlier than its stamp. Never later: the steady clock stands still while
+  //   the machine sleeps, so a later date may be a sleep (and could pass the end of the SMS code
+  //   it carries). An op from before a restart keeps its stamp.
+  // - Next attempts: a step back would make every queued op wait as long as the clock was wrong, so
+  //   they move back with it (an attempt a little early costs nothing).
+  const enqueuedAt = new Map<string, number>()
+  function datedAgain(op: WireOp, wallNow: number): WireOp {
+    const steady = enqueuedAt.get(op.id)
+    if (steady === undefined) return op
+    const then = wallNow - (steadyNow() - steady)
+    return then < Date.parse(op.createdAt) - clockGrainMs ? { ...op, createdAt: iso(then) } : op
+  }
   let wallAhead = now() - steadyNow()
-  const rebaseTx = db.transaction((step: number) => {
-    for (const row of sql.unanswered.all()) {
-      const body = row.body === null ? null : JSON.stringify({ ...(JSON.parse(row.body) as WireOp), createdAt: iso(row.created_at + step) })
-      sql.rebase.run({ id: row.id, step, body, bodyBytes: body === null ? 0 : Buffer.byteLength(body) })
-    }
-  })
   function followClockSteps(): void {
     const ahead = now() - steadyNow()
-    if (ahead < wallAhead - clockGrainMs) rebaseTx(ahead - wallAhead)
-    if (Math.abs(ahead - wallAhead) > clockGrainMs) wallAhead = ahead
+    if (ahead < wallAhead - clockGrainMs) sql.shiftAttempts.run({ step: ahead - wallAhead })
+    // From one look to the next only: slow drift between the two clocks is never taken for a step.
+    wallAhead = ahead
   }
 
   async function enqueue(kind: OperationKind, payload: unknown, opts: EnqueueOptions): Promise<Result<Enqueued>> {
@@ -359,10 +359,10 @@ export function openOutbox(options: OutboxOptions): Outbox {
     }
     const id = uuidv7()
     const box = await sealer.seal(sealed, sealingAad(id, kind))
-    // A clock set back since the last look moves the ops already waiting, not this one: it is
-    // stamped by the clock as it is now, with nothing awaited between the stamp and the insert.
+    // Stamped by the clock as it is now, with nothing awaited between the stamp and the insert.
     followClockSteps()
     const createdAt = now()
+    const steadyAt = steadyNow()
     const accountKey = idNumber === undefined ? undefined : accountKeyOf(options.accountKeySecret, idNumber)
     const build = (receipt: string) => {
       const op: WireOp = { id, kind, receipt, createdAt: iso(createdAt), keyId: options.keyId, clear, sealed: box }
@@ -373,6 +373,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
       { id, kind, accountKey: accountKey ?? null, summary: JSON.stringify(summary.data), now: createdAt },
       build,
     )
+    enqueuedAt.set(id, steadyAt)
     const v = view(id)
     if (v) {
       events.emit('enqueued', v)
@@ -391,7 +392,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
       if (row.body === null) continue
       if (ops.length > 0 && bytes + row.body_bytes + 1 > limits.maxBytes) break
       sql.markSending.run({ id: row.id, now: t })
-      ops.push(JSON.parse(row.body) as WireOp)
+      ops.push(datedAgain(JSON.parse(row.body) as WireOp, t))
       bytes += row.body_bytes + 1
     }
     return { ops, bytes }
@@ -410,6 +411,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
         sql.final.run({ id: r.id, status: 'pending', result: null, lastError: null, now: t })
       }
       touched.push(r.id)
+      enqueuedAt.delete(r.id)
     }
     return touched
   })
@@ -491,6 +493,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
     // An op that was ever sent may already be applied on the server; cancelling it here would lie.
     if (!(row.status === 'blocked' || (row.status === 'queued' && row.attempts === 0))) return fail('BAD_REQUEST')
     sql.cancel.run({ id, reason, now: now() })
+    enqueuedAt.delete(id)
     changed([id])
     return ok(view(id) as OpView)
   }

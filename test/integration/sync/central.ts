@@ -8,7 +8,7 @@ export interface Central {
   credential: KioskCredential
   dataDir: string
   /** A client for `baseUrl` (the server itself, or a fault proxy in front of it); `now` is the kiosk's clock. */
-  clientFor(baseUrl: string, options?: { timeoutMs?: number; now?: () => number }): CentralClient
+  clientFor(baseUrl: string, options?: { timeoutMs?: number; now?: () => number; steadyNow?: () => number }): CentralClient
   close(): Promise<void>
 }
 

@@ -20,6 +20,11 @@ after(() => central.close())
 
 const minute = 60_000
 
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10))
+  assert.ok(condition(), 'in time')
+}
+
 async function kioskWithClock(skewMs: number | (() => number)) {
   const skew = typeof skewMs === 'number' ? () => skewMs : skewMs
   const now = () => Date.now() + skew()
@@ -72,10 +77,21 @@ describe("a kiosk whose clock is wrong still syncs, in the server's time", () =>
     })
   }
 
-  test('a clock that jumps while the kiosk runs: the refused call is made once more, in the server\'s time', async () => {
+  test('a clock that jumps while the kiosk runs: the next call reads the server\'s time first, and is answered', async () => {
+    let skewMs = 0
+    const client = central.clientFor(central.server.url, { now: () => Date.now() + skewMs })
+    assert.equal((await client.receipt('ZZZZZZZZ')).ok, false)
+    assert.equal(client.clockOffsetMs(), 0)
+    skewMs = 45 * minute
+    const answer = await client.receipt('ZZZZZZZZ')
+    assert.deepEqual(answer, { ok: false, error: { code: 'OP_NOT_FOUND' }, httpStatus: 404 })
+    assert.ok(Math.abs(client.clockOffsetMs() + skewMs) < 3_000)
+  })
+
+  test('a jump the kiosk cannot see (its steady clock jumps too): the refused call is made once more, in the server\'s time', async () => {
     let skewMs = 0
     // Closed with the central server's other clients.
-    const client = central.clientFor(central.server.url, { now: () => Date.now() + skewMs })
+    const client = central.clientFor(central.server.url, { now: () => Date.now() + skewMs, steadyNow: () => performance.now() + skewMs })
     assert.equal((await client.receipt('ZZZZZZZZ')).ok, false)
     assert.equal(client.clockOffsetMs(), 0)
     skewMs = 45 * minute
@@ -103,6 +119,33 @@ describe("a kiosk whose clock is wrong still syncs, in the server's time", () =>
       await k.done()
     }
   })
+
+  for (const fastMinutes of [4, 30]) {
+    test(`online ${fastMinutes} minutes fast, set right while a registration waits: it is sent in the server's time and applied`, async () => {
+      // The offset the client read while the clock was fast no longer holds once NTP sets it: sent
+      // with it, the registration would be dated before the SMS code it carries (BAD_SMS_CODE).
+      let skewMs = fastMinutes * minute
+      const k = await kioskWithClock(() => skewMs)
+      try {
+        const i = 71_400 + fastMinutes
+        const who = candidate(i)
+        // Online, then paused by staff: on resume the engine sends at once, with no probe between.
+        k.engine.start()
+        await until(() => k.engine.online === true)
+        k.engine.pause()
+        const code = await smsCodeFor(central, k.client, who.mobile, 'register')
+        assert.ok(Math.abs(k.client.clockOffsetMs() + skewMs) < 3_000, 'the client knows the clock is fast')
+        const queued = await k.outbox.enqueue('register', { ...payloadOf('register', i), smsCode: code }, { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
+        assert.ok(queued.ok)
+        skewMs = 0
+        k.engine.resume()
+        const seen = await k.engine.waitForOutcome(queued.value.id, 5_000)
+        assert.equal(seen?.status, 'applied', JSON.stringify(seen))
+      } finally {
+        await k.done()
+      }
+    })
+  }
 
   test('a kiosk whose clock is right keeps it: no offset from the Date header\'s one-second grain', async () => {
     const k = await kioskWithClock(0)

@@ -244,35 +244,53 @@ describe('outbox', () => {
     }
   })
 
-  test('a wall clock set back while ops wait moves their date and next attempt back with it; a forward jump (a sleep) moves nothing', async () => {
+  test('a fast clock set back while an op waits: it is sent dated by how long it waited, and is due when planned', async () => {
     // The wall clock and a steady one (performance.now in the kiosk) as a test drives them.
     let wall = Date.parse('2025-03-01T08:30:00Z')
     let steady = 1_000
     const t = await makeOutbox({ now: () => wall, steadyNow: () => steady })
+    const claim = () => t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops
     try {
       const { id } = await queueRegistration(t, 30)
-      const stamped = t.outbox.get(id)?.createdAt
-      // The machine sleeps an hour: the wall clock moves on, the steady clock does not.
-      wall += 3_600_000
-      assert.equal(t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops[0]?.createdAt, stamped)
+      const stamped = t.outbox.get(id)?.createdAt as string
+      assert.equal(claim()[0]?.createdAt, stamped, 'a clock not set: the stamp as it is')
       t.outbox.releaseForRetry([id], { code: 'INTERNAL' }, () => 60_000, 5)
-      // Ten seconds later NTP sets the clock 30 minutes back: the op's retry is due a minute after it
-      // failed, not half an hour later, and it is dated in the corrected time.
+      // Ten seconds later NTP sets the clock 30 minutes back.
       wall += 10_000 - 30 * 60_000
       steady += 10_000
-      // A candidate's op stamped after the correction keeps its stamp.
+      // A candidate's op stamped after the correction is sent with its own stamp; the first one is
+      // due a minute after it failed, not half an hour later.
       const later = await queueRegistration(t, 31)
-      const laterStamp = t.outbox.get(later.id)?.createdAt
-      assert.equal(laterStamp, new Date(wall).toISOString())
-      assert.deepEqual(t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops.map((op) => op.id), [later.id], 'the first op is not due yet')
-      assert.equal(t.outbox.get(later.id)?.createdAt, laterStamp)
+      assert.equal(t.outbox.get(later.id)?.createdAt, new Date(wall).toISOString())
+      assert.deepEqual(claim().map((op) => [op.id, op.createdAt]), [[later.id, new Date(wall).toISOString()]])
       wall += 50_000
       steady += 50_000
-      const [sent] = t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops
+      const [sent] = claim()
       assert.equal(sent?.id, id)
-      const corrected = new Date(Date.parse(stamped as string) - 30 * 60_000).toISOString()
-      assert.equal(sent.createdAt, corrected)
-      assert.equal(t.outbox.get(id)?.createdAt, corrected)
+      assert.equal(sent.createdAt, new Date(Date.parse(stamped) - 30 * 60_000).toISOString())
+      // The kiosk's own record keeps the time it showed the candidate.
+      assert.equal(t.outbox.get(id)?.createdAt, stamped)
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('a sleep, or a clock set forward and back again, never moves an op\'s date', async () => {
+    let wall = Date.parse('2025-03-01T08:30:00Z')
+    let steady = 1_000
+    const t = await makeOutbox({ now: () => wall, steadyNow: () => steady })
+    const claim = () => t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops
+    try {
+      const { id } = await queueRegistration(t, 32)
+      const stamped = t.outbox.get(id)?.createdAt as string
+      // The machine sleeps an hour: the wall clock moves on, the steady clock does not.
+      wall += 3_600_000
+      assert.equal(claim()[0]?.createdAt, stamped)
+      t.outbox.releaseForRetry([id], { code: 'INTERNAL' }, () => 0, 5)
+      // Then the wall clock is set an hour back (or had been set an hour forward): still the stamp.
+      wall -= 3_600_000 - 10_000
+      steady += 10_000
+      assert.equal(claim()[0]?.createdAt, stamped)
     } finally {
       t.cleanup()
     }
