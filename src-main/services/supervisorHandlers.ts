@@ -175,7 +175,9 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         const target = chosen.value
         // Ops are sealed to the current server's key and answered by it: sent to another, they would
         // be refused and lost (and a pending appeal's outcome never asked for).
-        const previous = supervisor.settings.get().centralUrl
+        const stored = supervisor.settings.get().centralUrl
+        // The server the kiosk is linked to now (the setting may be stale under KIOSK_CENTRAL_URL).
+        const previous = fixedUrl ?? stored
         const unfinished = services.outbox?.count({ status: unfinishedStatuses }) ?? 0
         if (unfinished > 0 && target !== previous) return fail('QUEUE_NOT_EMPTY')
         const updated = supervisor.settings.update({ centralUrl: target }, staff())
@@ -184,7 +186,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         if (linked.ok) return ok({ enrolled: true as const })
         // A typo in the address, a server that is away or a refused code must not cut the kiosk off
         // the server it had: back to its URL, and linked again with the credential it holds.
-        if (target !== previous) supervisor.settings.update({ centralUrl: previous }, staff())
+        if (target !== stored) supervisor.settings.update({ centralUrl: stored }, staff())
         await services.relink()
         return linked
       }),

@@ -32,7 +32,7 @@ export const enrolmentSchema = z.strictObject({
    * The server that issued it (null: demo mode's own server): the credential is only ever sent there,
    * so it is the address enrolled at, not whatever the settings say.
    */
-  centralUrl: z.string().max(300).nullable(),
+  centralUrl: z.string().max(2048).nullable(),
 })
 export type EnrolmentInput = z.infer<typeof enrolmentSchema>
 
