@@ -80,6 +80,9 @@ const realistic: Record<string, fc.Arbitrary<unknown>> = {
   receipt: fc.stringMatching(/^[0-9A-HJKMNP-TV-Z]{8}$/),
   province: fc.constantFrom('11', '31', '44'),
   kioskName: fc.constantFrom('二号机', ''),
+  examCentre: fc.constantFrom('海淀考点', ''),
+  centralUrl: fc.constantFrom('https://passport.example.cn', 'central.example.cn', 'http://passport.example.cn', ''),
+  pin: fc.stringMatching(/^\d{6,8}$/),
   id: fc.uuid(),
 }
 
@@ -90,6 +93,7 @@ const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } 
 function valueFor(schema: z.ZodType, key: string): fc.Arbitrary<unknown> {
   const def = defOf(schema)
   if ((def.type === 'optional' || def.type === 'default') && def.innerType) return fc.oneof(fc.constant(undefined), valueFor(def.innerType, key))
+  if (def.type === 'nullable' && def.innerType) return fc.oneof(fc.constant(null), valueFor(def.innerType, key))
   if (def.type === 'enum' && def.entries) return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...Object.values(def.entries)) }, { weight: 1, arbitrary: anyValue })
   if (def.type === 'number') return fc.oneof({ weight: 4, arbitrary: fc.integer({ min: -1, max: key === 'waitMs' ? 500 : 600 }) }, { weight: 1, arbitrary: anyValue })
   if (def.type === 'boolean') return fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: anyValue })
