@@ -106,7 +106,12 @@ export const errorMessages: Record<ErrorCode, Record<Locale, string>> = {
     en: 'This request is too old and has expired. Please start again.',
   },
   OP_NOT_FOUND: { 'zh-CN': '未找到该业务，请核对回执编号', en: 'No such request. Please check the receipt code.' },
-  BAD_REQUEST: { 'zh-CN': '请求格式不正确', en: 'The request is malformed.' },
+  // What a candidate reads when the server could not accept what this kiosk sent (on a receipt, too):
+  // nothing of theirs to fix, so what to do next.
+  BAD_REQUEST: {
+    'zh-CN': '该业务未能被受理，请重新办理；如仍不成功，请联系考点工作人员',
+    en: 'This request could not be accepted. Please start again; if it fails again, ask the exam-centre staff.',
+  },
   PIN_LOCKED: {
     'zh-CN': 'PIN 错误次数过多，请稍后再试',
     en: 'Too many wrong PINs. Please wait and try again.',

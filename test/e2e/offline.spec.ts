@@ -31,6 +31,32 @@ test.describe('offline first', () => {
     await expect(page.getByTestId('account-welcome')).toBeVisible()
   })
 
+  test('a demo receipt whose demo server is gone after a restart ends 未通过, and tells the candidate what to do', async ({ kiosk }) => {
+    const { page } = kiosk
+    const register = new RegisterPage(kiosk)
+    await register.open()
+    await register.fillAll(candidate(3))
+    await kiosk.central.stop()
+    await register.submit()
+    await register.el('confirm-ok').click()
+    await expect(page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
+    const code = await page.getByTestId('receipt-code').innerText()
+
+    // The demo keeps nothing across a restart: the new demo server cannot open what was sealed to the
+    // old one. (The candidate has left; the kiosk restarts on home.)
+    await kiosk.open('/')
+    await expect(page.getByTestId('home-progress')).toBeVisible()
+    await kiosk.restart()
+    await page.getByTestId('home-progress').click()
+    await expect(async () => {
+      await page.getByTestId('progress-receipt').fill(code)
+      await page.getByTestId('progress-submit').click()
+      await expect(page.getByTestId('receipt')).toHaveAttribute('data-status', 'rejected', { timeout: 1_000 })
+    }).toPass({ timeout: 15_000 })
+    await expect(page.getByTestId('receipt-status')).toHaveText('未通过')
+    await expect(page.getByTestId('receipt-error')).toHaveText('该业务未能被受理，请重新办理；如仍不成功，请联系考点工作人员')
+  })
+
   test('offline, 发送验证码 says the network is unavailable instead of pretending to send', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     await register.open()
