@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { v7 as uuidv7 } from 'uuid'
 import { z } from 'zod'
@@ -23,6 +24,8 @@ export const opStatuses = ['queued', 'sending', 'pending', 'applied', 'rejected'
 export type OpStatus = (typeof opStatuses)[number]
 /** Statuses after which nothing more happens to an op (its tombstone waits for retention). */
 export const finalStatuses: readonly OpStatus[] = ['applied', 'rejected', 'cancelled']
+/** Ops that still need the server they were sealed to: sent, answered or polled by it later. */
+export const unfinishedStatuses: readonly OpStatus[] = opStatuses.filter((status) => !finalStatuses.includes(status))
 
 /** Why a supervisor cancelled an op: a closed list, so no free text (and no personal data) lands on disk. */
 export const cancelReasons = ['candidateRequest', 'duplicate', 'wrongData', 'expired', 'other'] as const
@@ -212,6 +215,23 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
   return out
 }
 
+
+/**
+ * How many ops in kiosk.db are not final, read without an outbox: a kiosk whose credential cannot be
+ * read (another machine's keychain) has none open, yet its ops still need the server they were sealed
+ * to. 0 when no outbox ever ran on this file.
+ */
+export function countUnfinishedOps(file: string, nativeBinding?: string): number {
+  if (!existsSync(file)) return 0
+  const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) })
+  try {
+    if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ops'`).get()) return 0
+    const unfinished = unfinishedStatuses.map((status) => `'${status}'`).join(', ')
+    return db.prepare(`SELECT count(*) FROM ops WHERE status IN (${unfinished})`).pluck().get() as number
+  } finally {
+    db.close()
+  }
+}
 
 export function openOutbox(options: OutboxOptions): Outbox {
   const now = options.now ?? Date.now

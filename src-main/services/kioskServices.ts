@@ -6,7 +6,7 @@ import type { AppInfo, OpOutcome, SyncSummary } from '../../src-common/kioskApi'
 import { deferredKinds, type OperationKind } from '../../src-common/operations'
 import { maskEmail, maskIdNumber, maskMobile, maskName } from '../../src-common/rules'
 import { devOutboxResponse } from '../../src-common/wire'
-import { openOutbox, type OpView, type Outbox } from '../../sync/outbox'
+import { countUnfinishedOps, openOutbox, unfinishedStatuses, type OpView, type Outbox } from '../../sync/outbox'
 import { createSyncEngine, type SyncEngine } from '../../sync/syncEngine'
 import { createCentralClient, type CentralClient } from '../../sync/centralClient'
 import { createCaptchaService, type CaptchaOptions, type CaptchaService } from './captchaService'
@@ -32,6 +32,8 @@ export interface KioskServices {
   supervisor: SupervisorStore
   /** Null until the kiosk is enrolled: operations cannot be sealed, the candidate is told so. */
   readonly outbox: Outbox | null
+  /** Ops in kiosk.db not yet final, with or without an open outbox (they need the server they were sealed to). */
+  unfinishedOps(): number
   readonly engine: SyncEngine | null
   readonly central: CentralLink | null
   /** Demo mode: no central URL configured anywhere, the kiosk runs the reference server itself. */
@@ -196,6 +198,9 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     },
     get central() {
       return central
+    },
+    unfinishedOps() {
+      return outbox ? outbox.count({ status: [...unfinishedStatuses] }) : countUnfinishedOps(dbFile, nativeBinding)
     },
     get demo() {
       return centralUrl() === null

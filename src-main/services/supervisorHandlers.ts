@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from '../../src-common/errors'
 import type { SupervisorOp } from '../../src-common/kioskApi'
-import { finalStatuses, opStatuses, type OpView } from '../../sync/outbox'
+import type { OpView } from '../../sync/outbox'
 import type { KioskHandlers } from './kioskDispatcher'
 import { demoSetup, supervisorStateOf, type KioskServices } from './kioskServices'
 import { submitOperation } from './submitOperation'
@@ -23,8 +23,6 @@ const opOf = (view: OpView, receiptOf: (id: string) => string | undefined): Supe
   updatedAt: view.updatedAt,
 })
 
-/** Ops that still need this central server: sent, answered or polled by it later. */
-const unfinishedStatuses = opStatuses.filter((status) => !finalStatuses.includes(status))
 
 /**
  * Set-up wizard and supervisor mode. Every supervisor call but entering needs an active supervisor
@@ -178,7 +176,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         const stored = supervisor.settings.get().centralUrl
         // The server the kiosk is linked to now (the setting may be stale under KIOSK_CENTRAL_URL).
         const previous = fixedUrl ?? stored
-        const unfinished = services.outbox?.count({ status: unfinishedStatuses }) ?? 0
+        const unfinished = services.unfinishedOps()
         if (unfinished > 0 && target !== previous) return fail('QUEUE_NOT_EMPTY')
         const updated = supervisor.settings.update({ centralUrl: target }, staff())
         if (!updated.ok) return updated

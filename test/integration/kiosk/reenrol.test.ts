@@ -1,5 +1,9 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startTestServer } from '../server/kiosk'
 import { candidate, maskedSummary, payloadOf } from '../sync/fixtures'
 import { openDemoKiosk, valueOf, type DemoKiosk } from './demoKiosk'
 
@@ -52,5 +56,37 @@ describe('re-enrolling with another central server', () => {
     assert.ok(queued.ok)
     const seen = await kiosk.services.engine!.waitForOutcome(queued.value.id, 5_000)
     assert.equal(seen?.status, 'pending', 'the demo server took the appeal')
+  })
+})
+
+describe('a kiosk whose credential cannot be read (its kiosk.db on another machine)', () => {
+  test('still refuses another central server while its ops, sealed to the first, are not final', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-unreadable-'))
+    const first = await startTestServer()
+    const second = await startTestServer()
+    let moved: DemoKiosk | undefined
+    try {
+      const original = await openDemoKiosk({ dataDir })
+      valueOf(await original.call('setup.complete', { kioskName: '二号机', examCentre: '演示考点', centralUrl: first.server.url, enrolmentCode: first.server.createEnrollmentCode('二号机'), pin: '135790' }))
+      original.services.engine?.pause()
+      const who = candidate(2)
+      assert.ok((await original.services.outbox!.enqueue('appeal', payloadOf('appeal', 2), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })).ok)
+      await original.close()
+      // The machine's key is not the one that protected the credential: the kiosk starts unenrolled.
+      rmSync(join(dataDir, 'kiosk-secrets.key'))
+      moved = await openDemoKiosk({ dataDir })
+      assert.equal(moved.services.outbox, null)
+      valueOf(await moved.call('supervisor.enter', { pin: '135790', staffId: 'T01', staffName: '张老师' }))
+
+      const answer = await moved.call('supervisor.reenrol', { centralUrl: second.server.url, enrolmentCode: second.server.createEnrollmentCode('二号机') })
+
+      assert.deepEqual(answer, { ok: false, error: { code: 'QUEUE_NOT_EMPTY' } })
+      assert.equal(moved.services.supervisor.settings.get().centralUrl, first.server.url)
+    } finally {
+      await moved?.close()
+      await first.stop()
+      await second.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
   })
 })
