@@ -1,4 +1,5 @@
 import type { AccountSummary } from '../src-common/wire'
+import { clockGrainMs } from '../src-common/requestSigning'
 import type { Db } from './database'
 import { maskEmail, maskIdNumber, maskMobile, maskName } from './masking'
 import { keyedHash, randomToken } from './sealingKeys'
@@ -49,6 +50,18 @@ export interface SessionRow {
   created_at: number
   expires_at: number
   ended_at: number | null
+  revoked_at: number | null
+}
+
+const lockAfterFailures = 5
+const maxLockMs = 60 * 60 * 1000
+
+/**
+ * Lock length after `failures` wrong passwords (at log-in, or as the old password of 修改密码): 1 min
+ * at the 5th, doubling, at most an hour.
+ */
+export function lockMs(failures: number): number {
+  return failures < lockAfterFailures ? 0 : Math.min(60_000 * 2 ** (failures - lockAfterFailures), maxLockMs)
 }
 
 export function createAccounts(db: Db, pepper: Buffer) {
@@ -93,11 +106,13 @@ export function createAccounts(db: Db, pepper: Buffer) {
        VALUES (@tokenHash, @accountId, @kioskId, @now, @expiresAt)`,
     ),
     session: db.prepare<[string], SessionRow>(
-      'SELECT account_id, kiosk_id, created_at, expires_at, ended_at FROM sessions WHERE token_hash = ?',
+      'SELECT account_id, kiosk_id, created_at, expires_at, ended_at, revoked_at FROM sessions WHERE token_hash = ?',
     ),
     endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL'),
+    // Those already logged out too: an op may be dated back to when they were valid.
     endOtherSessions: db.prepare(
-      'UPDATE sessions SET ended_at = @now WHERE account_id = @accountId AND token_hash != @keep AND ended_at IS NULL',
+      `UPDATE sessions SET ended_at = COALESCE(ended_at, @now), revoked_at = @now
+       WHERE account_id = @accountId AND token_hash != @keep AND revoked_at IS NULL`,
     ),
   }
 
@@ -164,15 +179,20 @@ export function createAccounts(db: Db, pepper: Buffer) {
       q.insertSession.run({ tokenHash: sessionHash(token), accountId, kioskId, now, expiresAt: now + ttlMs })
       return { token, expiresAt: now + ttlMs }
     },
-    /** The session's account if the session was valid at time `at`. */
-    sessionAt(token: string, at: number): SessionRow | undefined {
+    /**
+     * The session if it was valid at time `at` (an op's createdAt, which a kiosk may date in the past)
+     * and belongs to this kiosk: started by it, started by `at`, not revoked by a password reset or
+     * change since, whenever `at` is.
+     */
+    sessionAt(token: string, at: number, kioskId: string): SessionRow | undefined {
       const row = q.session.get(sessionHash(token))
-      if (!row) return undefined
+      // A kiosk within clockGrainMs of the server keeps its own clock: an op made just after the log-in may be dated just before it.
+      if (!row || row.kiosk_id !== kioskId || row.revoked_at !== null || row.created_at > at + clockGrainMs) return undefined
       if (row.expires_at <= at || (row.ended_at !== null && row.ended_at <= at)) return undefined
       return row
     },
     endSession: (token: string, now: number) => q.endSession.run(now, sessionHash(token)),
-    /** Ends every session of the account except `keepToken` (a password change keeps the one that made it). */
+    /** Revokes every session of the account except `keepToken` (a password change keeps the one that made it). */
     endOtherSessions: (accountId: string, now: number, keepToken?: string) =>
       q.endOtherSessions.run({ accountId, now, keep: keepToken ? sessionHash(keepToken) : '' }),
   }

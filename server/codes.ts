@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto'
 import type { KioskError } from '../src-common/errors'
+import { clockGrainMs } from '../src-common/requestSigning'
 import type { Db } from './database'
 import { keyedHash, randomToken } from './sealingKeys'
 
@@ -152,7 +153,9 @@ export function createCodes(db: Db, pepper: Buffer, limits: SendLimits) {
     checkToken(token: string, mobile: string, purpose: string, at: number): ProofCheck {
       const tokenHash = keyedHash(pepper, 'vtoken', token)
       const row = q.token.get(tokenHash)
-      if (!row || row.mobile !== mobile || row.purpose !== purpose) return { ok: false, error: { code: 'BAD_SMS_CODE' } }
+      // Issued after the op was made: the op cannot have relied on it (an op dated back to use a
+      // token obtained later). Within clockGrainMs a kiosk keeps its own clock, so that much is allowed.
+      if (!row || row.mobile !== mobile || row.purpose !== purpose || row.issued_at > at + clockGrainMs) return { ok: false, error: { code: 'BAD_SMS_CODE' } }
       if (row.used_at !== null || row.expires_at <= at) return { ok: false, error: { code: 'SMS_CODE_EXPIRED' } }
       return { ok: true, consume: (now) => void q.useToken.run(now, tokenHash) }
     },

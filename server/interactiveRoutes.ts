@@ -17,20 +17,12 @@ import {
   verificationTokenTtlSeconds,
   type InteractiveRoute,
 } from '../src-common/wire'
-import { normalize, summarize } from './accounts'
+import { lockMs, normalize, summarize } from './accounts'
 import type { Channel } from './codes'
 import { notify, type ServerContext } from './context'
 import { sendError } from './httpErrors'
 import { fieldError } from './opsProcessor'
 import { hashPassword, verifyPassword } from './passwords'
-
-const lockAfterFailures = 5
-const maxLockMs = 60 * 60 * 1000
-
-/** Lock length after `failures` failed log-ins: 1 min at the 5th, doubling, at most an hour. */
-export function lockMs(failures: number): number {
-  return failures < lockAfterFailures ? 0 : Math.min(60_000 * 2 ** (failures - lockAfterFailures), maxLockMs)
-}
 
 /**
  * The online-only calls. Bodies are sealed (wire.ts sealedRequest); the request was already
@@ -173,8 +165,8 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
     return { ok: true }
   })
 
-  route('account', accountPayload, async (p, _kioskId, reply) => {
-    const session = accounts.sessionAt(p.sessionToken, ctx.clock())
+  route('account', accountPayload, async (p, kioskId, reply) => {
+    const session = accounts.sessionAt(p.sessionToken, ctx.clock(), kioskId)
     const account = session && accounts.byId(session.account_id)
     if (!account) return sendError(reply, { code: 'SESSION_EXPIRED' })
     return { account: summarize(account) }

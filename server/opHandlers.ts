@@ -3,7 +3,7 @@ import type { KioskError } from '../src-common/errors'
 import type { OperationKind, OperationPayload } from '../src-common/operations'
 import { checkIdNumber, checkName } from '../src-common/rules'
 import { emailCodeTtlSeconds } from '../src-common/wire'
-import { normalize, type AccountRow } from './accounts'
+import { lockMs, normalize, type AccountRow } from './accounts'
 import type { Statement } from 'better-sqlite3'
 import type { ProofCheck } from './codes'
 import type { Db } from './database'
@@ -53,7 +53,7 @@ function rejectProof(env: OpEnv, proof: Extract<ProofCheck, { ok: false }>): Out
 
 /** The account of a session that was valid when the op was created. */
 function sessionAccount(env: OpEnv, token: string): AccountRow | KioskError {
-  const session = env.ctx.accounts.sessionAt(token, env.createdAt)
+  const session = env.ctx.accounts.sessionAt(token, env.createdAt, env.kioskId)
   const account = session && env.ctx.accounts.byId(session.account_id)
   return account ?? { code: 'SESSION_EXPIRED' }
 }
@@ -254,9 +254,20 @@ const changePassword: Handler<'changePassword'> = async (env, p) => {
   const { accounts } = env.ctx
   const account = sessionAccount(env, p.sessionToken)
   if (isError(account)) return env.finish(() => rejected(account))
+  // The old password is guessed under the log-in's lock: checked and counted before the await, so
+  // a batch of guesses gets no more tries than the lock allows; the right one gives the count back.
+  const now = env.now
+  if (account.locked_until !== null && account.locked_until > now) {
+    const retryAfter = Math.ceil((account.locked_until - now) / 1000)
+    return env.finish(() => rejected({ code: 'ACCOUNT_LOCKED', retryAfter }))
+  }
+  const failures = account.failed_logins + 1
+  const lock = lockMs(failures)
+  accounts.loginFailed(account.id, failures, lock > 0 ? now + lock : null, now)
   if (!(await verifyPassword(account.password_hash, p.oldPassword))) {
     return env.finish(() => rejected({ code: 'BAD_CREDENTIALS', field: 'oldPassword' }))
   }
+  accounts.loginOk(account.id)
   const passwordHash = await hashPassword(p.newPassword)
   return env.finish(() => {
     const current = sessionAccount(env, p.sessionToken)

@@ -236,3 +236,73 @@ describe('a burst of parallel wrong log-ins', () => {
     assert.ok((await login('Wrong123!@x', nobody)).body.error.retryAfter > 60)
   })
 })
+
+// Someone holding one kiosk's credential and an old session token (a kiosk's memory, a log) must not
+// get an account: a kiosk may date an op up to the maximum age in the past, so the rules hold
+// whatever date an op claims.
+describe('sessions and tokens an op dates back to', () => {
+  let t: TestServer
+  let kiosk: TestKiosk
+  const attackerMobile = '13900139000'
+  const login = (password = candidate.password, on = kiosk) => on.interactive('login', { idNumber: candidate.idNumber, password })
+  before(async () => {
+    t = await startTestServer()
+    kiosk = await TestKiosk.enrol(t)
+    assert.equal((await register(kiosk)).status, 'applied')
+  })
+  after(() => t.stop())
+
+  async function tokenFor(mobile: string, purpose: string): Promise<string> {
+    const code = await smsCode(kiosk, mobile, purpose)
+    const verified = await kiosk.interactive('smsVerify', { mobile, purpose, code })
+    assert.equal(verified.status, 200, JSON.stringify(verified.body))
+    return verified.body.verificationToken
+  }
+
+  test('after a password reset, an op dated back to when an old session was valid is refused', async () => {
+    const stolen = (await login()).body.sessionToken
+    const during = new Date(t.now()).toISOString()
+    t.advance(5 * 60_000)
+    await kiosk.interactive('logout', { sessionToken: stolen })
+    t.advance(61_000)
+    const code = await smsCode(kiosk, candidate.mobile, 'resetPassword')
+    assert.equal((await kiosk.apply('resetPassword', { method: 'sms', mobile: candidate.mobile, smsCode: code, newPassword: 'Xyz789#_k2' })).status, 'applied')
+    t.advance(60 * 60_000)
+    const verificationToken = await tokenFor(attackerMobile, 'changeMobile')
+    const takeover = await kiosk.apply('changeMobile', { sessionToken: stolen, newMobile: attackerMobile, verificationToken }, { createdAt: during })
+    assert.deepEqual(takeover.error, { code: 'SESSION_EXPIRED' })
+  })
+
+  test('a verification token obtained after the date an op claims is refused for it', async () => {
+    const session = (await login('Xyz789#_k2')).body.sessionToken
+    const before = new Date(t.now()).toISOString()
+    t.advance(2 * 60_000)
+    const verificationToken = await tokenFor(attackerMobile, 'changeMobile')
+    const dated = await kiosk.apply('changeMobile', { sessionToken: session, newMobile: attackerMobile, verificationToken }, { createdAt: before })
+    assert.deepEqual(dated.error, { code: 'BAD_SMS_CODE' })
+  })
+
+  test('a session works only on the kiosk that logged in', async () => {
+    const other = await TestKiosk.enrol(t, 'Hall B')
+    const session = (await login('Xyz789#_k2')).body.sessionToken
+    assert.equal((await other.interactive('account', { sessionToken: session })).status, 403)
+    const elsewhere = await other.apply('changePassword', { sessionToken: session, oldPassword: 'Xyz789#_k2', newPassword: 'Pqr456%^m3' })
+    assert.deepEqual(elsewhere.error, { code: 'SESSION_EXPIRED' })
+    assert.equal((await kiosk.interactive('account', { sessionToken: session })).status, 200)
+  })
+
+  test('wrong old passwords in 修改密码 lock the account as wrong log-ins do, a burst of them included', async () => {
+    const session = (await login('Xyz789#_k2')).body.sessionToken
+    const guesses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => kiosk.op('changePassword', { sessionToken: session, oldPassword: `Guess${i}!@x`, newPassword: 'Pqr456%^m3' })),
+    )
+    const codes = (await kiosk.push(guesses)).body.results.map((r: { error?: { code: string } }) => r.error?.code)
+    assert.equal(codes.filter((c: string) => c === 'BAD_CREDENTIALS').length, 5, JSON.stringify(codes))
+    assert.equal(codes.filter((c: string) => c === 'ACCOUNT_LOCKED').length, 3, JSON.stringify(codes))
+    const right = await kiosk.apply('changePassword', { sessionToken: session, oldPassword: 'Xyz789#_k2', newPassword: 'Pqr456%^m3' })
+    assert.equal(right.error?.code, 'ACCOUNT_LOCKED')
+    assert.equal((await login('Xyz789#_k2')).status, 423, 'log-in is locked too')
+    t.advance(61_000)
+    assert.equal((await kiosk.apply('changePassword', { sessionToken: session, oldPassword: 'Xyz789#_k2', newPassword: 'Pqr456%^m3' })).status, 'applied')
+  })
+})
