@@ -54,7 +54,7 @@ export function createOpsProcessor(ctx: ServerContext) {
        VALUES (@id, @kioskId, @kind, @receipt, @createdAt, @status, @result, @error, @now, @now)`,
     ),
   }
-  const inflight = new Map<string, { kioskId: string; done: Promise<OpResult> }>()
+  const inflight = new Map<string, { kioskId: string; kind: string; receipt: string; done: Promise<OpResult> }>()
   const chains = new Map<string, Promise<void>>()
 
   function inOrder<T>(key: string, run: () => Promise<T>): Promise<T> {
@@ -119,25 +119,22 @@ export function createOpsProcessor(ctx: ServerContext) {
       const stored = ctx.db.transaction(() => ops.map((op) => q.get.get(op.id)))()
       return Promise.all(
         ops.map((op, index): Promise<OpResult> => {
+          // A resend is the same op: from the same kiosk, of the same kind, with the same receipt. An id
+          // reused for another op (a kiosk bug) is refused, not answered with the first op's result.
+          const sameOp = (seen: { kiosk_id: string; kind: string; receipt: string }) =>
+            seen.kiosk_id === kioskId && seen.kind === op.kind && seen.receipt === op.receipt
+          const reused: OpResult = { id: op.id, status: 'rejected', error: { code: 'BAD_REQUEST', field: 'id' } }
           const row = stored[index]
-          if (row) {
-            return Promise.resolve(
-              row.kiosk_id === kioskId ? rowToResult(row) : { id: op.id, status: 'rejected', error: { code: 'BAD_REQUEST', field: 'id' } },
-            )
-          }
+          if (row) return Promise.resolve(sameOp(row) ? rowToResult(row) : reused)
           const running = inflight.get(op.id)
-          if (running) {
-            return running.kioskId === kioskId
-              ? running.done
-              : Promise.resolve({ id: op.id, status: 'rejected', error: { code: 'BAD_REQUEST', field: 'id' } })
-          }
+          if (running) return sameOp({ kiosk_id: running.kioskId, ...running }) ? running.done : Promise.resolve(reused)
           const key = op.accountKey ? `${kioskId}\n${op.accountKey}` : `op\n${op.id}`
           const done = inOrder(key, () => applyOne(kioskId, op)).catch((error: unknown): OpResult => {
             // A bug, not an answer: nothing was stored, so a resend tries again.
             ctx.log.error({ err: error, opId: op.id, kind: op.kind }, 'op failed')
             return { id: op.id, status: 'rejected', error: { code: 'INTERNAL' } }
           })
-          inflight.set(op.id, { kioskId, done })
+          inflight.set(op.id, { kioskId, kind: op.kind, receipt: op.receipt, done })
           void done.then(() => inflight.delete(op.id))
           return done
         }),

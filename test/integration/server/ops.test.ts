@@ -52,6 +52,23 @@ describe('POST /v1/ops', () => {
     assert.deepEqual(status.body, first.body.results[0])
   })
 
+  test('an op id reused for another op (another kind or receipt) is refused, not answered with the first op\'s result', async () => {
+    const appeal = await kiosk.op('appeal', appealPayload())
+    const first = (await kiosk.push([appeal])).body.results[0]
+    assert.equal(first.status, 'pending', JSON.stringify(first))
+    const otherKind = await kiosk.op('changePassword', { sessionToken: 'x'.repeat(43), oldPassword: 'Abc123!@x9', newPassword: 'Qwe987!@z1' }, { id: appeal.id })
+    const otherReceipt = { ...appeal, receipt: appeal.receipt === 'AAAAAAAA' ? 'BBBBBBBB' : 'AAAAAAAA' }
+    for (const reused of [otherKind, otherReceipt]) {
+      assert.deepEqual((await kiosk.push([reused])).body.results[0], { id: appeal.id, status: 'rejected', error: { code: 'BAD_REQUEST', field: 'id' } })
+    }
+    // Both at once, in one batch: the second copy is refused while the first runs.
+    const fresh = await kiosk.op('appeal', appealPayload())
+    const [ran, refused] = (await kiosk.push([fresh, { ...fresh, receipt: fresh.receipt === 'AAAAAAAA' ? 'BBBBBBBB' : 'AAAAAAAA' }])).body.results
+    assert.equal(ran.status, 'pending')
+    assert.deepEqual(refused.error, { code: 'BAD_REQUEST', field: 'id' })
+    assert.deepEqual((await kiosk.push([appeal])).body.results[0], first, 'the op itself still gets its answer')
+  })
+
   test('two kiosks registering the same ID number at the same time: one is applied, the other gets ID_OCCUPIED', async () => {
     const idNumber = residentId('44030419851111222')
     const a = { idNumber, mobile: '13600136001', email: 'a@example.com', name: '张甲' }
