@@ -34,8 +34,10 @@ export function openDatabase(dataDir: string | null, nativeBinding?: string): Db
   const db = new Database(dataDir === null ? ':memory:' : join(dataDir, 'central.db'), nativeBinding ? { nativeBinding } : {})
   if (dataDir !== null) {
     db.pragma('journal_mode = WAL')
-    // WAL + NORMAL: a commit survives a process crash; only an OS crash may lose the last commits.
-    db.pragma('synchronous = NORMAL')
+    // WAL + FULL: a commit survives a power cut too. An answer leaves only after its commit (group
+    // commit, groupCommit.ts), and a kiosk forgets an op the server said it applied: a commit lost
+    // after the answer would lose the op. Group commit pays one sync per burst, not per op.
+    db.pragma('synchronous = FULL')
   }
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
