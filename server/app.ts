@@ -85,10 +85,12 @@ export async function buildApp(ctx: ServerContext) {
 
   const processor = createOpsProcessor(ctx)
   const verifySignature = createRequestAuth(ctx)
+  // A receipt code is 8 characters: two kiosks may draw the same one. The asking kiosk's own op comes
+  // first, so another kiosk's op (by chance, or sent to shadow it) never hides it.
   const receiptQuery = ctx.db.prepare<
-    [string],
+    [string, string],
     { receipt: string; kind: string; status: string; error: string | null; updated_at: number }
-  >('SELECT receipt, kind, status, error, updated_at FROM ops WHERE receipt = ? ORDER BY received_at DESC LIMIT 1')
+  >('SELECT receipt, kind, status, error, updated_at FROM ops WHERE receipt = ? ORDER BY kiosk_id = ? DESC, received_at DESC LIMIT 1')
 
   await app.register(async (signed) => {
     signed.addHook('preHandler', verifySignature)
@@ -109,7 +111,7 @@ export async function buildApp(ctx: ServerContext) {
 
     signed.get<{ Params: { code: string } }>(apiPaths.receipt, async (request, reply) => {
       const code = request.params.code.toUpperCase()
-      const row = /^[0-9A-HJKMNP-TV-Z]{8}$/.test(code) ? receiptQuery.get(code) : undefined
+      const row = /^[0-9A-HJKMNP-TV-Z]{8}$/.test(code) ? receiptQuery.get(code, request.kioskId!) : undefined
       if (!row) return sendError(reply, { code: 'OP_NOT_FOUND' })
       return receiptResponse.parse({
         receipt: row.receipt,

@@ -179,4 +179,14 @@ describe('POST /v1/ops', () => {
     const unsigned = await call(t.server.url, 'GET', `/v1/receipts/${op.receipt}`)
     assert.equal(unsigned.status, 401)
   })
+
+  test('a receipt code two kiosks drew (8 characters, so it happens) finds each kiosk its own op first', async () => {
+    const mine = await kiosk.op('appeal', appealPayload())
+    await kiosk.push([mine])
+    // Another kiosk's op with the same code, sent later (or by a kiosk that wants to shadow it).
+    const theirs = await hallB.op('changePassword', { sessionToken: 'x'.repeat(43), oldPassword: 'Abc123!@x9', newPassword: 'Qwe987!@z1' }, { receipt: mine.receipt })
+    await hallB.push([theirs])
+    assert.equal((await kiosk.signed('GET', `/v1/receipts/${mine.receipt}`)).body.kind, 'appeal')
+    assert.equal((await hallB.signed('GET', `/v1/receipts/${mine.receipt}`)).body.kind, 'changePassword')
+  })
 })
