@@ -18,6 +18,16 @@ export class CandidateSessionHolder {
   /** Verification tokens from sms.verify, by purpose and mobile, for the candidate's next op. */
   readonly #verifications = new Map<string, string>()
   #visitStartedAt = Date.now()
+  #visit = 0
+
+  /**
+   * Which visitor this is: it changes at every wipe. A call that waited on the network checks it
+   * before keeping what came back, so a log-in or a verified code answered after a wipe is never
+   * handed to the next person.
+   */
+  get visit(): number {
+    return this.#visit
+  }
 
   /** When this visitor's turn began (start-up or the last wipe): demo mode's simulated phone shows nothing older. */
   get visitStartedAt(): number {
@@ -37,14 +47,25 @@ export class CandidateSessionHolder {
     this.#verifications.set(`${purpose}:${mobile}`, token)
   }
 
-  /** The token for an op of this kind to this mobile, if the candidate verified it on this visit. */
-  verificationFor(kind: OperationKind, mobile: string): string | undefined {
-    return this.#verifications.get(`${kind}:${mobile}`)
+  /**
+   * The token for an op of this kind to this mobile, if the candidate verified it on this visit. It is
+   * for one op: taken, so that a second submit at the same time does not carry it too.
+   */
+  takeVerification(kind: OperationKind, mobile: string): string | undefined {
+    const token = this.#verifications.get(`${kind}:${mobile}`)
+    this.#verifications.delete(`${kind}:${mobile}`)
+    return token
+  }
+
+  /** The op that took it was not saved (a field to correct): the candidate keeps the code they verified. */
+  giveBackVerification(kind: OperationKind, mobile: string, token: string): void {
+    this.#verifications.set(`${kind}:${mobile}`, token)
   }
 
   wipe(): void {
     this.#current = null
     this.#verifications.clear()
     this.#visitStartedAt = Date.now()
+    this.#visit += 1
   }
 }

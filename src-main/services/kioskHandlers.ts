@@ -4,6 +4,7 @@ import type { MaskedAccount } from '../../src-common/kioskApi'
 import type { OperationKind } from '../../src-common/operations'
 import type { AccountSummary } from '../../src-common/wire'
 import type { CentralResult } from '../../sync/centralClient'
+import { normaliseReceipt } from '../../sync/receipt'
 import type { KioskHandlers } from './kioskDispatcher'
 import type { KioskServices } from './kioskServices'
 import { submitOperation } from './submitOperation'
@@ -60,8 +61,11 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
         if (!checkedMobile.ok) return checkedMobile
         const checkedCode = field(fields.smsCode, code, 'smsCode', 'smsCode.format')
         if (!checkedCode.ok) return checkedCode
+        const visit = session.visit
         const answer = await central.smsVerify({ mobile: checkedMobile.value, purpose, code: checkedCode.value })
         if (!answer.ok) return { ok: false, error: answer.error }
+        // Wiped while the server answered: the token was the last visitor's, and goes with them.
+        if (session.visit !== visit) return fail('SESSION_EXPIRED')
         session.keepVerification(purpose, checkedMobile.value, answer.value.verificationToken)
         return ok({ verified: true as const })
       },
@@ -98,8 +102,14 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
         if (!central) return notEnrolled()
         const checked = field(fields.idNumber, idNumber, 'idNumber', 'idNumber.format')
         if (!checked.ok) return checked
+        const visit = session.visit
         const answerLogin = await central.login({ idNumber: checked.value, password })
         if (!answerLogin.ok) return { ok: false, error: answerLogin.error }
+        // Wiped while the server answered (the visitor left): their session is not the next person's.
+        if (session.visit !== visit) {
+          void central.logout({ sessionToken: answerLogin.value.sessionToken })
+          return fail('SESSION_EXPIRED')
+        }
         session.begin({
           sessionToken: answerLogin.value.sessionToken,
           idNumber: checked.value,
@@ -142,19 +152,22 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
         }
         // An SMS code already checked online travels as its verification token instead.
         const verifiedMobile = fields.mobile.safeParse(typeof payload.newMobile === 'string' ? payload.newMobile : payload.mobile)
-        if (full.smsCode === undefined && verifiedMobile.success) {
-          const token = session.verificationFor(kind, verifiedMobile.data)
-          if (token) full.verificationToken = token
-        }
+        const verified = full.smsCode === undefined && verifiedMobile.success ? verifiedMobile.data : undefined
+        const token = verified === undefined ? undefined : session.takeVerification(kind, verified)
+        if (token) full.verificationToken = token
+        const visit = session.visit
         const outcome = await submitOperation(services, kind, full, { accountIdNumber, waitMs })
-        // A password change or reset ends the session everywhere: the kiosk forgets it too.
-        if (outcome.ok && outcome.value.status === 'applied' && (kind === 'changePassword' || kind === 'resetPassword')) {
+        if (!outcome.ok && token && verified !== undefined && session.visit === visit) session.giveBackVerification(kind, verified, token)
+        // A password change or reset ends the session everywhere: the kiosk forgets it too (unless a
+        // wipe already did, and someone else stands at the kiosk now).
+        if (outcome.ok && outcome.value.status === 'applied' && (kind === 'changePassword' || kind === 'resetPassword') && session.visit === visit) {
           session.wipe()
         }
         return outcome
       },
       lookup: async ({ receipt }) => {
-        const code = receipt.toUpperCase().replace(/[^0-9A-Z]/g, '')
+        // As read out or typed: O for 0 and I or L for 1 find the same receipt here and on the server.
+        const code = normaliseReceipt(receipt).replace(/[^0-9A-Z]/g, '')
         const local = services.outbox?.findByReceipt(code)
         if (local) return ok(services.outcomeOf(local))
         const central = client()

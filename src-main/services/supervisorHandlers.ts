@@ -102,7 +102,14 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
       state: async () => ok(supervisorStateOf(supervisor)),
       enter: async ({ pin, staffId, staffName }) => {
         const entered = await supervisor.session.enter(pin, { staffId, name: staffName })
-        return entered.ok ? ok(supervisorStateOf(supervisor)) : entered
+        if (!entered.ok) return entered
+        // Staff take over the kiosk: a candidate still logged in (who opened the pad, or walked away
+        // from it) is forgotten, so leaving supervisor mode never hands their session to the next person.
+        if (supervisor.session.isActive()) {
+          services.session.wipe()
+          services.captcha.clear()
+        }
+        return ok(supervisorStateOf(supervisor))
       },
       leave: async () => {
         supervisor.session.leave()

@@ -4,6 +4,7 @@ import { logInAs } from './pages/accounts'
 import { seriousViolations } from './pages/axe'
 import { candidate } from './pages/candidates'
 import { RegisterPage } from './pages/RegisterPage'
+import { SupervisorPage } from './pages/supervisorPages'
 
 test.describe('idle', () => {
   test.use({ idle: { timeoutSec: 4, warningSec: 3 } })
@@ -59,6 +60,18 @@ test.describe('idle', () => {
     await expect(page.getByTestId('idle-warning')).toBeVisible()
     expect(kiosk.calls).not.toContain('kiosk:app.wipe')
     await expect(page.getByTestId('register-submit')).toBeVisible()
+  })
+
+  test('idle: a candidate who opened the PIN pad and walked away is still wiped, their session with them', async ({ kiosk }) => {
+    const { page } = kiosk
+    await logInAs(kiosk, candidate(42))
+    // Five taps on the logo are open to anyone: the PIN pad is no staff screen until the PIN is right.
+    await new SupervisorPage(kiosk).openPinPad('taps')
+    await expect(page.getByTestId('home-register')).toBeVisible({ timeout: 10_000 })
+    const account = await page.evaluate(() => window.kiosk.auth.account({}))
+    expect(account.ok ? 'still logged in' : account.error.code).toBe('SESSION_EXPIRED')
+    await kiosk.open('/account')
+    await expect(page.getByTestId('account-welcome')).toBeHidden()
   })
 
   test('idle: a touch on 继续办理 keeps the candidate’s form', async ({ kiosk }) => {

@@ -37,6 +37,14 @@ export function leavesWipedHistory(): boolean {
 }
 
 /**
+ * Staff entered supervisor mode: the candidate who was at the kiosk is forgotten in the stores (main
+ * forgot them already). Their forms went with their screens when the PIN pad opened.
+ */
+export function forgetCandidate(): void {
+  useCandidateStore().reset()
+}
+
+/**
  * Idle timeout or log-out: forget this candidate everywhere — main's session and in-memory values,
  * every store, every form, the language they chose — and return home. Back navigation stops at
  * this point.
