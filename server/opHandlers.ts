@@ -99,7 +99,7 @@ const register: Handler<'register'> = async (env, p) => {
 }
 
 const resetPassword: Handler<'resetPassword'> = async (env, p) => {
-  const { accounts, codes } = env.ctx
+  const { accounts, codes, messages } = env.ctx
   const resolve = (): { proof: ProofCheck; account: AccountRow | undefined } => {
     switch (p.method) {
       case 'sms':
@@ -121,10 +121,12 @@ const resetPassword: Handler<'resetPassword'> = async (env, p) => {
   if (!first.proof.ok) return rejectProof(env, first.proof)
   if (!first.account) return env.finish(() => rejected({ code: 'ACCOUNT_NOT_FOUND' }))
   const passwordHash = await hashPassword(p.newPassword)
-  return env.finish(() => {
+  let holder: AccountRow | undefined
+  const outcome = env.finish(() => {
     const { proof, account } = resolve()
     if (!proof.ok) return rejected(proof.error)
     if (!account) return rejected({ code: 'ACCOUNT_NOT_FOUND' })
+    holder = account
     accounts.setPassword(account.id, passwordHash, env.now)
     accounts.endOtherSessions(account.id, env.now)
     proof.consume(env.now)
@@ -138,6 +140,16 @@ const resetPassword: Handler<'resetPassword'> = async (env, p) => {
     })
     return applied({ accountId: account.id })
   })
+  // An on-site reset proves nothing the holder did (staff saw a document): the holder is told, on the
+  // mobile and email the account has, so that a reset by someone else with their details is noticed.
+  const reset: AccountRow | undefined = holder
+  if (p.method === 'attested' && outcome.status === 'applied' && reset) {
+    const text = '【ETEST】您的ETEST通行证密码已在考点现场核验证件后重置。如非本人操作，请立即联系考点。'
+    const { mobile, email } = reset
+    if (mobile) notify(env.ctx, () => messages.sms({ to: mobile, text }), 'attested reset notice')
+    if (email) notify(env.ctx, () => messages.email({ to: email, subject: 'ETEST通行证密码已重置', text }), 'attested reset notice')
+  }
+  return outcome
 }
 
 const updateProfile: Handler<'updateProfile'> = async (env, p) => {

@@ -171,6 +171,10 @@ describe('log-in, sessions and session ops', () => {
     const reset = await kiosk.apply('resetPassword', { ...base, name: '王小明' })
     assert.equal(reset.status, 'applied', JSON.stringify(reset))
     assert.equal((await login('Mno321&*q8')).status, 200)
+    // Staff saw a document, the holder did nothing: they are told, on the account's mobile and email.
+    const sent = (await call(t.server.url, 'GET', '/dev/outbox')).body.messages as { channel: string; to: string; text: string }[]
+    const notices = sent.filter((m) => m.text.includes('密码已在考点现场核验证件后重置'))
+    assert.deepEqual(notices.map((m) => m.channel).sort(), ['email', 'sms'])
   })
 
   test('修改资料 keeps what is left out; a kept ID number must fit a new document type', async () => {
