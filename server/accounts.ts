@@ -60,8 +60,26 @@ const maxLockMs = 60 * 60 * 1000
  * Lock length after `failures` wrong passwords (at log-in, or as the old password of 修改密码): 1 min
  * at the 5th, doubling, at most an hour.
  */
-export function lockMs(failures: number): number {
+function lockMs(failures: number): number {
   return failures < lockAfterFailures ? 0 : Math.min(60_000 * 2 ** (failures - lockAfterFailures), maxLockMs)
+}
+
+/**
+ * One password attempt under the lock (log-in, or 修改密码's old password): refused while locked (the
+ * seconds left), else counted as a failure at once, before the password is checked. SQLite is
+ * synchronous and nothing runs in between, so a burst of parallel guesses gets no more checks than
+ * the lock allows; a right password gives the count back.
+ */
+export function countPasswordAttempt(
+  guard: { failures: number; lockedUntil: number | null },
+  now: number,
+  record: (failures: number, lockedUntil: number | null) => void,
+): { lockedForSec: number } | null {
+  if (guard.lockedUntil !== null && guard.lockedUntil > now) return { lockedForSec: Math.ceil((guard.lockedUntil - now) / 1000) }
+  const failures = guard.failures + 1
+  const lock = lockMs(failures)
+  record(failures, lock > 0 ? now + lock : null)
+  return null
 }
 
 export function createAccounts(db: Db, pepper: Buffer) {

@@ -17,7 +17,7 @@ import {
   verificationTokenTtlSeconds,
   type InteractiveRoute,
 } from '../src-common/wire'
-import { lockMs, normalize, summarize } from './accounts'
+import { countPasswordAttempt, normalize, summarize } from './accounts'
 import type { Channel } from './codes'
 import { notify, type ServerContext } from './context'
 import { sendError } from './httpErrors'
@@ -133,21 +133,18 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
     const found = accounts.byIdNumber(p.idNumber)
     const account = found && (!p.idType || found.id_type === p.idType) ? found : undefined
     const now = ctx.clock()
-    // The lock is checked and this attempt counted as a failure before the first await (SQLite is
-    // synchronous, so nothing runs in between): a burst of parallel guesses gets no more checks
-    // than the lock allows. A right password gives the count back. An ID number no account holds
-    // goes the same way, with the same work and answers: nothing tells them apart.
+    // Counted before the first await (countPasswordAttempt). An ID number no account holds goes the
+    // same way, with the same work and answers: nothing tells them apart.
     const guard = account
       ? { failures: account.failed_logins, lockedUntil: account.locked_until }
       : accounts.guardOf(p.idNumber)
-    if (guard.lockedUntil !== null && guard.lockedUntil > now) {
+    const locked = countPasswordAttempt(guard, now, (failures, lockedUntil) =>
+      account ? accounts.loginFailed(account.id, failures, lockedUntil, now) : accounts.guardFailed(p.idNumber, failures, lockedUntil, now),
+    )
+    if (locked) {
       await verifyPassword(dummyHash, p.password)
-      return sendError(reply, { code: 'ACCOUNT_LOCKED', retryAfter: Math.ceil((guard.lockedUntil - now) / 1000) })
+      return sendError(reply, { code: 'ACCOUNT_LOCKED', retryAfter: locked.lockedForSec })
     }
-    const failures = guard.failures + 1
-    const lock = lockMs(failures)
-    if (account) accounts.loginFailed(account.id, failures, lock > 0 ? now + lock : null, now)
-    else accounts.guardFailed(p.idNumber, failures, lock > 0 ? now + lock : null, now)
     const passwordOk = await verifyPassword(account?.password_hash ?? dummyHash, p.password)
     if (!account || !passwordOk) return sendError(reply, { code: 'BAD_CREDENTIALS' })
     accounts.loginOk(account.id)

@@ -3,7 +3,7 @@ import type { KioskError } from '../src-common/errors'
 import type { OperationKind, OperationPayload } from '../src-common/operations'
 import { checkIdNumber, checkName } from '../src-common/rules'
 import { emailCodeTtlSeconds } from '../src-common/wire'
-import { lockMs, normalize, type AccountRow } from './accounts'
+import { countPasswordAttempt, normalize, type AccountRow } from './accounts'
 import type { Statement } from 'better-sqlite3'
 import type { ProofCheck } from './codes'
 import type { Db } from './database'
@@ -266,16 +266,11 @@ const changePassword: Handler<'changePassword'> = async (env, p) => {
   const { accounts } = env.ctx
   const account = sessionAccount(env, p.sessionToken)
   if (isError(account)) return env.finish(() => rejected(account))
-  // The old password is guessed under the log-in's lock: checked and counted before the await, so
-  // a batch of guesses gets no more tries than the lock allows; the right one gives the count back.
-  const now = env.now
-  if (account.locked_until !== null && account.locked_until > now) {
-    const retryAfter = Math.ceil((account.locked_until - now) / 1000)
-    return env.finish(() => rejected({ code: 'ACCOUNT_LOCKED', retryAfter }))
-  }
-  const failures = account.failed_logins + 1
-  const lock = lockMs(failures)
-  accounts.loginFailed(account.id, failures, lock > 0 ? now + lock : null, now)
+  // The old password is guessed under the log-in's lock, a batch of guesses included.
+  const locked = countPasswordAttempt({ failures: account.failed_logins, lockedUntil: account.locked_until }, env.now, (failures, lockedUntil) =>
+    accounts.loginFailed(account.id, failures, lockedUntil, env.now),
+  )
+  if (locked) return env.finish(() => rejected({ code: 'ACCOUNT_LOCKED', retryAfter: locked.lockedForSec }))
   if (!(await verifyPassword(account.password_hash, p.oldPassword))) {
     return env.finish(() => rejected({ code: 'BAD_CREDENTIALS', field: 'oldPassword' }))
   }

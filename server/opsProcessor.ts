@@ -54,7 +54,7 @@ export function createOpsProcessor(ctx: ServerContext) {
        VALUES (@id, @kioskId, @kind, @receipt, @createdAt, @status, @result, @error, @now, @now)`,
     ),
   }
-  const inflight = new Map<string, { kioskId: string; kind: string; receipt: string; done: Promise<OpResult> }>()
+  const inflight = new Map<string, { kiosk_id: string; kind: string; receipt: string; done: Promise<OpResult> }>()
   const chains = new Map<string, Promise<void>>()
 
   function inOrder<T>(key: string, run: () => Promise<T>): Promise<T> {
@@ -127,14 +127,14 @@ export function createOpsProcessor(ctx: ServerContext) {
           const row = stored[index]
           if (row) return Promise.resolve(sameOp(row) ? rowToResult(row) : reused)
           const running = inflight.get(op.id)
-          if (running) return sameOp({ kiosk_id: running.kioskId, ...running }) ? running.done : Promise.resolve(reused)
+          if (running) return sameOp(running) ? running.done : Promise.resolve(reused)
           const key = op.accountKey ? `${kioskId}\n${op.accountKey}` : `op\n${op.id}`
           const done = inOrder(key, () => applyOne(kioskId, op)).catch((error: unknown): OpResult => {
             // A bug, not an answer: nothing was stored, so a resend tries again.
             ctx.log.error({ err: error, opId: op.id, kind: op.kind }, 'op failed')
             return { id: op.id, status: 'rejected', error: { code: 'INTERNAL' } }
           })
-          inflight.set(op.id, { kioskId, kind: op.kind, receipt: op.receipt, done })
+          inflight.set(op.id, { kiosk_id: kioskId, kind: op.kind, receipt: op.receipt, done })
           void done.then(() => inflight.delete(op.id))
           return done
         }),

@@ -344,12 +344,12 @@ export function openOutbox(options: OutboxOptions): Outbox {
   //   it carries). An op from before a restart keeps its stamp.
   // - Next attempts: a step back would make every queued op wait as long as the clock was wrong, so
   //   they move back with it (an attempt a little early costs nothing).
-  const enqueuedAt = new Map<string, number>()
+  const enqueuedAt = new Map<string, { wall: number; steady: number }>()
   function datedAgain(op: WireOp, wallNow: number): WireOp {
-    const steady = enqueuedAt.get(op.id)
-    if (steady === undefined) return op
-    const then = wallNow - (steadyNow() - steady)
-    return then < Date.parse(op.createdAt) - clockGrainMs ? { ...op, createdAt: iso(then) } : op
+    const at = enqueuedAt.get(op.id)
+    if (at === undefined) return op
+    const then = wallNow - (steadyNow() - at.steady)
+    return then < at.wall - clockGrainMs ? { ...op, createdAt: iso(then) } : op
   }
   let wallAhead = now() - steadyNow()
   function followClockSteps(): void {
@@ -382,7 +382,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
     // Stamped by the clock as it is now, with nothing awaited between the stamp and the insert.
     followClockSteps()
     const createdAt = now()
-    const steadyAt = steadyNow()
+    const stampedAt = { wall: createdAt, steady: steadyNow() }
     const accountKey = idNumber === undefined ? undefined : accountKeyOf(options.accountKeySecret, idNumber)
     const build = (receipt: string) => {
       const op: WireOp = { id, kind, receipt, createdAt: iso(createdAt), keyId: options.keyId, clear, sealed: box }
@@ -393,7 +393,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
       { id, kind, accountKey: accountKey ?? null, summary: JSON.stringify(summary.data), now: createdAt },
       build,
     )
-    enqueuedAt.set(id, steadyAt)
+    enqueuedAt.set(id, stampedAt)
     const v = view(id)
     if (v) {
       events.emit('enqueued', v)

@@ -36,6 +36,8 @@ export interface KioskServices {
   unfinishedOps(): number
   readonly engine: SyncEngine | null
   readonly central: CentralLink | null
+  /** The central server the kiosk links to: KIOSK_CENTRAL_URL when set, else the setting (null: demo mode). */
+  centralUrl(): string | null
   /** Demo mode: no central URL configured anywhere, the kiosk runs the reference server itself. */
   readonly demo: boolean
   info(): AppInfo
@@ -199,6 +201,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     get central() {
       return central
     },
+    centralUrl,
     unfinishedOps() {
       return outbox ? outbox.count({ status: [...unfinishedStatuses] }) : countUnfinishedOps(dbFile, nativeBinding)
     },

@@ -23,7 +23,6 @@ const opOf = (view: OpView, receiptOf: (id: string) => string | undefined): Supe
   updatedAt: view.updatedAt,
 })
 
-
 /**
  * Set-up wizard and supervisor mode. Every supervisor call but entering needs an active supervisor
  * session (entered with the PIN, left by itself after idle); each one extends it and the actions
@@ -44,7 +43,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
     return fail('INVALID_FIELD', { field: 'centralUrl', rule: 'centralUrl.fixed' })
   }
   /** The settings with the central URL the kiosk really uses. */
-  const settingsShown = (settings = supervisor.settings.get()) => ({ ...settings, centralUrl: fixedUrl ?? settings.centralUrl })
+  const settingsShown = (settings = supervisor.settings.get()) => ({ ...settings, centralUrl: services.centralUrl() })
 
   /** Runs a supervisor action only inside an active session, and keeps the session alive. */
   function guarded<I, O>(action: (input: I) => Promise<Result<O>>): (input: I) => Promise<Result<O>> {
@@ -182,7 +181,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         // be refused and lost (and a pending appeal's outcome never asked for).
         const stored = supervisor.settings.get().centralUrl
         // The server the kiosk is linked to now (the setting may be stale under KIOSK_CENTRAL_URL).
-        const previous = fixedUrl ?? stored
+        const previous = services.centralUrl()
         const unfinished = services.unfinishedOps()
         if (unfinished > 0 && target !== previous) return fail('QUEUE_NOT_EMPTY')
         const updated = supervisor.settings.update({ centralUrl: target }, staff())
