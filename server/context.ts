@@ -25,9 +25,16 @@ export interface ServerContext {
   publicUrl: string
 }
 
-/** Delivers a notice without holding up the answer; a failure is logged, never thrown. */
+/**
+ * Delivers a notice once what it announces is committed (see groupCommit.ts), without holding up
+ * the answer; a failure is logged, never thrown.
+ */
 export function notify(ctx: ServerContext, send: () => Promise<void>, what: string): void {
-  send().catch((error: unknown) => ctx.log.error({ what, ...deliveryError(error) }, 'message delivery failed'))
+  ctx.commits.afterCommit(() => {
+    Promise.resolve()
+      .then(send)
+      .catch((error: unknown) => ctx.log.error({ what, ...deliveryError(error) }, 'message delivery failed'))
+  })
 }
 
 /**

@@ -6,13 +6,22 @@ import type { Db } from './database'
  * (setImmediate) and always before any answer leaves the server (flush() in onSend). A commit
  * costs far more than an op, so this is what lets POST /v1/ops apply thousands of ops a second.
  * Each op stays atomic: a failing op rolls back its own savepoint only.
+ *
+ * What leaves the server other than an answer (an SMS, an email) waits for the commit too
+ * (`afterCommit`): a crash before it would otherwise announce a change or a code that was never
+ * saved, and the kiosk's resend would announce it a second time.
  */
 export function createGroupCommit(db: Db) {
   let open = false
+  let waiting: (() => void)[] = []
   function flush(): void {
     if (!open) return
     open = false
+    // Taken before the commit: if it fails, nothing it announces was saved, so nothing is sent.
+    const due = waiting
+    waiting = []
     db.exec('COMMIT')
+    for (const send of due) send()
   }
   return {
     flush,
@@ -23,6 +32,11 @@ export function createGroupCommit(db: Db) {
         setImmediate(flush)
       }
       return db.transaction(body)()
+    },
+    /** Runs `send` once what has been written so far is committed: now, when no burst is open. */
+    afterCommit(send: () => void): void {
+      if (open) waiting.push(send)
+      else send()
     },
   }
 }
