@@ -53,8 +53,9 @@ export interface SessionRow {
   revoked_at: number | null
 }
 
+const hourMs = 60 * 60 * 1000
 const lockAfterFailures = 5
-const maxLockMs = 60 * 60 * 1000
+const maxLockMs = hourMs
 
 /**
  * Lock length after `failures` wrong passwords (at log-in, or as the old password of 修改密码): 1 min
@@ -106,6 +107,11 @@ export function createAccounts(db: Db, pepper: Buffer) {
        ON CONFLICT (key_hash) DO UPDATE SET failures = @failures, locked_until = @lockedUntil, updated_at = @now`,
     ),
     pruneGuards: db.prepare('DELETE FROM login_guards WHERE updated_at < ?'),
+    attestedSince: db.prepare<[string, number, number], number>(
+      'SELECT at FROM attested_resets WHERE kiosk_id = ? AND at > ? ORDER BY at LIMIT ?',
+    ),
+    attested: db.prepare('INSERT INTO attested_resets (kiosk_id, at) VALUES (?, ?)'),
+    pruneAttested: db.prepare('DELETE FROM attested_resets WHERE kiosk_id = ? AND at <= ?'),
     setProfile: db.prepare(
       `UPDATE accounts SET id_type = @idType, id_number = @idNumber, name = @name, pending_email = @pendingEmail,
          updated_at = @now WHERE id = @id`,
@@ -191,6 +197,19 @@ export function createAccounts(db: Db, pepper: Buffer) {
         opId: e.opId ?? null,
         detail: e.detail === undefined ? null : JSON.stringify(e.detail),
       })
+    },
+    /**
+     * One on-site reset tried by a kiosk, counted whether or not the identity matches: refused (the
+     * seconds until the oldest of the hour leaves it) once the kiosk has tried `perHour` in the last
+     * hour. Run inside the op's transaction, so a burst of them in one batch gets no more.
+     */
+    countAttestedReset(kioskId: string, now: number, perHour: number): { retryAfterSec: number } | null {
+      const since = now - hourMs
+      q.pruneAttested.run(kioskId, since)
+      const tried = q.attestedSince.pluck().all(kioskId, since, perHour)
+      if (tried.length >= perHour) return { retryAfterSec: Math.max(1, Math.ceil((tried[0]! + hourMs - now) / 1000)) }
+      q.attested.run(kioskId, now)
+      return null
     },
     startSession(accountId: string, kioskId: string, now: number, ttlMs: number): { token: string; expiresAt: number } {
       const token = randomToken()

@@ -6,6 +6,7 @@ import { createEnrollmentCode, startServer } from './index'
 
 const usage = `Usage:
   npm run server -- [--port 8787] [--host 127.0.0.1] [--data ./central-data] [--dev]
+                    [--attested-per-hour 20]
   npm run server -- enroll-kiosk --name "<hall>" [--data ./central-data]
   npm run server -- kiosks list [--data ./central-data]
   npm run server -- kiosks revoke <kiosk id> [--data ./central-data]
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       data: { type: 'string', default: './central-data' },
       dev: { type: 'boolean', default: false },
+      'attested-per-hour': { type: 'string' },
       name: { type: 'string' },
       status: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -108,7 +110,17 @@ async function main(): Promise<void> {
   if (command !== undefined) fail(`unknown command ${command}`)
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port must be a port number')
-  const server = await startServer({ port, host: values.host, dataDir, dev: values.dev })
+  const attestedPerHour = values['attested-per-hour'] === undefined ? undefined : Number(values['attested-per-hour'])
+  if (attestedPerHour !== undefined && !(Number.isInteger(attestedPerHour) && attestedPerHour >= 0)) {
+    fail('--attested-per-hour must be a whole number')
+  }
+  const server = await startServer({
+    port,
+    host: values.host,
+    dataDir,
+    dev: values.dev,
+    limits: attestedPerHour === undefined ? {} : { attestedResetsPerKioskPerHour: attestedPerHour },
+  })
   console.log(`listening on ${server.url}${values.dev ? ' (dev: GET /dev/outbox, POST /dev/enroll-code)' : ''}`)
   const stop = () => {
     server.close().then(

@@ -11,9 +11,16 @@ export interface SendLimits {
   perTargetIntervalMs: number
   perTargetPerDay: number
   perKioskPerHour: number
+  /** On-site (attested) password resets one kiosk may try in an hour (see accounts.countAttestedReset). */
+  attestedResetsPerKioskPerHour: number
 }
 
-export const defaultSendLimits: SendLimits = { perTargetIntervalMs: 60_000, perTargetPerDay: 10, perKioskPerHour: 300 }
+export const defaultSendLimits: SendLimits = {
+  perTargetIntervalMs: 60_000,
+  perTargetPerDay: 10,
+  perKioskPerHour: 300,
+  attestedResetsPerKioskPerHour: 20,
+}
 
 const maxTries = 5
 const dayMs = 24 * 60 * 60 * 1000

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { KioskError } from '../src-common/errors'
 import type { OperationKind, OperationPayload } from '../src-common/operations'
-import { checkIdNumber, checkName } from '../src-common/rules'
+import { checkIdNumber, checkName, type LimitRule } from '../src-common/rules'
 import { emailCodeTtlSeconds } from '../src-common/wire'
 import { countPasswordAttempt, normalize, type AccountRow } from './accounts'
 import type { Statement } from 'better-sqlite3'
@@ -117,12 +117,20 @@ const resetPassword: Handler<'resetPassword'> = async (env, p) => {
       }
     }
   }
+  // An on-site reset counts against the kiosk's hourly limit, a mismatch too (countAttestedReset).
+  const overAttestedLimit = (): KioskError | undefined => {
+    if (p.method !== 'attested') return undefined
+    const refused = accounts.countAttestedReset(env.kioskId, env.now, env.ctx.limits.attestedResetsPerKioskPerHour)
+    return refused ? { code: 'RATE_LIMITED', rule: 'attestedReset.perHour' satisfies LimitRule, retryAfter: refused.retryAfterSec } : undefined
+  }
   const first = resolve()
   if (!first.proof.ok) return rejectProof(env, first.proof)
-  if (!first.account) return env.finish(() => rejected({ code: 'ACCOUNT_NOT_FOUND' }))
+  if (!first.account) return env.finish(() => rejected(overAttestedLimit() ?? { code: 'ACCOUNT_NOT_FOUND' }))
   const passwordHash = await hashPassword(p.newPassword)
   let holder: AccountRow | undefined
   const outcome = env.finish(() => {
+    const limited = overAttestedLimit()
+    if (limited) return rejected(limited)
     const { proof, account } = resolve()
     if (!proof.ok) return rejected(proof.error)
     if (!account) return rejected({ code: 'ACCOUNT_NOT_FOUND' })

@@ -238,11 +238,24 @@ export const broken = (
   params === undefined ? { ok: false, rule } : { ok: false, rule, params }
 
 /**
+ * Rules that are no field's: a limit of the central server, told apart from the code's general
+ * meaning (RATE_LIMITED with this rule is final for the op, not a busy server).
+ */
+export const limitMessages = {
+  'attestedReset.perHour': {
+    'zh-CN': '本机一小时内的现场核验重置次数已达上限，请稍后再办理',
+    en: 'This kiosk has made as many on-site password resets as it may in an hour. Please try again later.',
+  },
+} as const satisfies Record<string, Record<Locale, string>>
+
+export type LimitRule = keyof typeof limitMessages
+
+/**
  * What the candidate reads for an error value from main or the server: the failed rule's own message
- * when there is one (INVALID_FIELD / WEAK_PASSWORD with `rule`), else the code's message.
+ * when there is one (INVALID_FIELD / WEAK_PASSWORD with `rule`, or a limit's), else the code's message.
  */
 export function kioskErrorMessage(error: KioskError, locale: Locale): string {
-  return error.rule !== undefined && isRuleId(error.rule)
-    ? fieldMessage(error.rule, locale)
-    : errorMessage(error, locale)
+  if (error.rule !== undefined && isRuleId(error.rule)) return fieldMessage(error.rule, locale)
+  if (error.rule !== undefined && Object.hasOwn(limitMessages, error.rule)) return limitMessages[error.rule as LimitRule][locale]
+  return errorMessage(error, locale)
 }

@@ -24,7 +24,7 @@ export interface CentralLink {
 
 export interface DemoServerOptions {
   /** Send limits of the demo server's SMS/email (tests lift the 60 s resend interval). */
-  limits?: { perTargetIntervalMs?: number; perTargetPerDay?: number; perKioskPerHour?: number }
+  limits?: { perTargetIntervalMs?: number; perTargetPerDay?: number; perKioskPerHour?: number; attestedResetsPerKioskPerHour?: number }
 }
 
 export interface Enrolment {

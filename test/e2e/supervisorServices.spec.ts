@@ -75,3 +75,31 @@ test.describe('on-site services and the audit log', () => {
     }
   })
 })
+
+test.describe('the hourly limit on on-site resets', () => {
+  test.use({ sendLimits: { perTargetIntervalMs: 0, attestedResetsPerKioskPerHour: 1 } })
+
+  test('once the kiosk has used its on-site resets for the hour, staff are told so and what to tell the candidate', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    const who = candidate(8)
+    const tryReset = async () => {
+      await supervisor.fill('reset-id-number', who.idNumber)
+      await supervisor.fill('reset-name', who.name)
+      await supervisor.fill('reset-password', 'Hn4@vRt8wQ')
+      await supervisor.fill('reset-password-confirm', 'Hn4@vRt8wQ')
+      await supervisor.el('reset-checked').click()
+      await supervisor.el('reset-submit').click()
+    }
+    await supervisor.enter()
+    await supervisor.tab('services')
+    // Nobody holds this ID number: the try still counts.
+    await tryReset()
+    await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', 'rejected')
+    await expect(supervisor.el('reset-result-message')).toContainText('账号不存在')
+    await supervisor.el('reset-result-next').click()
+    await tryReset()
+    await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', 'rejected')
+    await expect(supervisor.el('reset-result-message')).toContainText('本机一小时内的现场核验重置次数已达上限，请稍后再办理')
+    await expect(supervisor.el('reset-result-guidance')).toHaveText('本机一小时内的现场核验重置次数已达上限：请考生稍后再来办理，或到考点服务台咨询。')
+  })
+})

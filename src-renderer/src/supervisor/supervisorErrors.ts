@@ -42,6 +42,8 @@ export function guidanceKey(error: KioskError): string {
     'OP_EXPIRED',
   ]
   if (specific.includes(error.code)) return `supervisor.guidance.${error.code}`
+  // Final, unlike a busy server's RATE_LIMITED: the kiosk's on-site resets for the hour are used up.
+  if (error.code === 'RATE_LIMITED' && error.rule === 'attestedReset.perHour') return 'supervisor.guidance.attestedLimit'
   return passingCodes.has(error.code) ? 'supervisor.guidance.passing' : 'supervisor.guidance.other'
 }
 

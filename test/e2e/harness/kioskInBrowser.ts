@@ -50,8 +50,8 @@ export interface HarnessOptions {
   idle: { timeoutSec: number; warningSec: number } | undefined
   /** The set-up wizard already completed (PIN 246810, demo values); false to test the wizard. */
   setUp: boolean
-  /** The demo server's SMS/email send limits. Default: the 60 s resend interval lifted; {} keeps the server's. */
-  sendLimits: { perTargetIntervalMs?: number; perTargetPerDay?: number; perKioskPerHour?: number }
+  /** The demo server's limits (SMS/email sends, on-site resets). Default: the 60 s resend interval lifted; {} keeps the server's. */
+  sendLimits: { perTargetIntervalMs?: number; perTargetPerDay?: number; perKioskPerHour?: number; attestedResetsPerKioskPerHour?: number }
   /** How wrong the kiosk's clock is (ms; negative: slow) for its outbox and central client; the demo server keeps the real time. */
   clockSkewMs: number
 }

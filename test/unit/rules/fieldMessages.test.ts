@@ -81,5 +81,8 @@ describe('field messages', () => {
       kioskErrorMessage({ code: 'INVALID_FIELD', rule: 'no.such.rule' }, 'zh-CN'),
       errorMessages.INVALID_FIELD['zh-CN'],
     )
+    const limit = { code: 'RATE_LIMITED', rule: 'attestedReset.perHour', retryAfter: 600 } as const
+    assert.equal(kioskErrorMessage(limit, 'zh-CN'), '本机一小时内的现场核验重置次数已达上限，请稍后再办理')
+    assert.notEqual(kioskErrorMessage(limit, 'en'), errorMessages.RATE_LIMITED.en)
   })
 })

@@ -169,6 +169,7 @@ const en: typeof zhCN = {
       BAD_CREDENTIALS: 'The ID number or password was wrong: check and retry, or reset the password.',
       VERIFICATION_REQUIRED: 'The candidate must verify the mobile or email first, then try again.',
       OP_EXPIRED: 'The request was too old and expired: the candidate should do it again.',
+      attestedLimit: 'This kiosk has used up its on-site password resets for the hour: the candidate should come back later or ask at the exam-centre desk.',
       passing: 'A passing problem (network or a busy server). The request is safe on this kiosk and is retried by itself: the candidate need not do it again and can follow it with the receipt code.',
       other: 'Ask the candidate to bring their ID document to the exam-centre desk.',
     },

@@ -1,0 +1,54 @@
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { candidate, register, startTestServer, TestKiosk, type TestServer } from './kiosk'
+
+/**
+ * An on-site reset proves only that staff saw a document, so each kiosk may try a few an hour:
+ * a kiosk credential in the wrong hands cannot reset account after account, nor try name after
+ * name for an ID number.
+ */
+describe('on-site resets per kiosk and hour', () => {
+  let t: TestServer
+  let hallA: TestKiosk
+  let hallB: TestKiosk
+  const reset = (kiosk: TestKiosk, name: string, newPassword = 'Mno321&*q8') =>
+    kiosk.apply('resetPassword', {
+      method: 'attested',
+      idType: candidate.idType,
+      idNumber: candidate.idNumber,
+      name,
+      newPassword,
+      attestation: { staffId: 'S001', staffName: '考点老师', checkedAt: new Date(t.now()).toISOString() },
+    })
+
+  before(async () => {
+    t = await startTestServer({ limits: { attestedResetsPerKioskPerHour: 3 } })
+    hallA = await TestKiosk.enrol(t, 'Hall A')
+    hallB = await TestKiosk.enrol(t, 'Hall B')
+    for (const kiosk of [hallA, hallB]) kiosk.clock = t.now
+    assert.equal((await register(hallA)).status, 'applied')
+  })
+  after(() => t.stop())
+
+  test('a mismatch counts; past the limit even the right identity waits, with the time to wait', async () => {
+    assert.deepEqual((await reset(hallA, '王小红')).error, { code: 'ACCOUNT_NOT_FOUND' })
+    assert.deepEqual((await reset(hallA, '王小兰')).error, { code: 'ACCOUNT_NOT_FOUND' })
+    assert.equal((await reset(hallA, candidate.name)).status, 'applied')
+    const refused = await reset(hallA, candidate.name, 'Pqr987%#z2')
+    assert.equal(refused.status, 'rejected', JSON.stringify(refused))
+    assert.equal(refused.error.code, 'RATE_LIMITED')
+    assert.equal(refused.error.rule, 'attestedReset.perHour', 'told apart from a busy server: it is final')
+    assert.ok(refused.error.retryAfter > 3500 && refused.error.retryAfter <= 3600, `retryAfter ${refused.error.retryAfter}`)
+    // A refused try does not count: it does not push the wait further.
+    assert.deepEqual((await reset(hallA, '王小红')).error, refused.error)
+  })
+
+  test('another kiosk has its own hour', async () => {
+    assert.equal((await reset(hallB, candidate.name, 'Stu246%^v3')).status, 'applied')
+  })
+
+  test('once the hour has passed, the kiosk may try again', async () => {
+    t.advance(60 * 60 * 1000 + 1000)
+    assert.equal((await reset(hallA, candidate.name, 'Vwx135@!m4')).status, 'applied')
+  })
+})
