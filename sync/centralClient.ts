@@ -64,8 +64,14 @@ export interface CentralClientOptions {
   steadyNow?: () => number
 }
 
-/** A failure carries the HTTP status when the server answered (null when nothing came back). */
-export type CentralResult<T> = { ok: true; value: T } | { ok: false; error: KioskError; httpStatus: number | null }
+/**
+ * A failure carries the HTTP status when something answered (null when nothing came back), and
+ * `fromServer` when the answer was the central API's own error: a proxy's or a load balancer's page
+ * (a 404 while it is redeployed, a WAF's 400) says nothing about an op, so nothing is decided on it.
+ */
+export type CentralResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: KioskError; httpStatus: number | null; fromServer?: boolean }
 
 export type Health = z.infer<typeof healthResponse>
 export type Keys = z.infer<typeof keysResponse>
@@ -99,7 +105,8 @@ export interface CentralClient {
   close(): void
 }
 
-const failure = (error: KioskError, httpStatus: number | null) => ({ ok: false as const, error, httpStatus })
+const failure = (error: KioskError, httpStatus: number | null, fromServer = false) =>
+  fromServer ? { ok: false as const, error, httpStatus, fromServer } : { ok: false as const, error, httpStatus }
 
 /** Seconds from a Retry-After header (delta-seconds or HTTP date). */
 export function parseRetryAfter(header: unknown, nowMs = Date.now()): number | undefined {
@@ -110,8 +117,8 @@ export function parseRetryAfter(header: unknown, nowMs = Date.now()): number | u
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000))
 }
 
-/** The error value for an HTTP answer that is not a success. */
-function errorOf(status: number, body: string, retryAfterHeader: unknown): KioskError {
+/** The error value for an HTTP answer that is not a success, and whether the server itself gave it. */
+function errorOf(status: number, body: string, retryAfterHeader: unknown): { error: KioskError; fromServer: boolean } {
   let error: KioskError | undefined
   try {
     const parsed = errorResponse.safeParse(JSON.parse(body))
@@ -119,6 +126,7 @@ function errorOf(status: number, body: string, retryAfterHeader: unknown): Kiosk
   } catch {
     // not JSON: a proxy's or a load balancer's page
   }
+  const fromServer = error !== undefined
   if (!error) {
     if (status === 429) error = { code: 'RATE_LIMITED' }
     else if (status === 401) error = { code: 'UNAUTHORIZED' }
@@ -128,7 +136,7 @@ function errorOf(status: number, body: string, retryAfterHeader: unknown): Kiosk
   }
   const retryAfter = parseRetryAfter(retryAfterHeader)
   if (error.retryAfter === undefined && retryAfter !== undefined) error = { ...error, retryAfter }
-  return error
+  return { error, fromServer }
 }
 
 export function createCentralClient(options: CentralClientOptions): CentralClient {
@@ -230,7 +238,8 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
     if (response.status === 401 && signed && clockMoved && !retried) return call(method, path, body, schema, signed, true)
     const raw = typeof response.data === 'string' ? response.data : ''
     if (response.status < 200 || response.status >= 300) {
-      return failure(errorOf(response.status, raw, response.headers['retry-after']), response.status)
+      const { error, fromServer } = errorOf(response.status, raw, response.headers['retry-after'])
+      return failure(error, response.status, fromServer)
     }
     let json: unknown
     try {

@@ -290,7 +290,13 @@ export function openOutbox(options: OutboxOptions): Outbox {
     retry: db.prepare<{ id: string; now: number }>(`
       UPDATE ops SET status = 'queued', blocked_by = NULL, next_attempt_at = @now, stuck = 0, updated_at = @now WHERE id = @id`),
     pending: db.prepare<[number], { id: string }>(`SELECT id FROM ops WHERE status = 'pending' ORDER BY updated_at LIMIT ?`),
-    nextAttempt: db.prepare<[], { at: number | null }>(`SELECT MIN(next_attempt_at) AS at FROM ops WHERE status = 'queued'`),
+    // Over the heads of the lines only: an op waiting behind one in backoff is not due when its own
+    // time comes, and waking for it would spin until the head's time.
+    nextAttempt: db.prepare<[], { at: number | null }>(`
+      SELECT MIN(o.next_attempt_at) AS at FROM ops o
+      WHERE o.status = 'queued'
+        AND (o.account_key IS NULL OR NOT EXISTS (
+          SELECT 1 FROM ops p WHERE p.account_key = o.account_key AND p.seq < o.seq AND p.status IN ('queued', 'sending')))`),
     depth: db.prepare<[], { status: OpStatus; n: number }>(`SELECT status, COUNT(*) AS n FROM ops GROUP BY status`),
     stuckCount: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ops WHERE stuck = 1`),
     oldestWaiting: db.prepare<[], { at: number | null }>(

@@ -215,9 +215,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
     if (isContentFault(r.error, r.httpStatus)) {
       // Something in this batch cannot be parsed: halve until the op at fault stands alone, so
-      // that it alone is rejected and every other account's ops go through.
-      if (ops.length === 1) {
+      // that it alone is rejected and every other account's ops go through. Only the server's own
+      // refusal rejects it: a proxy's (a WAF, a body limit) keeps it, stuck where staff see it.
+      if (ops.length === 1 && r.fromServer) {
         outbox.recordResults([{ id: ids[0] as string, status: 'rejected', error: r.error }])
+        return
+      }
+      if (ops.length === 1) {
+        outbox.releaseForRetry(ids, r.error, delayFor(r.error.retryAfter), stuckAfter)
+        outbox.recordSyncError(r.error)
         return
       }
       const half = Math.ceil(ops.length / 2)
@@ -250,7 +256,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const r = await client.opStatus(id)
       if (!r.ok) {
         if (r.httpStatus === null) return goOffline(r.error)
-        if (r.error.code === 'OP_NOT_FOUND') outbox.recordDecision({ id, status: 'rejected', error: r.error })
+        // The server's own "no such op", not a proxy's 404 page while it is redeployed.
+        if (r.error.code === 'OP_NOT_FOUND' && r.fromServer) outbox.recordDecision({ id, status: 'rejected', error: r.error })
       } else if (r.value.id === id) {
         // An answer about another op decides nothing: it is not the one that was asked about.
         outbox.recordDecision(r.value)

@@ -29,6 +29,8 @@ export type Fault =
   | { kind: 'applyThen502' }
   /** Forward, then answer the first op of a push as the server does after a bug: rejected INTERNAL (not stored). */
   | { kind: 'firstOpInternal' }
+  /** Answer with the proxy's own HTML page (a 404 while the server is redeployed, a WAF's 400), without forwarding. */
+  | { kind: 'page'; status: number }
 
 export interface RequestInfo {
   method: string
@@ -63,7 +65,7 @@ export async function startFaultProxy(upstreamUrl: string, schedule: Schedule = 
   let forwarded = 0
   let closing = false
   let refusingUntil = 0
-  const applied = { pass: 0, delay: 0, refuse: 0, resetMidRequest: 0, status500: 0, busy: 0, loseResponse: 0, truncateResponse: 0, applyThen502: 0, firstOpInternal: 0 }
+  const applied = { pass: 0, delay: 0, refuse: 0, resetMidRequest: 0, status500: 0, busy: 0, loseResponse: 0, truncateResponse: 0, applyThen502: 0, firstOpInternal: 0, page: 0 }
   const sockets = new Set<Socket>()
 
   function readBody(req: http.IncomingMessage): Promise<Buffer> {
@@ -122,6 +124,8 @@ export async function startFaultProxy(upstreamUrl: string, schedule: Schedule = 
       switch (fault.kind) {
         case 'status500':
           return reply(res, 500, { 'content-type': 'application/json' }, errorBody('INTERNAL'))
+        case 'page':
+          return reply(res, fault.status, { 'content-type': 'text/html' }, Buffer.from(`<html><body><h1>${fault.status}</h1>nginx</body></html>`))
         case 'busy':
           return reply(
             res,

@@ -180,6 +180,47 @@ describe('sync engine against the reference server', () => {
     }
   })
 
+  test("a proxy's own 400 page (a WAF) rejects nothing on the kiosk: the ops wait and go through once it lets them", async () => {
+    proxy.setSchedule((r) => (r.path.startsWith('/v1/ops') && r.method === 'POST' ? { kind: 'page', status: 400 } : { kind: 'pass' }))
+    const k = await kiosk()
+    try {
+      const ids = [(await queueAppeal(k.outbox, next++)).id, (await queueAppeal(k.outbox, next++)).id]
+      // Halved down to single ops, each answered by the proxy's page: kept, not refused.
+      await until(() => ids.every((id) => (k.outbox.get(id)?.attempts ?? 0) >= 2 && k.outbox.get(id)?.status === 'queued'))
+      for (const id of ids) assert.equal(k.outbox.get(id)?.lastError?.code, 'BAD_REQUEST')
+      proxy.setSchedule(passAll)
+      await k.engine.syncNow()
+      for (const id of ids) assert.equal(k.outbox.get(id)?.status, 'pending')
+    } finally {
+      await k.done()
+    }
+  })
+
+  test("a proxy's own 404 page while an appeal waits on its decision decides nothing", async () => {
+    proxy.setSchedule(passAll)
+    const k = await kiosk()
+    try {
+      const { id } = await queueAppeal(k.outbox, next++)
+      await until(() => k.outbox.get(id)?.status === 'pending')
+      // The server is being redeployed: its ingress answers 404 pages for a while.
+      proxy.setSchedule((r) => (r.method === 'GET' && r.path.startsWith('/v1/ops/') ? { kind: 'page', status: 404 } : { kind: 'pass' }))
+      const seen = proxy.applied.page
+      await until(() => proxy.applied.page >= seen + 2)
+      assert.equal(k.outbox.get(id)?.status, 'pending')
+      proxy.setSchedule(passAll)
+      const db = serverDb()
+      try {
+        const appealId = (db.prepare('SELECT id FROM appeals WHERE op_id = ?').get(id) as { id: string }).id
+        assert.equal(decideAppeal(db, appealId, 'accept').ok, true)
+      } finally {
+        db.close()
+      }
+      await until(() => k.outbox.get(id)?.status === 'applied')
+    } finally {
+      await k.done()
+    }
+  })
+
   test('after repeated server errors an op is flagged stuck with its last error, and "sync now" clears it', async () => {
     proxy.setSchedule((r) => (r.path.startsWith('/v1/ops') ? { kind: 'status500' } : { kind: 'pass' }))
     const k = await kiosk({ stuckAfterAttempts: 3 })

@@ -244,6 +244,26 @@ describe('outbox', () => {
     }
   })
 
+  test('the next op due is the head of a line: one waiting behind an op in backoff is not due before it', async () => {
+    let wall = Date.parse('2025-03-01T08:30:00Z')
+    const t = await makeOutbox({ now: () => wall })
+    try {
+      const c = candidate(40)
+      const first = await t.outbox.enqueue('register', payloadOf('register', 40), { accountIdNumber: c.idNumber, summary: maskedSummary(c) })
+      const second = await t.outbox.enqueue('changePassword', payloadOf('changePassword', 40), { accountIdNumber: c.idNumber, summary: maskedSummary(c) })
+      assert.ok(first.ok && second.ok)
+      assert.deepEqual(t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops.map((op) => op.id), [first.value.id])
+      t.outbox.releaseForRetry([first.value.id], { code: 'INTERNAL' }, () => 60_000, 5)
+      // The second op's own time has come, but it waits for the first: the engine must not wake
+      // (and find nothing to send, again and again) before the first is due.
+      wall += 1_000
+      assert.equal(t.outbox.nextAttemptAt(), Date.parse('2025-03-01T08:30:00Z') + 60_000)
+      assert.deepEqual(t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops, [])
+    } finally {
+      t.cleanup()
+    }
+  })
+
   test('a fast clock set back while an op waits: it is sent dated by how long it waited, and is due when planned', async () => {
     // The wall clock and a steady one (performance.now in the kiosk) as a test drives them.
     let wall = Date.parse('2025-03-01T08:30:00Z')
