@@ -176,6 +176,13 @@ export const fieldMessages = {
     en: 'The email code has 6 to 12 letters or digits.',
   },
   'currentPassword.required': { 'zh-CN': '请输入原密码', en: 'Please enter your current password.' },
+  'currentPassword.wrong': { 'zh-CN': '原密码不正确，请重新输入', en: 'The current password is wrong. Please enter it again.' },
+  // 重置密码's one field for either: a mobile (digits only) or an email (with @).
+  'identifier.required': { 'zh-CN': '请输入手机号/邮箱', en: 'Please enter your mobile number or email.' },
+  'identifier.format': {
+    'zh-CN': '请输入正确的手机号/邮箱：手机号为11位数字，邮箱须包含“@”',
+    en: 'Please enter a mobile number (11 digits) or an email (with “@”).',
+  },
   'statement.length': {
     'zh-CN': '申诉说明须为10-1000个字符，请写明被占用的情况',
     en: 'The appeal statement must be 10 to 1000 characters: describe what happened.',

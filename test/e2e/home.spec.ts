@@ -10,6 +10,9 @@ test.describe('home screen', () => {
       await expect(page.getByRole('navigation').getByRole('link', { name: label, exact: true })).toBeVisible()
     }
     await expect(page.getByTestId('home-what-is')).toContainText('什么是ETEST通行证')
+    // The way to 修改资料 and 修改密码 is the log-in: the card says so.
+    await expect(page.getByTestId('home-login')).toHaveText('登录（修改资料、修改密码）')
+    await expect(page.getByTestId('footer-help')).toHaveText('如需帮助，请联系考点工作人员')
   })
 
   test('shows the version that main reports through window.kiosk', async ({ kiosk }) => {

@@ -16,6 +16,7 @@ test.describe('重置密码', () => {
     await reset.open()
     await reset.start(who.mobile)
     await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeVisible()
+    await expect(reset.el('sms-sent-hint')).toHaveText('如该手机号已注册ETEST通行证，您将收到短信验证码；如未收到，请核对手机号。')
     await reset.verifyMobile(who.mobile)
     await expect(reset.el('target')).toHaveText(who.mobile)
     await reset.setPassword(newPassword)
@@ -54,6 +55,13 @@ test.describe('重置密码', () => {
     await reset.fill('identifier', '1380013')
     await reset.el('next').click()
     await expect(reset.fieldError('identifier')).toContainText('手机号须为11位数字')
+    // One field for either: what is neither names both, and an empty one asks for either.
+    await reset.fill('identifier', 'wang3example.com')
+    await reset.el('next').click()
+    await expect(reset.fieldError('identifier')).toHaveText('请输入正确的手机号/邮箱：手机号为11位数字，邮箱须包含“@”')
+    await reset.fill('identifier', '')
+    await reset.el('next').click()
+    await expect(reset.fieldError('identifier')).toHaveText('请输入手机号/邮箱')
   })
 
   test('by email: the code from the mailbox sets the new password on the kiosk; a wrong code or weak password is refused', async ({ kiosk }) => {
@@ -63,7 +71,8 @@ test.describe('重置密码', () => {
     const reset = new ResetPage(kiosk)
     await reset.open()
     const code = await codeSentBy(kiosk.page, who.email, () => reset.start(who.email))
-    await expect(reset.el('email-sent')).toContainText(`系统已将重置密码链接和邮箱验证码发送至 ${who.email}`)
+    // The server answers the same for an email nobody registered: the kiosk says as much.
+    await expect(reset.el('email-sent')).toContainText(`如该邮箱已注册ETEST通行证，系统已将重置密码链接和邮箱验证码发送至 ${who.email}；如未收到，请核对邮箱地址。`)
 
     await reset.fill('password', 'abc')
     await reset.el('password-confirm').focus()

@@ -22,6 +22,7 @@ const fieldNames: Record<string, { 'zh-CN': RegExp; en: RegExp }> = {
   emailCode: { 'zh-CN': /邮箱验证码/, en: /email code/ },
   token: { 'zh-CN': /凭证/, en: /token/ },
   currentPassword: { 'zh-CN': /原密码/, en: /current password/ },
+  identifier: { 'zh-CN': /手机号\/邮箱/, en: /mobile number.*email/ },
   statement: { 'zh-CN': /申诉说明/, en: /statement/ },
   occupied: { 'zh-CN': /占用/, en: /occupied/ },
   agreed: { 'zh-CN': /用户服务协议/, en: /Agreement/ },

@@ -6,10 +6,6 @@ import {
   checkMobile,
   idTypeLabels,
   loadPasswordDictionary,
-  maskEmail,
-  maskIdNumber,
-  maskMobile,
-  maskName,
   type CheckedField,
   type IdType,
 } from '../../../../src-common/rules'
@@ -71,12 +67,21 @@ export function useRegisterForm() {
     if (results.every(Boolean) && password.ok) confirming.value = true
   }
 
-  const masked = computed(() => ({
-    email: maskEmail(form.email),
-    mobile: maskMobile(form.mobile),
+  /**
+   * 注册信息确认 shows what will be registered in full, as the rules read it (half-width, X upper
+   * case): the candidate is there to catch a typo in the email or mobile they will reset with. It
+   * adds nothing to what the form beside it already shows, and nothing of it is stored.
+   */
+  const normalised = (field: 'email' | 'mobile' | 'idNumber' | 'name') => {
+    const result = checkField(field, form[field], { idType: form.idType })
+    return result.ok ? String(result.value) : form[field].trim()
+  }
+  const shown = computed(() => ({
+    email: normalised('email'),
+    mobile: normalised('mobile'),
     idType: idTypeLabels[form.idType][currentLocale()],
-    idNumber: maskIdNumber(form.idNumber),
-    name: maskName(form.name),
+    idNumber: normalised('idNumber'),
+    name: normalised('name'),
   }))
 
   async function confirm(): Promise<void> {
@@ -101,5 +106,5 @@ export function useRegisterForm() {
     else fieldErrors.fromError(submitted.error)
   }
 
-  return { form, ...fieldErrors, check, sendCode, review, confirm, confirming, masked, busy, succeeded, receipt, personal }
+  return { form, ...fieldErrors, check, sendCode, review, confirm, confirming, shown, busy, succeeded, receipt, personal }
 }

@@ -1,6 +1,6 @@
 import { reactive, ref } from 'vue'
 import type { OpOutcome } from '../../../../src-common/kioskApi'
-import { checkField, checkFieldAsync, loadPasswordDictionary } from '../../../../src-common/rules'
+import { checkField, checkFieldAsync, fieldMessagesFor, loadPasswordDictionary, type FieldCheck, type RuleId } from '../../../../src-common/rules'
 import { useFieldErrors } from '../../composables/useFieldErrors'
 import { useOpSubmit } from '../../composables/useOpSubmit'
 
@@ -11,6 +11,7 @@ type Field = (typeof fieldNames)[number]
 
 /** An identifier is a mobile number when it has no @: the site takes either in one field. */
 const isEmail = (identifier: string) => identifier.includes('@')
+const refused = (rule: RuleId): FieldCheck => ({ ok: false, rule, message: fieldMessagesFor(rule) })
 
 /**
  * 重置密码: mobile or email + captcha; by mobile, 验证手机验证码 then the new password + captcha; by
@@ -30,9 +31,17 @@ export function useResetFlow() {
   const succeeded = ref(false)
   const receipt = ref<OpOutcome | null>(null)
 
+  /**
+   * An email's own rules once it has an @; a mobile's for digits; anything else is neither, and
+   * the message names both (a mobile's rule would tell an email typed without @ that letters are
+   * not digits).
+   */
   function checkIdentifier(): boolean {
     const value = form.identifier.trim()
-    return fieldErrors.fromCheck('identifier', checkField(isEmail(value) ? 'email' : 'mobile', value))
+    if (value === '') return fieldErrors.fromCheck('identifier', refused('identifier.required'))
+    if (isEmail(value)) return fieldErrors.fromCheck('identifier', checkField('email', value))
+    if (/^[\d０-９\s-]+$/.test(value)) return fieldErrors.fromCheck('identifier', checkField('mobile', value))
+    return fieldErrors.fromCheck('identifier', refused('identifier.format'))
   }
 
   function check(field: 'password' | 'passwordConfirm'): boolean {
