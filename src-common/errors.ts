@@ -118,8 +118,8 @@ export const errorMessages: Record<ErrorCode, Record<Locale, string>> = {
   },
   BAD_PIN: { 'zh-CN': 'PIN 不正确', en: 'Wrong PIN.' },
   QUEUE_NOT_EMPTY: {
-    'zh-CN': '本机还有业务未办结，请先同步（或撤销）后再更换中心服务器',
-    en: 'This kiosk still has requests that are not final. Sync them (or cancel them) before changing the central server.',
+    'zh-CN': '本机还有业务未办结，请先同步（或撤销）后再重新登记',
+    en: 'This kiosk still has requests that are not final. Sync them (or cancel them) before enrolling again.',
   },
   INTERNAL: { 'zh-CN': '系统繁忙，请稍后再试', en: 'Something went wrong. Please try again later.' },
 }

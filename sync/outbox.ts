@@ -217,17 +217,22 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
 
 
 /**
- * How many ops in kiosk.db are not final, read without an outbox: a kiosk whose credential cannot be
- * read (another machine's keychain) has none open, yet its ops still need the server they were sealed
- * to. 0 when no outbox ever ran on this file.
+ * How many ops in kiosk.db are not final, read on a connection of its own, so with or without an
+ * open outbox: a kiosk whose credential cannot be read (another machine's keychain) has none open,
+ * yet its ops still need the server they were sealed to. 0 when no outbox ever ran on this file.
+ *
+ * `maybeSent`: only those the server may already hold under this kiosk's id — in flight, accepted
+ * and waiting on a decision (appeals), or sent before without an answer. A new enrolment (a new
+ * kiosk id) could no longer resend or follow them; ops never sent can go under any id.
  */
-export function countUnfinishedOps(file: string, nativeBinding?: string): number {
+export function countUnfinishedOps(file: string, nativeBinding?: string, options: { maybeSent?: boolean } = {}): number {
   if (!existsSync(file)) return 0
   const db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) })
   try {
     if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ops'`).get()) return 0
     const unfinished = unfinishedStatuses.map((status) => `'${status}'`).join(', ')
-    return db.prepare(`SELECT count(*) FROM ops WHERE status IN (${unfinished})`).pluck().get() as number
+    const sent = options.maybeSent ? ` AND (status IN ('sending', 'pending') OR attempts > 0)` : ''
+    return db.prepare(`SELECT count(*) FROM ops WHERE status IN (${unfinished})${sent}`).pluck().get() as number
   } finally {
     db.close()
   }

@@ -6,7 +6,7 @@ import type { AppInfo, OpOutcome, SyncSummary } from '../../src-common/kioskApi'
 import { deferredKinds, type OperationKind } from '../../src-common/operations'
 import { maskEmail, maskIdNumber, maskMobile, maskName } from '../../src-common/rules'
 import { devOutboxResponse } from '../../src-common/wire'
-import { countUnfinishedOps, openOutbox, unfinishedStatuses, type OpView, type Outbox } from '../../sync/outbox'
+import { countUnfinishedOps, openOutbox, type OpView, type Outbox } from '../../sync/outbox'
 import { createSyncEngine, type SyncEngine } from '../../sync/syncEngine'
 import { createCentralClient, type CentralClient } from '../../sync/centralClient'
 import { createCaptchaService, type CaptchaOptions, type CaptchaService } from './captchaService'
@@ -32,8 +32,11 @@ export interface KioskServices {
   supervisor: SupervisorStore
   /** Null until the kiosk is enrolled: operations cannot be sealed, the candidate is told so. */
   readonly outbox: Outbox | null
-  /** Ops in kiosk.db not yet final, with or without an open outbox (they need the server they were sealed to). */
-  unfinishedOps(): number
+  /**
+   * Ops in kiosk.db not yet final, with or without an open outbox (they need the server they were
+   * sealed to); `maybeSent`: only those the server may hold under this kiosk's id (see countUnfinishedOps).
+   */
+  unfinishedOps(options?: { maybeSent?: boolean }): number
   readonly engine: SyncEngine | null
   readonly central: CentralLink | null
   /** The central server the kiosk links to: KIOSK_CENTRAL_URL when set, else the setting (null: demo mode). */
@@ -202,8 +205,8 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       return central
     },
     centralUrl,
-    unfinishedOps() {
-      return outbox ? outbox.count({ status: [...unfinishedStatuses] }) : countUnfinishedOps(dbFile, nativeBinding)
+    unfinishedOps(options) {
+      return countUnfinishedOps(dbFile, nativeBinding, options)
     },
     get demo() {
       return centralUrl() === null

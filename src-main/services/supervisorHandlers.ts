@@ -177,13 +177,19 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         const chosen = centralUrlOf(centralUrl)
         if (!chosen.ok) return chosen
         const target = chosen.value
-        // Ops are sealed to the current server's key and answered by it: sent to another, they would
-        // be refused and lost (and a pending appeal's outcome never asked for).
         const stored = supervisor.settings.get().centralUrl
         // The server the kiosk is linked to now (the setting may be stale under KIOSK_CENTRAL_URL).
         const previous = services.centralUrl()
-        const unfinished = services.unfinishedOps()
-        if (unfinished > 0 && target !== previous) return fail('QUEUE_NOT_EMPTY')
+        // Demo mode only from demo mode: an empty address would put candidates' ops on a server that
+        // lives in memory (gone at the next start) and drop the real credential.
+        if (target === null && previous !== null) return fail('INVALID_FIELD', { field: 'centralUrl', rule: 'centralUrl.required' })
+        if (target !== null && enrolmentCode === '') return fail('INVALID_FIELD', { field: 'enrolmentCode', rule: 'enrolmentCode.required' })
+        // Another server: ops are sealed to the current server's key and answered by it; sent to
+        // another, they would be refused and lost (and a pending appeal's outcome never asked for).
+        if (target !== previous && services.unfinishedOps() > 0) return fail('QUEUE_NOT_EMPTY')
+        // The same server under a new enrolment is a new kiosk id: what the server may already hold
+        // under the old one could be neither resent (an id reused) nor followed (a pending appeal).
+        if (target === previous && services.unfinishedOps({ maybeSent: true }) > 0) return fail('QUEUE_NOT_EMPTY')
         const updated = supervisor.settings.update({ centralUrl: target }, staff())
         if (!updated.ok) return updated
         const linked = await services.relink(enrolmentCode)

@@ -274,7 +274,7 @@ test.describe('changing the central server in 设置', () => {
 
     await supervisor.fill('central-url', 'https://passport.example.cn')
     await supervisor.el('central-reenrol').click()
-    await expect(supervisor.el('central-error')).toHaveText('本机还有业务未办结，请先同步（或撤销）后再更换中心服务器')
+    await expect(supervisor.el('central-error')).toHaveText('本机还有业务未办结，请先同步（或撤销）后再重新登记')
     expect(kiosk.services.supervisor.settings.get().centralUrl).toBeNull()
     await expect(supervisor.el('central-done')).toBeHidden()
   })

@@ -14,6 +14,8 @@ export function errorText(error: KioskError | null | undefined): string {
  */
 export function enrolmentProblem(error: KioskError): { field: 'centralUrl' | 'enrolmentCode'; text: string } | null {
   if (error.code === 'INVALID_FIELD' && error.rule === 'centralUrl.fixed') return { field: 'centralUrl', text: i18n.global.t('setup.errors.urlFixed') }
+  if (error.code === 'INVALID_FIELD' && error.rule === 'centralUrl.required') return { field: 'centralUrl', text: i18n.global.t('setup.errors.urlRequired') }
+  if (error.code === 'INVALID_FIELD' && error.rule === 'enrolmentCode.required') return { field: 'enrolmentCode', text: i18n.global.t('setup.errors.codeRequired') }
   if (error.code === 'NETWORK_UNAVAILABLE') return { field: 'centralUrl', text: i18n.global.t('setup.errors.unreachable') }
   if (error.code === 'CENTRAL_UNTRUSTED') return { field: 'centralUrl', text: errorText(error) }
   if (error.code === 'NOT_ENROLLED') return { field: 'enrolmentCode', text: i18n.global.t('setup.errors.codeRefused') }

@@ -90,3 +90,60 @@ describe('a kiosk whose credential cannot be read (its kiosk.db on another machi
     }
   })
 })
+
+describe('re-enrolling a kiosk linked to a real server', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>
+  let linked: DemoKiosk
+  let dataDir: string
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'kiosk-reenrol-'))
+    server = await startTestServer()
+    linked = await openDemoKiosk({ dataDir })
+    valueOf(await linked.call('setup.complete', { kioskName: '三号机', examCentre: '演示考点', centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('三号机'), pin: '135790' }))
+    valueOf(await linked.call('supervisor.enter', { pin: '135790', staffId: 'T01', staffName: '张老师' }))
+  })
+  after(async () => {
+    await linked.close()
+    await server.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+  const kioskIdOf = () => {
+    const stored = linked.services.supervisor.settings.enrolment()
+    return stored.ok ? stored.value?.kioskId : undefined
+  }
+  const enqueueAppeal = async (i: number) => {
+    const who = candidate(i)
+    const queued = await linked.services.outbox!.enqueue('appeal', payloadOf('appeal', i), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
+    assert.ok(queued.ok)
+    return queued.value.id
+  }
+
+  test('an empty address does not switch it to demo mode, and a new enrolment needs its code', async () => {
+    const kioskId = linked.services.supervisor.settings.enrolment()
+    const toDemo = await linked.call('supervisor.reenrol', { centralUrl: '', enrolmentCode: '' })
+    assert.deepEqual(toDemo, { ok: false, error: { code: 'INVALID_FIELD', field: 'centralUrl', rule: 'centralUrl.required' } })
+    const noCode = await linked.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: '' })
+    assert.deepEqual(noCode, { ok: false, error: { code: 'INVALID_FIELD', field: 'enrolmentCode', rule: 'enrolmentCode.required' } })
+    assert.equal(linked.services.demo, false)
+    assert.equal(linked.services.supervisor.settings.get().centralUrl, server.server.url)
+    assert.deepEqual(linked.services.supervisor.settings.enrolment(), kioskId, 'the credential is kept')
+  })
+
+  test('at the same server, ops never sent go on under the new kiosk id', async () => {
+    linked.services.engine?.pause()
+    const id = await enqueueAppeal(31)
+    const before = kioskIdOf()
+    valueOf(await linked.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('三号机') }))
+    assert.notEqual(kioskIdOf(), before, 'a new kiosk id')
+    linked.services.engine?.resume()
+    const seen = await linked.services.engine!.waitForOutcome(id, 5_000)
+    assert.equal(seen?.status, 'pending', 'the server took the appeal sent under the new id')
+  })
+
+  test('at the same server, refused while the server holds an op under the old id (a pending appeal would be lost to it)', async () => {
+    // The appeal above waits on a decision under the kiosk id the server gave it.
+    assert.equal(linked.services.outbox!.count({ status: 'pending' }), 1)
+    const answer = await linked.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('三号机') })
+    assert.deepEqual(answer, { ok: false, error: { code: 'QUEUE_NOT_EMPTY' } })
+  })
+})
