@@ -1,6 +1,6 @@
 // The thin Electron shell: window, lifecycle, IPC wiring. Everything else lives in ./services,
 // which runs without Electron and is tested in plain Node and in Chromium.
-import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session } from 'electron'
+import { app, BrowserWindow, clipboard, ipcMain, Menu, protocol, safeStorage, session } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { eventChannel, type KioskEventName } from '../src-common/kioskApi'
@@ -68,6 +68,8 @@ async function start(config: Extract<typeof configResult, { ok: true }>['config'
           },
         }
       : {}),
+    // What a candidate copied (an ID number, an email) is not left for the next one to paste.
+    onEndVisit: () => clipboard.clear(),
     onQuit: (to) => {
       if (to === 'desktop' && window) {
         // Staff leave the kiosk for the desktop; the app keeps running behind it.
@@ -87,6 +89,26 @@ async function start(config: Extract<typeof configResult, { ok: true }>['config'
   const kioskWindow = new BrowserWindow(kioskWindowOptions(config, preloadPath))
   window = kioskWindow
   kioskWindow.once('ready-to-show', () => kioskWindow.show())
+  // Only staff quit the kiosk (supervisor mode, then 退出): Alt+F4 or the window manager's close is
+  // refused. A quit the app started, or the end of the OS session (shutdown, log-off), closes it.
+  let quitting = false
+  app.on('before-quit', () => (quitting = true))
+  kioskWindow.on('session-end', () => (quitting = true))
+  kioskWindow.on('close', (event) => {
+    if (quitting || config.dev || config.windowMode === 'window') return
+    event.preventDefault()
+    incident('window close refused: the kiosk quits from supervisor mode')
+  })
+  // Back from the desktop (staff exited to it): locked again as configured.
+  kioskWindow.on('restore', () => {
+    if (config.windowMode === 'kiosk') kioskWindow.setKiosk(true)
+    if (config.windowMode !== 'window') kioskWindow.setFullScreen(true)
+  })
+  // A new document in the window (a crashed or hung renderer reloaded) starts with nobody logged in:
+  // main forgets the visitor too, or their session would wait there for whoever comes next.
+  kioskWindow.webContents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) services.endVisit()
+  })
   services.events.on((event: KioskEventName, payload: unknown) => {
     if (!kioskWindow.isDestroyed()) kioskWindow.webContents.send(eventChannel(event), payload)
   })

@@ -37,8 +37,7 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
     app: {
       info: async () => ok(services.info()),
       wipe: async () => {
-        session.wipe()
-        captcha.clear()
+        services.endVisit()
         return ok({ wiped: true as const })
       },
     },
@@ -117,12 +116,9 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
         })
         return ok({ account: masked(answerLogin.value.account) })
       },
+      // Logging out on the kiosk does not wait for the network: the session is forgotten here first.
       logout: async () => {
-        const current = session.current
-        session.wipe()
-        captcha.clear()
-        // Logging out on the kiosk must not wait for the network: the session is forgotten here first.
-        if (current) void client()?.logout({ sessionToken: current.sessionToken })
+        services.endVisit()
         return ok({ loggedOut: true as const })
       },
       account: async () => {
@@ -130,7 +126,10 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
         const central = client()
         if (!current) return fail('SESSION_EXPIRED')
         if (!central) return notEnrolled()
+        const visit = session.visit
         const answer = fromCentral(await central.account({ sessionToken: current.sessionToken }))
+        // Wiped while the server answered: the account is the last visitor's, not the next person's.
+        if (session.visit !== visit) return fail('SESSION_EXPIRED')
         return answer.ok ? ok({ account: masked(answer.value.account) }) : answer
       },
     },

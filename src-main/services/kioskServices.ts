@@ -52,6 +52,11 @@ export interface KioskServices {
   /** (Re)connects to the central API from the settings, enrolling with `enrolmentCode` when given. */
   relink(enrolmentCode?: string): Promise<Result<true>>
   /**
+   * The visitor at the kiosk is forgotten (idle wipe, log-out, staff taking over): main's session
+   * and verified codes, the captcha; their session on the server is ended without waiting for it.
+   */
+  endVisit(): void
+  /**
    * Exchanges a one-time code for a credential at `url`, storing and linking nothing: the set-up
    * wizard enrols first, so that a server out of reach or a refused code stores nothing at all.
    */
@@ -74,6 +79,8 @@ export interface KioskServiceOptions {
   /** Demo mode's reference server (tests lift its SMS resend interval). */
   demoServer?: DemoServerOptions
   onQuit?: (to: 'quit' | 'desktop') => void
+  /** The shell's part of forgetting a visitor (the clipboard). */
+  onEndVisit?: () => void
   /** Idle timeouts below the settings' 30 s floor, for the idle-wipe tests only. */
   idleOverride?: { timeoutSec: number; warningSec: number }
   /** The kiosk's clock for the outbox and the central client (epoch ms). Default
@@ -274,6 +281,13 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       } finally {
         client.close()
       }
+    },
+    endVisit() {
+      const current = session.current
+      session.wipe()
+      captcha.clear()
+      if (current) void central?.client.logout({ sessionToken: current.sessionToken })
+      options.onEndVisit?.()
     },
     quit(to) {
       options.onQuit?.(to)

@@ -104,10 +104,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         if (!entered.ok) return entered
         // Staff take over the kiosk: a candidate still logged in (who opened the pad, or walked away
         // from it) is forgotten, so leaving supervisor mode never hands their session to the next person.
-        if (supervisor.session.isActive()) {
-          services.session.wipe()
-          services.captcha.clear()
-        }
+        if (supervisor.session.isActive()) services.endVisit()
         return ok(supervisorStateOf(supervisor))
       },
       leave: async () => {
@@ -225,6 +222,9 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
       }),
       quit: guarded(async ({ to }) => {
         supervisor.audit.append({ action: 'quit', detail: { to }, actor: staff() })
+        // The kiosk window waits behind the desktop: whoever brings it back finds the candidates'
+        // home screen, not supervisor mode.
+        if (to === 'desktop') supervisor.session.leave()
         setTimeout(() => services.quit(to), 100)
         return ok({ quitting: true as const })
       }),

@@ -70,3 +70,47 @@ describe('one candidate to the next, in main', () => {
     assert.deepEqual(await call('auth.account'), { ok: false, error: { code: 'SESSION_EXPIRED' } })
   })
 })
+
+describe('leaving the kiosk ends the session on the server too', () => {
+  test('an idle wipe and staff taking over end the candidate session at the central server, not only on the kiosk', async () => {
+    for (const [i, leave] of [
+      [10, () => call('app.wipe')],
+      [11, () => call('supervisor.enter', { pin, staffId: 'T01', staffName: '张老师' })],
+    ] as const) {
+      const who = person(i)
+      assert.equal((await register(who)).status, 'applied')
+      valueOf(await logIn(who))
+      const token = kiosk.services.session.current?.sessionToken
+      assert.ok(token)
+      valueOf(await leave())
+      if (i === 11) valueOf(await call('supervisor.leave'))
+      // Without waiting for it on the kiosk; the server hears within a moment.
+      let answer = await kiosk.services.central!.client.account({ sessionToken: token })
+      for (let tries = 0; answer.ok && tries < 50; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        answer = await kiosk.services.central!.client.account({ sessionToken: token })
+      }
+      assert.deepEqual(answer.ok ? 'still open' : answer.error.code, 'SESSION_EXPIRED')
+    }
+  })
+
+  test("an account summary answered after a wipe is not the next person's", async () => {
+    const who = person(12)
+    assert.equal((await register(who)).status, 'applied')
+    valueOf(await logIn(who))
+    const pending = call('auth.account')
+    valueOf(await call('app.wipe'))
+    assert.deepEqual(await pending, { ok: false, error: { code: 'SESSION_EXPIRED' } })
+  })
+})
+
+describe('staff leaving for the desktop', () => {
+  test('leaves supervisor mode: whoever brings the kiosk window back finds the home screen, not the dashboard', async () => {
+    valueOf(await call('supervisor.enter', { pin, staffId: 'T01', staffName: '张老师' }))
+    assert.equal(valueOf<{ active: boolean }>(await call('supervisor.state')).active, true)
+    valueOf(await call('supervisor.quit', { to: 'desktop' }))
+    assert.equal(valueOf<{ active: boolean }>(await call('supervisor.state')).active, false)
+    assert.deepEqual(await call('supervisor.syncNow'), { ok: false, error: { code: 'UNAUTHORIZED' } })
+    assert.deepEqual(kiosk.services.supervisor.audit.list({ limit: 2 }).entries.map((e) => e.action), ['leave', 'quit'])
+  })
+})

@@ -106,6 +106,38 @@ describe('the Electron shell', () => {
     assert.deepEqual(openHandler?.(), { action: 'deny' })
   })
 
+  test('a new document in the window (a renderer reloaded after a crash) forgets the visitor, the clipboard too', () => {
+    const contents = fake.recorded.windows[0]!.webContents
+    const before = fake.recorded.clipboardCleared
+    // vue-router's hash changes are the same document: nobody is forgotten for a change of screen.
+    contents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: true })
+    contents.emit('did-start-navigation', { isMainFrame: false, isSameDocument: false })
+    assert.equal(fake.recorded.clipboardCleared, before)
+    contents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false })
+    assert.equal(fake.recorded.clipboardCleared, before + 1)
+  })
+
+  test('back from the desktop, the window is locked again as configured', () => {
+    const window = fake.recorded.windows[0]!
+    window.setKiosk(false)
+    window.setFullScreen(false)
+    window.emit('restore')
+    assert.equal(window.kiosk, true)
+    assert.equal(window.fullScreen, true)
+  })
+
+  test('Alt+F4 or the window manager cannot close the kiosk; a quit the app started can', () => {
+    const window = fake.recorded.windows[0]!
+    const close = () => {
+      let prevented = false
+      window.emit('close', { preventDefault: () => (prevented = true) })
+      return prevented
+    }
+    assert.equal(close(), true, 'refused while no quit was asked for')
+    fake.app.emit('before-quit')
+    assert.equal(close(), false, 'allowed once the app quits (supervisor mode, or the OS)')
+  })
+
   test('a second instance, refused the lock, quits without a window, IPC or services', async () => {
     // Last in this file: the second evaluation registers the privileged scheme again.
     const from = fake.recorded.calls.length

@@ -14,6 +14,7 @@ export const recorded = {
   windows: [] as FakeBrowserWindow[],
   paths: new Map<string, string>([['userData', '/tmp/fake-user-data']]),
   lockGranted: true,
+  clipboardCleared: 0,
   /** Every call the shell makes on the fake, in order ('app.whenReady', 'new BrowserWindow', ...). */
   calls: [] as string[],
 }
@@ -79,8 +80,14 @@ export class FakeBrowserWindow extends EventEmitter {
   isMinimized(): boolean {
     return false
   }
-  setKiosk(): void {}
-  setFullScreen(): void {}
+  kiosk = false
+  fullScreen = false
+  setKiosk(on: boolean): void {
+    this.kiosk = on
+  }
+  setFullScreen(on: boolean): void {
+    this.fullScreen = on
+  }
   minimize(): void {}
   show(): void {}
   restore(): void {}
@@ -147,4 +154,10 @@ export const safeStorage = {
   decryptString: (blob: Buffer): string => Buffer.from(blob.toString().slice('sealed:'.length), 'hex').toString(),
 }
 
-export default { app, BrowserWindow, Menu, protocol, ipcMain, session, safeStorage }
+export const clipboard = {
+  clear(): void {
+    recorded.clipboardCleared++
+  },
+}
+
+export default { app, BrowserWindow, clipboard, Menu, protocol, ipcMain, session, safeStorage }
