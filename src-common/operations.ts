@@ -212,6 +212,14 @@ export const operations = {
 
 export type OperationKind = keyof typeof operations
 export const operationKinds = Object.keys(operations) as OperationKind[]
+
+/**
+ * Ops that act for a logged-in candidate (their payload carries the session token): the server
+ * applies one only for the kiosk that logged in.
+ */
+export const sessionKinds: readonly OperationKind[] = operationKinds.filter((kind) =>
+  (operations[kind].secret as readonly string[]).includes('sessionToken'),
+)
 export const operationKindSchema = z.enum(operationKinds as [OperationKind, ...OperationKind[]])
 export type OperationPayload<K extends OperationKind> = z.infer<(typeof operations)[K]['schema']>
 

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3'
 import { v7 as uuidv7 } from 'uuid'
 import { z } from 'zod'
 import { fail, kioskErrorSchema, ok, type KioskError, type Result } from '../src-common/errors'
-import { operationKindSchema, parseOperation, splitPayload, type OperationKind } from '../src-common/operations'
+import { operationKindSchema, parseOperation, sessionKinds, splitPayload, type OperationKind } from '../src-common/operations'
 import { normaliseIdNumber } from '../src-common/rules/idNumberRule'
 import { clockGrainMs } from '../src-common/requestSigning'
 import { sealingAad } from '../src-common/sealing'
@@ -222,8 +222,9 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
  * yet its ops still need the server they were sealed to. 0 when no outbox ever ran on this file.
  *
  * `maybeSent`: only those the server may already hold under this kiosk's id — in flight, accepted
- * and waiting on a decision (appeals), or sent before without an answer. A new enrolment (a new
- * kiosk id) could no longer resend or follow them; ops never sent can go under any id.
+ * and waiting on a decision (appeals), or sent before without an answer — and those of a session,
+ * which the server applies only for the kiosk that logged in. A new enrolment (a new kiosk id)
+ * could no longer resend, follow or apply them; other ops never sent can go under any id.
  */
 export function countUnfinishedOps(file: string, nativeBinding?: string, options: { maybeSent?: boolean } = {}): number {
   if (!existsSync(file)) return 0
@@ -231,7 +232,8 @@ export function countUnfinishedOps(file: string, nativeBinding?: string, options
   try {
     if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ops'`).get()) return 0
     const unfinished = unfinishedStatuses.map((status) => `'${status}'`).join(', ')
-    const sent = options.maybeSent ? ` AND (status IN ('sending', 'pending') OR attempts > 0)` : ''
+    const ofSession = sessionKinds.map((kind) => `'${kind}'`).join(', ')
+    const sent = options.maybeSent ? ` AND (status IN ('sending', 'pending') OR attempts > 0 OR kind IN (${ofSession}))` : ''
     return db.prepare(`SELECT count(*) FROM ops WHERE status IN (${unfinished})${sent}`).pluck().get() as number
   } finally {
     db.close()

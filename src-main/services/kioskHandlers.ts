@@ -1,7 +1,7 @@
 import { fail, ok, type KioskError, type Result } from '../../src-common/errors'
 import { fields } from '../../src-common/fields'
 import type { MaskedAccount } from '../../src-common/kioskApi'
-import type { OperationKind } from '../../src-common/operations'
+import { sessionKinds as sessionOpKinds, type OperationKind } from '../../src-common/operations'
 import type { AccountSummary } from '../../src-common/wire'
 import type { CentralResult } from '../../sync/centralClient'
 import { normaliseReceipt } from '../../sync/receipt'
@@ -11,7 +11,7 @@ import { submitOperation } from './submitOperation'
 import { createSupervisorHandlers } from './supervisorHandlers'
 
 /** Ops that act for a logged-in candidate: main adds the session token, the renderer never holds it. */
-const sessionKinds: ReadonlySet<OperationKind> = new Set(['updateProfile', 'changeMobile', 'changePassword', 'verifyMobile', 'verifyEmail'])
+const sessionKinds: ReadonlySet<OperationKind> = new Set(sessionOpKinds)
 /** Ops whose screen shows an image captcha (the web site's 验证码). */
 const captchaKinds: ReadonlySet<OperationKind> = new Set(['resetPassword', 'changePassword'])
 

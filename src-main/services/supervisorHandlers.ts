@@ -181,21 +181,32 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         // lives in memory (gone at the next start) and drop the real credential.
         if (target === null && previous !== null) return fail('INVALID_FIELD', { field: 'centralUrl', rule: 'centralUrl.required' })
         if (target !== null && enrolmentCode === '') return fail('INVALID_FIELD', { field: 'enrolmentCode', rule: 'enrolmentCode.required' })
-        // Another server: ops are sealed to the current server's key and answered by it; sent to
-        // another, they would be refused and lost (and a pending appeal's outcome never asked for).
-        if (target !== previous && services.unfinishedOps() > 0) return fail('QUEUE_NOT_EMPTY')
-        // The same server under a new enrolment is a new kiosk id: what the server may already hold
-        // under the old one could be neither resent (an id reused) nor followed (a pending appeal).
-        if (target === previous && services.unfinishedOps({ maybeSent: true }) > 0) return fail('QUEUE_NOT_EMPTY')
-        const updated = supervisor.settings.update({ centralUrl: target }, staff())
-        if (!updated.ok) return updated
-        const linked = await services.relink(enrolmentCode)
-        if (linked.ok) return ok({ enrolled: true as const })
-        // A typo in the address, a server that is away or a refused code must not cut the kiosk off
-        // the server it had: back to its URL, and linked again with the credential it holds.
-        if (target !== stored) supervisor.settings.update({ centralUrl: stored }, staff())
-        await services.relink()
-        return linked
+        // Nothing is sent while the queue is counted: an op sent in between (its answer lost) would
+        // otherwise slip past the count below, then go again under the new kiosk id.
+        // (Relinking stops this engine: resuming it afterwards does nothing.)
+        const engine = services.engine
+        const wasPaused = engine?.paused ?? true
+        engine?.pause()
+        try {
+          // Another server: ops are sealed to the current server's key and answered by it; sent to
+          // another, they would be refused and lost (and a pending appeal's outcome never asked for).
+          if (target !== previous && services.unfinishedOps() > 0) return fail('QUEUE_NOT_EMPTY')
+          // The same server under a new enrolment is a new kiosk id: what the server may already hold
+          // under the old one could be neither resent (an id reused) nor followed (a pending appeal),
+          // and a session op would be applied only for the kiosk that logged in.
+          if (target === previous && services.unfinishedOps({ maybeSent: true }) > 0) return fail('QUEUE_NOT_EMPTY')
+          const updated = supervisor.settings.update({ centralUrl: target }, staff())
+          if (!updated.ok) return updated
+          const linked = await services.relink(enrolmentCode)
+          if (linked.ok) return ok({ enrolled: true as const })
+          // A typo in the address, a server that is away or a refused code must not cut the kiosk off
+          // the server it had: back to its URL, and linked again with the credential it holds.
+          if (target !== stored) supervisor.settings.update({ centralUrl: stored }, staff())
+          await services.relink()
+          return linked
+        } finally {
+          if (!wasPaused) engine?.resume()
+        }
       }),
       changePin: guarded(async ({ oldPin, newPin }) => {
         const changed = await supervisor.pin.change(oldPin, newPin, staff())

@@ -129,6 +129,17 @@ describe('re-enrolling a kiosk linked to a real server', () => {
     assert.deepEqual(linked.services.supervisor.settings.enrolment(), kioskId, 'the credential is kept')
   })
 
+  test("at the same server, refused while a session's op waits: the server applies it only for the kiosk that logged in", async () => {
+    linked.services.engine?.pause()
+    const who = candidate(30)
+    const queued = await linked.services.outbox!.enqueue('changePassword', payloadOf('changePassword', 30), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
+    assert.ok(queued.ok)
+    const answer = await linked.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('三号机') })
+    assert.deepEqual(answer, { ok: false, error: { code: 'QUEUE_NOT_EMPTY' } })
+    assert.equal(linked.services.engine?.paused, true, 'paused by staff before: still paused')
+    valueOf(await linked.call('supervisor.cancelOp', { id: queued.value.id, reason: 'other' }))
+  })
+
   test('at the same server, ops never sent go on under the new kiosk id', async () => {
     linked.services.engine?.pause()
     const id = await enqueueAppeal(31)
@@ -145,5 +156,7 @@ describe('re-enrolling a kiosk linked to a real server', () => {
     assert.equal(linked.services.outbox!.count({ status: 'pending' }), 1)
     const answer = await linked.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('三号机') })
     assert.deepEqual(answer, { ok: false, error: { code: 'QUEUE_NOT_EMPTY' } })
+    // Sending stood still while the queue was counted, and goes on after.
+    assert.equal(linked.services.engine?.paused, false)
   })
 })
