@@ -31,6 +31,8 @@ export interface SyncEngineOptions {
   pollDeferredMs?: number
   /** For tests: a fixed jitter source. */
   random?: () => number
+  /** A fault of the kiosk's own while syncing (the database refused a write): for the caller's log. */
+  onLocalFault?: (error: unknown) => void
 }
 
 export interface SyncEvents {
@@ -89,7 +91,7 @@ export function fullJitterDelay(attempts: number, backoff: { baseMs: number; max
 }
 
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
-  const { outbox, client } = options
+  const { outbox, client, onLocalFault } = options
   const batchMaxOps = Math.min(options.batchMaxOps ?? 200, maxOpsPerBatch)
   const batchMaxBytes = Math.min(options.batchMaxBytes ?? maxBatchBytes, maxBatchBytes)
   const concurrency = Math.max(1, options.concurrency ?? 2)
@@ -245,7 +247,22 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const batch = outbox.claimBatch({ maxOps: batchMaxOps, maxBytes: batchMaxBytes })
       counters.localMs += performance.now() - claimStarted
       if (batch.ops.length === 0) return
-      await push(batch.ops, batch.bytes)
+      try {
+        await push(batch.ops, batch.bytes)
+      } catch (error) {
+        // A fault of this kiosk's own (the disk full, an I/O error) while an answer was recorded:
+        // what is not final goes back to the queue (left 'sending', it would block its account's
+        // line until a restart), and the pass ends; the next one tries again after the backoff.
+        const fault: KioskError = { code: 'INTERNAL' }
+        try {
+          outbox.releaseForRetry(batch.ops.map((op) => op.id), fault, delayFor(), stuckAfter)
+          outbox.recordSyncError(fault)
+        } catch {
+          // The database refuses even that: the ops go back to the queue when the outbox opens again.
+        }
+        onLocalFault?.(error)
+        return
+      }
     }
   }
 
@@ -293,7 +310,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     draining = (async () => {
       do {
         again = false
-        await drainOnce()
+        try {
+          await drainOnce()
+        } catch (error) {
+          // Already handled where ops were at stake (worker); a poll's fault waits for the next pass.
+          onLocalFault?.(error)
+          return
+        }
       } while (again && canSend())
     })().finally(() => {
       draining = null

@@ -187,7 +187,13 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       nativeBinding,
       ...kioskClock,
     })
-    engine = createSyncEngine({ outbox, client: central.client, ...options.sync })
+    engine = createSyncEngine({
+      outbox,
+      client: central.client,
+      // An SQLite error names no person: the kiosk's log gets it, the dashboard an INTERNAL last error.
+      onLocalFault: (error) => console.error('[kiosk] sync: local fault', error),
+      ...options.sync,
+    })
     engine.events.on('opChanged', (view) => events.emit('opChanged', services.outcomeOf(view)))
     for (const event of ['summary', 'online', 'offline'] as const) {
       engine.events.on(event, () => events.emit('syncSummary', services.syncSummary()))

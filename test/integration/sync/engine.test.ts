@@ -221,6 +221,39 @@ describe('sync engine against the reference server', () => {
     }
   })
 
+  test("a fault of the kiosk's own while an answer is recorded leaves no op 'sending': they are sent again", async () => {
+    proxy.setSchedule(passAll)
+    const { dir, cleanup } = tempDir()
+    const outbox = openOutbox({ file: join(dir, 'kiosk.db'), centralPublicKey: central.server.publicKey, keyId: central.server.keyId, accountKeySecret: 'kiosk-secret' })
+    // The disk refuses the first write of an answer (full, an I/O error).
+    let failOnce = true
+    const faulty: Outbox = Object.assign(Object.create(outbox) as Outbox, {
+      recordResults(results: Parameters<Outbox['recordResults']>[0]) {
+        if (failOnce) {
+          failOnce = false
+          throw new Error('SQLITE_FULL: database or disk is full')
+        }
+        return outbox.recordResults(results)
+      },
+    })
+    const faults: unknown[] = []
+    const engine = createSyncEngine({ outbox: faulty, client: central.clientFor(proxy.url), ...fast, onLocalFault: (e) => faults.push(e) })
+    try {
+      engine.pause()
+      const ids = [(await queueAppeal(outbox, next++)).id, (await queueAppeal(outbox, next++)).id]
+      engine.start()
+      engine.resume()
+      await until(() => faults.length === 1 && ids.every((id) => outbox.get(id)?.status !== 'sending'))
+      // The server applied them once; the kiosk learns it from the resend's stored answer.
+      await until(() => ids.every((id) => outbox.get(id)?.status === 'pending'))
+      for (const id of ids) assert.equal(outbox.get(id)?.attempts, 2)
+    } finally {
+      await engine.stop()
+      outbox.close()
+      cleanup()
+    }
+  })
+
   test('after repeated server errors an op is flagged stuck with its last error, and "sync now" clears it', async () => {
     proxy.setSchedule((r) => (r.path.startsWith('/v1/ops') ? { kind: 'status500' } : { kind: 'pass' }))
     const k = await kiosk({ stuckAfterAttempts: 3 })
