@@ -37,6 +37,12 @@ const migrations: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: when an op was made by the machine's boot clock (uptime, which counts sleep and which nobody
+  // sets) and in which boot: its date can be told again in the wall clock after that clock is set.
+  `
+  ALTER TABLE ops ADD COLUMN boot_id TEXT;
+  ALTER TABLE ops ADD COLUMN boot_ms REAL;
+  `,
 ]
 
 export const schemaVersion = migrations.length

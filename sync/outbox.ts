@@ -1,5 +1,6 @@
-import { createHmac } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { createHmac, randomUUID } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { uptime } from 'node:os'
 import Database from 'better-sqlite3'
 import { v7 as uuidv7 } from 'uuid'
 import { z } from 'zod'
@@ -104,8 +105,12 @@ export interface OutboxOptions {
   sealing?: Partial<SealerLimits>
   /** Clock, for tests. */
   now?: () => number
-  /** A clock nobody sets, for how long an op has waited (default performance.now); for tests. */
-  steadyNow?: () => number
+  /**
+   * The machine's boot clock (ms since boot: counts sleep, nobody sets it) and which boot this is,
+   * for how long an op has waited whatever is done to the wall clock. Default `os.uptime()` and
+   * Linux's boot id (elsewhere an id for this process only); for tests.
+   */
+  boot?: { now(): number; id: string }
   /** better-sqlite3's Electron build, when the kiosk runs inside Electron (src-main/services/nativeBinding.ts). */
   nativeBinding?: string
 }
@@ -179,6 +184,8 @@ interface OpRow {
   created_at: number
   updated_at: number
   final_at: number | null
+  boot_id: string | null
+  boot_ms: number | null
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -240,9 +247,28 @@ export function countUnfinishedOps(file: string, nativeBinding?: string, options
   }
 }
 
+/** The longest a queued op may wait after the outbox opens (the engine's longest backoff is 5 min). */
+const maxWaitAfterStartMs = 15 * 60_000
+
+/**
+ * This machine's boot clock: `os.uptime()` counts the time asleep and is not moved by setting the
+ * wall clock (CLOCK_BOOTTIME on Linux, GetTickCount64 on Windows). A boot is told by Linux's boot
+ * id; elsewhere by an id of this process, so an op's age is known only until the kiosk restarts.
+ */
+function machineBoot(): { now(): number; id: string } {
+  let id: string | undefined
+  try {
+    id = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined
+  } catch {
+    // not Linux
+  }
+  return { now: () => uptime() * 1000, id: id ?? `process-${randomUUID()}` }
+}
+
 export function openOutbox(options: OutboxOptions): Outbox {
   const now = options.now ?? Date.now
-  const steadyNow = options.steadyNow ?? (() => performance.now())
+  const boot = options.boot ?? machineBoot()
+  const bootNow = () => boot.now()
   const retentionMs = () => {
     const days = typeof options.retentionDays === 'function' ? options.retentionDays() : options.retentionDays
     return (days ?? 30) * 24 * 60 * 60 * 1000
@@ -255,14 +281,14 @@ export function openOutbox(options: OutboxOptions): Outbox {
 
   const sql = {
     insert: db.prepare<Record<string, unknown>>(`
-      INSERT INTO ops (id, kind, receipt, account_key, status, body, body_bytes, summary, next_attempt_at, created_at, updated_at)
-      VALUES (@id, @kind, @receipt, @accountKey, 'queued', @body, @bodyBytes, @summary, @now, @now, @now)`),
+      INSERT INTO ops (id, kind, receipt, account_key, status, body, body_bytes, summary, next_attempt_at, created_at, updated_at, boot_id, boot_ms)
+      VALUES (@id, @kind, @receipt, @accountKey, 'queued', @body, @bodyBytes, @summary, @now, @now, @now, @bootId, @bootMs)`),
     byId: db.prepare<[string], OpRow>(`SELECT * FROM ops WHERE id = ?`),
     byReceipt: db.prepare<[string], OpRow>(`SELECT * FROM ops WHERE receipt = ?`),
     // The head of each account's line: no earlier op of the same account still waiting or in flight.
     // Ops without an account key stand alone. Blocked ops are out of the line until retried.
-    ready: db.prepare<{ now: number; limit: number }, Pick<OpRow, 'id' | 'body' | 'body_bytes'>>(`
-      SELECT o.id, o.body, o.body_bytes FROM ops o
+    ready: db.prepare<{ now: number; limit: number }, Pick<OpRow, 'id' | 'body' | 'body_bytes' | 'created_at' | 'boot_id' | 'boot_ms'>>(`
+      SELECT o.id, o.body, o.body_bytes, o.created_at, o.boot_id, o.boot_ms FROM ops o
       WHERE o.status = 'queued' AND o.next_attempt_at <= @now
         AND (o.account_key IS NULL OR NOT EXISTS (
           SELECT 1 FROM ops p WHERE p.account_key = o.account_key AND p.seq < o.seq AND p.status IN ('queued', 'sending')))
@@ -291,6 +317,9 @@ export function openOutbox(options: OutboxOptions): Outbox {
       WHERE id = @id AND status = 'sending'`),
     attemptsOf: db.prepare<[string], { attempts: number }>(`SELECT attempts FROM ops WHERE id = ?`),
     recoverSending: db.prepare(`UPDATE ops SET status = 'queued' WHERE status = 'sending'`),
+    capAttempts: db.prepare<{ latest: number; now: number }>(
+      `UPDATE ops SET next_attempt_at = @now WHERE status = 'queued' AND next_attempt_at > @latest`,
+    ),
     cancel: db.prepare<{ id: string; reason: string; now: number }>(`
       UPDATE ops SET status = 'cancelled', cancel_reason = @reason, body = NULL, stuck = 0, final_at = @now, updated_at = @now
       WHERE id = @id`),
@@ -319,6 +348,9 @@ export function openOutbox(options: OutboxOptions): Outbox {
   // A crash (or kill -9) while a batch was in flight leaves ops 'sending': they go back to the queue and
   // are resent with the same id, which the server answers from its stored result.
   sql.recoverSending.run()
+  // A retry planned by a clock that was fast before the restart (and set right since) would wait as
+  // long as it was wrong: none waits longer than a backoff's longest wait from now.
+  sql.capAttempts.run({ latest: now() + maxWaitAfterStartMs, now: now() })
 
   const view = (id: string): OpView | undefined => {
     const row = sql.byId.get(id)
@@ -348,25 +380,24 @@ export function openOutbox(options: OutboxOptions): Outbox {
   })
 
   // The wall clock may be set while ops wait: NTP arriving with the network after an offline start
-  // with a fast clock sets it back. A clock nobody sets (the steady one) tells a step from drift.
+  // (a fast clock set back, a flat CMOS battery's clock set forward years), staff fixing it by hand.
+  // The machine's boot clock, which counts sleep and which nobody sets, tells a step from time.
   //
-  // - An op's createdAt: stamped by the old clock it would be sent "from the future" and refused. For
-  //   an op enqueued by this process, its age by the steady clock dates it again in the clock as it
-  //   is now, when that is earlier than its stamp. Never later: the steady clock stands still while
-  //   the machine sleeps, so a later date may be a sleep (and could pass the end of the SMS code
-  //   it carries). An op from before a restart keeps its stamp.
+  // - An op's createdAt: stamped by the old clock, it would be sent "from the future" (refused), or
+  //   long before the SMS code or session it carries (refused too). An op made in this boot is dated
+  //   again from its age by the boot clock, in the wall clock as it is now, either way. An op from an
+  //   earlier boot keeps its stamp, unless that is in the future: then now, the latest it can be.
   // - Next attempts: a step back would make every queued op wait as long as the clock was wrong, so
-  //   they move back with it (an attempt a little early costs nothing).
-  const enqueuedAt = new Map<string, { wall: number; steady: number }>()
-  function datedAgain(op: WireOp, wallNow: number): WireOp {
-    const at = enqueuedAt.get(op.id)
-    if (at === undefined) return op
-    const then = wallNow - (steadyNow() - at.steady)
-    return then < at.wall - clockGrainMs ? { ...op, createdAt: iso(then) } : op
+  //   they move back with it (an attempt a little early costs nothing); after a restart none waits
+  //   longer than `maxWaitAfterStartMs`.
+  function datedAgain(row: Pick<OpRow, 'created_at' | 'boot_id' | 'boot_ms'>, op: WireOp, wallNow: number): WireOp {
+    const age = row.boot_id === boot.id && row.boot_ms !== null ? bootNow() - row.boot_ms : null
+    const then = age !== null && age >= 0 ? wallNow - age : Math.min(row.created_at, wallNow)
+    return Math.abs(then - row.created_at) > clockGrainMs ? { ...op, createdAt: iso(then) } : op
   }
-  let wallAhead = now() - steadyNow()
+  let wallAhead = now() - bootNow()
   function followClockSteps(): void {
-    const ahead = now() - steadyNow()
+    const ahead = now() - bootNow()
     if (ahead < wallAhead - clockGrainMs) sql.shiftAttempts.run({ step: ahead - wallAhead })
     // From one look to the next only: slow drift between the two clocks is never taken for a step.
     wallAhead = ahead
@@ -395,7 +426,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
     // Stamped by the clock as it is now, with nothing awaited between the stamp and the insert.
     followClockSteps()
     const createdAt = now()
-    const stampedAt = { wall: createdAt, steady: steadyNow() }
+    const bootMs = bootNow()
     const accountKey = idNumber === undefined ? undefined : accountKeyOf(options.accountKeySecret, idNumber)
     const build = (receipt: string) => {
       const op: WireOp = { id, kind, receipt, createdAt: iso(createdAt), keyId: options.keyId, clear, sealed: box }
@@ -403,10 +434,9 @@ export function openOutbox(options: OutboxOptions): Outbox {
       return JSON.stringify(op)
     }
     const receipt = insertOp(
-      { id, kind, accountKey: accountKey ?? null, summary: JSON.stringify(summary.data), now: createdAt },
+      { id, kind, accountKey: accountKey ?? null, summary: JSON.stringify(summary.data), now: createdAt, bootId: boot.id, bootMs },
       build,
     )
-    enqueuedAt.set(id, stampedAt)
     const v = view(id)
     if (v) {
       events.emit('enqueued', v)
@@ -425,7 +455,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
       if (row.body === null) continue
       if (ops.length > 0 && bytes + row.body_bytes + 1 > limits.maxBytes) break
       sql.markSending.run({ id: row.id, now: t })
-      ops.push(datedAgain(JSON.parse(row.body) as WireOp, t))
+      ops.push(datedAgain(row, JSON.parse(row.body) as WireOp, t))
       bytes += row.body_bytes + 1
     }
     return { ops, bytes }
@@ -444,7 +474,6 @@ export function openOutbox(options: OutboxOptions): Outbox {
         sql.final.run({ id: r.id, status: 'pending', result: null, lastError: null, now: t })
       }
       touched.push(r.id)
-      enqueuedAt.delete(r.id)
     }
     return touched
   })
@@ -526,7 +555,6 @@ export function openOutbox(options: OutboxOptions): Outbox {
     // An op that was ever sent may already be applied on the server; cancelling it here would lie.
     if (!(row.status === 'blocked' || (row.status === 'queued' && row.attempts === 0))) return fail('BAD_REQUEST')
     sql.cancel.run({ id, reason, now: now() })
-    enqueuedAt.delete(id)
     changed([id])
     return ok(view(id) as OpView)
   }

@@ -93,19 +93,24 @@ describe("a kiosk whose clock is wrong still syncs, in the server's time", () =>
       assert.equal(client.clockOffsetMs(), 0)
       skewMs = 45 * minute
       const answer = await client.receipt('ZZZZZZZZ')
-      assert.deepEqual(answer, { ok: false, error: { code: 'OP_NOT_FOUND' }, httpStatus: 404 })
+      assert.deepEqual(answer, { ok: false, error: { code: 'OP_NOT_FOUND' }, httpStatus: 404, fromServer: true })
       assert.ok(Math.abs(client.clockOffsetMs() + skewMs) < 3_000)
     })
   }
 
-  test('a clock set right while ops wait offline: an appeal stamped 30 minutes fast is dated again, and taken', async () => {
-    // An offline start with a fast clock; NTP sets it right when the network comes back, before the
+  for (const [label, startSkewMs, i] of [
+    ['30 minutes fast', 30 * minute, 71_300],
+    // A flat CMOS battery: days behind, until NTP comes with the network. Sent with its old stamp,
+    // the appeal would be older than the server takes (OP_EXPIRED).
+    ['4 days slow', -4 * 24 * 60 * minute, 71_310],
+  ] as const) test(`a clock set right while ops wait offline: an appeal stamped ${label} is dated again, and taken`, async () => {
+    // An offline start with a wrong clock; NTP sets it right when the network comes back, before the
     // first push. The appeal's stamp is in the old time, and the server now reads the clock as right.
-    let skewMs = 30 * minute
+    let skewMs: number = startSkewMs
     const k = await kioskWithClock(() => skewMs)
     try {
-      const who = candidate(71_300)
-      const queued = await k.outbox.enqueue('appeal', payloadOf('appeal', 71_300), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
+      const who = candidate(i)
+      const queued = await k.outbox.enqueue('appeal', payloadOf('appeal', i), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
       assert.ok(queued.ok)
       skewMs = 0
       k.engine.start()
@@ -117,8 +122,9 @@ describe("a kiosk whose clock is wrong still syncs, in the server's time", () =>
     }
   })
 
-  for (const fastMinutes of [4, 30]) {
-    test(`online ${fastMinutes} minutes fast, set right while a registration waits: it is sent in the server's time and applied`, async () => {
+  for (const fastMinutes of [4, 30, -30]) {
+    const wrong = `${Math.abs(fastMinutes)} minutes ${fastMinutes > 0 ? 'fast' : 'slow'}`
+    test(`online ${wrong}, set right while a registration waits: it is sent in the server's time and applied`, async () => {
       // The offset the client read while the clock was fast no longer holds once NTP sets it: sent
       // with it, the registration would be dated before the SMS code it carries (BAD_SMS_CODE).
       let skewMs = fastMinutes * minute

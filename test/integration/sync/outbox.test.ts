@@ -265,10 +265,10 @@ describe('outbox', () => {
   })
 
   test('a fast clock set back while an op waits: it is sent dated by how long it waited, and is due when planned', async () => {
-    // The wall clock and a steady one (performance.now in the kiosk) as a test drives them.
+    // The wall clock and the machine's boot clock (uptime: counts sleep, nobody sets it) as a test drives them.
     let wall = Date.parse('2025-03-01T08:30:00Z')
-    let steady = 1_000
-    const t = await makeOutbox({ now: () => wall, steadyNow: () => steady })
+    let up = 1_000
+    const t = await makeOutbox({ now: () => wall, boot: { now: () => up, id: 'boot-1' } })
     const claim = () => t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops
     try {
       const { id } = await queueRegistration(t, 30)
@@ -277,14 +277,14 @@ describe('outbox', () => {
       t.outbox.releaseForRetry([id], { code: 'INTERNAL' }, () => 60_000, 5)
       // Ten seconds later NTP sets the clock 30 minutes back.
       wall += 10_000 - 30 * 60_000
-      steady += 10_000
+      up += 10_000
       // A candidate's op stamped after the correction is sent with its own stamp; the first one is
       // due a minute after it failed, not half an hour later.
       const later = await queueRegistration(t, 31)
       assert.equal(t.outbox.get(later.id)?.createdAt, new Date(wall).toISOString())
       assert.deepEqual(claim().map((op) => [op.id, op.createdAt]), [[later.id, new Date(wall).toISOString()]])
       wall += 50_000
-      steady += 50_000
+      up += 50_000
       const [sent] = claim()
       assert.equal(sent?.id, id)
       assert.equal(sent.createdAt, new Date(Date.parse(stamped) - 30 * 60_000).toISOString())
@@ -295,22 +295,88 @@ describe('outbox', () => {
     }
   })
 
-  test('a sleep, or a clock set forward and back again, never moves an op\'s date', async () => {
+  test('a slow clock set right while an op waits (a flat CMOS battery, then NTP): it is sent dated when it was made', async () => {
+    let wall = Date.parse('2000-01-01T00:05:00Z')
+    let up = 90_000
+    const t = await makeOutbox({ now: () => wall, boot: { now: () => up, id: 'boot-1' } })
+    try {
+      const { id } = await queueRegistration(t, 33)
+      // Five minutes on, the network comes and NTP sets the clock forward 25 years.
+      up += 5 * 60_000
+      wall = Date.parse('2025-03-01T08:30:00Z')
+      const [sent] = t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops
+      assert.equal(sent?.id, id)
+      assert.equal(sent.createdAt, '2025-03-01T08:25:00.000Z')
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test("a sleep never moves an op's date; a clock set forward and back again moves it there and back", async () => {
     let wall = Date.parse('2025-03-01T08:30:00Z')
-    let steady = 1_000
-    const t = await makeOutbox({ now: () => wall, steadyNow: () => steady })
+    let up = 1_000
+    const t = await makeOutbox({ now: () => wall, boot: { now: () => up, id: 'boot-1' } })
     const claim = () => t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops
     try {
       const { id } = await queueRegistration(t, 32)
       const stamped = t.outbox.get(id)?.createdAt as string
-      // The machine sleeps an hour: the wall clock moves on, the steady clock does not.
+      // The machine sleeps an hour: the wall clock and the boot clock both move on.
       wall += 3_600_000
+      up += 3_600_000
       assert.equal(claim()[0]?.createdAt, stamped)
       t.outbox.releaseForRetry([id], { code: 'INTERNAL' }, () => 0, 5)
-      // Then the wall clock is set an hour back (or had been set an hour forward): still the stamp.
-      wall -= 3_600_000 - 10_000
-      steady += 10_000
+      // The wall clock is set an hour forward (wrongly): the op is dated in the clock as it is now,
+      // an hour later, which the client's offset (an hour back) puts right again for the server.
+      wall += 3_600_000 + 10_000
+      up += 10_000
+      assert.equal(claim()[0]?.createdAt, new Date(Date.parse(stamped) + 3_600_000).toISOString())
+      t.outbox.releaseForRetry([id], { code: 'INTERNAL' }, () => 0, 5)
+      // And set back again: the stamp.
+      wall -= 3_600_000
       assert.equal(claim()[0]?.createdAt, stamped)
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('after a restart the boot clock still dates an op of this boot; after a reboot a stamp from the future is sent as now and a retry waits no longer than 15 minutes', async () => {
+    let wall = Date.parse('2025-03-01T08:30:00Z')
+    let up = 1_000
+    let bootId = 'boot-1'
+    const clock = { now: () => wall, boot: { now: () => up, get id() { return bootId } } }
+    const t = await makeOutbox(clock)
+    const reopen = () => openOutbox({ file: t.file, centralPublicKey: t.keys.publicKey, keyId: 'test-key', accountKeySecret: 'per-kiosk-secret-for-tests', ...clock })
+    try {
+      const first = await queueRegistration(t, 34)
+      const second = await queueRegistration(t, 35)
+      assert.equal(t.outbox.claimBatch({ maxOps: 1, maxBytes: 100_000 }).ops[0]?.id, first.id)
+      t.outbox.releaseForRetry([first.id], { code: 'INTERNAL' }, () => 60_000, 5)
+      t.outbox.close()
+      // The kiosk restarts a minute later, and the clock (2 hours fast) is set right meanwhile.
+      up += 60_000
+      wall += 60_000 - 2 * 3_600_000
+      let again = reopen()
+      // Both dated by their age in this boot; the first one's retry, planned by the fast clock two
+      // hours ahead of this one, is due now, not then.
+      const sent = again.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops
+      assert.deepEqual(
+        sent.map((op) => [op.id, op.createdAt]).sort(),
+        [[first.id, '2025-03-01T06:30:00.000Z'], [second.id, '2025-03-01T06:30:00.000Z']].sort(),
+      )
+      again.releaseForRetry([first.id, second.id], { code: 'INTERNAL' }, () => 0, 5)
+      again.close()
+      // A reboot, and the clock set back 2 hours more: the age is unknown, the stamps are in the future.
+      bootId = 'boot-2'
+      up = 30_000
+      wall -= 2 * 3_600_000
+      again = reopen()
+      try {
+        const now = new Date(wall).toISOString()
+        const ops = again.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops
+        assert.deepEqual(ops.map((op) => [op.id, op.createdAt]).sort(), [[first.id, now], [second.id, now]].sort())
+      } finally {
+        again.close()
+      }
     } finally {
       t.cleanup()
     }
