@@ -390,17 +390,20 @@ export function openOutbox(options: OutboxOptions): Outbox {
   // - Next attempts: a step back would make every queued op wait as long as the clock was wrong, so
   //   they move back with it (an attempt a little early costs nothing); after a restart none waits
   //   longer than `maxWaitAfterStartMs`.
-  function datedAgain(row: Pick<OpRow, 'created_at' | 'boot_id' | 'boot_ms'>, op: WireOp, wallNow: number): WireOp {
-    const age = row.boot_id === boot.id && row.boot_ms !== null ? bootNow() - row.boot_ms : null
+  function datedAgain(row: Pick<OpRow, 'created_at' | 'boot_id' | 'boot_ms'>, op: WireOp, wallNow: number, upNow: number): WireOp {
+    const age = row.boot_id === boot.id && row.boot_ms !== null ? upNow - row.boot_ms : null
     const then = age !== null && age >= 0 ? wallNow - age : Math.min(row.created_at, wallNow)
     return Math.abs(then - row.created_at) > clockGrainMs ? { ...op, createdAt: iso(then) } : op
   }
   let wallAhead = now() - bootNow()
-  function followClockSteps(): void {
-    const ahead = now() - bootNow()
+  /** Returns the boot clock's reading it took (os.uptime reads a file: once per look, not per op). */
+  function followClockSteps(): number {
+    const upNow = bootNow()
+    const ahead = now() - upNow
     if (ahead < wallAhead - clockGrainMs) sql.shiftAttempts.run({ step: ahead - wallAhead })
     // From one look to the next only: slow drift between the two clocks is never taken for a step.
     wallAhead = ahead
+    return upNow
   }
 
   async function enqueue(kind: OperationKind, payload: unknown, opts: EnqueueOptions): Promise<Result<Enqueued>> {
@@ -424,9 +427,8 @@ export function openOutbox(options: OutboxOptions): Outbox {
     const id = uuidv7()
     const box = await sealer.seal(sealed, sealingAad(id, kind))
     // Stamped by the clock as it is now, with nothing awaited between the stamp and the insert.
-    followClockSteps()
+    const bootMs = followClockSteps()
     const createdAt = now()
-    const bootMs = bootNow()
     const accountKey = idNumber === undefined ? undefined : accountKeyOf(options.accountKeySecret, idNumber)
     const build = (receipt: string) => {
       const op: WireOp = { id, kind, receipt, createdAt: iso(createdAt), keyId: options.keyId, clear, sealed: box }
@@ -446,7 +448,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
   }
 
   const claimBatch = db.transaction((limits: { maxOps: number; maxBytes: number }): ClaimedBatch => {
-    followClockSteps()
+    const upNow = followClockSteps()
     const t = now()
     const ops: WireOp[] = []
     // Room for the {"ops":[...]} envelope and the commas.
@@ -455,7 +457,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
       if (row.body === null) continue
       if (ops.length > 0 && bytes + row.body_bytes + 1 > limits.maxBytes) break
       sql.markSending.run({ id: row.id, now: t })
-      ops.push(datedAgain(row, JSON.parse(row.body) as WireOp, t))
+      ops.push(datedAgain(row, JSON.parse(row.body) as WireOp, t, upNow))
       bytes += row.body_bytes + 1
     }
     return { ops, bytes }
