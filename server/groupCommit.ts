@@ -11,7 +11,7 @@ import type { Db } from './database'
  * (`afterCommit`): a crash before it would otherwise announce a change or a code that was never
  * saved, and the kiosk's resend would announce it a second time.
  */
-export function createGroupCommit(db: Db) {
+export function createGroupCommit(db: Db, onCommitFailure: (error: unknown) => never) {
   let open = false
   let waiting: (() => void)[] = []
   function flush(): void {
@@ -20,7 +20,15 @@ export function createGroupCommit(db: Db) {
     // Taken before the commit: if it fails, nothing it announces was saved, so nothing is sent.
     const due = waiting
     waiting = []
-    db.exec('COMMIT')
+    try {
+      db.exec('COMMIT')
+    } catch (error) {
+      // The disk refused the burst (full, an I/O error). Other requests wrote in it and are about to
+      // answer: carrying on, the next one's flush would find nothing open and answer "applied" for
+      // effects that are gone. Stop instead (fail-stop, as databases do when a sync fails): nothing
+      // unsaved is answered, and the kiosks send it all again to the restarted server.
+      onCommitFailure(error)
+    }
     for (const send of due) send()
   }
   return {

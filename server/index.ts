@@ -79,7 +79,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const limits = { ...defaultSendLimits, ...options.limits }
   const ctx: ServerContext = {
     db,
-    commits: createGroupCommit(db),
+    commits: createGroupCommit(db, (error) => {
+      log.fatal({ err: error }, 'commit failed: stopping, so that no answer reports what was not saved')
+      process.exit(70)
+    }),
     keys,
     opener: await createOpener(keys.privateKey, keys.publicKey),
     accounts: createAccounts(db, keys.pepper),
