@@ -228,10 +228,10 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
  * open outbox: a kiosk whose credential cannot be read (another machine's keychain) has none open,
  * yet its ops still need the server they were sealed to. 0 when no outbox ever ran on this file.
  *
- * `maybeSent`: only those the server may already hold under this kiosk's id — in flight, accepted
- * and waiting on a decision (appeals), or sent before without an answer — and those of a session,
- * which the server applies only for the kiosk that logged in. A new enrolment (a new kiosk id)
- * could no longer resend, follow or apply them; other ops never sent can go under any id.
+ * `maybeSent`: only those a new enrolment (a new kiosk id) could no longer resend or apply: in
+ * flight or sent before without an answer (the server may hold them under this kiosk's id), and
+ * those of a session (applied only for the kiosk that logged in). Ops never sent go under any id,
+ * and an op waiting on a decision (an appeal) is followed by its receipt (syncEngine.ts).
  */
 export function countUnfinishedOps(file: string, nativeBinding?: string, options: { maybeSent?: boolean } = {}): number {
   if (!existsSync(file)) return 0
@@ -240,7 +240,7 @@ export function countUnfinishedOps(file: string, nativeBinding?: string, options
     if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ops'`).get()) return 0
     const unfinished = unfinishedStatuses.map((status) => `'${status}'`).join(', ')
     const ofSession = sessionKinds.map((kind) => `'${kind}'`).join(', ')
-    const sent = options.maybeSent ? ` AND (status IN ('sending', 'pending') OR attempts > 0 OR kind IN (${ofSession}))` : ''
+    const sent = options.maybeSent ? ` AND status <> 'pending' AND (status = 'sending' OR attempts > 0 OR kind IN (${ofSession}))` : ''
     return db.prepare(`SELECT count(*) FROM ops WHERE status IN (${unfinished})${sent}`).pluck().get() as number
   } finally {
     db.close()

@@ -266,6 +266,30 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   }
 
+  /**
+   * A pending op the server does not know under this kiosk's id: made before the kiosk enrolled
+   * again (a new kiosk id) at the same server. Its receipt, which any kiosk may look up, still
+   * finds it; only when that finds nothing either is the op lost to the kiosk.
+   */
+  async function followByReceipt(id: string, notFound: KioskError): Promise<void> {
+    const op = outbox.get(id)
+    if (!op) return
+    const r = await client.receipt(op.receipt)
+    if (!r.ok) {
+      if (r.error.code === 'OP_NOT_FOUND' && r.fromServer) outbox.recordDecision({ id, status: 'rejected', error: notFound })
+      return
+    }
+    // Another kiosk's op that drew the same code (of another kind) decides nothing.
+    if (r.value.kind !== op.kind) return
+    outbox.recordDecision(
+      r.value.status === 'pending'
+        ? { id, status: 'pending' }
+        : r.value.status === 'applied'
+          ? { id, status: 'applied', result: {} }
+          : { id, status: 'rejected', error: r.value.error ?? { code: 'INTERNAL' } },
+    )
+  }
+
   async function pollDeferred(): Promise<void> {
     lastPollAt = Date.now()
     for (const id of outbox.pendingIds(50)) {
@@ -274,7 +298,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (!r.ok) {
         if (r.httpStatus === null) return goOffline(r.error)
         // The server's own "no such op", not a proxy's 404 page while it is redeployed.
-        if (r.error.code === 'OP_NOT_FOUND' && r.fromServer) outbox.recordDecision({ id, status: 'rejected', error: r.error })
+        if (r.error.code === 'OP_NOT_FOUND' && r.fromServer) await followByReceipt(id, r.error)
       } else if (r.value.id === id) {
         // An answer about another op decides nothing: it is not the one that was asked about.
         outbox.recordDecision(r.value)

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { decideAppeal } from '../../../server/index'
 import { startTestServer } from '../server/kiosk'
 import { candidate, maskedSummary, payloadOf } from '../sync/fixtures'
 import { openDemoKiosk, valueOf, type DemoKiosk } from './demoKiosk'
@@ -151,12 +153,21 @@ describe('re-enrolling a kiosk linked to a real server', () => {
     assert.equal(seen?.status, 'pending', 'the server took the appeal sent under the new id')
   })
 
-  test('at the same server, refused while the server holds an op under the old id (a pending appeal would be lost to it)', async () => {
-    // The appeal above waits on a decision under the kiosk id the server gave it.
-    assert.equal(linked.services.outbox!.count({ status: 'pending' }), 1)
-    const answer = await linked.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('三号机') })
-    assert.deepEqual(answer, { ok: false, error: { code: 'QUEUE_NOT_EMPTY' } })
-    // Sending stood still while the queue was counted, and goes on after.
-    assert.equal(linked.services.engine?.paused, false)
+  test('at the same server, an appeal waiting on its decision is followed by its receipt under the new kiosk id', async () => {
+    // The appeal above waits on a decision under the kiosk id the server gave it then.
+    const [pendingId] = linked.services.outbox!.pendingIds(1)
+    assert.ok(pendingId)
+    valueOf(await linked.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('三号机') }))
+    assert.equal(linked.services.engine?.paused, false, 'sending stood still while the queue was counted, and goes on')
+    const db = new Database(join(server.dataDir, 'central.db'))
+    try {
+      const appealId = db.prepare('SELECT id FROM appeals WHERE op_id = ?').pluck().get(pendingId) as string
+      assert.equal(decideAppeal(db, appealId, 'accept').ok, true)
+    } finally {
+      db.close()
+    }
+    await linked.services.engine!.syncNow()
+    const decided = await linked.services.engine!.waitForOutcome(pendingId, 5_000)
+    assert.equal(decided?.status, 'applied', JSON.stringify(decided))
   })
 })
