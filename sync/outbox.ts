@@ -110,7 +110,7 @@ export interface OutboxOptions {
    * for how long an op has waited whatever is done to the wall clock. Default `os.uptime()` and
    * Linux's boot id (elsewhere an id for this process only); for tests.
    */
-  boot?: { now(): number; id: string }
+  boot?: { now(): number; id: string; grainMs?: number }
   /** better-sqlite3's Electron build, when the kiosk runs inside Electron (src-main/services/nativeBinding.ts). */
   nativeBinding?: string
 }
@@ -255,14 +255,15 @@ const maxWaitAfterStartMs = 15 * 60_000
  * wall clock (CLOCK_BOOTTIME on Linux, GetTickCount64 on Windows). A boot is told by Linux's boot
  * id; elsewhere by an id of this process, so an op's age is known only until the kiosk restarts.
  */
-function machineBoot(): { now(): number; id: string } {
+function machineBoot(): { now(): number; id: string; grainMs: number } {
   let id: string | undefined
   try {
     id = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined
   } catch {
     // not Linux
   }
-  return { now: () => uptime() * 1000, id: id ?? `process-${randomUUID()}` }
+  // Linux's /proc/uptime reads in hundredths of a second; Windows' tick count in about 16 ms.
+  return { now: () => uptime() * 1000, id: id ?? `process-${randomUUID()}`, grainMs: process.platform === 'win32' ? 16 : 10 }
 }
 
 export function openOutbox(options: OutboxOptions): Outbox {
@@ -392,7 +393,9 @@ export function openOutbox(options: OutboxOptions): Outbox {
   //   longer than `maxWaitAfterStartMs`.
   function datedAgain(row: Pick<OpRow, 'created_at' | 'boot_id' | 'boot_ms'>, op: WireOp, wallNow: number, upNow: number): WireOp {
     const age = row.boot_id === boot.id && row.boot_ms !== null ? upNow - row.boot_ms : null
-    const then = age !== null && age >= 0 ? wallNow - age : Math.min(row.created_at, wallNow)
+    // Dated at the end of the boot clock's grain, so never before the SMS code the op carries,
+    // issued a moment earlier.
+    const then = age !== null && age >= 0 ? wallNow - age + (boot.grainMs ?? 0) : Math.min(row.created_at, wallNow)
     return Math.abs(then - row.created_at) > clockGrainMs ? { ...op, createdAt: iso(then) } : op
   }
   let wallAhead = now() - bootNow()
