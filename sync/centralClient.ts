@@ -108,8 +108,12 @@ export interface CentralClient {
 const failure = (error: KioskError, httpStatus: number | null, fromServer = false) =>
   fromServer ? { ok: false as const, error, httpStatus, fromServer } : { ok: false as const, error, httpStatus }
 
-/** Seconds from a Retry-After header (delta-seconds or HTTP date). */
-export function parseRetryAfter(header: unknown, nowMs = Date.now()): number | undefined {
+/**
+ * Seconds from a Retry-After header (delta-seconds or HTTP date). A date is read against `nowMs`:
+ * the answer's own Date header when it has one (the same clock wrote both), not the kiosk's clock,
+ * which may be days off.
+ */
+export function parseRetryAfter(header: unknown, nowMs: number): number | undefined {
   if (typeof header !== 'string' || header.trim() === '') return undefined
   const seconds = Number(header)
   if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds))
@@ -118,7 +122,7 @@ export function parseRetryAfter(header: unknown, nowMs = Date.now()): number | u
 }
 
 /** The error value for an HTTP answer that is not a success, and whether the server itself gave it. */
-function errorOf(status: number, body: string, retryAfterHeader: unknown): { error: KioskError; fromServer: boolean } {
+function errorOf(status: number, body: string, retryAfterHeader: unknown, nowMs: number): { error: KioskError; fromServer: boolean } {
   let error: KioskError | undefined
   try {
     const parsed = errorResponse.safeParse(JSON.parse(body))
@@ -134,7 +138,7 @@ function errorOf(status: number, body: string, retryAfterHeader: unknown): { err
     else if (status >= 400 && status < 500) error = { code: 'BAD_REQUEST' }
     else error = { code: 'INTERNAL' }
   }
-  const retryAfter = parseRetryAfter(retryAfterHeader)
+  const retryAfter = parseRetryAfter(retryAfterHeader, nowMs)
   if (error.retryAfter === undefined && retryAfter !== undefined) error = { ...error, retryAfter }
   return { error, fromServer }
 }
@@ -238,7 +242,9 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
     if (response.status === 401 && signed && clockMoved && !retried) return call(method, path, body, schema, signed, true)
     const raw = typeof response.data === 'string' ? response.data : ''
     if (response.status < 200 || response.status >= 300) {
-      const { error, fromServer } = errorOf(response.status, raw, response.headers['retry-after'])
+      const answeredAt = Date.parse(String(response.headers['date'] ?? ''))
+      const nowMs = Number.isNaN(answeredAt) ? localNow() + offsetMs : answeredAt
+      const { error, fromServer } = errorOf(response.status, raw, response.headers['retry-after'], nowMs)
       return failure(error, response.status, fromServer)
     }
     let json: unknown
