@@ -129,6 +129,8 @@ export interface Outbox {
   cancel(id: string, reason: CancelReason): Result<OpView>
   /** Makes a blocked or waiting op ready now (clears the stuck flag). */
   retry(id: string): Result<OpView>
+  /** Every queued op waiting in backoff is due now ("sync now"); returns how many. */
+  hurryWaiting(): number
   /** Deletes tombstones older than the retention; returns how many. */
   purgeExpired(): number
 
@@ -326,6 +328,8 @@ export function openOutbox(options: OutboxOptions): Outbox {
       WHERE id = @id`),
     retry: db.prepare<{ id: string; now: number }>(`
       UPDATE ops SET status = 'queued', blocked_by = NULL, next_attempt_at = @now, stuck = 0, updated_at = @now WHERE id = @id`),
+    hurryWaiting: db.prepare<{ now: number }, { id: string }>(`
+      UPDATE ops SET next_attempt_at = @now, stuck = 0, updated_at = @now WHERE status = 'queued' AND attempts > 0 RETURNING id`),
     pending: db.prepare<[number], { id: string }>(`SELECT id FROM ops WHERE status = 'pending' ORDER BY updated_at LIMIT ?`),
     // Over the heads of the lines only: an op waiting behind one in backoff is not due when its own
     // time comes, and waking for it would spin until the head's time.
@@ -587,6 +591,11 @@ export function openOutbox(options: OutboxOptions): Outbox {
     summary,
     cancel,
     retry,
+    hurryWaiting() {
+      const ids = sql.hurryWaiting.all({ now: now() }).map((r) => r.id)
+      changed(ids)
+      return ids.length
+    },
     purgeExpired: () => sql.purge.run({ before: now() - retentionMs() }).changes,
     claimBatch(limits) {
       const batch = claimBatch(limits)

@@ -389,7 +389,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // go on saying 联网正常.
       await probe()
       // A supervisor asking explicitly also wants the ops waiting in backoff to go now.
-      for (const op of outbox.list({ status: 'queued', limit: 1000 })) if (op.attempts > 0) outbox.retry(op.id)
+      // All of them, in one statement: a long backlog's oldest ops are the heads of their lines.
+      outbox.hurryWaiting()
       lastPollAt = 0
       await kick()
       while (draining) await draining

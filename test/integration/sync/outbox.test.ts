@@ -264,6 +264,29 @@ describe('outbox', () => {
     }
   })
 
+  test('"sync now" makes every op waiting in backoff due at once, however long the backlog (the oldest first in their lines)', async () => {
+    let wall = Date.parse('2025-03-01T08:30:00Z')
+    const t = await makeOutbox({ now: () => wall })
+    try {
+      const count = 1_100
+      for (let i = 0; i < count; i++) {
+        const r = await t.outbox.enqueue('verifyMobile', payloadOf('verifyMobile', i), { summary: {} })
+        assert.ok(r.ok)
+      }
+      let claimed: string[] = []
+      for (let batch; (batch = t.outbox.claimBatch({ maxOps: 500, maxBytes: 10_000_000 }).ops).length > 0; ) claimed = [...claimed, ...batch.map((op) => op.id)]
+      assert.equal(claimed.length, count)
+      t.outbox.releaseForRetry(claimed, { code: 'NETWORK_UNAVAILABLE' }, () => 5 * 60_000, 1)
+      wall += 1_000
+      assert.equal(t.outbox.hurryWaiting(), count)
+      assert.equal(t.outbox.nextAttemptAt(), wall)
+      assert.equal(t.outbox.count({ stuck: true }), 0)
+      assert.equal(t.outbox.claimBatch({ maxOps: 500, maxBytes: 10_000_000 }).ops.length, 500)
+    } finally {
+      t.cleanup()
+    }
+  })
+
   test('a fast clock set back while an op waits: it is sent dated by how long it waited, and is due when planned', async () => {
     // The wall clock and the machine's boot clock (uptime: counts sleep, nobody sets it) as a test drives them.
     let wall = Date.parse('2025-03-01T08:30:00Z')
