@@ -1,7 +1,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import axios, { type AxiosInstance } from 'axios'
-import type { z } from 'zod'
+import { z } from 'zod'
 import type { KioskError } from '../src-common/errors'
 import { clockGrainMs, newNonce, signatureHeaders, signRequest } from '../src-common/requestSigning'
 import {
@@ -21,8 +21,7 @@ import {
   loginResponse,
   logoutPayload,
   logoutResponse,
-  opsResponse,
-  opStatusResponse,
+  opResultSchema,
   receiptResponse,
   sealRequestBody,
   smsSendPayload,
@@ -104,6 +103,27 @@ export interface CentralClient {
   /** Closes idle keep-alive connections. */
   close(): void
 }
+
+/**
+ * One op's answer, read on its own: a newer server may refuse an op with an error code this kiosk
+ * does not know. That is still a final refusal (BAD_REQUEST here, which says to start again), and
+ * it must not make the whole batch unreadable, nor the op unanswerable forever. An answer that is
+ * not an op's answer at all is left out (the op is sent again).
+ */
+const lenientOpResult = z.unknown().transform((raw, ctx): OpResult => {
+  const parsed = opResultSchema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  const refused = z.object({ id: z.string(), status: z.literal('rejected'), error: z.object({ code: z.string() }) }).safeParse(raw)
+  if (refused.success) return { id: refused.data.id, status: 'rejected', error: { code: 'BAD_REQUEST' } }
+  ctx.addIssue({ code: 'custom', message: 'not an op result' })
+  return z.NEVER
+})
+const lenientOpsResponse = z.object({ results: z.array(z.unknown()) }).transform(({ results }) =>
+  results.flatMap((raw) => {
+    const one = lenientOpResult.safeParse(raw)
+    return one.success ? [one.data] : []
+  }),
+)
 
 const failure = (error: KioskError, httpStatus: number | null, fromServer = false) =>
   fromServer ? { ok: false as const, error, httpStatus, fromServer } : { ok: false as const, error, httpStatus }
@@ -297,10 +317,9 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
       const inServerTime = () => ({
         ops: offsetMs === 0 ? ops : ops.map((op) => ({ ...op, createdAt: new Date(Date.parse(op.createdAt) + offsetMs).toISOString() })),
       })
-      const r = await call('POST', apiPaths.ops, inServerTime, opsResponse, true)
-      return r.ok ? { ok: true, value: r.value.results } : r
+      return call('POST', apiPaths.ops, inServerTime, lenientOpsResponse, true)
     },
-    opStatus: (id) => call('GET', apiPaths.opStatus.replace(':id', segment(id)), undefined, opStatusResponse, true),
+    opStatus: (id) => call('GET', apiPaths.opStatus.replace(':id', segment(id)), undefined, lenientOpResult, true),
     receipt: (code) => call('GET', apiPaths.receipt.replace(':code', segment(code)), undefined, receiptResponse, true),
     smsSend: (p) => interactive('smsSend', smsSendPayload, p, smsSendResponse),
     smsVerify: (p) => interactive('smsVerify', smsVerifyPayload, p, smsVerifyResponse),

@@ -29,6 +29,8 @@ export type Fault =
   | { kind: 'applyThen502' }
   /** Forward, then answer the first op of a push as the server does after a bug: rejected INTERNAL (not stored). */
   | { kind: 'firstOpInternal' }
+  /** Forward, then answer the first op of a push with an error code newer than the kiosk (a newer server). */
+  | { kind: 'firstOpUnknownCode' }
   /** Answer with the proxy's own HTML page (a 404 while the server is redeployed, a WAF's 400), without forwarding. */
   | { kind: 'page'; status: number }
 
@@ -65,7 +67,7 @@ export async function startFaultProxy(upstreamUrl: string, schedule: Schedule = 
   let forwarded = 0
   let closing = false
   let refusingUntil = 0
-  const applied = { pass: 0, delay: 0, refuse: 0, resetMidRequest: 0, status500: 0, busy: 0, loseResponse: 0, truncateResponse: 0, applyThen502: 0, firstOpInternal: 0, page: 0 }
+  const applied = { pass: 0, delay: 0, refuse: 0, resetMidRequest: 0, status500: 0, busy: 0, loseResponse: 0, truncateResponse: 0, applyThen502: 0, firstOpInternal: 0, firstOpUnknownCode: 0, page: 0 }
   const sockets = new Set<Socket>()
 
   function readBody(req: http.IncomingMessage): Promise<Buffer> {
@@ -152,10 +154,12 @@ export async function startFaultProxy(upstreamUrl: string, schedule: Schedule = 
         }
         case 'applyThen502':
           return reply(res, 502, { 'content-type': 'text/html' }, Buffer.from('<html>Bad Gateway</html>'))
-        case 'firstOpInternal': {
+        case 'firstOpInternal':
+        case 'firstOpUnknownCode': {
           const parsed = JSON.parse(answer.body.toString()) as { results?: { id: string }[] }
           const first = parsed.results?.[0]
-          if (first) parsed.results?.splice(0, 1, { id: first.id, status: 'rejected', error: { code: 'INTERNAL' } } as { id: string })
+          const code = fault.kind === 'firstOpInternal' ? 'INTERNAL' : 'EXAM_SEASON_CLOSED'
+          if (first) parsed.results?.splice(0, 1, { id: first.id, status: 'rejected', error: { code } } as { id: string })
           return reply(res, answer.status, answer.headers, Buffer.from(JSON.stringify(parsed)))
         }
         default:

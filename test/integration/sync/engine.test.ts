@@ -285,6 +285,24 @@ describe('sync engine against the reference server', () => {
     }
   })
 
+  test('an error code newer than the kiosk refuses that op alone (final), and the rest of its batch is recorded', async () => {
+    let first = true
+    proxy.setSchedule((r) => (first && r.path.startsWith('/v1/ops') && r.method === 'POST' ? ((first = false), { kind: 'firstOpUnknownCode' }) : { kind: 'pass' }))
+    const k = await kiosk()
+    try {
+      k.engine.pause()
+      const a = await queueAppeal(k.outbox, next++)
+      const b = await queueAppeal(k.outbox, next++)
+      k.engine.resume()
+      assert.equal((await k.engine.waitForOutcome(a.id, 3_000))?.status, 'rejected')
+      assert.equal(k.outbox.get(a.id)?.lastError?.code, 'BAD_REQUEST')
+      assert.equal((await k.engine.waitForOutcome(b.id, 3_000))?.status, 'pending')
+      assert.equal(k.outbox.get(b.id)?.attempts, 1, 'answered the first time')
+    } finally {
+      await k.done()
+    }
+  })
+
   test('a 429 with Retry-After holds the op back at least that long', async () => {
     let busy = true
     proxy.setSchedule((r) => (busy && r.path.startsWith('/v1/ops') ? { kind: 'busy', status: 429, retryAfterSeconds: 1 } : { kind: 'pass' }))
