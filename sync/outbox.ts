@@ -288,13 +288,16 @@ export function openOutbox(options: OutboxOptions): Outbox {
       VALUES (@id, @kind, @receipt, @accountKey, 'queued', @body, @bodyBytes, @summary, @now, @now, @now, @bootId, @bootMs)`),
     byId: db.prepare<[string], OpRow>(`SELECT * FROM ops WHERE id = ?`),
     byReceipt: db.prepare<[string], OpRow>(`SELECT * FROM ops WHERE receipt = ?`),
-    // The head of each account's line: no earlier op of the same account still waiting or in flight.
-    // Ops without an account key stand alone. Blocked ops are out of the line until retried.
+    // The head of each account's line: no earlier op of the same account still waiting or in flight,
+    // and none of it in flight at all (one retried by staff may come back ahead of a later one being
+    // sent: it waits for that answer). Ops without an account key stand alone. Blocked ops are out of
+    // the line until retried.
     ready: db.prepare<{ now: number; limit: number }, Pick<OpRow, 'id' | 'body' | 'body_bytes' | 'created_at' | 'boot_id' | 'boot_ms'>>(`
       SELECT o.id, o.body, o.body_bytes, o.created_at, o.boot_id, o.boot_ms FROM ops o
       WHERE o.status = 'queued' AND o.next_attempt_at <= @now
         AND (o.account_key IS NULL OR NOT EXISTS (
-          SELECT 1 FROM ops p WHERE p.account_key = o.account_key AND p.seq < o.seq AND p.status IN ('queued', 'sending')))
+          SELECT 1 FROM ops p WHERE p.account_key = o.account_key AND p.status IN ('queued', 'sending')
+            AND (p.seq < o.seq OR p.status = 'sending')))
       ORDER BY o.seq LIMIT @limit`),
     shiftAttempts: db.prepare<{ step: number }>(`UPDATE ops SET next_attempt_at = next_attempt_at + @step WHERE status = 'queued'`),
     markSending: db.prepare<{ id: string; now: number }>(
@@ -337,7 +340,8 @@ export function openOutbox(options: OutboxOptions): Outbox {
       SELECT MIN(o.next_attempt_at) AS at FROM ops o
       WHERE o.status = 'queued'
         AND (o.account_key IS NULL OR NOT EXISTS (
-          SELECT 1 FROM ops p WHERE p.account_key = o.account_key AND p.seq < o.seq AND p.status IN ('queued', 'sending')))`),
+          SELECT 1 FROM ops p WHERE p.account_key = o.account_key AND p.status IN ('queued', 'sending')
+            AND (p.seq < o.seq OR p.status = 'sending')))`),
     depth: db.prepare<[], { status: OpStatus; n: number }>(`SELECT status, COUNT(*) AS n FROM ops GROUP BY status`),
     stuckCount: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ops WHERE stuck = 1`),
     oldestWaiting: db.prepare<[], { at: number | null }>(
@@ -561,8 +565,9 @@ export function openOutbox(options: OutboxOptions): Outbox {
     if (!(cancelReasons as readonly string[]).includes(reason)) return fail('INVALID_FIELD', { field: 'reason' })
     const row = sql.byId.get(id)
     if (!row) return fail('OP_NOT_FOUND')
-    // An op that was ever sent may already be applied on the server; cancelling it here would lie.
-    if (!(row.status === 'blocked' || (row.status === 'queued' && row.attempts === 0))) return fail('BAD_REQUEST')
+    // An op that was ever sent may already be applied on the server; cancelling it here would lie
+    // (a blocked one too: blocked after it was sent, when staff retried an earlier one).
+    if (!((row.status === 'blocked' || row.status === 'queued') && row.attempts === 0)) return fail('BAD_REQUEST')
     sql.cancel.run({ id, reason, now: now() })
     changed([id])
     return ok(view(id) as OpView)

@@ -101,6 +101,36 @@ describe('outbox', () => {
     }
   })
 
+  test('an op blocked after it was sent (staff retried an earlier one) cannot be cancelled: the server may have it', async () => {
+    const t = await makeOutbox()
+    const claim = () => t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops.map((o) => o.id)
+    try {
+      const c = candidate(9)
+      const put = async (kind: 'verifyMobile' | 'appeal', i: number) => {
+        const r = await t.outbox.enqueue(kind, payloadOf(kind, i), { accountIdNumber: c.idNumber, summary: {} })
+        assert.ok(r.ok)
+        return r.value.id
+      }
+      const first = await put('verifyMobile', 9)
+      const second = await put('verifyMobile', 10)
+      const third = await put('appeal', 9)
+      assert.deepEqual(claim(), [first])
+      t.outbox.recordResults([{ id: first, status: 'rejected', error: { code: 'SESSION_EXPIRED' } }])
+      // Staff retry the third alone: it is sent, and its answer is lost.
+      assert.ok(t.outbox.retry(third).ok)
+      assert.deepEqual(claim(), [third])
+      t.outbox.releaseForRetry([third], { code: 'NETWORK_UNAVAILABLE' }, () => 60_000, 5)
+      // Then the second, which is rejected in turn and blocks the third again.
+      assert.ok(t.outbox.retry(second).ok)
+      assert.deepEqual(claim(), [second])
+      t.outbox.recordResults([{ id: second, status: 'rejected', error: { code: 'SESSION_EXPIRED' } }])
+      assert.equal(t.outbox.get(third)?.status, 'blocked')
+      assert.deepEqual(t.outbox.cancel(third, 'other'), { ok: false, error: { code: 'BAD_REQUEST' } })
+    } finally {
+      t.cleanup()
+    }
+  })
+
   test('a rejection is final for that op and blocks only the later ops of the same account until retried', async () => {
     const t = await makeOutbox()
     try {
@@ -128,6 +158,10 @@ describe('outbox', () => {
       assert.ok(t.outbox.retry(follower.value.id).ok)
       assert.equal(t.outbox.get(follower.value.id)?.status, 'queued')
       assert.equal(t.outbox.retry(head.id).ok, false)
+      // Retried while the appeal is in flight: one op of an account at a time, so it waits for that answer.
+      assert.deepEqual(t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops, [])
+      t.outbox.recordResults([{ id: appeal.value.id, status: 'pending' }])
+      assert.deepEqual(t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops.map((o) => o.id), [follower.value.id])
     } finally {
       t.cleanup()
     }
