@@ -243,7 +243,16 @@ export const kioskCalls = {
     /** The PIN pad. Wrong PINs lock out with growing delay, kept across restarts. */
     enter: call(z.strictObject({ pin: z.string().max(64), ...staff }), supervisorStateSchema),
     leave: call(none, supervisorStateSchema),
-    dashboard: call(none, z.object({ sync: syncSummarySchema, stuck: z.number().int(), settings: kioskSettingsSchema })),
+    dashboard: call(
+      none,
+      z.object({
+        sync: syncSummarySchema,
+        stuck: z.number().int(),
+        settings: kioskSettingsSchema,
+        /** No OS keychain: the kiosk's secrets are sealed with a key file beside kiosk.db (staff are told). */
+        secretsInKeyFile: z.boolean(),
+      }),
+    ),
     listOps: call(
       z.strictObject({
         status: opStatusSchema.optional(),

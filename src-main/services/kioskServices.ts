@@ -43,6 +43,8 @@ export interface KioskServices {
   centralUrl(): string | null
   /** Demo mode: no central URL configured anywhere, the kiosk runs the reference server itself. */
   readonly demo: boolean
+  /** No OS keychain was given (the shell found none): secrets are sealed with a key file beside kiosk.db. */
+  readonly secretsInKeyFile: boolean
   info(): AppInfo
   syncSummary(): SyncSummary
   outcomeOf(view: OpView): OpOutcome
@@ -224,6 +226,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     get demo() {
       return centralUrl() === null
     },
+    secretsInKeyFile: options.protector === undefined,
     info() {
       const settings = supervisor.settings.get()
       return {

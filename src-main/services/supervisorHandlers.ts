@@ -112,7 +112,12 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         return ok(supervisorStateOf(supervisor))
       },
       dashboard: guarded(async () =>
-        ok({ sync: services.syncSummary(), stuck: services.outbox?.summary().stuck ?? 0, settings: settingsShown() }),
+        ok({
+          sync: services.syncSummary(),
+          stuck: services.outbox?.summary().stuck ?? 0,
+          settings: settingsShown(),
+          secretsInKeyFile: services.secretsInKeyFile,
+        }),
       ),
       listOps: guarded(async ({ status, stuck, receipt, limit, offset }) => {
         const filter = { ...(status ? { status } : {}), ...(stuck ? { stuck } : {}), ...(receipt ? { receipt } : {}) }

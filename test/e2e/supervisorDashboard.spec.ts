@@ -4,6 +4,13 @@ import { registerThroughKiosk } from './pages/accounts'
 import { queueAppeal, queueAppealInBackoff, SupervisorPage } from './pages/supervisorPages'
 
 test.describe('supervisor dashboard', () => {
+  test('a kiosk without an OS keychain says so, with what to do (the browser harness has none)', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await expect(supervisor.el('key-file')).toContainText('本机没有可用的系统密钥库')
+    await expect(supervisor.el('key-file')).toContainText('请启用系统密钥库')
+  })
+
   test('paused sync keeps new ops on the kiosk; one is cancelled with a reason, the other goes out on resume', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
