@@ -207,7 +207,8 @@ export function createAccounts(db: Db, pepper: Buffer) {
       const since = now - hourMs
       q.pruneAttested.run(kioskId, since)
       const tried = q.attestedSince.pluck().all(kioskId, since, perHour)
-      if (tried.length >= perHour) return { retryAfterSec: Math.max(1, Math.ceil((tried[0]! + hourMs - now) / 1000)) }
+      // (A limit of 0 refuses every try for the hour.)
+      if (tried.length >= perHour) return { retryAfterSec: Math.max(1, Math.ceil(((tried[0] ?? now) + hourMs - now) / 1000)) }
       q.attested.run(kioskId, now)
       return null
     },

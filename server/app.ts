@@ -46,9 +46,21 @@ export async function buildApp(ctx: ServerContext) {
     }
   })
 
-  // No answer leaves before the effects it reports are committed.
-  app.addHook('onSend', async () => {
-    ctx.commits.flush()
+  // After a commit the disk refused, nothing more is taken (see groupCommit.ts): the kiosks keep
+  // their ops and send them again once the server is restarted.
+  app.addHook('onRequest', async (_request, reply) => {
+    if (ctx.commits.failed !== undefined) return sendError(reply, { code: 'INTERNAL' }, 503)
+  })
+  // No answer leaves before the effects it reports are committed. If the commit is refused, no
+  // answer of the burst (nor any after it) says anything but 503: what it reports is gone.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    try {
+      ctx.commits.flush()
+    } catch {
+      reply.code(503).header('content-type', 'application/json; charset=utf-8')
+      return JSON.stringify({ error: { code: 'INTERNAL' } })
+    }
+    return payload
   })
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

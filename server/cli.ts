@@ -111,8 +111,8 @@ async function main(): Promise<void> {
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port must be a port number')
   const attestedPerHour = values['attested-per-hour'] === undefined ? undefined : Number(values['attested-per-hour'])
-  if (attestedPerHour !== undefined && !(Number.isInteger(attestedPerHour) && attestedPerHour >= 0)) {
-    fail('--attested-per-hour must be a whole number')
+  if (attestedPerHour !== undefined && !(Number.isInteger(attestedPerHour) && attestedPerHour >= 1)) {
+    fail('--attested-per-hour must be a whole number, at least 1')
   }
   const server = await startServer({
     port,
@@ -120,6 +120,8 @@ async function main(): Promise<void> {
     dataDir,
     dev: values.dev,
     limits: attestedPerHour === undefined ? {} : { attestedResetsPerKioskPerHour: attestedPerHour },
+    // The disk refused a commit: exit (70) for the supervisor that restarts the server.
+    onCommitFailure: () => process.exit(70),
   })
   console.log(`listening on ${server.url}${values.dev ? ' (dev: GET /dev/outbox, POST /dev/enroll-code)' : ''}`)
   const stop = () => {

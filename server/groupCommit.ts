@@ -11,10 +11,17 @@ import type { Db } from './database'
  * (`afterCommit`): a crash before it would otherwise announce a change or a code that was never
  * saved, and the kiosk's resend would announce it a second time.
  */
-export function createGroupCommit(db: Db, onCommitFailure: (error: unknown) => never) {
+export function createGroupCommit(db: Db, onCommitFailure?: (error: unknown) => void) {
   let open = false
   let waiting: (() => void)[] = []
+  // A burst the disk refused (full, an I/O error). Other requests wrote in it and are about to
+  // answer: carrying on, the next one's flush would find nothing open and answer "applied" for
+  // effects that are gone. So nothing is answered or written any more (fail-stop, as databases do
+  // when a sync fails): every flush and every op throws, the app answers 503, and the kiosks keep
+  // their ops until the server is restarted. The CLI exits (onCommitFailure), for its supervisor.
+  let failed: unknown
   function flush(): void {
+    if (failed !== undefined) throw failed
     if (!open) return
     open = false
     // Taken before the commit: if it fails, nothing it announces was saved, so nothing is sent.
@@ -23,21 +30,35 @@ export function createGroupCommit(db: Db, onCommitFailure: (error: unknown) => n
     try {
       db.exec('COMMIT')
     } catch (error) {
-      // The disk refused the burst (full, an I/O error). Other requests wrote in it and are about to
-      // answer: carrying on, the next one's flush would find nothing open and answer "applied" for
-      // effects that are gone. Stop instead (fail-stop, as databases do when a sync fails): nothing
-      // unsaved is answered, and the kiosks send it all again to the restarted server.
-      onCommitFailure(error)
+      failed = error
+      try {
+        if (db.inTransaction) db.exec('ROLLBACK')
+      } catch {
+        // SQLite rolled it back itself.
+      }
+      onCommitFailure?.(error)
+      throw error
     }
     for (const send of due) send()
   }
   return {
     flush,
+    /** The refused commit's error once one was refused (see above), else undefined. */
+    get failed(): unknown {
+      return failed
+    },
     run<T>(body: () => T): T {
+      if (failed !== undefined) throw failed
       if (!open) {
         db.exec('BEGIN IMMEDIATE')
         open = true
-        setImmediate(flush)
+        setImmediate(() => {
+          try {
+            flush()
+          } catch {
+            // Refused: `failed` is set, and every answer from now on is 503 (app.ts).
+          }
+        })
       }
       return db.transaction(body)()
     },

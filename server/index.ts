@@ -58,6 +58,11 @@ export interface ServerOptions {
   publicUrl?: string
   /** better-sqlite3's Electron build (the kiosk's demo mode runs this server inside Electron). */
   nativeBinding?: string
+  /**
+   * A commit the disk refused: the server already answers 503 to everything (groupCommit.ts). The
+   * CLI exits here so that its supervisor restarts it; embedded (demo mode), the kiosk keeps running.
+   */
+  onCommitFailure?: (error: unknown) => void
 }
 
 export interface RunningServer {
@@ -80,8 +85,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const ctx: ServerContext = {
     db,
     commits: createGroupCommit(db, (error) => {
-      log.fatal({ err: error }, 'commit failed: stopping, so that no answer reports what was not saved')
-      process.exit(70)
+      log.fatal({ err: error }, 'commit failed: answering 503 from now on, so that no answer reports what was not saved')
+      options.onCommitFailure?.(error)
     }),
     keys,
     opener: await createOpener(keys.privateKey, keys.publicKey),
@@ -107,7 +112,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     createEnrollmentCode: (name) => createCode(db, name, clock()),
     async close() {
       await app.close()
-      ctx.commits.flush()
+      if (ctx.commits.failed === undefined) ctx.commits.flush()
       if (owned) store.close()
     },
   }

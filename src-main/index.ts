@@ -106,9 +106,9 @@ async function start(config: Extract<typeof configResult, { ok: true }>['config'
   })
   // A new document in the window (a crashed or hung renderer reloaded) starts with nobody logged in:
   // main forgets the visitor too, or their session would wait there for whoever comes next.
-  kioskWindow.webContents.on('did-start-navigation', (details) => {
-    if (details.isMainFrame && !details.isSameDocument) services.endVisit()
-  })
+  // (did-navigate: a document the window committed to, not one the hardening refused; hash changes
+  // of vue-router are did-navigate-in-page.)
+  kioskWindow.webContents.on('did-navigate', () => services.endVisit())
   services.events.on((event: KioskEventName, payload: unknown) => {
     if (!kioskWindow.isDestroyed()) kioskWindow.webContents.send(eventChannel(event), payload)
   })

@@ -2,7 +2,7 @@ import http from 'node:http'
 import https from 'node:https'
 import axios, { type AxiosInstance } from 'axios'
 import { z } from 'zod'
-import type { KioskError } from '../src-common/errors'
+import { errorCodeSchema, type KioskError } from '../src-common/errors'
 import { clockGrainMs, newNonce, signatureHeaders, signRequest } from '../src-common/requestSigning'
 import {
   accountPayload,
@@ -105,16 +105,22 @@ export interface CentralClient {
 }
 
 /**
- * One op's answer, read on its own: a newer server may refuse an op with an error code this kiosk
- * does not know. That is still a final refusal (BAD_REQUEST here, which says to start again), and
- * it must not make the whole batch unreadable, nor the op unanswerable forever. An answer that is
- * not an op's answer at all is left out (the op is sent again).
+ * One op's answer, read on its own: a newer server may answer with what this kiosk does not know (an
+ * error code, a field of a result). That must not make the whole batch unreadable, nor the op
+ * unanswerable forever. A refusal keeps its code when this kiosk knows it (extras it cannot read are
+ * dropped), else it is BAD_REQUEST (which says to start again); an "applied" is applied. An answer
+ * that is not an op's answer at all is left out (the op is sent again).
  */
 const lenientOpResult = z.unknown().transform((raw, ctx): OpResult => {
   const parsed = opResultSchema.safeParse(raw)
   if (parsed.success) return parsed.data
   const refused = z.object({ id: z.string(), status: z.literal('rejected'), error: z.object({ code: z.string() }) }).safeParse(raw)
-  if (refused.success) return { id: refused.data.id, status: 'rejected', error: { code: 'BAD_REQUEST' } }
+  if (refused.success) {
+    const known = errorCodeSchema.safeParse(refused.data.error.code)
+    return { id: refused.data.id, status: 'rejected', error: { code: known.success ? known.data : 'BAD_REQUEST' } }
+  }
+  const applied = z.object({ id: z.string(), status: z.literal('applied') }).safeParse(raw)
+  if (applied.success) return { id: applied.data.id, status: 'applied', result: {} }
   ctx.addIssue({ code: 'custom', message: 'not an op result' })
   return z.NEVER
 })

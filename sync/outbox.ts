@@ -129,7 +129,7 @@ export interface Outbox {
   cancel(id: string, reason: CancelReason): Result<OpView>
   /** Makes a blocked or waiting op ready now (clears the stuck flag). */
   retry(id: string): Result<OpView>
-  /** Every queued op waiting in backoff is due now ("sync now"); returns how many. */
+  /** Every queued op is due now ("sync now"), those waiting in backoff too; returns how many. */
   hurryWaiting(): number
   /** Deletes tombstones older than the retention; returns how many. */
   purgeExpired(): number
@@ -249,7 +249,10 @@ export function countUnfinishedOps(file: string, nativeBinding?: string, options
   }
 }
 
-/** The longest a queued op may wait after the outbox opens (the engine's longest backoff is 5 min). */
+/**
+ * The longest a queued op may wait after the outbox opens: the engine's own backoff is at most 5 min;
+ * a server's longer Retry-After is cut short by a restart (one early try costs a 429).
+ */
 const maxWaitAfterStartMs = 15 * 60_000
 
 /**
@@ -332,7 +335,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
     retry: db.prepare<{ id: string; now: number }>(`
       UPDATE ops SET status = 'queued', blocked_by = NULL, next_attempt_at = @now, stuck = 0, updated_at = @now WHERE id = @id`),
     hurryWaiting: db.prepare<{ now: number }, { id: string }>(`
-      UPDATE ops SET next_attempt_at = @now, stuck = 0, updated_at = @now WHERE status = 'queued' AND attempts > 0 RETURNING id`),
+      UPDATE ops SET next_attempt_at = @now, stuck = 0, updated_at = @now WHERE status = 'queued' AND next_attempt_at > @now RETURNING id`),
     pending: db.prepare<[number], { id: string }>(`SELECT id FROM ops WHERE status = 'pending' ORDER BY updated_at LIMIT ?`),
     // Over the heads of the lines only: an op waiting behind one in backoff is not due when its own
     // time comes, and waking for it would spin until the head's time.

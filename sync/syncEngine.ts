@@ -244,7 +244,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function worker(): Promise<void> {
     while (canSend()) {
       const claimStarted = performance.now()
-      const batch = outbox.claimBatch({ maxOps: batchMaxOps, maxBytes: batchMaxBytes })
+      let batch: ReturnType<Outbox['claimBatch']>
+      try {
+        batch = outbox.claimBatch({ maxOps: batchMaxOps, maxBytes: batchMaxBytes })
+      } catch (error) {
+        // Nothing was claimed (one transaction): the other worker's push goes on, and is waited for.
+        onLocalFault?.(error)
+        return
+      }
       counters.localMs += performance.now() - claimStarted
       if (batch.ops.length === 0) return
       try {

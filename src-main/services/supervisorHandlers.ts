@@ -211,6 +211,8 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
           return linked
         } finally {
           if (!wasPaused) engine?.resume()
+          // Relinking made a new engine: paused by staff before, it stays paused.
+          else if (services.engine !== engine) services.engine?.pause()
         }
       }),
       changePin: guarded(async ({ oldPin, newPin }) => {

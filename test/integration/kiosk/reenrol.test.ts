@@ -170,4 +170,11 @@ describe('re-enrolling a kiosk linked to a real server', () => {
     const decided = await linked.services.engine!.waitForOutcome(pendingId, 5_000)
     assert.equal(decided?.status, 'applied', JSON.stringify(decided))
   })
+
+  test('sync paused by staff stays paused across a re-enrolment (its new engine too)', async () => {
+    valueOf(await linked.call('supervisor.pause'))
+    valueOf(await linked.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('三号机') }))
+    assert.equal(linked.services.engine?.paused, true)
+    valueOf(await linked.call('supervisor.resume'))
+  })
 })

@@ -35,7 +35,7 @@ describe('notices wait for the commit', () => {
     await t.stop()
   })
 
-  test('an SMS code is sent once the code is saved', async () => {
+  test('an SMS code asked for with no burst open is sent at once, its code already saved', async () => {
     assert.equal((await kiosk.interactive('smsSend', { mobile: candidate.mobile, purpose: 'register' })).status, 200)
     await new Promise((resolve) => setImmediate(resolve))
     const notice = sent.find((s) => s.message.to === candidate.mobile && s.message.code)

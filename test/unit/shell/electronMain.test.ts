@@ -110,10 +110,9 @@ describe('the Electron shell', () => {
     const contents = fake.recorded.windows[0]!.webContents
     const before = fake.recorded.clipboardCleared
     // vue-router's hash changes are the same document: nobody is forgotten for a change of screen.
-    contents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: true })
-    contents.emit('did-start-navigation', { isMainFrame: false, isSameDocument: false })
+    contents.emit('did-navigate-in-page', {}, 'app://kiosk/index.html#/register', true)
     assert.equal(fake.recorded.clipboardCleared, before)
-    contents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false })
+    contents.emit('did-navigate', {}, 'app://kiosk/index.html', 200, 'OK')
     assert.equal(fake.recorded.clipboardCleared, before + 1)
   })
 
