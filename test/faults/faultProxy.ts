@@ -20,7 +20,8 @@ export type Fault =
   /** Answer 500 without forwarding. */
   | { kind: 'status500' }
   /** Answer 503 or 429 with a Retry-After header, without forwarding. */
-  | { kind: 'busy'; status: 429 | 503; retryAfterSeconds: number }
+  /** `dateSkewMs`: Retry-After as an HTTP date, in a clock that far off this machine's, which also writes the Date header. */
+  | { kind: 'busy'; status: 429 | 503; retryAfterSeconds: number; dateSkewMs?: number }
   /** Forward, let the server apply, then reset the connection instead of answering. */
   | { kind: 'loseResponse' }
   /** Forward, then send the headers and half the body and reset. */
@@ -132,7 +133,13 @@ export async function startFaultProxy(upstreamUrl: string, schedule: Schedule = 
           return reply(
             res,
             fault.status,
-            { 'content-type': 'application/json', 'retry-after': String(fault.retryAfterSeconds) },
+            fault.dateSkewMs === undefined
+              ? { 'content-type': 'application/json', 'retry-after': String(fault.retryAfterSeconds) }
+              : {
+                  'content-type': 'application/json',
+                  date: new Date(Date.now() + fault.dateSkewMs).toUTCString(),
+                  'retry-after': new Date(Date.now() + fault.dateSkewMs + fault.retryAfterSeconds * 1000).toUTCString(),
+                },
             errorBody(fault.status === 429 ? 'RATE_LIMITED' : 'INTERNAL'),
           )
         case 'delay':

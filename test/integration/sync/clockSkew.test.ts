@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import { join } from 'node:path'
 import { openOutbox } from '../../../sync/outbox'
 import { createSyncEngine } from '../../../sync/syncEngine'
+import { startFaultProxy } from '../../faults/faultProxy'
 import { startCentral, smsCodeFor, type Central } from './central'
 import { candidate, maskedSummary, payloadOf } from './fixtures'
 import { tempDir } from './harness'
@@ -149,6 +150,36 @@ describe("a kiosk whose clock is wrong still syncs, in the server's time", () =>
       }
     })
   }
+
+  test("a Retry-After given as a date is read against the answer's own Date header, not this machine's clock", async () => {
+    // A gateway whose clock is two days behind this machine's answers 503 with Retry-After in 30 s
+    // of its own time. Read against this machine's clock, that date is long past: no wait at all.
+    const proxy = await startFaultProxy(central.server.url)
+    let busy = true
+    const gatewaySkew = -2 * 24 * 60 * minute
+    proxy.setSchedule((r) =>
+      busy && r.path.startsWith('/v1/ops') ? { kind: 'busy', status: 503, retryAfterSeconds: 30, dateSkewMs: gatewaySkew } : { kind: 'pass' },
+    )
+    const { dir, cleanup } = tempDir()
+    const outbox = openOutbox({ file: join(dir, 'kiosk.db'), centralPublicKey: central.server.publicKey, keyId: central.server.keyId, accountKeySecret: 'kiosk-secret' })
+    const engine = createSyncEngine({ outbox, client: central.clientFor(proxy.url), probeMs: 50, tickMs: 200 })
+    try {
+      const who = candidate(71_500)
+      const queued = await outbox.enqueue('appeal', payloadOf('appeal', 71_500), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
+      assert.ok(queued.ok)
+      engine.start()
+      await until(() => (outbox.get(queued.value.id)?.attempts ?? 0) >= 1 && outbox.get(queued.value.id)?.status === 'queued')
+      const op = outbox.get(queued.value.id)!
+      const waitMs = Date.parse(op.nextAttemptAt as string) - Date.parse(op.updatedAt)
+      assert.ok(waitMs >= 28_000, `waits ${waitMs} ms`)
+      busy = false
+    } finally {
+      await engine.stop()
+      outbox.close()
+      cleanup()
+      await proxy.close()
+    }
+  })
 
   test('a kiosk whose clock is right keeps it: no offset from the Date header\'s one-second grain', async () => {
     const k = await kioskWithClock(0)
