@@ -26,7 +26,8 @@ async function until(condition: () => boolean): Promise<void> {
   assert.ok(condition(), 'in time')
 }
 
-async function kioskWithClock(skewMs: number | (() => number)) {
+/** A kiosk whose clock is `skewMs` off, talking to the central server (or to `baseUrl`, a proxy in front of it). */
+async function kioskWithClock(skewMs: number | (() => number), baseUrl = central.server.url) {
   const skew = typeof skewMs === 'number' ? () => skewMs : skewMs
   const now = () => Date.now() + skew()
   const { dir, cleanup } = tempDir()
@@ -37,7 +38,7 @@ async function kioskWithClock(skewMs: number | (() => number)) {
     accountKeySecret: 'kiosk-secret',
     now,
   })
-  const client = central.clientFor(central.server.url, { now })
+  const client = central.clientFor(baseUrl, { now })
   const engine = createSyncEngine({ outbox, client, probeMs: 50, tickMs: 200 })
   return {
     outbox,
@@ -160,23 +161,19 @@ describe("a kiosk whose clock is wrong still syncs, in the server's time", () =>
     proxy.setSchedule((r) =>
       busy && r.path.startsWith('/v1/ops') ? { kind: 'busy', status: 503, retryAfterSeconds: 30, dateSkewMs: gatewaySkew } : { kind: 'pass' },
     )
-    const { dir, cleanup } = tempDir()
-    const outbox = openOutbox({ file: join(dir, 'kiosk.db'), centralPublicKey: central.server.publicKey, keyId: central.server.keyId, accountKeySecret: 'kiosk-secret' })
-    const engine = createSyncEngine({ outbox, client: central.clientFor(proxy.url), probeMs: 50, tickMs: 200 })
+    const k = await kioskWithClock(0, proxy.url)
     try {
       const who = candidate(71_500)
-      const queued = await outbox.enqueue('appeal', payloadOf('appeal', 71_500), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
+      const queued = await k.outbox.enqueue('appeal', payloadOf('appeal', 71_500), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
       assert.ok(queued.ok)
-      engine.start()
-      await until(() => (outbox.get(queued.value.id)?.attempts ?? 0) >= 1 && outbox.get(queued.value.id)?.status === 'queued')
-      const op = outbox.get(queued.value.id)!
+      k.engine.start()
+      await until(() => (k.outbox.get(queued.value.id)?.attempts ?? 0) >= 1 && k.outbox.get(queued.value.id)?.status === 'queued')
+      const op = k.outbox.get(queued.value.id)!
       const waitMs = Date.parse(op.nextAttemptAt as string) - Date.parse(op.updatedAt)
       assert.ok(waitMs >= 28_000, `waits ${waitMs} ms`)
       busy = false
     } finally {
-      await engine.stop()
-      outbox.close()
-      cleanup()
+      await k.done()
       await proxy.close()
     }
   })
