@@ -190,7 +190,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         // otherwise slip past the count below, then go again under the new kiosk id.
         // (Relinking stops this engine: resuming it afterwards does nothing.)
         const engine = services.engine
-        const wasPaused = engine?.paused ?? true
+        const wasPaused = engine?.paused ?? false
         engine?.pause()
         try {
           // Another server: ops are sealed to the current server's key and answered by it; sent to
