@@ -127,7 +127,8 @@ const resetPassword: Handler<'resetPassword'> = async (env, p) => {
   if (!first.proof.ok) return rejectProof(env, first.proof)
   if (!first.account) return env.finish(() => rejected(overAttestedLimit() ?? { code: 'ACCOUNT_NOT_FOUND' }))
   const passwordHash = await hashPassword(p.newPassword)
-  let holder: AccountRow | undefined
+  // Set inside finish (typed so, or TypeScript would keep it narrowed to undefined after).
+  let holder = undefined as AccountRow | undefined
   const outcome = env.finish(() => {
     const limited = overAttestedLimit()
     if (limited) return rejected(limited)
@@ -150,10 +151,9 @@ const resetPassword: Handler<'resetPassword'> = async (env, p) => {
   })
   // An on-site reset proves nothing the holder did (staff saw a document): the holder is told, on the
   // mobile and email the account has, so that a reset by someone else with their details is noticed.
-  const reset: AccountRow | undefined = holder
-  if (p.method === 'attested' && outcome.status === 'applied' && reset) {
+  if (p.method === 'attested' && outcome.status === 'applied' && holder) {
     const text = '【ETEST】您的ETEST通行证密码已在考点现场核验证件后重置。如非本人操作，请立即联系考点。'
-    const { mobile, email } = reset
+    const { mobile, email } = holder
     if (mobile) notify(env.ctx, () => messages.sms({ to: mobile, text }), 'attested reset notice')
     if (email) notify(env.ctx, () => messages.email({ to: email, subject: 'ETEST通行证密码已重置', text }), 'attested reset notice')
   }

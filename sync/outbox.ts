@@ -250,6 +250,16 @@ export function countUnfinishedOps(file: string, nativeBinding?: string, options
 }
 
 /**
+ * `o` is at the head of its account's line: no earlier op of the same account still waiting or in
+ * flight, and none of it in flight at all (one retried by staff may come back ahead of a later one
+ * being sent: it waits for that answer). Ops without an account key stand alone. Blocked ops are out
+ * of the line until retried.
+ */
+const headOfLine = `(o.account_key IS NULL OR NOT EXISTS (
+  SELECT 1 FROM ops p WHERE p.account_key = o.account_key AND p.status IN ('queued', 'sending')
+    AND (p.seq < o.seq OR p.status = 'sending')))`
+
+/**
  * The longest a queued op may wait after the outbox opens: the engine's own backoff is at most 5 min;
  * a server's longer Retry-After is cut short by a restart (one early try costs a 429).
  */
@@ -274,7 +284,6 @@ function machineBoot(): { now(): number; id: string; grainMs: number } {
 export function openOutbox(options: OutboxOptions): Outbox {
   const now = options.now ?? Date.now
   const boot = options.boot ?? machineBoot()
-  const bootNow = () => boot.now()
   const retentionMs = () => {
     const days = typeof options.retentionDays === 'function' ? options.retentionDays() : options.retentionDays
     return (days ?? 30) * 24 * 60 * 60 * 1000
@@ -291,16 +300,10 @@ export function openOutbox(options: OutboxOptions): Outbox {
       VALUES (@id, @kind, @receipt, @accountKey, 'queued', @body, @bodyBytes, @summary, @now, @now, @now, @bootId, @bootMs)`),
     byId: db.prepare<[string], OpRow>(`SELECT * FROM ops WHERE id = ?`),
     byReceipt: db.prepare<[string], OpRow>(`SELECT * FROM ops WHERE receipt = ?`),
-    // The head of each account's line: no earlier op of the same account still waiting or in flight,
-    // and none of it in flight at all (one retried by staff may come back ahead of a later one being
-    // sent: it waits for that answer). Ops without an account key stand alone. Blocked ops are out of
-    // the line until retried.
+    // The heads of the lines that are due.
     ready: db.prepare<{ now: number; limit: number }, Pick<OpRow, 'id' | 'body' | 'body_bytes' | 'created_at' | 'boot_id' | 'boot_ms'>>(`
       SELECT o.id, o.body, o.body_bytes, o.created_at, o.boot_id, o.boot_ms FROM ops o
-      WHERE o.status = 'queued' AND o.next_attempt_at <= @now
-        AND (o.account_key IS NULL OR NOT EXISTS (
-          SELECT 1 FROM ops p WHERE p.account_key = o.account_key AND p.status IN ('queued', 'sending')
-            AND (p.seq < o.seq OR p.status = 'sending')))
+      WHERE o.status = 'queued' AND o.next_attempt_at <= @now AND ${headOfLine}
       ORDER BY o.seq LIMIT @limit`),
     shiftAttempts: db.prepare<{ step: number }>(`UPDATE ops SET next_attempt_at = next_attempt_at + @step WHERE status = 'queued'`),
     markSending: db.prepare<{ id: string; now: number }>(
@@ -339,12 +342,9 @@ export function openOutbox(options: OutboxOptions): Outbox {
     pending: db.prepare<[number], { id: string }>(`SELECT id FROM ops WHERE status = 'pending' ORDER BY updated_at LIMIT ?`),
     // Over the heads of the lines only: an op waiting behind one in backoff is not due when its own
     // time comes, and waking for it would spin until the head's time.
-    nextAttempt: db.prepare<[], { at: number | null }>(`
-      SELECT MIN(o.next_attempt_at) AS at FROM ops o
-      WHERE o.status = 'queued'
-        AND (o.account_key IS NULL OR NOT EXISTS (
-          SELECT 1 FROM ops p WHERE p.account_key = o.account_key AND p.status IN ('queued', 'sending')
-            AND (p.seq < o.seq OR p.status = 'sending')))`),
+    nextAttempt: db.prepare<[], { at: number | null }>(
+      `SELECT MIN(o.next_attempt_at) AS at FROM ops o WHERE o.status = 'queued' AND ${headOfLine}`,
+    ),
     depth: db.prepare<[], { status: OpStatus; n: number }>(`SELECT status, COUNT(*) AS n FROM ops GROUP BY status`),
     stuckCount: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ops WHERE stuck = 1`),
     oldestWaiting: db.prepare<[], { at: number | null }>(
@@ -409,10 +409,10 @@ export function openOutbox(options: OutboxOptions): Outbox {
     const then = age !== null && age >= 0 ? wallNow - age + (boot.grainMs ?? 0) : Math.min(row.created_at, wallNow)
     return Math.abs(then - row.created_at) > clockGrainMs ? { ...op, createdAt: iso(then) } : op
   }
-  let wallAhead = now() - bootNow()
+  let wallAhead = now() - boot.now()
   /** Returns the boot clock's reading it took (os.uptime reads a file: once per look, not per op). */
   function followClockSteps(): number {
-    const upNow = bootNow()
+    const upNow = boot.now()
     const ahead = now() - upNow
     if (ahead < wallAhead - clockGrainMs) sql.shiftAttempts.run({ step: ahead - wallAhead })
     // From one look to the next only: slow drift between the two clocks is never taken for a step.

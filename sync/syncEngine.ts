@@ -215,17 +215,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       setOnline(true)
       return
     }
-    if (isContentFault(r.error, r.httpStatus)) {
-      // Something in this batch cannot be parsed: halve until the op at fault stands alone, so
-      // that it alone is rejected and every other account's ops go through. Only the server's own
-      // refusal rejects it: a proxy's (a WAF, a body limit) keeps it, stuck where staff see it.
-      if (ops.length === 1 && r.fromServer) {
-        outbox.recordResults([{ id: ids[0] as string, status: 'rejected', error: r.error }])
-        return
-      }
+    // Something in this batch cannot be parsed: halve until the op at fault stands alone, so that it
+    // alone is rejected and every other account's ops go through. Only the server's own refusal
+    // rejects it: a proxy's (a WAF, a body limit) leaves it to be retried, stuck where staff see it.
+    if (isContentFault(r.error, r.httpStatus) && (ops.length > 1 || r.fromServer)) {
       if (ops.length === 1) {
-        outbox.releaseForRetry(ids, r.error, delayFor(r.error.retryAfter), stuckAfter)
-        outbox.recordSyncError(r.error)
+        outbox.recordResults([{ id: ids[0] as string, status: 'rejected', error: r.error }])
         return
       }
       const half = Math.ceil(ops.length / 2)

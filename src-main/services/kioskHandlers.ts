@@ -1,7 +1,7 @@
 import { fail, ok, type KioskError, type Result } from '../../src-common/errors'
 import { fields } from '../../src-common/fields'
 import type { MaskedAccount } from '../../src-common/kioskApi'
-import { sessionKinds as sessionOpKinds, type OperationKind } from '../../src-common/operations'
+import { sessionKinds, type OperationKind } from '../../src-common/operations'
 import type { AccountSummary } from '../../src-common/wire'
 import type { CentralResult } from '../../sync/centralClient'
 import { normaliseReceipt } from '../../sync/receipt'
@@ -11,7 +11,7 @@ import { submitOperation } from './submitOperation'
 import { createSupervisorHandlers } from './supervisorHandlers'
 
 /** Ops that act for a logged-in candidate: main adds the session token, the renderer never holds it. */
-const sessionKinds: ReadonlySet<OperationKind> = new Set(sessionOpKinds)
+const isSessionKind: ReadonlySet<OperationKind> = new Set(sessionKinds)
 /** Ops whose screen shows an image captcha (the web site's 验证码). */
 const captchaKinds: ReadonlySet<OperationKind> = new Set(['resetPassword', 'changePassword'])
 
@@ -143,7 +143,7 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
         if (payload.method === 'attested' || payload.attestation !== undefined) return fail('UNAUTHORIZED')
         const full: Record<string, unknown> = { ...payload }
         let accountIdNumber = typeof payload.idNumber === 'string' ? payload.idNumber : undefined
-        if (sessionKinds.has(kind)) {
+        if (isSessionKind.has(kind)) {
           const current = session.current
           if (!current) return fail('SESSION_EXPIRED')
           full.sessionToken = current.sessionToken
