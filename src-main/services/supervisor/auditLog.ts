@@ -54,7 +54,7 @@ const detailSchemas = {
   appealFiled: z.strictObject({ opId, receipt }),
   /** value: the new value; settings hold no personal data (names of the kiosk and centre, URLs, numbers). */
   settingChanged: z.strictObject({
-    key: z.enum([...kioskSettingKeys, 'enrolment']),
+    key: z.enum([...kioskSettingKeys, 'enrolment', 'accountKey']),
     value: z.union([z.string().max(2048), z.number(), z.null()]),
   }),
   pinChanged: none,

@@ -50,7 +50,8 @@ export interface KioskSettingsStore {
   clearEnrolment(actor?: AuditActor | null): Result<void>
   /**
    * The per-kiosk key of the outbox's account hash: 32 random bytes made on first use and never
-   * changed (a new one would reorder queued ops). INTERNAL when the stored one cannot be read.
+   * changed (a new one would reorder queued ops), except by a new enrolment when this machine cannot
+   * read it. INTERNAL when the stored one cannot be read.
    */
   accountKeySecret(): Result<Buffer>
 }
@@ -148,6 +149,18 @@ export function createKioskSettings(
     })
   }
 
+  /** The stored account key; INTERNAL when there is none or this machine cannot read it. */
+  const readAccountKey = (): Result<Buffer> => {
+    const blob = sql.getSecret.get(secretNames.accountKey)?.blob
+    if (!blob) return fail('INTERNAL')
+    try {
+      const key = protector.unprotect(blob)
+      return key.length === 32 ? ok(key) : fail('INTERNAL')
+    } catch {
+      return fail('INTERNAL')
+    }
+  }
+
   return {
     get,
 
@@ -190,6 +203,13 @@ export function createKioskSettings(
           detail: { key: 'enrolment', value: kioskId },
           actor: who.value,
         })
+        // Its key file lost (or kiosk.db moved to another machine), the kiosk could not read its
+        // account key either, and could never open its outbox again. A new enrolment makes a new
+        // one: ops queued under the old key keep their order among themselves, not with new ones.
+        if (sql.getSecret.get(secretNames.accountKey) && !readAccountKey().ok) {
+          sql.putSecret.run({ name: secretNames.accountKey, blob: protector.protect(randomBytes(32)) })
+          audit.record({ action: 'settingChanged', detail: { key: 'accountKey', value: 'renewed' }, actor: who.value })
+        }
       }).immediate()
       const saved = readEnrolment()
       if (!saved.ok || saved.value === null) throw new Error('Enrolment just saved cannot be read back')
@@ -212,18 +232,10 @@ export function createKioskSettings(
     },
 
     accountKeySecret() {
-      let blob = sql.getSecret.get(secretNames.accountKey)?.blob
-      if (!blob) {
+      if (!sql.getSecret.get(secretNames.accountKey)) {
         sql.addSecret.run({ name: secretNames.accountKey, blob: protector.protect(randomBytes(32)) })
-        blob = sql.getSecret.get(secretNames.accountKey)?.blob
       }
-      try {
-        const key = protector.unprotect(blob as Buffer)
-        if (key.length !== 32) return fail('INTERNAL')
-        return ok(key)
-      } catch {
-        return fail('INTERNAL')
-      }
+      return readAccountKey()
     },
 
     apply,

@@ -91,6 +91,42 @@ describe('a kiosk whose credential cannot be read (its kiosk.db on another machi
       rmSync(dataDir, { recursive: true, force: true })
     }
   })
+
+  test('is enrolled again at the same server: the appeal it had queued goes, and so do new ops', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-unreadable-'))
+    const server = await startTestServer()
+    let moved: DemoKiosk | undefined
+    try {
+      const original = await openDemoKiosk({ dataDir })
+      valueOf(await original.call('setup.complete', { kioskName: '四号机', examCentre: '演示考点', centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('四号机'), pin: '135790' }))
+      original.services.engine?.pause()
+      const who = candidate(4)
+      const queued = await original.services.outbox!.enqueue('appeal', payloadOf('appeal', 4), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
+      assert.ok(queued.ok)
+      await original.close()
+      rmSync(join(dataDir, 'kiosk-secrets.key'))
+      moved = await openDemoKiosk({ dataDir })
+      assert.equal(moved.services.outbox, null)
+      valueOf(await moved.call('supervisor.enter', { pin: '135790', staffId: 'T01', staffName: '张老师' }))
+
+      const answer = await moved.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('四号机') })
+
+      assert.deepEqual(answer, { ok: true, value: { enrolled: true } })
+      assert.equal(moved.services.engine?.paused, false, 'nobody paused it: it sends at once')
+      const old = await moved.services.engine!.waitForOutcome(queued.value.id, 5_000)
+      assert.equal(old?.status, 'pending', 'the server took the appeal queued before the key file was lost')
+      const next = candidate(5)
+      const fresh = await moved.services.outbox!.enqueue('appeal', payloadOf('appeal', 5), { accountIdNumber: next.idNumber, summary: maskedSummary(next) })
+      assert.ok(fresh.ok)
+      assert.equal((await moved.services.engine!.waitForOutcome(fresh.value.id, 5_000))?.status, 'pending')
+      const details = moved.services.supervisor.audit.list().entries.map((entry) => entry.detail)
+      assert.ok(details.some((d) => d.key === 'accountKey' && d.value === 'renewed'), 'the new account key is in the audit log')
+    } finally {
+      await moved?.close()
+      await server.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
 })
 
 describe('re-enrolling a kiosk linked to a real server', () => {

@@ -139,6 +139,41 @@ describe('kiosk settings', () => {
     elsewhere.close()
   })
 
+  test('a new enrolment on another machine makes a new account key, once, and says so in the audit log', () => {
+    const kiosk = kioskDir()
+    const store = kiosk.open()
+    store.settings.saveEnrolment(enrolment)
+    const lost = store.settings.accountKeySecret()
+    assert.ok(lost.ok)
+    store.close()
+
+    const elsewhere = openSupervisorStore({
+      file: kiosk.file,
+      protector: createKeyFileProtector(join(kiosk.dir, 'another-machine.key')),
+    })
+    assert.equal(elsewhere.settings.accountKeySecret().ok, false)
+    assert.ok(elsewhere.settings.saveEnrolment({ ...enrolment, kioskId: 'kiosk-2' }).ok)
+    const renewed = elsewhere.settings.accountKeySecret()
+    assert.ok(renewed.ok)
+    assert.equal(renewed.value.length, 32)
+    assert.notDeepEqual(renewed.value, lost.value)
+    // Readable now: the next enrolment keeps it.
+    assert.ok(elsewhere.settings.saveEnrolment({ ...enrolment, kioskId: 'kiosk-3' }).ok)
+    assert.deepEqual(elsewhere.settings.accountKeySecret(), renewed)
+    assert.deepEqual(
+      elsewhere.audit.list().entries.map((entry) => entry.detail).slice(0, 3),
+      [{ key: 'enrolment', value: 'kiosk-3' }, { key: 'accountKey', value: 'renewed' }, { key: 'enrolment', value: 'kiosk-2' }],
+    )
+    elsewhere.close()
+  })
+
+  test('a first enrolment leaves the account key to be made on first use, unannounced', () => {
+    const store = kioskDir().open()
+    store.settings.saveEnrolment(enrolment)
+    assert.deepEqual(store.audit.list().entries.map((entry) => entry.detail), [{ key: 'enrolment', value: enrolment.kioskId }])
+    assert.equal(store.settings.accountKeySecret().ok, true)
+  })
+
   test('re-enrolment replaces the credential; clearing it leaves the kiosk unenrolled', () => {
     const store = kioskDir().open()
     store.settings.saveEnrolment(enrolment)

@@ -22,6 +22,7 @@ function settingPart(i18n: Translate, key: unknown, value: unknown): string {
   let shown: string
   if (key === 'defaultLocale') shown = label(i18n, 'supervisor.settings.locales', value)
   else if (key === 'centralUrl' && value === null) shown = t(`${base}.demoCentral`)
+  else if (key === 'accountKey' && value === 'renewed') shown = t(`${base}.accountKeyRenewed`)
   else if (key === 'enrolment') shown = value === null ? t(`${base}.enrolmentCleared`) : t(`${base}.kioskId`, { id: String(value) })
   else shown = String(value)
   return t(`${base}.setting`, { name, value: shown })
