@@ -13,7 +13,11 @@ export function loadPasswordDictionary(): Promise<ZxcvbnFactory> {
   loading ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common')]).then(
     ([core, common]) => {
       factory = new core.ZxcvbnFactory({
-        dictionary: { ...common.dictionary },
+        // An empty user-input list of its own, which each check's candidate details then fill: zxcvbn
+        // otherwise adds the property to a fresh copy of its dictionary table on every check, and
+        // that shape change makes each check leave ~0.5 MB behind that survives the next young
+        // collection (pauses of 2-9 ms instead of under 1). Same matches, same scores.
+        dictionary: { ...common.dictionary, userInputs: [] },
         graphs: common.adjacencyGraphs,
         useLevenshteinDistance: false,
         // zxcvbn tries up to 100 combinations of l33t substitutions by default: a random password

@@ -2,7 +2,7 @@ import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { checkPassword, checkPasswordFormat, passwordScore } from '../../../src-common/rules/passwordRule'
-import { loadPasswordDictionary, passwordStrength } from '../../../src-common/rules/passwordStrength'
+import { estimate, loadPasswordDictionary, passwordStrength } from '../../../src-common/rules/passwordStrength'
 import { checkField, checkFieldAsync } from '../../../src-common/rules/checkField'
 
 describe('password format, as the ETEST pages state it', () => {
@@ -179,6 +179,32 @@ describe('common and guessable passwords (zxcvbn-ts dictionary)', () => {
     assert.ok((await passwordScore('Qz_13800138000', info)) <= 1)
     assert.ok((await passwordScore('Qz_13800138000')) >= 2)
     assert.equal(await passwordScore(''), 0)
+  })
+
+  test('the estimator gives the same answers as zxcvbn set up plainly, user inputs included', async () => {
+    // passwordStrength.ts gives the dictionary table an empty user-input list of its own, for speed
+    // (see there). This is zxcvbn without it: every other option the same.
+    const [core, common] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common')])
+    const plain = new core.ZxcvbnFactory({
+      dictionary: { ...common.dictionary },
+      graphs: common.adjacencyGraphs,
+      useLevenshteinDistance: false,
+      l33tMaxSubstitutions: 10,
+    })
+    const ours = await loadPasswordDictionary()
+    const listed = (common.dictionary['passwords-common'] ?? []).filter((w) => w.length >= 4 && w.length <= 12)
+    const part = fc.oneof(fc.constantFrom(...listed), fc.stringMatching(/^[A-Za-z0-9!@#%^&*_-]{1,6}$/), fc.constantFrom('zhang', 'wei', '1380013', '110101', '@', '0', '3', '!'))
+    const password = fc.array(part, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('').slice(0, 18))
+    const inputs = fc.array(fc.constantFrom('zhangwei', 'gnahz', '13800138000', '110101199003077777', 'wei.li', 'z'), { maxLength: 4 })
+    fc.assert(
+      fc.property(password, inputs, (p, userInputs) => {
+        const a = estimate(ours, p, userInputs)
+        const b = estimate(plain, p, userInputs)
+        assert.deepEqual(a, b, p)
+        assert.equal(ours.check(p, userInputs).guesses, plain.check(p, userInputs).guesses, p)
+      }),
+      { seed: 20261129, numRuns: 400 },
+    )
   })
 
   test('the renderer’s async check loads the dictionary itself', async () => {
