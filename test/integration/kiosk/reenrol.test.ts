@@ -1,11 +1,11 @@
-import { describe, test, before, after } from 'node:test'
+import { describe, test, before, after, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { decideAppeal } from '../../../server/index'
-import { startTestServer } from '../server/kiosk'
+import { startTestServer, type TestServer } from '../server/kiosk'
 import { candidate, maskedSummary, payloadOf } from '../sync/fixtures'
 import { openDemoKiosk, valueOf, type DemoKiosk } from './demoKiosk'
 
@@ -61,71 +61,74 @@ describe('re-enrolling with another central server', () => {
   })
 })
 
+type Defer = (cleanUp: () => unknown) => void
+/** Clean-ups run after the test, the last one deferred first (t.after runs them in order). */
+function deferrer(t: TestContext): Defer {
+  const stack: (() => unknown)[] = []
+  t.after(async () => {
+    for (const cleanUp of stack.reverse()) await cleanUp()
+  })
+  return (cleanUp) => void stack.push(cleanUp)
+}
+
 describe('a kiosk whose credential cannot be read (its kiosk.db on another machine)', () => {
-  test('still refuses another central server while its ops, sealed to the first, are not final', async () => {
+  /**
+   * A kiosk enrolled at `server` that queued one appeal (never sent), then lost its key file: it
+   * starts again unenrolled, with staff in supervisor mode.
+   */
+  async function movedKiosk(defer: Defer, server: TestServer, name: string): Promise<{ moved: DemoKiosk; queuedId: string }> {
     const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-unreadable-'))
-    const first = await startTestServer()
-    const second = await startTestServer()
-    let moved: DemoKiosk | undefined
-    try {
-      const original = await openDemoKiosk({ dataDir })
-      valueOf(await original.call('setup.complete', { kioskName: '二号机', examCentre: '演示考点', centralUrl: first.server.url, enrolmentCode: first.server.createEnrollmentCode('二号机'), pin: '135790' }))
-      original.services.engine?.pause()
-      const who = candidate(2)
-      assert.ok((await original.services.outbox!.enqueue('appeal', payloadOf('appeal', 2), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })).ok)
-      await original.close()
-      // The machine's key is not the one that protected the credential: the kiosk starts unenrolled.
-      rmSync(join(dataDir, 'kiosk-secrets.key'))
-      moved = await openDemoKiosk({ dataDir })
-      assert.equal(moved.services.outbox, null)
-      valueOf(await moved.call('supervisor.enter', { pin: '135790', staffId: 'T01', staffName: '张老师' }))
+    defer(() => rmSync(dataDir, { recursive: true, force: true }))
+    const original = await openDemoKiosk({ dataDir })
+    valueOf(await original.call('setup.complete', { kioskName: name, examCentre: '演示考点', centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode(name), pin: '135790' }))
+    original.services.engine?.pause()
+    const who = candidate(4)
+    const queued = await original.services.outbox!.enqueue('appeal', payloadOf('appeal', 4), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
+    assert.ok(queued.ok)
+    await original.close()
+    // The machine's key is not the one that protected the credential: the kiosk starts unenrolled.
+    rmSync(join(dataDir, 'kiosk-secrets.key'))
+    const moved = await openDemoKiosk({ dataDir })
+    defer(() => moved.close())
+    assert.equal(moved.services.outbox, null)
+    valueOf(await moved.call('supervisor.enter', { pin: '135790', staffId: 'T01', staffName: '张老师' }))
+    return { moved, queuedId: queued.value.id }
+  }
+  async function testServer(defer: Defer): Promise<TestServer> {
+    const server = await startTestServer()
+    defer(() => server.stop())
+    return server
+  }
 
-      const answer = await moved.call('supervisor.reenrol', { centralUrl: second.server.url, enrolmentCode: second.server.createEnrollmentCode('二号机') })
+  test('still refuses another central server while its ops, sealed to the first, are not final', async (t) => {
+    const defer = deferrer(t)
+    const first = await testServer(defer)
+    const second = await testServer(defer)
+    const { moved } = await movedKiosk(defer, first, '二号机')
 
-      assert.deepEqual(answer, { ok: false, error: { code: 'QUEUE_NOT_EMPTY' } })
-      assert.equal(moved.services.supervisor.settings.get().centralUrl, first.server.url)
-    } finally {
-      await moved?.close()
-      await first.stop()
-      await second.stop()
-      rmSync(dataDir, { recursive: true, force: true })
-    }
+    const answer = await moved.call('supervisor.reenrol', { centralUrl: second.server.url, enrolmentCode: second.server.createEnrollmentCode('二号机') })
+
+    assert.deepEqual(answer, { ok: false, error: { code: 'QUEUE_NOT_EMPTY' } })
+    assert.equal(moved.services.supervisor.settings.get().centralUrl, first.server.url)
   })
 
-  test('is enrolled again at the same server: the appeal it had queued goes, and so do new ops', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-unreadable-'))
-    const server = await startTestServer()
-    let moved: DemoKiosk | undefined
-    try {
-      const original = await openDemoKiosk({ dataDir })
-      valueOf(await original.call('setup.complete', { kioskName: '四号机', examCentre: '演示考点', centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('四号机'), pin: '135790' }))
-      original.services.engine?.pause()
-      const who = candidate(4)
-      const queued = await original.services.outbox!.enqueue('appeal', payloadOf('appeal', 4), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
-      assert.ok(queued.ok)
-      await original.close()
-      rmSync(join(dataDir, 'kiosk-secrets.key'))
-      moved = await openDemoKiosk({ dataDir })
-      assert.equal(moved.services.outbox, null)
-      valueOf(await moved.call('supervisor.enter', { pin: '135790', staffId: 'T01', staffName: '张老师' }))
+  test('is enrolled again at the same server: the appeal it had queued goes, and so do new ops', async (t) => {
+    const defer = deferrer(t)
+    const server = await testServer(defer)
+    const { moved, queuedId } = await movedKiosk(defer, server, '四号机')
 
-      const answer = await moved.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('四号机') })
+    const answer = await moved.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('四号机') })
 
-      assert.deepEqual(answer, { ok: true, value: { enrolled: true } })
-      assert.equal(moved.services.engine?.paused, false, 'nobody paused it: it sends at once')
-      const old = await moved.services.engine!.waitForOutcome(queued.value.id, 5_000)
-      assert.equal(old?.status, 'pending', 'the server took the appeal queued before the key file was lost')
-      const next = candidate(5)
-      const fresh = await moved.services.outbox!.enqueue('appeal', payloadOf('appeal', 5), { accountIdNumber: next.idNumber, summary: maskedSummary(next) })
-      assert.ok(fresh.ok)
-      assert.equal((await moved.services.engine!.waitForOutcome(fresh.value.id, 5_000))?.status, 'pending')
-      const details = moved.services.supervisor.audit.list().entries.map((entry) => entry.detail)
-      assert.ok(details.some((d) => d.key === 'accountKey' && d.value === 'renewed'), 'the new account key is in the audit log')
-    } finally {
-      await moved?.close()
-      await server.stop()
-      rmSync(dataDir, { recursive: true, force: true })
-    }
+    assert.deepEqual(answer, { ok: true, value: { enrolled: true } })
+    assert.equal(moved.services.engine?.paused, false, 'nobody paused it: it sends at once')
+    const old = await moved.services.engine!.waitForOutcome(queuedId, 5_000)
+    assert.equal(old?.status, 'pending', 'the server took the appeal queued before the key file was lost')
+    const next = candidate(5)
+    const fresh = await moved.services.outbox!.enqueue('appeal', payloadOf('appeal', 5), { accountIdNumber: next.idNumber, summary: maskedSummary(next) })
+    assert.ok(fresh.ok)
+    assert.equal((await moved.services.engine!.waitForOutcome(fresh.value.id, 5_000))?.status, 'pending')
+    const details = moved.services.supervisor.audit.list().entries.map((entry) => entry.detail)
+    assert.ok(details.some((d) => d.key === 'accountKey' && d.value === 'renewed'), 'the new account key is in the audit log')
   })
 })
 
