@@ -16,7 +16,7 @@ test.describe('重置密码', () => {
     await reset.open()
     await reset.start(who.mobile)
     await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeVisible()
-    await expect(reset.el('sms-sent-hint')).toHaveText('如该手机号已注册ETEST通行证，您将收到短信验证码；如未收到，请核对手机号。')
+    await expect(reset.el('sms-sent-hint')).toHaveText('如该手机号已注册ETEST通行证，您将收到短信验证码；如未收到，请核对手机号，号码有误可点击“返回修改手机号/邮箱”。')
     await reset.verifyMobile(who.mobile)
     await expect(reset.el('target')).toHaveText(who.mobile)
     await reset.setPassword(newPassword)
@@ -47,6 +47,47 @@ test.describe('重置密码', () => {
     await expect(reset.el('next')).toBeVisible()
   })
 
+  test('by mobile: 返回修改手机号/邮箱 goes back with the number kept, to correct it', async ({ kiosk }) => {
+    const who = candidate(4)
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, who)
+    const reset = new ResetPage(kiosk)
+    await reset.open()
+    // One digit wrong: nobody's account, so no code would ever come.
+    const typo = `${who.mobile.slice(0, 10)}${(Number(who.mobile[10]) + 1) % 10}`
+    await reset.start(typo)
+    await expect(reset.el('target')).toHaveText(typo)
+    await reset.el('restart').click()
+
+    await expect(reset.el('identifier')).toHaveValue(typo)
+    await expect(reset.el('captcha')).toHaveValue('')
+    await reset.start(who.mobile)
+    await reset.verifyMobile(who.mobile)
+    await reset.setPassword(newPassword)
+    await expect(reset.el('success-message')).toHaveText('重置密码成功')
+  })
+
+  test('by mobile: a verification refused at 确认 goes back to 验证手机验证码 with the reason, and a new code finishes', async ({ kiosk }) => {
+    const who = candidate(5)
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, who)
+    const reset = new ResetPage(kiosk)
+    await reset.open()
+    await reset.start(who.mobile)
+    await reset.verifyMobile(who.mobile)
+    await expect(reset.el('password')).toBeVisible()
+    // As when it has expired or was used: the kiosk no longer holds the proof of the code.
+    kiosk.services.session.takeVerification('resetPassword', who.mobile)
+    await reset.setPassword(newPassword)
+
+    await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeVisible()
+    await expect(reset.fieldError('sms-code')).toHaveText('请先完成手机或邮箱验证')
+    await expect(reset.el('sms-code')).toHaveValue('')
+    await reset.verifyMobile(who.mobile)
+    await reset.setPassword(newPassword)
+    await expect(reset.el('success-message')).toHaveText('重置密码成功')
+  })
+
   test('a wrong captcha or a malformed mobile/email stops at the first step', async ({ kiosk }) => {
     const reset = new ResetPage(kiosk)
     await reset.open()
@@ -71,7 +112,7 @@ test.describe('重置密码', () => {
     await reset.open()
     const code = await codeSentBy(kiosk.page, who.email, () => reset.start(who.email))
     // The server answers the same for an email nobody registered: the kiosk says as much.
-    await expect(reset.el('email-sent')).toContainText(`如该邮箱已注册ETEST通行证，系统已将重置密码链接和邮箱验证码发送至 ${who.email}；如未收到，请核对邮箱地址。`)
+    await expect(reset.el('email-sent')).toContainText(`如该邮箱已注册ETEST通行证，系统已将重置密码链接和邮箱验证码发送至 ${who.email}；如未收到，请核对邮箱地址，或点击“返回修改手机号/邮箱”重新获取。`)
 
     await reset.fill('password', 'abc')
     await reset.el('password-confirm').focus()

@@ -71,11 +71,13 @@ export function useFieldErrors<K extends string>(fieldNames: readonly K[], alias
 
   /**
    * Shows main's error next to its field; when it names none of ours, next to `near` (the field the
-   * candidate was working on, e.g. the code beside 发送验证码), else for the whole form.
+   * candidate was working on, e.g. the code beside 发送验证码), else for the whole form. A form shown
+   * in steps passes the fields on screen as `shown`: an error about one of the others goes above the
+   * form, where it is seen.
    */
-  function fromError(error: KioskError, near?: K): void {
+  function fromError(error: KioskError, near?: K, shown?: readonly K[]): void {
     const field = fieldOf(error) ?? near
-    errors[field ?? 'form'] = { error }
+    errors[field !== undefined && (shown === undefined || shown.includes(field)) ? field : 'form'] = { error }
   }
 
   function clear(field?: K | 'form'): void {

@@ -12,6 +12,8 @@ type Field = (typeof fieldNames)[number]
 /** An identifier is a mobile number when it has no @: the site takes either in one field. */
 const isEmail = (identifier: string) => identifier.includes('@')
 const refused = (rule: RuleId): FieldCheck => ({ ok: false, rule, message: fieldMessagesFor(rule) })
+/** Refusals of the SMS code (or of the verification it became) that only a new code can fix. */
+const smsCodeErrors: ReadonlySet<string> = new Set(['BAD_SMS_CODE', 'SMS_CODE_EXPIRED', 'VERIFICATION_REQUIRED'])
 
 /**
  * 重置密码: mobile or email + captcha; by mobile, 验证手机验证码 then the new password + captcha; by
@@ -61,14 +63,14 @@ export function useResetFlow() {
 
   async function sendSms() {
     const result = await window.kiosk.sms.send({ mobile: form.identifier.trim(), purpose: 'resetPassword' })
-    if (!result.ok) fieldErrors.fromError(result.error, 'smsCode')
+    if (!result.ok) fieldErrors.fromError(result.error, 'smsCode', ['smsCode'])
     return result
   }
 
   async function verifySms(): Promise<void> {
     if (!fieldErrors.fromCheck('smsCode', checkField('smsCode', form.smsCode))) return
     const result = await window.kiosk.sms.verify({ mobile: form.identifier.trim(), purpose: 'resetPassword', code: form.smsCode })
-    if (!result.ok) return fieldErrors.fromError(result.error, 'smsCode')
+    if (!result.ok) return fieldErrors.fromError(result.error, 'smsCode', ['smsCode'])
     fieldErrors.clear()
     step.value = 'smsPassword'
   }
@@ -87,8 +89,22 @@ export function useResetFlow() {
     await captcha.refresh()
     if (submitted.kind === 'done') succeeded.value = true
     else if (submitted.kind === 'receipt') receipt.value = submitted.outcome
-    else fieldErrors.fromError(submitted.error)
+    else if (!byEmail && smsCodeErrors.has(submitted.error.code)) {
+      // The verified code expired or was refused: its field is on the step before, so back there.
+      form.smsCode = ''
+      step.value = 'smsVerify'
+      fieldErrors.clear()
+      fieldErrors.fromError(submitted.error, 'smsCode')
+    } else fieldErrors.fromError(submitted.error, undefined, byEmail ? ['emailCode', 'password', 'passwordConfirm', 'captcha'] : ['password', 'passwordConfirm', 'captcha'])
   }
 
-  return { step, form, target, ...fieldErrors, checkIdentifier, check, start, sendSms, verifySms, setPassword, busy, succeeded, receipt }
+  /** Back to the first step, the mobile or email kept: to correct it, or to have the code sent again. */
+  function restart(): void {
+    fieldErrors.clear()
+    Object.assign(form, { captcha: '', smsCode: '', emailCode: '', password: '', passwordConfirm: '' })
+    target.value = ''
+    step.value = 'start'
+  }
+
+  return { step, form, target, ...fieldErrors, checkIdentifier, check, start, sendSms, verifySms, setPassword, restart, busy, succeeded, receipt }
 }
