@@ -10,6 +10,7 @@ import { createLogger } from './logger'
 import { createDevSink, providerFromEnv, type MessageProvider } from './messages'
 import { createOpener } from './opener'
 import { createMemoryKeys, loadOrCreateKeys, type ServerKeys } from './sealingKeys'
+import { loadPasswordDictionary } from '../src-common/rules/passwordStrength'
 
 export { decideAppeal, listAppeals } from './appeals'
 export type { MessageProvider, OutgoingMessage } from './messages'
@@ -100,6 +101,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     publicUrl: options.publicUrl ?? process.env.PUBLIC_URL ?? 'https://passport.etest.local',
   }
   const app = await buildApp(ctx)
+  // Before the first request: the password rules' common-password list (about 100 ms to load).
+  await loadPasswordDictionary()
   const host = options.host ?? '127.0.0.1'
   await app.listen({ port: options.port, host })
   const address = app.server.address()

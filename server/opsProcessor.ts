@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import type { KioskError } from '../src-common/errors'
 import { fieldErrorOf } from '../src-common/fields'
-import { operations, type OperationKind } from '../src-common/operations'
+import { operations, parseOperation, type OperationKind } from '../src-common/operations'
 import { maxClockSkewMs } from '../src-common/requestSigning'
 import { sealingAad } from '../src-common/sealing'
 import type { OpResult, WireOp } from '../src-common/wire'
@@ -104,12 +104,14 @@ export function createOpsProcessor(ctx: ServerContext) {
 
     const opened = await ctx.opener.open(op.sealed, sealingAad(op.id, op.kind))
     if (!isRecord(opened)) return reject({ code: 'BAD_REQUEST', field: 'sealed' })
-    const parsed = spec.schema.safeParse({ ...op.clear, ...opened })
-    if (!parsed.success) return reject(fieldError(parsed.error))
+    // parseOperation, not the bare schema: it loads the common-password list first, without which
+    // a password's dictionary and guessability checks would be skipped.
+    const parsed = await parseOperation(op.kind, { ...op.clear, ...opened })
+    if (!parsed.ok) return reject(parsed.error)
 
     const env: OpEnv = { ctx, opId: op.id, kioskId, createdAt, now, finish }
     const handler = opHandlers[op.kind] as (env: OpEnv, payload: unknown) => Promise<Outcome>
-    return toResult(op.id, await handler(env, parsed.data))
+    return toResult(op.id, await handler(env, parsed.value))
   }
 
   return {

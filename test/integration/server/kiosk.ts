@@ -160,7 +160,7 @@ export const candidate = {
   name: '王小明',
   mobile: '13800138000',
   email: 'wang@example.com',
-  password: 'Abc123!@x9',
+  password: 'Kx9#mq2Lp_',
 }
 
 /** GB 11643 check digit, to make more distinct valid ID numbers. */

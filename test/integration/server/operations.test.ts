@@ -8,7 +8,8 @@ import { Writable } from 'node:stream'
 import { createSmtpEmail } from '../../../server/messages'
 import { createLogger } from '../../../server/logger'
 import { apiPaths } from '../../../src-common/wire'
-import { call, candidate, register, startTestServer, TestKiosk } from './kiosk'
+import { createEnrollmentCode } from '../../../server/index'
+import { call, candidate, register, startTestServer, TestKiosk, type TestServer } from './kiosk'
 
 const root = new URL('../../../', import.meta.url).pathname
 
@@ -33,6 +34,38 @@ describe('running the server', () => {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
       child.kill('SIGTERM')
       assert.equal(await exited, 0)
+    } finally {
+      child.kill('SIGKILL')
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  test('npm run server refuses a common password on its own: it loads the dictionary, it does not lean on the kiosk', async () => {
+    // Its own process: nothing else here has loaded the common-password list for it.
+    const dataDir = mkdtempSync(join(tmpdir(), 'central-cli-'))
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--dev', '--data', dataDir], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = ''
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString()
+          const match = /listening on (http:\/\/\S+)/.exec(out)
+          if (match) resolve(match[1]!)
+        })
+        child.once('exit', () => reject(new Error(`exited early: ${out}`)))
+      })
+      const running = { server: { url, createEnrollmentCode: (name: string) => createEnrollmentCode(dataDir, name) }, now: Date.now }
+      const kiosk = await TestKiosk.enrol(running as unknown as TestServer)
+
+      const weak = await register(kiosk, { password: 'P@ssw0rd' })
+
+      assert.deepEqual(weak, { id: weak.id, status: 'rejected', error: { code: 'WEAK_PASSWORD', field: 'password', rule: 'password.common' } })
+      // (Another mobile: one SMS a minute to each.)
+      const strong = await register(kiosk, { mobile: '13700137000' })
+      assert.equal(strong.status, 'applied', JSON.stringify(strong))
     } finally {
       child.kill('SIGKILL')
       rmSync(dataDir, { recursive: true, force: true })

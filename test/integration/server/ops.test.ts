@@ -56,7 +56,7 @@ describe('POST /v1/ops', () => {
     const appeal = await kiosk.op('appeal', appealPayload())
     const first = (await kiosk.push([appeal])).body.results[0]
     assert.equal(first.status, 'pending', JSON.stringify(first))
-    const otherKind = await kiosk.op('changePassword', { sessionToken: 'x'.repeat(43), oldPassword: 'Abc123!@x9', newPassword: 'Qwe987!@z1' }, { id: appeal.id })
+    const otherKind = await kiosk.op('changePassword', { sessionToken: 'x'.repeat(43), oldPassword: 'Kx9#mq2Lp_', newPassword: 'Qwe987!@z1' }, { id: appeal.id })
     const otherReceipt = { ...appeal, receipt: appeal.receipt === 'AAAAAAAA' ? 'BBBBBBBB' : 'AAAAAAAA' }
     for (const reused of [otherKind, otherReceipt]) {
       assert.deepEqual((await kiosk.push([reused])).body.results[0], { id: appeal.id, status: 'rejected', error: { code: 'BAD_REQUEST', field: 'id' } })
@@ -184,7 +184,7 @@ describe('POST /v1/ops', () => {
     const mine = await kiosk.op('appeal', appealPayload())
     await kiosk.push([mine])
     // Another kiosk's op with the same code, sent later (or by a kiosk that wants to shadow it).
-    const theirs = await hallB.op('changePassword', { sessionToken: 'x'.repeat(43), oldPassword: 'Abc123!@x9', newPassword: 'Qwe987!@z1' }, { receipt: mine.receipt })
+    const theirs = await hallB.op('changePassword', { sessionToken: 'x'.repeat(43), oldPassword: 'Kx9#mq2Lp_', newPassword: 'Qwe987!@z1' }, { receipt: mine.receipt })
     await hallB.push([theirs])
     assert.equal((await kiosk.signed('GET', `/v1/receipts/${mine.receipt}`)).body.kind, 'appeal')
     assert.equal((await hallB.signed('GET', `/v1/receipts/${mine.receipt}`)).body.kind, 'changePassword')

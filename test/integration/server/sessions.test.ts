@@ -94,11 +94,11 @@ describe('log-in, sessions and session ops', () => {
   test('an op created while the session was valid is applied after log-out; one created after it is SESSION_EXPIRED', async () => {
     const session = await login('Xyz789#_k2')
     const sessionToken = session.body.sessionToken
-    const queued = await kiosk.op('changePassword', { sessionToken, oldPassword: 'Xyz789#_k2', newPassword: 'Abc123!@x9' })
+    const queued = await kiosk.op('changePassword', { sessionToken, oldPassword: 'Xyz789#_k2', newPassword: 'Kx9#mq2Lp_' })
     assert.deepEqual((await kiosk.interactive('logout', { sessionToken })).body, { ok: true })
     const late = await kiosk.push([queued])
     assert.equal(late.body.results[0].status, 'applied', JSON.stringify(late.body))
-    const afterLogout = await kiosk.apply('changePassword', { sessionToken, oldPassword: 'Abc123!@x9', newPassword: 'Xyz789#_k2' })
+    const afterLogout = await kiosk.apply('changePassword', { sessionToken, oldPassword: 'Kx9#mq2Lp_', newPassword: 'Xyz789#_k2' })
     assert.deepEqual(afterLogout.error, { code: 'SESSION_EXPIRED' })
     const summary = await kiosk.interactive('account', { sessionToken })
     assert.equal(summary.status, 403)
