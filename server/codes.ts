@@ -36,8 +36,15 @@ interface CodeRow {
   tries: number
 }
 
-/** A checked proof: consume() marks it used (call it inside the transaction that applies the op). */
-export type ProofCheck = { ok: true; consume: (now: number) => void } | { ok: false; error: KioskError; onReject?: () => void }
+/**
+ * A checked proof: consume() marks it used (call it inside the transaction that applies the op).
+ * countTry() spends one of its tries without using it up, for an answer that tells something about
+ * other people's data (an ID number or email already taken): one code is not an oracle for many.
+ * A verification token has one try.
+ */
+export type ProofCheck =
+  | { ok: true; consume: (now: number) => void; countTry: (now: number) => void }
+  | { ok: false; error: KioskError; onReject?: () => void }
 
 export function normalizeCode(channel: Channel, code: string): string {
   return channel === 'email' ? code.trim().toUpperCase() : code.trim()
@@ -147,7 +154,7 @@ export function createCodes(db: Db, pepper: Buffer, limits: SendLimits) {
         }
         return { ok: false, error: bad, onReject: () => void q.addTry.run(row.id) }
       }
-      return { ok: true, consume: (now) => void q.use.run(now, row.id) }
+      return { ok: true, consume: (now) => void q.use.run(now, row.id), countTry: () => void q.addTry.run(row.id) }
     },
 
     issueToken(mobile: string, purpose: string, now: number, ttlMs: number): { token: string; expiresAt: number } {
@@ -164,7 +171,8 @@ export function createCodes(db: Db, pepper: Buffer, limits: SendLimits) {
       // token obtained later). Within clockGrainMs a kiosk keeps its own clock, so that much is allowed.
       if (!row || row.mobile !== mobile || row.purpose !== purpose || row.issued_at > at + clockGrainMs) return { ok: false, error: { code: 'BAD_SMS_CODE' } }
       if (row.used_at !== null || row.expires_at <= at) return { ok: false, error: { code: 'SMS_CODE_EXPIRED' } }
-      return { ok: true, consume: (now) => void q.useToken.run(now, tokenHash) }
+      const consume = (now: number) => void q.useToken.run(now, tokenHash)
+      return { ok: true, consume, countTry: consume }
     },
   }
 }

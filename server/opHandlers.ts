@@ -70,16 +70,24 @@ function occupiedBy(env: OpEnv, p: { idNumber: string; mobile: string; email: st
 const register: Handler<'register'> = async (env, p) => {
   const proof = smsProof(env, p, p.mobile, 'register')
   if (!proof.ok) return rejectProof(env, proof)
-  // Occupied identifiers are told only once the mobile is proven (above): no enumeration by registration.
+  // Occupied identifiers are told only once the mobile is proven (above), and each such answer
+  // spends a try of the code: no enumeration by registration, not even with one's own mobile.
   const taken = occupiedBy(env, p)
-  if (taken) return env.finish(() => rejected(taken))
+  if (taken)
+    return env.finish(() => {
+      proof.countTry(env.now)
+      return rejected(taken)
+    })
   const passwordHash = await hashPassword(p.password)
   return env.finish(() => {
     // Authoritative checks again inside the transaction: another op may have won meanwhile.
     const again = smsProof(env, p, p.mobile, 'register')
     if (!again.ok) return rejected(again.error)
     const takenNow = occupiedBy(env, p)
-    if (takenNow) return rejected(takenNow)
+    if (takenNow) {
+      again.countTry(env.now)
+      return rejected(takenNow)
+    }
     const accountId = randomUUID()
     env.ctx.accounts.insert({
       id: accountId,
@@ -113,7 +121,7 @@ const resetPassword: Handler<'resetPassword'> = async (env, p) => {
         // Staff checked the physical document on site: the identity must match exactly.
         const account = accounts.byIdNumber(p.idNumber)
         const matches = account && account.id_type === p.idType && account.name === p.name.trim()
-        return { proof: { ok: true, consume: () => undefined }, account: matches ? account : undefined }
+        return { proof: { ok: true, consume: () => undefined, countTry: () => undefined }, account: matches ? account : undefined }
       }
     }
   }
@@ -180,15 +188,20 @@ const updateProfile: Handler<'updateProfile'> = async (env, p) => {
     if (!keptNumber.ok) return rejected({ code: 'INVALID_FIELD', field: 'idNumber', rule: keptNumber.rule })
     const keptName = checkName(name, p.idType)
     if (!keptName.ok) return rejected({ code: 'INVALID_FIELD', field: 'name', rule: keptName.rule })
+    // Whether another account holds them costs a try of the code, as at registration.
+    const taken = (error: KioskError) => {
+      proof.countTry(env.now)
+      return rejected(error)
+    }
     if (p.idNumber !== undefined) {
       const holder = accounts.byIdNumber(p.idNumber)
-      if (holder && holder.id !== account.id) return rejected({ code: 'ID_OCCUPIED' })
+      if (holder && holder.id !== account.id) return taken({ code: 'ID_OCCUPIED' })
     }
     const email = p.email === undefined ? undefined : normalize.email(p.email)
     const emailChanged = email !== undefined && email !== account.email
     if (emailChanged) {
       const emailHolder = accounts.byEmail(email)
-      if (emailHolder && emailHolder.id !== account.id) return rejected({ code: 'EMAIL_OCCUPIED' })
+      if (emailHolder && emailHolder.id !== account.id) return taken({ code: 'EMAIL_OCCUPIED' })
     }
     // A new email takes effect only once verified (verifyEmail); until then it waits as pending.
     // Left blank, the email keeps any new one still waiting; retyped as it is, that one is dropped.

@@ -39,6 +39,32 @@ describe('POST /v1/ops', () => {
     assert.deepEqual(emailTaken.error, { code: 'EMAIL_OCCUPIED' })
   })
 
+  test('each occupied answer spends a try of the SMS code: one code cannot test ID numbers without end', async () => {
+    // Someone with their own mobile and one code, trying ID numbers to learn which have accounts.
+    t.advance(61_000)
+    const prober = { mobile: '13600136000', email: 'probe@example.com', name: '李四', password: candidate.password, idType: 'resident', agreed: true }
+    const code = await smsCode(kiosk, prober.mobile, 'register')
+    const answers: string[] = []
+    for (let i = 0; i < 6; i++) {
+      const idNumber = i === 1 ? candidate.idNumber : residentId(`1101051990010${2000 + i}`)
+      // The registered candidate's email makes every try an occupied answer, whatever the ID number.
+      const answer = await kiosk.apply('register', { ...prober, email: candidate.email, idNumber, smsCode: code })
+      answers.push(answer.error.code)
+    }
+    // Five answers (as many as wrong codes may be typed), then the code is spent.
+    assert.deepEqual(answers, ['EMAIL_OCCUPIED', 'ID_OCCUPIED', 'EMAIL_OCCUPIED', 'EMAIL_OCCUPIED', 'EMAIL_OCCUPIED', 'SMS_CODE_EXPIRED'])
+  })
+
+  test('a candidate who typed a taken email keeps the code for the corrected one', async () => {
+    t.advance(61_000)
+    const person = { idNumber: residentId('11010519900101345'), mobile: '13400134000', name: '钱七', password: candidate.password, idType: 'resident', agreed: true }
+    const code = await smsCode(kiosk, person.mobile, 'register')
+    const typo = await kiosk.apply('register', { ...person, email: candidate.email, smsCode: code })
+    assert.deepEqual(typo.error, { code: 'EMAIL_OCCUPIED' })
+    const fixed = await kiosk.apply('register', { ...person, email: 'qian@example.com', smsCode: code })
+    assert.equal(fixed.status, 'applied', JSON.stringify(fixed))
+  })
+
   test('a resent op gets the stored answer and is not applied again, even when both copies arrive at once', async () => {
     const person = { idNumber: residentId('11010519900101234'), mobile: '13700137000', email: 'zhao@example.com', name: '赵六' }
     const code = await smsCode(kiosk, person.mobile, 'register')
