@@ -134,12 +134,14 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
     const account = found && (!p.idType || found.id_type === p.idType) ? found : undefined
     const now = ctx.clock()
     // Counted before the first await (countPasswordAttempt). An ID number no account holds goes the
-    // same way, with the same work and answers: nothing tells them apart.
-    const guard = account
-      ? { failures: account.failed_logins, lockedUntil: account.locked_until }
+    // same way, with the same work and answers: nothing tells them apart. A number an account holds
+    // counts on that account whatever document type was chosen, or locking it under one type and
+    // trying another would tell which type it is, and that it exists.
+    const guard = found
+      ? { failures: found.failed_logins, lockedUntil: found.locked_until }
       : accounts.guardOf(p.idNumber)
     const locked = countPasswordAttempt(guard, now, (failures, lockedUntil) =>
-      account ? accounts.loginFailed(account.id, failures, lockedUntil, now) : accounts.guardFailed(p.idNumber, failures, lockedUntil, now),
+      found ? accounts.loginFailed(found.id, failures, lockedUntil, now) : accounts.guardFailed(p.idNumber, failures, lockedUntil, now),
     )
     if (locked) {
       await verifyPassword(dummyHash, p.password)

@@ -310,3 +310,28 @@ describe('sessions and tokens an op dates back to', () => {
     assert.equal((await kiosk.apply('changePassword', { sessionToken: session, oldPassword: 'Xyz789#_k2', newPassword: 'Pqr456%^m3' })).status, 'applied')
   })
 })
+
+describe('log-in with a document type', () => {
+  let t: TestServer
+  let kiosk: TestKiosk
+  before(async () => {
+    t = await startTestServer()
+    kiosk = await TestKiosk.enrol(t)
+    assert.equal((await register(kiosk)).status, 'applied')
+  })
+  after(() => t.stop())
+  const login = (password: string, idType?: string) =>
+    kiosk.interactive('login', { idNumber: candidate.idNumber, password, ...(idType ? { idType } : {}) })
+
+  test('the right password under another document type is refused, and counts on the account', async () => {
+    assert.deepEqual((await login(candidate.password, 'passport')).body, { error: { code: 'BAD_CREDENTIALS' } })
+    assert.equal((await login(candidate.password, 'resident')).status, 200)
+  })
+
+  test('tries under any document type lock the one account: a lock does not tell the type, or that the account exists', async () => {
+    for (const idType of [undefined, 'passport', 'resident', 'hkMacauPermit', undefined]) assert.equal((await login('Wrong123!@x', idType)).status, 403)
+    for (const idType of [undefined, 'resident', 'passport', 'taiwanPermit']) {
+      assert.deepEqual((await login(candidate.password, idType)).body, { error: { code: 'ACCOUNT_LOCKED', retryAfter: 60 } }, String(idType))
+    }
+  })
+})
