@@ -179,4 +179,30 @@ test.describe('我的ETEST通行证', () => {
     await kiosk.open('/account/profile')
     await expect(kiosk.page.getByTestId('login-submit')).toBeVisible()
   })
+
+  test('a log-in that ended (30 min, or a password changed elsewhere) takes the candidate to 登录, saying why', async ({ kiosk }) => {
+    const who = candidate(7)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    await page.getByTestId('account-password').click()
+    // Main no longer holds the session, as after its 30 minutes.
+    kiosk.services.session.wipe()
+    await new PasswordPage(kiosk).change(who.password, 'Rv9@kWq3nB')
+
+    await expect(page.getByTestId('login-submit')).toBeVisible()
+    await expect(page.getByTestId('login-error')).toHaveText('登录已过期，请重新登录')
+    // Once: the next visit to 登录 starts clean.
+    await page.getByTestId('login-register').click()
+    await page.goBack()
+    await expect(page.getByTestId('login-submit')).toBeVisible()
+    await expect(page.getByTestId('login-error')).toBeHidden()
+
+    // Found out by the account page itself: there too, to 登录.
+    await new LoginPage(kiosk).logIn(who)
+    await expect(page.getByTestId('account-welcome')).toBeVisible()
+    await page.getByTestId('account-password').click()
+    kiosk.services.session.wipe()
+    await page.getByTestId('password-cancel').click()
+    await expect(page.getByTestId('login-error')).toHaveText('登录已过期，请重新登录')
+  })
 })

@@ -10,6 +10,8 @@ import type { MaskedAccount, OpOutcome } from '../../../src-common/kioskApi'
 export const useCandidateStore = defineStore('candidate', () => {
   const account = ref<MaskedAccount | null>(null)
   const outcomes = ref<Record<string, OpOutcome>>({})
+  /** The log-in ended on its own (30 min, or the password changed elsewhere): 登录 says so once. */
+  const sessionExpired = ref(false)
 
   function track(outcome: OpOutcome): void {
     outcomes.value[outcome.id] = outcome
@@ -24,13 +26,21 @@ export const useCandidateStore = defineStore('candidate', () => {
   async function refreshAccount(): Promise<boolean> {
     const result = await window.kiosk.auth.account({})
     if (result.ok) account.value = result.value.account
+    else if (result.error.code === 'SESSION_EXPIRED') expire()
     return result.ok
+  }
+
+  /** The session is gone: the account screens close (the caller goes to 登录). */
+  function expire(): void {
+    account.value = null
+    sessionExpired.value = true
   }
 
   function reset(): void {
     account.value = null
     outcomes.value = {}
+    sessionExpired.value = false
   }
 
-  return { account, outcomes, track, update, refreshAccount, reset }
+  return { account, outcomes, sessionExpired, track, update, refreshAccount, expire, reset }
 })
