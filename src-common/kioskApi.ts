@@ -69,6 +69,9 @@ export const maskedAccountSchema = z.object({
 export type MaskedAccount = z.infer<typeof maskedAccountSchema>
 
 export const opStatusSchema = z.enum(['queued', 'sending', 'pending', 'applied', 'rejected', 'blocked', 'cancelled'])
+export type OpStatusShown = z.infer<typeof opStatusSchema>
+/** Saved on this kiosk, not yet with the server (the candidate's screens say 已保存, not 已提交). */
+export const notYetSentStatuses: readonly OpStatusShown[] = ['queued', 'sending', 'blocked']
 
 /** One operation as the candidate's screens see it: receipt, status, and the server's answer if any. */
 export const opOutcomeSchema = z.object({

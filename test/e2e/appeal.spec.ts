@@ -24,6 +24,20 @@ test.describe('信息占用申诉 and 查询办理进度', () => {
     await expect(kiosk.page.getByTestId('receipt-status')).toHaveText(/等待审核|等待提交|正在提交/)
   })
 
+  test('an appeal filed while the central API is away reads 申诉已保存 until it is sent, then 申诉已提交', async ({ kiosk }) => {
+    const appeal = new AppealPage(kiosk)
+    await appeal.open()
+    await kiosk.central.stop()
+    await appeal.file(candidate(2), 'mobile', '我的手机号被他人注册的通行证占用，请核实处理。')
+
+    await expect(appeal.el('received')).toHaveText('申诉已保存', { timeout: 15_000 })
+    await expect(kiosk.page.getByTestId('receipt-saved')).toHaveText('您的业务已保存在本机，联网后将自动提交，无需再次办理。')
+    await expect(kiosk.page.getByTestId('receipt')).toContainText('工作人员核实后将处理您的申诉')
+    await kiosk.central.start()
+    await expect(appeal.el('received')).toHaveText('申诉已提交', { timeout: 15_000 })
+    await expect(kiosk.page.getByTestId('receipt-saved')).toBeHidden()
+  })
+
   test('an appeal without a choice, with a short statement or a bad mobile is not sent', async ({ kiosk }) => {
     const appeal = new AppealPage(kiosk)
     await appeal.open()

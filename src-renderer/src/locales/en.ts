@@ -193,6 +193,7 @@ const en: typeof zhCN = {
     statementPlaceholder: 'Describe what happened (10 to 1000 characters)',
     submit: 'Submit appeal',
     received: 'Appeal submitted',
+    saved: 'Appeal saved',
     receivedBody: 'Staff will check and handle your appeal. Use the receipt code to check its progress.',
   },
   receipt: {

@@ -192,6 +192,7 @@ export default {
     statementPlaceholder: '请写明被占用的情况（10-1000个字符）',
     submit: '提交申诉',
     received: '申诉已提交',
+    saved: '申诉已保存',
     receivedBody: '工作人员核实后将处理您的申诉，请凭回执编号查询办理进度。',
   },
   receipt: {

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { SyncSummary } from '../../../src-common/kioskApi'
+import { notYetSentStatuses, type SyncSummary } from '../../../src-common/kioskApi'
 
 /** The kiosk's link to the central API (the online/offline indicator): not candidate data, survives wipes. */
 export const useSyncStore = defineStore('sync', () => {
@@ -19,7 +19,7 @@ export const useSyncStore = defineStore('sync', () => {
   /** Operations still to be sent (queued, sending, blocked). */
   const waiting = computed(() => {
     const depth = summary.value?.depth ?? {}
-    return ['queued', 'sending', 'blocked'].reduce((sum, status) => sum + (depth[status] ?? 0), 0)
+    return notYetSentStatuses.reduce((sum, status) => sum + (depth[status] ?? 0), 0)
   })
   return { summary, online, waiting, start }
 })
