@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
+import type { KioskError } from '../src-common/errors'
 import { sealingAad } from '../src-common/sealing'
 import {
   accountPayload,
@@ -9,6 +10,7 @@ import {
   emailSendPayload,
   loginPayload,
   logoutPayload,
+  ownAddressPurposes,
   sealedRequest,
   sessionTtlSeconds,
   smsCodeTtlSeconds,
@@ -17,7 +19,7 @@ import {
   verificationTokenTtlSeconds,
   type InteractiveRoute,
 } from '../src-common/wire'
-import { countPasswordAttempt, normalize, summarize } from './accounts'
+import { countPasswordAttempt, normalize, summarize, type AccountRow } from './accounts'
 import type { Channel } from './codes'
 import { notify, type ServerContext } from './context'
 import { sendError } from './httpErrors'
@@ -91,8 +93,22 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
     return { sent: true, expiresIn: ttl, resendAfter: Math.ceil(ctx.limits.perTargetIntervalMs / 1000) }
   }
 
+  /**
+   * For a code that proves the logged-in account's own address (ownAddressPurposes): the account of
+   * the session, or why not. Nothing is sent to an address that is not the account's.
+   */
+  function ownAddressRefusal(purpose: string, sessionToken: string | undefined, kioskId: string, isOwn: (account: AccountRow) => boolean, field: 'mobile' | 'email'): KioskError | undefined {
+    if (!ownAddressPurposes.has(purpose)) return undefined
+    const session = sessionToken === undefined ? undefined : accounts.sessionAt(sessionToken, ctx.clock(), kioskId)
+    const account = session && accounts.byId(session.account_id)
+    if (!account) return { code: 'SESSION_EXPIRED' }
+    return isOwn(account) ? undefined : { code: 'INVALID_FIELD', field, rule: `${field}.notAccount` }
+  }
+
   route('smsSend', smsSendPayload, async (p, kioskId, reply) => {
     const mobile = normalize.mobile(p.mobile)
+    const refused = ownAddressRefusal(p.purpose, p.sessionToken, kioskId, (account) => account.mobile === mobile, 'mobile')
+    if (refused) return sendError(reply, refused)
     const deliver = p.purpose !== 'resetPassword' || accounts.byMobile(mobile) !== undefined
     return sendCode('sms', mobile, p.purpose, kioskId, reply, deliver)
   })
@@ -115,6 +131,8 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
 
   route('emailSend', emailSendPayload, async (p, kioskId, reply) => {
     const email = normalize.email(p.email)
+    const refused = ownAddressRefusal(p.purpose, p.sessionToken, kioskId, (account) => account.email === email || account.pending_email === email, 'email')
+    if (refused) return sendError(reply, refused)
     const deliver = p.purpose !== 'resetPassword' || accounts.byEmail(email) !== undefined
     return sendCode('email', email, p.purpose, kioskId, reply, deliver)
   })

@@ -203,7 +203,15 @@ export type SmsPurpose = (typeof smsPurposes)[number]
  * cap per hour: 429 SMS_RATE_LIMITED with retryAfter. For 'resetPassword' the answer is the same
  * whether or not an account holds the mobile (a code is only really sent when one does).
  */
-export const smsSendPayload = z.strictObject({ mobile: fields.mobile, purpose: smsPurposeSchema })
+export const smsSendPayload = z.strictObject({ mobile: fields.mobile, purpose: smsPurposeSchema, sessionToken: fields.token.optional() })
+/**
+ * Codes that prove the logged-in account's own mobile (or email): the request carries the
+ * candidate's sessionToken, and the server sends only to the account's own address. Otherwise a
+ * digit mistyped under the masked 138****8000 would send the code to a stranger, and no code could
+ * ever work. No session: SESSION_EXPIRED; another address: INVALID_FIELD mobile.notAccount /
+ * email.notAccount. Nothing is sent either way.
+ */
+export const ownAddressPurposes: ReadonlySet<string> = new Set(['updateProfile', 'verifyMobile', 'verifyEmail'])
 export const smsSendResponse = z.object({
   sent: z.literal(true),
   /** Seconds the code stays valid. */
@@ -233,10 +241,10 @@ export type EmailPurpose = (typeof emailPurposes)[number]
 /**
  * POST /v1/email/send: a mail with a link and a typeable code (valid 10 min, single use, 5 tries).
  * 'resetPassword': sent only when an account holds the email, answered the same either way.
- * 'verifyEmail': sent to the address (e.g. the pending new email after updateProfile).
+ * 'verifyEmail': sent to the logged-in account's email or its pending new one (ownAddressPurposes).
  * Same rate limits as SMS (429 SMS_RATE_LIMITED).
  */
-export const emailSendPayload = z.strictObject({ email: fields.email, purpose: emailPurposeSchema })
+export const emailSendPayload = z.strictObject({ email: fields.email, purpose: emailPurposeSchema, sessionToken: fields.token.optional() })
 export const emailSendResponse = z.object({ sent: z.literal(true), expiresIn: z.number().int(), resendAfter: z.number().int() })
 export const emailCodeTtlSeconds = 600
 

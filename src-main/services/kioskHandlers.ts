@@ -2,7 +2,7 @@ import { fail, ok, type KioskError, type Result } from '../../src-common/errors'
 import { fields } from '../../src-common/fields'
 import type { MaskedAccount } from '../../src-common/kioskApi'
 import { sessionKinds, type OperationKind } from '../../src-common/operations'
-import type { AccountSummary } from '../../src-common/wire'
+import { ownAddressPurposes, type AccountSummary } from '../../src-common/wire'
 import type { CentralResult } from '../../sync/centralClient'
 import { normaliseReceipt } from '../../sync/receipt'
 import type { KioskHandlers } from './kioskDispatcher'
@@ -32,6 +32,11 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
   const { session, captcha } = services
   const client = () => services.central?.client ?? null
   const notEnrolled = (): { ok: false; error: KioskError } => fail('NOT_ENROLLED')
+  /** A code to the logged-in account's own mobile or email goes with its session (wire.ts, ownAddressPurposes). */
+  const ownAddress = (purpose: string): { sessionToken?: string } => {
+    const current = session.current
+    return ownAddressPurposes.has(purpose) && current ? { sessionToken: current.sessionToken } : {}
+  }
 
   return {
     app: {
@@ -50,7 +55,7 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
         if (!central) return notEnrolled()
         const checked = field(fields.mobile, mobile, 'mobile', 'mobile.format')
         if (!checked.ok) return checked
-        const answer = await central.smsSend({ mobile: checked.value, purpose })
+        const answer = await central.smsSend({ mobile: checked.value, purpose, ...ownAddress(purpose) })
         return answer.ok ? ok({ resendAfter: answer.value.resendAfter }) : { ok: false, error: answer.error }
       },
       verify: async ({ mobile, purpose, code }) => {
@@ -75,7 +80,7 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
         if (!central) return notEnrolled()
         const checked = field(fields.email, email, 'email', 'email.format')
         if (!checked.ok) return checked
-        const answer = await central.emailSend({ email: checked.value, purpose })
+        const answer = await central.emailSend({ email: checked.value, purpose, ...ownAddress(purpose) })
         return answer.ok ? ok({ resendAfter: answer.value.resendAfter }) : { ok: false, error: answer.error }
       },
     },

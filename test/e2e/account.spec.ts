@@ -3,7 +3,7 @@ import { logInAs, registerThroughKiosk } from './pages/accounts'
 import { ChangeMobilePage, PasswordPage, ProfilePage, VerifyEmailPage, VerifyMobilePage } from './pages/AccountPages'
 import { candidate } from './pages/candidates'
 import { LoginPage } from './pages/LoginPage'
-import { codeSentBy } from './pages/kioskPage'
+import { codeSentBy, codesSentTo } from './pages/kioskPage'
 
 test.describe('我的ETEST通行证', () => {
   test('修改资料: 修改信息确认 marks each field 已修改/未修改 with the warning, then 修改资料成功', async ({ kiosk }) => {
@@ -158,6 +158,22 @@ test.describe('我的ETEST通行证', () => {
     await expect(verify.el('success-message')).toHaveText('手机验证成功')
   })
 
+  test('修改资料: a middle digit mistyped under the masked mobile gets no code sent to that stranger, and says so', async ({ kiosk }) => {
+    const who = candidate(8)
+    await logInAs(kiosk, who)
+    await kiosk.page.getByTestId('account-profile').click()
+    const profile = new ProfilePage(kiosk)
+    // Same first three and last four digits: the masked 138****xxxx cannot tell them apart.
+    const typo = `${who.mobile.slice(0, 3)}${who.mobile[3] === '9' ? '0' : '9'}${who.mobile.slice(4)}`
+    await profile.fill('mobile', typo)
+    await profile.el('send-code').click()
+
+    await expect(profile.fieldError('mobile')).toHaveText('该手机号不是本账号绑定的手机号，请核对后重新输入')
+    expect(await codesSentTo(kiosk.page, typo)).toEqual([])
+    await profile.fill('mobile', who.mobile)
+    expect(await codeSentBy(kiosk.page, who.mobile, () => profile.el('send-code').click())).toMatch(/^\d{6}$/)
+  })
+
   test('退出 forgets the candidate: home, and back never returns to the account', async ({ kiosk }) => {
     const who = candidate(6)
     await logInAs(kiosk, who)
@@ -193,6 +209,7 @@ test.describe('我的ETEST通行证', () => {
     await expect(page.getByTestId('login-error')).toHaveText('登录已过期，请重新登录')
     // Once: the next visit to 登录 starts clean.
     await page.getByTestId('login-register').click()
+    await expect(page.getByTestId('login-submit')).toBeHidden()
     await page.goBack()
     await expect(page.getByTestId('login-submit')).toBeVisible()
     await expect(page.getByTestId('login-error')).toBeHidden()

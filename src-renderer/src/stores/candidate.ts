@@ -24,7 +24,10 @@ export const useCandidateStore = defineStore('candidate', () => {
 
   /** Fresh masked details from main (after a change, or to find out the session has expired). */
   async function refreshAccount(): Promise<boolean> {
+    const asked = account.value
     const result = await window.kiosk.auth.account({})
+    // Logged out or wiped meanwhile: the answer was about a visit that is over.
+    if (asked === null || account.value !== asked) return false
     if (result.ok) account.value = result.value.account
     else if (result.error.code === 'SESSION_EXPIRED') expire()
     return result.ok

@@ -55,7 +55,7 @@ export function captchaAnswerOf(kiosk: KioskHarness, captchaId: string): string 
   return answer
 }
 
-async function codesSentTo(page: Page, to: string): Promise<string[]> {
+export async function codesSentTo(page: Page, to: string): Promise<string[]> {
   return page.evaluate(async (recipient) => {
     const answer = await window.kiosk.dev.messages({ to: recipient })
     if (!answer.ok) return []

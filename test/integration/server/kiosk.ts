@@ -178,9 +178,9 @@ export async function latestCode(url: string, to: string): Promise<string> {
   return withCode.at(-1).code
 }
 
-/** Sends a code to `mobile` for `purpose` and reads it from the dev outbox. */
-export async function smsCode(kiosk: TestKiosk, mobile: string, purpose: string): Promise<string> {
-  const sent = await kiosk.interactive('smsSend', { mobile, purpose })
+/** Sends a code to `mobile` for `purpose` (with the session, for the account's own mobile) and reads it from the dev outbox. */
+export async function smsCode(kiosk: TestKiosk, mobile: string, purpose: string, sessionToken?: string): Promise<string> {
+  const sent = await kiosk.interactive('smsSend', { mobile, purpose, ...(sessionToken ? { sessionToken } : {}) })
   if (sent.status !== 200) throw new Error(`sms send failed: ${JSON.stringify(sent.body)}`)
   return latestCode(kiosk.url, mobile)
 }

@@ -109,11 +109,16 @@ describe('running the server', () => {
       new Error("Can't send mail - all recipients were rejected: 550 5.1.1 <wang@example.com>: Recipient address rejected"),
       { code: 'EENVELOPE', response: '550 5.1.1 <wang@example.com>: Recipient address rejected', responseCode: 550, command: 'RCPT TO', rejected: ['wang@example.com'] },
     )
-    const messages = { sms: async () => undefined, email: () => Promise.reject(refused) }
+    let smsCode = ''
+    const messages = { sms: async (message: { code?: string }) => void (smsCode = message.code ?? ''), email: () => Promise.reject(refused) }
     const t = await startTestServer({ messages, logger: createLogger({ destination }) })
     try {
       const kiosk = await TestKiosk.enrol(t)
-      const sent = await kiosk.interactive('emailSend', { email: 'wang@example.com', purpose: 'verifyEmail' })
+      // An account holds the address: a reset email is really sent (and refused by the mail server).
+      assert.equal((await kiosk.interactive('smsSend', { mobile: candidate.mobile, purpose: 'register' })).status, 200)
+      const { email, mobile, password, idType, idNumber, name } = candidate
+      assert.equal((await kiosk.apply('register', { email, mobile, password, idType, idNumber, name, smsCode, agreed: true })).status, 'applied')
+      const sent = await kiosk.interactive('emailSend', { email: 'wang@example.com', purpose: 'resetPassword' })
       assert.equal(sent.status, 200, 'the kiosk is not held up by the failed delivery')
       for (let i = 0; i < 50 && !logs.includes('message delivery failed'); i++) await new Promise((resolve) => setTimeout(resolve, 10))
     } finally {

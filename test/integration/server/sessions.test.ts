@@ -133,7 +133,7 @@ describe('log-in, sessions and session ops', () => {
     const session = await login('Pqr456%^m3')
     const sessionToken = session.body.sessionToken
     t.advance(61_000)
-    const code = await smsCode(kiosk, '13100131000', 'updateProfile')
+    const code = await smsCode(kiosk, '13100131000', 'updateProfile', sessionToken)
     const profile = {
       sessionToken,
       email: 'new@example.com',
@@ -181,7 +181,7 @@ describe('log-in, sessions and session ops', () => {
     const session = await login('Mno321&*q8')
     const sessionToken = session.body.sessionToken
     t.advance(61_000)
-    const code = await smsCode(kiosk, '13100131000', 'updateProfile')
+    const code = await smsCode(kiosk, '13100131000', 'updateProfile', sessionToken)
     // A passport number is not an 18-character resident ID: the kept number does not fit.
     const newType = await kiosk.apply('updateProfile', { sessionToken, idType: 'passport', smsCode: code })
     assert.deepEqual(newType.error, { code: 'INVALID_FIELD', field: 'idNumber', rule: 'idNumber.passportFormat' })
@@ -333,5 +333,46 @@ describe('log-in with a document type', () => {
     for (const idType of [undefined, 'resident', 'passport', 'taiwanPermit']) {
       assert.deepEqual((await login(candidate.password, idType)).body, { error: { code: 'ACCOUNT_LOCKED', retryAfter: 60 } }, String(idType))
     }
+  })
+})
+
+describe("codes to the logged-in account's own mobile or email", () => {
+  let t: TestServer
+  let kiosk: TestKiosk
+  let sessionToken: string
+  before(async () => {
+    t = await startTestServer()
+    kiosk = await TestKiosk.enrol(t)
+    assert.equal((await register(kiosk)).status, 'applied')
+    sessionToken = (await kiosk.interactive('login', { idNumber: candidate.idNumber, password: candidate.password })).body.sessionToken
+  })
+  after(() => t.stop())
+  const sentTo = async (to: string) => (await call(t.server.url, 'GET', `${apiPaths.devOutbox}?to=${encodeURIComponent(to)}`)).body.messages.length
+
+  test('go only to the account’s own address: a digit mistyped under 138****8000 sends nothing to a stranger', async () => {
+    const stranger = '13800108000'
+    for (const purpose of ['updateProfile', 'verifyMobile']) {
+      const answer = await kiosk.interactive('smsSend', { mobile: stranger, purpose, sessionToken })
+      assert.deepEqual(answer.body, { error: { code: 'INVALID_FIELD', field: 'mobile', rule: 'mobile.notAccount' } }, purpose)
+    }
+    const email = await kiosk.interactive('emailSend', { email: 'other@example.com', purpose: 'verifyEmail', sessionToken })
+    assert.deepEqual(email.body, { error: { code: 'INVALID_FIELD', field: 'email', rule: 'email.notAccount' } })
+    assert.equal(await sentTo(stranger), 0)
+    assert.equal(await sentTo('other@example.com'), 0)
+
+    t.advance(61_000)
+    const own = await kiosk.interactive('smsSend', { mobile: candidate.mobile, purpose: 'updateProfile', sessionToken })
+    assert.equal(own.status, 200, JSON.stringify(own.body))
+    assert.equal(await sentTo(candidate.mobile), 2, 'the register code, then this one')
+  })
+
+  test('need the session: without it, or after it ended, nothing is sent', async () => {
+    t.advance(61_000)
+    const none = await kiosk.interactive('smsSend', { mobile: candidate.mobile, purpose: 'verifyMobile' })
+    assert.deepEqual(none.body, { error: { code: 'SESSION_EXPIRED' } })
+    await kiosk.interactive('logout', { sessionToken })
+    const ended = await kiosk.interactive('emailSend', { email: candidate.email, purpose: 'verifyEmail', sessionToken })
+    assert.deepEqual(ended.body, { error: { code: 'SESSION_EXPIRED' } })
+    assert.equal(await sentTo(candidate.email), 0)
   })
 })

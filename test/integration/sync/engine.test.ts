@@ -325,10 +325,10 @@ describe('sync engine against the reference server', () => {
     const client = central.clientFor(proxy.url)
     const i = next++
     const c = candidate(i)
-    const code = await smsCodeFor(central, client, c.mobile, 'verifyMobile')
-    const wrong = await client.smsVerify({ mobile: c.mobile, purpose: 'verifyMobile', code: code === '111111' ? '222222' : '111111' })
+    const code = await smsCodeFor(central, client, c.mobile, 'register')
+    const wrong = await client.smsVerify({ mobile: c.mobile, purpose: 'register', code: code === '111111' ? '222222' : '111111' })
     assert.equal(!wrong.ok && wrong.error.code, 'BAD_SMS_CODE')
-    const right = await client.smsVerify({ mobile: c.mobile, purpose: 'verifyMobile', code })
+    const right = await client.smsVerify({ mobile: c.mobile, purpose: 'register', code })
     assert.ok(right.ok && right.value.verificationToken.length > 0)
     const login = await client.login({ idNumber: c.idNumber, password: c.password })
     assert.equal(!login.ok && login.error.code, 'BAD_CREDENTIALS')

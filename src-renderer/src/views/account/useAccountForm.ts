@@ -1,5 +1,6 @@
 import { ref } from 'vue'
 import { useRouter } from 'vue-router'
+import type { KioskError } from '../../../../src-common/errors'
 import type { OpOutcome } from '../../../../src-common/kioskApi'
 import type { Submitted } from '../../composables/useOpSubmit'
 import { useCandidateStore } from '../../stores/candidate'
@@ -11,18 +12,22 @@ export function useAccountOutcome(onError: (submitted: Extract<Submitted, { kind
   const succeeded = ref(false)
   const receipt = ref<OpOutcome | null>(null)
 
+  /** The log-in has ended: nothing on this screen can fix it, so 登录 again, where the reason is shown. */
+  async function loggedOut(error: KioskError): Promise<boolean> {
+    if (error.code !== 'SESSION_EXPIRED') return false
+    candidate.expire()
+    await router.push('/login')
+    return true
+  }
+
   async function settle(submitted: Submitted): Promise<void> {
     if (submitted.kind === 'done') {
       await candidate.refreshAccount()
       succeeded.value = true
     } else if (submitted.kind === 'receipt') receipt.value = submitted.outcome
-    else if (submitted.error.code === 'SESSION_EXPIRED') {
-      // Nothing on this screen can fix it: 登录 again, where the reason is shown.
-      candidate.expire()
-      await router.push('/login')
-    } else onError(submitted)
+    else if (!(await loggedOut(submitted.error))) onError(submitted)
   }
 
   const backToAccount = () => router.push('/account')
-  return { succeeded, receipt, settle, backToAccount }
+  return { succeeded, receipt, settle, loggedOut, backToAccount }
 }
