@@ -80,16 +80,20 @@ export const errorMessages: Record<ErrorCode, Record<Locale, string>> = {
   },
   INVALID_FIELD: { 'zh-CN': '填写内容有误，请检查后重新提交', en: 'Something entered is not valid. Please check it.' },
   SESSION_EXPIRED: { 'zh-CN': '登录已过期，请重新登录', en: 'Your session has expired. Please log in again.' },
-  ACCOUNT_NOT_FOUND: { 'zh-CN': '账号不存在', en: 'No such account.' },
+  ACCOUNT_NOT_FOUND: {
+    'zh-CN': '未找到对应的ETEST通行证账号，请核对后重新输入',
+    en: 'No ETEST passport account was found. Please check what you entered.',
+  },
   NETWORK_UNAVAILABLE: {
     'zh-CN': '网络暂不可用，请稍后再试',
     en: 'The network is unavailable. Please try again later.',
   },
   // No answer either, but not the network's fault: the central server's TLS certificate failed
-  // verification (expired, for another name, or from an issuer this kiosk does not trust).
+  // verification (expired, for another name, or from an issuer this kiosk does not trust). Staff
+  // read that (supervisor.errorTexts); a candidate can do nothing about a certificate.
   CENTRAL_UNTRUSTED: {
-    'zh-CN': '无法安全连接中心服务器：其证书未通过验证（已过期、与地址不符，或本机不信任其签发机构）',
-    en: "The central server can't be reached securely: its certificate failed verification (expired, for another address, or from an issuer this kiosk does not trust).",
+    'zh-CN': '暂时无法连接报名服务器，请联系考点工作人员',
+    en: "The registration server can't be reached right now. Please ask the exam-centre staff.",
   },
   VERIFICATION_REQUIRED: {
     'zh-CN': '请先完成手机或邮箱验证',
@@ -99,7 +103,11 @@ export const errorMessages: Record<ErrorCode, Record<Locale, string>> = {
     'zh-CN': '本机尚未完成登记，请联系考点工作人员',
     en: 'This kiosk is not enrolled yet. Please ask the exam-centre staff.',
   },
-  UNAUTHORIZED: { 'zh-CN': '请求未通过认证', en: 'The request was not authenticated.' },
+  // The central server did not accept this kiosk's credential: for staff to fix (supervisor.errorTexts).
+  UNAUTHORIZED: {
+    'zh-CN': '本机暂时无法办理该业务，请联系考点工作人员',
+    en: 'This kiosk cannot handle this request right now. Please ask the exam-centre staff.',
+  },
   RATE_LIMITED: { 'zh-CN': '操作过于频繁，请稍后再试', en: 'Too many requests. Please try again later.' },
   OP_EXPIRED: {
     'zh-CN': '该业务提交时间过久，已失效，请重新办理',

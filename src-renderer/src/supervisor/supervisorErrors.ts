@@ -2,9 +2,14 @@ import type { KioskError } from '../../../src-common/errors'
 import { kioskErrorMessage, type LocalisedMessage } from '../../../src-common/rules'
 import { currentLocale, i18n } from '../i18n'
 
-/** An error value from main in the current language (reactive when called from a template). */
+/**
+ * An error value from main in the current language (reactive when called from a template), worded
+ * for staff where that differs from what a candidate reads (supervisor.errorTexts).
+ */
 export function errorText(error: KioskError | null | undefined): string {
-  return error ? kioskErrorMessage(error, currentLocale()) : ''
+  if (!error) return ''
+  const forStaff = `supervisor.errorTexts.${error.code}`
+  return i18n.global.te(forStaff) ? i18n.global.t(forStaff) : kioskErrorMessage(error, currentLocale())
 }
 
 /**

@@ -66,6 +66,15 @@ describe('field messages', () => {
     }
   })
 
+  test('a candidate reads what to do, not how the kiosk failed, for errors only staff can fix', () => {
+    for (const code of ['CENTRAL_UNTRUSTED', 'UNAUTHORIZED', 'NOT_ENROLLED', 'BAD_REQUEST'] as const) {
+      assert.match(errorMessages[code]['zh-CN'], /请联系考点工作人员/, code)
+      assert.match(errorMessages[code].en, /ask the exam-centre staff/, code)
+      assert.doesNotMatch(errorMessages[code]['zh-CN'], /证书|认证|凭证/, code)
+    }
+    assert.match(errorMessages.ACCOUNT_NOT_FOUND['zh-CN'], /请核对/)
+  })
+
   test('every document type has a Chinese and an English label', () => {
     assert.equal(idTypeLabels.resident['zh-CN'], '中华人民共和国居民身份证')
     for (const idType of idTypes) {

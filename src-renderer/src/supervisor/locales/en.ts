@@ -44,6 +44,12 @@ const en: typeof zhCN = {
   supervisor: {
     /** After a label run into its text (Reason: account not found). */
     colon: ': ',
+    /** Staff read these instead of the candidate's wording of the same error (errorText). */
+    errorTexts: {
+      CENTRAL_UNTRUSTED: "The central server can't be reached securely: its certificate failed verification (expired, for another address, or from an issuer this kiosk does not trust).",
+      UNAUTHORIZED: "The central server did not accept this kiosk's credential (revoked, or this kiosk's clock is far off): check the clock, or enrol again in Settings.",
+      ACCOUNT_NOT_FOUND: 'Account not found.',
+    },
     newer: 'Newer page',
     older: 'Older page',
     title: 'Supervisor mode',
