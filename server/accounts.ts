@@ -111,6 +111,12 @@ export function createAccounts(db: Db, pepper: Buffer) {
       'SELECT at FROM attested_resets WHERE kiosk_id = ? AND at > ? ORDER BY at LIMIT ?',
     ),
     attested: db.prepare('INSERT INTO attested_resets (kiosk_id, at) VALUES (?, ?)'),
+    loginTriesSince: db.prepare<[string, number, number], number>(
+      'SELECT at FROM failed_logins WHERE kiosk_id = ? AND at > ? ORDER BY at LIMIT ?',
+    ),
+    loginTry: db.prepare('INSERT INTO failed_logins (kiosk_id, at) VALUES (?, ?)'),
+    forgiveLoginTry: db.prepare('DELETE FROM failed_logins WHERE id = ?'),
+    pruneLoginTries: db.prepare('DELETE FROM failed_logins WHERE kiosk_id = ? AND at <= ?'),
     pruneAttested: db.prepare('DELETE FROM attested_resets WHERE kiosk_id = ? AND at <= ?'),
     setProfile: db.prepare(
       `UPDATE accounts SET id_type = @idType, id_number = @idNumber, name = @name, pending_email = @pendingEmail,
@@ -211,6 +217,18 @@ export function createAccounts(db: Db, pepper: Buffer) {
       if (tried.length >= perHour) return { retryAfterSec: Math.max(1, Math.ceil(((tried[0] ?? now) + hourMs - now) / 1000)) }
       q.attested.run(kioskId, now)
       return null
+    },
+    /**
+     * Counts a log-in try of this kiosk before its password is checked (forgive() once it succeeded),
+     * or says how long until the kiosk may try again: its hour's failed tries are used up.
+     */
+    countLoginTry(kioskId: string, now: number, perHour: number): { retryAfterSec: number } | { forgive: () => void } {
+      const since = now - hourMs
+      q.pruneLoginTries.run(kioskId, since)
+      const tried = q.loginTriesSince.pluck().all(kioskId, since, perHour)
+      if (tried.length >= perHour) return { retryAfterSec: Math.max(1, Math.ceil(((tried[0] ?? now) + hourMs - now) / 1000)) }
+      const { lastInsertRowid } = q.loginTry.run(kioskId, now)
+      return { forgive: () => void q.forgiveLoginTry.run(lastInsertRowid) }
     },
     startSession(accountId: string, kioskId: string, now: number, ttlMs: number): { token: string; expiresAt: number } {
       const token = randomToken()

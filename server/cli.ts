@@ -6,7 +6,7 @@ import { createEnrollmentCode, startServer } from './index'
 
 const usage = `Usage:
   npm run server -- [--port 8787] [--host 127.0.0.1] [--data ./central-data] [--dev]
-                    [--attested-per-hour 20]
+                    [--attested-per-hour 20] [--failed-logins-per-hour 100]
   npm run server -- enroll-kiosk --name "<hall>" [--data ./central-data]
   npm run server -- kiosks list [--data ./central-data]
   npm run server -- kiosks revoke <kiosk id> [--data ./central-data]
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       data: { type: 'string', default: './central-data' },
       dev: { type: 'boolean', default: false },
       'attested-per-hour': { type: 'string' },
+      'failed-logins-per-hour': { type: 'string' },
       name: { type: 'string' },
       status: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -110,16 +111,23 @@ async function main(): Promise<void> {
   if (command !== undefined) fail(`unknown command ${command}`)
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port must be a port number')
-  const attestedPerHour = values['attested-per-hour'] === undefined ? undefined : Number(values['attested-per-hour'])
-  if (attestedPerHour !== undefined && !(Number.isInteger(attestedPerHour) && attestedPerHour >= 1)) {
-    fail('--attested-per-hour must be a whole number, at least 1')
+  /** A per-kiosk hourly limit from the command line: a whole number, at least 1. */
+  const perHour = (option: 'attested-per-hour' | 'failed-logins-per-hour'): number | undefined => {
+    const value = values[option] === undefined ? undefined : Number(values[option])
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) fail(`--${option} must be a whole number, at least 1`)
+    return value
   }
+  const attestedPerHour = perHour('attested-per-hour')
+  const failedLoginsPerHour = perHour('failed-logins-per-hour')
   const server = await startServer({
     port,
     host: values.host,
     dataDir,
     dev: values.dev,
-    limits: attestedPerHour === undefined ? {} : { attestedResetsPerKioskPerHour: attestedPerHour },
+    limits: {
+      ...(attestedPerHour === undefined ? {} : { attestedResetsPerKioskPerHour: attestedPerHour }),
+      ...(failedLoginsPerHour === undefined ? {} : { failedLoginsPerKioskPerHour: failedLoginsPerHour }),
+    },
     // The disk refused a commit: exit (70) for the supervisor that restarts the server.
     onCommitFailure: () => process.exit(70),
   })

@@ -13,6 +13,8 @@ export interface SendLimits {
   perKioskPerHour: number
   /** On-site (attested) password resets one kiosk may try in an hour (see accounts.countAttestedReset). */
   attestedResetsPerKioskPerHour: number
+  /** Log-ins one kiosk may get wrong in an hour (see accounts.countLoginTry): a busy hall stays far below. */
+  failedLoginsPerKioskPerHour: number
 }
 
 export const defaultSendLimits: SendLimits = {
@@ -20,6 +22,7 @@ export const defaultSendLimits: SendLimits = {
   perTargetPerDay: 10,
   perKioskPerHour: 300,
   attestedResetsPerKioskPerHour: 20,
+  failedLoginsPerKioskPerHour: 100,
 }
 
 const maxTries = 5

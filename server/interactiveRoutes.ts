@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import type { KioskError } from '../src-common/errors'
+import type { LimitRule } from '../src-common/rules'
 import { sealingAad } from '../src-common/sealing'
 import {
   accountPayload,
@@ -155,6 +156,11 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
     // same way, with the same work and answers: nothing tells them apart. A number an account holds
     // counts on that account whatever document type was chosen, or locking it under one type and
     // trying another would tell which type it is, and that it exists.
+    // The kiosk's hour of failed tries first: past it, no account is tried at all.
+    const kioskTry = accounts.countLoginTry(kioskId, now, ctx.limits.failedLoginsPerKioskPerHour)
+    if ('retryAfterSec' in kioskTry) {
+      return sendError(reply, { code: 'RATE_LIMITED', rule: 'login.perKioskHour' satisfies LimitRule, retryAfter: kioskTry.retryAfterSec })
+    }
     const guard = found
       ? { failures: found.failed_logins, lockedUntil: found.locked_until }
       : accounts.guardOf(p.idNumber)
@@ -168,6 +174,7 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
     const passwordOk = await verifyPassword(account?.password_hash ?? dummyHash, p.password)
     if (!account || !passwordOk) return sendError(reply, { code: 'BAD_CREDENTIALS' })
     accounts.loginOk(account.id)
+    kioskTry.forgive()
     const session = accounts.startSession(account.id, kioskId, now, sessionTtlSeconds * 1000)
     ctx.log.info({ accountId: account.id, kioskId }, 'login')
     return {

@@ -177,6 +177,8 @@ export const fieldMessages = {
   },
   'currentPassword.required': { 'zh-CN': '请输入原密码', en: 'Please enter your current password.' },
   'currentPassword.wrong': { 'zh-CN': '原密码不正确，请重新输入', en: 'The current password is wrong. Please enter it again.' },
+  // The picture's code (the web site's 验证码), left empty: not "wrong", since nothing was typed.
+  'captcha.required': { 'zh-CN': '请输入验证码', en: 'Please enter the code in the picture.' },
   // 重置密码's one field for either: a mobile (digits only) or an email (with @).
   'identifier.required': { 'zh-CN': '请输入手机号/邮箱', en: 'Please enter your mobile number or email.' },
   'identifier.format': {
@@ -252,6 +254,10 @@ export const limitMessages = {
   'attestedReset.perHour': {
     'zh-CN': '本机一小时内的现场核验重置次数已达上限，请稍后再办理',
     en: 'This kiosk has made as many on-site password resets as it may in an hour. Please try again later.',
+  },
+  'login.perKioskHour': {
+    'zh-CN': '本机一小时内登录失败次数过多，请稍后再试，或联系考点工作人员',
+    en: 'Too many failed log-ins on this kiosk in the last hour. Please try again later, or ask the exam-centre staff.',
   },
 } as const satisfies Record<string, Record<Locale, string>>
 

@@ -214,7 +214,8 @@ describe('a burst of parallel wrong log-ins', () => {
     return tally
   }
   before(async () => {
-    t = await startTestServer()
+    // 160 wrong tries from one kiosk: above its hourly limit, tested on its own below.
+    t = await startTestServer({ limits: { failedLoginsPerKioskPerHour: 1_000 } })
     kiosk = await TestKiosk.enrol(t)
     assert.equal((await register(kiosk)).status, 'applied')
   })
@@ -374,5 +375,39 @@ describe("codes to the logged-in account's own mobile or email", () => {
     const ended = await kiosk.interactive('emailSend', { email: candidate.email, purpose: 'verifyEmail', sessionToken })
     assert.deepEqual(ended.body, { error: { code: 'SESSION_EXPIRED' } })
     assert.equal(await sentTo(candidate.email), 0)
+  })
+})
+
+describe("a kiosk's failed log-ins in an hour", () => {
+  let t: TestServer
+  let hallA: TestKiosk
+  let hallB: TestKiosk
+  before(async () => {
+    t = await startTestServer({ limits: { failedLoginsPerKioskPerHour: 6 } })
+    hallA = await TestKiosk.enrol(t, 'Hall A')
+    hallB = await TestKiosk.enrol(t, 'Hall B')
+    assert.equal((await register(hallA)).status, 'applied')
+  })
+  after(() => t.stop())
+  const login = (kiosk: TestKiosk, idNumber: string, password: string) => kiosk.interactive('login', { idNumber, password })
+
+  test('are limited: one password sprayed over many ID numbers stops at the limit, not at the last account', async () => {
+    // A right log-in in between is not a failure.
+    assert.equal((await login(hallA, candidate.idNumber, candidate.password)).status, 200)
+    const answers: string[] = []
+    for (let i = 0; i < 8; i++) answers.push((await login(hallA, residentId(`1101051980010${3000 + i}`), 'Passw0rd!x')).body.error.code)
+    assert.deepEqual(answers, [...Array(6).fill('BAD_CREDENTIALS'), 'RATE_LIMITED', 'RATE_LIMITED'])
+    const limited = await login(hallA, candidate.idNumber, candidate.password)
+    assert.equal(limited.status, 429)
+    assert.equal(limited.body.error.rule, 'login.perKioskHour')
+    assert.ok(limited.body.error.retryAfter > 3_500 && limited.body.error.retryAfter <= 3_600, String(limited.body.error.retryAfter))
+    // Another kiosk is not held up, and the account itself is not locked.
+    assert.equal((await login(hallB, candidate.idNumber, candidate.password)).status, 200)
+  })
+
+  test('an hour later the kiosk may try again', async () => {
+    t.advance(3_601_000)
+    hallA.clock = t.now
+    assert.equal((await login(hallA, candidate.idNumber, candidate.password)).status, 200)
   })
 })
