@@ -65,6 +65,8 @@ test.describe('我的ETEST通行证', () => {
     await profile.choose('id-type', 'passport')
     await profile.el('submit').click()
     await expect(profile.fieldError('id-number')).toContainText('请输入证件号码')
+    // ...and a passport's Latin-letter name: the Chinese one kept would not fit it.
+    await expect(profile.fieldError('name')).toContainText('姓名')
     await profile.choose('id-type', 'resident')
 
     await profile.fill('name', '王晓明')
@@ -99,6 +101,9 @@ test.describe('我的ETEST通行证', () => {
     await change.el('submit').click()
     await expect(change.el('success-message')).toHaveText('修改手机号成功')
     await change.el('success-confirm').click()
+    // Back in 修改资料, where it started, with the new number as the account's.
+    await expect(page.getByTestId('profile-mobile')).toHaveAttribute('placeholder', /139\*\*\*\*9002/)
+    await page.getByTestId('profile-cancel').click()
     await expect(page.getByTestId('account-mobile')).toHaveText('139****9002')
   })
 
@@ -172,6 +177,20 @@ test.describe('我的ETEST通行证', () => {
     expect(await codesSentTo(kiosk.page, typo)).toEqual([])
     await profile.fill('mobile', who.mobile)
     expect(await codeSentBy(kiosk.page, who.mobile, () => profile.el('send-code').click())).toMatch(/^\d{6}$/)
+  })
+
+  test('修改资料 → 修改手机号 and back keeps what was typed in 修改资料', async ({ kiosk }) => {
+    const who = candidate(9)
+    await logInAs(kiosk, who)
+    await kiosk.page.getByTestId('account-profile').click()
+    const profile = new ProfilePage(kiosk)
+    await profile.fill('email', 'new.li@example.com')
+    await profile.fill('name', '王晓明')
+    await profile.el('change-mobile').click()
+    await new ChangeMobilePage(kiosk).el('cancel').click()
+
+    await expect(profile.el('email')).toHaveValue('new.li@example.com')
+    await expect(profile.el('name')).toHaveValue('王晓明')
   })
 
   test('退出 forgets the candidate: home, and back never returns to the account', async ({ kiosk }) => {

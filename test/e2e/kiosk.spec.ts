@@ -355,7 +355,7 @@ test.describe('idle after log-in', () => {
         .__vue_app__
       return app.config.globalProperties.$pinia.state.value as { candidate: { account: unknown; outcomes: object } }
     })
-    expect(stores.candidate).toEqual({ account: null, outcomes: {} })
+    expect(stores.candidate).toEqual({ account: null, outcomes: {}, sessionExpired: false, profileDraft: null })
     expect(await page.content()).not.toContain('王**')
     await page.goBack()
     await expect(page.getByTestId('account-welcome')).toBeHidden()

@@ -153,7 +153,7 @@ const en: typeof zhCN = {
     changeMobile: 'Change mobile number',
     changeMobileHint: 'To change your mobile number, tap "Change mobile number".',
     personalHint: 'Enter your real, valid personal information',
-    keepHint: "Fill in only what changes: a blank email, ID number or name stays as it is (a new ID type needs its new number). Enter this account's current mobile number: the code is sent there.",
+    keepHint: "Fill in only what changes: a blank email, ID number or name stays as it is (a new ID type needs its new number, and, between a document with a Chinese name and one with a Latin-letter name, the name as on the new document). Enter this account's current mobile number: the code is sent there.",
     currentValue: 'Now: {value}',
     sendTo: 'The code will be sent to {target}',
     confirmTitle: 'Confirm your changes',

@@ -1,6 +1,14 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { MaskedAccount, OpOutcome } from '../../../src-common/kioskApi'
+import type { IdType } from '../../../src-common/rules'
+
+export interface ProfileDraft {
+  email: string
+  idType: IdType
+  idNumber: string
+  name: string
+}
 
 /**
  * Everything about the candidate at the kiosk that must survive a route change: the masked account
@@ -12,6 +20,8 @@ export const useCandidateStore = defineStore('candidate', () => {
   const outcomes = ref<Record<string, OpOutcome>>({})
   /** The log-in ended on its own (30 min, or the password changed elsewhere): 登录 says so once. */
   const sessionExpired = ref(false)
+  /** What 修改资料 held while the candidate went to 修改手机号 from it: given back on return. */
+  const profileDraft = ref<ProfileDraft | null>(null)
 
   function track(outcome: OpOutcome): void {
     outcomes.value[outcome.id] = outcome
@@ -43,7 +53,8 @@ export const useCandidateStore = defineStore('candidate', () => {
     account.value = null
     outcomes.value = {}
     sessionExpired.value = false
+    profileDraft.value = null
   }
 
-  return { account, outcomes, sessionExpired, track, update, refreshAccount, expire, reset }
+  return { account, outcomes, sessionExpired, profileDraft, track, update, refreshAccount, expire, reset }
 })
