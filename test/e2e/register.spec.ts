@@ -8,6 +8,8 @@ test.describe('注册ETEST通行证', () => {
     const register = new RegisterPage(kiosk)
     const who = candidate(1)
     await register.open()
+    // A screen reader names the checkbox with the documents it agrees to.
+    await expect(register.page.getByRole('checkbox', { name: '已仔细阅读并同意《用户服务协议》《用户隐私政策》' })).toHaveCount(1)
     await register.fillAll(who)
     await expect(register.page.getByText(`将向 ${who.mobile} 发送验证码`)).toBeVisible()
     await expect(register.el('send-code')).toHaveText(/\d+秒后重新发送/)
@@ -96,6 +98,8 @@ test.describe('注册ETEST通行证', () => {
     await register.submit()
     await expect(register.fieldError('agree')).toContainText('请阅读并勾选同意《用户服务协议》《用户隐私政策》')
     await expect(register.el('confirm')).toBeHidden()
+    // The focus goes to the first field to fix (the email, left empty), not left on the button.
+    await expect(register.el('email')).toBeFocused()
   })
 
   test('the 用户服务协议 and 用户隐私政策 are readable on the kiosk', async ({ kiosk }) => {

@@ -15,7 +15,8 @@ test.describe('重置密码', () => {
     const reset = new ResetPage(kiosk)
     await reset.open()
     await reset.start(who.mobile)
-    await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeVisible()
+    // The pressed button went with its step: the new heading has the focus, and is read out.
+    await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeFocused()
     await expect(reset.el('sms-sent-hint')).toHaveText('如该手机号已注册ETEST通行证，您将收到短信验证码；如未收到，请核对手机号，号码有误可点击“返回修改手机号/邮箱”。')
     await reset.verifyMobile(who.mobile)
     await expect(reset.el('target')).toHaveText(who.mobile)
@@ -102,6 +103,12 @@ test.describe('重置密码', () => {
     // One field for either: what is neither names both, and an empty one asks for either.
     await expect(await next('wang3example.com')).toHaveText('请输入正确的手机号/邮箱：手机号为11位数字，邮箱须包含“@”')
     await expect(await next('')).toHaveText('请输入手机号/邮箱')
+    // Nothing typed into the picture's code: asked for, not sent to main to be called wrong.
+    const starts = kiosk.calls.filter((call) => call === 'kiosk:reset.start').length
+    await reset.fill('captcha', '')
+    await next('13800138000')
+    await expect(reset.fieldError('captcha')).toHaveText('请输入验证码')
+    expect(kiosk.calls.filter((call) => call === 'kiosk:reset.start').length).toBe(starts)
   })
 
   test('by email: the code from the mailbox sets the new password on the kiosk; a wrong code or weak password is refused', async ({ kiosk }) => {

@@ -26,6 +26,7 @@ const fieldNames: Record<string, { 'zh-CN': RegExp; en: RegExp }> = {
   statement: { 'zh-CN': /申诉说明/, en: /statement/ },
   occupied: { 'zh-CN': /占用/, en: /occupied/ },
   agreed: { 'zh-CN': /用户服务协议/, en: /Agreement/ },
+  captcha: { 'zh-CN': /验证码/, en: /code in the picture/ },
 }
 
 describe('field messages', () => {

@@ -13,6 +13,7 @@ import { fieldMessagesFor } from '../../../../src-common/rules'
 import { useFieldErrors } from '../../composables/useFieldErrors'
 import { useOpSubmit } from '../../composables/useOpSubmit'
 import { currentLocale } from '../../i18n'
+import { focusFirstError } from '../../composables/focusFirstError'
 
 const fieldNames = ['email', 'mobile', 'password', 'passwordConfirm', 'idType', 'idNumber', 'name', 'smsCode', 'agreed'] as const
 type Field = (typeof fieldNames)[number]
@@ -65,6 +66,7 @@ export function useRegisterForm() {
     const password = await checkFieldAsync('password', form.password, personal.value)
     fieldErrors.fromCheck('password', password)
     if (results.every(Boolean) && password.ok) confirming.value = true
+    else void focusFirstError()
   }
 
   /**

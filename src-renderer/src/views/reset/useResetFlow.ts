@@ -50,9 +50,22 @@ export function useResetFlow() {
     return fieldErrors.fromCheck(field, checkField(field, form[field], { password: form.password }))
   }
 
+  /** Something typed into the picture's code: an empty one is not sent to be called wrong. */
+  const captchaTyped = () => form.captcha.trim() !== '' || (fieldErrors.fromCheck('captcha', refused('captcha.required')), false)
+
   async function start(captcha: { captchaId: string; refresh(): Promise<void> }): Promise<void> {
+    if (busy.value) return
     fieldErrors.clear()
-    if (!checkIdentifier()) return
+    if (!(checkIdentifier() && captchaTyped())) return
+    busy.value = true
+    try {
+      await startWith(captcha)
+    } finally {
+      busy.value = false
+    }
+  }
+
+  async function startWith(captcha: { captchaId: string; refresh(): Promise<void> }): Promise<void> {
     const result = await window.kiosk.reset.start({ identifier: form.identifier.trim(), captchaId: captcha.captchaId, captcha: form.captcha })
     await captcha.refresh()
     if (!result.ok) return fieldErrors.fromError(result.error)
@@ -80,7 +93,7 @@ export function useResetFlow() {
     const byEmail = step.value === 'email'
     const codeOk = byEmail ? fieldErrors.fromCheck('emailCode', checkField('emailCode', form.emailCode)) : true
     const password = fieldErrors.fromCheck('password', await checkFieldAsync('password', form.password))
-    if (!(codeOk && password && check('passwordConfirm'))) return
+    if (!(codeOk && password && check('passwordConfirm') && captchaTyped())) return
     const identifier = form.identifier.trim()
     const payload = byEmail
       ? { method: 'email', email: identifier, emailCode: form.emailCode, newPassword: form.password }
