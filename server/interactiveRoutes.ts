@@ -168,6 +168,9 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
       found ? accounts.loginFailed(found.id, failures, lockedUntil, now) : accounts.guardFailed(p.idNumber, failures, lockedUntil, now),
     )
     if (locked) {
+      // No password was tested: not one of the kiosk's failed tries (or a candidate tapping 登录 on
+      // their locked account would use up the whole hall's hour).
+      kioskTry.forgive()
       await verifyPassword(dummyHash, p.password)
       return sendError(reply, { code: 'ACCOUNT_LOCKED', retryAfter: locked.lockedForSec })
     }

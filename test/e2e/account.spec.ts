@@ -123,6 +123,9 @@ test.describe('我的ETEST通行证', () => {
     await expect(password.el('success-message')).toHaveText('修改密码成功')
     await expect(password.el('success')).toContainText('请使用新密码重新登录。')
     await password.el('success-confirm').click()
+    // Logged out as the dialog said, not "expired".
+    await expect(page.getByTestId('login-submit')).toBeVisible()
+    await expect(page.getByTestId('login-error')).toBeHidden()
     await new LoginPage(kiosk).logIn({ idNumber: who.idNumber, password: 'Rv9@kWq3nB' })
     await expect(page.getByTestId('account-welcome')).toBeVisible()
   })

@@ -43,9 +43,12 @@ export const useCandidateStore = defineStore('candidate', () => {
     return result.ok
   }
 
-  /** The session is gone: the account screens close (the caller goes to 登录). */
+  /**
+   * The session is gone: the account screens close (App sends them to 登录) and nothing typed for
+   * that account is kept for whoever logs in next.
+   */
   function expire(): void {
-    account.value = null
+    reset()
     sessionExpired.value = true
   }
 

@@ -411,3 +411,23 @@ describe("a kiosk's failed log-ins in an hour", () => {
     assert.equal((await login(hallA, candidate.idNumber, candidate.password)).status, 200)
   })
 })
+
+describe('a locked account tapped again and again', () => {
+  let t: TestServer
+  let kiosk: TestKiosk
+  before(async () => {
+    t = await startTestServer({ limits: { failedLoginsPerKioskPerHour: 6 } })
+    kiosk = await TestKiosk.enrol(t)
+    assert.equal((await register(kiosk)).status, 'applied')
+  })
+  after(() => t.stop())
+  const login = (idNumber: string, password: string) => kiosk.interactive('login', { idNumber, password })
+
+  test("does not use up the kiosk's failed log-ins: a locked answer tests no password", async () => {
+    for (let i = 0; i < 5; i++) assert.equal((await login(candidate.idNumber, 'Wrong123!@x')).status, 403)
+    for (let i = 0; i < 10; i++) assert.equal((await login(candidate.idNumber, candidate.password)).body.error.code, 'ACCOUNT_LOCKED')
+    // Five of six used: one more wrong try, then the kiosk's limit.
+    assert.equal((await login(residentId('11010519800101456'), 'Wrong123!@x')).body.error.code, 'BAD_CREDENTIALS')
+    assert.equal((await login(residentId('11010519800101567'), 'Wrong123!@x')).body.error.code, 'RATE_LIMITED')
+  })
+})

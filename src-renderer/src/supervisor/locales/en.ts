@@ -47,7 +47,7 @@ const en: typeof zhCN = {
     /** Staff read these instead of the candidate's wording of the same error (errorText). */
     errorTexts: {
       CENTRAL_UNTRUSTED: "The central server can't be reached securely: its certificate failed verification (expired, for another address, or from an issuer this kiosk does not trust).",
-      UNAUTHORIZED: "The central server did not accept this kiosk's credential (revoked, or this kiosk's clock is far off): check the clock, or enrol again in Settings.",
+      UNAUTHORIZED: "Not authorised: supervisor mode may have timed out; enter it again and retry. If it happens again, the central server may not accept this kiosk's credential (revoked, or this kiosk's clock is far off): check the clock, or enrol again in Settings.",
       ACCOUNT_NOT_FOUND: 'Account not found.',
     },
     newer: 'Newer page',

@@ -47,7 +47,7 @@ export default {
     /** Staff read these instead of the candidate's wording of the same error (errorText). */
     errorTexts: {
       CENTRAL_UNTRUSTED: '无法安全连接中心服务器：其证书未通过验证（已过期、与地址不符，或本机不信任其签发机构）',
-      UNAUTHORIZED: '中心服务器未接受本机的凭证（可能已被吊销，或本机时间偏差过大）：请核对本机时间，或在“设置”中重新登记',
+      UNAUTHORIZED: '操作未获授权：监考模式可能已超时，请重新进入后再试；如仍出现，可能是中心服务器未接受本机的凭证（已被吊销，或本机时间偏差过大），请核对本机时间或在“设置”中重新登记',
       ACCOUNT_NOT_FOUND: '账号不存在',
     },
     newer: '较新的一页',

@@ -68,7 +68,8 @@ export function useResetFlow() {
   async function startWith(captcha: { captchaId: string; refresh(): Promise<void> }): Promise<void> {
     const result = await window.kiosk.reset.start({ identifier: form.identifier.trim(), captchaId: captcha.captchaId, captcha: form.captcha })
     await captcha.refresh()
-    if (!result.ok) return fieldErrors.fromError(result.error)
+    // (SMS_RATE_LIMITED belongs to the code field, which this step does not show: above the form.)
+    if (!result.ok) return fieldErrors.fromError(result.error, undefined, ['identifier', 'captcha'])
     target.value = result.value.identifier
     step.value = result.value.method === 'sms' ? 'smsVerify' : 'email'
     void loadPasswordDictionary()
@@ -83,6 +84,8 @@ export function useResetFlow() {
   async function verifySms(): Promise<void> {
     if (!fieldErrors.fromCheck('smsCode', checkField('smsCode', form.smsCode))) return
     const result = await window.kiosk.sms.verify({ mobile: form.identifier.trim(), purpose: 'resetPassword', code: form.smsCode })
+    // 返回修改手机号/邮箱 was tapped meanwhile: that step is gone.
+    if (step.value !== 'smsVerify') return
     if (!result.ok) return fieldErrors.fromError(result.error, 'smsCode', ['smsCode'])
     fieldErrors.clear()
     step.value = 'smsPassword'
