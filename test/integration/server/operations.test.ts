@@ -1,6 +1,6 @@
-import { describe, test } from 'node:test'
+import { describe, test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,62 +14,63 @@ import { call, candidate, register, startTestServer, TestKiosk, type TestServer 
 const root = new URL('../../../', import.meta.url).pathname
 
 describe('running the server', () => {
-  test('npm run server prints where it listens, answers health, enrols from the CLI, and stops on SIGTERM', async () => {
+  /** `npm run server -- <args> --port 0 --data <a new folder>` in its own process, once it says where it listens. */
+  async function runServer(
+    t: TestContext,
+    ...args: string[]
+  ): Promise<{ child: ChildProcess; url: string; dataDir: string }> {
     const dataDir = mkdtempSync(join(tmpdir(), 'central-cli-'))
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--data', dataDir], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = ''
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString()
-          const match = /listening on (http:\/\/\S+)/.exec(out)
-          if (match) resolve(match[1]!)
-        })
-        child.once('exit', () => reject(new Error(`exited early: ${out}`)))
-      })
-      assert.equal((await call(url, 'GET', apiPaths.health)).status, 200)
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-      child.kill('SIGTERM')
-      assert.equal(await exited, 0)
-    } finally {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli.ts', '--port', '0', ...args, '--data', dataDir],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    t.after(() => {
       child.kill('SIGKILL')
       rmSync(dataDir, { recursive: true, force: true })
-    }
+    })
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString()
+        const match = /listening on (http:\/\/\S+)/.exec(out)
+        if (match) resolve(match[1]!)
+      })
+      child.once('exit', () => reject(new Error(`exited early: ${out}`)))
+    })
+    return { child, url, dataDir }
+  }
+
+  test('npm run server prints where it listens, answers health, enrols from the CLI, and stops on SIGTERM', async (t) => {
+    const { child, url } = await runServer(t)
+    assert.equal((await call(url, 'GET', apiPaths.health)).status, 200)
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    child.kill('SIGTERM')
+    assert.equal(await exited, 0)
   })
 
-  test('npm run server refuses a common password on its own: it loads the dictionary, it does not lean on the kiosk', async () => {
+  test('npm run server refuses a common password on its own: it loads the dictionary, it does not lean on the kiosk', async (t) => {
     // Its own process: nothing else here has loaded the common-password list for it.
-    const dataDir = mkdtempSync(join(tmpdir(), 'central-cli-'))
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--dev', '--data', dataDir], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = ''
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString()
-          const match = /listening on (http:\/\/\S+)/.exec(out)
-          if (match) resolve(match[1]!)
-        })
-        child.once('exit', () => reject(new Error(`exited early: ${out}`)))
-      })
-      const running = { server: { url, createEnrollmentCode: (name: string) => createEnrollmentCode(dataDir, name) }, now: Date.now }
-      const kiosk = await TestKiosk.enrol(running as unknown as TestServer)
-
-      const weak = await register(kiosk, { password: 'P@ssw0rd' })
-
-      assert.deepEqual(weak, { id: weak.id, status: 'rejected', error: { code: 'WEAK_PASSWORD', field: 'password', rule: 'password.common' } })
-      // (Another mobile: one SMS a minute to each.)
-      const strong = await register(kiosk, { mobile: '13700137000' })
-      assert.equal(strong.status, 'applied', JSON.stringify(strong))
-    } finally {
-      child.kill('SIGKILL')
-      rmSync(dataDir, { recursive: true, force: true })
+    const { url, dataDir } = await runServer(t, '--dev')
+    const running = {
+      server: { url, createEnrollmentCode: (name: string) => createEnrollmentCode(dataDir, name) },
+      now: Date.now,
     }
+    const kiosk = await TestKiosk.enrol(running as unknown as TestServer)
+
+    const weak = await register(kiosk, { password: 'P@ssw0rd' })
+
+    assert.deepEqual(weak, {
+      id: weak.id,
+      status: 'rejected',
+      error: { code: 'WEAK_PASSWORD', field: 'password', rule: 'password.common' },
+    })
+    // (Another mobile: one SMS a minute to each.)
+    const strong = await register(kiosk, { mobile: '13700137000' })
+    assert.equal(strong.status, 'applied', JSON.stringify(strong))
   })
 
   test('logs never contain passwords, codes, ID numbers or full mobiles', async () => {
@@ -91,7 +92,14 @@ describe('running the server', () => {
       await t.stop()
     }
     assert.match(logs, /ops batch/)
-    for (const secret of [candidate.idNumber, candidate.mobile, candidate.email, candidate.password, 'Wrong123!x', candidate.name]) {
+    for (const secret of [
+      candidate.idNumber,
+      candidate.mobile,
+      candidate.email,
+      candidate.password,
+      'Wrong123!x',
+      candidate.name,
+    ]) {
       assert.ok(!logs.includes(secret), `logs contain ${secret}`)
     }
   })
@@ -106,21 +114,53 @@ describe('running the server', () => {
     })
     // What nodemailer rejects with when the mail server refuses the recipient.
     const refused = Object.assign(
-      new Error("Can't send mail - all recipients were rejected: 550 5.1.1 <wang@example.com>: Recipient address rejected"),
-      { code: 'EENVELOPE', response: '550 5.1.1 <wang@example.com>: Recipient address rejected', responseCode: 550, command: 'RCPT TO', rejected: ['wang@example.com'] },
+      new Error(
+        "Can't send mail - all recipients were rejected: 550 5.1.1 <wang@example.com>: Recipient address rejected",
+      ),
+      {
+        code: 'EENVELOPE',
+        response: '550 5.1.1 <wang@example.com>: Recipient address rejected',
+        responseCode: 550,
+        command: 'RCPT TO',
+        rejected: ['wang@example.com'],
+      },
     )
     let smsCode = ''
-    const messages = { sms: async (message: { code?: string }) => void (smsCode = message.code ?? ''), email: () => Promise.reject(refused) }
+    const messages = {
+      sms: async (message: { code?: string }) => void (smsCode = message.code ?? ''),
+      email: () => Promise.reject(refused),
+    }
     const t = await startTestServer({ messages, logger: createLogger({ destination }) })
     try {
       const kiosk = await TestKiosk.enrol(t)
       // An account holds the address: a reset email is really sent (and refused by the mail server).
-      assert.equal((await kiosk.interactive('smsSend', { mobile: candidate.mobile, purpose: 'register' })).status, 200)
+      assert.equal(
+        (await kiosk.interactive('smsSend', { mobile: candidate.mobile, purpose: 'register' })).status,
+        200,
+      )
       const { email, mobile, password, idType, idNumber, name } = candidate
-      assert.equal((await kiosk.apply('register', { email, mobile, password, idType, idNumber, name, smsCode, agreed: true })).status, 'applied')
-      const sent = await kiosk.interactive('emailSend', { email: 'wang@example.com', purpose: 'resetPassword' })
+      assert.equal(
+        (
+          await kiosk.apply('register', {
+            email,
+            mobile,
+            password,
+            idType,
+            idNumber,
+            name,
+            smsCode,
+            agreed: true,
+          })
+        ).status,
+        'applied',
+      )
+      const sent = await kiosk.interactive('emailSend', {
+        email: 'wang@example.com',
+        purpose: 'resetPassword',
+      })
       assert.equal(sent.status, 200, 'the kiosk is not held up by the failed delivery')
-      for (let i = 0; i < 50 && !logs.includes('message delivery failed'); i++) await new Promise((resolve) => setTimeout(resolve, 10))
+      for (let i = 0; i < 50 && !logs.includes('message delivery failed'); i++)
+        await new Promise((resolve) => setTimeout(resolve, 10))
     } finally {
       await t.stop()
     }

@@ -3,8 +3,27 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import type { ServerOptions } from '../../../server/index'
 import { apiPaths } from '../../../src-common/wire'
 import { call, candidate, latestCode, register, residentId, smsCode, startTestServer, TestKiosk, type TestServer } from './kiosk'
+
+
+/**
+ * A server (with `options`) and kiosks enrolled on it, the first of which registered `candidate`:
+ * ready in the describe's before(), stopped in its after().
+ */
+function serverWithCandidate(options: Partial<ServerOptions> = {}, halls: string[] = ['Hall A']) {
+  const s = {} as { t: TestServer; kiosk: TestKiosk; kiosks: TestKiosk[] }
+  before(async () => {
+    s.t = await startTestServer(options)
+    s.kiosks = []
+    for (const hall of halls) s.kiosks.push(await TestKiosk.enrol(s.t, hall))
+    s.kiosk = s.kiosks[0]!
+    assert.equal((await register(s.kiosk)).status, 'applied')
+  })
+  after(() => s.t.stop())
+  return s
+}
 
 describe('log-in, sessions and session ops', () => {
   let t: TestServer
@@ -203,9 +222,9 @@ describe('log-in, sessions and session ops', () => {
 })
 
 describe('a burst of parallel wrong log-ins', () => {
-  let t: TestServer
-  let kiosk: TestKiosk
-  const login = (password: string, idNumber = candidate.idNumber) => kiosk.interactive('login', { idNumber, password })
+  // 160 wrong tries from one kiosk: above its hourly limit, tested on its own below.
+  const s = serverWithCandidate({ limits: { failedLoginsPerKioskPerHour: 1_000 } })
+  const login = (password: string, idNumber = candidate.idNumber) => s.kiosk.interactive('login', { idNumber, password })
   /** Fires `count` wrong log-ins at once and tallies the answers by error code. */
   async function burst(idNumber: string, count: number) {
     const answers = await Promise.all(Array.from({ length: count }, () => login('Wrong123!@x', idNumber)))
@@ -213,18 +232,11 @@ describe('a burst of parallel wrong log-ins', () => {
     for (const answer of answers) tally[answer.body.error.code] = (tally[answer.body.error.code] ?? 0) + 1
     return tally
   }
-  before(async () => {
-    // 160 wrong tries from one kiosk: above its hourly limit, tested on its own below.
-    t = await startTestServer({ limits: { failedLoginsPerKioskPerHour: 1_000 } })
-    kiosk = await TestKiosk.enrol(t)
-    assert.equal((await register(kiosk)).status, 'applied')
-  })
-  after(() => t.stop())
 
   test('checks no more than 5 guesses for an account; the right password works once the lock has passed', async () => {
     assert.deepEqual(await burst(candidate.idNumber, 40), { BAD_CREDENTIALS: 5, ACCOUNT_LOCKED: 35 })
     assert.equal((await login(candidate.password)).status, 423, 'even the right password waits for the lock')
-    t.advance(61_000)
+    s.t.advance(61_000)
     assert.equal((await login(candidate.password)).status, 200)
     // The log-in cleared the count: the next burst again gets 5 guesses and a 1 min lock.
     assert.deepEqual(await burst(candidate.idNumber, 40), { BAD_CREDENTIALS: 5, ACCOUNT_LOCKED: 35 })
@@ -235,7 +247,7 @@ describe('a burst of parallel wrong log-ins', () => {
   test('checks no more than 5 guesses for an ID number no account holds, answering as for an account', async () => {
     const nobody = residentId('11010519700101777')
     assert.deepEqual(await burst(nobody, 40), { BAD_CREDENTIALS: 5, ACCOUNT_LOCKED: 35 })
-    t.advance(61_000)
+    s.t.advance(61_000)
     // One more guess once the lock has passed, then a lock twice as long: as an account's.
     assert.deepEqual(await burst(nobody, 40), { BAD_CREDENTIALS: 1, ACCOUNT_LOCKED: 39 })
     assert.ok((await login('Wrong123!@x', nobody)).body.error.retryAfter > 60)
@@ -313,16 +325,9 @@ describe('sessions and tokens an op dates back to', () => {
 })
 
 describe('log-in with a document type', () => {
-  let t: TestServer
-  let kiosk: TestKiosk
-  before(async () => {
-    t = await startTestServer()
-    kiosk = await TestKiosk.enrol(t)
-    assert.equal((await register(kiosk)).status, 'applied')
-  })
-  after(() => t.stop())
+  const s = serverWithCandidate()
   const login = (password: string, idType?: string) =>
-    kiosk.interactive('login', { idNumber: candidate.idNumber, password, ...(idType ? { idType } : {}) })
+    s.kiosk.interactive('login', { idNumber: candidate.idNumber, password, ...(idType ? { idType } : {}) })
 
   test('the right password under another document type is refused, and counts on the account', async () => {
     assert.deepEqual((await login(candidate.password, 'passport')).body, { error: { code: 'BAD_CREDENTIALS' } })
@@ -338,90 +343,68 @@ describe('log-in with a document type', () => {
 })
 
 describe("codes to the logged-in account's own mobile or email", () => {
-  let t: TestServer
-  let kiosk: TestKiosk
+  const s = serverWithCandidate()
   let sessionToken: string
   before(async () => {
-    t = await startTestServer()
-    kiosk = await TestKiosk.enrol(t)
-    assert.equal((await register(kiosk)).status, 'applied')
-    sessionToken = (await kiosk.interactive('login', { idNumber: candidate.idNumber, password: candidate.password })).body.sessionToken
+    sessionToken = (await s.kiosk.interactive('login', { idNumber: candidate.idNumber, password: candidate.password })).body.sessionToken
   })
-  after(() => t.stop())
-  const sentTo = async (to: string) => (await call(t.server.url, 'GET', `${apiPaths.devOutbox}?to=${encodeURIComponent(to)}`)).body.messages.length
+  const sentTo = async (to: string) => (await call(s.t.server.url, 'GET', `${apiPaths.devOutbox}?to=${encodeURIComponent(to)}`)).body.messages.length
 
   test('go only to the account’s own address: a digit mistyped under 138****8000 sends nothing to a stranger', async () => {
     const stranger = '13800108000'
     for (const purpose of ['updateProfile', 'verifyMobile']) {
-      const answer = await kiosk.interactive('smsSend', { mobile: stranger, purpose, sessionToken })
+      const answer = await s.kiosk.interactive('smsSend', { mobile: stranger, purpose, sessionToken })
       assert.deepEqual(answer.body, { error: { code: 'INVALID_FIELD', field: 'mobile', rule: 'mobile.notAccount' } }, purpose)
     }
-    const email = await kiosk.interactive('emailSend', { email: 'other@example.com', purpose: 'verifyEmail', sessionToken })
+    const email = await s.kiosk.interactive('emailSend', { email: 'other@example.com', purpose: 'verifyEmail', sessionToken })
     assert.deepEqual(email.body, { error: { code: 'INVALID_FIELD', field: 'email', rule: 'email.notAccount' } })
     assert.equal(await sentTo(stranger), 0)
     assert.equal(await sentTo('other@example.com'), 0)
 
-    t.advance(61_000)
-    const own = await kiosk.interactive('smsSend', { mobile: candidate.mobile, purpose: 'updateProfile', sessionToken })
+    s.t.advance(61_000)
+    const own = await s.kiosk.interactive('smsSend', { mobile: candidate.mobile, purpose: 'updateProfile', sessionToken })
     assert.equal(own.status, 200, JSON.stringify(own.body))
     assert.equal(await sentTo(candidate.mobile), 2, 'the register code, then this one')
   })
 
   test('need the session: without it, or after it ended, nothing is sent', async () => {
-    t.advance(61_000)
-    const none = await kiosk.interactive('smsSend', { mobile: candidate.mobile, purpose: 'verifyMobile' })
+    s.t.advance(61_000)
+    const none = await s.kiosk.interactive('smsSend', { mobile: candidate.mobile, purpose: 'verifyMobile' })
     assert.deepEqual(none.body, { error: { code: 'SESSION_EXPIRED' } })
-    await kiosk.interactive('logout', { sessionToken })
-    const ended = await kiosk.interactive('emailSend', { email: candidate.email, purpose: 'verifyEmail', sessionToken })
+    await s.kiosk.interactive('logout', { sessionToken })
+    const ended = await s.kiosk.interactive('emailSend', { email: candidate.email, purpose: 'verifyEmail', sessionToken })
     assert.deepEqual(ended.body, { error: { code: 'SESSION_EXPIRED' } })
     assert.equal(await sentTo(candidate.email), 0)
   })
 })
 
 describe("a kiosk's failed log-ins in an hour", () => {
-  let t: TestServer
-  let hallA: TestKiosk
-  let hallB: TestKiosk
-  before(async () => {
-    t = await startTestServer({ limits: { failedLoginsPerKioskPerHour: 6 } })
-    hallA = await TestKiosk.enrol(t, 'Hall A')
-    hallB = await TestKiosk.enrol(t, 'Hall B')
-    assert.equal((await register(hallA)).status, 'applied')
-  })
-  after(() => t.stop())
+  const s = serverWithCandidate({ limits: { failedLoginsPerKioskPerHour: 6 } }, ['Hall A', 'Hall B'])
   const login = (kiosk: TestKiosk, idNumber: string, password: string) => kiosk.interactive('login', { idNumber, password })
 
   test('are limited: one password sprayed over many ID numbers stops at the limit, not at the last account', async () => {
     // A right log-in in between is not a failure.
-    assert.equal((await login(hallA, candidate.idNumber, candidate.password)).status, 200)
+    assert.equal((await login(s.kiosks[0]!, candidate.idNumber, candidate.password)).status, 200)
     const answers: string[] = []
-    for (let i = 0; i < 8; i++) answers.push((await login(hallA, residentId(`1101051980010${3000 + i}`), 'Passw0rd!x')).body.error.code)
+    for (let i = 0; i < 8; i++) answers.push((await login(s.kiosks[0]!, residentId(`1101051980010${3000 + i}`), 'Passw0rd!x')).body.error.code)
     assert.deepEqual(answers, [...Array(6).fill('BAD_CREDENTIALS'), 'RATE_LIMITED', 'RATE_LIMITED'])
-    const limited = await login(hallA, candidate.idNumber, candidate.password)
+    const limited = await login(s.kiosks[0]!, candidate.idNumber, candidate.password)
     assert.equal(limited.status, 429)
     assert.equal(limited.body.error.rule, 'login.perKioskHour')
     assert.ok(limited.body.error.retryAfter > 3_500 && limited.body.error.retryAfter <= 3_600, String(limited.body.error.retryAfter))
     // Another kiosk is not held up, and the account itself is not locked.
-    assert.equal((await login(hallB, candidate.idNumber, candidate.password)).status, 200)
+    assert.equal((await login(s.kiosks[1]!, candidate.idNumber, candidate.password)).status, 200)
   })
 
   test('an hour later the kiosk may try again', async () => {
-    t.advance(3_601_000)
-    hallA.clock = t.now
-    assert.equal((await login(hallA, candidate.idNumber, candidate.password)).status, 200)
+    s.t.advance(3_601_000)
+    assert.equal((await login(s.kiosks[0]!, candidate.idNumber, candidate.password)).status, 200)
   })
 })
 
 describe('a locked account tapped again and again', () => {
-  let t: TestServer
-  let kiosk: TestKiosk
-  before(async () => {
-    t = await startTestServer({ limits: { failedLoginsPerKioskPerHour: 6 } })
-    kiosk = await TestKiosk.enrol(t)
-    assert.equal((await register(kiosk)).status, 'applied')
-  })
-  after(() => t.stop())
-  const login = (idNumber: string, password: string) => kiosk.interactive('login', { idNumber, password })
+  const s = serverWithCandidate({ limits: { failedLoginsPerKioskPerHour: 6 } })
+  const login = (idNumber: string, password: string) => s.kiosk.interactive('login', { idNumber, password })
 
   test("does not use up the kiosk's failed log-ins: a locked answer tests no password", async () => {
     for (let i = 0; i < 5; i++) assert.equal((await login(candidate.idNumber, 'Wrong123!@x')).status, 403)
