@@ -11,7 +11,7 @@ import {
 import { normalize } from './accounts'
 import type { ServerContext } from './context'
 import { createEnrollmentCode, redeemEnrollmentCode } from './enrollment'
-import { createFailureLimiter } from './failureLimiter'
+import { addressKey, createFailureLimiter } from './failureLimiter'
 import { sendError } from './httpErrors'
 import { fieldName, registerInteractiveRoutes } from './interactiveRoutes'
 import { buildOpenApi } from './openapi'
@@ -27,6 +27,7 @@ export async function buildApp(ctx: ServerContext) {
     loggerInstance: ctx.log,
     bodyLimit: maxBatchBytes,
     return503OnClosing: true,
+    ...(ctx.trustProxy.length > 0 ? { trustProxy: ctx.trustProxy } : {}),
     // A path the router refuses before any route (a parameter too long, bad %-encoding) answers in
     // the contract's shape too, not Fastify's own { error: 'Bad Request', code: 'FST_ERR_...' }.
     frameworkErrors: (error, _request, reply) => sendError(reply, { code: 'BAD_REQUEST' }, error.statusCode ?? 400),
@@ -82,13 +83,14 @@ export async function buildApp(ctx: ServerContext) {
   const enrollFailures = createFailureLimiter(enrollFailuresPerWindow, enrollWindowMs)
   app.post(apiPaths.enroll, async (request, reply) => {
     const now = ctx.clock()
-    const wait = enrollFailures.retryAfter(request.ip, now)
+    const client = addressKey(request.ip)
+    const wait = enrollFailures.retryAfter(client, now)
     if (wait > 0) return sendError(reply, { code: 'RATE_LIMITED', retryAfter: wait })
     const body = enrollRequest.safeParse(request.body)
     if (!body.success) return sendError(reply, { code: 'BAD_REQUEST', ...fieldName(body.error) })
     const credential = redeemEnrollmentCode(ctx.db, body.data.code, body.data.name, now)
     if (!credential) {
-      enrollFailures.failed(request.ip, now)
+      enrollFailures.failed(client, now)
       return sendError(reply, { code: 'NOT_ENROLLED' })
     }
     ctx.log.info({ kioskId: credential.kioskId }, 'kiosk enrolled')

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { parseArgs } from 'node:util'
 import { decideAppeal, listAppeals } from './appeals'
 import { openDatabase } from './database'
@@ -7,6 +8,7 @@ import { createEnrollmentCode, startServer } from './index'
 const usage = `Usage:
   npm run server -- [--port 8787] [--host 127.0.0.1] [--data ./central-data] [--dev]
                     [--attested-per-hour 20] [--failed-logins-per-hour 100]
+                    [--trust-proxy <address of the TLS proxy>[,<another>]]
   npm run server -- enroll-kiosk --name "<hall>" [--data ./central-data]
   npm run server -- kiosks list [--data ./central-data]
   npm run server -- kiosks revoke <kiosk id> [--data ./central-data]
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
       dev: { type: 'boolean', default: false },
       'attested-per-hour': { type: 'string' },
       'failed-logins-per-hour': { type: 'string' },
+      'trust-proxy': { type: 'string' },
       name: { type: 'string' },
       status: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -119,11 +122,14 @@ async function main(): Promise<void> {
   }
   const attestedPerHour = perHour('attested-per-hour')
   const failedLoginsPerHour = perHour('failed-logins-per-hour')
+  const trustProxy = values['trust-proxy']?.split(',').map((address) => address.trim()).filter(Boolean)
+  if (trustProxy?.some((address) => !isIP(address.split('/')[0] ?? ''))) fail('--trust-proxy takes addresses (or address/bits), comma separated')
   const server = await startServer({
     port,
     host: values.host,
     dataDir,
     dev: values.dev,
+    ...(trustProxy ? { trustProxy } : {}),
     limits: {
       ...(attestedPerHour === undefined ? {} : { attestedResetsPerKioskPerHour: attestedPerHour }),
       ...(failedLoginsPerHour === undefined ? {} : { failedLoginsPerKioskPerHour: failedLoginsPerHour }),

@@ -23,6 +23,8 @@ export interface ServerContext {
   limits: SendLimits
   /** Base of links in emails (the ETEST web site's reset page). */
   publicUrl: string
+  /** Reverse proxies whose X-Forwarded-For is believed (ServerOptions.trustProxy). */
+  trustProxy: string[]
 }
 
 /**

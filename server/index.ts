@@ -57,6 +57,11 @@ export interface ServerOptions {
   /** Milliseconds since the epoch; tests move it to cross limits and expiries. */
   clock?: () => number
   publicUrl?: string
+  /**
+   * The addresses of the reverse proxies in front (the TLS terminator): their X-Forwarded-For names
+   * the client, so that per-address limits (enrolment) count each client, not the proxy. None by default.
+   */
+  trustProxy?: string[]
   /** better-sqlite3's Electron build (the kiosk's demo mode runs this server inside Electron). */
   nativeBinding?: string
   /**
@@ -99,6 +104,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     clock,
     limits,
     publicUrl: options.publicUrl ?? process.env.PUBLIC_URL ?? 'https://passport.etest.local',
+    trustProxy: options.trustProxy ?? [],
   }
   const app = await buildApp(ctx)
   // Before the first request: the password rules' common-password list (about 100 ms to load).

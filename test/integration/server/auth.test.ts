@@ -76,6 +76,24 @@ describe('public endpoints and kiosk enrolment', () => {
     assert.ok(refused.body.error.retryAfter > 590 && refused.body.error.retryAfter <= 600)
   })
 
+  test('a client that says it is someone else (X-Forwarded-For) is not believed without --trust-proxy', async () => {
+    const answer = await call(t.server.url, 'POST', apiPaths.enroll, { code: 'WRONG-CODE-Y', name: 'k' }, { 'x-forwarded-for': '198.51.100.7' })
+    assert.equal(answer.status, 429, 'still this address, which is waiting')
+  })
+})
+
+describe('enrolment behind a TLS proxy (--trust-proxy)', () => {
+  test('counts each client the proxy names, not the proxy', async (t) => {
+    const server = await startTestServer({ trustProxy: ['127.0.0.1'] })
+    t.after(() => server.stop())
+    const tryWrong = (client: string) => call(server.server.url, 'POST', apiPaths.enroll, { code: 'WRONG-CODE-Z', name: 'k' }, { 'x-forwarded-for': client })
+    for (let i = 0; i < 20; i++) assert.equal((await tryWrong('203.0.113.5')).status, 401)
+    assert.equal((await tryWrong('203.0.113.5')).status, 429)
+    // Another hall behind the same proxy is not held up; another address of the same IPv6 /64 is.
+    assert.equal((await tryWrong('203.0.113.6')).status, 401)
+    for (let i = 0; i < 20; i++) assert.equal((await tryWrong(`2001:db8:1:2::${i + 1}`)).status, 401)
+    assert.equal((await tryWrong('2001:db8:1:2:ffff::9')).status, 429)
+  })
 })
 
 describe('without --dev', () => {
