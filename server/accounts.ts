@@ -138,7 +138,7 @@ export function createAccounts(db: Db, pepper: Buffer) {
     session: db.prepare<[string], SessionRow>(
       'SELECT account_id, kiosk_id, created_at, expires_at, ended_at, revoked_at FROM sessions WHERE token_hash = ?',
     ),
-    endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL'),
+    endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND kiosk_id = ? AND ended_at IS NULL'),
     // Those already logged out too: an op may be dated back to when they were valid.
     endOtherSessions: db.prepare(
       `UPDATE sessions SET ended_at = COALESCE(ended_at, @now), revoked_at = @now
@@ -247,7 +247,8 @@ export function createAccounts(db: Db, pepper: Buffer) {
       if (row.expires_at <= at || (row.ended_at !== null && row.ended_at <= at)) return undefined
       return row
     },
-    endSession: (token: string, now: number) => q.endSession.run(now, sessionHash(token)),
+    /** Ends a session of this kiosk (another kiosk's token, from a log say, ends nothing). */
+    endSession: (token: string, kioskId: string, now: number) => q.endSession.run(now, sessionHash(token), kioskId),
     /** Revokes every session of the account except `keepToken` (a password change keeps the one that made it). */
     endOtherSessions: (accountId: string, now: number, keepToken?: string) =>
       q.endOtherSessions.run({ accountId, now, keep: keepToken ? sessionHash(keepToken) : '' }),

@@ -187,8 +187,8 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
     }
   })
 
-  route('logout', logoutPayload, async (p) => {
-    accounts.endSession(p.sessionToken, ctx.clock())
+  route('logout', logoutPayload, async (p, kioskId) => {
+    accounts.endSession(p.sessionToken, kioskId, ctx.clock())
     return { ok: true }
   })
 

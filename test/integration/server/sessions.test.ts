@@ -342,6 +342,20 @@ describe('log-in with a document type', () => {
   })
 })
 
+describe('logging out', () => {
+  const s = serverWithCandidate({}, ['Hall A', 'Hall B'])
+  const [hallA, hallB] = [() => s.kiosks[0]!, () => s.kiosks[1]!]
+
+  test("ends only a session of the kiosk that asks: another kiosk's token (from a log, say) ends nothing", async () => {
+    const sessionToken = (await hallA().interactive('login', { idNumber: candidate.idNumber, password: candidate.password })).body.sessionToken
+    // The same answer either way: it tells nothing about the token.
+    assert.deepEqual((await hallB().interactive('logout', { sessionToken })).body, { ok: true })
+    assert.equal((await hallA().interactive('account', { sessionToken })).status, 200, 'still logged in at Hall A')
+    assert.deepEqual((await hallA().interactive('logout', { sessionToken })).body, { ok: true })
+    assert.deepEqual((await hallA().interactive('account', { sessionToken })).body, { error: { code: 'SESSION_EXPIRED' } })
+  })
+})
+
 describe("codes to the logged-in account's own mobile or email", () => {
   const s = serverWithCandidate()
   let sessionToken: string
