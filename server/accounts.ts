@@ -83,7 +83,34 @@ export function countPasswordAttempt(
   return null
 }
 
+/**
+ * Tries one kiosk made in the last hour, one row each in `table` (kiosk_id, at), for a per-kiosk
+ * hourly limit: count() records a try, or says how long until the kiosk may try again (a limit of 0
+ * refuses every try); forgive() takes a recorded try back. Rows older than the hour are pruned as
+ * new ones come.
+ */
+function hourlyKioskTries(db: Db, table: 'attested_resets' | 'failed_logins') {
+  const q = {
+    since: db.prepare<[string, number, number], number>(`SELECT at FROM ${table} WHERE kiosk_id = ? AND at > ? ORDER BY at LIMIT ?`),
+    add: db.prepare(`INSERT INTO ${table} (kiosk_id, at) VALUES (?, ?)`),
+    remove: db.prepare(`DELETE FROM ${table} WHERE id = ?`),
+    prune: db.prepare(`DELETE FROM ${table} WHERE kiosk_id = ? AND at <= ?`),
+  }
+  return {
+    count(kioskId: string, now: number, perHour: number): { retryAfterSec: number } | { forgive: () => void } {
+      const since = now - hourMs
+      q.prune.run(kioskId, since)
+      const tried = q.since.pluck().all(kioskId, since, perHour)
+      if (tried.length >= perHour) return { retryAfterSec: Math.max(1, Math.ceil(((tried[0] ?? now) + hourMs - now) / 1000)) }
+      const { lastInsertRowid } = q.add.run(kioskId, now)
+      return { forgive: () => void q.remove.run(lastInsertRowid) }
+    },
+  }
+}
+
 export function createAccounts(db: Db, pepper: Buffer) {
+  const attestedResets = hourlyKioskTries(db, 'attested_resets')
+  const failedLogins = hourlyKioskTries(db, 'failed_logins')
   const q = {
     byId: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id = ?'),
     byIdNumber: db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id_number = ?'),
@@ -107,17 +134,6 @@ export function createAccounts(db: Db, pepper: Buffer) {
        ON CONFLICT (key_hash) DO UPDATE SET failures = @failures, locked_until = @lockedUntil, updated_at = @now`,
     ),
     pruneGuards: db.prepare('DELETE FROM login_guards WHERE updated_at < ?'),
-    attestedSince: db.prepare<[string, number, number], number>(
-      'SELECT at FROM attested_resets WHERE kiosk_id = ? AND at > ? ORDER BY at LIMIT ?',
-    ),
-    attested: db.prepare('INSERT INTO attested_resets (kiosk_id, at) VALUES (?, ?)'),
-    loginTriesSince: db.prepare<[string, number, number], number>(
-      'SELECT at FROM failed_logins WHERE kiosk_id = ? AND at > ? ORDER BY at LIMIT ?',
-    ),
-    loginTry: db.prepare('INSERT INTO failed_logins (kiosk_id, at) VALUES (?, ?)'),
-    forgiveLoginTry: db.prepare('DELETE FROM failed_logins WHERE id = ?'),
-    pruneLoginTries: db.prepare('DELETE FROM failed_logins WHERE kiosk_id = ? AND at <= ?'),
-    pruneAttested: db.prepare('DELETE FROM attested_resets WHERE kiosk_id = ? AND at <= ?'),
     setProfile: db.prepare(
       `UPDATE accounts SET id_type = @idType, id_number = @idNumber, name = @name, pending_email = @pendingEmail,
          updated_at = @now WHERE id = @id`,
@@ -210,25 +226,15 @@ export function createAccounts(db: Db, pepper: Buffer) {
      * hour. Run inside the op's transaction, so a burst of them in one batch gets no more.
      */
     countAttestedReset(kioskId: string, now: number, perHour: number): { retryAfterSec: number } | null {
-      const since = now - hourMs
-      q.pruneAttested.run(kioskId, since)
-      const tried = q.attestedSince.pluck().all(kioskId, since, perHour)
-      // (A limit of 0 refuses every try for the hour.)
-      if (tried.length >= perHour) return { retryAfterSec: Math.max(1, Math.ceil(((tried[0] ?? now) + hourMs - now) / 1000)) }
-      q.attested.run(kioskId, now)
-      return null
+      const counted = attestedResets.count(kioskId, now, perHour)
+      return 'retryAfterSec' in counted ? counted : null
     },
     /**
      * Counts a log-in try of this kiosk before its password is checked (forgive() once it succeeded),
      * or says how long until the kiosk may try again: its hour's failed tries are used up.
      */
     countLoginTry(kioskId: string, now: number, perHour: number): { retryAfterSec: number } | { forgive: () => void } {
-      const since = now - hourMs
-      q.pruneLoginTries.run(kioskId, since)
-      const tried = q.loginTriesSince.pluck().all(kioskId, since, perHour)
-      if (tried.length >= perHour) return { retryAfterSec: Math.max(1, Math.ceil(((tried[0] ?? now) + hourMs - now) / 1000)) }
-      const { lastInsertRowid } = q.loginTry.run(kioskId, now)
-      return { forgive: () => void q.forgiveLoginTry.run(lastInsertRowid) }
+      return failedLogins.count(kioskId, now, perHour)
     },
     startSession(accountId: string, kioskId: string, now: number, ttlMs: number): { token: string; expiresAt: number } {
       const token = randomToken()
