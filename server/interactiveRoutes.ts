@@ -152,15 +152,15 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
     const found = accounts.byIdNumber(p.idNumber)
     const account = found && (!p.idType || found.id_type === p.idType) ? found : undefined
     const now = ctx.clock()
-    // Counted before the first await (countPasswordAttempt). An ID number no account holds goes the
-    // same way, with the same work and answers: nothing tells them apart. A number an account holds
-    // counts on that account whatever document type was chosen, or locking it under one type and
-    // trying another would tell which type it is, and that it exists.
     // The kiosk's hour of failed tries first: past it, no account is tried at all.
     const kioskTry = accounts.countLoginTry(kioskId, now, ctx.limits.failedLoginsPerKioskPerHour)
     if ('retryAfterSec' in kioskTry) {
       return sendError(reply, { code: 'RATE_LIMITED', rule: 'login.perKioskHour' satisfies LimitRule, retryAfter: kioskTry.retryAfterSec })
     }
+    // Counted before the first await (countPasswordAttempt). An ID number no account holds goes the
+    // same way, with the same work and answers: nothing tells them apart. A number an account holds
+    // counts on that account whatever document type was chosen, or locking it under one type and
+    // trying another would tell which type it is, and that it exists.
     const guard = found
       ? { failures: found.failed_logins, lockedUntil: found.locked_until }
       : accounts.guardOf(p.idNumber)
