@@ -27,7 +27,8 @@ interface Epoch {
   endsAt: number
 }
 
-export function createSealer(publicKey: string, limits: Partial<SealerLimits> = {}): Sealer {
+/** `now` is the clock an epoch's age is read from (tests pass their own; the expiry timer is real time). */
+export function createSealer(publicKey: string, limits: Partial<SealerLimits> = {}, now: () => number = Date.now): Sealer {
   const maxBoxes = limits.maxBoxes ?? 1_000
   const maxAgeMs = limits.maxAgeMs ?? 60_000
   let epoch: Promise<Epoch> | undefined
@@ -43,7 +44,7 @@ export function createSealer(publicKey: string, limits: Partial<SealerLimits> = 
   }
 
   function startEpoch(): Promise<Epoch> {
-    const starting = openSealingEpoch(publicKey).then(({ enc, key }) => ({ enc, key, boxes: 0, endsAt: Date.now() + maxAgeMs }))
+    const starting = openSealingEpoch(publicKey).then(({ enc, key }) => ({ enc, key, boxes: 0, endsAt: now() + maxAgeMs }))
     epoch = starting
     starting.catch(() => {
       if (epoch === starting) epoch = undefined
@@ -59,7 +60,7 @@ export function createSealer(publicKey: string, limits: Partial<SealerLimits> = 
     for (;;) {
       const pending = epoch ?? startEpoch()
       const e = await pending
-      if (e.boxes < maxBoxes && Date.now() < e.endsAt) {
+      if (e.boxes < maxBoxes && now() < e.endsAt) {
         e.boxes++
         return e
       }

@@ -4,13 +4,11 @@ import { join } from 'node:path'
 import { test, expect } from './harness/kioskFixture'
 import { registerThroughKiosk } from './pages/accounts'
 import { candidate } from './pages/candidates'
-import { knowCaptchaAnswers } from './pages/kioskPage'
 import { LoginPage } from './pages/LoginPage'
 import { staff, SupervisorPage } from './pages/supervisorPages'
 
 test.describe('on-site services and the audit log', () => {
   test('a candidate who lost their number gets a new password after the ID check, and logs in with it', async ({ kiosk }) => {
-    knowCaptchaAnswers(kiosk)
     const who = candidate(7)
     await kiosk.open('/')
     await registerThroughKiosk(kiosk.page, who)

@@ -46,9 +46,6 @@ export class KioskPage {
   }
 }
 
-/** Kept for existing callers: the harness now knows every captcha's answer (kiosk.captchaAnswer), nothing to set up. */
-export function knowCaptchaAnswers(_kiosk: KioskHarness): void {}
-
 export function captchaAnswerOf(kiosk: KioskHarness, captchaId: string): string {
   const answer = kiosk.captchaAnswer(captchaId)
   if (answer === '') throw new Error(`the harness does not know captcha ${captchaId}`)
@@ -58,7 +55,8 @@ export function captchaAnswerOf(kiosk: KioskHarness, captchaId: string): string 
 export async function codesSentTo(page: Page, to: string): Promise<string[]> {
   return page.evaluate(async (recipient) => {
     const answer = await window.kiosk.dev.messages({ to: recipient })
-    if (!answer.ok) return []
+    // An error here is not "no message": a test of what did not arrive must not pass on it.
+    if (!answer.ok) throw new Error(`dev.messages failed: ${answer.error.code}`)
     return answer.value.messages.flatMap((m) => (m.code === null ? [] : [m.code]))
   }, to)
 }

@@ -52,8 +52,14 @@ async function logIn(kiosk: DemoKiosk, who: typeof candidate) {
 describe("demo mode keeps its server's data in memory", () => {
   test('an account registered and used in demo mode leaves none of its personal data on disk', async () => {
     const dataDir = kioskDataDir()
+    // Temporary files too (SQLite's and Node's go to TMPDIR): inside the folder that is scanned.
+    const tmp = join(dataDir, '..', 'tmp')
+    mkdirSync(tmp)
+    const tmpBefore = process.env.TMPDIR
+    process.env.TMPDIR = tmp
     const kiosk = await openDemoKiosk({ dataDir })
     try {
+      assert.equal(tmpdir(), tmp)
       assert.equal(valueOf<{ status: string }>(await register(kiosk, candidate)).status, 'applied')
       valueOf(await logIn(kiosk, candidate))
       valueOf(await kiosk.call('auth.logout'))
@@ -73,6 +79,8 @@ describe("demo mode keeps its server's data in memory", () => {
       }
     } finally {
       await kiosk.close()
+      if (tmpBefore === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = tmpBefore
     }
   })
 

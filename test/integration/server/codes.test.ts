@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { apiPaths } from '../../../src-common/wire'
 import { call, candidate, latestCode, smsCode, startTestServer, TestKiosk, type TestServer } from './kiosk'
 
@@ -48,6 +50,13 @@ describe('SMS and email codes', () => {
     const first = await smsCode(kiosk, '13800000003', 'register')
     t.advance(61_000)
     const second = await smsCode(kiosk, '13800000003', 'register')
+    // Read from the server's own table, so the check stands even when the two draws were the same digits.
+    const db = new Database(join(t.dataDir, 'central.db'), { readonly: true })
+    const rows = db
+      .prepare("SELECT voided_at FROM codes WHERE channel = 'sms' AND target = '13800000003' ORDER BY id DESC LIMIT 2")
+      .all() as { voided_at: number | null }[]
+    db.close()
+    assert.deepEqual(rows.map((r) => r.voided_at !== null), [false, true], 'the newest code is live, the one before it voided')
     if (first !== second) assert.equal((await verify('13800000003', first)).body.error.code, 'SMS_CODE_EXPIRED')
     assert.equal((await verify('13800000003', second)).status, 200)
   })

@@ -64,11 +64,13 @@ describe('the server opener', () => {
     const mine = await generateSealingKeyPair()
     const theirs = await generateSealingKeyPair()
     const opener = await createOpener(mine.privateKey, mine.publicKey)
-    const sealer = createSealer(mine.publicKey, { maxAgeMs: 30 })
+    let clock = Date.now()
+    const sealer = createSealer(mine.publicKey, { maxAgeMs: 30_000 }, () => clock)
     const aad = sealingAad('op', 'appeal')
     const first = await sealer.seal({ a: 1 }, aad)
+    clock += 29_999
     assert.equal((await sealer.seal({ a: 2 }, aad)).enc, first.enc)
-    await new Promise((resolve) => setTimeout(resolve, 60))
+    clock += 1
     const later = await sealer.seal({ a: 3 }, aad)
     assert.notEqual(later.enc, first.enc)
     sealer.forget()

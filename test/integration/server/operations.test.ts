@@ -9,7 +9,7 @@ import { createSmtpEmail } from '../../../server/messages'
 import { createLogger } from '../../../server/logger'
 import { apiPaths } from '../../../src-common/wire'
 import { createEnrollmentCode } from '../../../server/index'
-import { call, candidate, register, startTestServer, TestKiosk, type TestServer } from './kiosk'
+import { call, candidate, latestCode, register, startTestServer, TestKiosk, type TestServer } from './kiosk'
 
 const root = new URL('../../../', import.meta.url).pathname
 
@@ -73,7 +73,7 @@ describe('running the server', () => {
     assert.equal(strong.status, 'applied', JSON.stringify(strong))
   })
 
-  test('logs never contain passwords, codes, ID numbers or full mobiles', async () => {
+  test('logs never contain passwords, SMS codes, session tokens, ID numbers or full mobiles', async () => {
     let logs = ''
     const destination = new Writable({
       write(chunk, _encoding, done) {
@@ -82,16 +82,22 @@ describe('running the server', () => {
       },
     })
     const t = await startTestServer({ logger: createLogger({ level: 'debug', destination }) })
+    const seen: string[] = []
     try {
       const kiosk = await TestKiosk.enrol(t)
       assert.equal((await register(kiosk)).status, 'applied')
-      await kiosk.interactive('login', { idNumber: candidate.idNumber, password: candidate.password })
+      seen.push(await latestCode(t.server.url, candidate.mobile))
+      const login = await kiosk.interactive('login', { idNumber: candidate.idNumber, password: candidate.password })
+      assert.equal(login.status, 200)
+      seen.push(login.body.sessionToken)
+      await kiosk.interactive('account', { sessionToken: login.body.sessionToken })
       await kiosk.interactive('login', { idNumber: candidate.idNumber, password: 'Wrong123!x' })
       await call(t.server.url, 'GET', `${apiPaths.devOutbox}?to=${candidate.mobile}`)
     } finally {
       await t.stop()
     }
     assert.match(logs, /ops batch/)
+    assert.equal(seen.length, 2)
     for (const secret of [
       candidate.idNumber,
       candidate.mobile,
@@ -99,6 +105,7 @@ describe('running the server', () => {
       candidate.password,
       'Wrong123!x',
       candidate.name,
+      ...seen,
     ]) {
       assert.ok(!logs.includes(secret), `logs contain ${secret}`)
     }

@@ -68,7 +68,7 @@ describe('sync engine against the reference server', () => {
     const k = await kiosk()
     try {
       const { id } = await queueAppeal(k.outbox, next++)
-      const seen = await k.engine.waitForOutcome(id, 3_000)
+      const seen = await k.engine.waitForOutcome(id, 10_000)
       assert.equal(seen?.status, 'pending')
       const db = serverDb()
       const appealId = db.prepare('SELECT id FROM appeals WHERE op_id = ?').pluck().get(id) as string
@@ -148,11 +148,11 @@ describe('sync engine against the reference server', () => {
       const follower = await queueAppeal(k.outbox, i)
       const other = await queueAppeal(k.outbox, next++)
       k.engine.resume()
-      const rejected = await k.engine.waitForOutcome(bad.value.id, 3_000)
+      const rejected = await k.engine.waitForOutcome(bad.value.id, 10_000)
       assert.equal(rejected?.status, 'rejected')
       assert.equal(rejected?.lastError?.code, 'BAD_SMS_CODE')
-      assert.equal((await k.engine.waitForOutcome(follower.id, 1_000))?.status, 'blocked')
-      assert.equal((await k.engine.waitForOutcome(other.id, 3_000))?.status, 'pending')
+      assert.equal((await k.engine.waitForOutcome(follower.id, 10_000))?.status, 'blocked')
+      assert.equal((await k.engine.waitForOutcome(other.id, 10_000))?.status, 'pending')
     } finally {
       await k.done()
     }
@@ -171,10 +171,10 @@ describe('sync engine against the reference server', () => {
       db.prepare(`UPDATE ops SET body = json_set(body, '$.receipt', 'not-a-receipt') WHERE id = ?`).run(broken.id)
       db.close()
       k.engine.resume()
-      assert.equal((await k.engine.waitForOutcome(broken.id, 3_000))?.status, 'rejected')
+      assert.equal((await k.engine.waitForOutcome(broken.id, 10_000))?.status, 'rejected')
       assert.equal(k.outbox.get(broken.id)?.lastError?.code, 'BAD_REQUEST')
-      assert.equal((await k.engine.waitForOutcome(a.id, 3_000))?.status, 'pending')
-      assert.equal((await k.engine.waitForOutcome(b.id, 3_000))?.status, 'pending')
+      assert.equal((await k.engine.waitForOutcome(a.id, 10_000))?.status, 'pending')
+      assert.equal((await k.engine.waitForOutcome(b.id, 10_000))?.status, 'pending')
     } finally {
       await k.done()
     }
@@ -294,9 +294,9 @@ describe('sync engine against the reference server', () => {
       const a = await queueAppeal(k.outbox, next++)
       const b = await queueAppeal(k.outbox, next++)
       k.engine.resume()
-      assert.equal((await k.engine.waitForOutcome(a.id, 3_000))?.status, 'rejected')
+      assert.equal((await k.engine.waitForOutcome(a.id, 10_000))?.status, 'rejected')
       assert.equal(k.outbox.get(a.id)?.lastError?.code, 'BAD_REQUEST')
-      assert.equal((await k.engine.waitForOutcome(b.id, 3_000))?.status, 'pending')
+      assert.equal((await k.engine.waitForOutcome(b.id, 10_000))?.status, 'pending')
       assert.equal(k.outbox.get(b.id)?.attempts, 1, 'answered the first time')
     } finally {
       await k.done()
