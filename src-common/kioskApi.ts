@@ -246,6 +246,11 @@ export const kioskCalls = {
     /** The PIN pad. Wrong PINs lock out with growing delay, kept across restarts. */
     enter: call(z.strictObject({ pin: z.string().max(64), ...staff }), supervisorStateSchema),
     leave: call(none, supervisorStateSchema),
+    /**
+     * Staff touched or typed: restarts supervisor mode's idle countdown. Only this and the calls that
+     * change something do; the reads a screen repeats by itself (dashboard, lists) do not.
+     */
+    activity: call(none, z.object({ active: z.literal(true) })),
     dashboard: call(
       none,
       z.object({

@@ -25,8 +25,9 @@ const opOf = (view: OpView, receiptOf: (id: string) => string | undefined): Supe
 
 /**
  * Set-up wizard and supervisor mode. Every supervisor call but entering needs an active supervisor
- * session (entered with the PIN, left by itself after idle); each one extends it and the actions
- * that change something are written to the hash-chained audit log with the staff member.
+ * session (entered with the PIN, left by itself after idle). Staff's touches (`activity`) and the
+ * actions that change something extend it, reads do not; the actions are written to the
+ * hash-chained audit log with the staff member.
  */
 export function createSupervisorHandlers(services: KioskServices): Pick<KioskHandlers, 'setup' | 'supervisor'> {
   const { supervisor } = services
@@ -45,14 +46,19 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
   /** The settings with the central URL the kiosk really uses. */
   const settingsShown = (settings = supervisor.settings.get()) => ({ ...settings, centralUrl: services.centralUrl() })
 
-  /** Runs a supervisor action only inside an active session, and keeps the session alive. */
-  function guarded<I, O>(action: (input: I) => Promise<Result<O>>): (input: I) => Promise<Result<O>> {
+  /**
+   * Runs a supervisor action only inside an active session. An action staff took keeps the session
+   * alive; a read (`touch: false`) does not, since screens repeat reads by themselves (the dashboard
+   * reloads on every op change): a dashboard left open on a busy queue must still time out.
+   */
+  function guarded<I, O>(action: (input: I) => Promise<Result<O>>, { touch = true } = {}): (input: I) => Promise<Result<O>> {
     return async (input) => {
       if (!supervisor.session.isActive()) return fail('UNAUTHORIZED')
-      supervisor.session.touch()
+      if (touch) supervisor.session.touch()
       return action(input)
     }
   }
+  const read = { touch: false }
   const syncAction = (action: 'syncNow' | 'pause' | 'resume') =>
     guarded(async () => {
       const engine = services.engine
@@ -111,6 +117,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         supervisor.session.leave()
         return ok(supervisorStateOf(supervisor))
       },
+      activity: guarded(async () => ok({ active: true as const })),
       dashboard: guarded(async () =>
         ok({
           sync: services.syncSummary(),
@@ -118,12 +125,13 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
           settings: settingsShown(),
           secretsInKeyFile: services.secretsInKeyFile,
         }),
+        read,
       ),
       listOps: guarded(async ({ status, stuck, receipt, limit, offset }) => {
         const filter = { ...(status ? { status } : {}), ...(stuck ? { stuck } : {}), ...(receipt ? { receipt } : {}) }
         const outbox = services.outbox
         return ok({ ops: outbox?.list({ ...filter, limit, offset }).map(show) ?? [], total: outbox?.count(filter) ?? 0 })
-      }),
+      }, read),
       syncNow: syncAction('syncNow'),
       pause: syncAction('pause'),
       resume: syncAction('resume'),
@@ -167,7 +175,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         }
         return outcome
       }),
-      getSettings: guarded(async () => ok({ ...settingsShown(), centralUrlFixed: fixedUrl !== null })),
+      getSettings: guarded(async () => ok({ ...settingsShown(), centralUrlFixed: fixedUrl !== null }), read),
       updateSettings: guarded(async ({ patch }) => {
         const { centralUrl: _centralUrl, ...rest } = patch
         // The central URL changes only with a new enrolment (supervisor.reenrol).
@@ -225,7 +233,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
           total: page.total,
           entries: page.entries.map(({ id, at, actor, action, detail }) => ({ id, at, actor, action, detail })),
         })
-      }),
+      }, read),
       verifyAudit: guarded(async () => {
         const check = supervisor.audit.verifyChain()
         return ok(

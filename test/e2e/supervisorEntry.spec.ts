@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { startServer } from '../../server/index'
 import { startTlsFront } from '../faults/tlsFront'
 import { candidate } from './pages/candidates'
-import { queueAppealInBackoff, SetupWizardPage, staff, SupervisorPage } from './pages/supervisorPages'
+import { queueAppeal, queueAppealInBackoff, SetupWizardPage, staff, SupervisorPage } from './pages/supervisorPages'
 
 test.describe('first start: the set-up wizard', () => {
   test.use({ setUp: false })
@@ -220,12 +220,28 @@ test.describe('entering supervisor mode', () => {
     expect(tried.ok ? null : tried.error.code).toBe('PIN_LOCKED')
   })
 
-  test('supervisor mode leaves by itself after the idle timeout and goes home', async ({ kiosk }) => {
+  test('supervisor mode leaves by itself after the idle timeout and goes home, even while the dashboard keeps reloading a busy queue', async ({ kiosk }) => {
     const updated = kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 })
     expect(updated.ok).toBe(true)
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
-    await expect(kiosk.page.getByTestId('home-progress')).toBeVisible({ timeout: 20_000 })
+    const dashboardLoads = () => kiosk.calls.filter((c) => c === 'kiosk:supervisor.dashboard').length
+    const loadsAtStart = dashboardLoads()
+    // Ops change every 3 s (as the sync engine makes them do) and the dashboard reloads on each: no staff touch.
+    let busy = true
+    const queueing = (async () => {
+      for (let i = 0; busy; i++) {
+        await queueAppeal(kiosk.page, candidate(60 + i))
+        await kiosk.page.waitForTimeout(3_000)
+      }
+    })()
+    try {
+      await expect(kiosk.page.getByTestId('home-progress')).toBeVisible({ timeout: 25_000 })
+    } finally {
+      busy = false
+      await queueing
+    }
+    expect(dashboardLoads() - loadsAtStart).toBeGreaterThan(2)
     await expect(supervisor.el('mode')).toBeHidden()
     expect(kiosk.services.supervisor.session.isActive()).toBe(false)
   })

@@ -48,6 +48,7 @@ describe('supervisor mode', () => {
     // so that the answer comes from the guard and not from input validation.
     const open = ['state', 'enter', 'leave']
     const validInputs: Record<string, unknown> = {
+      activity: {},
       dashboard: {},
       listOps: {},
       syncNow: {},
@@ -192,6 +193,26 @@ describe('supervisor mode', () => {
       [[second.id, first.receipt]],
     )
     assert.equal(blocked.total, 1)
+  })
+
+  test('the reads a screen repeats by itself do not keep supervisor mode open; staff touches and actions do', async () => {
+    const deadline = () => kiosk.services.supervisor.session.current()?.expiresAt
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 20))
+    const before = deadline()
+    assert.ok(before)
+    await pause()
+    // What the dashboard does on every op change, and what 设置 and 操作日志 load when shown.
+    for (const read of ['supervisor.dashboard', 'supervisor.listOps', 'supervisor.getSettings', 'supervisor.audit']) {
+      value(await call(read, {}))
+      assert.equal(deadline(), before, `${read} moved the idle deadline`)
+    }
+    value(await call('supervisor.activity'))
+    const touched = deadline()
+    assert.ok(touched && touched > before, 'a touch pushes the deadline back')
+    await pause()
+    value(await call('supervisor.pause'))
+    value(await call('supervisor.resume'))
+    assert.ok((deadline() ?? '') > touched, 'an action pushes it back too')
   })
 
   test('leaving ends supervisor mode', async () => {
