@@ -68,8 +68,12 @@ async function start(config: Extract<typeof configResult, { ok: true }>['config'
           },
         }
       : {}),
-    // What a candidate copied (an ID number, an email) is not left for the next one to paste.
-    onEndVisit: () => clipboard.clear(),
+    // What a candidate copied (an ID number, an email) is not left for the next one to paste; on
+    // Linux neither is what they only highlighted (X11's PRIMARY selection, a middle click away).
+    onEndVisit: () => {
+      clipboard.clear()
+      if (process.platform === 'linux') clipboard.clear('selection')
+    },
     onQuit: (to) => {
       if (to === 'desktop' && window) {
         // Staff leave the kiosk for the desktop; the app keeps running behind it.

@@ -8,6 +8,7 @@ export interface CandidateSession {
   sessionToken: string
   /** Kept to order this account's ops in the outbox (as a keyed hash there, never in clear). */
   idNumber: string
+  /** In the kiosk's clock (the server's expiry less the clock offset the central client measured). */
   expiresAt: number
 }
 
@@ -17,8 +18,15 @@ export class CandidateSessionHolder {
   #current: CandidateSession | null = null
   /** Verification tokens from sms.verify, by purpose and mobile, for the candidate's next op. */
   readonly #verifications = new Map<string, string>()
-  #visitStartedAt = Date.now()
+  readonly #now: () => number
+  #visitStartedAt: number
   #visit = 0
+
+  /** `now`: the kiosk's clock, the one session expiries are kept in (kioskServices' clock option). */
+  constructor(now: () => number = Date.now) {
+    this.#now = now
+    this.#visitStartedAt = now()
+  }
 
   /**
    * Which visitor this is: it changes at every wipe. A call that waited on the network checks it
@@ -29,13 +37,13 @@ export class CandidateSessionHolder {
     return this.#visit
   }
 
-  /** When this visitor's turn began (start-up or the last wipe): demo mode's simulated phone shows nothing older. */
+  /** When this visitor's turn began (start-up or the last wipe), in the kiosk's clock: demo mode's simulated phone shows nothing older. */
   get visitStartedAt(): number {
     return this.#visitStartedAt
   }
 
   get current(): CandidateSession | null {
-    if (this.#current && this.#current.expiresAt <= Date.now()) this.#current = null
+    if (this.#current && this.#current.expiresAt <= this.#now()) this.#current = null
     return this.#current
   }
 
@@ -65,7 +73,7 @@ export class CandidateSessionHolder {
   wipe(): void {
     this.#current = null
     this.#verifications.clear()
-    this.#visitStartedAt = Date.now()
+    this.#visitStartedAt = this.#now()
     this.#visit += 1
   }
 }

@@ -2,6 +2,7 @@ import { fail, ok, type KioskError, type Result } from '../../src-common/errors'
 import { fields } from '../../src-common/fields'
 import type { MaskedAccount } from '../../src-common/kioskApi'
 import { sessionKinds, type OperationKind } from '../../src-common/operations'
+import { clockGrainMs } from '../../src-common/requestSigning'
 import { ownAddressPurposes, type AccountSummary } from '../../src-common/wire'
 import type { CentralResult } from '../../sync/centralClient'
 import { normaliseReceipt } from '../../sync/receipt'
@@ -114,10 +115,16 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
           void central.logout({ sessionToken: answerLogin.value.sessionToken })
           return fail('SESSION_EXPIRED')
         }
+        // A log-in on top of another one on this visit: the earlier session ends on the server too,
+        // not just here (nobody at the kiosk could use it any more, but it would live on for 30 min).
+        const earlier = session.current
+        if (earlier && earlier.sessionToken !== answerLogin.value.sessionToken) void central.logout({ sessionToken: earlier.sessionToken })
         session.begin({
           sessionToken: answerLogin.value.sessionToken,
           idNumber: checked.value,
-          expiresAt: Date.parse(answerLogin.value.expiresAt),
+          // The server's expiry in this kiosk's clock: a kiosk half an hour fast would otherwise hold
+          // a session already over (and send each candidate straight back to 登录).
+          expiresAt: Date.parse(answerLogin.value.expiresAt) - central.clockOffsetMs(),
         })
         return ok({ account: masked(answerLogin.value.account) })
       },
@@ -192,7 +199,10 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
         if (!answer.ok) return answer
         // The simulated phone belongs to whoever stands at the kiosk now: the last visitor's codes,
         // mobile and email are not shown to the next one.
-        const since = session.visitStartedAt
+        // Messages are dated by the server: the visit's start in the server's time (an offset is
+        // measured to the Date header's grain, so a message just after the start is not lost to it).
+        const offset = client()?.clockOffsetMs() ?? 0
+        const since = session.visitStartedAt + (offset === 0 ? 0 : offset - clockGrainMs)
         return ok({ messages: answer.value.filter((message) => Date.parse(message.createdAt) >= since) })
       },
     },

@@ -111,7 +111,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     protector: options.protector ?? createKeyFileProtector(join(config.dataDir, 'kiosk-secrets.key')),
     ...(nativeBinding ? { nativeBinding } : {}),
   })
-  const session = new CandidateSessionHolder()
+  const session = new CandidateSessionHolder(options.clock)
   const events = new KioskEventBus()
   const captcha = createCaptchaService(options.captcha)
   const centralUrl = () => config.centralUrl ?? supervisor.settings.get().centralUrl

@@ -1,6 +1,6 @@
 import { test, expect } from './harness/kioskFixture'
 import { candidate } from './pages/candidates'
-import { registerThroughKiosk } from './pages/accounts'
+import { logInAs, registerThroughKiosk } from './pages/accounts'
 import { queueAppeal, queueAppealInBackoff, SupervisorPage } from './pages/supervisorPages'
 
 test.describe('supervisor dashboard', () => {
@@ -189,5 +189,17 @@ test.describe('a kiosk whose clock is wrong', () => {
       '本机时钟比中心服务器慢约 3 小时。业务仍按中心时间同步，但本机显示的时间不准，请校准本机时间。',
     )
     await expect(supervisor.depth('applied')).toHaveAttribute('data-count', '1')
+  })
+})
+
+test.describe('a kiosk whose clock is fast', () => {
+  // A hardware clock kept in local time but read as UTC: 8 hours ahead of the server.
+  test.use({ clockSkewMs: 8 * 3_600_000 })
+
+  test('a candidate who logs in stays logged in: the session lasts its 30 minutes in the kiosk’s clock', async ({ kiosk }) => {
+    // Registers (its SMS code read off the simulated phone, dated by the server) and logs in.
+    await logInAs(kiosk, candidate(44))
+    const account = await kiosk.page.evaluate(() => window.kiosk.auth.account({}))
+    expect(account.ok ? 'logged in' : account.error.code).toBe('logged in')
   })
 })

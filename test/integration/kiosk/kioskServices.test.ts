@@ -51,13 +51,42 @@ describe('the kiosk in demo mode', () => {
     assert.deepEqual(await call('auth.account'), { ok: false, error: { code: 'SESSION_EXPIRED' } })
   })
 
-  test('refuses a wrong captcha, and a captcha answered once cannot be reused', async () => {
+  test('refuses a wrong captcha, and a captcha answered once, wrongly or rightly, cannot be reused', async () => {
     const { value: image } = (await call('captcha.create')) as { value: { captchaId: string } }
     const login = { province: '北京', idNumber: candidate.idNumber, password: candidate.password, captchaId: image.captchaId }
     const wrong = await call('auth.login', { ...login, captcha: 'ZZZZ' })
     assert.deepEqual(wrong, { ok: false, error: { code: 'BAD_CAPTCHA', field: 'captcha' } })
     const reused = await call('auth.login', { ...login, captcha: kiosk.captcha() })
     assert.deepEqual(reused, { ok: false, error: { code: 'BAD_CAPTCHA', field: 'captcha' } })
+    // A right answer is spent too: replaying it after a log-in and log-out is refused.
+    const { value: next } = (await call('captcha.create')) as { value: { captchaId: string } }
+    const right = { ...login, captchaId: next.captchaId, captcha: kiosk.captcha() }
+    assert.equal((await call('auth.login', right)).ok, true)
+    assert.deepEqual(await call('auth.logout'), { ok: true, value: { loggedOut: true } })
+    assert.deepEqual(await call('auth.login', right), { ok: false, error: { code: 'BAD_CAPTCHA', field: 'captcha' } })
+  })
+
+  test('a log-in on top of another ends the earlier session on the central server too', async () => {
+    const logIn = async () => {
+      const { value: image } = (await call('captcha.create')) as { value: { captchaId: string } }
+      const answer = await call('auth.login', { province: '北京', idNumber: candidate.idNumber, password: candidate.password, captchaId: image.captchaId, captcha: kiosk.captcha() })
+      assert.equal(answer.ok, true, JSON.stringify(answer))
+      return kiosk.services.session.current?.sessionToken ?? ''
+    }
+    const first = await logIn()
+    const central = kiosk.services.central!.client
+    assert.equal((await central.account({ sessionToken: first })).ok, true)
+    const second = await logIn()
+    assert.notEqual(second, first)
+    // The log-out of the earlier one is not waited for by the log-in: poll the server for it.
+    let earlier = await central.account({ sessionToken: first })
+    for (let i = 0; i < 50 && earlier.ok; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      earlier = await central.account({ sessionToken: first })
+    }
+    assert.equal(earlier.ok ? 'still open' : earlier.error.code, 'SESSION_EXPIRED')
+    assert.equal((await central.account({ sessionToken: second })).ok, true)
+    assert.deepEqual(await call('auth.logout'), { ok: true, value: { loggedOut: true } })
   })
 
   test('a second registration with the same ID number is rejected as occupied', async () => {

@@ -14,7 +14,8 @@ export const recorded = {
   windows: [] as FakeBrowserWindow[],
   paths: new Map<string, string>([['userData', '/tmp/fake-user-data']]),
   lockGranted: true,
-  clipboardCleared: 0,
+  /** Each clipboard.clear(type) the shell made: 'clipboard', or 'selection' (X11's PRIMARY). */
+  clipboardCleared: [] as string[],
   /** Every call the shell makes on the fake, in order ('app.whenReady', 'new BrowserWindow', ...). */
   calls: [] as string[],
 }
@@ -155,8 +156,8 @@ export const safeStorage = {
 }
 
 export const clipboard = {
-  clear(): void {
-    recorded.clipboardCleared++
+  clear(type: 'clipboard' | 'selection' = 'clipboard'): void {
+    recorded.clipboardCleared.push(type)
   },
 }
 
