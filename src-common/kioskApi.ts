@@ -301,7 +301,11 @@ export const kioskCalls = {
       z.object({ total: z.number().int(), entries: z.array(auditEntrySchema) }),
     ),
     verifyAudit: call(none, z.object({ intact: z.boolean(), firstBrokenId: z.number().int().nullable(), rows: z.number().int().nullable() })),
-    exportAudit: call(none, z.object({ csv: z.string(), fileName: z.string() })),
+    /**
+     * Writes the audit log as CSV (UTF-8 with a BOM, for Excel) to the kiosk's export folder (the
+     * OS's Downloads folder) and says where: no Save dialog, which would be a file browser on a kiosk.
+     */
+    exportAudit: call(none, z.object({ fileName: z.string(), savedTo: z.string() })),
     /** Exit to desktop or quit: only from supervisor mode. */
     quit: call(z.strictObject({ to: z.enum(['quit', 'desktop']) }), z.object({ quitting: z.literal(true) })),
   },

@@ -9,7 +9,7 @@ import { readKioskConfig } from './services/kioskConfig'
 import { createKioskHandlers } from './services/kioskHandlers'
 import { createKioskServices } from './services/kioskServices'
 import { appScheme, isAppUrl as isPackagedAppUrl, serveAppRequest, appOrigin } from './shell/appProtocol'
-import { denyAllPermissions, hardenWebContents } from './shell/hardening'
+import { denyAllPermissions, hardenWebContents, refuseDownloads } from './shell/hardening'
 import { registerKioskIpc } from './shell/kioskIpc'
 import { kioskPartition, kioskWindowOptions } from './shell/windowOptions'
 
@@ -48,6 +48,8 @@ async function start(config: Extract<typeof configResult, { ok: true }>['config'
   const kioskSession = session.fromPartition(kioskPartition)
   denyAllPermissions(session.defaultSession)
   denyAllPermissions(kioskSession)
+  refuseDownloads(session.defaultSession, incident)
+  refuseDownloads(kioskSession, incident)
   kioskSession.protocol.handle(appScheme, (request) => serveAppRequest(rendererDir, request.url))
 
   // Secrets at rest (the kiosk's credential, its account-key secret) are sealed by the OS keychain.
@@ -60,6 +62,8 @@ async function start(config: Extract<typeof configResult, { ok: true }>['config'
     config,
     version: app.getVersion(),
     appRoot,
+    // Staff's audit export: where they will look for it after 退出到桌面.
+    exportDir: app.getPath('downloads'),
     ...(keychain
       ? {
           protector: {

@@ -45,6 +45,8 @@ export interface KioskServices {
   readonly demo: boolean
   /** No OS keychain was given (the shell found none): secrets are sealed with a key file beside kiosk.db. */
   readonly secretsInKeyFile: boolean
+  /** The folder staff's exports are written to. */
+  readonly exportDir: string
   info(): AppInfo
   syncSummary(): SyncSummary
   outcomeOf(view: OpView): OpOutcome
@@ -85,6 +87,8 @@ export interface KioskServiceOptions {
   onEndVisit?: () => void
   /** Idle timeouts below the settings' 30 s floor, for the idle-wipe tests only. */
   idleOverride?: { timeoutSec: number; warningSec: number }
+  /** Where staff's exports (the audit CSV) are written: the shell gives the OS's Downloads folder; default `<dataDir>/exports`. */
+  exportDir?: string
   /** The kiosk's clock for the outbox and the central client (epoch ms). Default
    * Date.now; tests set it wrong, as a hall's kiosk may be. */
   clock?: () => number
@@ -227,6 +231,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       return centralUrl() === null
     },
     secretsInKeyFile: options.protector === undefined,
+    exportDir: options.exportDir ?? join(config.dataDir, 'exports'),
     info() {
       const settings = supervisor.settings.get()
       return {

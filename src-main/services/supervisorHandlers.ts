@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { fail, ok, type Result } from '../../src-common/errors'
 import type { SupervisorOp } from '../../src-common/kioskApi'
 import type { OpView } from '../../sync/outbox'
@@ -244,7 +246,17 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
       }),
       exportAudit: guarded(async () => {
         const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')
-        return ok({ csv: supervisor.audit.exportCsv(), fileName: `kiosk-audit-${stamp}.csv` })
+        const fileName = `kiosk-audit-${stamp}.csv`
+        const savedTo = join(services.exportDir, fileName)
+        try {
+          await mkdir(services.exportDir, { recursive: true })
+          // With a BOM so that Excel on a Chinese Windows reads the UTF-8 correctly.
+          await writeFile(savedTo, '\uFEFF' + supervisor.audit.exportCsv(), { mode: 0o600 })
+        } catch {
+          return fail('INTERNAL')
+        }
+        supervisor.audit.append({ action: 'auditExported', detail: {}, actor: staff() })
+        return ok({ fileName, savedTo })
       }),
       quit: guarded(async ({ to }) => {
         supervisor.audit.append({ action: 'quit', detail: { to }, actor: staff() })

@@ -1,5 +1,16 @@
 import type { Session, WebContents } from 'electron'
 
+/**
+ * No download is ever saved through the browser: Electron would open the OS's Save dialog, a file
+ * browser over the kiosk that outlives supervisor mode. Main writes staff's exports itself.
+ */
+export function refuseDownloads(session: Pick<Session, 'on'>, onIncident: (what: string) => void = () => undefined): void {
+  session.on('will-download', (event) => {
+    event.preventDefault()
+    onIncident('download refused')
+  })
+}
+
 /** Every permission (camera, notifications, geolocation, ...) is refused: the kiosk needs none. */
 export function denyAllPermissions(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))

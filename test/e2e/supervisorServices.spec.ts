@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { test, expect } from './harness/kioskFixture'
 import { registerThroughKiosk } from './pages/accounts'
 import { candidate } from './pages/candidates'
@@ -40,7 +40,6 @@ test.describe('on-site services and the audit log', () => {
   })
 
   test('the audit log checks out, exports as CSV, and an edited row is reported', async ({ kiosk }) => {
-    const { page } = kiosk
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
     await supervisor.el('pause').click()
@@ -51,11 +50,12 @@ test.describe('on-site services and the audit log', () => {
     await expect(supervisor.el('audit-result')).toHaveAttribute('data-intact', 'true')
     await expect(supervisor.el('audit-result')).toHaveText(/^日志完整：共 \d+ 条记录，未发现修改。$/)
 
-    const download = page.waitForEvent('download')
+    // Written by main into the export folder (no Save dialog), and staff are told where.
     await supervisor.el('audit-export').click()
-    const file = await download
-    expect(file.suggestedFilename()).toMatch(/^kiosk-audit-.+\.csv$/)
-    const csv = await readFile(await file.path(), 'utf8')
+    await expect(supervisor.el('audit-exported')).toHaveText(/^已导出到 .+kiosk-audit-[\d-]+\.csv$/)
+    const savedTo = ((await supervisor.el('audit-exported').textContent()) ?? '').replace(/^已导出到 /, '')
+    expect(dirname(savedTo)).toBe(kiosk.services.exportDir)
+    const csv = await readFile(savedTo, 'utf8')
     expect(csv.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('id,time,staffId,staffName,action,detail,prevHash,hash')
     expect(csv).toContain(`${staff.staffId},${staff.staffName},pause`)
 

@@ -40,11 +40,18 @@ test('the window is isolated, sandboxed and has no Node', async () => {
     const contents = BrowserWindow.getAllWindows()[0]!.webContents
     const pid = contents.getOSProcessId()
     const metric = electronApp.getAppMetrics().find((m) => m.pid === pid)
-    return { url: contents.getURL(), osSandboxed: metric?.sandboxed, persistent: contents.session.isPersistent() }
+    return {
+      url: contents.getURL(),
+      osSandboxed: metric?.sandboxed,
+      persistent: contents.session.isPersistent(),
+      downloadsRefused: contents.session.listenerCount('will-download') > 0,
+    }
   })
   expect(seen.url).toMatch(/^app:\/\/kiosk\//)
   // An in-memory session: nothing the renderer stores is written to disk.
   expect(seen.persistent).toBe(false)
+  // A download would open the OS's Save dialog over the kiosk: the window's session refuses them.
+  expect(seen.downloadsRefused).toBe(true)
   // As root Chromium must run with --no-sandbox, so the OS-level sandbox can only be seen otherwise.
   if (process.getuid?.() !== 0) expect(seen.osSandboxed).toBe(true)
   const page_ = await page.evaluate(() => ({

@@ -29,6 +29,7 @@ export const auditActions = [
   'pinChanged',
   'setup',
   'quit',
+  'auditExported',
 ] as const
 export type AuditAction = (typeof auditActions)[number]
 
@@ -60,6 +61,8 @@ const detailSchemas = {
   pinChanged: none,
   setup: z.strictObject({ demo: z.boolean() }),
   quit: z.strictObject({ to: z.enum(['quit', 'desktop']) }),
+  /** The log itself written to the export folder (who took a copy of it, and when). */
+  auditExported: none,
 } satisfies Record<AuditAction, z.ZodType>
 
 export type AuditDetail = { [A in AuditAction]: z.infer<(typeof detailSchemas)[A]> }

@@ -1,5 +1,7 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { candidate as person, maskedSummary, payloadOf } from '../sync/fixtures'
 import { kioskCalls, listCallChannels } from '../../../src-common/kioskApi'
@@ -135,9 +137,15 @@ describe('supervisor mode', () => {
     for (const action of ['setup', 'wrongPin', 'enter', 'attestedReset', 'syncNow']) assert.ok(actions.includes(action), action)
     assert.equal(audit.entries.find((entry) => entry.action === 'attestedReset')?.actor?.staffId, 'T01')
     assert.equal(value<{ intact: boolean }>(await call('supervisor.verifyAudit')).intact, true)
-    const csv = value<{ csv: string }>(await call('supervisor.exportAudit')).csv
+    const exported = value<{ fileName: string; savedTo: string }>(await call('supervisor.exportAudit'))
+    assert.match(exported.fileName, /^kiosk-audit-[\d-]+\.csv$/)
+    assert.equal(exported.savedTo, join(kiosk.services.exportDir, exported.fileName))
+    const csv = readFileSync(exported.savedTo, 'utf8')
+    assert.ok(csv.startsWith('\uFEFFid,time,staffId,staffName,action,detail,prevHash,hash\r\n'), 'a BOM for Excel, then the header')
     assert.match(csv, /attestedReset/)
     assert.doesNotMatch(csv, new RegExp(candidate.idNumber))
+    const latest = value<{ entries: { action: string }[] }>(await call('supervisor.audit', {})).entries[0]
+    assert.equal(latest?.action, 'auditExported', 'who took a copy of the log is in it')
   })
 
   test('a retention changed in 设置 applies at the next purge, not at the next start', async () => {

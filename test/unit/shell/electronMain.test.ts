@@ -77,6 +77,15 @@ describe('the Electron shell', () => {
     }
   })
 
+  test("refuses every download (no Save dialog over the kiosk), in the window's session and the default one", () => {
+    for (const ses of [fake.session.fromPartition('kiosk'), fake.session.defaultSession]) {
+      let prevented = false
+      assert.equal(ses.listenerCount('will-download'), 1)
+      ses.emit('will-download', { preventDefault: () => (prevented = true) }, {}, {})
+      assert.equal(prevented, true)
+    }
+  })
+
   test('registers exactly one IPC handler per contract call and refuses foreign frames', async () => {
     const { listCallChannels } = await import('../../../src-common/kioskApi')
     assert.deepEqual([...fake.recorded.ipcHandlers.keys()].sort(), listCallChannels().map((c) => c.channel).sort())

@@ -117,7 +117,7 @@ export const ipcMain = {
   },
 }
 
-export class FakeSession {
+export class FakeSession extends EventEmitter {
   permissionRequestHandler: Handler | undefined
   permissionCheckHandler: Handler | undefined
   readonly protocolHandlers = new Map<string, Handler>()

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { EventEmitter } from 'node:events'
-import { hardenWebContents, denyAllPermissions } from '../../../src-main/shell/hardening'
+import { hardenWebContents, denyAllPermissions, refuseDownloads } from '../../../src-main/shell/hardening'
 import { isAppUrl } from '../../../src-main/shell/appProtocol'
 
 class FakeContents extends EventEmitter {
@@ -97,5 +97,17 @@ describe('permissions', () => {
       assert.equal(answer, false, permission)
     }
     assert.equal(handlers.check?.(), false)
+  })
+})
+
+describe('downloads', () => {
+  test('every download is refused before Electron would open its Save dialog, and reported', () => {
+    const session = new EventEmitter()
+    const incidents: string[] = []
+    refuseDownloads(session as never, (what) => incidents.push(what))
+    let prevented = false
+    session.emit('will-download', { preventDefault: () => (prevented = true) }, {}, {})
+    assert.equal(prevented, true)
+    assert.deepEqual(incidents, ['download refused'])
   })
 })
