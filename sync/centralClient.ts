@@ -67,10 +67,13 @@ export interface CentralClientOptions {
  * A failure carries the HTTP status when something answered (null when nothing came back), and
  * `fromServer` when the answer was the central API's own error: a proxy's or a load balancer's page
  * (a 404 while it is redeployed, a WAF's 400) says nothing about an op, so nothing is decided on it.
+ * `unsent` when the request certainly never left this machine (no credential, the connection
+ * refused, the name not resolved, the certificate refused before a byte of it went): without it, a
+ * failure with no answer may have reached the server.
  */
 export type CentralResult<T> =
   | { ok: true; value: T }
-  | { ok: false; error: KioskError; httpStatus: number | null; fromServer?: boolean }
+  | { ok: false; error: KioskError; httpStatus: number | null; fromServer?: boolean; unsent?: boolean }
 
 export type Health = z.infer<typeof healthResponse>
 export type Keys = z.infer<typeof keysResponse>
@@ -133,6 +136,14 @@ const lenientOpsResponse = z.object({ results: z.array(z.unknown()) }).transform
 
 const failure = (error: KioskError, httpStatus: number | null, fromServer = false) =>
   fromServer ? { ok: false as const, error, httpStatus, fromServer } : { ok: false as const, error, httpStatus }
+const unsentFailure = (error: KioskError) => ({ ok: false as const, error, httpStatus: null, unsent: true })
+
+/**
+ * The longest wait a Retry-After is taken for, in seconds: a day (the SMS daily cap's wait is the
+ * longest the server asks for). A longer one (a broken proxy's 99999999999999) is taken as a day,
+ * so that no time derived from it leaves the range of a Date.
+ */
+export const maxRetryAfterSeconds = 24 * 60 * 60
 
 /**
  * Seconds from a Retry-After header (delta-seconds or HTTP date). A date is read against `nowMs`:
@@ -142,10 +153,12 @@ const failure = (error: KioskError, httpStatus: number | null, fromServer = fals
 export function parseRetryAfter(header: unknown, nowMs: number): number | undefined {
   if (typeof header !== 'string' || header.trim() === '') return undefined
   const seconds = Number(header)
-  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds))
+  if (Number.isFinite(seconds)) return retryAfterWithin(seconds)
   const date = Date.parse(header)
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000))
+  return Number.isNaN(date) ? undefined : retryAfterWithin((date - nowMs) / 1000)
 }
+
+const retryAfterWithin = (seconds: number) => Math.min(Math.max(0, Math.ceil(seconds)), maxRetryAfterSeconds)
 
 /** The error value for an HTTP answer that is not a success, and whether the server itself gave it. */
 function errorOf(status: number, body: string, retryAfterHeader: unknown, nowMs: number): { error: KioskError; fromServer: boolean } {
@@ -166,6 +179,7 @@ function errorOf(status: number, body: string, retryAfterHeader: unknown, nowMs:
   }
   const retryAfter = parseRetryAfter(retryAfterHeader, nowMs)
   if (error.retryAfter === undefined && retryAfter !== undefined) error = { ...error, retryAfter }
+  else if (error.retryAfter !== undefined && error.retryAfter > maxRetryAfterSeconds) error = { ...error, retryAfter: maxRetryAfterSeconds }
   return { error, fromServer }
 }
 
@@ -233,13 +247,13 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
     // tells the server's time (no answer at all: the server is out of reach, and so is this call).
     if (signed && !retried && (!clockRead || clockSetSinceRead())) {
       const first = await call('GET', apiPaths.health, undefined, healthResponse, false)
-      if (!first.ok && first.httpStatus === null) return first
+      if (!first.ok && first.httpStatus === null) return { ...first, unsent: true }
     }
     const text = body === undefined ? '' : JSON.stringify(typeof body === 'function' ? body() : body)
     const headers: Record<string, string> = { accept: 'application/json' }
     if (body !== undefined) headers['content-type'] = 'application/json'
     if (signed) {
-      if (!credential) return failure({ code: 'NOT_ENROLLED' }, null)
+      if (!credential) return unsentFailure({ code: 'NOT_ENROLLED' })
       const timestamp = localNow() + offsetMs
       const nonce = newNonce()
       headers[signatureHeaders.kioskId] = credential.kioskId
@@ -259,7 +273,8 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
       // No answer at all: refused, reset, timed out, DNS, a response cut short; or a certificate
       // that failed verification, which staff must hear about as such (it does not pass by itself).
       if (axios.isAxiosError(error)) {
-        return failure({ code: isCertificateFailure(error) ? 'CENTRAL_UNTRUSTED' : 'NETWORK_UNAVAILABLE' }, null)
+        if (isCertificateFailure(error)) return unsentFailure({ code: 'CENTRAL_UNTRUSTED' })
+        return neverConnected.has(error.code ?? '') ? unsentFailure({ code: 'NETWORK_UNAVAILABLE' }) : failure({ code: 'NETWORK_UNAVAILABLE' }, null)
       }
       throw error
     }
@@ -358,6 +373,9 @@ const certificateFailures = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ])
+
+// No connection was ever made: nothing of the request can have been written.
+const neverConnected = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'])
 
 function isCertificateFailure(error: { code?: string | undefined }): boolean {
   return error.code !== undefined && certificateFailures.has(error.code)

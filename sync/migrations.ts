@@ -43,6 +43,14 @@ const migrations: readonly string[] = [
   ALTER TABLE ops ADD COLUMN boot_id TEXT;
   ALTER TABLE ops ADD COLUMN boot_ms REAL;
   `,
+  // 3: whether the server may hold an op without the kiosk knowing its answer: a push of it got no
+  // answer, or one that does not tell (a 5xx, a lost or unreadable response). A definite refusal of
+  // the whole request (401, 429, the server's own 4xx) stored nothing and does not count. Ops of an
+  // older file that were ever claimed may have been sent: counted as such.
+  `
+  ALTER TABLE ops ADD COLUMN maybe_sent INTEGER NOT NULL DEFAULT 0;
+  UPDATE ops SET maybe_sent = 1 WHERE attempts > 0 OR status = 'sending';
+  `,
 ]
 
 export const schemaVersion = migrations.length

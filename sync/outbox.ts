@@ -41,6 +41,12 @@ export interface OpView {
   /** Masked display values given at enqueue (王*, 138****8000). */
   summary: Record<string, string>
   attempts: number
+  /**
+   * A push of it may have reached the server with no answer telling what became of it (none came,
+   * a 5xx, a response lost or unreadable; or the kiosk stopped mid-push). Stays set until the op is
+   * final: such an op can no longer be cancelled, nor resent under another kiosk id.
+   */
+  maybeSent: boolean
   /** ISO; when the engine will try again (queued ops only). */
   nextAttemptAt: string | null
   lastError: KioskError | null
@@ -118,6 +124,8 @@ export interface OutboxOptions {
 export interface Outbox {
   readonly events: TypedEmitter<OutboxEvents>
   readonly file: string
+  /** False once closed: nothing may be read any more. */
+  readonly open: boolean
   enqueue(kind: OperationKind, payload: unknown, options: EnqueueOptions): Promise<Result<Enqueued>>
   get(id: string): OpView | undefined
   findByReceipt(receipt: string): OpView | undefined
@@ -125,11 +133,11 @@ export interface Outbox {
   /** How many ops `list` would page through with this filter (limit and offset aside). */
   count(filter?: ListFilter): number
   summary(): QueueSummary
-  /** Only ops that never left the kiosk can be cancelled: one that was sent may already be applied. */
+  /** Only ops the server cannot hold can be cancelled (not `maybeSent`): one it may hold may already be applied. */
   cancel(id: string, reason: CancelReason): Result<OpView>
   /** Makes a blocked or waiting op ready now (clears the stuck flag). */
   retry(id: string): Result<OpView>
-  /** Every queued op is due now ("sync now"), those waiting in backoff too; returns how many. */
+  /** Every queued op is due now ("sync now"), those waiting in backoff too, and none is stuck; returns how many changed. */
   hurryWaiting(): number
   /** Deletes tombstones older than the retention; returns how many. */
   purgeExpired(): number
@@ -141,8 +149,18 @@ export interface Outbox {
   recordResults(results: readonly OpResult[]): void
   /** Records the answer to a poll of a pending op (GET /v1/ops/:id). */
   recordDecision(result: OpResult): void
-  /** Puts claimed ops back in the queue after a failed push. */
-  releaseForRetry(ids: readonly string[], error: KioskError, delayMs: (attempts: number) => number, stuckAfterAttempts: number): void
+  /**
+   * Puts claimed ops back in the queue after a failed push. `maybeSent: false` only when the answer
+   * said for sure that nothing of the request was stored (a refusal of the whole request); by
+   * default the server may hold them, which is never undone.
+   */
+  releaseForRetry(
+    ids: readonly string[],
+    error: KioskError,
+    delayMs: (attempts: number) => number,
+    stuckAfterAttempts: number,
+    outcome?: { maybeSent: boolean },
+  ): void
   /** Ops the server accepted whose outcome comes later (appeals). */
   pendingIds(limit: number): string[]
   /** When the next queued op becomes ready (epoch ms), or null when none is queued. */
@@ -188,9 +206,12 @@ interface OpRow {
   final_at: number | null
   boot_id: string | null
   boot_ms: number | null
+  maybe_sent: number
 }
 
-const iso = (ms: number) => new Date(ms).toISOString()
+/** The range of a JS Date: a time beyond it (a server's absurd Retry-After) is shown at its end, never thrown on. */
+const maxDateMs = 8.64e15
+const iso = (ms: number) => new Date(Number.isNaN(ms) ? 0 : Math.min(Math.max(ms, -maxDateMs), maxDateMs)).toISOString()
 
 function toView(row: OpRow): OpView {
   return {
@@ -200,6 +221,7 @@ function toView(row: OpRow): OpView {
     status: row.status,
     summary: JSON.parse(row.summary) as Record<string, string>,
     attempts: row.attempts,
+    maybeSent: row.maybe_sent === 1,
     nextAttemptAt: row.status === 'queued' ? iso(row.next_attempt_at) : null,
     lastError: row.last_error ? kioskErrorSchema.parse(JSON.parse(row.last_error)) : null,
     result: row.result ? (JSON.parse(row.result) as Record<string, unknown>) : null,
@@ -231,9 +253,11 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
  * yet its ops still need the server they were sealed to. 0 when no outbox ever ran on this file.
  *
  * `maybeSent`: only those a new enrolment (a new kiosk id) could no longer resend or apply: in
- * flight or sent before without an answer (the server may hold them under this kiosk's id), and
- * those of a session (applied only for the kiosk that logged in). Ops never sent go under any id,
- * and an op waiting on a decision (an appeal) is followed by its receipt (syncEngine.ts).
+ * flight or sent before without a telling answer (the server may hold them under this kiosk's id),
+ * and those of a session (applied only for the kiosk that logged in). Ops never sent, or only
+ * refused as a whole (a revoked kiosk's 401, a 429), go under any id, and an op waiting on a
+ * decision (an appeal) is followed by its receipt (syncEngine.ts). A file not yet migrated to the
+ * `maybe_sent` column (no outbox opened it since the upgrade) counts every op ever claimed.
  */
 export function countUnfinishedOps(file: string, nativeBinding?: string, options: { maybeSent?: boolean } = {}): number {
   if (!existsSync(file)) return 0
@@ -242,7 +266,9 @@ export function countUnfinishedOps(file: string, nativeBinding?: string, options
     if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ops'`).get()) return 0
     const unfinished = unfinishedStatuses.map((status) => `'${status}'`).join(', ')
     const ofSession = sessionKinds.map((kind) => `'${kind}'`).join(', ')
-    const sent = options.maybeSent ? ` AND status <> 'pending' AND (status = 'sending' OR attempts > 0 OR kind IN (${ofSession}))` : ''
+    const columns = db.prepare(`SELECT name FROM pragma_table_info('ops')`).pluck().all() as string[]
+    const reached = columns.includes('maybe_sent') ? 'maybe_sent = 1' : 'attempts > 0'
+    const sent = options.maybeSent ? ` AND status <> 'pending' AND (status = 'sending' OR ${reached} OR kind IN (${ofSession}))` : ''
     return db.prepare(`SELECT count(*) FROM ops WHERE status IN (${unfinished})${sent}`).pluck().get() as number
   } finally {
     db.close()
@@ -323,12 +349,14 @@ export function openOutbox(options: OutboxOptions): Outbox {
       WHERE status = 'queued' AND account_key = (SELECT account_key FROM ops WHERE id = @id)
         AND seq > (SELECT seq FROM ops WHERE id = @id)
       RETURNING id`),
-    release: db.prepare<{ id: string; nextAt: number; lastError: string; stuckAfter: number; now: number }>(`
+    // Once the server may hold an op, it may for good: a later definite refusal does not clear it.
+    release: db.prepare<{ id: string; nextAt: number; lastError: string; stuckAfter: number; maybeSent: number; now: number }>(`
       UPDATE ops SET status = 'queued', next_attempt_at = @nextAt, last_error = @lastError,
-        stuck = CASE WHEN attempts >= @stuckAfter THEN 1 ELSE 0 END, updated_at = @now
+        stuck = CASE WHEN attempts >= @stuckAfter THEN 1 ELSE 0 END, maybe_sent = MAX(maybe_sent, @maybeSent), updated_at = @now
       WHERE id = @id AND status = 'sending'`),
     attemptsOf: db.prepare<[string], { attempts: number }>(`SELECT attempts FROM ops WHERE id = ?`),
-    recoverSending: db.prepare(`UPDATE ops SET status = 'queued' WHERE status = 'sending'`),
+    // In flight when the process died: the request may have reached the server.
+    recoverSending: db.prepare(`UPDATE ops SET status = 'queued', maybe_sent = 1 WHERE status = 'sending'`),
     capAttempts: db.prepare<{ latest: number; now: number }>(
       `UPDATE ops SET next_attempt_at = @now WHERE status = 'queued' AND next_attempt_at > @latest`,
     ),
@@ -338,7 +366,8 @@ export function openOutbox(options: OutboxOptions): Outbox {
     retry: db.prepare<{ id: string; now: number }>(`
       UPDATE ops SET status = 'queued', blocked_by = NULL, next_attempt_at = @now, stuck = 0, updated_at = @now WHERE id = @id`),
     hurryWaiting: db.prepare<{ now: number }, { id: string }>(`
-      UPDATE ops SET next_attempt_at = @now, stuck = 0, updated_at = @now WHERE status = 'queued' AND next_attempt_at > @now RETURNING id`),
+      UPDATE ops SET next_attempt_at = MIN(next_attempt_at, @now), stuck = 0, updated_at = @now
+      WHERE status = 'queued' AND (next_attempt_at > @now OR stuck = 1) RETURNING id`),
     pending: db.prepare<[number], { id: string }>(`SELECT id FROM ops WHERE status = 'pending' ORDER BY updated_at LIMIT ?`),
     // Over the heads of the lines only: an op waiting behind one in backoff is not due when its own
     // time comes, and waking for it would spin until the head's time.
@@ -354,7 +383,10 @@ export function openOutbox(options: OutboxOptions): Outbox {
     setState: db.prepare<{ key: string; value: string }>(
       `INSERT INTO sync_state (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
     ),
-    purge: db.prepare<{ before: number }>(`DELETE FROM ops WHERE final_at IS NOT NULL AND final_at < @before`),
+    // A rejected op that a blocked one still waits behind is kept: staff see its receipt and reason.
+    purge: db.prepare<{ before: number }>(`
+      DELETE FROM ops WHERE final_at IS NOT NULL AND final_at < @before
+        AND id NOT IN (SELECT blocked_by FROM ops WHERE blocked_by IS NOT NULL AND final_at IS NULL)`),
   }
 
   // A crash (or kill -9) while a batch was in flight leaves ops 'sending': they go back to the queue and
@@ -495,12 +527,12 @@ export function openOutbox(options: OutboxOptions): Outbox {
   })
 
   const releaseTx = db.transaction(
-    (ids: readonly string[], error: KioskError, delayMs: (attempts: number) => number, stuckAfter: number) => {
+    (ids: readonly string[], error: KioskError, delayMs: (attempts: number) => number, stuckAfter: number, maybeSent: boolean) => {
       const t = now()
       const lastError = JSON.stringify(error)
       for (const id of ids) {
         const attempts = sql.attemptsOf.get(id)?.attempts ?? 1
-        sql.release.run({ id, nextAt: t + Math.max(0, delayMs(attempts)), lastError, stuckAfter, now: t })
+        sql.release.run({ id, nextAt: t + Math.max(0, delayMs(attempts)), lastError, stuckAfter, maybeSent: maybeSent ? 1 : 0, now: t })
       }
     },
   )
@@ -568,9 +600,10 @@ export function openOutbox(options: OutboxOptions): Outbox {
     if (!(cancelReasons as readonly string[]).includes(reason)) return fail('INVALID_FIELD', { field: 'reason' })
     const row = sql.byId.get(id)
     if (!row) return fail('OP_NOT_FOUND')
-    // An op that was ever sent may already be applied on the server; cancelling it here would lie
-    // (a blocked one too: blocked after it was sent, when staff retried an earlier one).
-    if (!((row.status === 'blocked' || row.status === 'queued') && row.attempts === 0)) return fail('BAD_REQUEST')
+    // An op the server may hold may already be applied there; cancelling it here would lie (a blocked
+    // one too: blocked after it was sent, when staff retried an earlier one). One whose every push
+    // was refused as a whole (a revoked kiosk's 401, a 429) never got there.
+    if (!((row.status === 'blocked' || row.status === 'queued') && row.maybe_sent === 0)) return fail('BAD_REQUEST')
     sql.cancel.run({ id, reason, now: now() })
     changed([id])
     return ok(view(id) as OpView)
@@ -588,6 +621,9 @@ export function openOutbox(options: OutboxOptions): Outbox {
   return {
     events,
     file: options.file,
+    get open() {
+      return db.open
+    },
     enqueue,
     get: view,
     findByReceipt(receipt) {
@@ -621,8 +657,8 @@ export function openOutbox(options: OutboxOptions): Outbox {
       } else sql.decide.run({ id: r.id, status: 'rejected', result: null, lastError: JSON.stringify(r.error), now: t })
       if (r.status !== 'pending') changed([r.id])
     },
-    releaseForRetry(ids, error, delayMs, stuckAfter) {
-      releaseTx(ids, error, delayMs, stuckAfter)
+    releaseForRetry(ids, error, delayMs, stuckAfter, outcome = { maybeSent: true }) {
+      releaseTx(ids, error, delayMs, stuckAfter, outcome.maybeSent)
       changed(ids)
     },
     pendingIds: (limit) => sql.pending.all(limit).map((r) => r.id),

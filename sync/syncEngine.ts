@@ -1,6 +1,6 @@
 import type { KioskError } from '../src-common/errors'
 import { maxBatchBytes, maxOpsPerBatch, type OpResult, type WireOp } from '../src-common/wire'
-import { isContentFault, type CentralClient } from './centralClient'
+import { isContentFault, type CentralClient, type CentralResult } from './centralClient'
 import { TypedEmitter } from './emitter'
 import type { OpStatus, OpView, Outbox, QueueSummary } from './outbox'
 
@@ -46,9 +46,9 @@ export interface SyncEngine {
   readonly events: TypedEmitter<SyncEvents>
   /** Probes the central API and starts the periodic tick. */
   start(): void
-  /** Stops timers and waits for the batch in flight. */
+  /** Stops timers, waits for the batch in flight, and settles every `waitForOutcome` with the op as it is then. */
   stop(): Promise<void>
-  /** The supervisor's "sync now": probe, send what waits in backoff now, then drain everything ready. */
+  /** The supervisor's "sync now": probe, send what waits in backoff now (and what the server asked to hold back), then drain everything ready. */
   syncNow(): Promise<void>
   /** Sends what is ready now (after a supervisor's retry of one op), leaving the backoff of the others alone. */
   sendReady(): Promise<void>
@@ -84,10 +84,30 @@ const transientOpCodes: ReadonlySet<string> = new Set(['INTERNAL'])
 
 const outcomeStatuses: readonly OpStatus[] = ['applied', 'rejected', 'pending', 'blocked', 'cancelled']
 
+/**
+ * The longest a server's Retry-After holds ops back: 15 minutes, as long as a restart lets any op
+ * wait (outbox.ts). A longer one (a broken proxy's 99999999999999) would park the queue for good.
+ */
+export const maxRetryAfterWaitMs = 15 * 60_000
+
 export function fullJitterDelay(attempts: number, backoff: { baseMs: number; maxMs: number }, random: () => number, retryAfterSeconds?: number): number {
   const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(Math.max(attempts - 1, 0), 30))
   const delay = Math.floor(random() * ceiling)
-  return retryAfterSeconds === undefined ? delay : Math.max(delay, retryAfterSeconds * 1000)
+  return retryAfterSeconds === undefined ? delay : Math.max(delay, Math.min(retryAfterSeconds * 1000, maxRetryAfterWaitMs))
+}
+
+/**
+ * Whether a push that failed as a whole may have reached the server and been acted on, with nothing
+ * telling what it did: no answer (unless the request surely never left), a 5xx (a gateway's 502
+ * after the server applied), an answer that could not be read, or a 4xx page not the server's own.
+ * A definite refusal stored nothing ("a rejected signed request changes nothing", wire.ts): a 401
+ * (a revoked or unknown kiosk), a 429, or any other 4xx in the server's own words.
+ */
+export function mayHaveReachedServer(failure: Extract<CentralResult<unknown>, { ok: false }>): boolean {
+  const status = failure.httpStatus
+  if (status === null) return failure.unsent !== true
+  if (status === 401 || status === 429) return false
+  return !(status >= 400 && status < 500 && failure.fromServer === true)
 }
 
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
@@ -121,7 +141,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let stopped = true
   let draining: Promise<void> | null = null
   let again = false
-  let lastPollAt = 0
+  // By a clock nobody sets: a wall clock set back by hours must not hold the polls back as long.
+  let lastPollAt = -Infinity
+  // A push refused as a whole by what answered (429, 5xx, 401) speaks for the whole kiosk, not one
+  // batch: no push or poll before this (performance.now).
+  let heldUntil = -Infinity
+  let kioskFailures = 0
+  const waiters = new Set<() => void>()
   let tickTimer: NodeJS.Timeout | undefined
   let wakeTimer: NodeJS.Timeout | undefined
   let probeTimer: NodeJS.Timeout | undefined
@@ -172,6 +198,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   function probe(): Promise<void> {
     probing ??= (async () => {
       const r = await client.health()
+      // Closed while the probe was out (stopped, then the outbox closed): nothing to record or send.
+      if (!outbox.open) return
       if (r.ok) {
         setOnline(true)
         kick()
@@ -187,6 +215,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   const delayFor = (retryAfter?: number) => (attempts: number) => fullJitterDelay(attempts, backoff, random, retryAfter)
 
+  /** The server is busy, failing or away: the pass ends and nothing is claimed again before the wait. */
+  function holdKiosk(retryAfter?: number) {
+    kioskFailures++
+    heldUntil = Math.max(heldUntil, performance.now() + fullJitterDelay(kioskFailures, backoff, random, retryAfter))
+  }
+
+  /** An op as the outbox has it; undefined once the outbox is closed (after stop(), at a relink). */
+  const readOp = (id: string) => (outbox.open ? outbox.get(id) : undefined)
+
   const counters: SyncStats = { pushes: 0, opsSent: 0, bytesSent: 0, waitMs: 0, localMs: 0 }
 
   async function push(ops: WireOp[], bytes: number): Promise<void> {
@@ -199,17 +236,22 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const answeredAt = performance.now()
     counters.waitMs += answeredAt - started
     if (r.ok) {
+      kioskFailures = 0
       const inBatch = new Set(ids)
       // A per-op INTERNAL is the server saying "not stored, send it again" (wire.ts), not a decision.
       const answered: OpResult[] = r.value.filter((x) => inBatch.has(x.id) && !(x.status === 'rejected' && transientOpCodes.has(x.error.code)))
       outbox.recordResults(answered)
       const answeredIds = new Set(answered.map((x) => x.id))
-      const retry = r.value.find((x) => inBatch.has(x.id) && !answeredIds.has(x.id))
-      const missing = ids.filter((id) => !answeredIds.has(id))
-      if (missing.length > 0) {
-        const error = retry?.status === 'rejected' ? retry.error : { code: 'INTERNAL' as const }
-        outbox.releaseForRetry(missing, error, delayFor(error.retryAfter), stuckAfter)
+      // Said so by the server for that op: this push stored nothing of it.
+      const notStored = r.value.filter((x) => inBatch.has(x.id) && !answeredIds.has(x.id))
+      const notStoredIds = new Set(notStored.map((x) => x.id))
+      const retry = notStored[0]
+      if (retry?.status === 'rejected') {
+        outbox.releaseForRetry([...notStoredIds], retry.error, delayFor(retry.error.retryAfter), stuckAfter, { maybeSent: false })
       }
+      // Left out of the answer (or answered in a way this kiosk cannot read): the server may hold it.
+      const unanswered = ids.filter((id) => !answeredIds.has(id) && !notStoredIds.has(id))
+      if (unanswered.length > 0) outbox.releaseForRetry(unanswered, { code: 'INTERNAL' }, delayFor(), stuckAfter)
       outbox.recordSyncSuccess()
       counters.localMs += performance.now() - answeredAt
       setOnline(true)
@@ -228,13 +270,17 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       await push(ops.slice(half), Math.floor(bytes / 2))
       return
     }
-    outbox.releaseForRetry(ids, r.error, delayFor(r.error.retryAfter), stuckAfter)
+    outbox.releaseForRetry(ids, r.error, delayFor(r.error.retryAfter), stuckAfter, { maybeSent: mayHaveReachedServer(r) })
     outbox.recordSyncError(r.error)
+    // The next batch would meet the same: 15 pushes answered 429 in one pass helped nobody. A proxy's
+    // page for a lone op (a WAF's 400) is about that op only, and holds back no one else. No answer
+    // at all takes the kiosk offline instead, and the probe that finds the server again sends at once.
+    if (r.httpStatus !== null && !isContentFault(r.error, r.httpStatus)) holdKiosk(r.error.retryAfter)
     if (r.httpStatus === null) goOffline(r.error)
     else setOnline(true)
   }
 
-  const canSend = () => !stopped && !paused && online !== false
+  const canSend = () => !stopped && !paused && online !== false && performance.now() >= heldUntil
 
   async function worker(): Promise<void> {
     while (canSend()) {
@@ -293,7 +339,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   async function pollDeferred(): Promise<void> {
-    lastPollAt = Date.now()
+    lastPollAt = performance.now()
     for (const id of outbox.pendingIds(50)) {
       if (!canSend()) return
       const r = await client.opStatus(id)
@@ -310,7 +356,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function drainOnce(): Promise<void> {
     await Promise.all(Array.from({ length: concurrency }, () => worker()))
-    if (canSend() && Date.now() - lastPollAt >= pollDeferredMs) await pollDeferred()
+    if (canSend() && performance.now() - lastPollAt >= pollDeferredMs) await pollDeferred()
   }
 
   function scheduleWake() {
@@ -319,7 +365,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     wakeTimer = undefined
     const next = outbox.nextAttemptAt()
     if (next === null || online === false) return
-    const ms = Math.max(0, next - Date.now())
+    const ms = Math.max(0, next - Date.now(), heldUntil - performance.now())
     if (ms >= tickMs) return
     wakeTimer = setTimeout(() => {
       wakeTimer = undefined
@@ -384,16 +430,22 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // What the last drain or probe scheduled on its way out.
       for (const t of [wakeTimer, probeTimer, summaryTimer]) if (t) clearTimeout(t)
       wakeTimer = probeTimer = summaryTimer = undefined
+      // A candidate's screen waiting for the server's answer gets the op as it is now (the outbox
+      // is closed next, and its timer would find it closed).
+      for (const settle of [...waiters]) settle()
     },
     async syncNow() {
       // Asked explicitly, the engine checks the link even when it believes it is up: with nothing
       // queued no push would find out that the central API has gone away, and the dashboard would
       // go on saying 联网正常.
       await probe()
-      // A supervisor asking explicitly also wants the ops waiting in backoff to go now.
+      if (!outbox.open) return
+      // A supervisor asking explicitly also wants the ops waiting in backoff to go now, whatever the
+      // server last asked (one try costs a 429 at most).
       // All of them, in one statement: a long backlog's oldest ops are the heads of their lines.
       outbox.hurryWaiting()
-      lastPollAt = 0
+      heldUntil = -Infinity
+      lastPollAt = -Infinity
       await kick()
       while (draining) await draining
     },
@@ -422,19 +474,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return online
     },
     waitForOutcome(id, ms) {
-      const current = outbox.get(id)
+      const current = readOp(id)
       if (!current || outcomeStatuses.includes(current.status)) return Promise.resolve(current)
       return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          off()
-          resolve(outbox.get(id))
-        }, ms)
-        const off = events.on('opChanged', (op) => {
-          if (op.id !== id || !outcomeStatuses.includes(op.status)) return
+        const settle = (op = readOp(id)) => {
           clearTimeout(timer)
           off()
+          waiters.delete(settle)
           resolve(op)
+        }
+        const timer = setTimeout(() => settle(), ms)
+        const off = events.on('opChanged', (op) => {
+          if (op.id === id && outcomeStatuses.includes(op.status)) settle(op)
         })
+        waiters.add(settle)
       })
     },
     async idle() {

@@ -15,6 +15,7 @@ const opOf = (view: OpView, receiptOf: (id: string) => string | undefined): Supe
   status: view.status,
   summary: view.summary,
   attempts: view.attempts,
+  maybeSent: view.maybeSent,
   nextAttemptAt: view.nextAttemptAt,
   lastError: view.lastError,
   stuck: view.stuck,

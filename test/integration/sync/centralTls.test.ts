@@ -30,7 +30,7 @@ describe('a central server whose certificate the kiosk does not trust', () => {
   test('the client answers CENTRAL_UNTRUSTED, not NETWORK_UNAVAILABLE, and sends nothing', async () => {
     const client = central.clientFor(front.url)
     const health = await client.health()
-    assert.deepEqual(health, { ok: false, error: { code: 'CENTRAL_UNTRUSTED' }, httpStatus: null })
+    assert.deepEqual(health, { ok: false, error: { code: 'CENTRAL_UNTRUSTED' }, httpStatus: null, unsent: true })
     const code = central.server.createEnrollmentCode('tls')
     const enrol = await client.enroll({ code, name: 'tls kiosk' })
     assert.equal(!enrol.ok && enrol.error.code, 'CENTRAL_UNTRUSTED')

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3'
 import { sealingAad } from '../../../src-common/sealing'
 import { createOpener } from '../../../server/opener'
 import { wireOpSchema } from '../../../src-common/wire'
-import { openOutbox } from '../../../sync/outbox'
+import { countUnfinishedOps, openOutbox } from '../../../sync/outbox'
 import { receiptPattern } from '../../../sync/receipt'
 import { candidate, maskedSummary, payloadOf } from './fixtures'
 import { makeOutbox } from './harness'
@@ -449,6 +449,130 @@ describe('outbox', () => {
         receipts.add(r.value.receipt)
       }
       assert.equal(receipts.size, 500)
+    } finally {
+      t.cleanup()
+    }
+  })
+  test('an op whose every push was refused as a whole (a revoked kiosk) can be cancelled; one that may have reached the server cannot', async () => {
+    const t = await makeOutbox()
+    try {
+      const refused = await queueRegistration(t, 60)
+      const lost = await queueRegistration(t, 61)
+      t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 })
+      t.outbox.releaseForRetry([refused.id], { code: 'UNAUTHORIZED' }, () => 0, 5, { maybeSent: false })
+      t.outbox.releaseForRetry([lost.id], { code: 'NETWORK_UNAVAILABLE' }, () => 0, 5)
+      // Then both refused: the one the server may hold stays so.
+      t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 })
+      t.outbox.releaseForRetry([refused.id, lost.id], { code: 'RATE_LIMITED' }, () => 0, 5, { maybeSent: false })
+      assert.equal(t.outbox.get(refused.id)?.attempts, 2)
+      assert.equal(t.outbox.get(refused.id)?.maybeSent, false)
+      assert.equal(t.outbox.get(lost.id)?.maybeSent, true)
+      assert.equal(countUnfinishedOps(t.file, undefined, { maybeSent: true }), 1)
+      assert.deepEqual(t.outbox.cancel(lost.id, 'other'), { ok: false, error: { code: 'BAD_REQUEST' } })
+      assert.equal(t.outbox.cancel(refused.id, 'candidateRequest').ok, true)
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('an op in flight when the process died may be on the server: after the restart it is "maybe sent"', async () => {
+    const t = await makeOutbox()
+    try {
+      const { id } = await queueRegistration(t, 62)
+      t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 })
+      t.outbox.close()
+      const again = openOutbox({ file: t.file, centralPublicKey: t.keys.publicKey, keyId: 'test-key', accountKeySecret: 'per-kiosk-secret-for-tests' })
+      try {
+        assert.equal(again.get(id)?.maybeSent, true)
+        assert.deepEqual(again.cancel(id, 'other'), { ok: false, error: { code: 'BAD_REQUEST' } })
+      } finally {
+        again.close()
+      }
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('a kiosk.db from before "maybe sent" was kept counts every op ever claimed as maybe sent, before and after it is migrated', async () => {
+    const t = await makeOutbox()
+    try {
+      const claimed = await queueRegistration(t, 63)
+      const untouched = await queueRegistration(t, 64)
+      t.outbox.claimBatch({ maxOps: 1, maxBytes: 100_000 })
+      t.outbox.releaseForRetry([claimed.id], { code: 'UNAUTHORIZED' }, () => 0, 5, { maybeSent: false })
+      t.outbox.close()
+      // The file as the previous release left it: schema 2, no column for it.
+      const db = new Database(t.file)
+      const columns = db.prepare(`SELECT name FROM pragma_table_info('ops')`).pluck().all() as string[]
+      if (columns.includes('maybe_sent')) db.exec('ALTER TABLE ops DROP COLUMN maybe_sent')
+      db.pragma('user_version = 2')
+      db.close()
+      assert.equal(countUnfinishedOps(t.file, undefined, { maybeSent: true }), 1)
+      const again = openOutbox({ file: t.file, centralPublicKey: t.keys.publicKey, keyId: 'test-key', accountKeySecret: 'per-kiosk-secret-for-tests' })
+      try {
+        assert.equal(again.get(claimed.id)?.maybeSent, true)
+        assert.equal(again.get(untouched.id)?.maybeSent, false)
+        assert.equal(countUnfinishedOps(t.file, undefined, { maybeSent: true }), 1)
+        assert.equal(again.cancel(untouched.id, 'other').ok, true)
+      } finally {
+        again.close()
+      }
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('an op planned beyond the range of a date (a broken Retry-After) is still shown to the supervisor', async () => {
+    const t = await makeOutbox()
+    try {
+      const { id } = await queueRegistration(t, 65)
+      const db = new Database(t.file)
+      db.prepare('UPDATE ops SET next_attempt_at = ? WHERE id = ?').run(1e17, id)
+      db.close()
+      assert.equal(t.outbox.get(id)?.status, 'queued')
+      assert.equal(typeof t.outbox.list({ status: 'queued' })[0]?.nextAttemptAt, 'string')
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('"sync now" clears the stuck flag of an op that is due already, not only of those in backoff', async () => {
+    const t = await makeOutbox()
+    try {
+      const { id } = await queueRegistration(t, 66)
+      t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 })
+      t.outbox.releaseForRetry([id], { code: 'INTERNAL' }, () => 0, 1)
+      assert.equal(t.outbox.get(id)?.stuck, true)
+      assert.equal(t.outbox.hurryWaiting(), 1)
+      assert.equal(t.outbox.get(id)?.stuck, false)
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('a rejected op that a blocked one still waits behind outlives the retention period, so staff see why it waits', async () => {
+    let clock = Date.parse('2025-03-01T00:00:00Z')
+    const t = await makeOutbox({ now: () => clock, retentionDays: 30 })
+    try {
+      const c = candidate(67)
+      const head = await queueRegistration(t, 67)
+      const follower = await t.outbox.enqueue('verifyMobile', payloadOf('verifyMobile', 67), { accountIdNumber: c.idNumber, summary: {} })
+      const other = await queueRegistration(t, 68)
+      assert.ok(follower.ok)
+      t.outbox.claimBatch({ maxOps: 10, maxBytes: 100_000 })
+      t.outbox.recordResults([
+        { id: head.id, status: 'rejected', error: { code: 'ID_OCCUPIED' } },
+        { id: other.id, status: 'applied', result: {} },
+      ])
+      clock += 31 * 86_400_000
+      assert.equal(t.outbox.purgeExpired(), 1)
+      assert.equal(t.outbox.get(other.id), undefined)
+      assert.deepEqual(t.outbox.get(head.id)?.lastError, { code: 'ID_OCCUPIED' })
+      assert.equal(t.outbox.get(follower.value.id)?.blockedBy, head.id)
+      // Once staff deal with the blocked op, the rejection goes with the next purge.
+      assert.equal(t.outbox.cancel(follower.value.id, 'other').ok, true)
+      assert.equal(t.outbox.purgeExpired(), 1)
+      assert.equal(t.outbox.get(head.id), undefined)
     } finally {
       t.cleanup()
     }

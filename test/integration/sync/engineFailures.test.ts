@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import Database from 'better-sqlite3'
+import { revokeKiosk } from '../../../server/enrollment'
+import { createCentralClient, type CentralClient } from '../../../sync/centralClient'
+import { countUnfinishedOps, openOutbox, type Outbox } from '../../../sync/outbox'
+import { createSyncEngine, type SyncEngineOptions } from '../../../sync/syncEngine'
+import { passAll, startFaultProxy, type FaultProxy } from '../../faults/faultProxy'
+import { startCentral, type Central } from './central'
+import { candidate, maskedSummary, payloadOf } from './fixtures'
+import { tempDir } from './harness'
+
+// What the engine does when the central API refuses, fails or holds it back, and when it stops.
+
+let central: Central
+let proxy: FaultProxy
+let next = 70_000
+
+before(async () => {
+  central = await startCentral()
+  proxy = await startFaultProxy(central.server.url)
+})
+after(async () => {
+  await proxy.close()
+  await central.close()
+})
+
+const fast = { backoff: { baseMs: 20, maxMs: 200 }, probeMs: 50, tickMs: 200, pollDeferredMs: 100 } satisfies Partial<SyncEngineOptions>
+
+function openKioskDb() {
+  const { dir, cleanup } = tempDir()
+  const outbox = openOutbox({ file: join(dir, 'kiosk.db'), centralPublicKey: central.server.publicKey, keyId: central.server.keyId, accountKeySecret: 'kiosk-secret' })
+  return { outbox, cleanup }
+}
+
+async function kiosk(extra: Partial<SyncEngineOptions> = {}, client: CentralClient = central.clientFor(proxy.url, { timeoutMs: 2_000 })) {
+  const { outbox, cleanup } = openKioskDb()
+  const engine = createSyncEngine({ outbox, client, ...fast, ...extra })
+  engine.start()
+  return {
+    outbox,
+    engine,
+    async done() {
+      await engine.stop()
+      if (outbox.open) outbox.close()
+      cleanup()
+    },
+  }
+}
+
+async function queueAppeal(outbox: Outbox, i: number) {
+  const c = candidate(i)
+  const r = await outbox.enqueue('appeal', payloadOf('appeal', i), { accountIdNumber: c.idNumber, summary: maskedSummary(c) })
+  assert.ok(r.ok, JSON.stringify(r))
+  return r.value
+}
+
+async function until(check: () => boolean, ms = 5_000) {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting')
+    await sleep(10)
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** A second kiosk enrolled at the reference server, which its operator then revokes (`kiosks revoke`). */
+async function revokedClient(): Promise<CentralClient> {
+  const enrolled = await createCentralClient({ baseUrl: central.server.url }).enroll({ code: central.server.createEnrollmentCode('revoked'), name: 'revoked kiosk' })
+  assert.ok(enrolled.ok)
+  const db = new Database(join(central.dataDir, 'central.db'))
+  try {
+    assert.equal(revokeKiosk(db, enrolled.value.kioskId), true)
+  } finally {
+    db.close()
+  }
+  return createCentralClient({ baseUrl: proxy.url, credential: { kioskId: enrolled.value.kioskId, secret: enrolled.value.secret } })
+}
+
+describe('the sync engine when the central API refuses or fails', () => {
+  test('a revoked kiosk keeps its ops, and can still enrol again or cancel them: a refused push stored nothing', async () => {
+    proxy.setSchedule(passAll)
+    const client = await revokedClient()
+    const k = await kiosk({}, client)
+    try {
+      const { id } = await queueAppeal(k.outbox, next++)
+      await until(() => (k.outbox.get(id)?.attempts ?? 0) >= 2 && k.outbox.get(id)?.status === 'queued')
+      k.engine.pause()
+      await k.engine.idle()
+      assert.equal(k.outbox.get(id)?.lastError?.code, 'UNAUTHORIZED')
+      assert.equal(k.outbox.get(id)?.maybeSent, false)
+      // What the re-enrolment in 设置 counts: nothing the server may hold under the old kiosk id.
+      assert.equal(countUnfinishedOps(k.outbox.file, undefined, { maybeSent: true }), 0)
+      assert.equal(countUnfinishedOps(k.outbox.file), 1)
+      assert.equal(k.outbox.cancel(id, 'other').ok, true)
+    } finally {
+      await k.done()
+      client.close()
+    }
+  })
+
+  test('an op whose push the server applied but whose answer a gateway lost stays "maybe sent" through later refusals', async () => {
+    let lost = true
+    proxy.setSchedule((r) => (r.method === 'POST' && r.path.startsWith('/v1/ops') ? (lost ? ((lost = false), { kind: 'applyThen502' }) : { kind: 'busy', status: 429, retryAfterSeconds: 0 }) : { kind: 'pass' }))
+    const k = await kiosk()
+    try {
+      const { id } = await queueAppeal(k.outbox, next++)
+      await until(() => (k.outbox.get(id)?.attempts ?? 0) >= 2 && k.outbox.get(id)?.status === 'queued')
+      k.engine.pause()
+      await k.engine.idle()
+      assert.equal(k.outbox.get(id)?.lastError?.code, 'RATE_LIMITED')
+      assert.equal(k.outbox.get(id)?.maybeSent, true)
+      assert.equal(countUnfinishedOps(k.outbox.file, undefined, { maybeSent: true }), 1)
+      assert.deepEqual(k.outbox.cancel(id, 'other'), { ok: false, error: { code: 'BAD_REQUEST' } })
+    } finally {
+      proxy.setSchedule(passAll)
+      await k.done()
+    }
+  })
+
+  test("a server's absurd Retry-After holds an op back 15 minutes at most, and the dashboard can still read it", async () => {
+    proxy.setSchedule((r) => (r.path.startsWith('/v1/ops') ? { kind: 'busy', status: 429, retryAfterSeconds: 99_999_999_999_999 } : { kind: 'pass' }))
+    const k = await kiosk()
+    try {
+      const { id } = await queueAppeal(k.outbox, next++)
+      await until(() => k.engine.stats().pushes >= 1 && k.outbox.list({ status: 'queued' }).length === 1)
+      const op = k.outbox.get(id)
+      assert.equal(op?.lastError?.code, 'RATE_LIMITED')
+      assert.ok(Date.parse(op?.nextAttemptAt ?? '') <= Date.now() + 15 * 60_000)
+      assert.ok(Date.parse(op?.nextAttemptAt ?? '') >= Date.now() + 14 * 60_000)
+    } finally {
+      proxy.setSchedule(passAll)
+      await k.done()
+    }
+  })
+
+  test('a 429 ends the pass: no other batch is pushed before its Retry-After, unless staff ask to sync now', async () => {
+    proxy.setSchedule(passAll)
+    const k = await kiosk({ batchMaxOps: 2, concurrency: 1 })
+    try {
+      await until(() => k.engine.online === true)
+      k.engine.pause()
+      const ids: string[] = []
+      for (let n = 0; n < 10; n++) ids.push((await queueAppeal(k.outbox, next++)).id)
+      proxy.setSchedule((r) => (r.method === 'POST' && r.path.startsWith('/v1/ops') ? { kind: 'busy', status: 429, retryAfterSeconds: 60 } : { kind: 'pass' }))
+      const busyBefore = proxy.applied.busy
+      k.engine.resume()
+      await until(() => proxy.applied.busy > busyBefore)
+      await k.engine.idle()
+      // Ticks and enqueues come and go; the server asked for a minute.
+      await sleep(3 * fast.tickMs)
+      await queueAppeal(k.outbox, next++)
+      await sleep(fast.tickMs)
+      assert.equal(proxy.applied.busy - busyBefore, 1)
+      proxy.setSchedule(passAll)
+      await k.engine.syncNow()
+      for (const id of ids) assert.equal(k.outbox.get(id)?.status, 'pending')
+    } finally {
+      proxy.setSchedule(passAll)
+      await k.done()
+    }
+  })
+})
+
+describe('the sync engine when it stops', () => {
+  test('a candidate waiting for the answer gets the op as it is when the engine stops, never an error after the outbox closed', async () => {
+    proxy.setSchedule(() => ({ kind: 'refuse', ms: 30 }))
+    const k = await kiosk()
+    try {
+      const { id } = await queueAppeal(k.outbox, next++)
+      const waiting = k.engine.waitForOutcome(id, 500)
+      await k.engine.stop()
+      const settled = await Promise.race([waiting, sleep(50).then(() => 'still waiting' as const)])
+      assert.notEqual(settled, 'still waiting')
+      assert.equal(typeof settled === 'object' && settled?.status, 'queued')
+      k.outbox.close()
+      // Past the wait the screen asked for: nothing reads the closed outbox.
+      await sleep(600)
+    } finally {
+      proxy.setSchedule(passAll)
+      await k.done()
+    }
+  })
+
+  test('"sync now" whose probe comes back after the outbox closed ends quietly', async () => {
+    proxy.setSchedule(passAll)
+    const k = await kiosk()
+    try {
+      await until(() => k.engine.online === true)
+      await k.engine.stop()
+      proxy.setSchedule(() => ({ kind: 'delay', ms: 100 }))
+      const asked = k.engine.syncNow()
+      k.outbox.close()
+      await asked
+    } finally {
+      proxy.setSchedule(passAll)
+      await k.done()
+    }
+  })
+})
+
+describe('the sync engine and the wall clock', () => {
+  test('appeals are still polled after the wall clock is set back by hours', async () => {
+    const { outbox, cleanup } = openKioskDb()
+    let polls = 0
+    // A server that takes every op as pending and is polled for it.
+    const server = {
+      health: async () => ({ ok: true as const, value: { status: 'ok' as const, time: new Date().toISOString() } }),
+      pushOps: async (ops: readonly { id: string }[]) => ({ ok: true as const, value: ops.map((op) => ({ id: op.id, status: 'pending' as const })) }),
+      opStatus: async (id: string) => {
+        polls++
+        return { ok: true as const, value: { id, status: 'pending' as const } }
+      },
+    }
+    const engine = createSyncEngine({ outbox, client: server as unknown as CentralClient, ...fast, pollDeferredMs: 100, tickMs: 50 })
+    const wallNow = Date.now
+    try {
+      engine.start()
+      const { id } = await queueAppeal(outbox, next++)
+      await until(() => outbox.get(id)?.status === 'pending' && polls >= 1)
+      Date.now = () => wallNow() - 3 * 60 * 60_000
+      const before = polls
+      await until(() => polls >= before + 2, 2_000)
+    } finally {
+      Date.now = wallNow
+      await engine.stop()
+      outbox.close()
+      cleanup()
+    }
+  })
+})
