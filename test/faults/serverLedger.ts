@@ -18,6 +18,8 @@ export function openServerLedger(centralDataDir: string): ServerLedger {
     'SELECT rowid, status, error FROM ops WHERE id = ?',
   )
   const appealCount = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM appeals WHERE op_id = ?')
+  // Effects no constraint limits to one: an account's audit row per op applied (registered, password
+  // changed ...). A second application of an op would add a second row; a rejected op adds none.
   const auditCount = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM account_audit WHERE op_id = ?')
   return {
     check(outbox, ids, orderedLines) {
@@ -46,6 +48,8 @@ export function openServerLedger(centralDataDir: string): ServerLedger {
         if (appeals > 1) problems.push(`${id}: appeal stored ${appeals} times`)
         const audits = auditCount.get(id)?.n ?? 0
         if (audits > 1) problems.push(`${id}: applied ${audits} times (audit)`)
+        if (row.status === 'rejected' && audits > 0) problems.push(`${id}: rejected, yet applied (audit)`)
+        if (local.kind === 'register' && row.status === 'applied' && audits !== 1) problems.push(`${id}: registered ${audits} times (audit)`)
       }
       // The server received each account's ops in the order the kiosk queued them.
       for (const line of orderedLines) {

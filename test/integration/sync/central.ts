@@ -1,4 +1,4 @@
-import { startServer, type RunningServer } from '../../../server/index'
+import { startServer, type RunningServer, type ServerOptions } from '../../../server/index'
 import { createCentralClient, type CentralClient, type KioskCredential } from '../../../sync/centralClient'
 import { tempDir } from './harness'
 
@@ -12,9 +12,9 @@ export interface Central {
   close(): Promise<void>
 }
 
-export async function startCentral(base?: string): Promise<Central> {
+export async function startCentral(base?: string, options: Pick<ServerOptions, 'limits'> = {}): Promise<Central> {
   const { dir, cleanup } = tempDir('central-', base)
-  const server = await startServer({ port: 0, dataDir: dir, dev: true, logger: false })
+  const server = await startServer({ port: 0, dataDir: dir, dev: true, logger: false, ...options })
   const enrolClient = createCentralClient({ baseUrl: server.url })
   const enrolled = await enrolClient.enroll({ code: server.createEnrollmentCode('sync tests'), name: 'sync test kiosk' })
   enrolClient.close()
