@@ -210,7 +210,7 @@ describe('kiosk settings', () => {
 
   test(
     'the key file of the Node protector is readable by its owner only',
-    { skip: process.platform === 'win32' },
+    { skip: process.platform === 'win32' ? 'POSIX file modes do not apply on Windows' : false },
     () => {
       const kiosk = kioskDir()
       assert.equal(statSync(join(kiosk.dir, 'kiosk-secrets.key')).mode & 0o777, 0o600)
