@@ -201,6 +201,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // Closed while the probe was out (stopped, then the outbox closed): nothing to record or send.
       if (!outbox.open) return
       if (r.ok) {
+        // Back from offline ("when the network comes back"): what was held for the outage goes now.
+        if (online === false) heldUntil = -Infinity
         setOnline(true)
         kick()
       } else {
@@ -277,7 +279,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     // at all takes the kiosk offline instead, and the probe that finds the server again sends at once.
     if (r.httpStatus !== null && !isContentFault(r.error, r.httpStatus)) holdKiosk(r.error.retryAfter)
     if (r.httpStatus === null) goOffline(r.error)
-    else setOnline(true)
+    // The central API's own answer says it is there. A page from something in between (a proxy's
+    // 502 while the server is down) says nothing of it: the health endpoint is asked instead of
+    // taking the kiosk for online (联网正常) for as long as the proxy answers.
+    else if (r.fromServer === true) setOnline(true)
+    else void probe()
   }
 
   const canSend = () => !stopped && !paused && online !== false && performance.now() >= heldUntil

@@ -162,6 +162,26 @@ describe('the sync engine when the central API refuses or fails', () => {
       await k.done()
     }
   })
+
+  test("a proxy's 502 page while the server is down takes the kiosk offline (the health probe says so), not 联网正常", async () => {
+    proxy.setSchedule(passAll)
+    const k = await kiosk()
+    try {
+      await until(() => k.engine.online === true)
+      // The server behind the proxy is gone: the proxy answers every request with its own page.
+      proxy.setSchedule(() => ({ kind: 'page', status: 502 }))
+      const op = await queueAppeal(k.outbox, next++)
+      await until(() => k.engine.online === false)
+      assert.equal(k.outbox.get(op.id)?.status, 'queued')
+      // Back: the probe finds it, and the op goes.
+      proxy.setSchedule(passAll)
+      await until(() => k.engine.online === true)
+      assert.equal((await k.engine.waitForOutcome(op.id, 10_000))?.status, 'pending')
+    } finally {
+      proxy.setSchedule(passAll)
+      await k.done()
+    }
+  })
 })
 
 describe('the sync engine when it stops', () => {
