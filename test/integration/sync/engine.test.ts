@@ -4,13 +4,13 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { decideAppeal } from '../../../server/index'
-import { openOutbox, type OpView, type Outbox, type QueueSummary } from '../../../sync/outbox'
+import { type OpView, type Outbox, type QueueSummary } from '../../../sync/outbox'
 import { createCentralClient } from '../../../sync/centralClient'
 import { createSyncEngine, type SyncEngineOptions } from '../../../sync/syncEngine'
 import { startFaultProxy, passAll, type FaultProxy } from '../../faults/faultProxy'
 import { startCentral, smsCodeFor, type Central } from './central'
 import { candidate, maskedSummary, payloadOf } from './fixtures'
-import { tempDir } from './harness'
+import { fast, openKioskDb, queueAppeal, startKiosk, until } from './engineKit'
 
 let central: Central
 let proxy: FaultProxy
@@ -25,41 +25,12 @@ after(async () => {
   await central.close()
 })
 
-const fast = { backoff: { baseMs: 20, maxMs: 200 }, probeMs: 50, tickMs: 200, pollDeferredMs: 100 } satisfies Partial<SyncEngineOptions>
-
-async function kiosk(extra: Partial<SyncEngineOptions> = {}, timeoutMs = 2_000) {
-  const { dir, cleanup } = tempDir()
-  const outbox = openOutbox({ file: join(dir, 'kiosk.db'), centralPublicKey: central.server.publicKey, keyId: central.server.keyId, accountKeySecret: 'kiosk-secret' })
-  const engine = createSyncEngine({ outbox, client: central.clientFor(proxy.url, { timeoutMs }), ...fast, ...extra })
-  engine.start()
-  return {
-    outbox,
-    engine,
-    async done() {
-      await engine.stop()
-      outbox.close()
-      cleanup()
-    },
-  }
-}
-
-async function queueAppeal(outbox: Outbox, i: number) {
-  const c = candidate(i)
-  const r = await outbox.enqueue('appeal', payloadOf('appeal', i), { accountIdNumber: c.idNumber, summary: maskedSummary(c) })
-  assert.ok(r.ok, JSON.stringify(r))
-  return r.value
+async function kiosk(extra: Partial<SyncEngineOptions> = {}) {
+  return startKiosk(central, central.clientFor(proxy.url, { timeoutMs: 2_000 }), extra)
 }
 
 function serverDb() {
   return new Database(join(central.dataDir, 'central.db'))
-}
-
-async function until(check: () => boolean, ms = 5_000) {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 10))
-  }
 }
 
 describe('sync engine against the reference server', () => {
@@ -223,8 +194,7 @@ describe('sync engine against the reference server', () => {
 
   test("a fault of the kiosk's own while an answer is recorded leaves no op 'sending': they are sent again", async () => {
     proxy.setSchedule(passAll)
-    const { dir, cleanup } = tempDir()
-    const outbox = openOutbox({ file: join(dir, 'kiosk.db'), centralPublicKey: central.server.publicKey, keyId: central.server.keyId, accountKeySecret: 'kiosk-secret' })
+    const { outbox, cleanup } = openKioskDb(central)
     // The disk refuses the first write of an answer (full, an I/O error).
     let failOnce = true
     const faulty: Outbox = Object.assign(Object.create(outbox) as Outbox, {

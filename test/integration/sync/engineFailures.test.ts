@@ -4,12 +4,11 @@ import { after, before, describe, test } from 'node:test'
 import Database from 'better-sqlite3'
 import { revokeKiosk } from '../../../server/enrollment'
 import { createCentralClient, type CentralClient } from '../../../sync/centralClient'
-import { countUnfinishedOps, openOutbox, type Outbox } from '../../../sync/outbox'
-import { createSyncEngine, type SyncEngineOptions } from '../../../sync/syncEngine'
+import { countUnfinishedOps } from '../../../sync/outbox'
+import type { SyncEngineOptions } from '../../../sync/syncEngine'
 import { passAll, startFaultProxy, type FaultProxy } from '../../faults/faultProxy'
 import { startCentral, type Central } from './central'
-import { candidate, maskedSummary, payloadOf } from './fixtures'
-import { tempDir } from './harness'
+import { fast, queueAppeal, sleep, startKiosk, until } from './engineKit'
 
 // What the engine does when the central API refuses, fails or holds it back, and when it stops.
 
@@ -26,45 +25,9 @@ after(async () => {
   await central.close()
 })
 
-const fast = { backoff: { baseMs: 20, maxMs: 200 }, probeMs: 50, tickMs: 200, pollDeferredMs: 100 } satisfies Partial<SyncEngineOptions>
-
-function openKioskDb() {
-  const { dir, cleanup } = tempDir()
-  const outbox = openOutbox({ file: join(dir, 'kiosk.db'), centralPublicKey: central.server.publicKey, keyId: central.server.keyId, accountKeySecret: 'kiosk-secret' })
-  return { outbox, cleanup }
-}
-
 async function kiosk(extra: Partial<SyncEngineOptions> = {}, client: CentralClient = central.clientFor(proxy.url, { timeoutMs: 2_000 })) {
-  const { outbox, cleanup } = openKioskDb()
-  const engine = createSyncEngine({ outbox, client, ...fast, ...extra })
-  engine.start()
-  return {
-    outbox,
-    engine,
-    async done() {
-      await engine.stop()
-      if (outbox.open) outbox.close()
-      cleanup()
-    },
-  }
+  return startKiosk(central, client, extra)
 }
-
-async function queueAppeal(outbox: Outbox, i: number) {
-  const c = candidate(i)
-  const r = await outbox.enqueue('appeal', payloadOf('appeal', i), { accountIdNumber: c.idNumber, summary: maskedSummary(c) })
-  assert.ok(r.ok, JSON.stringify(r))
-  return r.value
-}
-
-async function until(check: () => boolean, ms = 5_000) {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await sleep(10)
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** A second kiosk enrolled at the reference server, which its operator then revokes (`kiosks revoke`). */
 async function revokedClient(): Promise<CentralClient> {
@@ -223,31 +186,25 @@ describe('the sync engine when it stops', () => {
 
 describe('the sync engine and the wall clock', () => {
   test('appeals are still polled after the wall clock is set back by hours', async () => {
-    const { outbox, cleanup } = openKioskDb()
+    // Polls counted as they pass the proxy to the reference server (GET /v1/ops/:id).
     let polls = 0
-    // A server that takes every op as pending and is polled for it.
-    const server = {
-      health: async () => ({ ok: true as const, value: { status: 'ok' as const, time: new Date().toISOString() } }),
-      pushOps: async (ops: readonly { id: string }[]) => ({ ok: true as const, value: ops.map((op) => ({ id: op.id, status: 'pending' as const })) }),
-      opStatus: async (id: string) => {
-        polls++
-        return { ok: true as const, value: { id, status: 'pending' as const } }
-      },
-    }
-    const engine = createSyncEngine({ outbox, client: server as unknown as CentralClient, ...fast, pollDeferredMs: 100, tickMs: 50 })
+    proxy.setSchedule((r) => {
+      if (r.method === 'GET' && r.path.startsWith('/v1/ops/')) polls++
+      return { kind: 'pass' }
+    })
+    const k = await kiosk({ pollDeferredMs: 100, tickMs: 50 })
     const wallNow = Date.now
     try {
-      engine.start()
-      const { id } = await queueAppeal(outbox, next++)
-      await until(() => outbox.get(id)?.status === 'pending' && polls >= 1)
+      const { id } = await queueAppeal(k.outbox, next++)
+      await until(() => k.outbox.get(id)?.status === 'pending' && polls >= 1)
+      // The whole process's wall clock, the server's too (so its signatures still check out).
       Date.now = () => wallNow() - 3 * 60 * 60_000
       const before = polls
       await until(() => polls >= before + 2, 2_000)
     } finally {
       Date.now = wallNow
-      await engine.stop()
-      outbox.close()
-      cleanup()
+      proxy.setSchedule(passAll)
+      await k.done()
     }
   })
 })
