@@ -57,8 +57,11 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
   function guarded<I, O>(action: (input: I) => Promise<Result<O>>, { touch = true } = {}): (input: I) => Promise<Result<O>> {
     return async (input) => {
       if (!supervisor.session.isActive()) return fail('UNAUTHORIZED')
-      if (touch) supervisor.session.touch()
-      return action(input)
+      if (!touch) return action(input)
+      supervisor.session.touch()
+      // An action that takes long (立即同步 draining a long queue, a re-enrolment's network calls)
+      // holds the mode open while it runs, so staff are not sent away from it halfway.
+      return supervisor.session.busy(() => action(input))
     }
   }
   const read = { touch: false }
@@ -66,10 +69,12 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
     guarded(async () => {
       const engine = services.engine
       if (!engine) return fail('NOT_ENROLLED')
+      // Who asked, read before anything is awaited (staff may leave while a long sync runs).
+      const actor = staff()
       if (action === 'syncNow') await engine.syncNow()
       else if (action === 'pause') engine.pause()
       else engine.resume()
-      supervisor.audit.append({ action, detail: {}, actor: staff() })
+      supervisor.audit.append({ action, detail: {}, actor })
       return ok(services.syncSummary())
     })
 
@@ -190,6 +195,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         const chosen = centralUrlOf(centralUrl)
         if (!chosen.ok) return chosen
         const target = chosen.value
+        const actor = staff()
         const stored = supervisor.settings.get().centralUrl
         // The server the kiosk is linked to now (the setting may be stale under KIOSK_CENTRAL_URL).
         const previous = services.centralUrl()
@@ -211,13 +217,13 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
           // under the old one could be neither resent (an id reused) nor followed (a pending appeal),
           // and a session op would be applied only for the kiosk that logged in.
           if (target === previous && services.unfinishedOps({ maybeSent: true }) > 0) return fail('QUEUE_NOT_EMPTY')
-          const updated = supervisor.settings.update({ centralUrl: target }, staff())
+          const updated = supervisor.settings.update({ centralUrl: target }, actor)
           if (!updated.ok) return updated
           const linked = await services.relink(enrolmentCode)
           if (linked.ok) return ok({ enrolled: true as const })
           // A typo in the address, a server that is away or a refused code must not cut the kiosk off
           // the server it had: back to its URL, and linked again with the credential it holds.
-          if (target !== stored) supervisor.settings.update({ centralUrl: stored }, staff())
+          if (target !== stored) supervisor.settings.update({ centralUrl: stored }, actor)
           await services.relink()
           return linked
         } finally {
@@ -246,6 +252,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         )
       }),
       exportAudit: guarded(async () => {
+        const actor = staff()
         const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')
         const fileName = `kiosk-audit-${stamp}.csv`
         const savedTo = join(services.exportDir, fileName)
@@ -256,7 +263,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         } catch {
           return fail('INTERNAL')
         }
-        supervisor.audit.append({ action: 'auditExported', detail: {}, actor: staff() })
+        supervisor.audit.append({ action: 'auditExported', detail: {}, actor })
         return ok({ fileName, savedTo })
       }),
       quit: guarded(async ({ to }) => {

@@ -4,9 +4,13 @@ import type { SupervisorPin } from './supervisorPin'
 
 /**
  * Supervisor mode: entered with the right PIN, left explicitly or after the supervisor idle timeout
- * (touch() on every supervisor interaction pushes it back). Held in memory only, so a restart always
- * starts outside supervisor mode.
+ * (touch() on staff's activity and actions pushes it back; an action still running holds it, up to
+ * `maxBusyMs` past the deadline). Held in memory only, so a restart always starts outside supervisor
+ * mode.
  */
+
+/** How long past its idle deadline an action staff started (立即同步 on a long queue, a re-enrolment) holds the mode open. */
+export const maxBusyMs = 5 * 60_000
 
 export type LeaveReason = 'explicit' | 'idle' | 'closed'
 
@@ -25,6 +29,11 @@ export interface SupervisorSession {
   leave(): void
   /** Pushes the idle deadline back; false (and nothing happens) when supervisor mode is off. */
   touch(): boolean
+  /**
+   * Runs an action staff started: the mode does not leave by idle while it runs (for at most
+   * `maxBusyMs` past the deadline), and its end counts as activity.
+   */
+  busy<T>(work: () => Promise<T>): Promise<T>
   isActive(): boolean
   current(): SessionInfo | null
   /** Every enter and leave, including the idle one: the shell forwards it to the renderer. */
@@ -47,9 +56,11 @@ export function createSupervisorSession(options: {
   const { pin, audit, now } = options
   let active: Active | null = null
   let timer: NodeJS.Timeout | null = null
+  /** Actions running now: while any does, the idle deadline waits (up to maxBusyMs more). */
+  let running = 0
   const listeners = new Set<(change: SessionChange) => void>()
 
-  const deadline = (session: Active) => session.lastActivity + session.timeoutMs
+  const deadline = (session: Active) => session.lastActivity + session.timeoutMs + (running > 0 ? maxBusyMs : 0)
   const info = (session: Active): SessionInfo => ({
     actor: session.actor,
     enteredAt: new Date(session.enteredAt).toISOString(),
@@ -90,6 +101,14 @@ export function createSupervisorSession(options: {
     timer.unref()
   }
 
+  function touch(): boolean {
+    if (!check() || !active) return false
+    active.lastActivity = now()
+    active.timeoutMs = options.idleTimeoutSec() * 1000
+    schedule()
+    return true
+  }
+
   return {
     async enter(candidatePin, actor = null) {
       const who = checkActor(actor)
@@ -114,12 +133,19 @@ export function createSupervisorSession(options: {
 
     leave: () => stop('explicit'),
 
-    touch() {
-      if (!check() || !active) return false
-      active.lastActivity = now()
-      active.timeoutMs = options.idleTimeoutSec() * 1000
+    touch,
+
+    async busy(work) {
+      running++
       schedule()
-      return true
+      try {
+        return await work()
+      } finally {
+        // Its end is activity, counted while it still holds the mode (else a deadline passed meanwhile would end it first).
+        touch()
+        running--
+        schedule()
+      }
     },
 
     isActive: check,

@@ -66,6 +66,32 @@ describe('supervisor session', () => {
     assert.deepEqual(store.audit.list({ limit: 1 }).entries[0]?.detail, { reason: 'idle' })
   })
 
+  test('an action still running holds the mode open past the idle deadline, and its end counts as a touch', async () => {
+    const { store, pin, clock } = await setUpKiosk()
+    await store.session.enter(pin)
+    let finish: () => void = () => undefined
+    const running = store.session.busy(() => new Promise<string>((resolve) => (finish = () => resolve('synced'))))
+    clock.advance(120)
+    assert.equal(store.session.isActive(), true, '立即同步 still draining, 120 s after the last touch')
+    finish()
+    assert.equal(await running, 'synced')
+    clock.advance(59)
+    assert.equal(store.session.isActive(), true, '59 s after the action ended')
+    clock.advance(1)
+    assert.equal(store.session.isActive(), false)
+  })
+
+  test('an action that never ends holds the mode 5 minutes past the deadline at most', async () => {
+    const { store, pin, clock } = await setUpKiosk()
+    await store.session.enter(pin)
+    void store.session.busy(() => new Promise(() => undefined))
+    clock.advance(60 + 299)
+    assert.equal(store.session.isActive(), true)
+    clock.advance(1)
+    assert.equal(store.session.isActive(), false)
+    assert.deepEqual(store.audit.list({ limit: 1 }).entries[0]?.detail, { reason: 'idle' })
+  })
+
   test('the idle timeout is the one in the settings', async () => {
     const { store, pin, clock } = await setUpKiosk()
     assert.equal(store.settings.update({ supervisorIdleTimeoutSec: 20 }).ok, true)
