@@ -179,11 +179,12 @@ test(`every op ends applied or rejected exactly once on the server across ${sche
   t.diagnostic(`${applied} faults injected: ${JSON.stringify(proxies.map((p) => p.applied))}`)
   t.diagnostic(`registrations: ${JSON.stringify(registrations)}`)
   assert.equal(done, schedules)
-  // Each has its own candidate and a fresh code: under faults they are applied, once.
-  assert.ok((registrations.applied ?? 0) >= schedules / 5, `only ${registrations.applied ?? 0} registrations applied`)
-  assert.equal(registrations.rejected ?? 0, 0)
   assert.ok(applied > schedules, `only ${applied} faults were injected`)
   assert.deepEqual(failures.slice(0, 5), [], `${failures.length} schedules failed (replay with SYNC_FAULT_SEED and the seed)`)
+  // Each has its own candidate and a fresh code: under faults they are applied, once. (A replay of
+  // a few schedules may well draw none.)
+  assert.equal(registrations.rejected ?? 0, 0)
+  if (schedules >= 50) assert.ok((registrations.applied ?? 0) >= schedules / 5, `only ${registrations.applied ?? 0} registrations applied`)
 })
 
 test('the ledger sees an op applied twice, and a rejected op with an effect (its checks can fail)', async () => {
