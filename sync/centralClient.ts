@@ -103,6 +103,8 @@ export interface CentralClient {
    * are sent in the server's time, so a kiosk whose clock is wrong still syncs.
    */
   clockOffsetMs(): number
+  /** The server's time now, as far as this client knows it (the kiosk's clock plus the offset). */
+  serverNow(): number
   /** Closes idle keep-alive connections. */
   close(): void
 }
@@ -350,6 +352,7 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
     logout: (p) => interactive('logout', logoutPayload, p, logoutResponse),
     account: (p) => interactive('account', accountPayload, p, accountResponse),
     clockOffsetMs: () => offsetMs,
+    serverNow: () => localNow() + offsetMs,
     close() {
       httpAgent.destroy()
       httpsAgent.destroy()

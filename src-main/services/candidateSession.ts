@@ -8,23 +8,30 @@ export interface CandidateSession {
   sessionToken: string
   /** Kept to order this account's ops in the outbox (as a keyed hash there, never in clear). */
   idNumber: string
-  /** In the kiosk's clock (the server's expiry less the clock offset the central client measured). */
-  expiresAt: number
+  /** How long it lasts from now, by the server: its expiry less the server's time now. */
+  expiresInMs: number
+}
+
+interface HeldSession extends Omit<CandidateSession, 'expiresInMs'> {
+  /** By the clock nobody sets (performance.now): NTP correcting the wall clock mid-visit changes nothing. */
+  endsAtSteady: number
 }
 
 type SmsPurpose = 'register' | 'resetPassword' | 'changeMobile' | 'verifyMobile' | 'updateProfile'
 
 export class CandidateSessionHolder {
-  #current: CandidateSession | null = null
+  #current: HeldSession | null = null
   /** Verification tokens from sms.verify, by purpose and mobile, for the candidate's next op. */
   readonly #verifications = new Map<string, string>()
   readonly #now: () => number
+  readonly #steadyNow: () => number
   #visitStartedAt: number
   #visit = 0
 
-  /** `now`: the kiosk's clock, the one session expiries are kept in (kioskServices' clock option). */
-  constructor(now: () => number = Date.now) {
+  /** `now`: the kiosk's wall clock (kioskServices' clock option); `steadyNow`: one nobody sets. */
+  constructor(now: () => number = Date.now, steadyNow: () => number = () => performance.now()) {
     this.#now = now
+    this.#steadyNow = steadyNow
     this.#visitStartedAt = now()
   }
 
@@ -42,13 +49,13 @@ export class CandidateSessionHolder {
     return this.#visitStartedAt
   }
 
-  get current(): CandidateSession | null {
-    if (this.#current && this.#current.expiresAt <= this.#now()) this.#current = null
+  get current(): Omit<CandidateSession, 'expiresInMs'> | null {
+    if (this.#current && this.#current.endsAtSteady <= this.#steadyNow()) this.#current = null
     return this.#current
   }
 
-  begin(session: CandidateSession): void {
-    this.#current = session
+  begin({ expiresInMs, ...session }: CandidateSession): void {
+    this.#current = { ...session, endsAtSteady: this.#steadyNow() + expiresInMs }
   }
 
   keepVerification(purpose: SmsPurpose, mobile: string, token: string): void {

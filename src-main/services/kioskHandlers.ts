@@ -122,9 +122,10 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
         session.begin({
           sessionToken: answerLogin.value.sessionToken,
           idNumber: checked.value,
-          // The server's expiry in this kiosk's clock: a kiosk half an hour fast would otherwise hold
-          // a session already over (and send each candidate straight back to 登录).
-          expiresAt: Date.parse(answerLogin.value.expiresAt) - central.clockOffsetMs(),
+          // How long is left by the server's clock (its expiry less its time now, the kiosk's clock
+          // plus the measured offset): a kiosk half an hour fast would otherwise hold a session
+          // already over, and send each candidate straight back to 登录.
+          expiresInMs: Date.parse(answerLogin.value.expiresAt) - central.serverNow(),
         })
         return ok({ account: masked(answerLogin.value.account) })
       },
