@@ -144,8 +144,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   // By a clock nobody sets: a wall clock set back by hours must not hold the polls back as long.
   let lastPollAt = -Infinity
   // A push refused as a whole by what answered (429, 5xx, 401) speaks for the whole kiosk, not one
-  // batch: no push or poll before this (performance.now).
+  // batch: no push or poll before heldUntil (performance.now). What the central API asked for itself
+  // (serverHeldUntil, a 429 with its Retry-After) outlasts an outage; a page from something in
+  // between does not.
   let heldUntil = -Infinity
+  let serverHeldUntil = -Infinity
   let kioskFailures = 0
   const waiters = new Set<() => void>()
   let tickTimer: NodeJS.Timeout | undefined
@@ -201,8 +204,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // Closed while the probe was out (stopped, then the outbox closed): nothing to record or send.
       if (!outbox.open) return
       if (r.ok) {
-        // Back from offline ("when the network comes back"): what was held for the outage goes now.
-        if (online === false) heldUntil = -Infinity
+        // Back from offline ("when the network comes back"): what was held for the outage goes now,
+        // unless the central API itself asked for the wait.
+        if (online === false) heldUntil = serverHeldUntil
         setOnline(true)
         kick()
       } else {
@@ -218,9 +222,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const delayFor = (retryAfter?: number) => (attempts: number) => fullJitterDelay(attempts, backoff, random, retryAfter)
 
   /** The server is busy, failing or away: the pass ends and nothing is claimed again before the wait. */
-  function holdKiosk(retryAfter?: number) {
+  function holdKiosk(retryAfter: number | undefined, fromServer: boolean) {
     kioskFailures++
-    heldUntil = Math.max(heldUntil, performance.now() + fullJitterDelay(kioskFailures, backoff, random, retryAfter))
+    const until = performance.now() + fullJitterDelay(kioskFailures, backoff, random, retryAfter)
+    heldUntil = Math.max(heldUntil, until)
+    if (fromServer) serverHeldUntil = Math.max(serverHeldUntil, until)
   }
 
   /** An op as the outbox has it; undefined once the outbox is closed (after stop(), at a relink). */
@@ -277,7 +283,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     // The next batch would meet the same: 15 pushes answered 429 in one pass helped nobody. A proxy's
     // page for a lone op (a WAF's 400) is about that op only, and holds back no one else. No answer
     // at all takes the kiosk offline instead, and the probe that finds the server again sends at once.
-    if (r.httpStatus !== null && !isContentFault(r.error, r.httpStatus)) holdKiosk(r.error.retryAfter)
+    if (r.httpStatus !== null && !isContentFault(r.error, r.httpStatus)) holdKiosk(r.error.retryAfter, r.fromServer === true)
     if (r.httpStatus === null) goOffline(r.error)
     // The central API's own answer says it is there. A page from something in between (a proxy's
     // 502 while the server is down) says nothing of it: the health endpoint is asked instead of
@@ -450,7 +456,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // server last asked (one try costs a 429 at most).
       // All of them, in one statement: a long backlog's oldest ops are the heads of their lines.
       outbox.hurryWaiting()
-      heldUntil = -Infinity
+      heldUntil = serverHeldUntil = -Infinity
       lastPollAt = -Infinity
       await kick()
       while (draining) await draining

@@ -126,6 +126,36 @@ describe('the sync engine when the central API refuses or fails', () => {
     }
   })
 
+  test("the server's own Retry-After outlasts a network blip: the probe that finds the server again does not lift it", async () => {
+    proxy.setSchedule(passAll)
+    const k = await kiosk({ batchMaxOps: 1, concurrency: 1 })
+    try {
+      await until(() => k.engine.online === true)
+      k.engine.pause()
+      const first = await queueAppeal(k.outbox, next++)
+      const second = await queueAppeal(k.outbox, next++)
+      proxy.setSchedule((r) => (r.method === 'POST' && r.path.startsWith('/v1/ops') ? { kind: 'busy', status: 429, retryAfterSeconds: 60 } : { kind: 'pass' }))
+      const busyBefore = proxy.applied.busy
+      k.engine.resume()
+      await until(() => proxy.applied.busy > busyBefore)
+      await k.engine.idle()
+      // The network drops for a moment, then comes back.
+      proxy.setSchedule((r) => (r.path.startsWith('/v1/health') ? { kind: 'refuse', ms: 20 } : { kind: 'pass' }))
+      k.engine.networkChanged()
+      await until(() => k.engine.online === false)
+      proxy.setSchedule(passAll)
+      await until(() => k.engine.online === true)
+      await sleep(3 * fast.tickMs)
+      assert.equal(proxy.applied.busy - busyBefore, 1)
+      assert.deepEqual([first, second].map((op) => k.outbox.get(op.id)?.status), ['queued', 'queued'])
+      await k.engine.syncNow()
+      assert.deepEqual([first, second].map((op) => k.outbox.get(op.id)?.status), ['pending', 'pending'])
+    } finally {
+      proxy.setSchedule(passAll)
+      await k.done()
+    }
+  })
+
   test("a proxy's 502 page while the server is down takes the kiosk offline (the health probe says so), not 联网正常", async () => {
     proxy.setSchedule(passAll)
     const k = await kiosk()
