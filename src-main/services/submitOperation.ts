@@ -21,6 +21,10 @@ export async function submitOperation(
     summary: services.summaryOf(kind, payload),
   })
   if (!queued.ok) return queued
-  const view = (await engine.waitForOutcome(queued.value.id, options.waitMs)) ?? outbox.get(queued.value.id)
-  return view ? ok(services.outcomeOf(view)) : fail('INTERNAL')
+  // A relink may close this outbox while the candidate waits: the op is safe in kiosk.db either way.
+  const view = (await engine.waitForOutcome(queued.value.id, options.waitMs)) ?? (outbox.open ? outbox.get(queued.value.id) : undefined)
+  if (view) return ok(services.outcomeOf(view))
+  // Committed, then the outbox closed under the wait (a relink): saved, so the candidate gets the receipt.
+  const { id, receipt } = queued.value
+  return ok({ id, kind, receipt, status: 'queued', error: null, updatedAt: new Date().toISOString() })
 }
