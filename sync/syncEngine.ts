@@ -357,6 +357,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const r = await client.opStatus(id)
       if (!r.ok) {
         if (r.httpStatus === null) return goOffline(r.error)
+        // Busy or failing: the next 49 polls would meet the same. Held like a refused push.
+        if (r.httpStatus === 429 || r.httpStatus >= 500) return holdKiosk(r.error.retryAfter, r.fromServer === true)
         // The server's own "no such op", not a proxy's 404 page while it is redeployed.
         if (r.error.code === 'OP_NOT_FOUND' && r.fromServer) await followByReceipt(id, r.error)
       } else if (r.value.id === id) {

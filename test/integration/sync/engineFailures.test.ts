@@ -126,6 +126,29 @@ describe('the sync engine when the central API refuses or fails', () => {
     }
   })
 
+  test('a 429 to a poll of a deferred op ends the round of polls: the other pending ops are not asked about until its Retry-After', async () => {
+    proxy.setSchedule(passAll)
+    const k = await kiosk({ pollDeferredMs: 50, tickMs: 50 })
+    try {
+      await until(() => k.engine.online === true)
+      k.engine.pause()
+      const ops = [await queueAppeal(k.outbox, next++), await queueAppeal(k.outbox, next++), await queueAppeal(k.outbox, next++)]
+      let polls = 0
+      proxy.setSchedule((r) => {
+        if (r.method !== 'GET' || !r.path.startsWith('/v1/ops/')) return { kind: 'pass' }
+        polls++
+        return { kind: 'busy', status: 429, retryAfterSeconds: 60 }
+      })
+      k.engine.resume()
+      await until(() => ops.every((op) => k.outbox.get(op.id)?.status === 'pending') && polls > 0)
+      await sleep(6 * 50)
+      assert.equal(polls, 1)
+    } finally {
+      proxy.setSchedule(passAll)
+      await k.done()
+    }
+  })
+
   test("the server's own Retry-After outlasts a network blip: the probe that finds the server again does not lift it", async () => {
     proxy.setSchedule(passAll)
     const k = await kiosk({ batchMaxOps: 1, concurrency: 1 })
