@@ -39,6 +39,32 @@ test.describe('on-site services and the audit log', () => {
     await expect(kiosk.page.getByTestId('account-welcome')).toBeVisible()
   })
 
+  test('a refused on-site reset goes back to the form as typed, to correct the ID number', async ({ kiosk }) => {
+    const who = candidate(8)
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, who)
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('services')
+    const mistyped = candidate(9).idNumber
+    await supervisor.fill('reset-id-number', mistyped)
+    await supervisor.fill('reset-name', who.name)
+    await supervisor.fill('reset-password', 'Hn4@vRt8wQ')
+    await supervisor.fill('reset-password-confirm', 'Hn4@vRt8wQ')
+    await supervisor.el('reset-checked').click()
+    await supervisor.el('reset-submit').click()
+    await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', 'rejected')
+    await supervisor.el('reset-result-back').click()
+    await expect(supervisor.el('reset-id-number')).toHaveValue(mistyped)
+    await expect(supervisor.el('reset-name')).toHaveValue(who.name)
+    await supervisor.fill('reset-id-number', who.idNumber)
+    await supervisor.el('reset-submit').click()
+    await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', 'applied')
+    // Done: the next candidate starts from a blank form.
+    await supervisor.el('reset-result-next').click()
+    await expect(supervisor.el('reset-id-number')).toHaveValue('')
+  })
+
   test('the audit log checks out, exports as CSV, and an edited row is reported', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
@@ -50,9 +76,10 @@ test.describe('on-site services and the audit log', () => {
     await expect(supervisor.el('audit-result')).toHaveAttribute('data-intact', 'true')
     await expect(supervisor.el('audit-result')).toHaveText(/^日志完整：共 \d+ 条记录，未发现修改。$/)
 
-    // Written by main into the export folder (no Save dialog), and staff are told where.
+    // Written by main into the export folder (no Save dialog), and staff are told where; the log shows the export.
     await supervisor.el('audit-export').click()
     await expect(supervisor.el('audit-exported')).toHaveText(/^已导出到 .+kiosk-audit-[\d-]+\.csv$/)
+    await expect(supervisor.el('audit-row').first()).toHaveAttribute('data-action', 'auditExported')
     const savedTo = ((await supervisor.el('audit-exported').textContent()) ?? '').replace(/^已导出到 /, '')
     expect(dirname(savedTo)).toBe(kiosk.services.exportDir)
     const csv = await readFile(savedTo, 'utf8')
@@ -99,5 +126,35 @@ test.describe('the hourly limit on on-site resets', () => {
     await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', 'rejected')
     await expect(supervisor.el('reset-result-message')).toContainText('本机一小时内的现场核验重置次数已达上限，请稍后再办理')
     await expect(supervisor.el('reset-result-guidance')).toHaveText('本机一小时内的现场核验重置次数已达上限：请考生稍后再来办理，或到考点服务台咨询。')
+  })
+})
+
+test.describe('设置', () => {
+  test('an emptied number says what to type, a warning not shorter than the timeout is refused beside it, and nothing is saved until both are right', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('settings')
+    const before = kiosk.services.supervisor.settings.get()
+    const timeout = supervisor.el('settings-idleTimeoutSec').locator('input')
+    const warning = supervisor.el('settings-idleWarningSec').locator('input')
+    await warning.fill('100')
+    await warning.blur()
+    await timeout.fill('')
+    await timeout.blur()
+    await supervisor.el('settings-save').click()
+    await expect(supervisor.fieldError('settings-idleTimeoutSec')).toHaveText('请填写 30-3600 之间的整数')
+    // Now shorter than the warning typed before.
+    await timeout.fill('60')
+    await timeout.blur()
+    await supervisor.el('settings-save').click()
+    await expect(supervisor.fieldError('settings-idleTimeoutSec')).toHaveText('')
+    await expect(supervisor.fieldError('settings-idleWarningSec')).toHaveText('超时前提醒须短于考生页面超时')
+    await expect(supervisor.el('settings-saved')).toBeHidden()
+    expect(kiosk.services.supervisor.settings.get()).toEqual(before)
+    await warning.fill('55')
+    await warning.blur()
+    await supervisor.el('settings-save').click()
+    await expect(supervisor.el('settings-saved')).toBeVisible()
+    expect(kiosk.services.supervisor.settings.get()).toMatchObject({ idleTimeoutSec: 60, idleWarningSec: 55 })
   })
 })

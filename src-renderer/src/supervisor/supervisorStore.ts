@@ -33,14 +33,21 @@ export const useSupervisorStore = defineStore('supervisor', () => {
     return { ok: true, value: { lockedForSec: result.value.lockedForSec } }
   }
 
+  // Which stay in supervisor mode this is: an answer that comes back after staff left (a reload
+  // started by an op change just before) is dropped, not written into the wiped store.
+  let stay = 0
+
   async function loadDashboard(): Promise<KioskError | null> {
+    const asked = stay
     const result = await window.kiosk.supervisor.dashboard({})
+    if (asked !== stay) return null
     if (!result.ok) return result.error
     dashboard.value = result.value
     return null
   }
 
   async function loadOps(): Promise<KioskError | null> {
+    const asked = stay
     const receipt = filter.value.receipt.trim()
     const result = await window.kiosk.supervisor.listOps({
       ...(filter.value.status === 'all' ? {} : filter.value.status === 'stuck' ? { stuck: true } : { status: filter.value.status }),
@@ -48,6 +55,7 @@ export const useSupervisorStore = defineStore('supervisor', () => {
       limit: opsPageSize,
       offset: page.value.offset,
     })
+    if (asked !== stay) return null
     if (!result.ok) return result.error
     const { total } = result.value
     // The list shrank under the page staff were on (ops cancelled, or gone from the filter): show its last page.
@@ -82,6 +90,7 @@ export const useSupervisorStore = defineStore('supervisor', () => {
   }
 
   function reset(): void {
+    stay += 1
     active.value = false
     staff.value = null
     dashboard.value = null

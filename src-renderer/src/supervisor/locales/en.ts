@@ -142,6 +142,9 @@ const en: typeof zhCN = {
       cancelReasonRequired: 'Please choose a reason.',
       cancelled: 'Request {receipt} cancelled',
       retried: 'Request {receipt} is queued again',
+      changedMeanwhile: 'Request {receipt} has changed meanwhile (being sent, or finished): the list is up to date again. The candidate need not submit it again.',
+      retryOne: 'Retry request {receipt}',
+      cancelOne: 'Cancel request {receipt}',
       occupied: 'Occupied: {what}',
       occupiedWhat: { idNumber: 'ID number', mobile: 'mobile', email: 'email' },
       methods: { sms: 'by SMS', email: 'by email', attested: 'ID checked on site' },
@@ -207,6 +210,7 @@ const en: typeof zhCN = {
       appealFiled: 'The appeal is filed. Give the candidate the receipt code to follow it.',
       rejected: 'Rejected: {reason}',
       another: 'Next candidate',
+      back: 'Back to correct it',
     },
     settings: {
       title: 'Settings',
@@ -235,6 +239,10 @@ const en: typeof zhCN = {
       changePinSubmit: 'Change PIN',
       pinChanged: 'PIN changed',
       rangeHint: '{min}-{max}',
+      numberRange: 'Enter a whole number from {min} to {max}',
+      warningBelowTimeout: 'The warning must come before the candidate screen timeout',
+      oldPinFormat: 'Enter the current PIN (6 or more digits)',
+      pinTriesHint: 'Wrong current PINs count toward the PIN pad’s lock: 5 in a row lock the PIN pad.',
     },
     audit: {
       title: 'Audit log',

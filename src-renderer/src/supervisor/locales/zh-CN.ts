@@ -141,6 +141,9 @@ export default {
       cancelReasonRequired: '请选择撤销原因',
       cancelled: '已撤销业务 {receipt}',
       retried: '业务 {receipt} 已重新排队提交',
+      changedMeanwhile: '业务 {receipt} 的状态已经变化（可能正在提交或已办结），列表已刷新。无需考生重新办理。',
+      retryOne: '重试业务 {receipt}',
+      cancelOne: '撤销业务 {receipt}',
       occupied: '被占用：{what}',
       occupiedWhat: { idNumber: '证件号码', mobile: '手机号', email: '电子邮箱' },
       methods: { sms: '短信验证', email: '邮箱验证', attested: '现场核验证件' },
@@ -206,6 +209,7 @@ export default {
       appealFiled: '申诉已提交，请把回执编号交给考生以便查询进度。',
       rejected: '未通过：{reason}',
       another: '继续办理下一位',
+      back: '返回修改',
     },
     settings: {
       title: '设置',
@@ -234,6 +238,10 @@ export default {
       changePinSubmit: '修改 PIN',
       pinChanged: 'PIN 已修改',
       rangeHint: '{min}-{max}',
+      numberRange: '请填写 {min}-{max} 之间的整数',
+      warningBelowTimeout: '超时前提醒须短于考生页面超时',
+      oldPinFormat: '请输入原 PIN（6 位以上数字）',
+      pinTriesHint: '原 PIN 输错与 PIN 键盘计入同一锁定：连续输错 5 次将锁定 PIN 键盘。',
     },
     audit: {
       title: '操作日志',

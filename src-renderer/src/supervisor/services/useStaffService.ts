@@ -7,8 +7,11 @@ import { localised } from '../supervisorErrors'
 /**
  * What the on-site services share: staff tick that they checked the candidate's original document,
  * the form is checked field by field, sent once, and shows main's error next to its field or the
- * outcome; after an outcome the form is blank for the next candidate.
+ * outcome. After an outcome the form is blank for the next candidate, except after a refusal: staff
+ * may go back and correct what was typed (a mistyped ID number) instead of typing it all again.
  */
+const refused = (outcome: OpOutcome) => outcome.status === 'rejected' || outcome.status === 'cancelled'
+
 export function useStaffService<Form extends { checked: boolean }, Field extends string>(
   blank: () => Form,
   fields: readonly ('checked' | Field)[],
@@ -39,7 +42,7 @@ export function useStaffService<Form extends { checked: boolean }, Field extends
       if (!result.ok) fromError(result.error)
       else {
         outcome.value = result.value
-        Object.assign(form, blank())
+        if (!refused(result.value)) Object.assign(form, blank())
       }
     } finally {
       busy.value = false
@@ -52,5 +55,11 @@ export function useStaffService<Form extends { checked: boolean }, Field extends
     clear()
   }
 
-  return { form, ...fieldErrors, busy, outcome, require, checkAttested, submit, next }
+  /** After a refusal: back to the form as it was sent, to correct it. */
+  function back(): void {
+    outcome.value = null
+    clear()
+  }
+
+  return { form, ...fieldErrors, busy, outcome, require, checkAttested, submit, next, back }
 }
