@@ -20,8 +20,31 @@ export function createGroupCommit(db: Db, onCommitFailure?: (error: unknown) => 
   // when a sync fails): every flush and every op throws, the app answers 503, and the kiosks keep
   // their ops until the server is restarted. The CLI exits (onCommitFailure), for its supervisor.
   let failed: unknown
+  function failStop(error: unknown): never {
+    failed = error
+    open = false
+    // Nothing of the burst was saved: nothing it announces is sent.
+    waiting = []
+    try {
+      if (db.inTransaction) db.exec('ROLLBACK')
+    } catch {
+      // SQLite rolled it back itself.
+    }
+    onCommitFailure?.(error)
+    throw error
+  }
+  /**
+   * A statement that hits a full disk, an I/O error or no memory makes SQLite roll back the whole
+   * open transaction, the burst's earlier ops with it, while better-sqlite3 only rethrows: the next
+   * op would then commit on its own, outside the burst, and its notices wait for a commit that never
+   * comes. Seen as soon as it happens, and failed-stop like a refused commit.
+   */
+  function checkBurstAlive(cause?: unknown): void {
+    if (open && !db.inTransaction) failStop(cause ?? new Error('the open burst was rolled back by SQLite'))
+  }
   function flush(): void {
     if (failed !== undefined) throw failed
+    checkBurstAlive()
     if (!open) return
     open = false
     // Taken before the commit: if it fails, nothing it announces was saved, so nothing is sent.
@@ -30,14 +53,7 @@ export function createGroupCommit(db: Db, onCommitFailure?: (error: unknown) => 
     try {
       db.exec('COMMIT')
     } catch (error) {
-      failed = error
-      try {
-        if (db.inTransaction) db.exec('ROLLBACK')
-      } catch {
-        // SQLite rolled it back itself.
-      }
-      onCommitFailure?.(error)
-      throw error
+      failStop(error)
     }
     for (const send of due) send()
   }
@@ -60,7 +76,13 @@ export function createGroupCommit(db: Db, onCommitFailure?: (error: unknown) => 
           }
         })
       }
-      return db.transaction(body)()
+      checkBurstAlive()
+      try {
+        return db.transaction(body)()
+      } catch (error) {
+        checkBurstAlive(error)
+        throw error
+      }
     },
     /** Runs `send` once what has been written so far is committed: now, when no burst is open. */
     afterCommit(send: () => void): void {

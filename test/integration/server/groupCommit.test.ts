@@ -35,3 +35,32 @@ test('a burst whose commit fails: no answer of it, nor any after, can report wha
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('a full disk in the middle of a burst: SQLite rolls the burst back, and nothing after it commits on its own or is announced', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'group-commit-'))
+  const db = new Database(join(dir, 'central.db'))
+  try {
+    db.pragma('journal_mode = WAL')
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)')
+    // A disk with room for a few pages more than there are.
+    const pages = Number(db.pragma('page_count', { simple: true }))
+    db.pragma(`max_page_count = ${pages + 4}`)
+    let told: unknown
+    const commits = createGroupCommit(db, (error) => (told = error))
+    const notices: string[] = []
+    commits.run(() => db.prepare('INSERT INTO t (id, body) VALUES (1, ?)').run(Buffer.alloc(100)))
+    commits.afterCommit(() => notices.push('first'))
+    assert.throws(() => commits.run(() => db.prepare('INSERT INTO t (id, body) VALUES (2, ?)').run(Buffer.alloc(1_000_000))), /full/i)
+    // SQLite rolled back the whole burst, the first op with it: no later op may be applied outside
+    // it, and nothing of the burst may be announced as saved.
+    assert.equal(db.inTransaction, false)
+    assert.match(String(told), /full/i)
+    assert.throws(() => commits.run(() => db.prepare('INSERT INTO t (id) VALUES (3)').run()), /full/i, 'no op is applied any more')
+    assert.throws(() => commits.flush(), /full/i)
+    assert.deepEqual(notices, [])
+    assert.equal(db.prepare('SELECT count(*) FROM t').pluck().get(), 0)
+  } finally {
+    db.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
