@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { test, expect } from './harness/kioskFixture'
+import { supervisorPin, test, expect } from './harness/kioskFixture'
 import { registerThroughKiosk } from './pages/accounts'
 import { candidate } from './pages/candidates'
 import { LoginPage } from './pages/LoginPage'
@@ -156,5 +156,28 @@ test.describe('设置', () => {
     await supervisor.el('settings-save').click()
     await expect(supervisor.el('settings-saved')).toBeVisible()
     expect(kiosk.services.supervisor.settings.get()).toMatchObject({ idleTimeoutSec: 60, idleWarningSec: 55 })
+  })
+
+  test('修改 PIN: a 原 PIN that cannot be one is refused on the screen, a wrong one keeps the new PIN typed, the right one changes it', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('settings')
+    const wrongPinsBefore = kiosk.services.supervisor.pin.state().failures
+    await supervisor.fill('pin-change-newPin', '97531864')
+    await supervisor.fill('pin-change-confirmPin', '97531864')
+    await supervisor.el('pin-change-submit').click()
+    await expect(supervisor.el('pin-change-error')).toHaveText('请输入原 PIN（6 位以上数字）')
+    expect(kiosk.services.supervisor.pin.state().failures, 'an empty 原 PIN is not a wrong PIN').toBe(wrongPinsBefore)
+    await supervisor.fill('pin-change-oldPin', '111111')
+    await supervisor.el('pin-change-submit').click()
+    await expect(supervisor.el('pin-change-error')).toHaveText('PIN 不正确')
+    await expect(supervisor.el('pin-change-oldPin')).toHaveValue('')
+    await expect(supervisor.el('pin-change-newPin')).toHaveValue('97531864')
+    await supervisor.fill('pin-change-oldPin', supervisorPin)
+    await supervisor.el('pin-change-submit').click()
+    await expect(supervisor.el('pin-change-done')).toHaveText('PIN 已修改')
+    await supervisor.el('leave').click()
+    await supervisor.enter('97531864')
+    await expect(supervisor.el('mode')).toBeVisible()
   })
 })

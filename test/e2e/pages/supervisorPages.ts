@@ -54,6 +54,7 @@ export class SupervisorPage extends KioskPage {
     await this.fill('central-url', centralUrl)
     await this.fill('central-code', code)
     await this.el('central-reenrol').click()
+    await this.el('central-confirm').click()
   }
 
   /** One op's card in the list, by its receipt code. */

@@ -230,6 +230,7 @@ const en: typeof zhCN = {
       centralUrl: 'Central server URL',
       enrolmentCode: 'New enrolment code',
       reenrol: 'Enrol again',
+      confirmReenrol: 'After enrolling again, this kiosk connects to the central server under a new kiosk ID, and its old credential is no longer used. Enrol again?',
       reenrolled: 'Enrolled again',
       reenrolHint: 'After changing the central URL, or when the credential no longer works, enrol again with a new code.',
       changePin: 'Change PIN',

@@ -230,6 +230,7 @@ export default {
       enrolmentCode: '新的登记码',
       reenrol: '重新登记',
       reenrolled: '已重新登记',
+      confirmReenrol: '重新登记后，本机将以新的自助机编号连接中心服务器，原登记凭证随即作废。确定要重新登记吗？',
       reenrolHint: '更换中心服务器地址或凭证失效时，使用中心发放的新登记码重新登记。',
       changePin: '修改 PIN',
       oldPin: '原 PIN',
