@@ -33,6 +33,8 @@ test.describe('supervisor dashboard', () => {
     await supervisor.el('cancel-confirm').click()
     await expect(supervisor.op(dropped.receipt)).toHaveAttribute('data-status', 'cancelled')
     await expect(supervisor.op(dropped.receipt).getByTestId('supervisor-op-cancel-reason')).toHaveText('重复提交')
+    // The 撤销 button is gone with the dialog: the keyboard goes to what became of the op.
+    await expect(supervisor.el('ops-notice')).toBeFocused()
 
     await supervisor.el('resume').click()
     await expect(supervisor.el('paused')).toHaveText('同步运行中')

@@ -39,6 +39,31 @@ test.describe('on-site services and the audit log', () => {
     await expect(kiosk.page.getByTestId('account-welcome')).toBeVisible()
   })
 
+  test('staff file an appeal for a candidate after checking the document: receipt, pending at the centre, in the log with who filed it', async ({ kiosk }) => {
+    const who = candidate(12)
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('services')
+    await supervisor.el('services-tab-appeal').click()
+    await supervisor.el('appeal-occupied-idNumber').click()
+    await supervisor.fill('appeal-id-number', who.idNumber)
+    await supervisor.fill('appeal-name', who.name)
+    await supervisor.fill('appeal-mobile', who.mobile)
+    await supervisor.fill('appeal-email', who.email)
+    await supervisor.fill('appeal-statement', '考生从未注册过通行证，但证件号码已被其他账号占用。')
+    await supervisor.el('appeal-submit').click()
+    await expect(supervisor.fieldError('appeal-checked')).toHaveText('请先核验考生的身份证件原件并勾选确认')
+    await supervisor.el('appeal-checked').click()
+    await supervisor.el('appeal-submit').click()
+    await expect(supervisor.el('appeal-result')).toHaveAttribute('data-status', 'pending')
+    await expect(supervisor.el('appeal-result-message')).toHaveText('申诉已提交，请把回执编号交给考生以便查询进度。')
+    const receipt = (await supervisor.el('appeal-result-receipt').textContent()) ?? ''
+    expect(receipt).toMatch(/^[0-9A-HJKMNP-TV-Z]{8}$/)
+    const filed = kiosk.services.supervisor.audit.list({ limit: 5 }).entries.find((entry) => entry.action === 'appealFiled')
+    expect(filed?.actor).toEqual({ staffId: staff.staffId, name: staff.staffName })
+    expect(filed?.detail).toMatchObject({ receipt })
+  })
+
   test('a refused on-site reset goes back to the form as typed, to correct the ID number', async ({ kiosk }) => {
     const who = candidate(8)
     await kiosk.open('/')
