@@ -123,8 +123,8 @@ export const supervisorOpSchema = z.object({
   status: opStatusSchema,
   summary: z.record(z.string(), z.string()),
   attempts: z.number().int(),
-  /** The server may hold it without the kiosk knowing its answer: it can no longer be cancelled. */
-  maybeSent: z.boolean(),
+  /** Staff may cancel it: waiting, and never pushed in a way the server may have taken (sync/outbox.ts). */
+  cancellable: z.boolean(),
   nextAttemptAt: z.string().nullable(),
   lastError: kioskErrorSchema.nullable(),
   stuck: z.boolean(),

@@ -47,6 +47,8 @@ export interface OpView {
    * final: such an op can no longer be cancelled, nor resent under another kiosk id.
    */
   maybeSent: boolean
+  /** `cancel` would take it: waiting (queued or blocked) and not `maybeSent`. */
+  cancellable: boolean
   /** ISO; when the engine will try again (queued ops only). */
   nextAttemptAt: string | null
   lastError: KioskError | null
@@ -213,6 +215,13 @@ interface OpRow {
 const maxDateMs = 8.64e15
 const iso = (ms: number) => new Date(Number.isNaN(ms) ? 0 : Math.min(Math.max(ms, -maxDateMs), maxDateMs)).toISOString()
 
+/**
+ * Only ops the server cannot hold can be cancelled: one it may hold may already be applied there
+ * (a blocked one too: blocked after it was sent, when staff retried an earlier one). One whose every
+ * push was refused as a whole (a revoked kiosk's 401, a 429) never got there.
+ */
+const isCancellable = (row: Pick<OpRow, 'status' | 'maybe_sent'>) => (row.status === 'blocked' || row.status === 'queued') && row.maybe_sent === 0
+
 function toView(row: OpRow): OpView {
   return {
     id: row.id,
@@ -222,6 +231,7 @@ function toView(row: OpRow): OpView {
     summary: JSON.parse(row.summary) as Record<string, string>,
     attempts: row.attempts,
     maybeSent: row.maybe_sent === 1,
+    cancellable: isCancellable(row),
     nextAttemptAt: row.status === 'queued' ? iso(row.next_attempt_at) : null,
     lastError: row.last_error ? kioskErrorSchema.parse(JSON.parse(row.last_error)) : null,
     result: row.result ? (JSON.parse(row.result) as Record<string, unknown>) : null,
@@ -600,10 +610,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
     if (!(cancelReasons as readonly string[]).includes(reason)) return fail('INVALID_FIELD', { field: 'reason' })
     const row = sql.byId.get(id)
     if (!row) return fail('OP_NOT_FOUND')
-    // An op the server may hold may already be applied there; cancelling it here would lie (a blocked
-    // one too: blocked after it was sent, when staff retried an earlier one). One whose every push
-    // was refused as a whole (a revoked kiosk's 401, a 429) never got there.
-    if (!((row.status === 'blocked' || row.status === 'queued') && row.maybe_sent === 0)) return fail('BAD_REQUEST')
+    if (!isCancellable(row)) return fail('BAD_REQUEST')
     sql.cancel.run({ id, reason, now: now() })
     changed([id])
     return ok(view(id) as OpView)

@@ -15,7 +15,7 @@ const opOf = (view: OpView, receiptOf: (id: string) => string | undefined): Supe
   status: view.status,
   summary: view.summary,
   attempts: view.attempts,
-  maybeSent: view.maybeSent,
+  cancellable: view.cancellable,
   nextAttemptAt: view.nextAttemptAt,
   lastError: view.lastError,
   stuck: view.stuck,

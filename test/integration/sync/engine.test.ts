@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -7,22 +7,17 @@ import { decideAppeal } from '../../../server/index'
 import { type OpView, type Outbox, type QueueSummary } from '../../../sync/outbox'
 import { createCentralClient } from '../../../sync/centralClient'
 import { createSyncEngine, type SyncEngineOptions } from '../../../sync/syncEngine'
-import { startFaultProxy, passAll, type FaultProxy } from '../../faults/faultProxy'
-import { startCentral, smsCodeFor, type Central } from './central'
+import { passAll, type FaultProxy } from '../../faults/faultProxy'
+import { smsCodeFor, type Central } from './central'
 import { candidate, maskedSummary, payloadOf } from './fixtures'
-import { fast, openKioskDb, queueAppeal, startKiosk, until } from './engineKit'
+import { fast, openKioskDb, queueAppeal, startKiosk, until, withCentralBehindProxy } from './engineKit'
 
 let central: Central
 let proxy: FaultProxy
 let next = 50_000
-
-before(async () => {
-  central = await startCentral()
-  proxy = await startFaultProxy(central.server.url)
-})
-after(async () => {
-  await proxy.close()
-  await central.close()
+withCentralBehindProxy((c, p) => {
+  central = c
+  proxy = p
 })
 
 async function kiosk(extra: Partial<SyncEngineOptions> = {}) {

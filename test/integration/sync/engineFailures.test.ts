@@ -1,28 +1,23 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import Database from 'better-sqlite3'
 import { revokeKiosk } from '../../../server/enrollment'
 import { createCentralClient, type CentralClient } from '../../../sync/centralClient'
 import { countUnfinishedOps } from '../../../sync/outbox'
 import type { SyncEngineOptions } from '../../../sync/syncEngine'
-import { passAll, startFaultProxy, type FaultProxy } from '../../faults/faultProxy'
-import { startCentral, type Central } from './central'
-import { fast, queueAppeal, sleep, startKiosk, until } from './engineKit'
+import { passAll, type FaultProxy } from '../../faults/faultProxy'
+import type { Central } from './central'
+import { fast, queueAppeal, sleep, startKiosk, until, withCentralBehindProxy } from './engineKit'
 
 // What the engine does when the central API refuses, fails or holds it back, and when it stops.
 
 let central: Central
 let proxy: FaultProxy
 let next = 70_000
-
-before(async () => {
-  central = await startCentral()
-  proxy = await startFaultProxy(central.server.url)
-})
-after(async () => {
-  await proxy.close()
-  await central.close()
+withCentralBehindProxy((c, p) => {
+  central = c
+  proxy = p
 })
 
 async function kiosk(extra: Partial<SyncEngineOptions> = {}, client: CentralClient = central.clientFor(proxy.url, { timeoutMs: 2_000 })) {

@@ -1,13 +1,30 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
+import { after, before } from 'node:test'
 import type { CentralClient } from '../../../sync/centralClient'
 import { openOutbox, type Outbox } from '../../../sync/outbox'
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../../../sync/syncEngine'
-import type { Central } from './central'
+import { startFaultProxy, type FaultProxy } from '../../faults/faultProxy'
+import { startCentral, type Central } from './central'
 import { candidate, maskedSummary, payloadOf } from './fixtures'
 import { tempDir } from './harness'
 
 /** What the engine tests share: a kiosk.db and engine against the reference server, and small waits. */
+
+/** The reference server on loopback behind a fault proxy, for one test file: started before its tests, stopped after. */
+export function withCentralBehindProxy(ready: (central: Central, proxy: FaultProxy) => void): void {
+  let central: Central
+  let proxy: FaultProxy
+  before(async () => {
+    central = await startCentral()
+    proxy = await startFaultProxy(central.server.url)
+    ready(central, proxy)
+  })
+  after(async () => {
+    await proxy.close()
+    await central.close()
+  })
+}
 
 /** Timings short enough for a test, in the same proportions as the defaults. */
 export const fast = { backoff: { baseMs: 20, maxMs: 200 }, probeMs: 50, tickMs: 200, pollDeferredMs: 100 } satisfies Partial<SyncEngineOptions>
