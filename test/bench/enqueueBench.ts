@@ -34,12 +34,18 @@ export const enqueueBench: Bench = {
       const latencies: Record<'register' | 'appeal', number[]> = { register: [], appeal: [] }
       const bareTimes: number[] = []
       let row = ''
-      // Interleaved, so that both see the same disk and the same load from the rest of the machine.
-      for (let i = 0; i < samples + warmup; i++) {
+      // The candidates' data is made first: the fixtures hash to vary passwords, and each hash leaves
+      // a native object for the enqueues' collections to finalise, which the kiosk's enqueue never has.
+      const inputs = Array.from({ length: samples + warmup }, (_, i) => {
         const kind = i % 2 === 0 ? 'register' : 'appeal'
         const c = candidate(i)
+        return { kind, payload: payloadOf(kind, i), options: { accountIdNumber: c.idNumber, summary: maskedSummary(c) } } as const
+      })
+      // Interleaved, so that both see the same disk and the same load from the rest of the machine.
+      for (let i = 0; i < samples + warmup; i++) {
+        const { kind, payload, options } = inputs[i] as (typeof inputs)[number]
         let t = performance.now()
-        const r = await outbox.enqueue(kind, payloadOf(kind, i), { accountIdNumber: c.idNumber, summary: maskedSummary(c) })
+        const r = await outbox.enqueue(kind, payload, options)
         const ms = performance.now() - t
         if (!r.ok) throw new Error(`enqueue failed: ${JSON.stringify(r.error)}`)
         if (row === '') row = 'x'.repeat(outbox.claimBatch({ maxOps: 1, maxBytes: 1e6 }).bytes)
