@@ -234,7 +234,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   const counters: SyncStats = { pushes: 0, opsSent: 0, bytesSent: 0, waitMs: 0, localMs: 0 }
 
-  async function push(ops: WireOp[], bytes: number): Promise<void> {
+  /** Pushes one batch and records what became of it; returns the failure that ends the pass, if any. */
+  async function push(ops: WireOp[], bytes: number): Promise<KioskError | undefined> {
     const ids = ops.map((o) => o.id)
     counters.pushes++
     counters.opsSent += ops.length
@@ -263,7 +264,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       outbox.recordSyncSuccess()
       counters.localMs += performance.now() - answeredAt
       setOnline(true)
-      return
+      return undefined
     }
     // Something in this batch cannot be parsed: halve until the op at fault stands alone, so that it
     // alone is rejected and every other account's ops go through. Only the server's own refusal
@@ -271,25 +272,30 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (isContentFault(r.error, r.httpStatus) && (ops.length > 1 || r.fromServer)) {
       if (ops.length === 1) {
         outbox.recordResults([{ id: ids[0] as string, status: 'rejected', error: r.error }])
-        return
+        return undefined
       }
       const half = Math.ceil(ops.length / 2)
-      await push(ops.slice(0, half), Math.ceil(bytes / 2))
-      await push(ops.slice(half), Math.floor(bytes / 2))
-      return
+      const stop = await push(ops.slice(0, half), Math.ceil(bytes / 2))
+      // The first half met a hold (429, 5xx) or an outage: the second, claimed with it, waits with it
+      // unsent, as the next batch would.
+      if (stop === undefined) return push(ops.slice(half), Math.floor(bytes / 2))
+      outbox.releaseForRetry(ids.slice(half), stop, delayFor(stop.retryAfter), stuckAfter, { maybeSent: false })
+      return stop
     }
     outbox.releaseForRetry(ids, r.error, delayFor(r.error.retryAfter), stuckAfter, { maybeSent: mayHaveReachedServer(r) })
     outbox.recordSyncError(r.error)
     // The next batch would meet the same: 15 pushes answered 429 in one pass helped nobody. A proxy's
     // page for a lone op (a WAF's 400) is about that op only, and holds back no one else. No answer
     // at all takes the kiosk offline instead, and the probe that finds the server again sends at once.
-    if (r.httpStatus !== null && !isContentFault(r.error, r.httpStatus)) holdKiosk(r.error.retryAfter, r.fromServer === true)
+    const holds = r.httpStatus === null || !isContentFault(r.error, r.httpStatus)
+    if (r.httpStatus !== null && holds) holdKiosk(r.error.retryAfter, r.fromServer === true)
     if (r.httpStatus === null) goOffline(r.error)
     // The central API's own answer says it is there. A page from something in between (a proxy's
     // 502 while the server is down) says nothing of it: the health endpoint is asked instead of
     // taking the kiosk for online (联网正常) for as long as the proxy answers.
     else if (r.fromServer === true) setOnline(true)
     else void probe()
+    return holds ? r.error : undefined
   }
 
   const canSend = () => !stopped && !paused && online !== false && performance.now() >= heldUntil

@@ -121,6 +121,40 @@ describe('the sync engine when the central API refuses or fails', () => {
     }
   })
 
+  test('a 429 while a refused batch is being halved ends the pass: the other half is not pushed before its Retry-After', async () => {
+    proxy.setSchedule(passAll)
+    const k = await kiosk({ batchMaxOps: 4, concurrency: 1 })
+    try {
+      await until(() => k.engine.online === true)
+      k.engine.pause()
+      const ids: string[] = []
+      for (let n = 0; n < 4; n++) ids.push((await queueAppeal(k.outbox, next++)).id)
+      // A body limit's 400 page for the batch of 4, then the server asks for a minute.
+      let pushes = 0
+      proxy.setSchedule((r) => {
+        if (r.method !== 'POST' || !r.path.startsWith('/v1/ops')) return { kind: 'pass' }
+        pushes++
+        return pushes === 1 ? { kind: 'page', status: 400 } : { kind: 'busy', status: 429, retryAfterSeconds: 60 }
+      })
+      k.engine.resume()
+      await until(() => pushes >= 2)
+      await k.engine.idle()
+      await sleep(3 * fast.tickMs)
+      assert.equal(pushes, 2, 'the batch, then its first half: the second half waits for the Retry-After too')
+      for (const id of ids) {
+        const op = k.outbox.get(id)
+        assert.equal(op?.status, 'queued')
+        assert.equal(op?.maybeSent, false, 'a 400 page and a 429 store nothing: the op can still be cancelled')
+      }
+      proxy.setSchedule(passAll)
+      await k.engine.syncNow()
+      for (const id of ids) assert.equal(k.outbox.get(id)?.status, 'pending')
+    } finally {
+      proxy.setSchedule(passAll)
+      await k.done()
+    }
+  })
+
   test('a 429 to a poll of a deferred op ends the round of polls: the other pending ops are not asked about until its Retry-After', async () => {
     proxy.setSchedule(passAll)
     const k = await kiosk({ pollDeferredMs: 50, tickMs: 50 })
