@@ -386,9 +386,10 @@ export function openOutbox(options: OutboxOptions): Outbox {
     ),
     depth: db.prepare<[], { status: OpStatus; n: number }>(`SELECT status, COUNT(*) AS n FROM ops GROUP BY status`),
     stuckCount: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ops WHERE stuck = 1`),
-    oldestWaiting: db.prepare<[], { at: number | null }>(
-      `SELECT MIN(created_at) AS at FROM ops WHERE status IN ('queued', 'sending', 'blocked')`,
-    ),
+    // An op of this boot by the boot clock, which nobody sets; an older one by the wall clock.
+    oldestWaiting: db.prepare<{ bootId: string; upNow: number; now: number }, { age: number | null }>(`
+      SELECT MAX(CASE WHEN boot_id = @bootId AND boot_ms IS NOT NULL THEN @upNow - boot_ms ELSE @now - created_at END) AS age
+      FROM ops WHERE status IN ('queued', 'sending', 'blocked')`),
     getState: db.prepare<[string], { value: string }>(`SELECT value FROM sync_state WHERE key = ?`),
     setState: db.prepare<{ key: string; value: string }>(
       `INSERT INTO sync_state (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
@@ -591,7 +592,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
   function summary(): QueueSummary {
     const depth = Object.fromEntries(opStatuses.map((s) => [s, 0])) as Record<OpStatus, number>
     for (const { status, n } of sql.depth.all()) depth[status] = n
-    const oldest = sql.oldestWaiting.get()?.at ?? null
+    const oldest = sql.oldestWaiting.get({ bootId: boot.id, upNow: boot.now(), now: now() })?.age ?? null
     const lastSuccess = sql.getState.get('lastSuccessAt')?.value ?? null
     const lastErrorRaw = sql.getState.get('lastError')?.value
     const lastError = lastErrorRaw
@@ -600,7 +601,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
     return {
       depth,
       stuck: sql.stuckCount.get()?.n ?? 0,
-      oldestQueuedAgeSeconds: oldest === null ? null : Math.max(0, Math.round((now() - oldest) / 1000)),
+      oldestQueuedAgeSeconds: oldest === null ? null : Math.max(0, Math.round(oldest / 1000)),
       lastSuccessfulSyncAt: lastSuccess,
       lastError,
     }

@@ -249,11 +249,13 @@ describe('outbox', () => {
 
   test('the supervisor summary shows depth by status, stuck ops, the oldest waiting age and the last error', async () => {
     let clock = Date.parse('2025-03-01T00:00:00Z')
-    const t = await makeOutbox({ now: () => clock })
+    let up = 5_000
+    const t = await makeOutbox({ now: () => clock, boot: { now: () => up, id: 'boot-1' } })
     try {
       const a = await queueRegistration(t, 20)
       await queueRegistration(t, 21)
       clock += 90_000
+      up += 90_000
       for (let attempt = 0; attempt < 3; attempt++) {
         t.outbox.claimBatch({ maxOps: 1, maxBytes: 100_000 })
         t.outbox.releaseForRetry([a.id], { code: 'INTERNAL' }, () => 0, 3)
@@ -316,6 +318,34 @@ describe('outbox', () => {
       assert.equal(t.outbox.nextAttemptAt(), wall)
       assert.equal(t.outbox.count({ stuck: true }), 0)
       assert.equal(t.outbox.claimBatch({ maxOps: 500, maxBytes: 10_000_000 }).ops.length, 500)
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test("the dashboard's oldest waiting age is how long the op has waited, whatever is done to the wall clock", async () => {
+    let wall = Date.parse('2025-03-01T08:30:00Z')
+    let up = 1_000
+    let bootId = 'boot-1'
+    const t = await makeOutbox({ now: () => wall, boot: { now: () => up, get id() { return bootId } } })
+    const age = () => t.outbox.summary().oldestQueuedAgeSeconds
+    try {
+      await queueRegistration(t, 34)
+      wall += 120_000
+      up += 120_000
+      assert.equal(age(), 120)
+      // NTP sets a clock that was 8 hours fast (local time read as UTC) right: still 2 minutes.
+      wall -= 8 * 3_600_000
+      assert.equal(age(), 120)
+      // Set 3 years forward by hand, wrongly: still 2 minutes, not 3 years.
+      wall += 3 * 365 * 86_400_000
+      assert.equal(age(), 120)
+      wall -= 3 * 365 * 86_400_000
+      // After a reboot the boot clock no longer knows the op: its stamp against the wall clock.
+      bootId = 'boot-2'
+      up = 10_000
+      wall += 8 * 3_600_000 + 60_000
+      assert.equal(age(), 180)
     } finally {
       t.cleanup()
     }
