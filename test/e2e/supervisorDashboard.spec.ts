@@ -205,3 +205,47 @@ test.describe('a kiosk whose clock is fast', () => {
     expect(account.ok ? 'logged in' : account.error.code).toBe('logged in')
   })
 })
+
+test.describe('supervisor exit', () => {
+  test('退出到桌面 and 关闭程序 ask first; 取消 does nothing; confirmed, the kiosk leaves supervisor mode and the log says who', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    const dialog = kiosk.page.getByTestId('supervisor-exit-dialog')
+
+    await supervisor.el('exit-quit').click()
+    await expect(dialog).toContainText('确定要关闭自助机程序吗？')
+    await supervisor.el('exit-back').click()
+    await expect(dialog).toBeHidden()
+    await supervisor.el('exit-desktop').click()
+    await expect(dialog).toContainText('确定要退出到桌面吗？')
+    await kiosk.page.keyboard.press('Escape')
+    await expect(dialog).toBeHidden()
+    // Neither reached main, nor the shell, and nothing was logged.
+    expect(kiosk.calls.filter((c) => c.includes('quit'))).toEqual([])
+    expect(kiosk.quits).toEqual([])
+    expect(kiosk.services.supervisor.audit.list({ limit: 5 }).entries.map((e) => e.action)).not.toContain('quit')
+
+    await supervisor.el('exit-desktop').click()
+    await supervisor.el('exit-confirm').click()
+    await expect.poll(() => kiosk.quits).toEqual(['desktop'])
+    expect(kiosk.calls.filter((c) => c.includes('quit'))).toEqual(['kiosk:supervisor.quit'])
+    // Logged with who asked, then supervisor mode ends.
+    const [left, quit] = kiosk.services.supervisor.audit.list({ limit: 2 }).entries
+    expect(quit).toMatchObject({ action: 'quit', detail: { to: 'desktop' } })
+    expect(JSON.stringify(quit)).toContain('T07')
+    expect(left).toMatchObject({ action: 'leave' })
+    // Whoever brings the window back finds the candidates' home screen, not supervisor mode.
+    expect(kiosk.services.supervisor.session.isActive()).toBe(false)
+    await expect(kiosk.page.getByTestId('supervisor-exit')).toBeHidden()
+  })
+
+  test('关闭程序, confirmed, tells staff the kiosk is closing and asks the shell to quit', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.el('exit-quit').click()
+    await supervisor.el('exit-confirm').click()
+    await expect(supervisor.el('quitting')).toHaveText('正在退出…')
+    await expect.poll(() => kiosk.quits).toEqual(['quit'])
+    expect(kiosk.services.supervisor.audit.list({ limit: 1 }).entries[0]).toMatchObject({ action: 'quit', detail: { to: 'quit' } })
+  })
+})

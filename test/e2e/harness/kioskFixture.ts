@@ -16,6 +16,8 @@
  *   services.central.url), for arranging faults such as the central API going away.
  * - kiosk.central.stop() / start(): the network to the central API goes away and comes back.
  * - kiosk.captchaAnswer(captchaId?) reads a captcha's text; kiosk.codeSentTo(mobileOrEmail) an SMS/email code.
+ * - kiosk.calls lists the window.kiosk calls that reached main; kiosk.quits what main asked the shell
+ *   to do from 退出程序 ('quit' or 'desktop': the shell itself is Electron's, tested in test/electron).
  * - The demo server's one-SMS-per-minute limit is lifted in tests; test.use({ sendLimits: {} }) keeps it.
  * - test.use({ idle: { timeoutSec: 3, warningSec: 2 } }) shortens the idle timeout that app.info reports.
  * - test.use({ clockSkewMs: -3 * 3_600_000 }) sets the kiosk's clock (outbox, central client) 3 hours slow.

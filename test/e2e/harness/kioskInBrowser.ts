@@ -33,6 +33,8 @@ export interface KioskHarness {
   dataDir: string
   /** Calls that reached main through window.kiosk, in order: proof of the round-trip. */
   calls: string[]
+  /** What main asked the shell to do from 退出: quit, or exit to the desktop (the shell itself is Electron's). */
+  quits: Array<'quit' | 'desktop'>
   open(path?: string): Promise<void>
   /** The text of a captcha image (by its id, or the one shown last): what a candidate reads off the screen. */
   captchaAnswer(captchaId?: string): string
@@ -71,6 +73,7 @@ export async function openKioskInBrowser(
   let lastCaptcha = ''
   const captchas = new Map<string, string>()
   const calls: string[] = []
+  const quits: Array<'quit' | 'desktop'> = []
 
   async function startMain(): Promise<{
     services: KioskServices
@@ -93,6 +96,7 @@ export async function openKioskInBrowser(
       ...(clockSkewMs !== 0 ? { clock: () => Date.now() + clockSkewMs } : {}),
       // One SMS per mobile per minute would make most tests wait: lifted unless a test keeps it.
       demoServer: { limits: sendLimits },
+      onQuit: (to) => quits.push(to),
     })
     const dispatcher = createKioskDispatcher(createKioskHandlers(services), {
       onBug: (channel, error) => console.error(`bug in ${channel}`, error),
@@ -128,6 +132,7 @@ export async function openKioskInBrowser(
     },
     dataDir,
     calls,
+    quits,
     open: async (path = '/') => {
       await page.goto(`${renderer.url}/index.html#${path}`)
     },
