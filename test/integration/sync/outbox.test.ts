@@ -7,7 +7,7 @@ import { createOpener } from '../../../server/opener'
 import { wireOpSchema } from '../../../src-common/wire'
 import { countUnfinishedOps, openOutbox } from '../../../sync/outbox'
 import { receiptPattern } from '../../../sync/receipt'
-import { candidate, maskedSummary, payloadOf } from './fixtures'
+import { candidate, maskedSummary, payloadOf, staff } from './fixtures'
 import { makeOutbox } from './harness'
 
 const uuidV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
@@ -76,6 +76,29 @@ describe('outbox', () => {
       const r = await t.outbox.enqueue('register', payloadOf('register', 4), { summary: { mobile: c.mobile } })
       assert.deepEqual(r, { ok: false, error: { code: 'INVALID_FIELD', field: 'summary' } })
       assert.equal(t.outbox.summary().depth.queued, 0)
+    } finally {
+      t.cleanup()
+    }
+  })
+
+  test('a masked summary whose visible part happens to equal a short sealed value (a staff ID, an SMS code) is taken', async () => {
+    const t = await makeOutbox()
+    try {
+      const c = candidate(7)
+      const summary = maskedSummary(c)
+      assert.equal(summary.idNumber?.slice(0, 6), '110105')
+      // Staff 105 files an appeal for a candidate from district 110105; a registration's SMS code is 110105.
+      const appeal = await t.outbox.enqueue('appeal', { ...payloadOf('appeal', 7), attestation: { ...staff, staffId: '105' } }, { accountIdNumber: c.idNumber, summary })
+      assert.ok(appeal.ok, JSON.stringify(appeal))
+      const register = await t.outbox.enqueue('register', { ...payloadOf('register', 7), smsCode: '110105' }, { accountIdNumber: c.idNumber, summary })
+      assert.ok(register.ok, JSON.stringify(register))
+      // A value in full is still refused, however short: a 2-character name, a short email.
+      const other = candidate(8)
+      for (const unmasked of [{ name: '王小' }, { email: 'a@b.cn' }, { mobile: other.mobile }]) {
+        const payload = { ...payloadOf('appeal', 8), name: '王小', email: 'a@b.cn' }
+        const r = await t.outbox.enqueue('appeal', payload, { summary: { ...maskedSummary(other), ...unmasked } })
+        assert.deepEqual(r, { ok: false, error: { code: 'INVALID_FIELD', field: 'summary' } }, JSON.stringify(unmasked))
+      }
     } finally {
       t.cleanup()
     }
