@@ -113,10 +113,10 @@ async function start(config: Extract<typeof configResult, { ok: true }>['config'
     if (config.windowMode !== 'window') kioskWindow.setFullScreen(true)
   })
   // A new document in the window (a crashed or hung renderer reloaded) starts with nobody logged in:
-  // main forgets the visitor too, or their session would wait there for whoever comes next.
+  // main forgets the visitor and ends supervisor mode (services.newDocument).
   // (did-navigate: a document the window committed to, not one the hardening refused; hash changes
   // of vue-router are did-navigate-in-page.)
-  kioskWindow.webContents.on('did-navigate', () => services.endVisit())
+  kioskWindow.webContents.on('did-navigate', () => services.newDocument())
   services.events.on((event: KioskEventName, payload: unknown) => {
     if (!kioskWindow.isDestroyed()) kioskWindow.webContents.send(eventChannel(event), payload)
   })

@@ -61,6 +61,12 @@ export interface KioskServices {
    */
   endVisit(): void
   /**
+   * A new document in the window (a crashed or hung renderer reloaded): it starts on the candidates'
+   * home screen with nobody in, so main forgets the visitor and ends supervisor mode too; otherwise
+   * staff's mode would stay open, PIN-free, behind a home screen until its idle timeout.
+   */
+  newDocument(): void
+  /**
    * Exchanges a one-time code for a credential at `url`, storing and linking nothing: the set-up
    * wizard enrols first, so that a server out of reach or a refused code stores nothing at all.
    */
@@ -302,6 +308,10 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       captcha.clear()
       if (current) void central?.client.logout({ sessionToken: current.sessionToken })
       options.onEndVisit?.()
+    },
+    newDocument() {
+      services.endVisit()
+      supervisor.session.leave('reloaded')
     },
     quit(to) {
       options.onQuit?.(to)

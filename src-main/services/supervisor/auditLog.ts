@@ -40,7 +40,7 @@ const none = z.strictObject({})
 const detailSchemas = {
   enter: none,
   /** closed: the app shut down while supervisor mode was on. */
-  leave: z.strictObject({ reason: z.enum(['explicit', 'idle', 'closed']) }),
+  leave: z.strictObject({ reason: z.enum(['explicit', 'idle', 'closed', 'reloaded']) }),
   /** failures: wrong PINs in a row so far. */
   wrongPin: z.strictObject({ failures: z.number().int().positive() }),
   /** lock: the how-manieth lock in a row; seconds: how long it lasts. */

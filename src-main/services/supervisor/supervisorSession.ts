@@ -12,7 +12,8 @@ import type { SupervisorPin } from './supervisorPin'
 /** How long past its idle deadline an action staff started (立即同步 on a long queue, a re-enrolment) holds the mode open. */
 export const maxBusyMs = 5 * 60_000
 
-export type LeaveReason = 'explicit' | 'idle' | 'closed'
+/** explicit: staff left (or exited to the desktop); reloaded: a new document in the window (a crashed or hung screen reloaded). */
+export type LeaveReason = 'explicit' | 'idle' | 'closed' | 'reloaded'
 
 export interface SessionInfo {
   actor: AuditActor | null
@@ -26,7 +27,7 @@ export type SessionChange = { active: true; session: SessionInfo } | { active: f
 export interface SupervisorSession {
   /** Checks the PIN (with its lockout: BAD_PIN, PIN_LOCKED) and, if right, starts supervisor mode. */
   enter(pin: string, actor?: AuditActor | null): Promise<Result<SessionInfo>>
-  leave(): void
+  leave(reason?: 'explicit' | 'reloaded'): void
   /** Pushes the idle deadline back; false (and nothing happens) when supervisor mode is off. */
   touch(): boolean
   /**
@@ -131,7 +132,7 @@ export function createSupervisorSession(options: {
       return ok(session)
     },
 
-    leave: () => stop('explicit'),
+    leave: (reason = 'explicit') => stop(reason),
 
     touch,
 

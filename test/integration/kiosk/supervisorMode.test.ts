@@ -223,6 +223,19 @@ describe('supervisor mode', () => {
     assert.ok((deadline() ?? '') > touched, 'an action pushes it back too')
   })
 
+  test('a reloaded screen (a crashed or hung renderer) ends supervisor mode: no staff call answers without the PIN again', async () => {
+    value(await call('supervisor.enter', { pin: '135790', staffId: 'T01', staffName: '张老师' }))
+    value(await call('supervisor.listOps', {}))
+    // What the shell does on did-navigate.
+    kiosk.services.newDocument()
+    assert.deepEqual(await call('supervisor.listOps', {}), { ok: false, error: { code: 'UNAUTHORIZED' } })
+    assert.deepEqual(await call('supervisor.quit', { to: 'desktop' }), { ok: false, error: { code: 'UNAUTHORIZED' } })
+    assert.equal(value<{ active: boolean }>(await call('supervisor.state')).active, false)
+    const entries = kiosk.services.supervisor.audit.list({ limit: 1 }).entries
+    assert.deepEqual(entries.map((e) => [e.action, e.detail]), [['leave', { reason: 'reloaded' }]])
+    value(await call('supervisor.enter', { pin: '135790', staffId: 'T01', staffName: '张老师' }))
+  })
+
   test('leaving ends supervisor mode', async () => {
     assert.equal(value<{ active: boolean }>(await call('supervisor.leave')).active, false)
     assert.deepEqual(await call('supervisor.listOps', {}), { ok: false, error: { code: 'UNAUTHORIZED' } })

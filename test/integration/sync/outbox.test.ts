@@ -94,7 +94,7 @@ describe('outbox', () => {
       assert.ok(register.ok, JSON.stringify(register))
       // A value in full is still refused, however short: a 2-character name, a short email.
       const other = candidate(8)
-      for (const unmasked of [{ name: '王小' }, { email: 'a@b.cn' }, { mobile: other.mobile }]) {
+      for (const unmasked of [{ name: '王小' }, { email: 'a@b.cn' }, { mobile: other.mobile }] as Record<string, string>[]) {
         const payload = { ...payloadOf('appeal', 8), name: '王小', email: 'a@b.cn' }
         const r = await t.outbox.enqueue('appeal', payload, { summary: { ...maskedSummary(other), ...unmasked } })
         assert.deepEqual(r, { ok: false, error: { code: 'INVALID_FIELD', field: 'summary' } }, JSON.stringify(unmasked))

@@ -262,7 +262,7 @@ const en: typeof zhCN = {
         receipt: 'receipt {receipt}',
         opId: 'request {id}',
         cancelReason: 'reason: {reason}',
-        leave: { explicit: 'left by staff', idle: 'left after the idle timeout', closed: 'left when the application closed' },
+        leave: { explicit: 'left by staff', idle: 'left after the idle timeout', closed: 'left when the application closed', reloaded: 'left when the screen was reloaded' },
         quit: { desktop: 'to the desktop', quit: 'application closed' },
         setupDemo: 'demo mode',
         setupCentral: 'with a central server',

@@ -261,7 +261,7 @@ export default {
         receipt: '回执编号 {receipt}',
         opId: '业务编号 {id}',
         cancelReason: '撤销原因：{reason}',
-        leave: { explicit: '工作人员点击退出', idle: '无操作自动退出', closed: '程序关闭时退出' },
+        leave: { explicit: '工作人员点击退出', idle: '无操作自动退出', closed: '程序关闭时退出', reloaded: '界面重新加载时退出' },
         quit: { desktop: '退出到桌面', quit: '关闭程序' },
         setupDemo: '演示模式',
         setupCentral: '连接中心服务器',
