@@ -90,3 +90,14 @@ test('window.open and navigation away from the app are refused', async () => {
   await expect.poll(() => said.join('')).toContain('navigation blocked')
   await expect(page).toHaveURL(/^app:\/\/kiosk\//)
 })
+
+test('a reloaded window ends supervisor mode: staff calls want the PIN again', async () => {
+  const page = await app.firstWindow()
+  const entered = await page.evaluate(() => window.kiosk.supervisor.enter({ pin: '24681357', staffId: 'T07', staffName: '王老师' }))
+  expect(entered).toMatchObject({ ok: true, value: { active: true } })
+  // What the shell does for a crashed or hung renderer (hardening.ts): a new document in the window.
+  await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.reload())
+  await expect(page.getByText('一次注册 畅行ETEST').first()).toBeVisible()
+  await expect.poll(() => page.evaluate(() => window.kiosk.supervisor.state({}))).toMatchObject({ ok: true, value: { active: false } })
+  expect(await page.evaluate(() => window.kiosk.supervisor.listOps({}))).toEqual({ ok: false, error: { code: 'UNAUTHORIZED' } })
+})
