@@ -140,7 +140,8 @@ export type SupervisorOp = z.infer<typeof supervisorOpSchema>
 export const cancelReasonSchema = z.enum(['candidateRequest', 'duplicate', 'wrongData', 'expired', 'other'])
 
 /** Who on the staff attests an on-site service (recorded on the op and in the audit log). */
-const staff = { staffId: z.string().trim().min(1).max(32), staffName: z.string().trim().min(1).max(64) }
+// Bounded here; the PIN pad and main check them with staffRule.ts and say which one is wrong.
+const staff = { staffId: z.string().trim().min(1).max(64), staffName: z.string().trim().min(1).max(64) }
 
 export const auditEntrySchema = z.object({
   id: z.number().int(),

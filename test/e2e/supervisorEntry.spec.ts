@@ -166,6 +166,25 @@ test.describe('entering supervisor mode', () => {
     expect(kiosk.services.supervisor.session.isActive()).toBe(true)
   })
 
+  test('the PIN pad says which of 工号 and 姓名 it cannot take, before any PIN is tried', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    await supervisor.openPinPad()
+    for (const [who, says] of [
+      [{ staffId: '', staffName: '王老师' }, '请填写工号和姓名'],
+      [{ staffId: '-07', staffName: '王老师' }, '工号须以字母或数字开头，只能包含字母、数字和 . _ -'],
+      [{ staffId: 'T07', staffName: '王老师2' }, '姓名最多 32 个字，不能包含数字，也不能以 = + - @ 开头'],
+      [{ staffId: 'T07', staffName: '=HYPERLINK("x")' }, '姓名最多 32 个字，不能包含数字，也不能以 = + - @ 开头'],
+    ] as const) {
+      await supervisor.typePin('246810', who)
+      await expect(supervisor.el('pin-error')).toHaveText(says)
+    }
+    // None of them reached main's PIN check (nor counted toward the pad's lock).
+    expect(kiosk.calls.filter((c) => c === 'kiosk:supervisor.enter')).toEqual([])
+    await supervisor.typePin('246810')
+    await expect(supervisor.el('mode')).toBeVisible()
+  })
+
   test('the PIN pad and the dashboard cannot be reached by their address', async ({ kiosk }) => {
     const { page } = kiosk
     const supervisor = new SupervisorPage(kiosk)

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import { z } from 'zod'
 import { fail, ok, type Result } from '../../../src-common/errors'
+import { staffIdSchema, staffNameSchema, staffProblem } from '../../../src-common/rules/staffRule'
 import { cancelReasons } from '../../../sync/outbox'
 import { receiptPattern } from '../../../sync/receipt'
 import { kioskSettingKeys } from './kioskSettingsSchema'
@@ -72,18 +73,8 @@ export type AuditDetail = { [A in AuditAction]: z.infer<(typeof detailSchemas)[A
  * an ID-document number: names carry no digits, and no leading = + - @ (spreadsheet formulas).
  */
 export const auditActorSchema = z.strictObject({
-  staffId: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/)
-    .optional(),
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(32)
-    .refine((value) => !/[\p{Cc}\p{Nd}]/u.test(value) && !/^[=+\-@]/.test(value), 'not a name')
-    .optional(),
+  staffId: staffIdSchema.optional(),
+  name: staffNameSchema.optional(),
 })
 export type AuditActor = z.infer<typeof auditActorSchema>
 
@@ -175,7 +166,9 @@ export function csvField(value: string): string {
 export function checkActor(actor: AuditActor | null | undefined): Result<AuditActor | null> {
   if (actor === null || actor === undefined) return ok(null)
   const parsed = auditActorSchema.safeParse(actor)
-  return parsed.success ? ok(parsed.data) : fail('INVALID_FIELD', { field: 'actor' })
+  if (parsed.success) return ok(parsed.data)
+  const rule = staffProblem(actor.staffId ?? '', actor.name ?? '')
+  return fail('INVALID_FIELD', { field: 'actor', ...(rule ? { rule } : {}) })
 }
 
 /** What the supervisor services use inside their own transactions: a refused row is a bug there, so it throws (and rolls back). */

@@ -69,7 +69,8 @@ const en: typeof zhCN = {
       cancel: 'Back to home',
       locked: 'Too many wrong PINs: locked. Try again in {seconds} s.',
       staffRequired: 'Please enter your staff ID and name.',
-      staffIdFormat: 'A staff ID has only letters, digits and . _ -',
+      staffIdFormat: 'A staff ID starts with a letter or digit and has only letters, digits and . _ -',
+      staffNameFormat: "A name has at most 32 characters, no digits, and does not start with = + - {'@'}",
       pinRequired: 'Please enter the PIN.',
     },
     nav: { dashboard: 'Overview', services: 'On-site services', settings: 'Settings', audit: 'Audit log' },
@@ -243,7 +244,7 @@ const en: typeof zhCN = {
       numberRange: 'Enter a whole number from {min} to {max}',
       warningBelowTimeout: 'The warning must come before the candidate screen timeout',
       oldPinFormat: 'Enter the current PIN (6 or more digits)',
-      pinTriesHint: 'Wrong current PINs count toward the PIN pad’s lock: 5 in a row lock the PIN pad.',
+      pinTriesHint: "Wrong current PINs count toward the PIN pad's lock: 5 in a row lock the PIN pad.",
     },
     audit: {
       title: 'Audit log',

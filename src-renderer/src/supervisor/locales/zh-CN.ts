@@ -68,7 +68,9 @@ export default {
       cancel: '返回首页',
       locked: 'PIN 错误次数过多，已锁定。请 {seconds} 秒后再试。',
       staffRequired: '请填写工号和姓名',
-      staffIdFormat: '工号只能包含字母、数字和 . _ -',
+      staffIdFormat: '工号须以字母或数字开头，只能包含字母、数字和 . _ -',
+      // {'@'}: vue-i18n reads a bare @ as a linked message.
+      staffNameFormat: "姓名最多 32 个字，不能包含数字，也不能以 = + - {'@'} 开头",
       pinRequired: '请输入 PIN',
     },
     nav: { dashboard: '运行概况', services: '现场服务', settings: '设置', audit: '操作日志' },
