@@ -6,8 +6,9 @@ import { mainlandProvinceCodes } from '../../../src-common/rules'
 // The renderer's files are typed by tsconfig.web.json, not this project's: loaded by URL, checked here at run time.
 const load = async (path: string): Promise<Record<string, unknown>> =>
   (await import(new URL(`../../../src-renderer/src/${path}`, import.meta.url).href)) as Record<string, unknown>
-const zhCN = (await load('locales/zh-CN.ts')).default
-const en = (await load('locales/en.ts')).default
+// As i18n.ts merges them: the candidate screens' messages and supervisor mode's.
+const zhCN = { ...((await load('locales/zh-CN.ts')).default as object), ...((await load('supervisor/locales/zh-CN.ts')).default as object) }
+const en = { ...((await load('locales/en.ts')).default as object), ...((await load('supervisor/locales/en.ts')).default as object) }
 const provinces = (await load('views/login/provinces.ts')).provinces as { code: string; name: Record<'zh-CN' | 'en', string> }[]
 
 /** Every message string with its key path. */
@@ -18,7 +19,7 @@ function messages(tree: unknown, path = ''): [string, string][] {
   return []
 }
 
-describe('candidate screen texts', () => {
+describe('screen texts (candidates and supervisor mode)', () => {
   for (const [name, locale] of [
     ['zh-CN', zhCN],
     ['en', en],
@@ -35,8 +36,10 @@ describe('candidate screen texts', () => {
   test('English has a message for every Chinese one, and none left in Chinese', () => {
     const zhKeys = messages(zhCN).map(([key]) => key)
     const enMessages = new Map(messages(en))
-    assert.deepEqual([...enMessages.keys()], zhKeys)
-    const untranslated = [...enMessages].filter(([key, text]) => key !== 'common.language' && /[\u4e00-\u9fff]/.test(text))
+    assert.deepEqual([...enMessages.keys()].sort(), zhKeys.sort())
+    // A language's own name (the language switch, 默认语言's choices) stays in that language.
+    const ownName = new Set(['common.language', 'supervisor.settings.locales.zh-CN'])
+    const untranslated = [...enMessages].filter(([key, text]) => !ownName.has(key) && /[\u4e00-\u9fff]/.test(text))
     assert.deepEqual(untranslated, [])
   })
 
