@@ -274,7 +274,7 @@ export const loginPayload = z.strictObject({
 })
 export const loginResponse = z.object({
   sessionToken: z.string(),
-  expiresAt: z.string(),
+  expiresAt: z.string().datetime({ offset: true }),
   account: accountSummary,
 })
 export const sessionTtlSeconds = 30 * 60

@@ -54,8 +54,9 @@ export class CandidateSessionHolder {
     return this.#current
   }
 
+  /** An expiry that is not a number (a server's date nobody could read) counts as past: nothing is held. */
   begin({ expiresInMs, ...session }: CandidateSession): void {
-    this.#current = { ...session, endsAtSteady: this.#steadyNow() + expiresInMs }
+    this.#current = { ...session, endsAtSteady: this.#steadyNow() + (Number.isFinite(expiresInMs) ? expiresInMs : 0) }
   }
 
   keepVerification(purpose: SmsPurpose, mobile: string, token: string): void {

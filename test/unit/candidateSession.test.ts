@@ -16,6 +16,14 @@ describe("main's hold on the candidate's log-in", () => {
     assert.equal(holder.current, null)
   })
 
+  test('an expiry it cannot read is taken as already past: the token is not held until a wipe', () => {
+    for (const expiresInMs of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1]) {
+      const holder = new CandidateSessionHolder()
+      holder.begin({ sessionToken: 't', idNumber: '11010519491231002X', expiresInMs })
+      assert.equal(holder.current, null, String(expiresInMs))
+    }
+  })
+
   test('a wipe forgets it at once, and the visit changes', () => {
     const holder = new CandidateSessionHolder()
     holder.begin({ sessionToken: 't', idNumber: '11010519491231002X', expiresInMs: 30 * 60_000 })
