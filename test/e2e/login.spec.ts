@@ -25,6 +25,20 @@ test.describe('CET报名登录', () => {
     await expect(kiosk.page.getByTestId('account-welcome')).toBeHidden()
   })
 
+  test('a wrong captcha keeps the typed password: main checks the captcha first, so the password was never judged', async ({ kiosk }) => {
+    const who = candidate(4)
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, who)
+    const login = new LoginPage(kiosk)
+    await login.open()
+    await login.logIn(who, { captcha: 'WXYZ' })
+    await expect(login.fieldError('captcha')).toHaveText('验证码不正确，请重新输入')
+    await expect(login.el('password')).toHaveValue(who.password)
+    await login.solveCaptcha()
+    await login.el('submit').click()
+    await expect(kiosk.page.getByTestId('account-welcome')).toBeVisible()
+  })
+
   test('a wrong password is refused without saying which of ID number or password was wrong', async ({ kiosk }) => {
     const who = candidate(3)
     await kiosk.open('/')
