@@ -47,6 +47,28 @@ test.describe('我的ETEST通行证', () => {
     await expect(page.getByTestId('account-pending-email')).toContainText('n***@example.com')
   })
 
+  test('修改资料: a mobile that is not the account’s stays refused after a tap on 发送验证码 or 确认, and nothing is sent', async ({ kiosk }) => {
+    const who = candidate(5)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    await page.getByTestId('account-profile').click()
+    const profile = new ProfilePage(kiosk)
+    await profile.fill('name', '王晓明')
+    await profile.fill('mobile', '13900139000')
+    const sends = kiosk.calls.filter((call) => call === 'kiosk:sms.send').length
+    // Taps with the mouse, the focus still in the mobile: its blur check and the tap's own check meet.
+    await page.click('[data-testid="profile-send-code"]')
+    await profile.checksSettled()
+    await expect(profile.fieldError('mobile')).toContainText('请输入本账号当前的手机号')
+    await page.click('[data-testid="profile-mobile"]')
+    await page.click('[data-testid="profile-submit"]')
+    await profile.checksSettled()
+    await expect(profile.fieldError('mobile')).toContainText('请输入本账号当前的手机号')
+    await expect(profile.el('confirm')).toBeHidden()
+    expect(kiosk.calls.filter((call) => call === 'kiosk:sms.send').length).toBe(sends)
+    expect(await codesSentTo(page, '13900139000')).toEqual([])
+  })
+
   test('修改资料: only what changes is typed; blank fields keep the account’s values', async ({ kiosk }) => {
     const who = candidate(4)
     await logInAs(kiosk, who)

@@ -28,6 +28,14 @@ export class KioskPage {
     return this.el(`${element}-field`).locator('.el-form-item__error')
   }
 
+  /**
+   * A field's check on blur waits for the pointer to lift when a tap moved the focus (useFieldErrors):
+   * the page's next task, after the tap's click, is when such a waiting message has appeared or gone.
+   */
+  async checksSettled(): Promise<void> {
+    await this.page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)))
+  }
+
   formError(): Locator {
     return this.el('error')
   }
