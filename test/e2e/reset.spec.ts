@@ -17,8 +17,13 @@ test.describe('重置密码', () => {
     await reset.start(who.mobile)
     // The pressed button went with its step: the new heading has the focus, and is read out.
     await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeFocused()
-    await expect(reset.el('sms-sent-hint')).toHaveText('如该手机号已注册ETEST通行证，您将收到短信验证码；如未收到，请核对手机号，号码有误可点击“返回修改手机号/邮箱”。')
-    await reset.verifyMobile(who.mobile)
+    // No code is sent until the candidate asks for one, as on the web site.
+    await expect(reset.el('sms-hint')).toHaveText('请点击“发送验证码”，输入收到的手机短信验证码，点击“确认”。')
+    await expect(reset.el('sms-code')).toHaveAttribute('placeholder', '短信验证码')
+    const code = await codeSentBy(kiosk.page, who.mobile, () => reset.el('send-code').click())
+    await expect(reset.el('sms-hint')).toHaveText('如该手机号已注册ETEST通行证，您将收到短信验证码；如未收到，请核对手机号，号码有误可点击“返回修改手机号/邮箱”。')
+    await reset.fill('sms-code', code)
+    await reset.el('verify').click()
     await expect(reset.el('target')).toHaveText(who.mobile)
     await reset.setPassword(newPassword)
     await expect(reset.el('success-message')).toHaveText('重置密码成功')

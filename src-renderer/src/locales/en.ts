@@ -131,6 +131,7 @@ const en: typeof zhCN = {
     success: 'Password reset',
     successNext: 'Log in with your ID number and your new password.',
     passwordFormat: 'Password format',
+    smsSendHint: 'Tap "Send code", enter the SMS code you receive, then tap "Confirm".',
     smsSentHint: 'If this mobile number is registered for an ETEST passport, an SMS code is on its way. If nothing arrives, check the number; if it is wrong, tap "Change the mobile or email".',
     restart: 'Change the mobile or email',
   },

@@ -131,6 +131,7 @@ export default {
     success: '重置密码成功',
     successNext: '重置成功后，请使用注册的证件号码及新密码登录。',
     passwordFormat: '密码格式',
+    smsSendHint: '请点击“发送验证码”，输入收到的手机短信验证码，点击“确认”。',
     smsSentHint: '如该手机号已注册ETEST通行证，您将收到短信验证码；如未收到，请核对手机号，号码有误可点击“返回修改手机号/邮箱”。',
     restart: '返回修改手机号/邮箱',
   },
