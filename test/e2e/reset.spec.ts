@@ -53,6 +53,21 @@ test.describe('重置密码', () => {
     await expect(reset.el('next')).toBeVisible()
   })
 
+  test('by mobile: a double tap on 确认 at 验证手机验证码 verifies the code once', async ({ kiosk }) => {
+    const who = candidate(6)
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, who)
+    const reset = new ResetPage(kiosk)
+    await reset.open()
+    await reset.start(who.mobile)
+    const code = await codeSentBy(kiosk.page, who.mobile, () => reset.el('send-code').click())
+    await reset.fill('sms-code', code)
+    const verifies = () => kiosk.calls.filter((call) => call === 'kiosk:sms.verify').length
+    await reset.el('verify').dblclick()
+    await expect(reset.el('password')).toBeVisible()
+    expect(verifies()).toBe(1)
+  })
+
   test('by mobile: 返回修改手机号/邮箱 goes back with the number kept, to correct it', async ({ kiosk }) => {
     const who = candidate(4)
     await kiosk.open('/')

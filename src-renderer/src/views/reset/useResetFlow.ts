@@ -82,13 +82,20 @@ export function useResetFlow() {
   }
 
   async function verifySms(): Promise<void> {
+    // A second tap while the first is answered would spend the code again and be refused.
+    if (busy.value) return
     if (!fieldErrors.fromCheck('smsCode', checkField('smsCode', form.smsCode))) return
-    const result = await window.kiosk.sms.verify({ mobile: form.identifier.trim(), purpose: 'resetPassword', code: form.smsCode })
-    // 返回修改手机号/邮箱 was tapped meanwhile: that step is gone.
-    if (step.value !== 'smsVerify') return
-    if (!result.ok) return fieldErrors.fromError(result.error, 'smsCode', ['smsCode'])
-    fieldErrors.clear()
-    step.value = 'smsPassword'
+    busy.value = true
+    try {
+      const result = await window.kiosk.sms.verify({ mobile: form.identifier.trim(), purpose: 'resetPassword', code: form.smsCode })
+      // 返回修改手机号/邮箱 was tapped meanwhile: that step is gone.
+      if (step.value !== 'smsVerify') return
+      if (!result.ok) return fieldErrors.fromError(result.error, 'smsCode', ['smsCode'])
+      fieldErrors.clear()
+      step.value = 'smsPassword'
+    } finally {
+      busy.value = false
+    }
   }
 
   async function setPassword(captcha: { captchaId: string; refresh(): Promise<void> }): Promise<void> {
