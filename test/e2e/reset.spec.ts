@@ -138,7 +138,8 @@ test.describe('重置密码', () => {
     const reset = new ResetPage(kiosk)
     await reset.open()
     const code = await codeSentBy(kiosk.page, who.email, () => reset.start(who.email))
-    // The server answers the same for an email nobody registered: the kiosk says as much.
+    // The server answers the same for an email nobody registered: the kiosk says as much, title included.
+    await expect(kiosk.page.getByRole('heading', { level: 1 })).toHaveText('通过邮箱重置密码')
     await expect(reset.el('email-sent')).toContainText(`如该邮箱已注册ETEST通行证，系统已将重置密码链接和邮箱验证码发送至 ${who.email}；如未收到，请核对邮箱地址，或点击“返回修改手机号/邮箱”重新获取。`)
 
     await reset.fill('password', 'abc')
