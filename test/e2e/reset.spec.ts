@@ -109,6 +109,19 @@ test.describe('重置密码', () => {
     await expect(reset.el('success-message')).toHaveText('重置密码成功')
   })
 
+  test('by mobile: a number typed with +86, which the mobile rule takes, is taken here too', async ({ kiosk }) => {
+    const who = candidate(7)
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, who)
+    const reset = new ResetPage(kiosk)
+    await reset.open()
+    await reset.start(`+86${who.mobile}`)
+    await expect(reset.el('target')).toHaveText(who.mobile)
+    await reset.verifyMobile(who.mobile)
+    await reset.setPassword(newPassword)
+    await expect(reset.el('success-message')).toHaveText('重置密码成功')
+  })
+
   test('a wrong captcha or a malformed mobile/email stops at the first step', async ({ kiosk }) => {
     const reset = new ResetPage(kiosk)
     await reset.open()

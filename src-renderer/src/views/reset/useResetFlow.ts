@@ -42,7 +42,8 @@ export function useResetFlow() {
     const value = form.identifier.trim()
     if (value === '') return fieldErrors.fromCheck('identifier', refused('identifier.required'))
     if (isEmail(value)) return fieldErrors.fromCheck('identifier', checkField('email', value))
-    if (/^[\d０-９\s-]+$/.test(value)) return fieldErrors.fromCheck('identifier', checkField('mobile', value))
+    // A + (half- or full-width) only as the mobile rule's +86 prefix, which the rule itself judges.
+    if (/^[+＋]?[\d０-９\s-]+$/.test(value)) return fieldErrors.fromCheck('identifier', checkField('mobile', value))
     return fieldErrors.fromCheck('identifier', refused('identifier.format'))
   }
 
