@@ -69,6 +69,33 @@ test.describe('我的ETEST通行证', () => {
     expect(await codesSentTo(page, '13900139000')).toEqual([])
   })
 
+  test('修改资料: an account with no email on file says 未填写 under the email, not an empty 当前：', async ({ kiosk }) => {
+    const who = candidate(6)
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, who)
+    const login = new LoginPage(kiosk)
+    await login.open()
+    // The contract allows an account without an email (the kiosk's register form always asks for
+    // one): main's answers are given one with none.
+    await kiosk.page.evaluate(() => {
+      const harness = window as unknown as { __kioskInvoke(channel: string, input: unknown): Promise<unknown> }
+      const invoke = harness.__kioskInvoke
+      harness.__kioskInvoke = async (channel, input) => {
+        const answer = (await invoke(channel, input)) as { ok: boolean; value?: { account?: { email: string | null } } }
+        if (answer.ok && answer.value?.account) answer.value.account.email = null
+        return answer
+      }
+    })
+    await login.logIn(who)
+    await expect(kiosk.page.getByTestId('account-email')).toHaveText('未填写')
+    await kiosk.page.getByTestId('account-profile').click()
+    const profile = new ProfilePage(kiosk)
+    await expect(profile.el('email')).toHaveAttribute('placeholder', '当前：未填写')
+    await profile.el('cancel').click()
+    await kiosk.page.getByTestId('account-verify-email').click()
+    await expect(kiosk.page.getByTestId('verify-email-email')).toHaveAttribute('placeholder', '当前：未填写')
+  })
+
   test('修改资料: only what changes is typed; blank fields keep the account’s values', async ({ kiosk }) => {
     const who = candidate(4)
     await logInAs(kiosk, who)
