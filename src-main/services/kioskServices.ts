@@ -153,7 +153,17 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     })
   }
 
-  async function relink(enrolmentCode?: string): Promise<Result<true>> {
+  // One relink at a time: two at once (the wizard's and a re-enrolment's, or two taps) each closed
+  // the old link and then both opened one, and the first was left running beside the second, with
+  // kiosk.db open twice and an engine nothing would stop.
+  let linking: Promise<unknown> = Promise.resolve()
+  function relink(enrolmentCode?: string): Promise<Result<true>> {
+    const run = linking.then(() => relinkNow(enrolmentCode))
+    linking = run.catch(() => undefined)
+    return run
+  }
+
+  async function relinkNow(enrolmentCode?: string): Promise<Result<true>> {
     await unlink()
     const url = centralUrl()
     const stored = supervisor.settings.enrolment()
@@ -319,6 +329,8 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     async close() {
       session.wipe()
       captcha.clear()
+      // A link still being made is let finish, then closed with the rest.
+      await linking
       await unlink()
       await demoData?.then((store) => store.close(), () => undefined)
       supervisor.close()

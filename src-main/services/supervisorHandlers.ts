@@ -35,6 +35,52 @@ const opOf = (view: OpView, receiptOf: (id: string) => string | undefined): Supe
 export function createSupervisorHandlers(services: KioskServices): Pick<KioskHandlers, 'setup' | 'supervisor'> {
   const { supervisor } = services
   const staff = () => supervisor.session.current()?.actor ?? null
+  let reenrolling = false
+
+  /** 重新登记 in 设置: another central server, or the same one under a new enrolment code. */
+  async function reenrol({ centralUrl, enrolmentCode }: { centralUrl: string; enrolmentCode: string }) {
+    // As the setting will store it (no trailing slash); a URL it refuses is refused by update below.
+    const chosen = centralUrlOf(centralUrl)
+    if (!chosen.ok) return chosen
+    const target = chosen.value
+    const actor = staff()
+    const stored = supervisor.settings.get().centralUrl
+    // The server the kiosk is linked to now (the setting may be stale under KIOSK_CENTRAL_URL).
+    const previous = services.centralUrl()
+    // Demo mode only from demo mode: an empty address would put candidates' ops on a server that
+    // lives in memory (gone at the next start) and drop the real credential.
+    if (target === null && previous !== null) return fail('INVALID_FIELD', { field: 'centralUrl', rule: 'centralUrl.required' })
+    if (target !== null && enrolmentCode === '') return fail('INVALID_FIELD', { field: 'enrolmentCode', rule: 'enrolmentCode.required' })
+    // Nothing is sent while the queue is counted: an op sent in between (its answer lost) would
+    // otherwise slip past the count below, then go again under the new kiosk id.
+    // (Relinking stops this engine: resuming it afterwards does nothing.)
+    const engine = services.engine
+    const wasPaused = engine?.paused ?? false
+    engine?.pause()
+    try {
+      // Another server: ops are sealed to the current server's key and answered by it; sent to
+      // another, they would be refused and lost (and a pending appeal's outcome never asked for).
+      if (target !== previous && services.unfinishedOps() > 0) return fail('QUEUE_NOT_EMPTY')
+      // The same server under a new enrolment is a new kiosk id: what the server may already hold
+      // under the old one could be neither resent (an id reused) nor followed (a pending appeal),
+      // and a session op would be applied only for the kiosk that logged in.
+      if (target === previous && services.unfinishedOps({ maybeSent: true }) > 0) return fail('QUEUE_NOT_EMPTY')
+      const updated = supervisor.settings.update({ centralUrl: target }, actor)
+      if (!updated.ok) return updated
+      const linked = await services.relink(enrolmentCode)
+      if (linked.ok) return ok({ enrolled: true as const })
+      // A typo in the address, a server that is away or a refused code must not cut the kiosk off
+      // the server it had: back to its URL, and linked again with the credential it holds.
+      if (target !== stored) supervisor.settings.update({ centralUrl: stored }, actor)
+      await services.relink()
+      return linked
+    } finally {
+      if (!wasPaused) engine?.resume()
+      // Relinking made a new engine: paused by staff before, it stays paused.
+      else if (services.engine !== engine) services.engine?.pause()
+    }
+  }
+
   const show = (view: OpView) => opOf(view, (id) => services.outbox?.get(id)?.receipt)
 
   // KIOSK_CENTRAL_URL, when set, is the only server this kiosk links to: the wizard and 设置 show it
@@ -190,46 +236,15 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         const updated = supervisor.settings.update(rest, staff())
         return updated.ok ? ok(settingsShown(updated.value)) : updated
       }),
-      reenrol: guarded(async ({ centralUrl, enrolmentCode }) => {
-        // As the setting will store it (no trailing slash); a URL it refuses is refused by update below.
-        const chosen = centralUrlOf(centralUrl)
-        if (!chosen.ok) return chosen
-        const target = chosen.value
-        const actor = staff()
-        const stored = supervisor.settings.get().centralUrl
-        // The server the kiosk is linked to now (the setting may be stale under KIOSK_CENTRAL_URL).
-        const previous = services.centralUrl()
-        // Demo mode only from demo mode: an empty address would put candidates' ops on a server that
-        // lives in memory (gone at the next start) and drop the real credential.
-        if (target === null && previous !== null) return fail('INVALID_FIELD', { field: 'centralUrl', rule: 'centralUrl.required' })
-        if (target !== null && enrolmentCode === '') return fail('INVALID_FIELD', { field: 'enrolmentCode', rule: 'enrolmentCode.required' })
-        // Nothing is sent while the queue is counted: an op sent in between (its answer lost) would
-        // otherwise slip past the count below, then go again under the new kiosk id.
-        // (Relinking stops this engine: resuming it afterwards does nothing.)
-        const engine = services.engine
-        const wasPaused = engine?.paused ?? false
-        engine?.pause()
+      reenrol: guarded(async (input) => {
+        // One at a time: a second one (a double tap past the dialog, another window) would change the
+        // address under the first one's enrolment.
+        if (reenrolling) return fail('RATE_LIMITED')
+        reenrolling = true
         try {
-          // Another server: ops are sealed to the current server's key and answered by it; sent to
-          // another, they would be refused and lost (and a pending appeal's outcome never asked for).
-          if (target !== previous && services.unfinishedOps() > 0) return fail('QUEUE_NOT_EMPTY')
-          // The same server under a new enrolment is a new kiosk id: what the server may already hold
-          // under the old one could be neither resent (an id reused) nor followed (a pending appeal),
-          // and a session op would be applied only for the kiosk that logged in.
-          if (target === previous && services.unfinishedOps({ maybeSent: true }) > 0) return fail('QUEUE_NOT_EMPTY')
-          const updated = supervisor.settings.update({ centralUrl: target }, actor)
-          if (!updated.ok) return updated
-          const linked = await services.relink(enrolmentCode)
-          if (linked.ok) return ok({ enrolled: true as const })
-          // A typo in the address, a server that is away or a refused code must not cut the kiosk off
-          // the server it had: back to its URL, and linked again with the credential it holds.
-          if (target !== stored) supervisor.settings.update({ centralUrl: stored }, actor)
-          await services.relink()
-          return linked
+          return await reenrol(input)
         } finally {
-          if (!wasPaused) engine?.resume()
-          // Relinking made a new engine: paused by staff before, it stays paused.
-          else if (services.engine !== engine) services.engine?.pause()
+          reenrolling = false
         }
       }),
       changePin: guarded(async ({ oldPin, newPin }) => {

@@ -1,5 +1,7 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { readdirSync, readlinkSync } from 'node:fs'
+import { join } from 'node:path'
 import { openDemoKiosk, type DemoKiosk } from './demoKiosk'
 
 // The kiosk's main process in demo mode, end to end through the contract: the renderer's calls go
@@ -114,5 +116,29 @@ describe('the kiosk in demo mode', () => {
     const answer = await call('ops.lookup', { receipt: op!.receipt.toLowerCase() })
     assert.equal(answer.ok && (answer.value as { status: string }).status, 'applied')
     assert.deepEqual(await call('ops.lookup', { receipt: 'ZZZZZZZZ' }), { ok: false, error: { code: 'OP_NOT_FOUND' } })
+  })
+})
+
+describe('linking to the central server', () => {
+  /** How many times this process has a file open (Linux: /proc/self/fd). */
+  function openHandlesOn(file: string): number {
+    return readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === file
+      } catch {
+        return false
+      }
+    }).length
+  }
+
+  test('two relinks at once run one after the other: the first link is closed, not left running beside the second', { skip: process.platform !== 'linux' && 'counts open files through /proc' }, async () => {
+    const dbFile = join(kiosk.services.config.dataDir, 'kiosk.db')
+    // The supervisor store and the outbox each hold one.
+    const linked = openHandlesOn(dbFile)
+    assert.ok(linked >= 1)
+    const answers = await Promise.all([kiosk.services.relink(), kiosk.services.relink(), kiosk.services.relink()])
+    assert.deepEqual(answers.map((a) => a.ok), [true, true, true])
+    assert.equal(openHandlesOn(dbFile), linked, 'one outbox open on kiosk.db, as before')
+    assert.equal(kiosk.services.outbox?.open, true)
   })
 })

@@ -216,4 +216,15 @@ describe('re-enrolling a kiosk linked to a real server', () => {
     assert.equal(linked.services.engine?.paused, true)
     valueOf(await linked.call('supervisor.resume'))
   })
+
+  test('one re-enrolment at a time: a second while the first runs is refused, and the first ends enrolled', async () => {
+    const [first, second] = await Promise.all([
+      linked.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('四号机') }),
+      linked.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('五号机') }),
+    ])
+    assert.deepEqual(first, { ok: true, value: { enrolled: true } })
+    assert.deepEqual(second, { ok: false, error: { code: 'RATE_LIMITED' } })
+    assert.equal(linked.services.engine?.paused, false)
+    valueOf(await linked.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('六号机') }))
+  })
 })
