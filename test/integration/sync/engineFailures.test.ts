@@ -8,7 +8,7 @@ import { countUnfinishedOps } from '../../../sync/outbox'
 import type { SyncEngineOptions } from '../../../sync/syncEngine'
 import { passAll, type FaultProxy } from '../../faults/faultProxy'
 import type { Central } from './central'
-import { fast, queueAppeal, sleep, startKiosk, until, withCentralBehindProxy } from './engineKit'
+import { fast, queueAppeal, sleep, startKiosk, until, withCentralBehindProxy, type TestKiosk } from './engineKit'
 
 // What the engine does when the central API refuses, fails or holds it back, and when it stops.
 
@@ -35,6 +35,29 @@ async function revokedClient(): Promise<CentralClient> {
     db.close()
   }
   return createCentralClient({ baseUrl: proxy.url, credential: { kioskId: enrolled.value.kioskId, secret: enrolled.value.secret } })
+}
+
+/** A kiosk online and paused with `count` appeals queued; the proxy passes everything again after. */
+async function withQueuedAppeals(extra: Partial<SyncEngineOptions>, count: number, body: (k: TestKiosk, ids: string[]) => Promise<void>) {
+  proxy.setSchedule(passAll)
+  const k = await kiosk(extra)
+  try {
+    await until(() => k.engine.online === true)
+    k.engine.pause()
+    const ids: string[] = []
+    for (let n = 0; n < count; n++) ids.push((await queueAppeal(k.outbox, next++)).id)
+    await body(k, ids)
+  } finally {
+    proxy.setSchedule(passAll)
+    await k.done()
+  }
+}
+
+/** Staff's 立即同步 once the server is back: every op held back goes, and the server has it (appeals wait there). */
+async function allGoOnSyncNow(k: TestKiosk, ids: readonly string[]) {
+  proxy.setSchedule(passAll)
+  await k.engine.syncNow()
+  for (const id of ids) assert.equal(k.outbox.get(id)?.status, 'pending')
 }
 
 describe('the sync engine when the central API refuses or fails', () => {
@@ -95,13 +118,7 @@ describe('the sync engine when the central API refuses or fails', () => {
   })
 
   test('a 429 ends the pass: no other batch is pushed before its Retry-After, unless staff ask to sync now', async () => {
-    proxy.setSchedule(passAll)
-    const k = await kiosk({ batchMaxOps: 2, concurrency: 1 })
-    try {
-      await until(() => k.engine.online === true)
-      k.engine.pause()
-      const ids: string[] = []
-      for (let n = 0; n < 10; n++) ids.push((await queueAppeal(k.outbox, next++)).id)
+    await withQueuedAppeals({ batchMaxOps: 2, concurrency: 1 }, 10, async (k, ids) => {
       proxy.setSchedule((r) => (r.method === 'POST' && r.path.startsWith('/v1/ops') ? { kind: 'busy', status: 429, retryAfterSeconds: 60 } : { kind: 'pass' }))
       const busyBefore = proxy.applied.busy
       k.engine.resume()
@@ -112,23 +129,12 @@ describe('the sync engine when the central API refuses or fails', () => {
       await queueAppeal(k.outbox, next++)
       await sleep(fast.tickMs)
       assert.equal(proxy.applied.busy - busyBefore, 1)
-      proxy.setSchedule(passAll)
-      await k.engine.syncNow()
-      for (const id of ids) assert.equal(k.outbox.get(id)?.status, 'pending')
-    } finally {
-      proxy.setSchedule(passAll)
-      await k.done()
-    }
+      await allGoOnSyncNow(k, ids)
+    })
   })
 
   test('a 429 while a refused batch is being halved ends the pass: the other half is not pushed before its Retry-After', async () => {
-    proxy.setSchedule(passAll)
-    const k = await kiosk({ batchMaxOps: 4, concurrency: 1 })
-    try {
-      await until(() => k.engine.online === true)
-      k.engine.pause()
-      const ids: string[] = []
-      for (let n = 0; n < 4; n++) ids.push((await queueAppeal(k.outbox, next++)).id)
+    await withQueuedAppeals({ batchMaxOps: 4, concurrency: 1 }, 4, async (k, ids) => {
       // A body limit's 400 page for the batch of 4, then the server asks for a minute.
       let pushes = 0
       proxy.setSchedule((r) => {
@@ -146,13 +152,8 @@ describe('the sync engine when the central API refuses or fails', () => {
         assert.equal(op?.status, 'queued')
         assert.equal(op?.maybeSent, false, 'a 400 page and a 429 store nothing: the op can still be cancelled')
       }
-      proxy.setSchedule(passAll)
-      await k.engine.syncNow()
-      for (const id of ids) assert.equal(k.outbox.get(id)?.status, 'pending')
-    } finally {
-      proxy.setSchedule(passAll)
-      await k.done()
-    }
+      await allGoOnSyncNow(k, ids)
+    })
   })
 
   test('a 429 to a poll of a deferred op ends the round of polls: the other pending ops are not asked about until its Retry-After', async () => {
