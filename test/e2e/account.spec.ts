@@ -109,6 +109,8 @@ test.describe('我的ETEST通行证', () => {
     // Nothing typed to change: said so, no dialog.
     await profile.el('submit').click()
     await expect(profile.el('error')).toHaveText('您没有修改任何信息：请填写要修改的项')
+    await expect(profile.el('error')).toBeFocused()
+    await expect(profile.el('error')).toBeInViewport()
     await expect(profile.el('confirm')).toBeHidden()
     // A new document type needs its number.
     await profile.choose('id-type', 'passport')
@@ -164,6 +166,7 @@ test.describe('我的ETEST通行证', () => {
     const password = new PasswordPage(kiosk)
     await password.change('Wrong#old123', 'Rv9@kWq3nB')
     await expect(password.fieldError('old')).toHaveText('原密码不正确，请重新输入')
+    await expect(password.el('old')).toBeFocused()
     await password.change(who.password, 'Rv9@kWq3nB', 'WXYZ')
     await expect(password.fieldError('captcha')).toHaveText('验证码不正确，请重新输入')
     await password.change(who.password, who.password)

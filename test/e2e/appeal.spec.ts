@@ -48,6 +48,21 @@ test.describe('信息占用申诉 and 查询办理进度', () => {
     await expect(appeal.fieldError('statement')).toHaveText('申诉说明须为10-1000个字符，请写明被占用的情况')
     await expect(appeal.fieldError('mobile')).toContainText('手机号须为11位数字')
     await expect(kiosk.page.getByTestId('receipt')).toBeHidden()
+    // The first thing to fix has the focus.
+    await expect(appeal.el('occupied-field').locator(':focus')).toHaveCount(1)
+  })
+
+  test.describe('on a kiosk that is not enrolled', () => {
+    test.use({ config: { centralUrl: 'http://127.0.0.1:1' } })
+
+    test('an appeal refused for the whole form puts the focus on the message above the form, in view', async ({ kiosk }) => {
+      const appeal = new AppealPage(kiosk)
+      await appeal.open()
+      await appeal.file(candidate(3), 'email', '我的电子邮箱被他人注册的通行证占用，请核实处理。')
+      await expect(appeal.formError()).toBeVisible()
+      await expect(appeal.formError()).toBeFocused()
+      await expect(appeal.formError()).toBeInViewport()
+    })
   })
 
   test('查询办理进度 with an unknown or empty receipt code says what to fix', async ({ kiosk }) => {

@@ -33,6 +33,7 @@ test.describe('CET报名登录', () => {
     await login.open()
     await login.logIn(who, { captcha: 'WXYZ' })
     await expect(login.fieldError('captcha')).toHaveText('验证码不正确，请重新输入')
+    await expect(login.el('captcha')).toBeFocused()
     await expect(login.el('password')).toHaveValue(who.password)
     await login.solveCaptcha()
     await login.el('submit').click()
@@ -47,6 +48,9 @@ test.describe('CET报名登录', () => {
     await login.open()
     await login.logIn({ ...who, password: 'Wrong#pass99' })
     await expect(login.formError()).toHaveText('证件号码或密码不正确')
+    // About no one field: the message above the form takes the focus, and is read out.
+    await expect(login.formError()).toBeFocused()
+    await expect(login.formError()).toBeInViewport()
     await expect(login.el('password')).toHaveValue('')
   })
 
@@ -57,6 +61,7 @@ test.describe('CET报名登录', () => {
     await login.el('submit').click()
     await expect(login.fieldError('province')).toHaveText('请选择考点省份')
     await expect(login.fieldError('id-number')).toHaveText('请输入证件号码')
+    await expect(login.el('province-field').locator(':focus')).toHaveCount(1)
     await login.el('reset').click()
     await expect(page.getByTestId('reset-next')).toBeVisible()
     await page.goBack()

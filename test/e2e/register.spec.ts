@@ -65,6 +65,8 @@ test.describe('注册ETEST通行证', () => {
     await register.submit()
     await register.el('confirm-ok').click()
     await expect(register.fieldError('sms-code')).toHaveText('短信验证码不正确，请重新输入')
+    // The dialog is gone with its button: the field to fix has the focus, not <body>.
+    await expect(register.el('sms-code')).toBeFocused()
     await expect(register.el('success')).toBeHidden()
   })
 

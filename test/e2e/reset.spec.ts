@@ -44,6 +44,7 @@ test.describe('重置密码', () => {
     await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeVisible()
     await reset.verifyMobile(who.mobile, '000000')
     await expect(reset.fieldError('sms-code')).toHaveText('短信验证码不正确，请重新输入')
+    await expect(reset.el('sms-code')).toBeFocused()
     await expect(reset.el('send-code')).toBeDisabled()
     await expect(reset.el('send-code')).toHaveText(/\d+秒后重新发送/)
     await expect(reset.el('password')).toBeHidden()

@@ -1,17 +1,21 @@
 import { nextTick } from 'vue'
 
 /**
- * After a check failed: the first field marked in error takes the focus, so a keyboard or
- * screen-reader user lands on what to fix instead of staying on the submit button. Waits for the
- * messages, which appear once the pointer has lifted (useFieldErrors).
+ * After a check or a submit failed: the first field marked in error takes the focus, so a keyboard or
+ * screen-reader user lands on what to fix instead of on a busy button or <body>; an error about no
+ * field shown (FormError, above the form) takes it instead, scrolled into view: on a tall form the
+ * candidate tapped at its foot would not see it. Waits for the messages, which appear once the
+ * pointer has lifted (useFieldErrors).
  */
 export async function focusFirstError(root: ParentNode = document): Promise<void> {
   await nextTick()
   await new Promise((resolve) => setTimeout(resolve, 0))
   await nextTick()
-  root
-    .querySelector<HTMLElement>('.el-form-item.is-error :is(input:not([type="hidden"]), textarea, [role="radio"], [role="combobox"])')
-    ?.focus()
+  const field = root.querySelector<HTMLElement>('.el-form-item.is-error :is(input:not([type="hidden"]), textarea, [role="radio"], [role="combobox"])')
+  if (field) return field.focus()
+  const formError = root.querySelector<HTMLElement>('.form-error')
+  formError?.focus({ preventScroll: true })
+  formError?.scrollIntoView({ block: 'center' })
 }
 
 /** A screen changed within one route (a step of a flow): its heading takes the focus and is read out. */

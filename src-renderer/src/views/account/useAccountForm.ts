@@ -2,6 +2,7 @@ import { ref } from 'vue'
 import { useRouter } from 'vue-router'
 import type { KioskError } from '../../../../src-common/errors'
 import type { OpOutcome } from '../../../../src-common/kioskApi'
+import { focusFirstError } from '../../composables/focusFirstError'
 import type { Submitted } from '../../composables/useOpSubmit'
 import { useCandidateStore } from '../../stores/candidate'
 import { candidateGeneration } from '../../stores/wipe'
@@ -30,7 +31,10 @@ export function useAccountOutcome(onError: (submitted: Extract<Submitted, { kind
       if (submitted.outcome.kind !== 'changePassword') await candidate.refreshAccount()
       succeeded.value = true
     } else if (submitted.kind === 'receipt') receipt.value = submitted.outcome
-    else if (!loggedOut(submitted.error)) onError(submitted)
+    else if (!loggedOut(submitted.error)) {
+      onError(submitted)
+      void focusFirstError()
+    }
   }
 
   const backToAccount = () => router.push('/account')

@@ -105,7 +105,10 @@ export function useRegisterForm() {
     })
     if (submitted.kind === 'done') succeeded.value = true
     else if (submitted.kind === 'receipt') receipt.value = submitted.outcome
-    else fieldErrors.fromError(submitted.error)
+    else {
+      fieldErrors.fromError(submitted.error)
+      void focusFirstError()
+    }
   }
 
   return { form, ...fieldErrors, check, sendCode, review, confirm, confirming, shown, busy, succeeded, receipt, personal }

@@ -1,6 +1,7 @@
 import { reactive, ref } from 'vue'
 import type { OpOutcome } from '../../../../src-common/kioskApi'
 import { checkField, checkFieldAsync, fieldMessagesFor, loadPasswordDictionary, type FieldCheck, type RuleId } from '../../../../src-common/rules'
+import { focusFirstError } from '../../composables/focusFirstError'
 import { useFieldErrors } from '../../composables/useFieldErrors'
 import { useOpSubmit } from '../../composables/useOpSubmit'
 
@@ -57,7 +58,7 @@ export function useResetFlow() {
   async function start(captcha: { captchaId: string; refresh(): Promise<void> }): Promise<void> {
     if (busy.value) return
     fieldErrors.clear()
-    if (!(checkIdentifier() && captchaTyped())) return
+    if (!(checkIdentifier() && captchaTyped())) return void focusFirstError()
     busy.value = true
     try {
       await startWith(captcha)
@@ -70,7 +71,10 @@ export function useResetFlow() {
     const result = await window.kiosk.reset.start({ identifier: form.identifier.trim(), captchaId: captcha.captchaId, captcha: form.captcha })
     await captcha.refresh()
     // (SMS_RATE_LIMITED belongs to the code field, which this step does not show: above the form.)
-    if (!result.ok) return fieldErrors.fromError(result.error, undefined, ['identifier', 'captcha'])
+    if (!result.ok) {
+      fieldErrors.fromError(result.error, undefined, ['identifier', 'captcha'])
+      return void focusFirstError()
+    }
     target.value = result.value.identifier
     step.value = result.value.method === 'sms' ? 'smsVerify' : 'email'
     void loadPasswordDictionary()
@@ -85,13 +89,16 @@ export function useResetFlow() {
   async function verifySms(): Promise<void> {
     // A second tap while the first is answered would spend the code again and be refused.
     if (busy.value) return
-    if (!fieldErrors.fromCheck('smsCode', checkField('smsCode', form.smsCode))) return
+    if (!fieldErrors.fromCheck('smsCode', checkField('smsCode', form.smsCode))) return void focusFirstError()
     busy.value = true
     try {
       const result = await window.kiosk.sms.verify({ mobile: form.identifier.trim(), purpose: 'resetPassword', code: form.smsCode })
       // 返回修改手机号/邮箱 was tapped meanwhile: that step is gone.
       if (step.value !== 'smsVerify') return
-      if (!result.ok) return fieldErrors.fromError(result.error, 'smsCode', ['smsCode'])
+      if (!result.ok) {
+        fieldErrors.fromError(result.error, 'smsCode', ['smsCode'])
+        return void focusFirstError()
+      }
       fieldErrors.clear()
       step.value = 'smsPassword'
     } finally {
@@ -104,7 +111,7 @@ export function useResetFlow() {
     const byEmail = step.value === 'email'
     const codeOk = byEmail ? fieldErrors.fromCheck('emailCode', checkField('emailCode', form.emailCode)) : true
     const password = fieldErrors.fromCheck('password', await checkFieldAsync('password', form.password))
-    if (!(codeOk && password && check('passwordConfirm') && captchaTyped())) return
+    if (!(codeOk && password && check('passwordConfirm') && captchaTyped())) return void focusFirstError()
     const identifier = form.identifier.trim()
     const payload = byEmail
       ? { method: 'email', email: identifier, emailCode: form.emailCode, newPassword: form.password }
@@ -113,13 +120,16 @@ export function useResetFlow() {
     await captcha.refresh()
     if (submitted.kind === 'done') succeeded.value = true
     else if (submitted.kind === 'receipt') receipt.value = submitted.outcome
-    else if (!byEmail && smsCodeErrors.has(submitted.error.code)) {
-      // The verified code expired or was refused: its field is on the step before, so back there.
-      form.smsCode = ''
-      step.value = 'smsVerify'
-      fieldErrors.clear()
-      fieldErrors.fromError(submitted.error, 'smsCode')
-    } else fieldErrors.fromError(submitted.error, undefined, byEmail ? ['emailCode', 'password', 'passwordConfirm', 'captcha'] : ['password', 'passwordConfirm', 'captcha'])
+    else {
+      if (!byEmail && smsCodeErrors.has(submitted.error.code)) {
+        // The verified code expired or was refused: its field is on the step before, so back there.
+        form.smsCode = ''
+        step.value = 'smsVerify'
+        fieldErrors.clear()
+        fieldErrors.fromError(submitted.error, 'smsCode')
+      } else fieldErrors.fromError(submitted.error, undefined, byEmail ? ['emailCode', 'password', 'passwordConfirm', 'captcha'] : ['password', 'passwordConfirm', 'captcha'])
+      void focusFirstError()
+    }
   }
 
   /** Back to the first step, the mobile or email kept: to correct it, or to have the code sent again. */
