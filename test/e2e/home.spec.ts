@@ -31,6 +31,18 @@ test.describe('home screen', () => {
     await expect(page.getByTestId('home-register')).toHaveText('注册ETEST通行证')
   })
 
+  test('the language button is named by the language it shows, in that language, for voice control and screen readers', async ({ kiosk }) => {
+    const { page } = kiosk
+    await kiosk.open('/')
+    const button = page.getByTestId('header-language')
+    // "Click English" in voice control finds it: its name begins with what it shows.
+    await expect(button).toHaveAccessibleName(/^English\b/)
+    await expect(button.getByText('English', { exact: true })).toHaveAttribute('lang', 'en')
+    await button.click()
+    await expect(button).toHaveAccessibleName(/^中文/)
+    await expect(button.getByText('中文', { exact: true })).toHaveAttribute('lang', 'zh-CN')
+  })
+
   test('runs under the strict Content-Security-Policy without a violation', async ({ kiosk }) => {
     const { page } = kiosk
     const violations: string[] = []
