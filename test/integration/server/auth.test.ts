@@ -66,8 +66,15 @@ describe('public endpoints and kiosk enrolment', () => {
     assert.equal(last.status, 429)
   })
 
+  /** Wrong codes from this address until the server holds it back (each test starts from there, whatever ran before). */
+  async function exhaustTries(): Promise<void> {
+    for (let i = 0; i < 25; i++) if ((await call(t.server.url, 'POST', apiPaths.enroll, { code: `WRONG-CODE-E${i}`, name: 'k' })).status === 429) return
+    assert.fail('no limit after 25 wrong codes')
+  }
+
   test('once the 10 min window has passed the address gets 20 fresh tries, then waits again', async () => {
     const tryWrong = () => call(t.server.url, 'POST', apiPaths.enroll, { code: 'WRONG-CODE-X', name: 'k' })
+    await exhaustTries()
     assert.equal((await tryWrong()).status, 429)
     t.advance(10 * 60_000)
     for (let i = 0; i < 20; i++) assert.equal((await tryWrong()).status, 401, `try ${i + 1}`)
@@ -77,6 +84,7 @@ describe('public endpoints and kiosk enrolment', () => {
   })
 
   test('a client that says it is someone else (X-Forwarded-For) is not believed without --trust-proxy', async () => {
+    await exhaustTries()
     const answer = await call(t.server.url, 'POST', apiPaths.enroll, { code: 'WRONG-CODE-Y', name: 'k' }, { 'x-forwarded-for': '198.51.100.7' })
     assert.equal(answer.status, 429, 'still this address, which is waiting')
   })
