@@ -318,6 +318,19 @@ test.describe('kiosk behaviour', () => {
     expect(found).toEqual([])
   })
 
+  test('every password field has its own named 显示密码 button, and no unnamed Element Plus eye', async ({ kiosk }) => {
+    await logInAs(kiosk, candidate(43))
+    const { page } = kiosk
+    for (const path of ['/account/password', '/login', '/register']) {
+      await page.evaluate((hash) => (window.location.hash = hash), `#${path}`)
+      await expect(page.locator('h1')).toBeVisible()
+      const fields = await page.locator('input[type="password"]').count()
+      expect(fields, path).toBeGreaterThan(0)
+      await expect(page.getByRole('button', { name: '显示密码' }), path).toHaveCount(fields)
+      await expect(page.locator('.el-input__password'), path).toHaveCount(0)
+    }
+  })
+
   test('touch targets are at least 44 px tall', async ({ kiosk }) => {
     const small: string[] = []
     await kiosk.open('/')

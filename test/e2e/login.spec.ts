@@ -71,4 +71,31 @@ test.describe('CET报名登录', () => {
     await login.el('help').click()
     await expect(page.getByTestId('help-faqs')).toContainText('没有收到短信验证码怎么办？')
   })
+
+  test('显示密码 is a button of its own: reached by Tab from the password, named, 44 px, and it shows and hides what was typed', async ({ kiosk }) => {
+    const login = new LoginPage(kiosk)
+    const { page } = kiosk
+    await login.open()
+    await login.fill('password', 'Tq7#mLp2xZ')
+    await page.keyboard.press('Tab')
+    const toggle = login.el('password-toggle')
+    await expect(toggle).toBeFocused()
+    await expect(toggle).toHaveRole('button')
+    await expect(toggle).toHaveAccessibleName('显示密码')
+    await expect(toggle).toHaveAttribute('aria-pressed', 'false')
+    const box = await toggle.boundingBox()
+    expect(box?.width).toBeGreaterThanOrEqual(44)
+    expect(box?.height).toBeGreaterThanOrEqual(44)
+
+    await page.keyboard.press('Space')
+    await expect(login.el('password')).toHaveAttribute('type', 'text')
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true')
+    // A tap hides it again and leaves the candidate typing in the field, not on the button.
+    await login.el('password').focus()
+    await toggle.click()
+    await expect(login.el('password')).toHaveAttribute('type', 'password')
+    await expect(login.el('password')).toBeFocused()
+    await page.getByTestId('header-language').click()
+    await expect(toggle).toHaveAccessibleName('Show password')
+  })
 })

@@ -156,6 +156,8 @@ test.describe('重置密码', () => {
     await expect(kiosk.page.getByRole('heading', { level: 1 })).toHaveText('通过邮箱重置密码')
     await expect(reset.el('email-sent')).toContainText(`如该邮箱已注册ETEST通行证，系统已将重置密码链接和邮箱验证码发送至 ${who.email}；如未收到，请核对邮箱地址，或点击“返回修改手机号/邮箱”重新获取。`)
 
+    await expect(reset.el('password-toggle')).toHaveAccessibleName('显示密码')
+    await expect(reset.el('password-confirm-toggle')).toHaveAccessibleName('显示密码')
     await reset.fill('password', 'abc')
     await reset.el('password-confirm').focus()
     await expect(reset.fieldError('password')).toHaveText('密码长度须为8-18位字符')

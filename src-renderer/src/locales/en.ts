@@ -47,6 +47,7 @@ const en: typeof zhCN = {
     captchaImage: 'Verification picture, tap for a new one',
     password: 'Password',
     passwordConfirm: 'Confirm password',
+    showPassword: 'Show password',
     passwordHint: '8 to 18 characters, with at least one letter, one digit and one special character {specials}',
     strength: 'Password strength',
     strengthLevels: ['None', 'Weak', 'Weak', 'Fair', 'Strong'],

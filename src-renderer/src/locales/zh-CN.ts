@@ -48,6 +48,7 @@ export default {
     captchaImage: '验证码图片，点击更换',
     password: '密码',
     passwordConfirm: '确认密码',
+    showPassword: '显示密码',
     passwordHint: '密码长度为8-18位字符，且必须同时包含：字母、数字和特殊字符{specials}',
     strength: '密码强度',
     strengthLevels: ['无', '弱', '弱', '中', '强'],
