@@ -226,6 +226,22 @@ test.describe('kiosk behaviour', () => {
     for (const x of starts) expect(Math.abs(x - starts[0]!)).toBeLessThan(1)
   })
 
+  test('a header link opens its screen with the focus on its heading and the window named after it, in the language shown', async ({ kiosk }) => {
+    const { page } = kiosk
+    await kiosk.open('/')
+    await expect(page).toHaveTitle('ETEST 通行证')
+    await page.getByTestId('header-nav-register').click()
+    await expect(page.getByRole('heading', { level: 1, name: '注册ETEST通行证' })).toBeFocused()
+    await expect(page).toHaveTitle('注册ETEST通行证 - ETEST 通行证')
+    await page.getByTestId('header-nav-cet').click()
+    await expect(page.getByRole('heading', { level: 1, name: 'CET报名' })).toBeFocused()
+    await page.getByTestId('header-language').click()
+    await expect(page).toHaveTitle('CET registration - ETEST Passport')
+    await page.getByTestId('header-home').click()
+    await expect(page.getByRole('heading', { level: 1 })).toBeFocused()
+    await expect(page).toHaveTitle('ETEST Passport')
+  })
+
   test('CET/NCRE/PETS报名 point to the exam’s own registration site with a QR code', async ({ kiosk }) => {
     const { page } = kiosk
     await kiosk.open('/')

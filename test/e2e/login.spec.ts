@@ -9,6 +9,9 @@ test.describe('CET报名登录', () => {
     await logInAs(kiosk, who)
     const { page } = kiosk
     await expect(page.getByTestId('account-welcome')).toHaveText('王**，您好')
+    // The new screen is announced: its heading has the focus (not <body>) and the window is named after it.
+    await expect(page.getByRole('heading', { level: 1, name: '我的ETEST通行证' })).toBeFocused()
+    await expect(page).toHaveTitle('我的ETEST通行证 - ETEST 通行证')
     await expect(page.getByTestId('account-mobile')).toHaveText('138****8001')
     await expect(page.getByTestId('account-id-number')).toHaveText(/^\d{2,6}\*+1014$/)
     expect(await page.content()).not.toContain(who.idNumber)

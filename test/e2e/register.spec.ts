@@ -29,6 +29,8 @@ test.describe('注册ETEST通行证', () => {
     await expect(register.el('success-message')).toHaveText('注册成功')
     await register.el('success-confirm').click()
     await expect(kiosk.page.getByTestId('login-submit')).toBeVisible()
+    await expect(kiosk.page.getByRole('heading', { level: 1, name: 'CET报名登录' })).toBeFocused()
+    await expect(kiosk.page).toHaveTitle('CET报名登录 - ETEST 通行证')
   })
 
   test('a double tap on 确认 registers once: one op, and the candidate sees 注册成功, not an error', async ({ kiosk }) => {

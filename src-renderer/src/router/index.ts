@@ -1,5 +1,7 @@
-import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+import { createRouter, createWebHashHistory, START_LOCATION, type RouteLocationNormalizedLoaded, type RouteRecordRaw } from 'vue-router'
 import HomeView from '../views/home/index.vue'
+import { focusHeading } from '../composables/focusFirstError'
+import { i18n } from '../i18n'
 import { useCandidateStore } from '../stores/candidate'
 import { leavesWipedHistory } from '../stores/wipe'
 import { setupRedirect, supervisorRoutes } from '../supervisor/routes'
@@ -8,59 +10,68 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** Only for a logged-in candidate: others are sent to CET报名登录. */
     requiresAccount?: boolean
+    /**
+     * A candidate screen's title in the language shown: the window's title
+     * (App), and what a screen reader reads when the screen opens (its h1 takes the focus).
+     */
+    title?: (route: RouteLocationNormalizedLoaded) => string
   }
 }
 
+const { t } = i18n.global
+const titled = (key: string) => ({ title: () => t(key) })
+
 // Home is in the first load; every other screen is its own chunk, loaded when first opened.
 const routes: RouteRecordRaw[] = [
-  { path: '/', name: 'home', component: HomeView },
-  { path: '/register', name: 'register', component: () => import('../views/register/index.vue') },
-  { path: '/login', name: 'login', component: () => import('../views/login/index.vue') },
-  { path: '/help', name: 'help', component: () => import('../views/help/index.vue') },
-  { path: '/reset', name: 'reset', component: () => import('../views/reset/index.vue') },
-  { path: '/appeal', name: 'appeal', component: () => import('../views/appeal/index.vue') },
-  { path: '/progress', name: 'progress', component: () => import('../views/progress/index.vue') },
+  { path: '/', name: 'home', component: HomeView, meta: titled('brand.title') },
+  { path: '/register', name: 'register', component: () => import('../views/register/index.vue'), meta: titled('register.title') },
+  { path: '/login', name: 'login', component: () => import('../views/login/index.vue'), meta: titled('login.title') },
+  { path: '/help', name: 'help', component: () => import('../views/help/index.vue'), meta: titled('help.title') },
+  { path: '/reset', name: 'reset', component: () => import('../views/reset/index.vue'), meta: titled('reset.title') },
+  { path: '/appeal', name: 'appeal', component: () => import('../views/appeal/index.vue'), meta: titled('appeal.title') },
+  { path: '/progress', name: 'progress', component: () => import('../views/progress/index.vue'), meta: titled('progress.title') },
   {
     path: '/exam/:exam(cet|ncre|pets)',
     name: 'exam',
     component: () => import('../views/exam/index.vue'),
     props: true,
+    meta: { title: (route) => t('exam.title', { exam: String(route.params.exam).toUpperCase() }) },
   },
   {
     path: '/account',
     name: 'account',
     component: () => import('../views/account/index.vue'),
-    meta: { requiresAccount: true },
+    meta: { requiresAccount: true, ...titled('account.title') },
   },
   {
     path: '/account/profile',
     name: 'profile',
     component: () => import('../views/account/ProfileView.vue'),
-    meta: { requiresAccount: true },
+    meta: { requiresAccount: true, ...titled('profile.title') },
   },
   {
     path: '/account/mobile',
     name: 'changeMobile',
     component: () => import('../views/account/ChangeMobileView.vue'),
-    meta: { requiresAccount: true },
+    meta: { requiresAccount: true, ...titled('changeMobile.title') },
   },
   {
     path: '/account/password',
     name: 'password',
     component: () => import('../views/account/PasswordView.vue'),
-    meta: { requiresAccount: true },
+    meta: { requiresAccount: true, ...titled('password.title') },
   },
   {
     path: '/account/verify-mobile',
     name: 'verifyMobile',
     component: () => import('../views/account/VerifyMobileView.vue'),
-    meta: { requiresAccount: true },
+    meta: { requiresAccount: true, ...titled('verifyMobile.title') },
   },
   {
     path: '/account/verify-email',
     name: 'verifyEmail',
     component: () => import('../views/account/VerifyEmailView.vue'),
-    meta: { requiresAccount: true },
+    meta: { requiresAccount: true, ...titled('verifyEmail.title') },
   },
   ...supervisorRoutes,
   { path: '/:rest(.*)*', redirect: '/' },
@@ -81,4 +92,12 @@ router.beforeEach(async (to) => {
   if (leavesWipedHistory() && to.path !== '/') return { path: '/', replace: true }
   if (to.meta.requiresAccount && useCandidateStore().account === null) return { path: '/login', replace: true }
   return true
+})
+
+// A new screen replaced the last one and its button: its heading takes the focus, so a screen reader
+// reads where the candidate now is and Tab starts from the top, instead of from <body>. Not on the
+// first screen (nothing was left to announce) nor on staff's screens (no title: they keep their own).
+router.afterEach((to, from, failure) => {
+  if (failure || from === START_LOCATION || !to.meta.title) return
+  void focusHeading()
 })
