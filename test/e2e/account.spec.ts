@@ -296,4 +296,14 @@ test.describe('我的ETEST通行证', () => {
     await page.getByTestId('password-cancel').click()
     await expect(page.getByTestId('login-error')).toHaveText('登录已过期，请重新登录')
   })
+
+  test('修改密码 while the central API is away: the receipt replaces the form, and the focus goes to its heading', async ({ kiosk }) => {
+    const who = candidate(23)
+    await logInAs(kiosk, who)
+    await kiosk.page.getByTestId('account-password').click()
+    await kiosk.central.stop()
+    await new PasswordPage(kiosk).change(who.password, 'Rv9@kWq3nB')
+    await expect(kiosk.page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
+    await expect(kiosk.page.getByRole('heading', { level: 1, name: '业务回执' })).toBeFocused()
+  })
 })

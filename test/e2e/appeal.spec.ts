@@ -9,6 +9,8 @@ test.describe('信息占用申诉 and 查询办理进度', () => {
     await appeal.open()
     await appeal.file(candidate(1), 'idNumber', '我从未注册过通行证，但我的证件号码已被其他账号占用。')
     await expect(appeal.el('received')).toHaveText('申诉已提交')
+    // The form and its button are gone: the receipt's heading has the focus, and is read out.
+    await expect(appeal.el('received')).toBeFocused()
     const receipt = kiosk.page.getByTestId('receipt-code')
     await expect(receipt).toHaveText(/^[0-9A-Z]{8}$/)
     const code = (await receipt.textContent()) ?? ''
