@@ -306,4 +306,15 @@ test.describe('我的ETEST通行证', () => {
     await expect(kiosk.page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
     await expect(kiosk.page.getByRole('heading', { level: 1, name: '业务回执' })).toBeFocused()
   })
+
+  test('验证邮箱: once the code is sent, the focus goes to the email code field and 验证码已发送 is read out', async ({ kiosk }) => {
+    const who = candidate(26)
+    await logInAs(kiosk, who)
+    await kiosk.page.getByTestId('account-verify-email').click()
+    const verify = new VerifyEmailPage(kiosk)
+    await verify.fill('email', who.email)
+    await codeSentBy(kiosk.page, who.email, () => verify.el('send-code').click())
+    await expect(verify.el('code')).toBeFocused()
+    await expect(verify.el('send-code-status')).toHaveText('验证码已发送')
+  })
 })

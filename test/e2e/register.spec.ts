@@ -128,4 +128,16 @@ test.describe('注册ETEST通行证', () => {
     await expect(kiosk.page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
     await expect(kiosk.page.getByRole('heading', { level: 1, name: '业务回执' })).toBeFocused()
   })
+
+  test('发送验证码 counts down disabled, so the focus goes on to the code field and 验证码已发送 is read out', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    const who = candidate(25)
+    await register.open()
+    await register.fill('mobile', who.mobile)
+    await register.sendCode(who.mobile)
+    await expect(register.el('send-code')).toBeDisabled()
+    await expect(register.el('sms-code')).toBeFocused()
+    await expect(register.el('send-code-status')).toHaveRole('status')
+    await expect(register.el('send-code-status')).toHaveText('验证码已发送')
+  })
 })

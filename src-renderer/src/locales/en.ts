@@ -39,6 +39,7 @@ const en: typeof zhCN = {
     home: 'Back to home',
     notice: 'Notice',
     sendCode: 'Send code',
+    codeSent: 'Code sent',
     resendIn: 'Resend in {seconds} s',
     sending: 'Submitting…',
     captcha: 'Verification code',

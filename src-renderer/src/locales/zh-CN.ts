@@ -40,6 +40,7 @@ export default {
     home: '返回首页',
     notice: '提示',
     sendCode: '发送验证码',
+    codeSent: '验证码已发送',
     resendIn: '{seconds}秒后重新发送',
     sending: '正在提交…',
     captcha: '验证码',
