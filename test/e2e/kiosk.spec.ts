@@ -337,9 +337,9 @@ test.describe('kiosk behaviour', () => {
   test('every password field has its own named 显示密码 button, and no unnamed Element Plus eye', async ({ kiosk }) => {
     await logInAs(kiosk, candidate(43))
     const { page } = kiosk
-    for (const path of ['/account/password', '/login', '/register']) {
+    for (const [path, title] of [['/account/password', '修改密码'], ['/login', 'CET报名登录'], ['/register', '注册ETEST通行证']]) {
       await page.evaluate((hash) => (window.location.hash = hash), `#${path}`)
-      await expect(page.locator('h1')).toBeVisible()
+      await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible()
       const fields = await page.locator('input[type="password"]').count()
       expect(fields, path).toBeGreaterThan(0)
       await expect(page.getByRole('button', { name: '显示密码' }), path).toHaveCount(fields)
