@@ -1,20 +1,26 @@
-import { test, expect } from './harness/kioskFixture'
+import { test, expect, type KioskHarness } from './harness/kioskFixture'
 import { registerThroughKiosk } from './pages/accounts'
-import { candidate } from './pages/candidates'
+import { candidate, type Candidate } from './pages/candidates'
 import { codeSentBy } from './pages/kioskPage'
 import { LoginPage } from './pages/LoginPage'
 import { ResetPage } from './pages/ResetPage'
 
 const newPassword = 'Rv9@kWq3nB'
 
+/** A candidate registered through the kiosk, then 重置密码 by that mobile: at 验证手机验证码. */
+async function resetStartedByMobile(kiosk: KioskHarness, who: Candidate): Promise<ResetPage> {
+  await kiosk.open('/')
+  await registerThroughKiosk(kiosk.page, who)
+  const reset = new ResetPage(kiosk)
+  await reset.open()
+  await reset.start(who.mobile)
+  return reset
+}
+
 test.describe('重置密码', () => {
   test('by mobile: 验证手机验证码, a new password, 重置密码成功, and the new password logs in', async ({ kiosk }) => {
     const who = candidate(1)
-    await kiosk.open('/')
-    await registerThroughKiosk(kiosk.page, who)
-    const reset = new ResetPage(kiosk)
-    await reset.open()
-    await reset.start(who.mobile)
+    const reset = await resetStartedByMobile(kiosk, who)
     // The pressed button went with its step: the new heading has the focus, and is read out.
     await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeFocused()
     // No code is sent until the candidate asks for one, as on the web site.
@@ -36,11 +42,7 @@ test.describe('重置密码', () => {
 
   test('by mobile: a wrong code stops at 验证手机验证码, and 发送验证码 counts down before it may be sent again', async ({ kiosk }) => {
     const who = candidate(2)
-    await kiosk.open('/')
-    await registerThroughKiosk(kiosk.page, who)
-    const reset = new ResetPage(kiosk)
-    await reset.open()
-    await reset.start(who.mobile)
+    const reset = await resetStartedByMobile(kiosk, who)
     await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeVisible()
     await reset.verifyMobile(who.mobile, '000000')
     await expect(reset.fieldError('sms-code')).toHaveText('短信验证码不正确，请重新输入')
@@ -56,11 +58,7 @@ test.describe('重置密码', () => {
 
   test('by mobile: a double tap on 确认 at 验证手机验证码 verifies the code once', async ({ kiosk }) => {
     const who = candidate(6)
-    await kiosk.open('/')
-    await registerThroughKiosk(kiosk.page, who)
-    const reset = new ResetPage(kiosk)
-    await reset.open()
-    await reset.start(who.mobile)
+    const reset = await resetStartedByMobile(kiosk, who)
     const code = await codeSentBy(kiosk.page, who.mobile, () => reset.el('send-code').click())
     await reset.fill('sms-code', code)
     const verifies = () => kiosk.calls.filter((call) => call === 'kiosk:sms.verify').length
@@ -91,11 +89,7 @@ test.describe('重置密码', () => {
 
   test('by mobile: a verification refused at 确认 goes back to 验证手机验证码 with the reason, and a new code finishes', async ({ kiosk }) => {
     const who = candidate(5)
-    await kiosk.open('/')
-    await registerThroughKiosk(kiosk.page, who)
-    const reset = new ResetPage(kiosk)
-    await reset.open()
-    await reset.start(who.mobile)
+    const reset = await resetStartedByMobile(kiosk, who)
     await reset.verifyMobile(who.mobile)
     await expect(reset.el('password')).toBeVisible()
     // As when it has expired or was used: the kiosk no longer holds the proof of the code.
@@ -170,11 +164,7 @@ test.describe('重置密码', () => {
 
   test('by mobile, the new password sent while the central API is away: the receipt replaces the form, and the focus goes to its heading', async ({ kiosk }) => {
     const who = candidate(24)
-    await kiosk.open('/')
-    await registerThroughKiosk(kiosk.page, who)
-    const reset = new ResetPage(kiosk)
-    await reset.open()
-    await reset.start(who.mobile)
+    const reset = await resetStartedByMobile(kiosk, who)
     await reset.verifyMobile(who.mobile)
     await reset.fill('password', newPassword)
     await reset.fill('password-confirm', newPassword)
