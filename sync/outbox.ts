@@ -482,7 +482,8 @@ export function openOutbox(options: OutboxOptions): Outbox {
     const summary = summarySchema.safeParse(opts.summary)
     if (!summary.success) return fail('INVALID_FIELD', { field: 'summary' })
     const { sealed, clear } = splitPayload(kind, parsed.value as Record<string, unknown>)
-    if (Object.values(summary.data).some((value) => holdsSealedValue(value, stringsIn(sealed)))) {
+    const sealedStrings = stringsIn(sealed)
+    if (Object.values(summary.data).some((value) => holdsSealedValue(value, sealedStrings))) {
       return fail('INVALID_FIELD', { field: 'summary' })
     }
     const idNumber = opts.accountIdNumber
