@@ -34,6 +34,10 @@ function toResult(id: string, outcome: Outcome): OpResult {
   return { id, status: 'pending' }
 }
 
+/** A fault's answer (wire.ts): nothing stored or applied, the kiosk sends the op again. */
+const unanswered = (id: string): OpResult => ({ id, status: 'rejected', error: { code: 'INTERNAL' } })
+const isUnanswered = (result: OpResult) => result.status === 'rejected' && result.error.code === 'INTERNAL'
+
 /** The first problem in a payload, as the shared rules name it (INVALID_FIELD / WEAK_PASSWORD with field and rule). */
 export const fieldError = (error: z.ZodError): KioskError => fieldErrorOf(error)
 
@@ -44,7 +48,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * Applies batches of ops exactly once. Each op's outcome is stored in the same transaction as its
  * effect; an op already stored is answered from the store; an op being applied right now by another
  * request is awaited, not applied again. Ops with the same accountKey from one kiosk run one after
- * another in batch order; other ops run concurrently, so password hashes use every core.
+ * another in batch order (one that fails unanswered holds back those behind it: see inOrder); other
+ * ops run concurrently, so password hashes use every core.
  */
 export function createOpsProcessor(ctx: ServerContext) {
   const q = {
@@ -55,20 +60,33 @@ export function createOpsProcessor(ctx: ServerContext) {
     ),
   }
   const inflight = new Map<string, { kiosk_id: string; kind: string; receipt: string; done: Promise<OpResult> }>()
-  const chains = new Map<string, Promise<void>>()
+  // Per key, the end of its line: true while every op in it was answered, false once one failed
+  // unanswered (a fault: nothing stored, so the kiosk sends it again).
+  const chains = new Map<string, Promise<boolean>>()
 
-  function inOrder<T>(key: string, run: () => Promise<T>): Promise<T> {
-    const previous = chains.get(key) ?? Promise.resolve()
-    const next = previous.then(run)
-    const tail = next.then(
-      () => undefined,
-      () => undefined,
-    )
+  /**
+   * Runs `apply` after the ops already in line for `key`. An op that failed unanswered is sent again
+   * later; those behind it are not applied either, or they would overtake it: they too get INTERNAL,
+   * nothing stored, until the line has emptied.
+   */
+  function inOrder(key: string, op: WireOp, apply: () => Promise<OpResult>): Promise<OpResult> {
+    const previous = chains.get(key) ?? Promise.resolve(true)
+    const done = previous.then(async (intact): Promise<OpResult> => {
+      if (!intact) return unanswered(op.id)
+      try {
+        return await apply()
+      } catch (error) {
+        // A bug or a fault, not an answer.
+        ctx.log.error({ err: error, opId: op.id, kind: op.kind }, 'op failed')
+        return unanswered(op.id)
+      }
+    })
+    const tail = done.then((result) => !isUnanswered(result))
     chains.set(key, tail)
     void tail.then(() => {
       if (chains.get(key) === tail) chains.delete(key)
     })
-    return next
+    return done
   }
 
   async function applyOne(kioskId: string, op: WireOp): Promise<OpResult> {
@@ -131,11 +149,7 @@ export function createOpsProcessor(ctx: ServerContext) {
           const running = inflight.get(op.id)
           if (running) return sameOp(running) ? running.done : Promise.resolve(reused)
           const key = op.accountKey ? `${kioskId}\n${op.accountKey}` : `op\n${op.id}`
-          const done = inOrder(key, () => applyOne(kioskId, op)).catch((error: unknown): OpResult => {
-            // A bug, not an answer: nothing was stored, so a resend tries again.
-            ctx.log.error({ err: error, opId: op.id, kind: op.kind }, 'op failed')
-            return { id: op.id, status: 'rejected', error: { code: 'INTERNAL' } }
-          })
+          const done = inOrder(key, op, () => applyOne(kioskId, op))
           inflight.set(op.id, { kiosk_id: kioskId, kind: op.kind, receipt: op.receipt, done })
           void done.then(() => inflight.delete(op.id))
           return done

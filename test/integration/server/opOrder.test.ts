@@ -1,0 +1,62 @@
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { appealPayload, startTestServer, TestKiosk, type TestServer } from './kiosk'
+
+// A fault inside one op (here SQLite refusing to store its answer, as an I/O error or a bug would)
+// answers that op INTERNAL: nothing stored, the kiosk sends it again. An op of the same account
+// queued behind it must not be applied meanwhile, or it would overtake the op it came after.
+let t: TestServer
+let kiosk: TestKiosk
+let db: Database.Database
+before(async () => {
+  t = await startTestServer()
+  kiosk = await TestKiosk.enrol(t)
+  db = new Database(join(t.dataDir, 'central.db'))
+})
+after(async () => {
+  db.close()
+  await t.stop()
+})
+
+/** Makes the server fail to store the answer of op `id` until the returned function is called. */
+function failStoring(id: string): () => void {
+  db.exec(`CREATE TRIGGER fail_storing BEFORE INSERT ON ops WHEN NEW.id = '${id}' BEGIN SELECT RAISE(ABORT, 'injected fault'); END`)
+  return () => db.exec('DROP TRIGGER fail_storing')
+}
+const stored = (id: string) => db.prepare('SELECT count(*) FROM ops WHERE id = ?').pluck().get(id)
+const appeals = () => db.prepare('SELECT count(*) FROM appeals').pluck().get() as number
+
+test('an op that fails unstored holds back the later ops of its account in the batch, not those of other accounts', async () => {
+  const first = await kiosk.op('appeal', appealPayload(), { accountKey: 'account-a' })
+  const second = await kiosk.op('appeal', appealPayload(), { accountKey: 'account-a' })
+  const otherAccount = await kiosk.op('appeal', appealPayload(), { accountKey: 'account-b' })
+  const before = appeals()
+  const heal = failStoring(first.id)
+  const answer = await kiosk.push([first, second, otherAccount])
+  heal()
+  assert.equal(answer.status, 200)
+  const [a, b, c] = answer.body.results
+  assert.deepEqual(a, { id: first.id, status: 'rejected', error: { code: 'INTERNAL' } })
+  assert.deepEqual(b, { id: second.id, status: 'rejected', error: { code: 'INTERNAL' } }, 'not applied ahead of the op it follows')
+  assert.equal(stored(second.id), 0, 'nothing stored for it: its resend is applied, not answered from the store')
+  assert.equal(c.status, 'pending', 'another account is not held back')
+  assert.equal(appeals(), before + 1, 'only the other account\'s appeal was filed')
+
+  // The kiosk sends both again, in order: both are applied now, once.
+  const again = (await kiosk.push([first, second])).body.results
+  assert.deepEqual(again.map((r: { status: string }) => r.status), ['pending', 'pending'])
+  assert.equal(appeals(), before + 3)
+  const order = db.prepare('SELECT id FROM ops WHERE id IN (?, ?) ORDER BY rowid').pluck().all(first.id, second.id)
+  assert.deepEqual(order, [first.id, second.id])
+})
+
+test('after the held-back ops have answered, the account\'s next batch runs normally', async () => {
+  const first = await kiosk.op('appeal', appealPayload(), { accountKey: 'account-c' })
+  const heal = failStoring(first.id)
+  assert.equal((await kiosk.push([first])).body.results[0].error.code, 'INTERNAL')
+  heal()
+  const next = await kiosk.op('appeal', appealPayload(), { accountKey: 'account-c' })
+  assert.deepEqual((await kiosk.push([first, next])).body.results.map((r: { status: string }) => r.status), ['pending', 'pending'])
+})
