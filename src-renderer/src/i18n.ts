@@ -19,6 +19,12 @@ export const i18n = createI18n({
 /** Element Plus's own texts (date pickers, dialogs) switch with ours. */
 export const elementLocale = computed(() => (i18n.global.locale.value === 'en' ? elementEn : elementZhCn))
 
+/**
+ * A route's `meta.title` read from message `key` in the language shown: the window's name, and the
+ * screen whose h1 takes the focus when it opens (router/index.ts).
+ */
+export const titled = (key: string) => ({ title: () => i18n.global.t(key) })
+
 /** Reactive: a template that calls it re-renders when the language changes. */
 export function currentLocale(): Locale {
   return i18n.global.locale.value === 'en' ? 'en' : 'zh-CN'

@@ -22,6 +22,113 @@ test.describe('staff screens: accessibility', () => {
       found.push(...(await seriousViolations(kiosk.page, 'wizard pin errors')))
       expect(found).toEqual([])
     })
+
+    test('the wizard names the window and, first after start, takes no focus; 显示密码 beside each PIN is a button reached by Tab, named, 44 px', async ({ kiosk }) => {
+      const { page } = kiosk
+      const wizard = new SetupWizardPage(kiosk)
+      await kiosk.open('/')
+      await expect(wizard.step()).toHaveAttribute('data-step', 'kiosk')
+      await expect(page).toHaveTitle('自助机首次设置 - ETEST 通行证')
+      // As at any start: nothing was left to announce, so nothing has the focus.
+      await expect(page.locator('body')).toBeFocused()
+      await wizard.el('next').click()
+      await wizard.el('next').click()
+      await expect(wizard.step()).toHaveAttribute('data-step', 'pin')
+      await expect(page.locator('.el-input__password')).toHaveCount(0)
+
+      for (const field of ['pin', 'pin-confirm']) {
+        const input = wizard.el(field)
+        const toggle = wizard.el(`${field}-toggle`)
+        // Still a PIN: the on-screen keyboard offers digits, and 32 is the most it takes.
+        await expect(input).toHaveAttribute('inputmode', 'numeric')
+        await expect(input).toHaveAttribute('maxlength', '32')
+        await input.fill('13572468')
+        await page.keyboard.press('Tab')
+        await expect(toggle).toBeFocused()
+        await expect(toggle).toHaveRole('button')
+        await expect(toggle).toHaveAccessibleName('显示密码')
+        await expect(toggle).toHaveAttribute('aria-pressed', 'false')
+        const box = await toggle.boundingBox()
+        expect(box?.width).toBeGreaterThanOrEqual(44)
+        expect(box?.height).toBeGreaterThanOrEqual(44)
+        await page.keyboard.press('Space')
+        await expect(input).toHaveAttribute('type', 'text')
+        await expect(toggle).toHaveAttribute('aria-pressed', 'true')
+      }
+      await page.getByTestId('header-language').click()
+      await expect(wizard.el('pin-toggle')).toHaveAccessibleName('Show password')
+      await expect(page).toHaveTitle('Kiosk set-up - ETEST Passport')
+      // The PIN read in clear is the one stored.
+      await wizard.el('finish').click()
+      await expect(wizard.el('done')).toBeVisible()
+      expect(kiosk.services.supervisor.setup.isSetUp()).toBe(true)
+    })
+    test('each step of the wizard puts the focus where staff type next: its first field, a field in error, then 设置完成', async ({ kiosk }) => {
+      const { page } = kiosk
+      const wizard = new SetupWizardPage(kiosk)
+      await kiosk.open('/')
+      await wizard.el('kiosk-name').fill('')
+      await wizard.el('next').click()
+      await expect(wizard.fieldError('kiosk-name')).toBeVisible()
+      await expect(wizard.el('kiosk-name')).toBeFocused()
+      await wizard.el('kiosk-name').fill('一号机')
+      await wizard.el('next').click()
+      await expect(wizard.step()).toHaveAttribute('data-step', 'central')
+      await expect(wizard.el('central-url')).toBeFocused()
+      await wizard.el('next').click()
+      await expect(wizard.step()).toHaveAttribute('data-step', 'pin')
+      await expect(wizard.el('pin')).toBeFocused()
+      await wizard.el('previous').click()
+      await expect(wizard.el('central-url')).toBeFocused()
+      await wizard.el('next').click()
+      await wizard.el('pin').fill('13572468')
+      await wizard.el('pin-confirm').fill('13572460')
+      await wizard.el('finish').click()
+      await expect(wizard.fieldError('pin-confirm')).toBeVisible()
+      await expect(wizard.el('pin-confirm')).toBeFocused()
+      await wizard.el('pin-confirm').fill('13572468')
+      await wizard.el('finish').click()
+      await expect(page.getByRole('heading', { level: 2, name: '设置完成' })).toBeFocused()
+    })
+  })
+
+  test('a staff screen opened from another has the focus on its heading and names the window, in Chinese and English', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true })
+    await supervisor.enter()
+    // 进入 went with the PIN pad: the dashboard's heading is where the keyboard and the screen reader are.
+    await expect(heading('运行概况')).toBeFocused()
+    await expect(page).toHaveTitle('运行概况 - ETEST 通行证')
+    for (const [tab, name] of [
+      ['services', '现场服务'],
+      ['settings', '设置'],
+      ['audit', '操作日志'],
+      ['dashboard', '运行概况'],
+    ] as const) {
+      await supervisor.tab(tab)
+      await expect(heading(name)).toBeFocused()
+      await expect(page).toHaveTitle(`${name} - ETEST 通行证`)
+    }
+    await page.getByTestId('header-language').click()
+    await expect(page).toHaveTitle('Overview - ETEST Passport')
+    await supervisor.tab('audit')
+    await expect(heading('Audit log')).toBeFocused()
+    await expect(page).toHaveTitle('Audit log - ETEST Passport')
+  })
+
+  test('the PIN pad is named in the window and leaves the focus where it was: staff tap 工号 first, as before', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    await expect(page.getByTestId('home-progress')).toBeVisible()
+    await supervisor.openPinPad()
+    await expect(page).toHaveTitle('进入监考模式 - ETEST 通行证')
+    await expect(page.locator('body')).toBeFocused()
+    await supervisor.el('pin-staff-id').click()
+    await page.keyboard.type('T07')
+    await expect(supervisor.el('pin-staff-id')).toBeFocused()
+    await expect(supervisor.el('pin-staff-id')).toHaveValue('T07')
   })
 
   test('no serious or critical violation on the PIN pad, each supervisor tab, the cancel dialog and the simulated phone', async ({ kiosk }) => {

@@ -1,7 +1,7 @@
 import { createRouter, createWebHashHistory, START_LOCATION, type RouteLocationNormalizedLoaded, type RouteRecordRaw } from 'vue-router'
 import HomeView from '../views/home/index.vue'
 import { focusHeading } from '../composables/focusFirstError'
-import { i18n } from '../i18n'
+import { i18n, titled } from '../i18n'
 import { useCandidateStore } from '../stores/candidate'
 import { leavesWipedHistory } from '../stores/wipe'
 import { setupRedirect, supervisorRoutes } from '../supervisor/routes'
@@ -11,15 +11,14 @@ declare module 'vue-router' {
     /** Only for a logged-in candidate: others are sent to CET报名登录. */
     requiresAccount?: boolean
     /**
-     * A candidate screen's title in the language shown: the window's title
-     * (App), and what a screen reader reads when the screen opens (its h1 takes the focus).
+     * A screen's title in the language shown, candidates' and staff's (supervisor/routes.ts): the
+     * window's title (App), and what a screen reader reads when the screen opens (its h1 takes the focus).
      */
     title?: (route: RouteLocationNormalizedLoaded) => string
   }
 }
 
 const { t } = i18n.global
-const titled = (key: string) => ({ title: () => t(key) })
 
 // Home is in the first load; every other screen is its own chunk, loaded when first opened.
 const routes: RouteRecordRaw[] = [
@@ -95,8 +94,9 @@ router.beforeEach(async (to) => {
 })
 
 // A new screen replaced the last one and its button: its heading takes the focus, so a screen reader
-// reads where the candidate now is and Tab starts from the top, instead of from <body>. Not on the
-// first screen (nothing was left to announce) nor on staff's screens (no title: they keep their own).
+// reads where the candidate (or staff member) now is and Tab starts from the top, instead of from
+// <body>. Not on the first screen (nothing was left to announce), nor on a screen whose h1 has no
+// tabindex="-1" (the PIN pad keeps the focus where it was).
 router.afterEach((to, from, failure) => {
   if (failure || from === START_LOCATION || !to.meta.title) return
   void focusHeading()

@@ -1,4 +1,5 @@
 import type { RouteLocationNormalized, RouteLocationRaw, RouteRecordRaw } from 'vue-router'
+import { titled } from '../i18n'
 import { useSupervisorStore } from './supervisorStore'
 
 declare module 'vue-router' {
@@ -52,8 +53,20 @@ export function markSetUp(): void {
 }
 
 export const supervisorRoutes: RouteRecordRaw[] = [
-  { path: '/setup', name: 'setup', component: () => import('./setup/SetupWizardView.vue'), beforeEnter: notYetSetUp },
-  { path: '/supervisor/pin', name: 'supervisorPin', component: () => import('./pin/PinPadView.vue'), beforeEnter: pinPadRequested },
+  {
+    path: '/setup',
+    name: 'setup',
+    component: () => import('./setup/SetupWizardView.vue'),
+    beforeEnter: notYetSetUp,
+    meta: titled('setup.title'),
+  },
+  {
+    path: '/supervisor/pin',
+    name: 'supervisorPin',
+    component: () => import('./pin/PinPadView.vue'),
+    beforeEnter: pinPadRequested,
+    meta: titled('supervisor.pinPad.title'),
+  },
   {
     path: '/supervisor',
     component: () => import('./SupervisorLayout.vue'),
@@ -61,10 +74,30 @@ export const supervisorRoutes: RouteRecordRaw[] = [
     meta: { supervisor: true },
     children: [
       { path: '', redirect: { name: 'supervisorDashboard' } },
-      { path: 'dashboard', name: 'supervisorDashboard', component: () => import('./dashboard/DashboardView.vue'), meta: { supervisor: true } },
-      { path: 'services', name: 'supervisorServices', component: () => import('./services/ServicesView.vue'), meta: { supervisor: true } },
-      { path: 'settings', name: 'supervisorSettings', component: () => import('./settings/SettingsView.vue'), meta: { supervisor: true } },
-      { path: 'audit', name: 'supervisorAudit', component: () => import('./audit/AuditView.vue'), meta: { supervisor: true } },
+      {
+        path: 'dashboard',
+        name: 'supervisorDashboard',
+        component: () => import('./dashboard/DashboardView.vue'),
+        meta: { supervisor: true, ...titled('supervisor.dashboard.title') },
+      },
+      {
+        path: 'services',
+        name: 'supervisorServices',
+        component: () => import('./services/ServicesView.vue'),
+        meta: { supervisor: true, ...titled('supervisor.services.title') },
+      },
+      {
+        path: 'settings',
+        name: 'supervisorSettings',
+        component: () => import('./settings/SettingsView.vue'),
+        meta: { supervisor: true, ...titled('supervisor.settings.title') },
+      },
+      {
+        path: 'audit',
+        name: 'supervisorAudit',
+        component: () => import('./audit/AuditView.vue'),
+        meta: { supervisor: true, ...titled('supervisor.audit.title') },
+      },
     ],
   },
 ]

@@ -80,6 +80,7 @@ const en: typeof zhCN = {
       autoLeave: 'Leaves by itself after {seconds} s without activity',
     },
     dashboard: {
+      title: 'Overview',
       online: 'Network',
       isOnline: 'Online',
       isOffline: 'Offline',

@@ -80,6 +80,7 @@ export default {
       autoLeave: '无操作 {seconds} 秒后自动退出',
     },
     dashboard: {
+      title: '运行概况',
       online: '网络状态',
       isOnline: '联网正常',
       isOffline: '离线',
