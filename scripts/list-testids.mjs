@@ -72,9 +72,13 @@ for (const [, component] of byComponent) {
   for (const [, definition] of parametrised) {
     if (definition === component) continue
     for (const use of text.matchAll(new RegExp(`<${definition.name}\\b([^>]*)>`, 'g'))) {
-      if (/\s:(screen|testid)="/.test(use[1])) continue
+      // A testid built in the template (PasswordInput :testid="`supervisor-pin-change-${key}`") fills
+      // in as it reads; one built from the screen was handled above.
+      const built = /\s:testid="`([^`]+)`"/.exec(use[1])?.[1]
+      const fromScreen = built !== undefined && /\$\{(props\.)?screen\}/.test(built)
+      if (/\s:screen="/.test(use[1]) || (/\s:testid="/.test(use[1]) && (built === undefined || fromScreen))) continue
       const screen = /\sscreen="([^"]+)"/.exec(use[1])?.[1]
-      const testid = /\stestid="([^"]+)"/.exec(use[1])?.[1]
+      const testid = built ?? /\stestid="([^"]+)"/.exec(use[1])?.[1]
       for (const id of definition.ids) {
         if (!/\$\{(props\.)?(screen|testid)\}/.test(id)) continue
         const filled = id.replace(/\$\{(props\.)?screen\}/g, screen ?? '<screen>').replace(/\$\{(props\.)?testid\}/g, testid ?? '<testid>')

@@ -183,7 +183,7 @@ test.describe('设置', () => {
     expect(kiosk.services.supervisor.settings.get()).toMatchObject({ idleTimeoutSec: 60, idleWarningSec: 55 })
   })
 
-  test('修改 PIN: a 原 PIN that cannot be one is refused on the screen, a wrong one keeps the new PIN typed, the right one changes it', async ({ kiosk }) => {
+  test('修改 PIN: a 原 PIN that cannot be one is refused on the screen, a wrong one keeps the new PIN typed (and it can be shown), the right one changes it', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
     await supervisor.tab('settings')
@@ -198,6 +198,10 @@ test.describe('设置', () => {
     await expect(supervisor.el('pin-change-error')).toHaveText('PIN 不正确')
     await expect(supervisor.el('pin-change-oldPin')).toHaveValue('')
     await expect(supervisor.el('pin-change-newPin')).toHaveValue('97531864')
+    // The new PIN can be read before it is stored, like the set-up wizard's.
+    await expect(supervisor.el('pin-change-newPin-toggle')).toHaveAccessibleName('显示密码')
+    await supervisor.el('pin-change-newPin-toggle').click()
+    await expect(supervisor.el('pin-change-newPin')).toHaveAttribute('type', 'text')
     await supervisor.fill('pin-change-oldPin', supervisorPin)
     await supervisor.el('pin-change-submit').click()
     await expect(supervisor.el('pin-change-done')).toHaveText('PIN 已修改')
