@@ -36,7 +36,6 @@ function toResult(id: string, outcome: Outcome): OpResult {
 
 /** A fault's answer (wire.ts): nothing stored or applied, the kiosk sends the op again. */
 const unanswered = (id: string): OpResult => ({ id, status: 'rejected', error: { code: 'INTERNAL' } })
-const isUnanswered = (result: OpResult) => result.status === 'rejected' && result.error.code === 'INTERNAL'
 
 /** The first problem in a payload, as the shared rules name it (INVALID_FIELD / WEAK_PASSWORD with field and rule). */
 export const fieldError = (error: z.ZodError): KioskError => fieldErrorOf(error)
@@ -61,32 +60,36 @@ export function createOpsProcessor(ctx: ServerContext) {
   }
   const inflight = new Map<string, { kiosk_id: string; kind: string; receipt: string; done: Promise<OpResult> }>()
   // Per key, the end of its line: true while every op in it was answered, false once one failed
-  // unanswered (a fault: nothing stored, so the kiosk sends it again).
+  // unanswered (a fault: nothing stored, so the client sends it again).
   const chains = new Map<string, Promise<boolean>>()
 
   /**
-   * Runs `apply` after the ops already in line for `key`. An op that failed unanswered is sent again
-   * later; those behind it are not applied either, or they would overtake it: they too get INTERNAL,
-   * nothing stored, until the line has emptied.
+   * Runs `apply` after the ops already in line for `key`. An op that failed unanswered will come
+   * again; those behind it are not applied either, or they would overtake it: they too get INTERNAL,
+   * nothing stored, until the line has emptied. (Our kiosk sends one op of an account at a time; this
+   * keeps the order for any client that sends more.)
    */
   function inOrder(key: string, op: WireOp, apply: () => Promise<OpResult>): Promise<OpResult> {
     const previous = chains.get(key) ?? Promise.resolve(true)
-    const done = previous.then(async (intact): Promise<OpResult> => {
-      if (!intact) return unanswered(op.id)
+    const ran = previous.then(async (intact): Promise<{ result: OpResult; answered: boolean }> => {
+      if (!intact) {
+        ctx.log.warn({ opId: op.id, kind: op.kind }, 'op held back: an earlier op of its account failed')
+        return { result: unanswered(op.id), answered: false }
+      }
       try {
-        return await apply()
+        return { result: await apply(), answered: true }
       } catch (error) {
         // A bug or a fault, not an answer.
         ctx.log.error({ err: error, opId: op.id, kind: op.kind }, 'op failed')
-        return unanswered(op.id)
+        return { result: unanswered(op.id), answered: false }
       }
     })
-    const tail = done.then((result) => !isUnanswered(result))
+    const tail = ran.then(({ answered }) => answered)
     chains.set(key, tail)
     void tail.then(() => {
       if (chains.get(key) === tail) chains.delete(key)
     })
-    return done
+    return ran.then(({ result }) => result)
   }
 
   async function applyOne(kioskId: string, op: WireOp): Promise<OpResult> {
