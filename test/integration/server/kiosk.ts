@@ -201,6 +201,28 @@ export async function register(kiosk: TestKiosk, data: Partial<typeof candidate>
   })
 }
 
+let freshCandidates = 0
+/**
+ * Registers a candidate of one test's own, so that what the test does to the account (a new
+ * password, a lock, ended sessions, an SMS) reaches no other test: `candidate` with an ID number
+ * (born 1990-01-01), mobile (137…) and email (wang<n>@…) no other call gives, unless `data` names
+ * them. Returns the data the account holds.
+ */
+export async function registerFresh(kiosk: TestKiosk, data: Partial<typeof candidate> = {}): Promise<typeof candidate> {
+  const n = ++freshCandidates
+  if (n > 999) throw new Error('registerFresh: out of distinct ID numbers')
+  const c = {
+    ...candidate,
+    idNumber: residentId(`11010519900101${String(n).padStart(3, '0')}`),
+    mobile: `1370000${String(n).padStart(4, '0')}`,
+    email: `wang${n}@example.com`,
+    ...data,
+  }
+  const registered = await register(kiosk, c)
+  if (registered.status !== 'applied') throw new Error(`registration failed: ${JSON.stringify(registered)}`)
+  return c
+}
+
 /** A valid information-occupied appeal. */
 export function appealPayload() {
   return {
