@@ -4,7 +4,8 @@
 //
 // Found: data-testid="x"; :data-testid="`x-${expr}`" (each ${…} shown as <expr>); `testid: 'x'` in
 // scripts; and components that build ids from a `screen` or `testid` prop (CaptchaField,
-// NewPasswordFields, SendCodeButton, NoticeDialog, …) expanded once per use with that prop's value.
+// NewPasswordFields, SendCodeButton, NoticeDialog, …) expanded once per use with that prop's value,
+// a value built in the template included (:testid="`x-${key}`", shown as x-<key>).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'

@@ -198,7 +198,8 @@ test.describe('设置', () => {
     await expect(supervisor.el('pin-change-error')).toHaveText('PIN 不正确')
     await expect(supervisor.el('pin-change-oldPin')).toHaveValue('')
     await expect(supervisor.el('pin-change-newPin')).toHaveValue('97531864')
-    // The new PIN can be read before it is stored, like the set-up wizard's.
+    // The new PIN can be read before it is stored, like the set-up wizard's; the current one cannot.
+    await expect(supervisor.el('pin-change-oldPin-toggle')).toHaveCount(0)
     await expect(supervisor.el('pin-change-newPin-toggle')).toHaveAccessibleName('显示密码')
     await supervisor.el('pin-change-newPin-toggle').click()
     await expect(supervisor.el('pin-change-newPin')).toHaveAttribute('type', 'text')

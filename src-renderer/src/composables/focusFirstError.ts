@@ -11,9 +11,11 @@ export async function focusFirstError(root: ParentNode = document): Promise<void
   await nextTick()
   await new Promise((resolve) => setTimeout(resolve, 0))
   await nextTick()
-  const field = root.querySelector<HTMLElement>('.el-form-item.is-error :is(input:not([type="hidden"]), textarea, [role="radio"], [role="combobox"])')
+  // Not a read-only field (the set-up wizard's fixed central URL): nothing there to fix.
+  const field = root.querySelector<HTMLElement>('.el-form-item.is-error :is(input:not([type="hidden"], [readonly]), textarea, [role="radio"], [role="combobox"])')
   if (field) return field.focus()
-  const formError = root.querySelector<HTMLElement>('.form-error')
+  // Staff screens' whole-form message is an .error-box, focusable where it is meant to take the focus.
+  const formError = root.querySelector<HTMLElement>('.form-error, .error-box[tabindex="-1"]')
   formError?.focus({ preventScroll: true })
   formError?.scrollIntoView({ block: 'center' })
 }

@@ -96,7 +96,7 @@ router.beforeEach(async (to) => {
 // A new screen replaced the last one and its button: its heading takes the focus, so a screen reader
 // reads where the candidate (or staff member) now is and Tab starts from the top, instead of from
 // <body>. Not on the first screen (nothing was left to announce), nor on a screen whose h1 has no
-// tabindex="-1" (the PIN pad keeps the focus where it was).
+// tabindex="-1" (the PIN pad: staff tap 工号 first).
 router.afterEach((to, from, failure) => {
   if (failure || from === START_LOCATION || !to.meta.title) return
   void focusHeading()
