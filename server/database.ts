@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -31,8 +31,13 @@ function migrate(db: Db): void {
  */
 export function openDatabase(dataDir: string | null, nativeBinding?: string): Db {
   if (dataDir !== null) mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-  const db = new Database(dataDir === null ? ':memory:' : join(dataDir, 'central.db'), nativeBinding ? { nativeBinding } : {})
+  const file = dataDir === null ? ':memory:' : join(dataDir, 'central.db')
+  const db = new Database(file, nativeBinding ? { nativeBinding } : {})
   if (dataDir !== null) {
+    // Accounts and the kiosks' signing secrets: the server's user only. SQLite makes the file with
+    // the umask's mode (0644 under the usual 022), and the -wal and -shm it makes later follow the
+    // file's; a data folder the administrator made may be open to all.
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600)
     db.pragma('journal_mode = WAL')
     // WAL + FULL: a commit survives a power cut too. An answer leaves only after its commit (group
     // commit, groupCommit.ts), and a kiosk forgets an op the server said it applied: a commit lost

@@ -1,3 +1,4 @@
+import { chmodSync, existsSync } from 'node:fs'
 import type Database from 'better-sqlite3'
 
 /**
@@ -54,6 +55,17 @@ const migrations: readonly string[] = [
 ]
 
 export const schemaVersion = migrations.length
+
+/**
+ * kiosk.db (and its -wal and -shm) readable and writable by the kiosk's own user only. SQLite makes
+ * the file with the umask's mode (0644 under the usual 022), and the -wal and -shm it makes later
+ * follow the file's; a data folder made before the kiosk first ran may be open to all. What it holds
+ * is sealed or masked, but the audit log names staff and the PIN's hash is there.
+ */
+export function restrictToOwner(db: Database.Database): void {
+  if (db.memory) return
+  for (const f of [db.name, `${db.name}-wal`, `${db.name}-shm`]) if (existsSync(f)) chmodSync(f, 0o600)
+}
 
 /** The pragmas every connection to kiosk.db uses (the bench measures a bare insert with the same). */
 export function applyPragmas(db: Database.Database): void {

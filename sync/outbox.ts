@@ -11,7 +11,7 @@ import { clockGrainMs } from '../src-common/requestSigning'
 import { sealingAad } from '../src-common/sealing'
 import type { OpResult, WireOp } from '../src-common/wire'
 import { TypedEmitter } from './emitter'
-import { applyPragmas, checkpoint, migrate } from './migrations'
+import { applyPragmas, checkpoint, migrate, restrictToOwner } from './migrations'
 import { createSealer, type SealerLimits } from './sealer'
 import { newReceipt, normaliseReceipt } from './receipt'
 
@@ -335,6 +335,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
     return (days ?? 30) * 24 * 60 * 60 * 1000
   }
   const db = new Database(options.file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+  restrictToOwner(db)
   applyPragmas(db)
   const sealer = createSealer(options.centralPublicKey, options.sealing)
   migrate(db)

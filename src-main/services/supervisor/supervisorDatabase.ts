@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3'
+import { restrictToOwner } from '../../../sync/migrations'
 
 /**
  * The supervisor's tables live in kiosk.db beside the outbox (sync/), which migrates its own tables
@@ -56,6 +57,7 @@ const auditTriggers = `
 export function openSupervisorDatabase(file: string, nativeBinding?: string): Database.Database {
   const db = new Database(file, nativeBinding ? { nativeBinding } : {})
   try {
+    restrictToOwner(db)
     db.pragma('journal_mode = WAL')
     // FULL: a PIN failure or an audit row is on disk before the call returns, so a power cut does not
     // hand an attacker a fresh set of tries.

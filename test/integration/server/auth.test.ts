@@ -1,9 +1,11 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { statSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { apiPaths } from '../../../src-common/wire'
 import { open, sealingAad, seal } from '../../../src-common/sealing'
+import { startServer } from '../../../server/index'
 import { appealPayload, call, cli, startTestServer, TestKiosk, type TestServer } from './kiosk'
 
 describe('public endpoints and kiosk enrolment', () => {
@@ -33,6 +35,23 @@ describe('public endpoints and kiosk enrolment', () => {
     const { readFileSync } = await import('node:fs')
     const { privateKey } = JSON.parse(readFileSync(file, 'utf8'))
     assert.deepEqual(await open(privateKey, box, sealingAad('x', 'appeal')), { hello: 1 })
+  })
+
+  test('central.db and its -wal are readable by their owner only, in a data folder an administrator made open to all', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'central-open-'))
+    chmodSync(dataDir, 0o755)
+    const server = await startServer({ port: 0, dataDir, dev: true, logger: false })
+    try {
+      // Accounts, kiosks' request-signing secrets: the umask's 0644 let every local user read them.
+      for (const name of ['central.db', 'central.db-wal']) {
+        const file = join(dataDir, name)
+        assert.ok(existsSync(file), name)
+        assert.equal(statSync(file).mode & 0o777, 0o600, name)
+      }
+    } finally {
+      await server.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
   })
 
   test('an enrolment code is exchanged once for a credential; reuse and unknown codes are NOT_ENROLLED', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { chmodSync, readFileSync, statSync } from 'node:fs'
 import { describe, test } from 'node:test'
 import Database from 'better-sqlite3'
 import { sealingAad } from '../../../src-common/sealing'
@@ -20,6 +20,22 @@ async function queueRegistration(t: Awaited<ReturnType<typeof makeOutbox>>, i: n
 }
 
 describe('outbox', () => {
+  test('kiosk.db and its -wal are readable by the kiosk\'s user only, in a data folder open to all', async () => {
+    const t = await makeOutbox()
+    try {
+      // A folder made before the kiosk first ran, and a kiosk.db left by an older version under the umask's 0644.
+      chmodSync(t.dir, 0o755)
+      t.outbox.close()
+      chmodSync(t.file, 0o644)
+      const again = openOutbox({ file: t.file, centralPublicKey: t.keys.publicKey, keyId: 'test-key', accountKeySecret: 'per-kiosk-secret-for-tests' })
+      await again.enqueue('appeal', payloadOf('appeal', 3), { summary: maskedSummary(candidate(3)) })
+      for (const file of [t.file, `${t.file}-wal`]) assert.equal(statSync(file).mode & 0o777, 0o600, file)
+      again.close()
+    } finally {
+      t.cleanup()
+    }
+  })
+
   test('an enqueued registration is committed as queued with a UUIDv7 id and a readable receipt, and survives a restart', async () => {
     const t = await makeOutbox()
     try {
