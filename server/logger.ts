@@ -34,11 +34,12 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
     {
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
       redact: { paths: redactedPaths, censor: '[redacted]' },
-      // URLs can carry a receipt code or, on /dev/outbox, a mobile: log the path only.
+      // A URL can carry a receipt code or an op id in its path, a mobile in its query (/dev/outbox):
+      // the route's pattern is logged (/v1/receipts/:code), never what filled it in.
       serializers: {
-        req: (req: { method: string; url: string; id?: string }) => ({
+        req: (req: { method: string; id?: string; routeOptions?: { url?: string } }) => ({
           method: req.method,
-          path: req.url.split('?')[0],
+          route: req.routeOptions?.url ?? '(no route)',
           id: req.id,
         }),
       },

@@ -9,7 +9,7 @@ import { createSmtpEmail } from '../../../server/messages'
 import { createLogger } from '../../../server/logger'
 import { apiPaths } from '../../../src-common/wire'
 import { createEnrollmentCode } from '../../../server/index'
-import { call, candidate, latestCode, register, startTestServer, TestKiosk, type TestServer } from './kiosk'
+import { appealPayload, call, candidate, latestCode, register, startTestServer, TestKiosk, type TestServer } from './kiosk'
 
 const root = new URL('../../../', import.meta.url).pathname
 
@@ -73,7 +73,7 @@ describe('running the server', () => {
     assert.equal(strong.status, 'applied', JSON.stringify(strong))
   })
 
-  test('logs never contain passwords, SMS codes, session tokens, ID numbers or full mobiles', async () => {
+  test('logs never contain passwords, SMS codes, session tokens, ID numbers, full mobiles, receipt codes or op ids', async () => {
     let logs = ''
     const destination = new Writable({
       write(chunk, _encoding, done) {
@@ -93,11 +93,18 @@ describe('running the server', () => {
       await kiosk.interactive('account', { sessionToken: login.body.sessionToken })
       await kiosk.interactive('login', { idNumber: candidate.idNumber, password: 'Wrong123!x' })
       await call(t.server.url, 'GET', `${apiPaths.devOutbox}?to=${candidate.mobile}`)
+      // A receipt code or an op id in a path: anyone reading the log could look the op up.
+      const appeal = await kiosk.op('appeal', appealPayload())
+      await kiosk.push([appeal])
+      assert.equal((await kiosk.signed('GET', apiPaths.receipt.replace(':code', appeal.receipt))).status, 200)
+      assert.equal((await kiosk.signed('GET', apiPaths.opStatus.replace(':id', appeal.id))).status, 200)
+      seen.push(appeal.receipt, appeal.id)
     } finally {
       await t.stop()
     }
     assert.match(logs, /ops batch/)
-    assert.equal(seen.length, 2)
+    assert.match(logs, /"route":"\/v1\/receipts\/:code"/, 'the request is still logged, by its route')
+    assert.equal(seen.length, 4)
     for (const secret of [
       candidate.idNumber,
       candidate.mobile,
