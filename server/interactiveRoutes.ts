@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import type { KioskError } from '../src-common/errors'
 import type { LimitRule } from '../src-common/rules'
-import { sealingAad } from '../src-common/sealing'
 import {
   accountPayload,
   apiPaths,
@@ -12,6 +11,7 @@ import {
   loginPayload,
   logoutPayload,
   ownAddressPurposes,
+  requestAad,
   sealedRequest,
   sessionTtlSeconds,
   smsCodeTtlSeconds,
@@ -45,7 +45,9 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
       const body = sealedRequest.safeParse(request.body)
       if (!body.success) return sendError(reply, { code: 'BAD_REQUEST', ...fieldName(body.error) })
       if (body.data.keyId !== ctx.keys.keyId) return sendError(reply, { code: 'BAD_REQUEST', field: 'keyId' })
-      const opened = await ctx.opener.open(body.data.sealed, sealingAad(body.data.requestId, name))
+      // Bound to this request's signer and time (wire.ts): a body sent before, or by another kiosk, does not open.
+      const signer = { kioskId: request.kioskId!, timestamp: request.signedAt! }
+      const opened = await ctx.opener.open(body.data.sealed, requestAad(body.data.requestId, name, signer))
       if (opened === undefined) return sendError(reply, { code: 'BAD_REQUEST', field: 'sealed' })
       const payload = schema.safeParse(opened)
       if (!payload.success) return sendError(reply, fieldError(payload.error))

@@ -9,6 +9,8 @@ declare module 'fastify' {
     rawBody?: string
     /** Set once the request's signature was verified. */
     kioskId?: string
+    /** The verified signature's timestamp (ms): a sealed interactive body is bound to it. */
+    signedAt?: number
   }
 }
 
@@ -60,5 +62,6 @@ export function createRequestAuth(ctx: ServerContext) {
       q.forget.run(now - maxClockSkewMs)
     }
     request.kioskId = kioskId
+    request.signedAt = timestamp
   }
 }

@@ -3,7 +3,7 @@ import { kioskErrorSchema } from './errors'
 import { maskedAccountSchema } from './kioskApi'
 import { operationKindSchema, occupiedIdentifiers } from './operations'
 import { fields } from './fields'
-import { open, seal, sealingAad, type SealedBox } from './sealing'
+import { seal, type SealedBox } from './sealing'
 
 /**
  * The wire protocol between a kiosk and the central passport API (server/). Both sides parse with
@@ -163,8 +163,12 @@ export const opStatusResponse = opResultSchema
  * mobiles), so the body is one sealed box with the same HPKE suite as ops:
  *   body = sealedRequest { requestId: UUID, keyId, sealed }
  *   plaintext = the route's payload schema below, as JSON
- *   AAD = sealingAad(requestId, route) where route is the apiPaths key ('smsSend', 'login', ...)
+ *   AAD = requestAad(requestId, route, kioskId, timestamp): the route is the apiPaths key ('smsSend',
+ *   'login', ...); kioskId and timestamp are those of the request's signature headers.
  * The request is also signed like every /v1 call. Answers are plain JSON (only masked data).
+ * Binding the box to the signing kiosk and the signature's time means a body seen on the way (at a
+ * TLS-terminating proxy, say) cannot be sent again by another kiosk, nor later by any: the signature
+ * keeps its timestamp within the allowed skew, and its nonce is single use.
  * Use sealRequestBody() to build one.
  */
 export const sealedRequest = z.strictObject({
@@ -176,20 +180,26 @@ export type SealedRequest = z.infer<typeof sealedRequest>
 
 export type InteractiveRoute = 'smsSend' | 'smsVerify' | 'emailSend' | 'emailCheck' | 'login' | 'logout' | 'account'
 
+/** Who signs the request that carries the box, and when (its signature's kiosk id and timestamp). */
+export interface RequestSigner {
+  kioskId: string
+  timestamp: number
+}
+
+export function requestAad(requestId: string, route: InteractiveRoute, signer: RequestSigner): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(`${requestId}\n${route}\n${signer.kioskId}\n${signer.timestamp}`)
+}
+
 export async function sealRequestBody(
   publicKey: string,
   keyId: string,
   route: InteractiveRoute,
   payload: unknown,
+  signer: RequestSigner,
 ): Promise<SealedRequest> {
   const requestId = crypto.randomUUID()
-  const sealed: SealedBox = await seal(publicKey, payload, sealingAad(requestId, route))
+  const sealed: SealedBox = await seal(publicKey, payload, requestAad(requestId, route, signer))
   return { requestId, keyId, sealed }
-}
-
-/** The server side of sealRequestBody (throws when the box does not open: map it to BAD_REQUEST). */
-export async function openRequestBody(privateKey: string, route: InteractiveRoute, body: SealedRequest): Promise<unknown> {
-  return open(privateKey, body.sealed, sealingAad(body.requestId, route))
 }
 
 /** What an SMS code is for: a code or token of one purpose is not accepted for another. */

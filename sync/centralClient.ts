@@ -30,6 +30,7 @@ import {
   smsVerifyResponse,
   type InteractiveRoute,
   type OpResult,
+  type RequestSigner,
   type WireOp,
 } from '../src-common/wire'
 
@@ -71,6 +72,9 @@ export interface CentralClientOptions {
  * refused, the name not resolved, the certificate refused before a byte of it went): without it, a
  * failure with no answer may have reached the server.
  */
+/** A request body made as the request is sent; `signer` is null for an unsigned call. */
+type BodyMaker = (signer: RequestSigner | null) => unknown
+
 export type CentralResult<T> =
   | { ok: true; value: T }
   | { ok: false; error: KioskError; httpStatus: number | null; fromServer?: boolean; unsent?: boolean }
@@ -235,11 +239,14 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
     return true
   }
 
-  /** body: a value, or a function that makes it as the request is sent (pushOps: the server's time). */
+  /**
+   * body: a value, or a function that makes it as the request is sent, from who signs it and when
+   * (pushOps: the server's time; an interactive call seals its body to the signature).
+   */
   async function call<S extends z.ZodType>(
     method: 'GET' | 'POST',
     path: string,
-    body: unknown,
+    body: unknown | BodyMaker,
     schema: S,
     signed: boolean,
     retried = false,
@@ -251,14 +258,15 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
       const first = await call('GET', apiPaths.health, undefined, healthResponse, false)
       if (!first.ok && first.httpStatus === null) return { ...first, unsent: true }
     }
-    const text = body === undefined ? '' : JSON.stringify(typeof body === 'function' ? body() : body)
+    if (signed && !credential) return unsentFailure({ code: 'NOT_ENROLLED' })
+    const signer = signed && credential ? { kioskId: credential.kioskId, timestamp: localNow() + offsetMs } : null
+    const text = body === undefined ? '' : JSON.stringify(typeof body === 'function' ? await (body as BodyMaker)(signer) : body)
     const headers: Record<string, string> = { accept: 'application/json' }
     if (body !== undefined) headers['content-type'] = 'application/json'
-    if (signed) {
-      if (!credential) return unsentFailure({ code: 'NOT_ENROLLED' })
-      const timestamp = localNow() + offsetMs
+    if (signer && credential) {
+      const { timestamp } = signer
       const nonce = newNonce()
-      headers[signatureHeaders.kioskId] = credential.kioskId
+      headers[signatureHeaders.kioskId] = signer.kioskId
       headers[signatureHeaders.timestamp] = String(timestamp)
       headers[signatureHeaders.nonce] = nonce
       headers[signatureHeaders.signature] = await signRequest(credential.secret, { method, path: fullPath, timestamp, nonce, body: text })
@@ -312,9 +320,11 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
       const field = parsed.error.issues[0]?.path[0]
       return failure({ code: 'INVALID_FIELD', ...(typeof field === 'string' ? { field } : {}) }, null)
     }
-    if (!centralKey) return failure({ code: 'NOT_ENROLLED' }, null)
-    const body = await sealRequestBody(centralKey.publicKey, centralKey.keyId, route, parsed.data)
-    return call('POST', apiPaths[route], body, schema, true)
+    const key = centralKey
+    if (!key) return failure({ code: 'NOT_ENROLLED' }, null)
+    // Sealed anew for each sending: the box is bound to the signature's kiosk and time (wire.ts).
+    const sealed: BodyMaker = (signer) => sealRequestBody(key.publicKey, key.keyId, route, parsed.data, signer!)
+    return call('POST', apiPaths[route], sealed, schema, true)
   }
 
   const segment = (value: string) => encodeURIComponent(value)

@@ -166,9 +166,9 @@ describe('signed requests', () => {
   })
 
   test('a replayed request (same nonce) is refused: the SMS is not sent twice', async () => {
-    const { sealRequestBody } = await import('../../../src-common/wire')
-    const body = await sealRequestBody(kiosk.publicKey, kiosk.keyId, 'smsSend', { mobile: '13800138000', purpose: 'register' })
-    const signedOnce = await kiosk.sign('POST', apiPaths.smsSend, body)
+    const timestamp = t.now()
+    const body = await kiosk.sealFor('smsSend', { mobile: '13800138000', purpose: 'register' }, timestamp)
+    const signedOnce = await kiosk.sign('POST', apiPaths.smsSend, body, { timestamp })
     const first = await call(t.server.url, 'POST', apiPaths.smsSend, signedOnce.text, signedOnce.headers)
     assert.equal(first.status, 200)
     t.advance(61_000)
@@ -176,6 +176,23 @@ describe('signed requests', () => {
     assert.deepEqual(replay, { status: 401, body: { error: { code: 'UNAUTHORIZED' } } })
     const outbox = await call(t.server.url, 'GET', `${apiPaths.devOutbox}?to=13800138000`)
     assert.equal(outbox.body.messages.length, 1)
+  })
+
+  test('a sealed body opens only for the kiosk and the time it was signed with: seen on the way, it cannot be sent again by another kiosk, nor later', async () => {
+    const other = await TestKiosk.enrol(t, 'Hall Y')
+    const mobile = '13800138077'
+    const timestamp = t.now()
+    const body = await kiosk.sealFor('smsSend', { mobile, purpose: 'register' }, timestamp)
+    const refused = { status: 400, body: { error: { code: 'BAD_REQUEST', field: 'sealed' } } }
+    // Another kiosk signs the same box as its own request (its credential stolen, the box seen at a proxy).
+    assert.deepEqual(await other.signed('POST', apiPaths.smsSend, body, { timestamp }), refused)
+    // The same kiosk later: a new signature at a new time.
+    assert.deepEqual(await kiosk.signed('POST', apiPaths.smsSend, body, { timestamp: timestamp + 1_000 }), refused)
+    const outbox = () => call(t.server.url, 'GET', `${apiPaths.devOutbox}?to=${mobile}`)
+    assert.equal((await outbox()).body.messages.length, 0, 'nothing was sent')
+    // As it was made: signed by its kiosk at its time.
+    assert.equal((await kiosk.signed('POST', apiPaths.smsSend, body, { timestamp })).status, 200)
+    assert.equal((await outbox()).body.messages.length, 1)
   })
 
   test('a missing credential cannot reach interactive calls either', async () => {
@@ -195,9 +212,7 @@ describe('signed requests', () => {
     assert.match(revoked.stdout, /revoked/)
     const after = await stolen.op('appeal', appealPayload())
     assert.deepEqual(await stolen.push([after]), { status: 401, body: { error: { code: 'UNAUTHORIZED' } } })
-    const { sealRequestBody } = await import('../../../src-common/wire')
-    const sms = await sealRequestBody(stolen.publicKey, stolen.keyId, 'smsSend', { mobile: '13800138009', purpose: 'register' })
-    assert.equal((await stolen.signed('POST', apiPaths.smsSend, sms)).status, 401)
+    assert.equal((await stolen.interactive('smsSend', { mobile: '13800138009', purpose: 'register' })).status, 401)
     // The other kiosk is untouched.
     assert.equal((await kiosk.signed('GET', `/v1/ops/${crypto.randomUUID()}`)).status, 404)
     assert.match((await cli(t.dataDir, 'kiosks', 'list')).stdout, new RegExp(`${stolen.kioskId}\\s+revoked`))

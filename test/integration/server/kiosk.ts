@@ -148,8 +148,14 @@ export class TestKiosk {
     return answer.body.results[0]
   }
 
+  /** An interactive body sealed as this kiosk sends it when signing at `timestamp` (wire.ts requestAad). */
+  sealFor(route: InteractiveRoute, payload: unknown, timestamp: number) {
+    return sealRequestBody(this.publicKey, this.keyId, route, payload, { kioskId: this.kioskId, timestamp })
+  }
+
   async interactive(route: InteractiveRoute, payload: unknown): Promise<Answer> {
-    return this.signed('POST', apiPaths[route], await sealRequestBody(this.publicKey, this.keyId, route, payload))
+    const timestamp = this.clock()
+    return this.signed('POST', apiPaths[route], await this.sealFor(route, payload, timestamp), { timestamp })
   }
 }
 
