@@ -1,27 +1,21 @@
 import Database from 'better-sqlite3'
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { migrations } from './migrations'
 
 export type Db = Database.Database
 
-const migrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url))
-
-/** Versioned migrations: NNN_name.sql, applied in order, each in its own transaction; PRAGMA user_version holds the last one. */
+/** Applies the migrations this file has not had yet (migrations.ts), each in its own transaction. */
 function migrate(db: Db): void {
-  const files = readdirSync(migrationsDir)
-    .filter((name) => /^\d{3}_.+\.sql$/.test(name))
-    .sort()
   const current = db.pragma('user_version', { simple: true }) as number
-  for (const file of files) {
-    const version = Number(file.slice(0, 3))
-    if (version <= current) continue
-    const sql = readFileSync(join(migrationsDir, file), 'utf8')
+  migrations.forEach(({ sql }, index) => {
+    const version = index + 1
+    if (version <= current) return
     db.transaction(() => {
       db.exec(sql)
       db.pragma(`user_version = ${version}`)
     })()
-  }
+  })
 }
 
 /**

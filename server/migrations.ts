@@ -1,3 +1,14 @@
+/**
+ * The central database's schema, as migrations applied in order, each in its own transaction;
+ * PRAGMA user_version holds how many have run. Never edit a shipped migration: append a new one.
+ *
+ * Kept as strings in a module, not as .sql files read at run time: bundled into the kiosk's
+ * Electron main (demo mode runs this server in it), a folder read beside the module is not there.
+ */
+export const migrations: readonly { name: string; sql: string }[] = [
+  {
+    name: '001_initial',
+    sql: `
 -- The central passport API's data. Times are milliseconds since the epoch (INTEGER) unless named *_iso.
 
 CREATE TABLE kiosks (
@@ -140,3 +151,57 @@ CREATE TABLE dev_outbox (
   created_at INTEGER NOT NULL
 );
 CREATE INDEX dev_outbox_recipient ON dev_outbox (recipient);
+`,
+  },
+  {
+    name: '002_login_guards',
+    sql: `
+-- Failed log-ins for ID numbers no account holds (or held under another document type), by a keyed
+-- hash of the number: they lock like a real account's, so a lock does not tell that an account exists.
+CREATE TABLE login_guards (
+  key_hash TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  locked_until INTEGER,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX login_guards_age ON login_guards (updated_at);
+`,
+  },
+  {
+    name: '003_session_revocation',
+    sql: `
+-- A password reset or change revokes the account's other sessions for good: an op dated back to
+-- when one of them was valid (a kiosk may date an op up to the maximum age in the past) is refused.
+ALTER TABLE sessions ADD COLUMN revoked_at INTEGER;
+`,
+  },
+  {
+    name: '004_attested_resets',
+    sql: `
+-- On-site (attested) password resets each kiosk tried, for the per-kiosk hourly limit: a kiosk
+-- credential in the wrong hands could otherwise reset account after account, or try name after
+-- name for an ID number. Rows older than the hour are pruned as new ones come.
+CREATE TABLE attested_resets (
+  id INTEGER PRIMARY KEY,
+  kiosk_id TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX attested_resets_kiosk ON attested_resets (kiosk_id, at);
+`,
+  },
+  {
+    name: '005_failed_logins',
+    sql: `
+-- Log-in tries each kiosk made that did not succeed, for the per-kiosk hourly limit: with a kiosk
+-- credential in the wrong hands, one common password tried against thousands of ID numbers locks
+-- no account (each gets one guess). A try is counted before its password is checked and forgiven
+-- when it succeeds. Rows older than the hour are pruned as new ones come.
+CREATE TABLE failed_logins (
+  id INTEGER PRIMARY KEY,
+  kiosk_id TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX failed_logins_kiosk ON failed_logins (kiosk_id, at);
+`,
+  },
+]
