@@ -87,12 +87,13 @@ export function createCodes(db: Db, pepper: Buffer, limits: SendLimits) {
     addTry: db.prepare('UPDATE codes SET tries = tries + 1 WHERE id = ?'),
     use: db.prepare('UPDATE codes SET used_at = ? WHERE id = ? AND used_at IS NULL'),
     insertToken: db.prepare(
-      `INSERT INTO verification_tokens (token_hash, mobile, purpose, issued_at, expires_at)
-       VALUES (@tokenHash, @mobile, @purpose, @now, @expiresAt)`,
+      `INSERT INTO verification_tokens (token_hash, mobile, purpose, kiosk_id, issued_at, expires_at)
+       VALUES (@tokenHash, @mobile, @purpose, @kioskId, @now, @expiresAt)`,
     ),
-    token: db.prepare<[string], { mobile: string; purpose: string; issued_at: number; expires_at: number; used_at: number | null }>(
-      'SELECT mobile, purpose, issued_at, expires_at, used_at FROM verification_tokens WHERE token_hash = ?',
-    ),
+    token: db.prepare<
+      [string],
+      { mobile: string; purpose: string; kiosk_id: string | null; issued_at: number; expires_at: number; used_at: number | null }
+    >('SELECT mobile, purpose, kiosk_id, issued_at, expires_at, used_at FROM verification_tokens WHERE token_hash = ?'),
     useToken: db.prepare('UPDATE verification_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL'),
   }
 
@@ -160,19 +161,25 @@ export function createCodes(db: Db, pepper: Buffer, limits: SendLimits) {
       return { ok: true, consume: (now) => void q.use.run(now, row.id), countTry: () => void q.addTry.run(row.id) }
     },
 
-    issueToken(mobile: string, purpose: string, now: number, ttlMs: number): { token: string; expiresAt: number } {
+    issueToken(mobile: string, purpose: string, kioskId: string, now: number, ttlMs: number): { token: string; expiresAt: number } {
       const token = randomToken()
-      q.insertToken.run({ tokenHash: keyedHash(pepper, 'vtoken', token), mobile, purpose, now, expiresAt: now + ttlMs })
+      q.insertToken.run({ tokenHash: keyedHash(pepper, 'vtoken', token), mobile, purpose, kioskId, now, expiresAt: now + ttlMs })
       return { token, expiresAt: now + ttlMs }
     },
 
-    /** A verification token for this mobile and purpose that was valid at `at`. */
-    checkToken(token: string, mobile: string, purpose: string, at: number): ProofCheck {
+    /** A verification token given to `kioskId` for this mobile and purpose, valid at `at`. */
+    checkToken(token: string, mobile: string, purpose: string, kioskId: string, at: number): ProofCheck {
       const tokenHash = keyedHash(pepper, 'vtoken', token)
       const row = q.token.get(tokenHash)
+      const bad = { code: 'BAD_SMS_CODE' } as const
       // Issued after the op was made: the op cannot have relied on it (an op dated back to use a
       // token obtained later). Within clockGrainMs a kiosk keeps its own clock, so that much is allowed.
-      if (!row || row.mobile !== mobile || row.purpose !== purpose || row.issued_at > at + clockGrainMs) return { ok: false, error: { code: 'BAD_SMS_CODE' } }
+      if (!row || row.issued_at > at + clockGrainMs) return { ok: false, error: bad }
+      // Another kiosk's token, or this one's tried for another mobile or purpose: refused and spent, so
+      // a token seen on the way cannot be tried against mobile after mobile until one fits.
+      if (row.kiosk_id !== kioskId || row.mobile !== mobile || row.purpose !== purpose) {
+        return { ok: false, error: bad, onReject: () => void q.useToken.run(at, tokenHash) }
+      }
       if (row.used_at !== null || row.expires_at <= at) return { ok: false, error: { code: 'SMS_CODE_EXPIRED' } }
       const consume = (now: number) => void q.useToken.run(now, tokenHash)
       return { ok: true, consume, countTry: consume }

@@ -116,7 +116,7 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
     return sendCode('sms', mobile, p.purpose, kioskId, reply, deliver)
   })
 
-  route('smsVerify', smsVerifyPayload, async (p, _kioskId, reply) => {
+  route('smsVerify', smsVerifyPayload, async (p, kioskId, reply) => {
     const mobile = normalize.mobile(p.mobile)
     const now = ctx.clock()
     const answer = ctx.db.transaction(() => {
@@ -126,7 +126,7 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
         return proof.error
       }
       proof.consume(now)
-      return codes.issueToken(mobile, p.purpose, now, verificationTokenTtlSeconds * 1000)
+      return codes.issueToken(mobile, p.purpose, kioskId, now, verificationTokenTtlSeconds * 1000)
     })()
     if ('code' in answer) return sendError(reply, answer)
     return { verificationToken: answer.token, expiresAt: new Date(answer.expiresAt).toISOString() }

@@ -204,4 +204,13 @@ CREATE TABLE failed_logins (
 CREATE INDEX failed_logins_kiosk ON failed_logins (kiosk_id, at);
 `,
   },
+  {
+    name: '006_token_kiosk',
+    sql: `
+-- The kiosk a verification token was given to: it proves the mobile there only. Seen on the way
+-- (the answer of /v1/sms/verify at a TLS-terminating proxy), it could otherwise be used from any
+-- other kiosk within its half hour. Tokens issued before this have none, and prove nothing.
+ALTER TABLE verification_tokens ADD COLUMN kiosk_id TEXT;
+`,
+  },
 ]

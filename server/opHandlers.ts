@@ -39,7 +39,7 @@ interface SmsProof {
 
 function smsProof(env: OpEnv, proof: SmsProof, mobile: string, purpose: string): ProofCheck {
   const target = normalize.mobile(mobile)
-  if (proof.verificationToken) return env.ctx.codes.checkToken(proof.verificationToken, target, purpose, env.createdAt)
+  if (proof.verificationToken) return env.ctx.codes.checkToken(proof.verificationToken, target, purpose, env.kioskId, env.createdAt)
   if (proof.smsCode) return env.ctx.codes.check('sms', target, purpose, proof.smsCode, env.createdAt)
   return { ok: false, error: { code: 'VERIFICATION_REQUIRED' } }
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { apiPaths } from '../../../src-common/wire'
-import { call, candidate, latestCode, register, residentId, smsCode, startTestServer, TestKiosk, type TestServer } from './kiosk'
+import { call, candidate, latestCode, register, registerFresh, residentId, smsCode, startTestServer, TestKiosk, type TestServer } from './kiosk'
 
 describe('SMS and email codes', () => {
   let t: TestServer
@@ -32,6 +32,29 @@ describe('SMS and email codes', () => {
     assert.ok(ok.body.verificationToken.length >= 16)
     const reused = await verify('13800000001', code)
     assert.deepEqual(reused.body, { error: { code: 'SMS_CODE_EXPIRED' } })
+  })
+
+  test('a verification token proves the mobile only at the kiosk it was given to; tried at another, or for another mobile, it is spent', async () => {
+    const hallB = await TestKiosk.enrol(t, 'Hall B')
+    const holder = await registerFresh(kiosk)
+    const tokenFor = async () => {
+      t.advance(61_000)
+      const code = await smsCode(kiosk, holder.mobile, 'resetPassword')
+      return (await verify(holder.mobile, code, 'resetPassword')).body.verificationToken as string
+    }
+    const reset = (at: TestKiosk, verificationToken: string, mobile = holder.mobile) =>
+      at.apply('resetPassword', { method: 'sms', mobile, verificationToken, newPassword: 'Qwe987!@z1' })
+
+    // Seen on the way (the answer to 验证手机验证码), used from another kiosk.
+    const seen = await tokenFor()
+    assert.deepEqual((await reset(hallB, seen)).error, { code: 'BAD_SMS_CODE' })
+    assert.deepEqual((await reset(kiosk, seen)).error, { code: 'SMS_CODE_EXPIRED' }, 'spent by the try')
+    // Tried against a mobile it was not given for: spent too, so mobiles cannot be tried one by one.
+    const tried = await tokenFor()
+    assert.deepEqual((await reset(kiosk, tried, '13800000078')).error, { code: 'BAD_SMS_CODE' })
+    assert.deepEqual((await reset(kiosk, tried)).error, { code: 'SMS_CODE_EXPIRED' })
+    // Its own mobile at its own kiosk.
+    assert.equal((await reset(kiosk, await tokenFor())).status, 'applied')
   })
 
   test('a code of one purpose is not accepted for another, and expires after 10 minutes', async () => {
