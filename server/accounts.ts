@@ -18,6 +18,8 @@ export interface AccountRow {
   password_hash: string
   failed_logins: number
   locked_until: number | null
+  /** When the last wrong password was counted (null before migration 007 or when none was). */
+  failed_at: number | null
   created_at: number
   updated_at: number
 }
@@ -64,6 +66,16 @@ const maxLockMs = hourMs
 function lockMs(failures: number): number {
   return failures < lockAfterFailures ? 0 : Math.min(60_000 * 2 ** (failures - lockAfterFailures), maxLockMs)
 }
+
+/**
+ * A day without a failure forgets the failures, of an account and of an ID number no account holds
+ * alike (the longest lock is an hour): were one kept longer, a lock a day later would tell them apart.
+ */
+const failuresForgottenAfterMs = 24 * 60 * 60 * 1000
+
+/** The failures still counted at `now` of a count last raised at `failedAt` (null: not known when). */
+const stillCounted = (failures: number, failedAt: number | null, now: number) =>
+  failedAt !== null && now - failedAt >= failuresForgottenAfterMs ? 0 : failures
 
 /**
  * One password attempt under the lock (log-in, or 修改密码's old password): refused while locked (the
@@ -124,10 +136,10 @@ export function createAccounts(db: Db, pepper: Buffer) {
     setPassword: db.prepare(
       'UPDATE accounts SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?',
     ),
-    loginFailed: db.prepare('UPDATE accounts SET failed_logins = ?, locked_until = ?, updated_at = ? WHERE id = ?'),
+    loginFailed: db.prepare('UPDATE accounts SET failed_logins = ?, locked_until = ?, failed_at = ?, updated_at = ? WHERE id = ?'),
     loginOk: db.prepare('UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = ?'),
-    guard: db.prepare<[string], { failures: number; locked_until: number | null }>(
-      'SELECT failures, locked_until FROM login_guards WHERE key_hash = ?',
+    guard: db.prepare<[string], { failures: number; locked_until: number | null; updated_at: number }>(
+      'SELECT failures, locked_until, updated_at FROM login_guards WHERE key_hash = ?',
     ),
     guardFailed: db.prepare(
       `INSERT INTO login_guards (key_hash, failures, locked_until, updated_at) VALUES (@key, @failures, @lockedUntil, @now)
@@ -190,20 +202,24 @@ export function createAccounts(db: Db, pepper: Buffer) {
     },
     setPassword: (id: string, hash: string, now: number) => q.setPassword.run(hash, now, id),
     loginFailed: (id: string, failures: number, lockedUntil: number | null, now: number) =>
-      q.loginFailed.run(failures, lockedUntil, now, id),
+      q.loginFailed.run(failures, lockedUntil, now, now, id),
+    /** An account's failed passwords and lock as they stand at `now` (countPasswordAttempt's guard). */
+    guardOfAccount(account: AccountRow, now: number): { failures: number; lockedUntil: number | null } {
+      return { failures: stillCounted(account.failed_logins, account.failed_at, now), lockedUntil: account.locked_until }
+    },
     loginOk: (id: string) => q.loginOk.run(id),
     /**
      * Failed log-ins of an ID number no account holds: counted like an account's (keyed by a hash of
      * the normalised number, never the number), so they lock and answer ACCOUNT_LOCKED alike.
      */
-    guardOf(idNumber: string): { failures: number; lockedUntil: number | null } {
+    guardOf(idNumber: string, now: number): { failures: number; lockedUntil: number | null } {
       const row = q.guard.get(keyedHash(pepper, 'login', normalize.idNumber(idNumber)))
-      return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? null }
+      return { failures: row ? stillCounted(row.failures, row.updated_at, now) : 0, lockedUntil: row?.locked_until ?? null }
     },
     guardFailed(idNumber: string, failures: number, lockedUntil: number | null, now: number) {
       q.guardFailed.run({ key: keyedHash(pepper, 'login', normalize.idNumber(idNumber)), failures, lockedUntil, now })
-      // A day without a failure forgets an unknown number (the longest lock is an hour).
-      q.pruneGuards.run(now - 24 * 60 * 60 * 1000)
+      // Forgotten anyway (stillCounted): the rows go, so that sprayed numbers do not pile up.
+      q.pruneGuards.run(now - failuresForgottenAfterMs)
     },
     setProfile: (p: { id: string; idType: string; idNumber: string; name: string; pendingEmail: string | null; now: number }) =>
       q.setProfile.run({ ...p, idNumber: normalize.idNumber(p.idNumber) }),

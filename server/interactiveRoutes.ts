@@ -163,9 +163,7 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
     // same way, with the same work and answers: nothing tells them apart. A number an account holds
     // counts on that account whatever document type was chosen, or locking it under one type and
     // trying another would tell which type it is, and that it exists.
-    const guard = found
-      ? { failures: found.failed_logins, lockedUntil: found.locked_until }
-      : accounts.guardOf(p.idNumber)
+    const guard = found ? accounts.guardOfAccount(found, now) : accounts.guardOf(p.idNumber, now)
     const locked = countPasswordAttempt(guard, now, (failures, lockedUntil) =>
       found ? accounts.loginFailed(found.id, failures, lockedUntil, now) : accounts.guardFailed(p.idNumber, failures, lockedUntil, now),
     )

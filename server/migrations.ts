@@ -213,4 +213,13 @@ CREATE INDEX failed_logins_kiosk ON failed_logins (kiosk_id, at);
 ALTER TABLE verification_tokens ADD COLUMN kiosk_id TEXT;
 `,
   },
+  {
+    name: '007_failure_time',
+    sql: `
+-- When an account's last wrong password was counted: a day without one forgets its failures, as a
+-- day without one forgets those of an ID number no account holds (login_guards). Kept for ever, an
+-- account's count told it apart a day later: a lock after two tries meant an account exists.
+ALTER TABLE accounts ADD COLUMN failed_at INTEGER;
+`,
+  },
 ]

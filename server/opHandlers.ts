@@ -288,7 +288,7 @@ const changePassword: Handler<'changePassword'> = async (env, p) => {
   const account = sessionAccount(env, p.sessionToken)
   if (isError(account)) return env.finish(() => rejected(account))
   // The old password is guessed under the log-in's lock, a batch of guesses included.
-  const locked = countPasswordAttempt({ failures: account.failed_logins, lockedUntil: account.locked_until }, env.now, (failures, lockedUntil) =>
+  const locked = countPasswordAttempt(accounts.guardOfAccount(account, env.now), env.now, (failures, lockedUntil) =>
     accounts.loginFailed(account.id, failures, lockedUntil, env.now),
   )
   if (locked) return env.finish(() => rejected({ code: 'ACCOUNT_LOCKED', retryAfter: locked.lockedForSec }))

@@ -94,6 +94,22 @@ describe('log-in, sessions and session ops', () => {
     assert.ok(bytes.some((b) => b.includes(Buffer.from(registered.mobile, 'utf8'))))
   })
 
+  test('a day without a failure forgets the failures of an account as of a number no account holds: a day later a lock tells them apart no more', async () => {
+    const holder = await registerFresh(kiosk)
+    const nobody = residentId('11010519700101888')
+    const codesOf = async (idNumber: string, tries: number) => {
+      const codes: string[] = []
+      for (let i = 0; i < tries; i++) codes.push((await login(idNumber, 'Wrong123!@x')).body.error.code)
+      return codes
+    }
+    for (const idNumber of [holder.idNumber, nobody]) assert.equal((await codesOf(idNumber, 6)).at(-1), 'ACCOUNT_LOCKED')
+    t.advance(25 * 60 * 60 * 1000)
+    // Two more wrong tries each: were the account's five still counted, its second would lock it.
+    assert.deepEqual(await codesOf(holder.idNumber, 2), ['BAD_CREDENTIALS', 'BAD_CREDENTIALS'], 'the account')
+    assert.deepEqual(await codesOf(nobody, 2), ['BAD_CREDENTIALS', 'BAD_CREDENTIALS'], 'the number no account holds')
+    assert.equal((await login(holder.idNumber, holder.password)).status, 200)
+  })
+
   test('after 5 failures the account locks, a reset by SMS lifts the lock and ends the old sessions', async () => {
     const c = await registerFresh(kiosk)
     // Past the 60 s between two codes to the mobile (the register code went to it) before locking,
