@@ -169,9 +169,10 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
     )
     if (locked) {
       // No password was tested: not one of the kiosk's failed tries (or a candidate tapping 登录 on
-      // their locked account would use up the whole hall's hour).
+      // their locked account would use up the whole hall's hour), and no hash is computed either: an
+      // account and a number no account holds answer alike without it, and a kiosk in the wrong
+      // hands could otherwise make the server hash for ever on locked numbers, which it may not count.
       kioskTry.forgive()
-      await verifyPassword(dummyHash, p.password)
       return sendError(reply, { code: 'ACCOUNT_LOCKED', retryAfter: locked.lockedForSec })
     }
     const passwordOk = await verifyPassword(account?.password_hash ?? dummyHash, p.password)

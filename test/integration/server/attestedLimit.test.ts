@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { candidate, register, startTestServer, TestKiosk, type TestServer } from './kiosk'
+import { candidate, register, registerFresh, startTestServer, TestKiosk, type TestServer } from './kiosk'
 
 /**
  * An on-site reset proves only that staff saw a document, so each kiosk may try a few an hour:
@@ -51,5 +51,36 @@ describe('on-site resets per kiosk and hour', () => {
     for (let i = 0; i < 3; i++) assert.equal((await reset(hallA, '王小红')).error.code, 'RATE_LIMITED')
     t.advance(30 * 60 * 1000 + 1000)
     assert.equal((await reset(hallA, candidate.name, 'Vwx135@!m4')).status, 'applied')
+  })
+})
+
+describe('a burst of on-site resets in one batch', () => {
+  let t: TestServer
+  let kiosk: TestKiosk
+  before(async () => {
+    t = await startTestServer({ limits: { attestedResetsPerKioskPerHour: 3 } })
+    kiosk = await TestKiosk.enrol(t)
+  })
+  after(() => t.stop())
+
+  test('is applied up to the limit and refused past it, though its ops run side by side', async () => {
+    const holders = []
+    for (let i = 0; i < 5; i++) holders.push(await registerFresh(kiosk))
+    const ops = await Promise.all(
+      holders.map((h) =>
+        kiosk.op('resetPassword', {
+          method: 'attested',
+          idType: h.idType,
+          idNumber: h.idNumber,
+          name: h.name,
+          newPassword: 'Mno321&*q8',
+          attestation: { staffId: 'S001', staffName: '考点老师', checkedAt: new Date(t.now()).toISOString() },
+        }),
+      ),
+    )
+    const answer = await kiosk.push(ops)
+    assert.equal(answer.status, 200)
+    const outcomes = answer.body.results.map((r: { status: string; error?: { code: string } }) => r.error?.code ?? r.status)
+    assert.deepEqual([...outcomes].sort(), ['RATE_LIMITED', 'RATE_LIMITED', 'applied', 'applied', 'applied'])
   })
 })
