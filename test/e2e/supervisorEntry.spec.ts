@@ -146,6 +146,33 @@ test.describe('a kiosk whose deployment sets the central URL (KIOSK_CENTRAL_URL)
     await expect(supervisor.el('central-done')).toBeVisible()
     expect(kiosk.services.central?.url).toBe(server.url)
   })
+
+  test('the focus goes to what staff can act on: 登记码 when it is empty or refused; the heading when the fixed address does not answer', async ({ kiosk }) => {
+    const { page } = kiosk
+    const wizard = new SetupWizardPage(kiosk)
+    await kiosk.open('/')
+    await wizard.fill('kiosk-name', '一号自助机')
+    await wizard.fill('exam-centre', '海淀考点')
+    await wizard.el('next').click()
+    // The address is there and read-only: the code is the one thing to type.
+    await expect(wizard.step()).toHaveAttribute('data-step', 'central')
+    await expect(wizard.el('enrolment-code')).toBeFocused()
+    await wizard.fill('enrolment-code', 'WRONG-CODE-1')
+    await wizard.el('next').click()
+    await wizard.fill('pin', '13572468')
+    await wizard.fill('pin-confirm', '13572468')
+    await wizard.el('finish').click()
+    await expect(wizard.step()).toHaveAttribute('data-step', 'central')
+    await expect(wizard.fieldError('enrolment-code')).toBeVisible()
+    await expect(wizard.el('enrolment-code')).toBeFocused()
+    // The server goes away: the message is on the address, which staff cannot edit here.
+    await wizard.fill('enrolment-code', server.createEnrollmentCode('一号自助机'))
+    await server.close()
+    await wizard.el('next').click()
+    await wizard.el('finish').click()
+    await expect(wizard.fieldError('central-url')).toHaveText('该地址没有中心服务器应答，请核对地址和本机网络后重试', { timeout: 15_000 })
+    await expect(page.getByRole('heading', { level: 1, name: '自助机首次设置' })).toBeFocused()
+  })
 })
 
 test.describe('entering supervisor mode', () => {
