@@ -220,6 +220,19 @@ export const operationKinds = Object.keys(operations) as OperationKind[]
 export const sessionKinds: readonly OperationKind[] = operationKinds.filter((kind) =>
   (operations[kind].secret as readonly string[]).includes('sessionToken'),
 )
+
+/**
+ * Fields that tie an op to the kiosk that sends it: the server applies it only for the kiosk that
+ * logged in (a session token) or that verified the mobile (a verification token). Under a new
+ * enrolment, a new kiosk id, such an op could not be applied.
+ */
+export const kioskBoundFields = ['sessionToken', 'verificationToken'] as const
+export const carriesKioskBoundField = (payload: Record<string, unknown>): boolean =>
+  kioskBoundFields.some((field) => payload[field] !== undefined)
+/** The kinds whose payload may carry one. */
+export const mayCarryKioskBound: readonly OperationKind[] = operationKinds.filter((kind) =>
+  kioskBoundFields.some((field) => (operations[kind].secret as readonly string[]).includes(field)),
+)
 export const operationKindSchema = z.enum(operationKinds as [OperationKind, ...OperationKind[]])
 export type OperationPayload<K extends OperationKind> = z.infer<(typeof operations)[K]['schema']>
 

@@ -1,4 +1,3 @@
-import { chmodSync, existsSync } from 'node:fs'
 import type Database from 'better-sqlite3'
 
 /**
@@ -52,20 +51,17 @@ const migrations: readonly string[] = [
   ALTER TABLE ops ADD COLUMN maybe_sent INTEGER NOT NULL DEFAULT 0;
   UPDATE ops SET maybe_sent = 1 WHERE attempts > 0 OR status = 'sending';
   `,
+  // 4: whether an op carries a session or a verification token (operations.ts kioskBoundFields): the
+  // server applies it only for this kiosk id, so a new enrolment waits for it. An older file's
+  // payloads are sealed: its ops of the kinds that may carry one count as carrying one.
+  `
+  ALTER TABLE ops ADD COLUMN kiosk_bound INTEGER NOT NULL DEFAULT 0;
+  UPDATE ops SET kiosk_bound = 1
+    WHERE kind IN ('register', 'resetPassword', 'updateProfile', 'changeMobile', 'changePassword', 'verifyMobile', 'verifyEmail');
+  `,
 ]
 
 export const schemaVersion = migrations.length
-
-/**
- * kiosk.db (and its -wal and -shm) readable and writable by the kiosk's own user only. SQLite makes
- * the file with the umask's mode (0644 under the usual 022), and the -wal and -shm it makes later
- * follow the file's; a data folder made before the kiosk first ran may be open to all. What it holds
- * is sealed or masked, but the audit log names staff and the PIN's hash is there.
- */
-export function restrictToOwner(db: Database.Database): void {
-  if (db.memory) return
-  for (const f of [db.name, `${db.name}-wal`, `${db.name}-shm`]) if (existsSync(f)) chmodSync(f, 0o600)
-}
 
 /** The pragmas every connection to kiosk.db uses (the bench measures a bare insert with the same). */
 export function applyPragmas(db: Database.Database): void {

@@ -5,13 +5,14 @@ import Database from 'better-sqlite3'
 import { v7 as uuidv7 } from 'uuid'
 import { z } from 'zod'
 import { fail, kioskErrorSchema, ok, type KioskError, type Result } from '../src-common/errors'
-import { operationKindSchema, parseOperation, sessionKinds, splitPayload, type OperationKind } from '../src-common/operations'
+import { carriesKioskBoundField, mayCarryKioskBound, operationKindSchema, parseOperation, splitPayload, type OperationKind } from '../src-common/operations'
 import { normaliseIdNumber } from '../src-common/rules/idNumberRule'
 import { clockGrainMs } from '../src-common/requestSigning'
 import { sealingAad } from '../src-common/sealing'
 import type { OpResult, WireOp } from '../src-common/wire'
 import { TypedEmitter } from './emitter'
-import { applyPragmas, checkpoint, migrate, restrictToOwner } from './migrations'
+import { applyPragmas, checkpoint, migrate } from './migrations'
+import { ownerOnly } from './ownerOnly'
 import { createSealer, type SealerLimits } from './sealer'
 import { newReceipt, normaliseReceipt } from './receipt'
 
@@ -274,10 +275,11 @@ function stringsIn(value: unknown, out: string[] = []): string[] {
  *
  * `maybeSent`: only those a new enrolment (a new kiosk id) could no longer resend or apply: in
  * flight or sent before without a telling answer (the server may hold them under this kiosk's id),
- * and those of a session (applied only for the kiosk that logged in). Ops never sent, or only
- * refused as a whole (a revoked kiosk's 401, a 429), go under any id, and an op waiting on a
- * decision (an appeal) is followed by its receipt (syncEngine.ts). A file not yet migrated to the
- * `maybe_sent` column (no outbox opened it since the upgrade) counts every op ever claimed.
+ * and those carrying a session or a verification token (applied only for the kiosk that holds it).
+ * Ops never sent, or only refused as a whole (a revoked kiosk's 401, a 429), go under any id, and an
+ * op waiting on a decision (an appeal) is followed by its receipt (syncEngine.ts). A file not yet
+ * migrated (no outbox opened it since the upgrade) counts every op ever claimed, and every op of a
+ * kind that may carry a token.
  */
 export function countUnfinishedOps(file: string, nativeBinding?: string, options: { maybeSent?: boolean } = {}): number {
   if (!existsSync(file)) return 0
@@ -285,10 +287,10 @@ export function countUnfinishedOps(file: string, nativeBinding?: string, options
   try {
     if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ops'`).get()) return 0
     const unfinished = unfinishedStatuses.map((status) => `'${status}'`).join(', ')
-    const ofSession = sessionKinds.map((kind) => `'${kind}'`).join(', ')
     const columns = db.prepare(`SELECT name FROM pragma_table_info('ops')`).pluck().all() as string[]
     const reached = columns.includes('maybe_sent') ? 'maybe_sent = 1' : 'attempts > 0'
-    const sent = options.maybeSent ? ` AND status <> 'pending' AND (status = 'sending' OR ${reached} OR kind IN (${ofSession}))` : ''
+    const bound = columns.includes('kiosk_bound') ? 'kiosk_bound = 1' : `kind IN (${mayCarryKioskBound.map((kind) => `'${kind}'`).join(', ')})`
+    const sent = options.maybeSent ? ` AND status <> 'pending' AND (status = 'sending' OR ${reached} OR ${bound})` : ''
     return db.prepare(`SELECT count(*) FROM ops WHERE status IN (${unfinished})${sent}`).pluck().get() as number
   } finally {
     db.close()
@@ -334,8 +336,8 @@ export function openOutbox(options: OutboxOptions): Outbox {
     const days = typeof options.retentionDays === 'function' ? options.retentionDays() : options.retentionDays
     return (days ?? 30) * 24 * 60 * 60 * 1000
   }
+  ownerOnly(options.file)
   const db = new Database(options.file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
-  restrictToOwner(db)
   applyPragmas(db)
   const sealer = createSealer(options.centralPublicKey, options.sealing)
   migrate(db)
@@ -343,8 +345,8 @@ export function openOutbox(options: OutboxOptions): Outbox {
 
   const sql = {
     insert: db.prepare<Record<string, unknown>>(`
-      INSERT INTO ops (id, kind, receipt, account_key, status, body, body_bytes, summary, next_attempt_at, created_at, updated_at, boot_id, boot_ms)
-      VALUES (@id, @kind, @receipt, @accountKey, 'queued', @body, @bodyBytes, @summary, @now, @now, @now, @bootId, @bootMs)`),
+      INSERT INTO ops (id, kind, receipt, account_key, kiosk_bound, status, body, body_bytes, summary, next_attempt_at, created_at, updated_at, boot_id, boot_ms)
+      VALUES (@id, @kind, @receipt, @accountKey, @kioskBound, 'queued', @body, @bodyBytes, @summary, @now, @now, @now, @bootId, @bootMs)`),
     byId: db.prepare<[string], OpRow>(`SELECT * FROM ops WHERE id = ?`),
     byReceipt: db.prepare<[string], OpRow>(`SELECT * FROM ops WHERE receipt = ?`),
     // The heads of the lines that are due.
@@ -503,7 +505,16 @@ export function openOutbox(options: OutboxOptions): Outbox {
       return JSON.stringify(op)
     }
     const receipt = insertOp(
-      { id, kind, accountKey: accountKey ?? null, summary: JSON.stringify(summary.data), now: createdAt, bootId: boot.id, bootMs },
+      {
+        id,
+        kind,
+        accountKey: accountKey ?? null,
+        kioskBound: carriesKioskBoundField(parsed.value as Record<string, unknown>) ? 1 : 0,
+        summary: JSON.stringify(summary.data),
+        now: createdAt,
+        bootId: boot.id,
+        bootMs,
+      },
       build,
     )
     const v = view(id)

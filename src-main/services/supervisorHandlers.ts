@@ -62,8 +62,9 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
       // another, they would be refused and lost (and a pending appeal's outcome never asked for).
       if (target !== previous && services.unfinishedOps() > 0) return fail('QUEUE_NOT_EMPTY')
       // The same server under a new enrolment is a new kiosk id: what the server may already hold
-      // under the old one could be neither resent (an id reused) nor followed (a pending appeal),
-      // and a session op would be applied only for the kiosk that logged in.
+      // under the old one could be neither resent (an id reused) nor followed (a pending appeal), and
+      // an op carrying a session or a verification token would be applied only for the kiosk that
+      // holds it.
       if (target === previous && services.unfinishedOps({ maybeSent: true }) > 0) return fail('QUEUE_NOT_EMPTY')
       const updated = supervisor.settings.update({ centralUrl: target }, actor)
       if (!updated.ok) return updated

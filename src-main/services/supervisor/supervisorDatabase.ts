@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { restrictToOwner } from '../../../sync/migrations'
+import { ownerOnly } from '../../../sync/ownerOnly'
 
 /**
  * The supervisor's tables live in kiosk.db beside the outbox (sync/), which migrates its own tables
@@ -55,9 +55,9 @@ const auditTriggers = `
 `
 
 export function openSupervisorDatabase(file: string, nativeBinding?: string): Database.Database {
+  ownerOnly(file)
   const db = new Database(file, nativeBinding ? { nativeBinding } : {})
   try {
-    restrictToOwner(db)
     db.pragma('journal_mode = WAL')
     // FULL: a PIN failure or an audit row is on disk before the call returns, so a power cut does not
     // hand an attacker a fresh set of tries.

@@ -7,7 +7,7 @@ import { createOpener } from '../../../server/opener'
 import { wireOpSchema } from '../../../src-common/wire'
 import { countUnfinishedOps, openOutbox } from '../../../sync/outbox'
 import { receiptPattern } from '../../../sync/receipt'
-import { candidate, maskedSummary, payloadOf, staff } from './fixtures'
+import { candidate, maskedSummary, payloadOf, staff, token } from './fixtures'
 import { makeOutbox } from './harness'
 
 const uuidV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
@@ -544,6 +544,25 @@ describe('outbox', () => {
     }
   })
 
+  test('a new enrolment waits for an op never sent that carries a verification token: the server applies it only for this kiosk id', async () => {
+    const t = await makeOutbox()
+    try {
+      const c = candidate(63)
+      const byCode = payloadOf('resetPassword', 63)
+      const { smsCode: _code, ...withoutCode } = byCode as Record<string, unknown>
+      const byToken = { ...withoutCode, verificationToken: token(63) }
+      for (const payload of [byCode, byToken]) {
+        const queued = await t.outbox.enqueue('resetPassword', payload, { accountIdNumber: c.idNumber, summary: maskedSummary(c) })
+        assert.equal(queued.ok, true, JSON.stringify(queued))
+      }
+      // Neither was sent; the one with a code goes under any kiosk id, the one with a token does not.
+      assert.equal(countUnfinishedOps(t.file), 2)
+      assert.equal(countUnfinishedOps(t.file, undefined, { maybeSent: true }), 1)
+    } finally {
+      t.cleanup()
+    }
+  })
+
   test('an op in flight when the process died may be on the server: after the restart it is "maybe sent"', async () => {
     const t = await makeOutbox()
     try {
@@ -562,25 +581,34 @@ describe('outbox', () => {
     }
   })
 
-  test('a kiosk.db from before "maybe sent" was kept counts every op ever claimed as maybe sent, before and after it is migrated', async () => {
+  test('a kiosk.db from before "maybe sent" was kept counts every op ever claimed as maybe sent, and every op that may carry a token, before and after it is migrated', async () => {
     const t = await makeOutbox()
     try {
-      const claimed = await queueRegistration(t, 63)
-      const untouched = await queueRegistration(t, 64)
+      const appeal = async (i: number) => {
+        const r = await t.outbox.enqueue('appeal', payloadOf('appeal', i), { summary: maskedSummary(candidate(i)) })
+        assert.ok(r.ok, JSON.stringify(r))
+        return r.value
+      }
+      const claimed = await appeal(63)
+      const untouched = await appeal(64)
+      // Its payload is sealed: whether it carries a verification token cannot be read any more.
+      const registration = await queueRegistration(t, 65)
       t.outbox.claimBatch({ maxOps: 1, maxBytes: 100_000 })
       t.outbox.releaseForRetry([claimed.id], { code: 'UNAUTHORIZED' }, () => 0, 5, { maybeSent: false })
       t.outbox.close()
-      // The file as the previous release left it: schema 2, no column for it.
+      // The file as the release before "maybe sent" left it: schema 2, no column for it or for tokens.
       const db = new Database(t.file)
       const columns = db.prepare(`SELECT name FROM pragma_table_info('ops')`).pluck().all() as string[]
-      if (columns.includes('maybe_sent')) db.exec('ALTER TABLE ops DROP COLUMN maybe_sent')
+      for (const column of ['maybe_sent', 'kiosk_bound']) if (columns.includes(column)) db.exec(`ALTER TABLE ops DROP COLUMN ${column}`)
       db.pragma('user_version = 2')
       db.close()
-      assert.equal(countUnfinishedOps(t.file, undefined, { maybeSent: true }), 1)
+      assert.equal(countUnfinishedOps(t.file, undefined, { maybeSent: true }), 2)
       const again = openOutbox({ file: t.file, centralPublicKey: t.keys.publicKey, keyId: 'test-key', accountKeySecret: 'per-kiosk-secret-for-tests' })
       try {
         assert.equal(again.get(claimed.id)?.maybeSent, true)
         assert.equal(again.get(untouched.id)?.maybeSent, false)
+        assert.equal(countUnfinishedOps(t.file, undefined, { maybeSent: true }), 2)
+        assert.equal(again.cancel(registration.id, 'other').ok, true)
         assert.equal(countUnfinishedOps(t.file, undefined, { maybeSent: true }), 1)
         assert.equal(again.cancel(untouched.id, 'other').ok, true)
       } finally {
