@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { chmodSync, existsSync, mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import { migrations } from './migrations'
 
@@ -26,12 +26,16 @@ function migrate(db: Db): void {
 export function openDatabase(dataDir: string | null, nativeBinding?: string): Db {
   if (dataDir !== null) mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const file = dataDir === null ? ':memory:' : join(dataDir, 'central.db')
+  if (dataDir !== null) {
+    // Accounts and the kiosks' signing secrets: the server's user only. SQLite would make the file
+    // with the umask's mode (0644 under the usual 022), and makes the -wal and -shm with the file's;
+    // a data folder the administrator made may be open to all. Created empty with the mode first,
+    // so that no other user can open it in between.
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600))
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600)
+  }
   const db = new Database(file, nativeBinding ? { nativeBinding } : {})
   if (dataDir !== null) {
-    // Accounts and the kiosks' signing secrets: the server's user only. SQLite makes the file with
-    // the umask's mode (0644 under the usual 022), and the -wal and -shm it makes later follow the
-    // file's; a data folder the administrator made may be open to all.
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600)
     db.pragma('journal_mode = WAL')
     // WAL + FULL: a commit survives a power cut too. An answer leaves only after its commit (group
     // commit, groupCommit.ts), and a kiosk forgets an op the server said it applied: a commit lost

@@ -220,6 +220,8 @@ ALTER TABLE verification_tokens ADD COLUMN kiosk_id TEXT;
 -- day without one forgets those of an ID number no account holds (login_guards). Kept for ever, an
 -- account's count told it apart a day later: a lock after two tries meant an account exists.
 ALTER TABLE accounts ADD COLUMN failed_at INTEGER;
+-- Failures counted before: their last one was no later than the account's last update.
+UPDATE accounts SET failed_at = updated_at WHERE failed_logins > 0;
 `,
   },
 ]

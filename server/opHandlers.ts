@@ -127,7 +127,6 @@ const resetPassword: Handler<'resetPassword'> = async (env, p) => {
   }
   // An on-site reset counts against the kiosk's hourly limit, a mismatch too (countAttestedReset).
   const overAttestedLimit = (): KioskError | undefined => {
-    if (p.method !== 'attested') return undefined
     const refused = accounts.countAttestedReset(env.kioskId, env.now, env.ctx.limits.attestedResetsPerKioskPerHour)
     return refused ? { code: 'RATE_LIMITED', rule: 'attestedReset.perHour' satisfies LimitRule, retryAfter: refused.retryAfterSec } : undefined
   }
@@ -135,8 +134,9 @@ const resetPassword: Handler<'resetPassword'> = async (env, p) => {
   if (!first.proof.ok) return rejectProof(env, first.proof)
   // Counted before anything is hashed, as a log-in try is: a burst from a kiosk in the wrong hands
   // stops at the limit before it costs the server an argon2 hash for each. (Stored apart from the
-  // op's answer: a crash between the two counts its resend again, never one too few.)
-  const limited = env.ctx.commits.run(overAttestedLimit)
+  // op's answer: an op left unanswered, by a crash or a fault, counts again when it is sent again,
+  // never one too few.)
+  const limited = p.method === 'attested' ? env.ctx.commits.run(overAttestedLimit) : undefined
   if (limited) return env.finish(() => rejected(limited))
   if (!first.account) return env.finish(() => rejected({ code: 'ACCOUNT_NOT_FOUND' }))
   const passwordHash = await hashPassword(p.newPassword)

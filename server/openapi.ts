@@ -19,7 +19,7 @@ function interactive(summary: string, payload: z.ZodType, response: z.ZodType) {
     post: {
       summary,
       description:
-        'Signed. The body is a sealedRequest whose sealed box opens (AAD = requestId + route name) to x-sealed-payload.',
+        'Signed. The body is a sealedRequest whose sealed box opens to x-sealed-payload with AAD = requestId, route name, the signing kiosk id and the signature timestamp, one per line (wire.ts requestAad): a box re-signed by another kiosk, or at another time, does not open.',
       security: signed,
       requestBody: body(wire.sealedRequest),
       'x-sealed-payload': json(payload),

@@ -64,6 +64,9 @@ export interface CentralClientOptions {
   steadyNow?: () => number
 }
 
+/** A request body made as the request is sent; `signer` is null for an unsigned call. */
+type BodyMaker = (signer: RequestSigner | null) => unknown
+
 /**
  * A failure carries the HTTP status when something answered (null when nothing came back), and
  * `fromServer` when the answer was the central API's own error: a proxy's or a load balancer's page
@@ -72,9 +75,6 @@ export interface CentralClientOptions {
  * refused, the name not resolved, the certificate refused before a byte of it went): without it, a
  * failure with no answer may have reached the server.
  */
-/** A request body made as the request is sent; `signer` is null for an unsigned call. */
-type BodyMaker = (signer: RequestSigner | null) => unknown
-
 export type CentralResult<T> =
   | { ok: true; value: T }
   | { ok: false; error: KioskError; httpStatus: number | null; fromServer?: boolean; unsent?: boolean }
