@@ -2,6 +2,7 @@ import { test, expect } from './harness/kioskFixture'
 import { logInAs, registerThroughKiosk } from './pages/accounts'
 import { candidate } from './pages/candidates'
 import { LoginPage } from './pages/LoginPage'
+import { expectShowPasswordButton } from './pages/passwordToggle'
 
 test.describe('CET报名登录', () => {
   test('a registered candidate logs in with province, ID number, password and captcha and sees the masked account', async ({ kiosk }) => {
@@ -80,19 +81,8 @@ test.describe('CET报名登录', () => {
     const { page } = kiosk
     await login.open()
     await login.fill('password', 'Tq7#mLp2xZ')
-    await page.keyboard.press('Tab')
     const toggle = login.el('password-toggle')
-    await expect(toggle).toBeFocused()
-    await expect(toggle).toHaveRole('button')
-    await expect(toggle).toHaveAccessibleName('显示密码')
-    await expect(toggle).toHaveAttribute('aria-pressed', 'false')
-    const box = await toggle.boundingBox()
-    expect(box?.width).toBeGreaterThanOrEqual(44)
-    expect(box?.height).toBeGreaterThanOrEqual(44)
-
-    await page.keyboard.press('Space')
-    await expect(login.el('password')).toHaveAttribute('type', 'text')
-    await expect(toggle).toHaveAttribute('aria-pressed', 'true')
+    await expectShowPasswordButton(page, login.el('password'), toggle)
     // A tap hides it again and leaves the candidate typing in the field, not on the button.
     await login.el('password').focus()
     await toggle.click()

@@ -1,4 +1,4 @@
-import { test, expect } from './harness/kioskFixture'
+import { test, expect, type KioskHarness } from './harness/kioskFixture'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -110,13 +110,19 @@ test.describe('a kiosk whose deployment sets the central URL (KIOSK_CENTRAL_URL)
     },
   })
 
-  test('the wizard and 设置 show that address read-only and say why; the kiosk enrols there', async ({ kiosk }) => {
+  /** The wizard opened and its first step filled in: on to 中心服务器. */
+  async function atCentralStep(kiosk: KioskHarness): Promise<SetupWizardPage> {
     const wizard = new SetupWizardPage(kiosk)
     await kiosk.open('/')
     await wizard.fill('kiosk-name', '一号自助机')
     await wizard.fill('exam-centre', '海淀考点')
     await wizard.el('next').click()
     await expect(wizard.step()).toHaveAttribute('data-step', 'central')
+    return wizard
+  }
+
+  test('the wizard and 设置 show that address read-only and say why; the kiosk enrols there', async ({ kiosk }) => {
+    const wizard = await atCentralStep(kiosk)
     await expect(wizard.el('central-url')).toHaveValue(server.url)
     await expect(wizard.el('central-url')).not.toBeEditable()
     await expect(wizard.el('central-url-hint')).toHaveText('本机的中心服务器地址已由部署配置（KIOSK_CENTRAL_URL）指定，不能在此更改')
@@ -149,13 +155,8 @@ test.describe('a kiosk whose deployment sets the central URL (KIOSK_CENTRAL_URL)
 
   test('the focus goes to what staff can act on: 登记码 when it is empty or refused; the heading when the fixed address does not answer', async ({ kiosk }) => {
     const { page } = kiosk
-    const wizard = new SetupWizardPage(kiosk)
-    await kiosk.open('/')
-    await wizard.fill('kiosk-name', '一号自助机')
-    await wizard.fill('exam-centre', '海淀考点')
-    await wizard.el('next').click()
+    const wizard = await atCentralStep(kiosk)
     // The address is there and read-only: the code is the one thing to type.
-    await expect(wizard.step()).toHaveAttribute('data-step', 'central')
     await expect(wizard.el('enrolment-code')).toBeFocused()
     await wizard.fill('enrolment-code', 'WRONG-CODE-1')
     await wizard.el('next').click()
