@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3'
  * Versioned schema of kiosk.db, applied in order inside one transaction each; PRAGMA user_version
  * records how far a file has come. Never edit a shipped migration: append a new one.
  */
-const migrations: readonly string[] = [
+export const migrations: readonly string[] = [
   // 1: the outbox. `body` is the op as sent on the wire (clear fields + the HPKE-sealed box); it is
   // set to NULL as soon as the server has the op. `summary` holds masked display values only.
   `

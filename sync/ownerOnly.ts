@@ -8,6 +8,7 @@ import { chmodSync, closeSync, existsSync, openSync } from 'node:fs'
  * and the supervisor PIN's hash is there.
  */
 export function ownerOnly(file: string): void {
+  if (file === '' || file === ':memory:') return
   // Created empty with the mode, so that no other user can open it between creation and chmod.
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600))
   for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600)

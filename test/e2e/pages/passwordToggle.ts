@@ -2,13 +2,13 @@ import { expect, type Locator, type Page } from '@playwright/test'
 
 /**
  * The 显示密码 button PasswordInput puts beside a field, checked from the field, which has the focus:
- * Tab reaches it; it is a button named `name`, not pressed, 44 px; Space shows what was typed.
+ * Tab reaches it; it is a button named 显示密码, not pressed, 44 px; Space shows what was typed.
  */
-export async function expectShowPasswordButton(page: Page, input: Locator, toggle: Locator, name = '显示密码'): Promise<void> {
+export async function expectShowPasswordButton(page: Page, input: Locator, toggle: Locator): Promise<void> {
   await page.keyboard.press('Tab')
   await expect(toggle).toBeFocused()
   await expect(toggle).toHaveRole('button')
-  await expect(toggle).toHaveAccessibleName(name)
+  await expect(toggle).toHaveAccessibleName('显示密码')
   await expect(toggle).toHaveAttribute('aria-pressed', 'false')
   const box = await toggle.boundingBox()
   expect(box?.width).toBeGreaterThanOrEqual(44)

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { decideAppeal } from '../../../server/index'
 import { startTestServer, type TestServer } from '../server/kiosk'
-import { candidate, maskedSummary, payloadOf } from '../sync/fixtures'
+import { candidate, maskedSummary, payloadOf, token } from '../sync/fixtures'
 import { openDemoKiosk, valueOf, type DemoKiosk } from './demoKiosk'
 
 // Changing the central server in 设置, on a demo kiosk with the reference server on loopback.
@@ -178,6 +178,17 @@ describe('re-enrolling a kiosk linked to a real server', () => {
     const answer = await linked.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('三号机') })
     assert.deepEqual(answer, { ok: false, error: { code: 'QUEUE_NOT_EMPTY' } })
     assert.equal(linked.services.engine?.paused, true, 'paused by staff before: still paused')
+    valueOf(await linked.call('supervisor.cancelOp', { id: queued.value.id, reason: 'other' }))
+  })
+
+  test('at the same server, refused while a reset waits with the token of 验证手机验证码: the server takes it only from the kiosk that verified the mobile', async () => {
+    linked.services.engine?.pause()
+    const who = candidate(32)
+    const { smsCode: _code, ...byToken } = payloadOf('resetPassword', 32) as Record<string, unknown>
+    const queued = await linked.services.outbox!.enqueue('resetPassword', { ...byToken, verificationToken: token(32) }, { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
+    assert.ok(queued.ok, JSON.stringify(queued))
+    const answer = await linked.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('三号机') })
+    assert.deepEqual(answer, { ok: false, error: { code: 'QUEUE_NOT_EMPTY' } })
     valueOf(await linked.call('supervisor.cancelOp', { id: queued.value.id, reason: 'other' }))
   })
 

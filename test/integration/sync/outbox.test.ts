@@ -6,6 +6,8 @@ import { sealingAad } from '../../../src-common/sealing'
 import { createOpener } from '../../../server/opener'
 import { wireOpSchema } from '../../../src-common/wire'
 import { countUnfinishedOps, openOutbox } from '../../../sync/outbox'
+import { migrations } from '../../../sync/migrations'
+import { mayCarryKioskBound } from '../../../src-common/operations'
 import { receiptPattern } from '../../../sync/receipt'
 import { candidate, maskedSummary, payloadOf, staff, token } from './fixtures'
 import { makeOutbox } from './harness'
@@ -542,6 +544,11 @@ describe('outbox', () => {
     } finally {
       t.cleanup()
     }
+  })
+
+  test('migration 4 marks as carrying a token exactly the kinds that may carry one', () => {
+    const marked = /kind IN \(([^)]*)\)/.exec(migrations[3] ?? '')?.[1]?.match(/'(\w+)'/g)?.map((k) => k.slice(1, -1))
+    assert.deepEqual([...(marked ?? [])].sort(), [...mayCarryKioskBound].sort())
   })
 
   test('a new enrolment waits for an op never sent that carries a verification token: the server applies it only for this kiosk id', async () => {
