@@ -337,7 +337,13 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     },
   }
 
-  supervisor.session.onChange((change) => events.emit('supervisorChanged', supervisorStateOf(supervisor, change.active)))
+  supervisor.session.onChange((change) => {
+    // Staff leaving (a tap, the idle timeout, a reload) ends a visit, as staff arriving did: what they
+    // did is not the next person's (an on-site reset's notices on the simulated phone, with the
+    // holder's mobile and email; an ID number left on the clipboard).
+    if (!change.active) services.endVisit()
+    events.emit('supervisorChanged', supervisorStateOf(supervisor, change.active))
+  })
   // Demo mode pre-fills and completes nothing by itself: the wizard shows the demo values. But a
   // demo kiosk links at once, so candidates can use it while staff have not set it up yet.
   const linked = await relink()

@@ -240,4 +240,23 @@ describe('supervisor mode', () => {
     assert.equal(value<{ active: boolean }>(await call('supervisor.leave')).active, false)
     assert.deepEqual(await call('supervisor.listOps', {}), { ok: false, error: { code: 'UNAUTHORIZED' } })
   })
+
+  test('leaving ends a visit, as entering did: the next person\'s simulated phone does not show the notices of an on-site reset', async () => {
+    value(await call('supervisor.enter', { pin: '135790', staffId: 'T01', staffName: '张老师' }))
+    const reset = value<{ status: string }>(
+      await call('supervisor.attestedReset', {
+        idType: candidate.idType,
+        idNumber: candidate.idNumber,
+        name: candidate.name,
+        newPassword: 'Later#2026word',
+        confirmPassword: 'Later#2026word',
+      }),
+    )
+    assert.equal(reset.status, 'applied')
+    const messages = async () => value<{ messages: { to: string }[] }>(await call('dev.messages', {})).messages
+    // The holder is told on their own mobile and email: staff's screen may show it.
+    assert.ok((await messages()).some((m) => m.to === candidate.mobile))
+    value(await call('supervisor.leave'))
+    assert.deepEqual(await messages(), [])
+  })
 })
