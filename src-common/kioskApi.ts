@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { kioskErrorSchema, type KioskError, type Result } from './errors'
 import { fields } from './fields'
-import { operationKindSchema } from './operations'
+import { operationKindSchema, receiptCodeSchema } from './operations'
 
 /**
  * The kiosk API contract: every call the renderer may make to main and every event main sends
@@ -77,7 +77,7 @@ export const notYetSentStatuses: readonly OpStatusShown[] = ['queued', 'sending'
 export const opOutcomeSchema = z.object({
   id: z.string(),
   kind: operationKindSchema,
-  receipt: z.string(),
+  receipt: receiptCodeSchema,
   status: opStatusSchema,
   error: kioskErrorSchema.nullable(),
   updatedAt: z.string(),
@@ -119,7 +119,7 @@ export const settingsPageSchema = kioskSettingsSchema.extend({ centralUrlFixed: 
 export const supervisorOpSchema = z.object({
   id: z.string(),
   kind: operationKindSchema,
-  receipt: z.string(),
+  receipt: receiptCodeSchema,
   status: opStatusSchema,
   summary: z.record(z.string(), z.string()),
   attempts: z.number().int(),

@@ -233,6 +233,8 @@ export const carriesKioskBoundField = (payload: Record<string, unknown>): boolea
 export const mayCarryKioskBound: readonly OperationKind[] = operationKinds.filter((kind) =>
   kioskBoundFields.some((field) => (operations[kind].secret as readonly string[]).includes(field)),
 )
+/** An op's receipt code: 8 characters of Crockford base32, read out or scanned to follow it. */
+export const receiptCodeSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{8}$/)
 export const operationKindSchema = z.enum(operationKinds as [OperationKind, ...OperationKind[]])
 export type OperationPayload<K extends OperationKind> = z.infer<(typeof operations)[K]['schema']>
 

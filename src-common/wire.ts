@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { kioskErrorSchema } from './errors'
 import { maskedAccountSchema } from './kioskApi'
-import { operationKindSchema, occupiedIdentifiers } from './operations'
+import { operationKindSchema, occupiedIdentifiers, receiptCodeSchema } from './operations'
 import { fields } from './fields'
 import { seal, type SealedBox } from './sealing'
 
@@ -67,8 +67,7 @@ export const wireOpSchema = z.strictObject({
   /** UUIDv7: the idempotency key. */
   id: z.string().uuid(),
   kind: operationKindSchema,
-  /** 8 characters of Crockford base32. */
-  receipt: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{8}$/),
+  receipt: receiptCodeSchema,
   /** When the candidate submitted it on the kiosk (ISO). */
   createdAt: z.string().datetime(),
   /** Keyed hash of the account's ID number (per-kiosk key): orders ops of one account. */
@@ -112,7 +111,8 @@ export type OpResult = z.infer<typeof opResultSchema>
 export const opsResponse = z.object({ results: z.array(opResultSchema) })
 
 export const receiptResponse = z.object({
-  receipt: z.string(),
+  // A code and nothing else: the kiosk shows it as a QR code under 扫码查询进度.
+  receipt: receiptCodeSchema,
   kind: operationKindSchema,
   status: z.enum(['applied', 'rejected', 'pending']),
   error: kioskErrorSchema.optional(),

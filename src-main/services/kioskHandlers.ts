@@ -186,6 +186,8 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
         if (!central) return fail('OP_NOT_FOUND')
         const answer = await central.receipt(code)
         if (!answer.ok) return { ok: false, error: answer.error }
+        // The op asked for, or none: another code would be shown (and as a QR code) as the candidate's.
+        if (answer.value.receipt !== code) return fail('INTERNAL')
         const { kind, status, error, updatedAt } = answer.value
         return ok({ id: '', kind, receipt: answer.value.receipt, status, error: error ?? null, updatedAt })
       },
