@@ -384,7 +384,7 @@ export function buildKioskApi(transport: KioskTransport): KioskApi {
     api[namespace] = bound
   }
   api.on = (event: string, listener: (payload: unknown) => void) => {
-    if (!(event in kioskEvents)) throw new Error(`unknown kiosk event ${event}`)
+    if (!Object.hasOwn(kioskEvents, event)) throw new Error(`unknown kiosk event ${event}`)
     return transport.subscribe(eventChannel(event), listener)
   }
   return api as KioskApi
