@@ -86,6 +86,14 @@ export class SetupWizardPage extends KioskPage {
   step(): Locator {
     return this.el('wizard')
   }
+
+  /** On to the PIN step, the same PIN typed twice, and 完成设置. */
+  async finishWithPin(pin = '13572468'): Promise<void> {
+    await this.el('next').click()
+    await this.fill('pin', pin)
+    await this.fill('pin-confirm', pin)
+    await this.el('finish').click()
+  }
 }
 
 /**

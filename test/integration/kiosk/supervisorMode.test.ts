@@ -21,6 +21,13 @@ const candidate = {
   name: '李娜',
 }
 
+/** 现场核验重置 of the candidate's password, as staff submit it: the op's status. */
+async function resetOnSite(newPassword: string): Promise<string> {
+  const { idType, idNumber, name } = candidate
+  const reset = await call('supervisor.attestedReset', { idType, idNumber, name, newPassword, confirmPassword: newPassword })
+  return value<{ status: string }>(reset).status
+}
+
 before(async () => {
   kiosk = await openDemoKiosk({ liftResendInterval: true })
 })
@@ -104,16 +111,7 @@ describe('supervisor mode', () => {
     const smsCode = await kiosk.codeSentTo(candidate.mobile)
     assert.equal(value<{ status: string }>(await call('ops.submit', { kind: 'register', payload: { ...candidate, smsCode, agreed: true } })).status, 'applied')
 
-    const reset = value<{ status: string }>(
-      await call('supervisor.attestedReset', {
-        idType: candidate.idType,
-        idNumber: candidate.idNumber,
-        name: candidate.name,
-        newPassword: 'Fresh#2026word',
-        confirmPassword: 'Fresh#2026word',
-      }),
-    )
-    assert.equal(reset.status, 'applied')
+    assert.equal(await resetOnSite('Fresh#2026word'), 'applied')
     const { captchaId } = value<{ captchaId: string }>(await call('captcha.create'))
     const login = await call('auth.login', { province: '北京', idNumber: candidate.idNumber, password: 'Fresh#2026word', captchaId, captcha: kiosk.captcha() })
     assert.equal(login.ok, true, JSON.stringify(login))
@@ -243,16 +241,7 @@ describe('supervisor mode', () => {
 
   test('leaving ends a visit, as entering did: the next person\'s simulated phone does not show the notices of an on-site reset', async () => {
     value(await call('supervisor.enter', { pin: '135790', staffId: 'T01', staffName: '张老师' }))
-    const reset = value<{ status: string }>(
-      await call('supervisor.attestedReset', {
-        idType: candidate.idType,
-        idNumber: candidate.idNumber,
-        name: candidate.name,
-        newPassword: 'Later#2026word',
-        confirmPassword: 'Later#2026word',
-      }),
-    )
-    assert.equal(reset.status, 'applied')
+    assert.equal(await resetOnSite('Later#2026word'), 'applied')
     const messages = async () => value<{ messages: { to: string }[] }>(await call('dev.messages', {})).messages
     // The holder is told on their own mobile and email: staff's screen may show it.
     assert.ok((await messages()).some((m) => m.to === candidate.mobile))
