@@ -213,13 +213,16 @@ export const operations = {
 export type OperationKind = keyof typeof operations
 export const operationKinds = Object.keys(operations) as OperationKind[]
 
+/** The kinds whose payload may carry any of the secret fields `fields`. */
+function kindsCarrying(fields: readonly string[]): readonly OperationKind[] {
+  return operationKinds.filter((kind) => fields.some((field) => (operations[kind].secret as readonly string[]).includes(field)))
+}
+
 /**
  * Ops that act for a logged-in candidate (their payload carries the session token): the server
  * applies one only for the kiosk that logged in.
  */
-export const sessionKinds: readonly OperationKind[] = operationKinds.filter((kind) =>
-  (operations[kind].secret as readonly string[]).includes('sessionToken'),
-)
+export const sessionKinds: readonly OperationKind[] = kindsCarrying(['sessionToken'])
 
 /**
  * Fields that tie an op to the kiosk that sends it: the server applies it only for the kiosk that
@@ -230,9 +233,7 @@ export const kioskBoundFields = ['sessionToken', 'verificationToken'] as const
 export const carriesKioskBoundField = (payload: Record<string, unknown>): boolean =>
   kioskBoundFields.some((field) => payload[field] !== undefined)
 /** The kinds whose payload may carry one. */
-export const mayCarryKioskBound: readonly OperationKind[] = operationKinds.filter((kind) =>
-  kioskBoundFields.some((field) => (operations[kind].secret as readonly string[]).includes(field)),
-)
+export const mayCarryKioskBound: readonly OperationKind[] = kindsCarrying(kioskBoundFields)
 /** An op's receipt code: 8 characters of Crockford base32, read out or scanned to follow it. */
 export const receiptCodeSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{8}$/)
 export const operationKindSchema = z.enum(operationKinds as [OperationKind, ...OperationKind[]])

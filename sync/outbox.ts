@@ -484,7 +484,8 @@ export function openOutbox(options: OutboxOptions): Outbox {
     if (!parsed.ok) return parsed
     const summary = summarySchema.safeParse(opts.summary)
     if (!summary.success) return fail('INVALID_FIELD', { field: 'summary' })
-    const { sealed, clear } = splitPayload(kind, parsed.value as Record<string, unknown>)
+    const value = parsed.value as Record<string, unknown>
+    const { sealed, clear } = splitPayload(kind, value)
     const sealedStrings = stringsIn(sealed)
     if (Object.values(summary.data).some((value) => holdsSealedValue(value, sealedStrings))) {
       return fail('INVALID_FIELD', { field: 'summary' })
@@ -509,7 +510,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
         id,
         kind,
         accountKey: accountKey ?? null,
-        kioskBound: carriesKioskBoundField(parsed.value as Record<string, unknown>) ? 1 : 0,
+        kioskBound: carriesKioskBoundField(value) ? 1 : 0,
         summary: JSON.stringify(summary.data),
         now: createdAt,
         bootId: boot.id,

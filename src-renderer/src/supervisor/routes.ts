@@ -1,4 +1,4 @@
-import type { RouteLocationNormalized, RouteLocationRaw, RouteRecordRaw } from 'vue-router'
+import type { RouteLocationNormalized, RouteLocationRaw, RouteRecordRaw, RouteRecordSingleView } from 'vue-router'
 import { titled } from '../i18n'
 import { useSupervisorStore } from './supervisorStore'
 
@@ -52,6 +52,12 @@ export function markSetUp(): void {
   knownSetUp = true
 }
 
+/** A tab of supervisor mode: route supervisorDashboard etc., titled by supervisor.<tab>.title. */
+function staffScreen(tab: 'dashboard' | 'services' | 'settings' | 'audit', component: RouteRecordSingleView['component']): RouteRecordSingleView {
+  const name = `supervisor${tab[0]!.toUpperCase()}${tab.slice(1)}`
+  return { path: tab, name, component, meta: { supervisor: true, ...titled(`supervisor.${tab}.title`) } }
+}
+
 export const supervisorRoutes: RouteRecordRaw[] = [
   {
     path: '/setup',
@@ -74,30 +80,10 @@ export const supervisorRoutes: RouteRecordRaw[] = [
     meta: { supervisor: true },
     children: [
       { path: '', redirect: { name: 'supervisorDashboard' } },
-      {
-        path: 'dashboard',
-        name: 'supervisorDashboard',
-        component: () => import('./dashboard/DashboardView.vue'),
-        meta: { supervisor: true, ...titled('supervisor.dashboard.title') },
-      },
-      {
-        path: 'services',
-        name: 'supervisorServices',
-        component: () => import('./services/ServicesView.vue'),
-        meta: { supervisor: true, ...titled('supervisor.services.title') },
-      },
-      {
-        path: 'settings',
-        name: 'supervisorSettings',
-        component: () => import('./settings/SettingsView.vue'),
-        meta: { supervisor: true, ...titled('supervisor.settings.title') },
-      },
-      {
-        path: 'audit',
-        name: 'supervisorAudit',
-        component: () => import('./audit/AuditView.vue'),
-        meta: { supervisor: true, ...titled('supervisor.audit.title') },
-      },
+      staffScreen('dashboard', () => import('./dashboard/DashboardView.vue')),
+      staffScreen('services', () => import('./services/ServicesView.vue')),
+      staffScreen('settings', () => import('./settings/SettingsView.vue')),
+      staffScreen('audit', () => import('./audit/AuditView.vue')),
     ],
   },
 ]
