@@ -90,6 +90,9 @@ router.beforeEach(async (to) => {
   // Back navigation never reaches a screen from before the last wipe (a previous candidate's).
   if (leavesWipedHistory() && to.path !== '/') return { path: '/', replace: true }
   if (to.meta.requiresAccount && useCandidateStore().account === null) return { path: '/login', replace: true }
+  // Already logged in: 登录 (the home card, CET报名's link) leads to the account, where 退出 is, not to an
+  // empty form that hides that someone still is.
+  if (to.name === 'login' && useCandidateStore().account !== null) return { path: '/account', replace: true }
   return true
 })
 

@@ -59,3 +59,9 @@ export async function wipeCandidate(router: Router): Promise<void> {
   historyFloor = historyPosition() ?? historyFloor
   await done
 }
+
+/** 退出: main ends the session, then the candidate is forgotten as after an idle wipe. */
+export async function logOut(router: Router): Promise<void> {
+  await window.kiosk.auth.logout({})
+  await wipeCandidate(router)
+}
