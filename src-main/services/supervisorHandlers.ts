@@ -60,12 +60,17 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
     try {
       // Another server: ops are sealed to the current server's key and answered by it; sent to
       // another, they would be refused and lost (and a pending appeal's outcome never asked for).
-      if (target !== previous && services.unfinishedOps() > 0) return fail('QUEUE_NOT_EMPTY')
+      // The current server is the one the credential came from, which need not be the one the kiosk
+      // is pointed at: KIOSK_CENTRAL_URL may have changed between two starts.
+      const credential = supervisor.settings.enrolment()
+      const sealedFor = credential.ok && credential.value ? credential.value.centralUrl : previous
+      const anotherServer = target !== previous || target !== sealedFor
+      if (anotherServer && services.unfinishedOps() > 0) return fail('QUEUE_NOT_EMPTY')
       // The same server under a new enrolment is a new kiosk id: what the server may already hold
       // under the old one could be neither resent (an id reused) nor followed (a pending appeal), and
       // an op carrying a session or a verification token would be applied only for the kiosk that
       // holds it.
-      if (target === previous && services.unfinishedOps({ maybeSent: true }) > 0) return fail('QUEUE_NOT_EMPTY')
+      if (!anotherServer && services.unfinishedOps({ maybeSent: true }) > 0) return fail('QUEUE_NOT_EMPTY')
       const updated = supervisor.settings.update({ centralUrl: target }, actor)
       if (!updated.ok) return updated
       const linked = await services.relink(enrolmentCode)

@@ -132,6 +132,38 @@ describe('a kiosk whose credential cannot be read (its kiosk.db on another machi
   })
 })
 
+describe('a kiosk pointed at another server between two starts (KIOSK_CENTRAL_URL changed)', () => {
+  test('is not enrolled there while ops sealed for the first are not final: the new server could only refuse them', async (t) => {
+    const defer = deferrer(t)
+    const first = await startTestServer()
+    defer(() => first.stop())
+    const second = await startTestServer()
+    defer(() => second.stop())
+    const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-moved-url-'))
+    defer(() => rmSync(dataDir, { recursive: true, force: true }))
+    const before = await openDemoKiosk({ dataDir, centralUrl: first.server.url })
+    valueOf(await before.call('setup.complete', { kioskName: '五号机', examCentre: '演示考点', centralUrl: first.server.url, enrolmentCode: first.server.createEnrollmentCode('五号机'), pin: '135790' }))
+    before.services.engine?.pause()
+    const who = candidate(6)
+    const queued = await before.services.outbox!.enqueue('appeal', payloadOf('appeal', 6), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
+    assert.ok(queued.ok)
+    await before.close()
+
+    const after = await openDemoKiosk({ dataDir, centralUrl: second.server.url })
+    defer(() => after.close())
+    valueOf(await after.call('supervisor.enter', { pin: '135790', staffId: 'T01', staffName: '张老师' }))
+    const answer = await after.call('supervisor.reenrol', { centralUrl: '', enrolmentCode: second.server.createEnrollmentCode('五号机') })
+
+    assert.deepEqual(answer, { ok: false, error: { code: 'QUEUE_NOT_EMPTY' } })
+    assert.equal(after.services.engine, null, 'not linked to the second server: nothing was sent to it')
+    // Pointed back at the first server, the op goes where it was sealed for.
+    await after.close()
+    const back = await openDemoKiosk({ dataDir, centralUrl: first.server.url })
+    defer(() => back.close())
+    assert.equal((await back.services.engine!.waitForOutcome(queued.value.id, 5_000))?.status, 'pending')
+  })
+})
+
 describe('re-enrolling a kiosk linked to a real server', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>
   let linked: DemoKiosk
