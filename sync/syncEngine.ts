@@ -308,6 +308,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         batch = outbox.claimBatch({ maxOps: batchMaxOps, maxBytes: batchMaxBytes })
       } catch (error) {
         // Nothing was claimed (one transaction): the other worker's push goes on, and is waited for.
+        // The disk full or read-only, a damaged row: it will not mend by itself in a millisecond.
+        // Held with backoff like a failing server (else the next pass came at once, again and
+        // again), and the dashboard's last error says so.
+        holdKiosk(undefined, false)
+        try {
+          outbox.recordSyncError({ code: 'INTERNAL' })
+        } catch {
+          // The database refuses even that: the kiosk's log has the fault.
+        }
         onLocalFault?.(error)
         return
       }

@@ -219,6 +219,41 @@ describe('sync engine against the reference server', () => {
     }
   })
 
+  test('a kiosk.db that refuses to claim (disk full) is waited on with backoff, not tried in a loop, and the dashboard shows the error', async () => {
+    proxy.setSchedule(passAll)
+    const { outbox, cleanup } = openKioskDb(central)
+    let refuse = true
+    let claims = 0
+    const faulty: Outbox = Object.assign(Object.create(outbox) as Outbox, {
+      claimBatch(limits: Parameters<Outbox['claimBatch']>[0]) {
+        claims++
+        if (refuse) throw new Error('SQLITE_FULL: database or disk is full')
+        return outbox.claimBatch(limits)
+      },
+    })
+    const faults: unknown[] = []
+    const engine = createSyncEngine({ outbox: faulty, client: central.clientFor(proxy.url), ...fast, onLocalFault: (e) => faults.push(e) })
+    try {
+      engine.pause()
+      const { id } = await queueAppeal(outbox, next++)
+      engine.start()
+      engine.resume()
+      await until(() => outbox.summary().lastError !== null)
+      assert.equal(outbox.summary().lastError?.error.code, 'INTERNAL')
+      const seen = claims
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      // With backoff (20-200 ms here) a few more tries at most; in a loop it was hundreds.
+      assert.ok(claims - seen <= 10, `${claims - seen} claims in 300 ms`)
+      assert.equal(faults.length, claims)
+      refuse = false
+      await until(() => outbox.get(id)?.status === 'pending')
+    } finally {
+      await engine.stop()
+      outbox.close()
+      cleanup()
+    }
+  })
+
   test('after repeated server errors an op is flagged stuck with its last error, and "sync now" clears it', async () => {
     proxy.setSchedule((r) => (r.path.startsWith('/v1/ops') ? { kind: 'status500' } : { kind: 'pass' }))
     const k = await kiosk({ stuckAfterAttempts: 3 })
