@@ -6,6 +6,7 @@ import {
   enrollRequest,
   maxBatchBytes,
   opsRequest,
+  receiptQuery,
   receiptResponse,
 } from '../src-common/wire'
 import { normalize } from './accounts'
@@ -100,11 +101,15 @@ export async function buildApp(ctx: ServerContext) {
   const processor = createOpsProcessor(ctx)
   const verifySignature = createRequestAuth(ctx)
   // A receipt code is 8 characters: two kiosks may draw the same one. The asking kiosk's own op comes
-  // first, so another kiosk's op (by chance, or sent to shadow it) never hides it.
-  const receiptQuery = ctx.db.prepare<
-    [string, string],
-    { receipt: string; kind: string; status: string; error: string | null; updated_at: number }
-  >('SELECT receipt, kind, status, error, updated_at FROM ops WHERE receipt = ? ORDER BY kiosk_id = ? DESC, received_at DESC LIMIT 1')
+  // first, so another kiosk's op (by chance, or sent to shadow it) never hides it. A kiosk that
+  // enrolled again is no longer the one that sent its earlier ops: it names the op it follows.
+  type ReceiptRow = { receipt: string; kind: string; status: string; error: string | null; updated_at: number }
+  const receiptRows = {
+    any: ctx.db.prepare<[string, string], ReceiptRow>(
+      'SELECT receipt, kind, status, error, updated_at FROM ops WHERE receipt = ? ORDER BY kiosk_id = ? DESC, received_at DESC LIMIT 1',
+    ),
+    op: ctx.db.prepare<[string, string], ReceiptRow>('SELECT receipt, kind, status, error, updated_at FROM ops WHERE receipt = ? AND id = ?'),
+  }
 
   await app.register(async (signed) => {
     signed.addHook('preHandler', verifySignature)
@@ -124,8 +129,15 @@ export async function buildApp(ctx: ServerContext) {
     })
 
     signed.get<{ Params: { code: string } }>(apiPaths.receipt, async (request, reply) => {
+      const query = receiptQuery.safeParse(request.query)
+      if (!query.success) return sendError(reply, { code: 'BAD_REQUEST', ...fieldName(query.error) })
       const code = request.params.code.toUpperCase()
-      const row = /^[0-9A-HJKMNP-TV-Z]{8}$/.test(code) ? receiptQuery.get(code, request.kioskId!) : undefined
+      const { op } = query.data
+      const row = !/^[0-9A-HJKMNP-TV-Z]{8}$/.test(code)
+        ? undefined
+        : op === undefined
+          ? receiptRows.any.get(code, request.kioskId!)
+          : receiptRows.op.get(code, op)
       if (!row) return sendError(reply, { code: 'OP_NOT_FOUND' })
       return receiptResponse.parse({
         receipt: row.receipt,

@@ -63,7 +63,16 @@ export function buildOpenApi(dev: boolean) {
       get: {
         summary: 'An op looked up by its receipt code',
         security: signed,
-        parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: [
+          { name: 'code', in: 'path', required: true, schema: { type: 'string' } },
+          {
+            name: 'op',
+            in: 'query',
+            required: false,
+            description: 'Only the op with this id and code (a kiosk following its own op after re-enrolment)',
+            schema: { type: 'string', format: 'uuid' },
+          },
+        ],
         responses: { 200: answer(wire.receiptResponse), ...errors },
       },
     },

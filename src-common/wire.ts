@@ -18,7 +18,11 @@ export const apiPaths = {
   ops: '/v1/ops',
   /** GET /v1/ops/:id — the current result of one op (used to poll deferred ops such as appeals). */
   opStatus: '/v1/ops/:id',
-  /** GET /v1/receipts/:code — an op looked up by its receipt code. */
+  /**
+   * GET /v1/receipts/:code — an op looked up by its receipt code. With ?op=<op id>, only that op: a
+   * kiosk following its own op after re-enrolment is not answered with another kiosk's that drew the
+   * same code.
+   */
   receipt: '/v1/receipts/:code',
   /** Interactive calls (online only, signed, body sealed: see sealedRequest below). */
   smsSend: '/v1/sms/send',
@@ -109,6 +113,9 @@ export type OpResult = z.infer<typeof opResultSchema>
  * 'rejected' with the occupied code (ID_OCCUPIED / MOBILE_OCCUPIED / EMAIL_OCCUPIED).
  */
 export const opsResponse = z.object({ results: z.array(opResultSchema) })
+
+/** The receipt lookup's query: `op`, the id of the one op asked about (see apiPaths.receipt). */
+export const receiptQuery = z.strictObject({ op: z.string().uuid().optional() })
 
 export const receiptResponse = z.object({
   // A code and nothing else: the kiosk shows it as a QR code under 扫码查询进度.

@@ -93,7 +93,8 @@ export interface CentralClient {
   enroll(request: z.input<typeof enrollRequest>): Promise<CentralResult<Enrollment>>
   pushOps(ops: readonly WireOp[]): Promise<CentralResult<OpResult[]>>
   opStatus(id: string): Promise<CentralResult<OpResult>>
-  receipt(code: string): Promise<CentralResult<Receipt>>
+  /** `opId`: only that op with this code (one's own op followed after re-enrolment), not another kiosk's. */
+  receipt(code: string, opId?: string): Promise<CentralResult<Receipt>>
   smsSend(payload: z.input<typeof smsSendPayload>): Promise<CentralResult<z.infer<typeof smsSendResponse>>>
   smsVerify(payload: z.input<typeof smsVerifyPayload>): Promise<CentralResult<z.infer<typeof smsVerifyResponse>>>
   emailSend(payload: z.input<typeof emailSendPayload>): Promise<CentralResult<z.infer<typeof emailSendResponse>>>
@@ -353,7 +354,10 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
       return call('POST', apiPaths.ops, inServerTime, lenientOpsResponse, true)
     },
     opStatus: (id) => call('GET', apiPaths.opStatus.replace(':id', segment(id)), undefined, lenientOpResult, true),
-    receipt: (code) => call('GET', apiPaths.receipt.replace(':code', segment(code)), undefined, receiptResponse, true),
+    receipt: (code, opId) => {
+      const path = apiPaths.receipt.replace(':code', segment(code))
+      return call('GET', opId === undefined ? path : `${path}?op=${segment(opId)}`, undefined, receiptResponse, true)
+    },
     smsSend: (p) => interactive('smsSend', smsSendPayload, p, smsSendResponse),
     smsVerify: (p) => interactive('smsVerify', smsVerifyPayload, p, smsVerifyResponse),
     emailSend: (p) => interactive('emailSend', emailSendPayload, p, emailSendResponse),

@@ -349,12 +349,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function followByReceipt(id: string, notFound: KioskError): Promise<void> {
     const op = outbox.get(id)
     if (!op) return
-    const r = await client.receipt(op.receipt)
+    const r = await client.receipt(op.receipt, id)
     if (!r.ok) {
       if (r.error.code === 'OP_NOT_FOUND' && r.fromServer) outbox.recordDecision({ id, status: 'rejected', error: notFound })
       return
     }
-    // Another kiosk's op that drew the same code (of another kind) decides nothing.
+    // Only this op is asked about (its id with the code): another kiosk's that drew the same code is
+    // never the answer. Its kind is checked all the same.
     if (r.value.kind !== op.kind) return
     outbox.recordDecision(
       r.value.status === 'pending'

@@ -216,5 +216,11 @@ describe('POST /v1/ops', () => {
     await hallB.push([theirs])
     assert.equal((await kiosk.signed('GET', `/v1/receipts/${mine.receipt}`)).body.kind, 'appeal')
     assert.equal((await hallB.signed('GET', `/v1/receipts/${mine.receipt}`)).body.kind, 'changePassword')
+    // Named by its id, an op is found from any kiosk (one enrolled again follows its own so), and no other.
+    assert.equal((await hallB.signed('GET', `/v1/receipts/${mine.receipt}?op=${mine.id}`)).body.kind, 'appeal')
+    assert.equal((await kiosk.signed('GET', `/v1/receipts/${mine.receipt}?op=${theirs.id}`)).body.kind, 'changePassword')
+    const otherId = await kiosk.op('appeal', appealPayload())
+    assert.equal((await kiosk.signed('GET', `/v1/receipts/${mine.receipt}?op=${otherId.id}`)).status, 404)
+    assert.equal((await kiosk.signed('GET', `/v1/receipts/${mine.receipt}?op=not-an-id`)).status, 400)
   })
 })
