@@ -91,7 +91,8 @@ export interface CentralClient {
   health(): Promise<CentralResult<Health>>
   keys(): Promise<CentralResult<Keys>>
   enroll(request: z.input<typeof enrollRequest>): Promise<CentralResult<Enrollment>>
-  pushOps(ops: readonly WireOp[]): Promise<CentralResult<OpResult[]>>
+  /** `serverTimed`: ops whose createdAt is already in the server's time (the others are in the kiosk's). */
+  pushOps(ops: readonly WireOp[], serverTimed?: ReadonlySet<string>): Promise<CentralResult<OpResult[]>>
   opStatus(id: string): Promise<CentralResult<OpResult>>
   /** `opId`: only that op with this code (one's own op followed after re-enrolment), not another kiosk's. */
   receipt(code: string, opId?: string): Promise<CentralResult<Receipt>>
@@ -110,6 +111,8 @@ export interface CentralClient {
   clockOffsetMs(): number
   /** The server's time now, as far as this client knows it (the kiosk's clock plus the offset). */
   serverNow(): number
+  /** The server's time now if an answer told it and the kiosk's clock has not been set since; else null. */
+  serverTimeIfKnown(): number | null
   /** Closes idle keep-alive connections. */
   close(): void
 }
@@ -345,12 +348,12 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
       if (!parsed.success) return failure({ code: 'INVALID_FIELD', field: 'code' }, null)
       return call('POST', apiPaths.enroll, parsed.data, enrollResponse, false)
     },
-    async pushOps(ops) {
+    async pushOps(ops, serverTimed) {
       // createdAt was stamped by the kiosk's clock: sent in the server's time, read when the request
       // is made (after the first answer has told the server's time, and again for a retry).
-      const inServerTime = () => ({
-        ops: offsetMs === 0 ? ops : ops.map((op) => ({ ...op, createdAt: new Date(Date.parse(op.createdAt) + offsetMs).toISOString() })),
-      })
+      const shift = (op: WireOp) =>
+        offsetMs === 0 || serverTimed?.has(op.id) ? op : { ...op, createdAt: new Date(Date.parse(op.createdAt) + offsetMs).toISOString() }
+      const inServerTime = () => ({ ops: ops.map(shift) })
       return call('POST', apiPaths.ops, inServerTime, lenientOpsResponse, true)
     },
     opStatus: (id) => call('GET', apiPaths.opStatus.replace(':id', segment(id)), undefined, lenientOpResult, true),
@@ -367,6 +370,7 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
     account: (p) => interactive('account', accountPayload, p, accountResponse),
     clockOffsetMs: () => offsetMs,
     serverNow: () => localNow() + offsetMs,
+    serverTimeIfKnown: () => (clockRead && !clockSetSinceRead() ? localNow() + offsetMs : null),
     close() {
       httpAgent.destroy()
       httpsAgent.destroy()

@@ -59,6 +59,12 @@ export const migrations: readonly string[] = [
   UPDATE ops SET kiosk_bound = 1
     WHERE kind IN ('register', 'resetPassword', 'updateProfile', 'changeMobile', 'changePassword', 'verifyMobile', 'verifyEmail');
   `,
+  // 5: the central server's time when the op was made, when the kiosk knew it (its clock read from an
+  // answer, and not set since). An op from an earlier boot is sent dated by it: its own stamp is in
+  // that boot's clock, which may have been set since (NULL: older ops, or the server's time unknown).
+  `
+  ALTER TABLE ops ADD COLUMN server_at INTEGER;
+  `,
 ]
 
 export const schemaVersion = migrations.length

@@ -91,6 +91,8 @@ export interface Enqueued {
 export interface ClaimedBatch {
   ops: WireOp[]
   bytes: number
+  /** The ops whose createdAt is already in the server's time (made in an earlier boot: see server_at). */
+  serverTimed: ReadonlySet<string>
 }
 
 export interface OutboxEvents {
@@ -122,6 +124,12 @@ export interface OutboxOptions {
   boot?: { now(): number; id: string; grainMs?: number }
   /** better-sqlite3's Electron build, when the kiosk runs inside Electron (src-main/services/nativeBinding.ts). */
   nativeBinding?: string
+  /**
+   * The central server's time now when this kiosk knows it, else null (centralClient's
+   * serverTimeIfKnown): kept with each op, so that one made before a restart is dated right however
+   * the clock was set across it.
+   */
+  serverTime?: () => number | null
 }
 
 export interface Outbox {
@@ -210,6 +218,7 @@ interface OpRow {
   boot_id: string | null
   boot_ms: number | null
   maybe_sent: number
+  server_at: number | null
 }
 
 /** The range of a JS Date: a time beyond it (a server's absurd Retry-After) is shown at its end, never thrown on. */
@@ -345,13 +354,13 @@ export function openOutbox(options: OutboxOptions): Outbox {
 
   const sql = {
     insert: db.prepare<Record<string, unknown>>(`
-      INSERT INTO ops (id, kind, receipt, account_key, kiosk_bound, status, body, body_bytes, summary, next_attempt_at, created_at, updated_at, boot_id, boot_ms)
-      VALUES (@id, @kind, @receipt, @accountKey, @kioskBound, 'queued', @body, @bodyBytes, @summary, @now, @now, @now, @bootId, @bootMs)`),
+      INSERT INTO ops (id, kind, receipt, account_key, kiosk_bound, status, body, body_bytes, summary, next_attempt_at, created_at, updated_at, boot_id, boot_ms, server_at)
+      VALUES (@id, @kind, @receipt, @accountKey, @kioskBound, 'queued', @body, @bodyBytes, @summary, @now, @now, @now, @bootId, @bootMs, @serverAt)`),
     byId: db.prepare<[string], OpRow>(`SELECT * FROM ops WHERE id = ?`),
     byReceipt: db.prepare<[string], OpRow>(`SELECT * FROM ops WHERE receipt = ?`),
     // The heads of the lines that are due.
-    ready: db.prepare<{ now: number; limit: number }, Pick<OpRow, 'id' | 'body' | 'body_bytes' | 'created_at' | 'boot_id' | 'boot_ms'>>(`
-      SELECT o.id, o.body, o.body_bytes, o.created_at, o.boot_id, o.boot_ms FROM ops o
+    ready: db.prepare<{ now: number; limit: number }, Pick<OpRow, 'id' | 'body' | 'body_bytes' | 'created_at' | 'boot_id' | 'boot_ms' | 'server_at'>>(`
+      SELECT o.id, o.body, o.body_bytes, o.created_at, o.boot_id, o.boot_ms, o.server_at FROM ops o
       WHERE o.status = 'queued' AND o.next_attempt_at <= @now AND ${headOfLine}
       ORDER BY o.seq LIMIT @limit`),
     shiftAttempts: db.prepare<{ step: number }>(`UPDATE ops SET next_attempt_at = next_attempt_at + @step WHERE status = 'queued'`),
@@ -499,6 +508,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
     // Stamped by the clock as it is now, with nothing awaited between the stamp and the insert.
     const bootMs = followClockSteps()
     const createdAt = now()
+    const serverAt = options.serverTime?.() ?? null
     const accountKey = idNumber === undefined ? undefined : accountKeyOf(options.accountKeySecret, idNumber)
     const build = (receipt: string) => {
       const op: WireOp = { id, kind, receipt, createdAt: iso(createdAt), keyId: options.keyId, clear, sealed: box }
@@ -515,6 +525,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
         now: createdAt,
         bootId: boot.id,
         bootMs,
+        serverAt,
       },
       build,
     )
@@ -530,16 +541,26 @@ export function openOutbox(options: OutboxOptions): Outbox {
     const upNow = followClockSteps()
     const t = now()
     const ops: WireOp[] = []
+    const serverTimed = new Set<string>()
     // Room for the {"ops":[...]} envelope and the commas.
     let bytes = 16
     for (const row of sql.ready.all({ now: t, limit: Math.max(1, limits.maxOps) })) {
       if (row.body === null) continue
       if (ops.length > 0 && bytes + row.body_bytes + 1 > limits.maxBytes) break
       sql.markSending.run({ id: row.id, now: t })
-      ops.push(datedAgain(row, JSON.parse(row.body) as WireOp, t, upNow))
+      const op = JSON.parse(row.body) as WireOp
+      // Made in an earlier boot: its stamp is in that boot's clock, which may have been set since (a
+      // restart after the clock was put right, a reboot that lost the time). In the server's time of
+      // its making, when the kiosk knew it, it is right whatever became of the clock.
+      if (row.boot_id !== boot.id && row.server_at !== null) {
+        ops.push({ ...op, createdAt: iso(row.server_at) })
+        serverTimed.add(row.id)
+      } else {
+        ops.push(datedAgain(row, op, t, upNow))
+      }
       bytes += row.body_bytes + 1
     }
-    return { ops, bytes }
+    return { ops, bytes, serverTimed }
   })
 
   const recordResultsTx = db.transaction((results: readonly OpResult[]): string[] => {

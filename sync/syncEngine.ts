@@ -235,13 +235,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const counters: SyncStats = { pushes: 0, opsSent: 0, bytesSent: 0, waitMs: 0, localMs: 0 }
 
   /** Pushes one batch and records what became of it; returns the failure that ends the pass, if any. */
-  async function push(ops: WireOp[], bytes: number): Promise<KioskError | undefined> {
+  async function push(ops: WireOp[], bytes: number, serverTimed: ReadonlySet<string>): Promise<KioskError | undefined> {
     const ids = ops.map((o) => o.id)
     counters.pushes++
     counters.opsSent += ops.length
     counters.bytesSent += bytes
     const started = performance.now()
-    const r = await client.pushOps(ops)
+    const r = await client.pushOps(ops, serverTimed)
     const answeredAt = performance.now()
     counters.waitMs += answeredAt - started
     if (r.ok) {
@@ -275,10 +275,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return undefined
       }
       const half = Math.ceil(ops.length / 2)
-      const stop = await push(ops.slice(0, half), Math.ceil(bytes / 2))
+      const stop = await push(ops.slice(0, half), Math.ceil(bytes / 2), serverTimed)
       // The first half met a hold (429, 5xx) or an outage: the second, claimed with it, waits with it
       // unsent, as the next batch would.
-      if (stop === undefined) return push(ops.slice(half), Math.floor(bytes / 2))
+      if (stop === undefined) return push(ops.slice(half), Math.floor(bytes / 2), serverTimed)
       outbox.releaseForRetry(ids.slice(half), stop, delayFor(stop.retryAfter), stuckAfter, { maybeSent: false })
       return stop
     }
@@ -323,7 +323,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       counters.localMs += performance.now() - claimStarted
       if (batch.ops.length === 0) return
       try {
-        await push(batch.ops, batch.bytes)
+        await push(batch.ops, batch.bytes, batch.serverTimed)
       } catch (error) {
         // A fault of this kiosk's own (the disk full, an I/O error) while an answer was recorded:
         // what is not final goes back to the queue (left 'sending', it would block its account's

@@ -206,6 +206,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       accountKeySecret: accountKeySecret.value,
       // Read at each purge: a change in 设置 applies at the engine's next tick, not at the next start.
       retentionDays: () => supervisor.settings.get().retentionDays,
+      serverTime: () => linked.value.client.serverTimeIfKnown(),
       nativeBinding,
       ...kioskClock,
     })

@@ -152,6 +152,61 @@ describe("a kiosk whose clock is wrong still syncs, in the server's time", () =>
     })
   }
 
+  for (const [label, skewBefore, skewAfter, i] of [
+    // Windows has no boot id: each start of the app is a new "boot". Staff notice the clock, set it
+    // right and restart the app.
+    ['2 hours slow, set right, then a restart', -120 * minute, 0, 71_500],
+    // A flat CMOS battery's clock, set right by NTP at the next boot: the stamp is older than the
+    // server takes any op (OP_EXPIRED).
+    ['4 days slow, then a reboot with NTP', -4 * 24 * 60 * minute, 0, 71_510],
+  ] as const) {
+    test(`a registration made before a restart, its clock ${label}: sent in the server's time of its making, and applied`, async () => {
+      // The stamp is in the clock of the earlier boot; the offset read after the restart belongs to
+      // the clock as it is now. Sent with that, the op was dated before its SMS code (BAD_SMS_CODE)
+      // or after it expired.
+      const { dir, cleanup } = tempDir()
+      const file = join(dir, 'kiosk.db')
+      const who = candidate(i)
+      try {
+        const first = central.clientFor(central.server.url, { now: () => Date.now() + skewBefore })
+        const code = await smsCodeFor(central, first, who.mobile, 'register')
+        const before = openOutbox({
+          file,
+          centralPublicKey: central.server.publicKey,
+          keyId: central.server.keyId,
+          accountKeySecret: 'kiosk-secret',
+          now: () => Date.now() + skewBefore,
+          boot: { now: () => performance.now(), id: 'boot-before' },
+          serverTime: () => first.serverTimeIfKnown(),
+        })
+        const queued = await before.enqueue('register', { ...payloadOf('register', i), smsCode: code }, { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
+        assert.ok(queued.ok)
+        before.close()
+
+        const now = () => Date.now() + skewAfter
+        const outbox = openOutbox({
+          file,
+          centralPublicKey: central.server.publicKey,
+          keyId: central.server.keyId,
+          accountKeySecret: 'kiosk-secret',
+          now,
+          boot: { now: () => performance.now(), id: 'boot-after' },
+        })
+        const engine = createSyncEngine({ outbox, client: central.clientFor(central.server.url, { now }), probeMs: 50, tickMs: 200 })
+        try {
+          engine.start()
+          const seen = await engine.waitForOutcome(queued.value.id, 5_000)
+          assert.equal(seen?.status, 'applied', JSON.stringify(seen))
+        } finally {
+          await engine.stop()
+          outbox.close()
+        }
+      } finally {
+        cleanup()
+      }
+    })
+  }
+
   test("a Retry-After given as a date is read against the answer's own Date header, not this machine's clock", async () => {
     // A gateway whose clock is two days behind this machine's answers 503 with Retry-After in 30 s
     // of its own time. Read against this machine's clock, that date is long past: no wait at all.

@@ -603,10 +603,11 @@ describe('outbox', () => {
       t.outbox.claimBatch({ maxOps: 1, maxBytes: 100_000 })
       t.outbox.releaseForRetry([claimed.id], { code: 'UNAUTHORIZED' }, () => 0, 5, { maybeSent: false })
       t.outbox.close()
-      // The file as the release before "maybe sent" left it: schema 2, no column for it or for tokens.
+      // The file as the release before "maybe sent" left it: schema 2, no column for it, for tokens or
+      // for the server's time.
       const db = new Database(t.file)
       const columns = db.prepare(`SELECT name FROM pragma_table_info('ops')`).pluck().all() as string[]
-      for (const column of ['maybe_sent', 'kiosk_bound']) if (columns.includes(column)) db.exec(`ALTER TABLE ops DROP COLUMN ${column}`)
+      for (const column of ['maybe_sent', 'kiosk_bound', 'server_at']) if (columns.includes(column)) db.exec(`ALTER TABLE ops DROP COLUMN ${column}`)
       db.pragma('user_version = 2')
       db.close()
       assert.equal(countUnfinishedOps(t.file, undefined, { maybeSent: true }), 2)
