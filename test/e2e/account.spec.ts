@@ -47,6 +47,28 @@ test.describe('我的ETEST通行证', () => {
     await expect(page.getByTestId('account-pending-email')).toContainText('n***@example.com')
   })
 
+  test('修改资料: Enter pressed twice on 确认 sends the change once', async ({ kiosk }) => {
+    const who = candidate(13)
+    await logInAs(kiosk, who)
+    await kiosk.page.getByTestId('account-profile').click()
+    const profile = new ProfilePage(kiosk)
+    await profile.fill('name', '王晓明')
+    await profile.fill('mobile', who.mobile)
+    const code = await codeSentBy(kiosk.page, who.mobile, () => profile.el('send-code').click())
+    await profile.fill('sms-code', code)
+    await profile.el('submit').click()
+    const submits = () => kiosk.calls.filter((c) => c === 'kiosk:ops.submit').length
+    const before = submits()
+    await profile.el('confirm-ok').focus()
+    // Pointer events stop while the dialog fades out; keys do not (a second press, or a held one repeating).
+    await kiosk.page.keyboard.press('Enter')
+    await kiosk.page.keyboard.press('Enter')
+
+    await expect(profile.el('success-message')).toHaveText('修改资料成功')
+    expect(submits() - before).toBe(1)
+    await expect(profile.formError()).toBeHidden()
+  })
+
   test('修改资料: a mobile that is not the account’s stays refused after a tap on 发送验证码 or 确认, and nothing is sent', async ({ kiosk }) => {
     const who = candidate(5)
     await logInAs(kiosk, who)

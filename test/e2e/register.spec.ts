@@ -53,6 +53,21 @@ test.describe('注册ETEST通行证', () => {
     await expect(register.el('error')).toBeHidden()
   })
 
+  test('Enter pressed twice on 确认 registers once: the dialog closing still has the focused button', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    await register.open()
+    await register.fillAll(candidate(27))
+    await register.submit()
+    await register.el('confirm-ok').focus()
+    // Pointer events stop while the dialog fades out; keys do not (a second press, or a held one repeating).
+    await register.page.keyboard.press('Enter')
+    await register.page.keyboard.press('Enter')
+
+    await expect(register.el('success-message')).toHaveText('注册成功')
+    expect(kiosk.calls.filter((c) => c === 'kiosk:ops.submit').length).toBe(1)
+    expect(kiosk.services.outbox?.count()).toBe(1)
+  })
+
   test('a wrong SMS code is refused next to the code field', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     const who = candidate(2)

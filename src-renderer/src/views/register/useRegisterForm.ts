@@ -86,7 +86,12 @@ export function useRegisterForm() {
     name: normalised('name'),
   }))
 
+  /**
+   * Once per confirmation: while the dialog fades out its 确认 keeps the focus and takes another
+   * Enter (pressed again, or held down), which would queue the registration twice.
+   */
   async function confirm(): Promise<void> {
+    if (!confirming.value || busy.value) return
     confirming.value = false
     const mobile = checkMobile(form.mobile)
     if (!mobile.ok) return
