@@ -158,6 +158,21 @@ test.describe('我的ETEST通行证', () => {
     await expect(page.getByTestId('account-pending-email')).toBeHidden()
   })
 
+  test('修改资料: changing 证件类型 re-checks the number typed under the old one, and leaves the blank name quiet', async ({ kiosk }) => {
+    await logInAs(kiosk, candidate(14))
+    await kiosk.page.getByTestId('account-profile').click()
+    const profile = new ProfilePage(kiosk)
+    await profile.fill('id-number', 'E12345678')
+    await profile.el('sms-code').focus()
+    await expect(profile.fieldError('id-number')).toHaveText('居民身份证号码须为18位，前17位为数字，最后一位为数字或X')
+    await profile.choose('id-type', 'passport')
+    await expect(profile.fieldError('id-number')).toBeHidden()
+    // The account's Chinese name cannot be kept under a passport, but nothing was typed there yet: 确认 says so.
+    await expect(profile.fieldError('name')).toBeHidden()
+    await profile.choose('id-type', 'resident')
+    await expect(profile.fieldError('id-number')).toHaveText('居民身份证号码须为18位，前17位为数字，最后一位为数字或X')
+  })
+
   test('修改手机号: a code to the new number; a wrong code first is refused, the right one changes it', async ({ kiosk }) => {
     await logInAs(kiosk, candidate(2))
     const { page } = kiosk

@@ -54,6 +54,19 @@ test.describe('信息占用申诉 and 查询办理进度', () => {
     await expect(appeal.el('occupied-field').locator(':focus')).toHaveCount(1)
   })
 
+  test('changing 证件类型 re-checks the number typed under the old one, and leaves the untouched name quiet', async ({ kiosk }) => {
+    const appeal = new AppealPage(kiosk)
+    await appeal.open()
+    await appeal.fill('id-number', 'E12345678')
+    await appeal.el('mobile').focus()
+    await expect(appeal.fieldError('id-number')).toHaveText('居民身份证号码须为18位，前17位为数字，最后一位为数字或X')
+    await appeal.choose('id-type', 'passport')
+    await expect(appeal.fieldError('id-number')).toBeHidden()
+    await appeal.choose('id-type', 'hkMacauPermit')
+    await expect(appeal.fieldError('id-number')).toContainText('港澳居民来往内地通行证号码须为H或M')
+    await expect(appeal.fieldError('name')).toBeHidden()
+  })
+
   test("a short statement's message waits for the finger to lift: shown at the touch, it moved the button the finger was on", async ({ kiosk }) => {
     const appeal = new AppealPage(kiosk)
     await appeal.open()

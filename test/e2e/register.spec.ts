@@ -122,6 +122,22 @@ test.describe('注册ETEST通行证', () => {
     await expect(register.el('email')).toBeFocused()
   })
 
+  test('changing 证件类型 re-checks the number and name typed under the old one', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    await register.open()
+    // A passport holder who types before choosing the type (居民身份证 is the default).
+    await register.fill('id-number', 'E12345678')
+    await register.fill('name', 'ZHANG SAN')
+    await register.el('email').focus()
+    await expect(register.fieldError('id-number')).toHaveText('居民身份证号码须为18位，前17位为数字，最后一位为数字或X')
+    await expect(register.fieldError('name')).toContainText('请填写证件上的中文姓名')
+    await register.choose('id-type', 'passport')
+    await expect(register.fieldError('id-number')).toBeHidden()
+    await expect(register.fieldError('name')).toBeHidden()
+    await register.choose('id-type', 'resident')
+    await expect(register.fieldError('id-number')).toHaveText('居民身份证号码须为18位，前17位为数字，最后一位为数字或X')
+  })
+
   test('the 用户服务协议 and 用户隐私政策 are readable on the kiosk', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     await register.open()
