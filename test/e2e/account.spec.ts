@@ -31,7 +31,7 @@ test.describe('我的ETEST通行证', () => {
     await expect(profile.el('confirm-email-status')).toHaveText('已修改')
     await expect(profile.el('confirm-mobile-status')).toHaveText('未修改')
     await expect(profile.el('confirm-id-type-status')).toHaveText('未修改')
-    await expect(profile.el('confirm-name')).toHaveText('王**')
+    await expect(profile.el('confirm-name')).toHaveText('王小红')
     await expect(profile.el('confirm-warning')).toHaveText(
       '请注意: 已报名考生, 注册通行证账号信息修改无法同步至报考信息, 如有更多疑问, 请咨询报名网站服务热线',
     )
@@ -67,6 +67,27 @@ test.describe('我的ETEST通行证', () => {
     await expect(profile.el('success-message')).toHaveText('修改资料成功')
     expect(submits() - before).toBe(1)
     await expect(profile.formError()).toBeHidden()
+  })
+
+  test('修改资料: 修改信息确认 shows the new values in full, so a typo can be caught before 确认', async ({ kiosk }) => {
+    const who = candidate(15)
+    await logInAs(kiosk, who)
+    await kiosk.page.getByTestId('account-profile').click()
+    const profile = new ProfilePage(kiosk)
+    const newIdNumber = candidate(16).idNumber
+    await profile.fill('email', 'wang.xiaohong@example.com')
+    await profile.fill('mobile', who.mobile)
+    await profile.fill('id-number', newIdNumber)
+    await profile.fill('name', '王小红')
+    await profile.fill('sms-code', '000000')
+    await profile.el('submit').click()
+
+    await expect(profile.el('confirm-email')).toHaveText('wang.xiaohong@example.com')
+    await expect(profile.el('confirm-id-number')).toHaveText(newIdNumber)
+    await expect(profile.el('confirm-name')).toHaveText('王小红')
+    for (const field of ['email', 'id-number', 'name']) await expect(profile.el(`confirm-${field}-status`)).toHaveText('已修改')
+    // What is not changing is the account's, which the kiosk only ever holds masked.
+    await expect(profile.el('confirm-mobile')).toHaveText(`${who.mobile.slice(0, 3)}****${who.mobile.slice(7)}`)
   })
 
   test('修改资料: a mobile that is not the account’s stays refused after a tap on 发送验证码 or 确认, and nothing is sent', async ({ kiosk }) => {
