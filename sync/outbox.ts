@@ -392,6 +392,11 @@ export function openOutbox(options: OutboxOptions): Outbox {
     capAttempts: db.prepare<{ latest: number; now: number }>(
       `UPDATE ops SET next_attempt_at = @now WHERE status = 'queued' AND next_attempt_at > @latest`,
     ),
+    // An op never tried is due from its making: a stamp the clock has not reached again (set back,
+    // or lost in a power cut) must not make it wait.
+    untriedDue: db.prepare<{ now: number }>(
+      `UPDATE ops SET next_attempt_at = @now WHERE status = 'queued' AND attempts = 0 AND next_attempt_at > @now`,
+    ),
     cancel: db.prepare<{ id: string; reason: string; now: number }>(`
       UPDATE ops SET status = 'cancelled', cancel_reason = @reason, body = NULL, stuck = 0, final_at = @now, updated_at = @now
       WHERE id = @id`),
@@ -428,6 +433,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
   // A retry planned by a clock that was fast before the restart (and set right since) would wait as
   // long as it was wrong: none waits longer than a backoff's longest wait from now.
   sql.capAttempts.run({ latest: now() + maxWaitAfterStartMs, now: now() })
+  sql.untriedDue.run({ now: now() })
 
   const view = (id: string): OpView | undefined => {
     const row = sql.byId.get(id)

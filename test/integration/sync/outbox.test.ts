@@ -510,6 +510,29 @@ describe('outbox', () => {
     }
   })
 
+  test('after a reboot with a slower clock an op never tried yet is due at once, not when its stamp comes round', async () => {
+    let wall = Date.parse('2025-03-01T08:30:00Z')
+    let bootId = 'boot-1'
+    const clock = { now: () => wall, boot: { now: () => 1_000, get id() { return bootId } } }
+    const t = await makeOutbox(clock)
+    try {
+      const queued = await queueRegistration(t, 36)
+      t.outbox.close()
+      // A power cut; the clock comes back 10 minutes behind (a flat CMOS battery).
+      bootId = 'boot-2'
+      wall -= 10 * 60_000
+      const again = openOutbox({ file: t.file, centralPublicKey: t.keys.publicKey, keyId: 'test-key', accountKeySecret: 'per-kiosk-secret-for-tests', ...clock })
+      try {
+        assert.equal(again.nextAttemptAt(), wall)
+        assert.deepEqual(again.claimBatch({ maxOps: 10, maxBytes: 100_000 }).ops.map((op) => op.id), [queued.id])
+      } finally {
+        again.close()
+      }
+    } finally {
+      t.cleanup()
+    }
+  })
+
   test('five hundred receipts drawn on one kiosk are all different', async () => {
     const t = await makeOutbox()
     try {
