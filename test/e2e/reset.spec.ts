@@ -117,6 +117,20 @@ test.describe('重置密码', () => {
     await expect(reset.el('success-message')).toHaveText('重置密码成功')
   })
 
+  test('by email: an address typed with a full-width ＠, which the email rule takes, is taken here too', async ({ kiosk }) => {
+    const who = candidate(8)
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, who)
+    const reset = new ResetPage(kiosk)
+    await reset.open()
+    // A Chinese input method types ＠: it looks like @, and main folds it to one.
+    await reset.start(who.email.replace('@', '＠'))
+    await expect(kiosk.page.getByRole('heading', { level: 1 })).toHaveText('通过邮箱重置密码')
+    await expect(reset.el('target')).toHaveText(who.email)
+    await reset.setPassword(newPassword, { emailCode: await kiosk.codeSentTo(who.email) })
+    await expect(reset.el('success-message')).toHaveText('重置密码成功')
+  })
+
   test('a wrong captcha or a malformed mobile/email stops at the first step', async ({ kiosk }) => {
     const reset = new ResetPage(kiosk)
     await reset.open()

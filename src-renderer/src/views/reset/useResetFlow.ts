@@ -1,6 +1,6 @@
 import { reactive, ref } from 'vue'
 import type { OpOutcome } from '../../../../src-common/kioskApi'
-import { checkField, checkFieldAsync, fieldMessagesFor, loadPasswordDictionary, type FieldCheck, type RuleId } from '../../../../src-common/rules'
+import { checkField, checkFieldAsync, fieldMessagesFor, loadPasswordDictionary, toHalfWidth, type FieldCheck, type RuleId } from '../../../../src-common/rules'
 import { focusFirstError } from '../../composables/focusFirstError'
 import { useFieldErrors } from '../../composables/useFieldErrors'
 import { useOpSubmit } from '../../composables/useOpSubmit'
@@ -40,11 +40,12 @@ export function useResetFlow() {
    * not digits).
    */
   function checkIdentifier(): boolean {
-    const value = form.identifier.trim()
+    // Decided half-width, as the rules and main decide: a ＠ or １３８ from a Chinese input method is an @ or 138.
+    const value = toHalfWidth(form.identifier).trim()
     if (value === '') return fieldErrors.fromCheck('identifier', refused('identifier.required'))
     if (isEmail(value)) return fieldErrors.fromCheck('identifier', checkField('email', value))
-    // A + (half- or full-width) only as the mobile rule's +86 prefix, which the rule itself judges.
-    if (/^[+＋]?[\d０-９\s-]+$/.test(value)) return fieldErrors.fromCheck('identifier', checkField('mobile', value))
+    // A + only as the mobile rule's +86 prefix, which the rule itself judges.
+    if (/^\+?[\d\s-]+$/.test(value)) return fieldErrors.fromCheck('identifier', checkField('mobile', value))
     return fieldErrors.fromCheck('identifier', refused('identifier.format'))
   }
 
