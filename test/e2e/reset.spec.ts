@@ -104,6 +104,37 @@ test.describe('重置密码', () => {
     await expect(reset.el('success-message')).toHaveText('重置密码成功')
   })
 
+  test('by mobile: a new password containing the mobile is refused as it is typed, before the captcha is spent', async ({ kiosk }) => {
+    const who = candidate(9)
+    const reset = await resetStartedByMobile(kiosk, who)
+    await reset.verifyMobile(who.mobile)
+    const personal = `Qz#7k${who.mobile}w`
+    await reset.fill('password', personal)
+    await reset.el('password-confirm').focus()
+    await expect(reset.fieldError('password')).toHaveText('密码不能使用您的手机号、证件号码、电子邮箱或姓名，请换一个密码')
+    // The meter agrees with the message: not 中 or better for a password that will be refused.
+    await expect(reset.el('strength')).toHaveAttribute('data-score', /^[01]$/)
+    const submits = () => kiosk.calls.filter((call) => call === 'kiosk:ops.submit').length
+    const before = submits()
+    await reset.setPassword(personal)
+    await expect(reset.el('password')).toBeFocused()
+    expect(submits()).toBe(before)
+  })
+
+  test('by email: a new password containing the email name is refused as it is typed', async ({ kiosk }) => {
+    const who = candidate(10)
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, who)
+    const reset = new ResetPage(kiosk)
+    await reset.open()
+    await reset.start(who.email)
+    await expect(reset.el('target')).toHaveText(who.email)
+    await reset.fill('password', `Qz#7${who.email.split('@')[0]}`)
+    await reset.el('password-confirm').focus()
+    await expect(reset.fieldError('password')).toHaveText('密码不能使用您的手机号、证件号码、电子邮箱或姓名，请换一个密码')
+    await expect(reset.el('strength')).toHaveAttribute('data-score', /^[01]$/)
+  })
+
   test('by mobile: a number typed with +86, which the mobile rule takes, is taken here too', async ({ kiosk }) => {
     const who = candidate(7)
     await kiosk.open('/')

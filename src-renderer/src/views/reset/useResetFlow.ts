@@ -1,6 +1,6 @@
-import { reactive, ref } from 'vue'
+import { computed, reactive, ref } from 'vue'
 import type { OpOutcome } from '../../../../src-common/kioskApi'
-import { checkField, checkFieldAsync, fieldMessagesFor, loadPasswordDictionary, toHalfWidth, type FieldCheck, type RuleId } from '../../../../src-common/rules'
+import { checkField, checkFieldAsync, fieldMessagesFor, loadPasswordDictionary, toHalfWidth, type FieldCheck, type PersonalInfo, type RuleId } from '../../../../src-common/rules'
 import { focusFirstError } from '../../composables/focusFirstError'
 import { useFieldErrors } from '../../composables/useFieldErrors'
 import { useOpSubmit } from '../../composables/useOpSubmit'
@@ -25,6 +25,13 @@ export function useResetFlow() {
   const form = reactive({ identifier: '', captcha: '', smsCode: '', emailCode: '', password: '', passwordConfirm: '' })
   /** What main answered for the identifier (the mobile or email the code went to). */
   const target = ref('')
+  /**
+   * What main checks the new password against (operations.ts, resetPassword): by SMS the mobile, by
+   * email the address's name. Checked here too, so the candidate hears it before the captcha is spent.
+   */
+  const personal = computed<PersonalInfo>(() =>
+    step.value === 'smsPassword' ? { mobile: target.value } : step.value === 'email' ? { email: target.value } : {},
+  )
   const fieldErrors = useFieldErrors<Field>(fieldNames, {
     mobile: 'identifier',
     email: 'identifier',
@@ -50,7 +57,7 @@ export function useResetFlow() {
   }
 
   function check(field: 'password' | 'passwordConfirm'): boolean {
-    return fieldErrors.fromCheck(field, checkField(field, form[field], { password: form.password }))
+    return fieldErrors.fromCheck(field, checkField(field, form[field], { ...personal.value, password: form.password }))
   }
 
   /** Something typed into the picture's code: an empty one is not sent to be called wrong. */
@@ -111,7 +118,7 @@ export function useResetFlow() {
     fieldErrors.clear('form')
     const byEmail = step.value === 'email'
     const codeOk = byEmail ? fieldErrors.fromCheck('emailCode', checkField('emailCode', form.emailCode)) : true
-    const password = fieldErrors.fromCheck('password', await checkFieldAsync('password', form.password))
+    const password = fieldErrors.fromCheck('password', await checkFieldAsync('password', form.password, personal.value))
     if (!(codeOk && password && check('passwordConfirm') && captchaTyped())) return void focusFirstError()
     const identifier = form.identifier.trim()
     const payload = byEmail
@@ -141,5 +148,5 @@ export function useResetFlow() {
     step.value = 'start'
   }
 
-  return { step, form, target, ...fieldErrors, checkIdentifier, check, start, sendSms, verifySms, setPassword, restart, busy, succeeded, receipt }
+  return { step, form, target, personal, ...fieldErrors, checkIdentifier, check, start, sendSms, verifySms, setPassword, restart, busy, succeeded, receipt }
 }
