@@ -138,6 +138,19 @@ test.describe('注册ETEST通行证', () => {
     await expect(register.fieldError('id-number')).toHaveText('居民身份证号码须为18位，前17位为数字，最后一位为数字或X')
   })
 
+  test('a password longer than 18 characters is kept whole and told its length, never cut to 18', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    await register.open()
+    // Cut at 18 in both fields, the two would still match and the candidate never know.
+    const tooLong = 'Tq7#mLp2xZ-Rv9@kWq3n'
+    await register.fill('password', tooLong)
+    await register.fill('password-confirm', tooLong)
+    await expect(register.el('password')).toHaveValue(tooLong)
+    await expect(register.el('password-confirm')).toHaveValue(tooLong)
+    await register.el('name').focus()
+    await expect(register.fieldError('password')).toHaveText('密码长度须为8-18位字符')
+  })
+
   test('the 用户服务协议 and 用户隐私政策 are readable on the kiosk', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     await register.open()
