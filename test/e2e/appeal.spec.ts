@@ -97,6 +97,22 @@ test.describe('信息占用申诉 and 查询办理进度', () => {
     })
   })
 
+  test('查询办理进度: the result takes the focus from 查询, its heading read out and labelling the result', async ({ kiosk }) => {
+    const appeal = new AppealPage(kiosk)
+    await appeal.open()
+    await appeal.file(candidate(4), 'idNumber', '我从未注册过通行证，但我的证件号码已被其他账号占用。')
+    await expect(kiosk.page.getByTestId('receipt-code')).toHaveText(/^[0-9A-Z]{8}$/)
+    const code = (await kiosk.page.getByTestId('receipt-code').textContent()) ?? ''
+    const progress = new KioskPage(kiosk, 'progress')
+    await kiosk.open('/progress')
+    await progress.fill('receipt', code)
+    await progress.el('submit').click()
+    // Without this the focus stays on 查询 and a screen-reader user hears nothing of the answer.
+    const result = kiosk.page.getByRole('region', { name: '业务回执' })
+    await expect(result.getByRole('heading', { name: '业务回执' })).toBeFocused()
+    await expect(result.getByTestId('receipt-code')).toHaveText(code)
+  })
+
   test('查询办理进度 with an unknown or empty receipt code says what to fix', async ({ kiosk }) => {
     const progress = new KioskPage(kiosk, 'progress')
     await kiosk.open('/progress')
