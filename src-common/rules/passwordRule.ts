@@ -75,6 +75,9 @@ export function isBuiltFromPersonalInfo(password: string, info: PersonalInfo): b
   })
 }
 
+/** The lowest zxcvbn score the policy accepts: below it, password.guessable (and the meter reads 弱). */
+export const minimumPasswordScore = 2
+
 export interface PasswordContext extends PersonalInfo {
   /** For a password change: the new password must differ from the old one. */
   oldPassword?: string | undefined
@@ -93,7 +96,7 @@ export function checkPassword(password: string, context: PasswordContext = {}): 
   if (zxcvbn !== undefined) {
     const strength = estimate(zxcvbn, password, personalTokens(context))
     if (strength.common) return broken('password.common')
-    if (strength.score < 2) return broken('password.guessable')
+    if (strength.score < minimumPasswordScore) return broken('password.guessable')
   }
   return passed(password)
 }

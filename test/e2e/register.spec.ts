@@ -138,6 +138,23 @@ test.describe('注册ETEST通行证', () => {
     await expect(register.fieldError('id-number')).toHaveText('居民身份证号码须为18位，前17位为数字，最后一位为数字或X')
   })
 
+  test('the strength meter reads as the policy decides: 无 while empty, 弱 for a refused password, 中 for the weakest accepted', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    await register.open()
+    const meter = register.el('strength').getByRole('meter')
+    await expect(meter).toHaveAttribute('aria-valuetext', '无')
+    await register.fill('password', 'password1!')
+    await expect(register.el('strength')).toHaveAttribute('data-score', '1')
+    await expect(meter).toHaveAttribute('aria-valuetext', '弱')
+    // Score 2, the lowest the policy accepts: it must not read 弱 like the refused one above.
+    await register.fill('password', 'Wang#1990')
+    await expect(register.el('strength')).toHaveAttribute('data-score', '2')
+    await expect(register.el('strength')).toContainText('中')
+    await expect(meter).toHaveAttribute('aria-valuetext', '中')
+    await register.fill('password', '')
+    await expect(meter).toHaveAttribute('aria-valuetext', '无')
+  })
+
   test('a password longer than 18 characters is kept whole and told its length, never cut to 18', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     await register.open()

@@ -51,7 +51,9 @@ const en: typeof zhCN = {
     showPassword: 'Show password',
     passwordHint: '8 to 18 characters, with at least one letter, one digit and one special character {specials}',
     strength: 'Password strength',
-    strengthLevels: ['None', 'Weak', 'Weak', 'Fair', 'Strong'],
+    // By score 0-4; below 2 the policy refuses the password (password.guessable), so those read Weak.
+    strengthLevels: ['Weak', 'Weak', 'Fair', 'Strong', 'Very strong'],
+    strengthNone: 'None',
     required: 'Required',
   },
   sync: {

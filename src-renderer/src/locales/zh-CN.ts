@@ -52,7 +52,9 @@ export default {
     showPassword: '显示密码',
     passwordHint: '密码长度为8-18位字符，且必须同时包含：字母、数字和特殊字符{specials}',
     strength: '密码强度',
-    strengthLevels: ['无', '弱', '弱', '中', '强'],
+    // By score 0-4; below 2 the policy refuses the password (password.guessable), so those read 弱.
+    strengthLevels: ['弱', '弱', '中', '强', '很强'],
+    strengthNone: '无',
     required: '必填',
   },
   sync: {

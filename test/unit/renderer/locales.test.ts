@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { baseCompile } from '@intlify/message-compiler'
-import { mainlandProvinceCodes } from '../../../src-common/rules'
+import { mainlandProvinceCodes, minimumPasswordScore } from '../../../src-common/rules'
 
 // The renderer's files are typed by tsconfig.web.json, not this project's: loaded by URL, checked here at run time.
 const load = async (path: string): Promise<Record<string, unknown>> =>
@@ -47,6 +47,25 @@ describe('screen texts (candidates and supervisor mode)', () => {
     const curly = messages(en).filter(([, text]) => /[‘’“”]/.test(text))
     assert.deepEqual(curly, [])
   })
+
+  for (const [name, locale] of [
+    ['zh-CN', zhCN],
+    ['en', en],
+  ] as const) {
+    test(`${name}: the strength meter's labels follow the policy, refused scores weak and accepted ones not`, () => {
+      const common = (locale as { common: { strengthLevels: string[]; strengthNone: string } }).common
+      const levels = common.strengthLevels
+      assert.equal(levels.length, 5, 'one label per zxcvbn score, 0-4')
+      const weak = levels[0]
+      const refused = levels.slice(0, minimumPasswordScore)
+      const accepted = levels.slice(minimumPasswordScore)
+      // Two passwords with one label must not get different verdicts.
+      assert.deepEqual(refused, refused.map(() => weak))
+      assert.equal(new Set([weak, ...accepted]).size, 1 + accepted.length, 'each accepted score reads differently, and none as weak')
+      // An empty field is not rated: it reads as nothing typed, not as a weak password.
+      assert.ok(common.strengthNone && !levels.includes(common.strengthNone))
+    })
+  }
 
   test('CET报名登录 offers the 31 provinces, each a province code the ID number rules know', () => {
     assert.equal(provinces.length, 31)
