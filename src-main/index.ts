@@ -26,15 +26,16 @@ const configResult = readKioskConfig(process.env, app.getPath('userData'))
 if (!configResult.ok) {
   console.error(configResult.message)
   app.exit(2)
-} else if (!app.requestSingleInstanceLock()) {
-  app.quit()
 } else {
-  void start(configResult.config)
+  // Chromium's own profile (caches, local storage) goes under the kiosk's data directory too, and so
+  // does the single-instance lock, which Electron keeps in userData: set before the lock is taken,
+  // so one kiosk per data directory (a tester's parallel runs each have their own KIOSK_DATA_DIR).
+  app.setPath('userData', join(configResult.config.dataDir, 'chromium'))
+  if (!app.requestSingleInstanceLock()) app.quit()
+  else void start(configResult.config)
 }
 
 async function start(config: Extract<typeof configResult, { ok: true }>['config']): Promise<void> {
-  // Chromium's own profile (caches, local storage) goes under the kiosk's data directory too.
-  app.setPath('userData', join(config.dataDir, 'chromium'))
   const devUrl = config.dev ? process.env.ELECTRON_RENDERER_URL : undefined
   const isAppUrl = (url: string): boolean => isPackagedAppUrl(url) || (devUrl !== undefined && url.startsWith(devUrl))
   const incident = (what: string): void => console.warn(`[kiosk] ${what}`)
