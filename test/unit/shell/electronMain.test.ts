@@ -27,13 +27,14 @@ after(async () => {
 })
 
 describe('the Electron shell', () => {
-  test('takes the single-instance lock before anything else', () => {
+  test('takes the single-instance lock before anything else but moving userData, where Electron keeps it', () => {
     assert.equal(fake.recorded.singleInstanceLockRequested, 1)
     const calls = fake.recorded.calls
     const lock = calls.indexOf('app.requestSingleInstanceLock')
-    // Only what must precede it: the privileged scheme (before ready) and reading the default userData.
-    assert.deepEqual(calls.slice(0, lock), ['protocol.registerSchemesAsPrivileged', 'app.getPath'])
-    for (const later of ['app.setPath', 'app.whenReady', 'ipcMain.handle', 'new BrowserWindow'])
+    // Only what must precede it: the privileged scheme (before ready), reading the default userData,
+    // and moving userData under the kiosk's data directory (one kiosk per data directory, not per user).
+    assert.deepEqual(calls.slice(0, lock), ['protocol.registerSchemesAsPrivileged', 'app.getPath', 'app.setPath'])
+    for (const later of ['app.whenReady', 'ipcMain.handle', 'new BrowserWindow'])
       assert.ok(calls.indexOf(later) > lock, `${later} after the lock: ${calls.join(', ')}`)
   })
 
@@ -164,6 +165,7 @@ describe('the Electron shell', () => {
     assert.deepEqual(calls, [
       'protocol.registerSchemesAsPrivileged',
       'app.getPath',
+      'app.setPath',
       'app.requestSingleInstanceLock',
       'app.quit',
     ])
