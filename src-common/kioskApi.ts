@@ -315,6 +315,11 @@ export const kioskCalls = {
   dev: {
     /** Demo mode only: what the development message sink received (the simulated phone and mailbox). */
     messages: call(z.strictObject({ to: z.string().max(254).optional() }), z.object({ messages: z.array(devMessageSchema) })),
+    /**
+     * Demo mode only: the answer of a live captcha, for Playwright for Electron, which cannot read it
+     * off the image (BAD_CAPTCHA once it is used or expired).
+     */
+    captcha: call(z.strictObject({ captchaId: captchaAnswer.captchaId }), z.object({ answer: z.string() })),
   },
 } as const
 

@@ -11,6 +11,8 @@ export interface CaptchaService {
   create(): { captchaId: string; image: string }
   /** Consumes the captcha; case-insensitive. */
   check(captchaId: string | undefined, answer: string | undefined): Result<true>
+  /** The answer of a live captcha, without using it (demo mode's dev.captcha). */
+  peek(captchaId: string): string | undefined
   clear(): void
 }
 
@@ -53,6 +55,10 @@ export function createCaptchaService(options: CaptchaOptions = {}): CaptchaServi
         return fail('BAD_CAPTCHA', { field: 'captcha' })
       }
       return ok(true)
+    },
+    peek(captchaId) {
+      const entry = live.get(captchaId)
+      return entry && entry.expiresAt > now() ? entry.answer : undefined
     },
     clear() {
       live.clear()

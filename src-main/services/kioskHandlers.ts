@@ -208,6 +208,12 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
         const since = session.visitStartedAt + (offset === 0 ? 0 : offset - clockGrainMs)
         return ok({ messages: answer.value.filter((message) => Date.parse(message.createdAt) >= since) })
       },
+      captcha: async ({ captchaId }) => {
+        // A real kiosk's captcha is for people only.
+        if (!services.demo) return fail('BAD_REQUEST')
+        const answer = captcha.peek(captchaId)
+        return answer === undefined ? fail('BAD_CAPTCHA', { field: 'captcha' }) : ok({ answer })
+      },
     },
   }
 }

@@ -3,7 +3,7 @@
  *
  *   test('logs in', async ({ kiosk }) => {
  *     await kiosk.open('/login')                          // the built renderer, hash route
- *     await kiosk.page.getByTestId('login-captcha-input').fill(kiosk.captchaAnswer())
+ *     await kiosk.page.getByTestId('login-captcha').fill(kiosk.captchaAnswer())
  *     const code = await kiosk.codeSentTo('13800138000')  // the SMS the dev sink received
  *   })
  *
@@ -11,7 +11,8 @@
  *   outbox in a fresh temp data dir, sync engine, and — demo mode, the default — the reference
  *   central server (server/, dev) started in-process on loopback and enrolled, like `npm start`.
  * - The kiosk starts set up (PIN `supervisorPin` = 246810, kiosk 演示自助机); test.use({ setUp: false })
- *   starts at the set-up wizard instead. kiosk.restart() restarts main on the same data directory.
+ *   starts at the set-up wizard instead. kiosk.restart() restarts main on the same data directory
+ *   (the demo server's data lives in memory: a restart starts an empty one, as `npm start` does).
  * - kiosk.services gives tests the same objects main has (services.supervisor is the supervisor store) (e.g. services.engine.pause(),
  *   services.central.url), for arranging faults such as the central API going away.
  * - kiosk.central.stop() / start(): the network to the central API goes away and comes back.
