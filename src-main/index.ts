@@ -1,6 +1,6 @@
 // The thin Electron shell: window, lifecycle, IPC wiring. Everything else lives in ./services,
 // which runs without Electron and is tested in plain Node and in Chromium.
-import { app, BrowserWindow, clipboard, ipcMain, Menu, protocol, safeStorage, session } from 'electron'
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, protocol, safeStorage, session } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { eventChannel, type KioskEventName } from '../src-common/kioskApi'
@@ -32,7 +32,22 @@ if (!configResult.ok) {
   // so one kiosk per data directory (a tester's parallel runs each have their own KIOSK_DATA_DIR).
   app.setPath('userData', join(configResult.config.dataDir, 'chromium'))
   if (!app.requestSingleInstanceLock()) app.quit()
-  else void start(configResult.config)
+  else start(configResult.config).catch(cannotStart)
+}
+
+/**
+ * A kiosk that cannot start says why and exits. Left as an unhandled rejection, the process lived on
+ * with no window, holding the single-instance lock, so starting it again did nothing either.
+ */
+function cannotStart(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error)
+  console.error('[kiosk] cannot start:', error)
+  // better-sqlite3 loaded with Node's build instead of Electron's (scripts/electron-native.mjs).
+  const hint = /NODE_MODULE_VERSION|compiled against a different/.test(message)
+    ? '\n\nbetter-sqlite3 has no build for this Electron: run `node scripts/electron-native.mjs` (it needs the network, or Python and a C++ compiler).'
+    : ''
+  dialog.showErrorBox('ETEST 通行证自助机无法启动 / The kiosk cannot start', `${message}${hint}`)
+  app.exit(1)
 }
 
 async function start(config: Extract<typeof configResult, { ok: true }>['config']): Promise<void> {
@@ -59,6 +74,13 @@ async function start(config: Extract<typeof configResult, { ok: true }>['config'
     (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text')
   if (!keychain) incident('no OS keychain: kiosk secrets fall back to a key file beside kiosk.db')
   let window: BrowserWindow | null = null
+  // Before anything that may take long or fail: a second start shows this kiosk, never nothing.
+  app.on('second-instance', () => {
+    if (!window) return
+    if (window.isMinimized()) window.restore()
+    window.focus()
+  })
+  app.on('window-all-closed', () => app.quit())
   const services = await createKioskServices({
     config,
     version: app.getVersion(),
@@ -121,12 +143,19 @@ async function start(config: Extract<typeof configResult, { ok: true }>['config'
   services.events.on((event: KioskEventName, payload: unknown) => {
     if (!kioskWindow.isDestroyed()) kioskWindow.webContents.send(eventChannel(event), payload)
   })
-  await kioskWindow.loadURL(devUrl ?? `${appOrigin}/index.html`)
-
-  app.on('second-instance', () => {
-    if (kioskWindow.isMinimized()) kioskWindow.restore()
-    kioskWindow.focus()
+  // The sync engine stops and kiosk.db closes before the process ends (bounded: a hung close must
+  // not keep a kiosk from quitting).
+  let closed = false
+  app.on('will-quit', (event) => {
+    if (closed) return
+    event.preventDefault()
+    const bounded = new Promise((resolve) => setTimeout(resolve, 5_000).unref())
+    void Promise.race([services.close(), bounded])
+      .catch((error: unknown) => console.error('[kiosk] closing:', error))
+      .finally(() => {
+        closed = true
+        app.quit()
+      })
   })
-  app.on('window-all-closed', () => app.quit())
-  app.on('will-quit', () => void services.close())
+  await kioskWindow.loadURL(devUrl ?? `${appOrigin}/index.html`)
 }

@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { register } from 'node:module'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -22,7 +22,7 @@ before(async () => {
 
 // Quitting closes the services (demo server, sync engine), as a real quit does.
 after(async () => {
-  fake.app.emit('will-quit')
+  fake.app.emit('will-quit', { preventDefault: () => undefined })
   await new Promise((resolve) => setTimeout(resolve, 300))
 })
 
@@ -147,6 +147,39 @@ describe('the Electron shell', () => {
     assert.equal(close(), true, 'refused while no quit was asked for')
     fake.app.emit('before-quit')
     assert.equal(close(), false, 'allowed once the app quits (supervisor mode, or the OS)')
+  })
+
+  test('a kiosk that cannot start (its data directory unusable) says why in a dialog and exits, rather than living on with no window', async () => {
+    const dataDir = process.env.KIOSK_DATA_DIR
+    const from = fake.recorded.calls.length
+    const windows = fake.recorded.windows.length
+    // A file where the data directory should be: kiosk.db cannot be made.
+    const file = join(mkdtempSync(join(tmpdir(), 'kiosk-shell-bad-')), 'not-a-directory')
+    writeFileSync(file, '')
+    process.env.KIOSK_DATA_DIR = file
+    try {
+      await import(`../../../src-main/index?cannot-start=${Date.now()}`)
+      for (let i = 0; i < 100 && !fake.recorded.calls.slice(from).includes('app.exit'); i++) await new Promise((r) => setTimeout(r, 20))
+    } finally {
+      process.env.KIOSK_DATA_DIR = dataDir
+    }
+    const calls = fake.recorded.calls.slice(from)
+    assert.ok(calls.indexOf('dialog.showErrorBox') >= 0 && calls.indexOf('dialog.showErrorBox') < calls.indexOf('app.exit'), calls.join(', '))
+    assert.equal(fake.recorded.exitCode, 1)
+    assert.match(fake.recorded.errorBoxes.at(-1)?.[0] ?? '', /无法启动/)
+    assert.match(fake.recorded.errorBoxes.at(-1)?.[1] ?? '', /not-a-directory/)
+    assert.equal(fake.recorded.windows.length, windows, 'no window')
+  })
+
+  test('quitting waits for the services to close (sync engine stopped, kiosk.db closed) before the process ends', async () => {
+    const quits = fake.recorded.quitCalled
+    let prevented = 0
+    fake.app.emit('will-quit', { preventDefault: () => prevented++ })
+    assert.equal(prevented, 1, 'held until the services have closed')
+    for (let i = 0; i < 100 && fake.recorded.quitCalled === quits; i++) await new Promise((r) => setTimeout(r, 20))
+    assert.equal(fake.recorded.quitCalled, quits + 1, 'then quits')
+    fake.app.emit('will-quit', { preventDefault: () => prevented++ })
+    assert.equal(prevented, 1, 'the second time through, it lets the process end')
   })
 
   test('a second instance, refused the lock, quits without a window, IPC or services', async () => {

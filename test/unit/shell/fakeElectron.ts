@@ -16,6 +16,8 @@ export const recorded = {
   lockGranted: true,
   /** Each clipboard.clear(type) the shell made: 'clipboard', or 'selection' (X11's PRIMARY). */
   clipboardCleared: [] as string[],
+  /** What dialog.showErrorBox was asked to show: [title, content]. */
+  errorBoxes: [] as [string, string][],
   /** Every call the shell makes on the fake, in order ('app.whenReady', 'new BrowserWindow', ...). */
   calls: [] as string[],
 }
@@ -161,4 +163,11 @@ export const clipboard = {
   },
 }
 
-export default { app, BrowserWindow, clipboard, Menu, protocol, ipcMain, session, safeStorage }
+export const dialog = {
+  showErrorBox(title: string, content: string): void {
+    call('dialog.showErrorBox')
+    recorded.errorBoxes.push([title, content])
+  },
+}
+
+export default { app, BrowserWindow, clipboard, dialog, Menu, protocol, ipcMain, session, safeStorage }
