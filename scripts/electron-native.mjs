@@ -8,8 +8,11 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-const root = new URL('..', import.meta.url).pathname
+// A path, not a URL's: on Windows, or in a folder with a space or Chinese in its name, the URL's
+// pathname is no path (/C:/…, %20).
+const root = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(join(root, 'package.json'))
 const target = join(root, 'native', 'electron')
 const say = (text) => console.log(`[electron-native] ${text}`)
@@ -43,8 +46,12 @@ function build(version) {
       const nodeGyp = process.env.npm_config_node_gyp ?? require.resolve('node-gyp/bin/node-gyp.js')
       execFileSync(process.execPath, [nodeGyp, 'rebuild', '--release', `--target=${version}`, `--arch=${process.arch}`, '--dist-url=https://electronjs.org/headers'], { cwd: work, stdio: 'inherit', env })
     }
+    // Loaded once by Electron's own Node before it is kept: a build for the wrong ABI is caught here,
+    // not at the kiosk's first start.
+    const built = join(work, 'build', 'Release', 'better_sqlite3.node')
+    execFileSync(require('electron'), ['-e', `require(${JSON.stringify(built)})`], { stdio: 'inherit', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } })
     mkdirSync(target, { recursive: true })
-    cpSync(join(work, 'build', 'Release', 'better_sqlite3.node'), join(target, 'better_sqlite3.node'))
+    cpSync(built, join(target, 'better_sqlite3.node'))
     writeFileSync(join(target, 'stamp'), stamp)
     say(`built better-sqlite3 for Electron ${version} in native/electron/`)
   } finally {
@@ -59,6 +66,6 @@ if (version === null) {
   try {
     build(version)
   } catch (error) {
-    say(`could not build better-sqlite3 for Electron (${error.message}); run \`npm rebuild\` with network access`)
+    say(`could not build better-sqlite3 for Electron (${error.message}); run \`node scripts/electron-native.mjs\` with network access (or Python and a C++ compiler)`)
   }
 }

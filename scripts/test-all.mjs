@@ -3,8 +3,11 @@
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-const root = new URL('..', import.meta.url).pathname
+// A path, not a URL's: on Windows, or in a folder with a space or Chinese in its name, the URL's
+// pathname is no path (/C:/…, %20).
+const root = fileURLToPath(new URL('..', import.meta.url))
 const wanted = process.argv.slice(2)
 const suites = wanted.length > 0 ? wanted : ['unit', 'e2e', 'electron']
 const reportDir = join(root, 'test-results')
@@ -42,6 +45,8 @@ function runPlaywright(project) {
   rmSync(json, { force: true })
   const result = spawnSync('npx', ['playwright', 'test', '--project', project, '--reporter=list,json'], {
     cwd: root,
+    // npx is npx.cmd on Windows, which only a shell runs.
+    shell: process.platform === 'win32',
     stdio: 'inherit',
     env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json },
   })
@@ -64,9 +69,9 @@ function runPlaywright(project) {
 }
 
 // The browser and preload tests check the built bundles: build them first, as `npm start` would.
-const built = spawnSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
+const built = spawnSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' })
 if (built.status !== 0) {
-  console.log('0 passed, 1 failed')
+  console.log('0 passed, 1 failed, 0 skipped')
   process.exit(1)
 }
 
