@@ -27,3 +27,35 @@ test('every file or folder the Electron main bundle reads beside itself is there
   expect(references.length).toBeGreaterThan(0)
   for (const { from, target } of references) expect(existsSync(target), `${from} reads ${target}`).toBe(true)
 })
+
+test('the Electron app starts from the bundle: package.json main, the preload and the renderer the shell loads are built', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { main?: string }
+  expect(pkg.main, 'package.json main').toBeDefined()
+  expect(existsSync(resolve(pkg.main as string)), `${pkg.main} is built`).toBe(true)
+  // As src-main/index.ts finds them from out/main: ../preload/index.cjs (a sandboxed preload must be
+  // CommonJS) and ../renderer/index.html.
+  expect(existsSync(resolve(bundle, '..', 'preload', 'index.cjs'))).toBe(true)
+  expect(existsSync(resolve(bundle, '..', 'renderer', 'index.html'))).toBe(true)
+  const main = readFileSync(resolve('src-main/index.ts'), 'utf8')
+  expect(main).toContain("join(here, '..', 'preload', 'index.cjs')")
+  expect(main).toContain("join(here, '..', 'renderer')")
+})
+
+test("every package the main bundle imports is one of package.json's dependencies (installed on users' machines)", () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> }
+  const imported = new Set(
+    jsFiles(bundle).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/(?:^|[\s;])(?:import|export)\b[^'"]*?from\s*["']([^'"./][^'"]*)["']|import\(\s*["']([^'"./][^'"]*)["']\s*\)/gm)].map(
+        (m) => (m[1] ?? m[2]) as string,
+      ),
+    ),
+  )
+  const packages = [...imported]
+    .filter((name) => !name.startsWith('node:'))
+    .map((name) => (name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : (name.split('/')[0] as string)))
+  expect(packages.length).toBeGreaterThan(0)
+  for (const name of new Set(packages)) {
+    if (name === 'electron') continue
+    expect(pkg.dependencies[name], `${name} is imported by out/main`).toBeDefined()
+  }
+})

@@ -335,9 +335,11 @@ test.describe('kiosk behaviour', () => {
   })
 
   test('every password field has its own named 显示密码 button, and no unnamed Element Plus eye', async ({ kiosk }) => {
-    await logInAs(kiosk, candidate(43))
     const { page } = kiosk
-    for (const [path, title] of [['/account/password', '修改密码'], ['/login', 'CET报名登录'], ['/register', '注册ETEST通行证']]) {
+    // 登录 first: once logged in, it leads to the account.
+    await kiosk.open('/')
+    for (const [path, title] of [['/login', 'CET报名登录'], ['/register', '注册ETEST通行证'], ['/account/password', '修改密码']]) {
+      if (path === '/account/password') await logInAs(kiosk, candidate(43))
       await page.evaluate((hash) => (window.location.hash = hash), `#${path}`)
       await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible()
       const fields = await page.locator('input[type="password"]').count()

@@ -16,7 +16,9 @@ harnessWindow.__kioskEmit = (channel, payload) => {
 
 harnessWindow.kiosk = Object.freeze(
   buildKioskApi({
-    invoke: (channel, input) => harnessWindow.__kioskInvoke(channel, input),
+    // Copied as Electron's contextBridge and IPC copy it (the structured clone algorithm): a Vue
+    // reactive object, a function or a DOM node passed to window.kiosk fails here as it would there.
+    invoke: (channel, input) => harnessWindow.__kioskInvoke(channel, structuredClone(input)),
     subscribe: (channel, listener) => {
       const set = listeners.get(channel) ?? new Set<Listener>()
       set.add(listener)
