@@ -146,16 +146,19 @@ async function start(config: Extract<typeof configResult, { ok: true }>['config'
   // The sync engine stops and kiosk.db closes before the process ends (bounded: a hung close must
   // not keep a kiosk from quitting).
   let closed = false
+  let closing: Promise<unknown> | null = null
   app.on('will-quit', (event) => {
     if (closed) return
     event.preventDefault()
-    const bounded = new Promise((resolve) => setTimeout(resolve, 5_000).unref())
-    void Promise.race([services.close(), bounded])
+    // A second quit while closing (Electron asks again after a prevented will-quit) waits for the same close.
+    closing ??= Promise.race([services.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())])
       .catch((error: unknown) => console.error('[kiosk] closing:', error))
       .finally(() => {
         closed = true
         app.quit()
       })
   })
-  await kioskWindow.loadURL(devUrl ?? `${appOrigin}/index.html`)
+  // Not awaited: a first load cut short (the hardening reloads a renderer that crashed or hung) is
+  // recovered by that reload; it is not a kiosk that cannot start.
+  kioskWindow.loadURL(devUrl ?? `${appOrigin}/index.html`).catch((error: unknown) => incident(`first load: ${String(error)}`))
 }

@@ -171,15 +171,18 @@ describe('the Electron shell', () => {
     assert.equal(fake.recorded.windows.length, windows, 'no window')
   })
 
-  test('quitting waits for the services to close (sync engine stopped, kiosk.db closed) before the process ends', async () => {
+  test('quitting waits for the services to close (sync engine stopped, kiosk.db closed) before the process ends, once however often it is asked', async () => {
     const quits = fake.recorded.quitCalled
     let prevented = 0
     fake.app.emit('will-quit', { preventDefault: () => prevented++ })
-    assert.equal(prevented, 1, 'held until the services have closed')
-    for (let i = 0; i < 100 && fake.recorded.quitCalled === quits; i++) await new Promise((r) => setTimeout(r, 20))
-    assert.equal(fake.recorded.quitCalled, quits + 1, 'then quits')
+    // Electron asks again after a prevented will-quit (a second 退出, the OS ending the session).
     fake.app.emit('will-quit', { preventDefault: () => prevented++ })
-    assert.equal(prevented, 1, 'the second time through, it lets the process end')
+    assert.equal(prevented, 2, 'held until the services have closed')
+    for (let i = 0; i < 100 && fake.recorded.quitCalled === quits; i++) await new Promise((r) => setTimeout(r, 20))
+    await new Promise((r) => setTimeout(r, 100))
+    assert.equal(fake.recorded.quitCalled, quits + 1, 'then quits, once')
+    fake.app.emit('will-quit', { preventDefault: () => prevented++ })
+    assert.equal(prevented, 2, 'the time after, it lets the process end')
   })
 
   test('a second instance, refused the lock, quits without a window, IPC or services', async () => {
@@ -203,5 +206,26 @@ describe('the Electron shell', () => {
       'app.quit',
     ])
     assert.equal(fake.recorded.windows.length, windows)
+  })
+
+  // Last: its kiosk stays up beside the first one (closed by the quit in after()).
+  test('a first load cut short (a crashed renderer reloaded) is not a kiosk that cannot start', async () => {
+    const dataDir = process.env.KIOSK_DATA_DIR
+    const from = fake.recorded.calls.length
+    const windows = fake.recorded.windows.length
+    process.env.KIOSK_DATA_DIR = mkdtempSync(join(tmpdir(), 'kiosk-shell-aborted-'))
+    fake.recorded.loadAborted = true
+    try {
+      await import(`../../../src-main/index?load-aborted=${Date.now()}`)
+      for (let i = 0; i < 100 && fake.recorded.windows.length === windows; i++) await new Promise((r) => setTimeout(r, 20))
+      await new Promise((r) => setTimeout(r, 100))
+    } finally {
+      fake.recorded.loadAborted = false
+      process.env.KIOSK_DATA_DIR = dataDir
+    }
+    assert.equal(fake.recorded.windows.length, windows + 1, 'its window was made')
+    const calls = fake.recorded.calls.slice(from)
+    assert.equal(calls.includes('dialog.showErrorBox'), false, calls.join(', '))
+    assert.equal(calls.includes('app.exit'), false)
   })
 })

@@ -14,6 +14,8 @@ export const recorded = {
   windows: [] as FakeBrowserWindow[],
   paths: new Map<string, string>([['userData', '/tmp/fake-user-data']]),
   lockGranted: true,
+  /** Makes the next windows' loadURL reject as Electron's does when a navigation cuts a load short. */
+  loadAborted: false,
   /** Each clipboard.clear(type) the shell made: 'clipboard', or 'selection' (X11's PRIMARY). */
   clipboardCleared: [] as string[],
   /** What dialog.showErrorBox was asked to show: [title, content]. */
@@ -76,6 +78,7 @@ export class FakeBrowserWindow extends EventEmitter {
   }
   async loadURL(url: string): Promise<void> {
     this.loadedUrl = url
+    if (recorded.loadAborted) throw new Error('ERR_ABORTED (-3) loading ' + url)
   }
   isDestroyed(): boolean {
     return false
