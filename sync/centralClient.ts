@@ -351,8 +351,15 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
     async pushOps(ops, serverTimed) {
       // createdAt was stamped by the kiosk's clock: sent in the server's time, read when the request
       // is made (after the first answer has told the server's time, and again for a retry).
-      const shift = (op: WireOp) =>
-        offsetMs === 0 || serverTimed?.has(op.id) ? op : { ...op, createdAt: new Date(Date.parse(op.createdAt) + offsetMs).toISOString() }
+      const shift = (op: WireOp): WireOp => {
+        // Already in the server's time, by the offset known when it was made: never later than now
+        // by the offset known now (one read from a fast clock's answer would be refused as "future").
+        if (serverTimed?.has(op.id)) {
+          const now = localNow() + offsetMs
+          return Date.parse(op.createdAt) > now ? { ...op, createdAt: new Date(now).toISOString() } : op
+        }
+        return offsetMs === 0 ? op : { ...op, createdAt: new Date(Date.parse(op.createdAt) + offsetMs).toISOString() }
+      }
       const inServerTime = () => ({ ops: ops.map(shift) })
       return call('POST', apiPaths.ops, inServerTime, lenientOpsResponse, true)
     },

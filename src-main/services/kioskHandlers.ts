@@ -210,7 +210,7 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
       },
       captcha: async ({ captchaId }) => {
         // A real kiosk's captcha is for people only.
-        if (!services.demo) return fail('BAD_REQUEST')
+        if (!services.central?.demo) return fail('BAD_REQUEST')
         const answer = captcha.peek(captchaId)
         return answer === undefined ? fail('BAD_CAPTCHA', { field: 'captcha' }) : ok({ answer })
       },

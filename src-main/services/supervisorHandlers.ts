@@ -62,10 +62,15 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
       // another, they would be refused and lost (and a pending appeal's outcome never asked for).
       // The current server is the one the credential came from, which need not be the one the kiosk
       // is pointed at: KIOSK_CENTRAL_URL may have changed between two starts.
+      // (A demo credential names no server: its ops were sealed to a demo server that went with the
+      // process, and nothing can deliver them.)
       const credential = supervisor.settings.enrolment()
-      const sealedFor = credential.ok && credential.value ? credential.value.centralUrl : previous
+      const sealedFor = credential.ok && credential.value?.centralUrl ? credential.value.centralUrl : previous
+      if (target !== previous && services.unfinishedOps() > 0) return fail('QUEUE_NOT_EMPTY')
+      // Pointed elsewhere since it enrolled: it is not linked, so staff can neither sync nor cancel
+      // here; the remedy is to point it back until those ops are final.
+      if (target !== sealedFor && services.unfinishedOps() > 0) return fail('QUEUE_NOT_EMPTY', { rule: 'queue.previousServer' })
       const anotherServer = target !== previous || target !== sealedFor
-      if (anotherServer && services.unfinishedOps() > 0) return fail('QUEUE_NOT_EMPTY')
       // The same server under a new enrolment is a new kiosk id: what the server may already hold
       // under the old one could be neither resent (an id reused) nor followed (a pending appeal), and
       // an op carrying a session or a verification token would be applied only for the kiosk that

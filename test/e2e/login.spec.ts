@@ -119,4 +119,14 @@ test.describe('CET报名登录', () => {
     await expect(page.getByTestId('login-submit')).toBeVisible()
     expect(await page.content()).not.toContain('138****8008')
   })
+
+  test('退出 tapped in the header on home itself: the home heading takes the focus, not <body>', async ({ kiosk }) => {
+    const { page } = kiosk
+    await logInAs(kiosk, candidate(9))
+    await page.getByTestId('header-home').click()
+    await expect(page.getByTestId('home-register')).toBeVisible()
+    await page.getByTestId('header-logout').click()
+    await expect(page.getByTestId('header-logout')).toHaveCount(0)
+    await expect(page.getByRole('heading', { level: 1, name: '一次注册 畅行ETEST' })).toBeFocused()
+  })
 })

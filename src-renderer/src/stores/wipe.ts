@@ -1,5 +1,6 @@
 import { ref } from 'vue'
 import type { Router } from 'vue-router'
+import { focusHeading } from '../composables/focusFirstError'
 import { useAppInfoStore } from './appInfo'
 import { useCandidateStore } from './candidate'
 
@@ -60,8 +61,12 @@ export async function wipeCandidate(router: Router): Promise<void> {
   await done
 }
 
-/** 退出: main ends the session, then the candidate is forgotten as after an idle wipe. */
+/**
+ * 退出: main ends the session, then the candidate is forgotten as after an idle wipe. Home's heading
+ * takes the focus, also when 退出 was tapped on home itself (no navigation to announce it).
+ */
 export async function logOut(router: Router): Promise<void> {
   await window.kiosk.auth.logout({})
   await wipeCandidate(router)
+  await focusHeading()
 }

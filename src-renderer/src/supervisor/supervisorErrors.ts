@@ -8,6 +8,7 @@ import { currentLocale, i18n } from '../i18n'
  */
 export function errorText(error: KioskError | null | undefined): string {
   if (!error) return ''
+  if (error.code === 'QUEUE_NOT_EMPTY' && error.rule === 'queue.previousServer') return i18n.global.t('supervisor.queuePreviousServer')
   const forStaff = `supervisor.errorTexts.${error.code}`
   return i18n.global.te(forStaff) ? i18n.global.t(forStaff) : kioskErrorMessage(error, currentLocale())
 }

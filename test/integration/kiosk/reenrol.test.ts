@@ -154,13 +154,34 @@ describe('a kiosk pointed at another server between two starts (KIOSK_CENTRAL_UR
     valueOf(await after.call('supervisor.enter', { pin: '135790', staffId: 'T01', staffName: '张老师' }))
     const answer = await after.call('supervisor.reenrol', { centralUrl: '', enrolmentCode: second.server.createEnrollmentCode('五号机') })
 
-    assert.deepEqual(answer, { ok: false, error: { code: 'QUEUE_NOT_EMPTY' } })
+    // Not "sync or cancel first": unlinked, it can do neither; staff are told to point it back.
+    assert.deepEqual(answer, { ok: false, error: { code: 'QUEUE_NOT_EMPTY', rule: 'queue.previousServer' } })
     assert.equal(after.services.engine, null, 'not linked to the second server: nothing was sent to it')
     // Pointed back at the first server, the op goes where it was sealed for.
     await after.close()
     const back = await openDemoKiosk({ dataDir, centralUrl: first.server.url })
     defer(() => back.close())
     assert.equal((await back.services.engine!.waitForOutcome(queued.value.id, 5_000))?.status, 'pending')
+  })
+
+  test('a kiosk tried in demo mode, then pointed at a real server, is enrolled there: its demo ops went with the demo server', async (t) => {
+    const defer = deferrer(t)
+    const real = await startTestServer()
+    defer(() => real.stop())
+    const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-demo-then-real-'))
+    defer(() => rmSync(dataDir, { recursive: true, force: true }))
+    const demo = await openDemoKiosk({ dataDir })
+    valueOf(await demo.call('setup.complete', { kioskName: '六号机', examCentre: '演示考点', centralUrl: null, pin: '135790' }))
+    demo.services.engine?.pause()
+    const who = candidate(7)
+    assert.ok((await demo.services.outbox!.enqueue('appeal', payloadOf('appeal', 7), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })).ok)
+    await demo.close()
+
+    const linked = await openDemoKiosk({ dataDir, centralUrl: real.server.url })
+    defer(() => linked.close())
+    valueOf(await linked.call('supervisor.enter', { pin: '135790', staffId: 'T01', staffName: '张老师' }))
+    const answer = await linked.call('supervisor.reenrol', { centralUrl: '', enrolmentCode: real.server.createEnrollmentCode('六号机') })
+    assert.deepEqual(answer, { ok: true, value: { enrolled: true } })
   })
 })
 

@@ -207,6 +207,32 @@ describe("a kiosk whose clock is wrong still syncs, in the server's time", () =>
     })
   }
 
+  test("an op from an earlier boot whose kept server time was read from a fast answer is sent as made now, not refused as from the future", async () => {
+    // The offset at enqueue came from a Date header 10 minutes fast (a proxy's), corrected since.
+    const { dir, cleanup } = tempDir()
+    const file = join(dir, 'kiosk.db')
+    const who = candidate(71_530)
+    try {
+      const options = { file, centralPublicKey: central.server.publicKey, keyId: central.server.keyId, accountKeySecret: 'kiosk-secret' }
+      const before = openOutbox({ ...options, boot: { now: () => performance.now(), id: 'boot-before' }, serverTime: () => Date.now() + 10 * minute })
+      const queued = await before.enqueue('appeal', payloadOf('appeal', 71_530), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
+      assert.ok(queued.ok)
+      before.close()
+      const outbox = openOutbox({ ...options, boot: { now: () => performance.now(), id: 'boot-after' } })
+      const engine = createSyncEngine({ outbox, client: central.clientFor(central.server.url), probeMs: 50, tickMs: 200 })
+      try {
+        engine.start()
+        const seen = await engine.waitForOutcome(queued.value.id, 5_000)
+        assert.equal(seen?.status, 'pending', JSON.stringify(seen))
+      } finally {
+        await engine.stop()
+        outbox.close()
+      }
+    } finally {
+      cleanup()
+    }
+  })
+
   test("a Retry-After given as a date is read against the answer's own Date header, not this machine's clock", async () => {
     // A gateway whose clock is two days behind this machine's answers 503 with Retry-After in 30 s
     // of its own time. Read against this machine's clock, that date is long past: no wait at all.

@@ -50,6 +50,9 @@ const en: typeof zhCN = {
       UNAUTHORIZED: "Not authorised: supervisor mode may have timed out; enter it again and retry. If it happens again, the central server may not accept this kiosk's credential (revoked, or this kiosk's clock is far off): check the clock, or enrol again in Settings.",
       ACCOUNT_NOT_FOUND: 'Account not found.',
     },
+    /** QUEUE_NOT_EMPTY, rule queue.previousServer (errorText). */
+    queuePreviousServer:
+      'This kiosk holds requests sealed for its previous central server that are not final; the new one could only refuse them. Point the kiosk back at that server (KIOSK_CENTRAL_URL) and let them sync before enrolling again.',
     newer: 'Newer page',
     older: 'Older page',
     title: 'Supervisor mode',

@@ -50,6 +50,9 @@ export default {
       UNAUTHORIZED: '操作未获授权：监考模式可能已超时，请重新进入后再试；如仍出现，可能是中心服务器未接受本机的凭证（已被吊销，或本机时间偏差过大），请核对本机时间或在“设置”中重新登记',
       ACCOUNT_NOT_FOUND: '账号不存在',
     },
+    /** QUEUE_NOT_EMPTY, rule queue.previousServer (errorText). */
+    queuePreviousServer:
+      '本机还有为原中心服务器加密、尚未办结的业务，发往新服务器只会被拒收。请先把本机指回原服务器（KIOSK_CENTRAL_URL）并同步完毕，再重新登记',
     newer: '较新的一页',
     older: '较早的一页',
     pinPad: {
