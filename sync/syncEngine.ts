@@ -470,6 +470,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // go on saying 联网正常.
       await probe()
       if (!outbox.open) return
+      // Paused by staff, or the central API away: nothing will be tried, so nothing is hurried and no
+      // stuck flag is cleared (the dashboard would read 0 多次失败 for ops that were never retried).
+      if (paused || online === false) return
       // A supervisor asking explicitly also wants the ops waiting in backoff to go now, whatever the
       // server last asked (one try costs a 429 at most).
       // All of them, in one statement: a long backlog's oldest ops are the heads of their lines.

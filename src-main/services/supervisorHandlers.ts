@@ -71,11 +71,16 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
       // here; the remedy is to point it back until those ops are final.
       if (target !== sealedFor && services.unfinishedOps() > 0) return fail('QUEUE_NOT_EMPTY', { rule: 'queue.previousServer' })
       const anotherServer = target !== previous || target !== sealedFor
+      // A credential this machine cannot read (kiosk.db moved, its key lost): nothing can ever send
+      // an op under the old kiosk id, so waiting for them would keep the kiosk unenrolled for good.
+      // Under the new id the server refuses what it cannot take (a session's, a token's), where staff
+      // see it, instead of the kiosk showing nothing at all.
+      const credentialLost = !credential.ok
       // The same server under a new enrolment is a new kiosk id: what the server may already hold
       // under the old one could be neither resent (an id reused) nor followed (a pending appeal), and
       // an op carrying a session or a verification token would be applied only for the kiosk that
       // holds it.
-      if (!anotherServer && services.unfinishedOps({ maybeSent: true }) > 0) return fail('QUEUE_NOT_EMPTY')
+      if (!anotherServer && !credentialLost && services.unfinishedOps({ maybeSent: true }) > 0) return fail('QUEUE_NOT_EMPTY')
       const updated = supervisor.settings.update({ centralUrl: target }, actor)
       if (!updated.ok) return updated
       const linked = await services.relink(enrolmentCode)

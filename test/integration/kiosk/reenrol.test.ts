@@ -76,14 +76,14 @@ describe('a kiosk whose credential cannot be read (its kiosk.db on another machi
    * A kiosk enrolled at `server` that queued one appeal (never sent), then lost its key file: it
    * starts again unenrolled, with staff in supervisor mode.
    */
-  async function movedKiosk(defer: Defer, server: TestServer, name: string): Promise<{ moved: DemoKiosk; queuedId: string }> {
+  async function movedKiosk(defer: Defer, server: TestServer, name: string, kind: 'appeal' | 'changeMobile' = 'appeal'): Promise<{ moved: DemoKiosk; queuedId: string }> {
     const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-unreadable-'))
     defer(() => rmSync(dataDir, { recursive: true, force: true }))
     const original = await openDemoKiosk({ dataDir })
     valueOf(await original.call('setup.complete', { kioskName: name, examCentre: '演示考点', centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode(name), pin: '135790' }))
     original.services.engine?.pause()
     const who = candidate(4)
-    const queued = await original.services.outbox!.enqueue('appeal', payloadOf('appeal', 4), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
+    const queued = await original.services.outbox!.enqueue(kind, payloadOf(kind, 4), { accountIdNumber: who.idNumber, summary: maskedSummary(who) })
     assert.ok(queued.ok)
     await original.close()
     // The machine's key is not the one that protected the credential: the kiosk starts unenrolled.
@@ -110,6 +110,17 @@ describe('a kiosk whose credential cannot be read (its kiosk.db on another machi
 
     assert.deepEqual(answer, { ok: false, error: { code: 'QUEUE_NOT_EMPTY' } })
     assert.equal(moved.services.supervisor.settings.get().centralUrl, first.server.url)
+  })
+
+  test('is enrolled again at the same server even with a logged-in candidate\'s op queued: nothing could send it under the old id any more', async (t) => {
+    const defer = deferrer(t)
+    const server = await testServer(defer)
+    const { moved } = await movedKiosk(defer, server, '七号机', 'changeMobile')
+
+    const answer = await moved.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('七号机') })
+
+    assert.deepEqual(answer, { ok: true, value: { enrolled: true } })
+    assert.equal(moved.services.outbox?.list({ status: ['queued', 'sending', 'rejected'] }).length, 1, 'the op is where staff see it')
   })
 
   test('is enrolled again at the same server: the appeal it had queued goes, and so do new ops', async (t) => {

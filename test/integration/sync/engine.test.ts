@@ -272,6 +272,27 @@ describe('sync engine against the reference server', () => {
     }
   })
 
+  test('"sync now" while paused, or with the central API away, keeps the stuck flags: nothing was tried', async () => {
+    proxy.setSchedule((r) => (r.path.startsWith('/v1/ops') ? { kind: 'status500' } : { kind: 'pass' }))
+    const k = await kiosk({ stuckAfterAttempts: 3 })
+    try {
+      const { id } = await queueAppeal(k.outbox, next++)
+      await until(() => k.outbox.get(id)?.stuck === true)
+      k.engine.pause()
+      await k.engine.syncNow()
+      assert.equal(k.outbox.get(id)?.stuck, true, 'paused: still stuck')
+      k.engine.resume()
+      proxy.setSchedule(() => ({ kind: 'refuse', ms: 0 }))
+      await k.engine.syncNow()
+      assert.equal(k.engine.online, false)
+      assert.equal(k.outbox.get(id)?.stuck, true, 'offline: still stuck')
+      assert.equal(k.outbox.summary().stuck, 1)
+    } finally {
+      proxy.setSchedule(passAll)
+      await k.done()
+    }
+  })
+
   test('an op the server answers "rejected INTERNAL" (not stored) is sent again, not given up', async () => {
     let first = true
     proxy.setSchedule((r) => (first && r.path.startsWith('/v1/ops') ? ((first = false), { kind: 'firstOpInternal' }) : { kind: 'pass' }))
