@@ -15,6 +15,7 @@ import { connectCentral, openDemoStore, type CentralLink, type DemoServerOptions
 import type { CentralStore } from '../../server/index'
 import type { KioskConfig } from './kioskConfig'
 import { KioskEventBus } from './kioskEventBus'
+import type { AuditActor } from './supervisor/auditLog'
 import { betterSqliteBinding } from './nativeBinding'
 import { createKeyFileProtector, openSupervisorStore, type SecretProtector, type SupervisorStore } from './supervisor/supervisorStore'
 
@@ -54,7 +55,8 @@ export interface KioskServices {
   summaryOf(kind: OperationKind, payload: Record<string, unknown>): Record<string, string>
   devMessages(to?: string): Promise<Result<{ channel: 'sms' | 'email'; to: string; text: string; code: string | null; createdAt: string }[]>>
   /** (Re)connects to the central API from the settings, enrolling with `enrolmentCode` when given. */
-  relink(enrolmentCode?: string): Promise<Result<true>>
+  /** `actor`: the staff member whose re-enrolment this is, for the audit log. */
+  relink(enrolmentCode?: string, actor?: AuditActor | null): Promise<Result<true>>
   /**
    * The visitor at the kiosk is forgotten (idle wipe, log-out, staff taking over): main's session
    * and verified codes, the captcha; their session on the server is ended without waiting for it.
@@ -157,13 +159,13 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
   // the old link and then both opened one, and the first was left running beside the second, with
   // kiosk.db open twice and an engine nothing would stop.
   let linking: Promise<unknown> = Promise.resolve()
-  function relink(enrolmentCode?: string): Promise<Result<true>> {
-    const run = linking.then(() => relinkNow(enrolmentCode))
+  function relink(enrolmentCode?: string, actor?: AuditActor | null): Promise<Result<true>> {
+    const run = linking.then(() => relinkNow(enrolmentCode, actor))
     linking = run.catch(() => undefined)
     return run
   }
 
-  async function relinkNow(enrolmentCode?: string): Promise<Result<true>> {
+  async function relinkNow(enrolmentCode?: string, actor?: AuditActor | null): Promise<Result<true>> {
     await unlink()
     const url = centralUrl()
     const stored = supervisor.settings.enrolment()
@@ -194,7 +196,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     }
     if (!enrolment) return ok(true)
     if (!stored.ok || stored.value?.kioskId !== enrolment.credential.kioskId) {
-      const saved = supervisor.settings.saveEnrolment({ ...enrolment.credential, publicKey: enrolment.publicKey, keyId: enrolment.keyId, centralUrl: url })
+      const saved = supervisor.settings.saveEnrolment({ ...enrolment.credential, publicKey: enrolment.publicKey, keyId: enrolment.keyId, centralUrl: url }, actor)
       if (!saved.ok) return saved
     }
     const accountKeySecret = supervisor.settings.accountKeySecret()

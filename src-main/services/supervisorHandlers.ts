@@ -83,7 +83,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
       if (!anotherServer && !credentialLost && services.unfinishedOps({ maybeSent: true }) > 0) return fail('QUEUE_NOT_EMPTY')
       const updated = supervisor.settings.update({ centralUrl: target }, actor)
       if (!updated.ok) return updated
-      const linked = await services.relink(enrolmentCode)
+      const linked = await services.relink(enrolmentCode, actor)
       if (linked.ok) return ok({ enrolled: true as const })
       // A typo in the address, a server that is away or a refused code must not cut the kiosk off
       // the server it had: back to its URL, and linked again with the credential it holds.

@@ -262,6 +262,9 @@ describe('re-enrolling a kiosk linked to a real server', () => {
     const before = kioskIdOf()
     valueOf(await linked.call('supervisor.reenrol', { centralUrl: server.server.url, enrolmentCode: server.server.createEnrollmentCode('三号机') }))
     assert.notEqual(kioskIdOf(), before, 'a new kiosk id')
+    // The audit log names who enrolled it again.
+    const enrolled = linked.services.supervisor.audit.list().entries.find((entry) => entry.detail.key === 'enrolment' && entry.detail.value === kioskIdOf())
+    assert.deepEqual(enrolled?.actor, { staffId: 'T01', name: '张老师' })
     linked.services.engine?.resume()
     const seen = await linked.services.engine!.waitForOutcome(id, 5_000)
     assert.equal(seen?.status, 'pending', 'the server took the appeal sent under the new id')
