@@ -64,6 +64,25 @@ test.describe('on-site services and the audit log', () => {
     expect(filed?.detail).toMatchObject({ receipt })
   })
 
+  test('an appeal staff file while the central API is away reads 申诉已保存, not 已提交', async ({ kiosk }) => {
+    const who = candidate(13)
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await kiosk.central.stop()
+    await supervisor.tab('services')
+    await supervisor.el('services-tab-appeal').click()
+    await supervisor.el('appeal-occupied-mobile').click()
+    await supervisor.fill('appeal-id-number', who.idNumber)
+    await supervisor.fill('appeal-name', who.name)
+    await supervisor.fill('appeal-mobile', who.mobile)
+    await supervisor.fill('appeal-email', who.email)
+    await supervisor.fill('appeal-statement', '考生的手机号被其他账号占用，已核验证件原件。')
+    await supervisor.el('appeal-checked').click()
+    await supervisor.el('appeal-submit').click()
+    await expect(supervisor.el('appeal-result')).toHaveAttribute('data-status', /queued|sending/, { timeout: 15_000 })
+    await expect(supervisor.el('appeal-result-message')).toHaveText('申诉已保存，联网后自动提交。请把回执编号交给考生以便查询进度。')
+  })
+
   test('a refused on-site reset goes back to the form as typed, to correct the ID number', async ({ kiosk }) => {
     const who = candidate(8)
     await kiosk.open('/')

@@ -213,6 +213,7 @@ const en: typeof zhCN = {
       resetApplied: 'The password is reset: the candidate can log in with the new one now.',
       resetQueued: 'Saved: it is sent when the kiosk is online. Give the candidate the receipt code to follow it.',
       appealFiled: 'The appeal is filed. Give the candidate the receipt code to follow it.',
+      appealSaved: 'The appeal is saved: it is sent when the kiosk is online. Give the candidate the receipt code to follow it.',
       rejected: 'Rejected: {reason}',
       another: 'Next candidate',
       back: 'Back to correct it',

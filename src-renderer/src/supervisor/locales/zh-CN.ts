@@ -213,6 +213,7 @@ export default {
       resetApplied: '密码已重置，考生现在可以用新密码登录。',
       resetQueued: '已保存，联网后自动提交。请把回执编号交给考生以便查询进度。',
       appealFiled: '申诉已提交，请把回执编号交给考生以便查询进度。',
+      appealSaved: '申诉已保存，联网后自动提交。请把回执编号交给考生以便查询进度。',
       rejected: '未通过：{reason}',
       another: '继续办理下一位',
       back: '返回修改',
