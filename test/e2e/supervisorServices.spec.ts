@@ -45,6 +45,9 @@ test.describe('on-site services and the audit log', () => {
     await supervisor.enter()
     await supervisor.tab('services')
     await supervisor.el('services-tab-appeal').click()
+    await supervisor.el('appeal-submit').click()
+    // A choice: asked for as the candidate screen asks, not 请填写此项.
+    await expect(supervisor.fieldError('appeal-occupied')).toHaveText('请选择被占用的信息：证件号码、手机号或电子邮箱')
     await supervisor.el('appeal-occupied-idNumber').click()
     await supervisor.fill('appeal-id-number', who.idNumber)
     await supervisor.fill('appeal-name', who.name)
