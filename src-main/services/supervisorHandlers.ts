@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fail, ok, type Result } from '../../src-common/errors'
@@ -284,13 +285,22 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
       }),
       exportAudit: guarded(async () => {
         const actor = staff()
-        const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')
-        const fileName = `kiosk-audit-${stamp}.csv`
-        const savedTo = join(services.exportDir, fileName)
+        // In the kiosk's local time, as staff read the clock on the screen (the exam centre's, not UTC).
+        const now = new Date()
+        const two = (n: number) => String(n).padStart(2, '0')
+        const stamp = `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}-${two(now.getHours())}-${two(now.getMinutes())}-${two(now.getSeconds())}`
         try {
           await mkdir(services.exportDir, { recursive: true })
+        } catch {
+          return fail('INTERNAL')
+        }
+        // Two exports in one second: the second gets a number rather than writing over the first.
+        let fileName = `kiosk-audit-${stamp}.csv`
+        for (let n = 2; existsSync(join(services.exportDir, fileName)); n++) fileName = `kiosk-audit-${stamp}-${n}.csv`
+        const savedTo = join(services.exportDir, fileName)
+        try {
           // With a BOM so that Excel on a Chinese Windows reads the UTF-8 correctly.
-          await writeFile(savedTo, '\uFEFF' + supervisor.audit.exportCsv(), { mode: 0o600 })
+          await writeFile(savedTo, '\uFEFF' + supervisor.audit.exportCsv(), { mode: 0o600, flag: 'wx' })
         } catch {
           return fail('INTERNAL')
         }

@@ -137,6 +137,13 @@ describe('supervisor mode', () => {
     assert.equal(value<{ intact: boolean }>(await call('supervisor.verifyAudit')).intact, true)
     const exported = value<{ fileName: string; savedTo: string }>(await call('supervisor.exportAudit'))
     assert.match(exported.fileName, /^kiosk-audit-[\d-]+\.csv$/)
+    // Named by the kiosk's own clock, as staff read it on the screen (not UTC).
+    const now = new Date()
+    const local = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`
+    assert.ok(exported.fileName.startsWith(`kiosk-audit-${local}-`), exported.fileName)
+    // A second export in the same second is a file of its own, not written over the first.
+    const again = value<{ fileName: string }>(await call('supervisor.exportAudit'))
+    assert.notEqual(again.fileName, exported.fileName)
     assert.equal(exported.savedTo, join(kiosk.services.exportDir, exported.fileName))
     const csv = readFileSync(exported.savedTo, 'utf8')
     assert.ok(csv.startsWith('\uFEFFid,time,staffId,staffName,action,detail,prevHash,hash\r\n'), 'a BOM for Excel, then the header')
