@@ -259,6 +259,26 @@ test.describe('entering supervisor mode', () => {
     expect(tried.ok ? null : tried.error.code).toBe('PIN_LOCKED')
   })
 
+  test('before supervisor mode leaves by itself, staff are warned and can stay; what they typed is kept', async ({ kiosk }) => {
+    expect(kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 }).ok).toBe(true)
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('services')
+    await supervisor.el('services-tab-appeal').click()
+    await supervisor.fill('appeal-name', '王小明')
+    // Reading a document with the candidate: no touch. 5 s before the end (a third of 15 s), the warning.
+    const warning = kiosk.page.getByTestId('supervisor-idle-warning')
+    await expect(warning).toBeVisible({ timeout: 13_000 })
+    await expect(warning).toContainText('即将退出监考模式')
+    await kiosk.page.getByTestId('supervisor-idle-stay').click()
+    await expect(warning).toBeHidden()
+    // Past the first deadline: still in, with the form as it was.
+    await kiosk.page.waitForTimeout(7_000)
+    await expect(supervisor.el('mode')).toBeVisible()
+    await expect(supervisor.el('appeal-name')).toHaveValue('王小明')
+    expect(kiosk.services.supervisor.session.isActive()).toBe(true)
+  })
+
   test('supervisor mode leaves by itself after the idle timeout and goes home, even while the dashboard keeps reloading a busy queue', async ({ kiosk }) => {
     const updated = kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 })
     expect(updated.ok).toBe(true)

@@ -81,6 +81,9 @@ const en: typeof zhCN = {
       staff: 'Staff: {name} ({id})',
       leave: 'Leave supervisor mode',
       autoLeave: 'Leaves by itself after {seconds} s without activity',
+      idleTitle: 'Supervisor mode is about to end',
+      idleBody: 'No activity for a while: supervisor mode ends by itself in about {seconds} s, and what is not submitted is not kept.',
+      idleStay: 'Keep working',
     },
     dashboard: {
       title: 'Overview',

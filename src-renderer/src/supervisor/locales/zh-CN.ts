@@ -81,6 +81,9 @@ export default {
       staff: '工作人员：{name}（{id}）',
       leave: '退出监考模式',
       autoLeave: '无操作 {seconds} 秒后自动退出',
+      idleTitle: '即将退出监考模式',
+      idleBody: '已较长时间无操作，约 {seconds} 秒后将自动退出监考模式，未提交的内容不会保留。',
+      idleStay: '继续操作',
     },
     dashboard: {
       title: '运行概况',
