@@ -239,6 +239,21 @@ test.describe('supervisor exit', () => {
     await expect(kiosk.page.getByTestId('supervisor-exit')).toBeHidden()
   })
 
+  test('关闭程序 with ops not yet sent says how many stay on the kiosk; with none, it says nothing of them', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.el('exit-quit').click()
+    await expect(kiosk.page.getByTestId('supervisor-exit-dialog')).toContainText('确定要关闭自助机程序吗？')
+    await expect(supervisor.el('exit-unsent')).toHaveCount(0)
+    await supervisor.el('exit-back').click()
+    await supervisor.el('pause').click()
+    await queueAppeal(kiosk.page, candidate(14))
+    await queueAppeal(kiosk.page, candidate(15))
+    await expect(supervisor.el('depth-queued')).toHaveAttribute('data-count', '2')
+    await supervisor.el('exit-quit').click()
+    await expect(supervisor.el('exit-unsent')).toHaveText(/^本机还有 2 项业务尚未提交到中心服务器。/)
+  })
+
   test('关闭程序, confirmed, tells staff the kiosk is closing and asks the shell to quit', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()

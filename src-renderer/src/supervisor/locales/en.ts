@@ -115,6 +115,7 @@ const en: typeof zhCN = {
       quit: 'Quit the application',
       confirmDesktop: 'Exit to the desktop?',
       confirmQuit: 'Quit the kiosk application?',
+      quitUnsent: '{n} request(s) are not yet with the central server. Closed now, they stay on this kiosk and are sent once it runs again online; any not sent within 72 hours will be refused by the centre.',
       quitting: 'Exiting…',
     },
     age: { seconds: '{n} s', minutes: '{n} min', hours: '{n} h', days: '{n} days' },

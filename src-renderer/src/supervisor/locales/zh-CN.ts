@@ -115,6 +115,7 @@ export default {
       quit: '关闭程序',
       confirmDesktop: '确定要退出到桌面吗？',
       confirmQuit: '确定要关闭自助机程序吗？',
+      quitUnsent: '本机还有 {n} 项业务尚未提交到中心服务器。关闭后它们保存在本机，下次启动并联网后才会提交；超过 72 小时未提交的将被中心拒收。',
       quitting: '正在退出…',
     },
     age: { seconds: '{n} 秒', minutes: '{n} 分钟', hours: '{n} 小时', days: '{n} 天' },
