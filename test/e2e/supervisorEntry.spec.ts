@@ -185,6 +185,16 @@ test.describe('entering supervisor mode', () => {
     expect(kiosk.services.supervisor.session.isActive()).toBe(true)
   })
 
+  test('supervisor mode opens in the kiosk’s language, not the one the last candidate chose', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(kiosk.page.getByTestId('home-register')).not.toHaveText(/注册/)
+    await supervisor.openPinPad()
+    await supervisor.typePin('246810')
+    await expect(supervisor.el('staff')).toHaveText(`工作人员：${staff.staffName}（${staff.staffId}）`)
+  })
+
   test('the PIN pad says which of 工号 and 姓名 it cannot take, before any PIN is tried', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await kiosk.open('/')

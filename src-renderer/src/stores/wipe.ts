@@ -39,10 +39,12 @@ export function leavesWipedHistory(): boolean {
 
 /**
  * Staff entered supervisor mode: the candidate who was at the kiosk is forgotten in the stores (main
- * forgot them already). Their forms went with their screens when the PIN pad opened.
+ * forgot them already), and so is the language they chose: supervisor mode opens in the kiosk's
+ * default. Their forms went with their screens when the PIN pad opened.
  */
 export function forgetCandidate(): void {
   useCandidateStore().reset()
+  useAppInfoStore().applyDefaultLocale()
 }
 
 /**
