@@ -228,9 +228,13 @@ test.describe('entering supervisor mode', () => {
     const { page } = kiosk
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
+    // Inside, the candidates' links are gone: one tap on 重置密码 (so like 现场服务's tabs) would
+    // leave the mode and a half-typed form; 退出监考模式 is the way out.
+    await expect(page.getByTestId('header-nav-reset')).toBeHidden()
     await supervisor.tab('audit')
     await expect(supervisor.el('audit-table')).toBeVisible()
     await supervisor.el('leave').click()
+    await expect(page.getByTestId('header-nav-reset')).toBeVisible()
     await expect(page.getByTestId('home-progress')).toBeVisible()
     expect(kiosk.services.supervisor.session.isActive()).toBe(false)
     await page.goBack()
