@@ -233,3 +233,21 @@ test.describe('设置', () => {
     await expect(supervisor.el('mode')).toBeVisible()
   })
 })
+
+test.describe('on-site services on a kiosk that is not enrolled', () => {
+  test.use({ config: { centralUrl: 'http://127.0.0.1:1' } })
+
+  test('an on-site reset that cannot be saved tells staff what to do (重新登记), not a candidate’s 请联系考点工作人员', async ({ kiosk }) => {
+    const who = candidate(16)
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('services')
+    await supervisor.fill('reset-id-number', who.idNumber)
+    await supervisor.fill('reset-name', who.name)
+    await supervisor.fill('reset-password', 'Hn4@vRt8wQ')
+    await supervisor.fill('reset-password-confirm', 'Hn4@vRt8wQ')
+    await supervisor.el('reset-checked').click()
+    await supervisor.el('reset-submit').click()
+    await expect(supervisor.el('reset-error')).toHaveText('本机尚未在中心服务器登记（或凭证已失效），业务无法提交：请在“设置”中重新登记')
+  })
+})

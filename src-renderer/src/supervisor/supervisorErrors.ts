@@ -1,5 +1,6 @@
 import type { KioskError } from '../../../src-common/errors'
 import { kioskErrorMessage, type LocalisedMessage } from '../../../src-common/rules'
+import type { Problem } from '../composables/useFieldErrors'
 import { currentLocale, i18n } from '../i18n'
 
 /**
@@ -8,9 +9,24 @@ import { currentLocale, i18n } from '../i18n'
  */
 export function errorText(error: KioskError | null | undefined): string {
   if (!error) return ''
-  if (error.code === 'QUEUE_NOT_EMPTY' && error.rule === 'queue.previousServer') return i18n.global.t('supervisor.queuePreviousServer')
+  const key = staffTextKey(error)
+  return key ? i18n.global.t(key) : kioskErrorMessage(error, currentLocale())
+}
+
+/** The message key of an error's wording for staff, when it differs from the candidate's. */
+function staffTextKey(error: KioskError): string | undefined {
+  if (error.code === 'QUEUE_NOT_EMPTY' && error.rule === 'queue.previousServer') return 'supervisor.queuePreviousServer'
   const forStaff = `supervisor.errorTexts.${error.code}`
-  return i18n.global.te(forStaff) ? i18n.global.t(forStaff) : kioskErrorMessage(error, currentLocale())
+  return i18n.global.te(forStaff) ? forStaff : undefined
+}
+
+/**
+ * A 现场服务 form's whole-form problem as staff read it: an error with staff wording gets it (a
+ * candidate's 请联系考点工作人员 told to staff sends them to themselves).
+ */
+export function forStaff(problem: Problem | undefined): Problem | undefined {
+  const key = problem && 'error' in problem ? staffTextKey(problem.error) : undefined
+  return key ? { message: localised(key) } : problem
 }
 
 /**

@@ -49,6 +49,7 @@ const en: typeof zhCN = {
       CENTRAL_UNTRUSTED: "The central server can't be reached securely: its certificate failed verification (expired, for another address, or from an issuer this kiosk does not trust).",
       UNAUTHORIZED: "Not authorised: supervisor mode may have timed out; enter it again and retry. If it happens again, the central server may not accept this kiosk's credential (revoked, or this kiosk's clock is far off): check the clock, or enrol again in Settings.",
       ACCOUNT_NOT_FOUND: 'Account not found.',
+      NOT_ENROLLED: 'This kiosk is not enrolled with the central server (or its credential is no longer valid), so nothing can be submitted: enrol it again in Settings.',
     },
     /** QUEUE_NOT_EMPTY, rule queue.previousServer (errorText). */
     queuePreviousServer:

@@ -49,6 +49,7 @@ export default {
       CENTRAL_UNTRUSTED: '无法安全连接中心服务器：其证书未通过验证（已过期、与地址不符，或本机不信任其签发机构）',
       UNAUTHORIZED: '操作未获授权：监考模式可能已超时，请重新进入后再试；如仍出现，可能是中心服务器未接受本机的凭证（已被吊销，或本机时间偏差过大），请核对本机时间或在“设置”中重新登记',
       ACCOUNT_NOT_FOUND: '账号不存在',
+      NOT_ENROLLED: '本机尚未在中心服务器登记（或凭证已失效），业务无法提交：请在“设置”中重新登记',
     },
     /** QUEUE_NOT_EMPTY, rule queue.previousServer (errorText). */
     queuePreviousServer:
