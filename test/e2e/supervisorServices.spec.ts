@@ -198,6 +198,12 @@ test.describe('设置', () => {
     await expect(supervisor.fieldError('settings-idleWarningSec')).toHaveText('超时前提醒须短于考生页面超时')
     await expect(supervisor.el('settings-saved')).toBeHidden()
     expect(kiosk.services.supervisor.settings.get()).toEqual(before)
+    // A warning typed longer than the timeout is kept as typed and refused, not quietly cut below it.
+    await warning.fill('150')
+    await warning.blur()
+    await expect(warning).toHaveValue('150')
+    await supervisor.el('settings-save').click()
+    await expect(supervisor.fieldError('settings-idleWarningSec')).toHaveText('超时前提醒须短于考生页面超时')
     await warning.fill('55')
     await warning.blur()
     await supervisor.el('settings-save').click()
