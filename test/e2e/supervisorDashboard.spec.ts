@@ -11,6 +11,23 @@ test.describe('supervisor dashboard', () => {
     await expect(supervisor.el('key-file')).toContainText('请启用系统密钥库')
   })
 
+  test('an op refused by the centre while staff were cancelling it: the list shows it as it is, and staff are not told the candidate need not redo it', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.el('pause').click()
+    const op = await queueAppeal(kiosk.page, candidate(17))
+    await supervisor.el('refresh').click()
+    await supervisor.op(op.receipt).getByTestId('supervisor-op-cancel').click()
+    await supervisor.el('cancel-reason-duplicate').click()
+    // Meanwhile the answer comes: refused.
+    kiosk.services.outbox!.recordResults([{ id: op.id, status: 'rejected', error: { code: 'ID_OCCUPIED' } }])
+    await supervisor.el('cancel-confirm').click()
+    const said = supervisor.el('ops-error')
+    await expect(said).toContainText(`业务 ${op.receipt} 的状态已经变化`)
+    await expect(said).not.toContainText('无需考生重新办理')
+    await expect(supervisor.op(op.receipt)).toHaveAttribute('data-status', 'rejected')
+  })
+
   test('paused sync keeps new ops on the kiosk; one is cancelled with a reason, the other goes out on resume', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()

@@ -152,7 +152,7 @@ const en: typeof zhCN = {
       cancelReasonRequired: 'Please choose a reason.',
       cancelled: 'Request {receipt} cancelled',
       retried: 'Request {receipt} is queued again',
-      changedMeanwhile: 'Request {receipt} has changed meanwhile (being sent, or finished): the list is up to date again. The candidate need not submit it again.',
+      changedMeanwhile: 'Request {receipt} has changed meanwhile (being sent, or finished): the list is up to date again. Go by its status as it is now.',
       retryOne: 'Retry request {receipt}',
       cancelOne: 'Cancel request {receipt}',
       occupied: 'Occupied: {what}',

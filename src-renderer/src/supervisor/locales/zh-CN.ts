@@ -152,7 +152,7 @@ export default {
       cancelReasonRequired: '请选择撤销原因',
       cancelled: '已撤销业务 {receipt}',
       retried: '业务 {receipt} 已重新排队提交',
-      changedMeanwhile: '业务 {receipt} 的状态已经变化（可能正在提交或已办结），列表已刷新。无需考生重新办理。',
+      changedMeanwhile: '业务 {receipt} 的状态已经变化（可能正在提交或已办结），列表已刷新，请按其最新状态处理。',
       retryOne: '重试业务 {receipt}',
       cancelOne: '撤销业务 {receipt}',
       occupied: '被占用：{what}',
