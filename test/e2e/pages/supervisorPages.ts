@@ -33,6 +33,16 @@ export class SupervisorPage extends KioskPage {
     await this.el('pin-submit').click()
   }
 
+  /** 现场服务 → 代为提交申诉: what is occupied, the candidate's details and the statement (not yet the ID check). */
+  async fillAppeal(who: Candidate, occupied: 'idNumber' | 'mobile' | 'email', statement: string): Promise<void> {
+    await this.el(`appeal-occupied-${occupied}`).click()
+    await this.fill('appeal-id-number', who.idNumber)
+    await this.fill('appeal-name', who.name)
+    await this.fill('appeal-mobile', who.mobile)
+    await this.fill('appeal-email', who.email)
+    await this.fill('appeal-statement', statement)
+  }
+
   /** From home, in through the gesture and the PIN, to the dashboard. */
   async enter(pin = supervisorPin): Promise<void> {
     await this.kiosk.open('/')
