@@ -166,9 +166,20 @@ export async function openKioskInBrowser(
     },
     async dispose() {
       main.unsubscribe()
-      await main.services.close()
-      await renderer.close()
+      // A teardown that hangs fails the test at its timeout without saying where: say which step.
+      await slowStepSaid('main.services.close()', main.services.close())
+      await slowStepSaid('the renderer server close()', renderer.close())
       rmSync(dataDir, { recursive: true, force: true })
     },
+  }
+}
+
+/** Awaits a teardown step, saying on stderr when it is still running after 10 s (diagnosis only). */
+async function slowStepSaid(what: string, step: Promise<unknown>): Promise<void> {
+  const slow = setTimeout(() => console.error(`[harness] ${what} still running after 10 s`), 10_000)
+  try {
+    await step
+  } finally {
+    clearTimeout(slow)
   }
 }
