@@ -67,11 +67,12 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
       // process, and nothing can deliver them.)
       const credential = supervisor.settings.enrolment()
       const sealedFor = credential.ok && credential.value?.centralUrl ? credential.value.centralUrl : previous
-      if (target !== previous && services.unfinishedOps() > 0) return fail('QUEUE_NOT_EMPTY')
-      // Pointed elsewhere since it enrolled: it is not linked, so staff can neither sync nor cancel
-      // here; the remedy is to point it back until those ops are final.
-      if (target !== sealedFor && services.unfinishedOps() > 0) return fail('QUEUE_NOT_EMPTY', { rule: 'queue.previousServer' })
       const anotherServer = target !== previous || target !== sealedFor
+      // Pointed elsewhere since it enrolled (target is where it points now, not where it enrolled):
+      // it is not linked, so staff can neither sync nor cancel here; the remedy is to point it back
+      // until those ops are final.
+      if (anotherServer && services.unfinishedOps() > 0)
+        return target === previous ? fail('QUEUE_NOT_EMPTY', { rule: 'queue.previousServer' }) : fail('QUEUE_NOT_EMPTY')
       // A credential this machine cannot read (kiosk.db moved, its key lost): nothing can ever send
       // an op under the old kiosk id, so waiting for them would keep the kiosk unenrolled for good.
       // Under the new id the server refuses what it cannot take (a session's, a token's), where staff

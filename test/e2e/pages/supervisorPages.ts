@@ -33,6 +33,14 @@ export class SupervisorPage extends KioskPage {
     await this.el('pin-submit').click()
   }
 
+  /** 现场服务 → 现场核验重置密码: the candidate's document details and the new password, twice (not yet the ID check). */
+  async fillReset(who: Candidate, password: string): Promise<void> {
+    await this.fill('reset-id-number', who.idNumber)
+    await this.fill('reset-name', who.name)
+    await this.fill('reset-password', password)
+    await this.fill('reset-password-confirm', password)
+  }
+
   /** 现场服务 → 代为提交申诉: what is occupied, the candidate's details and the statement (not yet the ID check). */
   async fillAppeal(who: Candidate, occupied: 'idNumber' | 'mobile' | 'email', statement: string): Promise<void> {
     await this.el(`appeal-occupied-${occupied}`).click()
