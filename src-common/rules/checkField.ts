@@ -69,6 +69,15 @@ export function checkField(field: CheckedField, value: string, context: FieldCon
   return { ok: false, rule: result.rule, message: fieldMessagesFor(result.rule, result.params) }
 }
 
+/**
+ * A typed value as the rules read it (half-width, an ID number's X upper case), for a confirmation
+ * that shows what will be sent; as typed (trimmed) when the rules refuse it.
+ */
+export function asRulesReadIt(field: CheckedField, value: string, context: FieldContext = {}): string {
+  const result = checkField(field, value, context)
+  return result.ok ? String(result.value) : value.trim()
+}
+
 /** As checkField, after loading the common-password dictionary if the field is a password. */
 export async function checkFieldAsync(
   field: CheckedField,

@@ -1,6 +1,7 @@
 import { computed, reactive, ref } from 'vue'
 import type { OpOutcome } from '../../../../src-common/kioskApi'
 import {
+  asRulesReadIt,
   checkField,
   checkFieldAsync,
   checkMobile,
@@ -74,10 +75,7 @@ export function useRegisterForm() {
    * case): the candidate is there to catch a typo in the email or mobile they will reset with. It
    * adds nothing to what the form beside it already shows, and nothing of it is stored.
    */
-  const normalised = (field: 'email' | 'mobile' | 'idNumber' | 'name') => {
-    const result = checkField(field, form[field], { idType: form.idType })
-    return result.ok ? String(result.value) : form[field].trim()
-  }
+  const normalised = (field: 'email' | 'mobile' | 'idNumber' | 'name') => asRulesReadIt(field, form[field], { idType: form.idType })
   const shown = computed(() => ({
     email: normalised('email'),
     mobile: normalised('mobile'),
