@@ -273,6 +273,22 @@ test.describe('entering supervisor mode', () => {
     expect(tried.ok ? null : tried.error.code).toBe('PIN_LOCKED')
   })
 
+  test('when the lock ends, the pad is ready again without the error that led to it', async ({ kiosk }) => {
+    const { page } = kiosk
+    // The renderer's clock only: main keeps its own lock, so the time jump changes what staff see.
+    await page.clock.install()
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    await supervisor.openPinPad()
+    for (let i = 1; i <= 5; i++) await supervisor.typePin('111111')
+    await expect(supervisor.el('pin-locked')).toBeVisible()
+    await page.clock.fastForward(31_000)
+    await expect(supervisor.el('pin-locked')).toBeHidden()
+    await expect(supervisor.el('pin-submit')).toBeEnabled()
+    await expect(supervisor.el('pin-key-2')).toBeEnabled()
+    await expect(supervisor.el('pin-error')).toBeHidden()
+  })
+
   test('before supervisor mode leaves by itself, staff are warned and can stay; what they typed is kept', async ({ kiosk }) => {
     expect(kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 }).ok).toBe(true)
     const supervisor = new SupervisorPage(kiosk)
