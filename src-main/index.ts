@@ -1,5 +1,6 @@
 // The thin Electron shell: window, lifecycle, IPC wiring. Everything else lives in ./services,
 // which runs without Electron and is tested in plain Node and in Chromium.
+/// <reference types="electron-vite/node" />
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, protocol, safeStorage, session } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -8,7 +9,7 @@ import { createKioskDispatcher } from './services/kioskDispatcher'
 import { readKioskConfig } from './services/kioskConfig'
 import { createKioskHandlers } from './services/kioskHandlers'
 import { createKioskServices } from './services/kioskServices'
-import { appScheme, isAppUrl as isPackagedAppUrl, serveAppRequest, appOrigin } from './shell/appProtocol'
+import { appScheme, devServerPage, isAppUrl as isPackagedAppUrl, serveAppRequest, appOrigin } from './shell/appProtocol'
 import { denyAllPermissions, hardenWebContents, refuseDownloads } from './shell/hardening'
 import { registerKioskIpc } from './shell/kioskIpc'
 import { kioskPartition, kioskWindowOptions } from './shell/windowOptions'
@@ -51,8 +52,9 @@ function cannotStart(error: unknown): void {
 }
 
 async function start(config: Extract<typeof configResult, { ok: true }>['config']): Promise<void> {
-  const devUrl = config.dev ? process.env.ELECTRON_RENDERER_URL : undefined
-  const isAppUrl = (url: string): boolean => isPackagedAppUrl(url) || (devUrl !== undefined && url.startsWith(devUrl))
+  // `npm run dev` (electron-vite dev) serves the renderer with hot reload; a built kiosk never does.
+  const devPage = devServerPage(import.meta.env.DEV, process.env.ELECTRON_RENDERER_URL)
+  const isAppUrl = (url: string): boolean => isPackagedAppUrl(url) || devPage?.isDevUrl(url) === true
   const incident = (what: string): void => console.warn(`[kiosk] ${what}`)
 
   app.on('web-contents-created', (_event, contents) =>
@@ -160,5 +162,5 @@ async function start(config: Extract<typeof configResult, { ok: true }>['config'
   })
   // Not awaited: a first load cut short (the hardening reloads a renderer that crashed or hung) is
   // recovered by that reload; it is not a kiosk that cannot start.
-  kioskWindow.loadURL(devUrl ?? `${appOrigin}/index.html`).catch((error: unknown) => incident(`first load: ${String(error)}`))
+  kioskWindow.loadURL(devPage?.url ?? `${appOrigin}/index.html`).catch((error: unknown) => incident(`first load: ${String(error)}`))
 }

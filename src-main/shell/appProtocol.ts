@@ -34,6 +34,26 @@ export function isAppUrl(url: string): boolean {
   }
 }
 
+/**
+ * The page a main built by `electron-vite dev` loads: its dev server's (ELECTRON_RENDERER_URL), and
+ * only pages of that origin count as the app's. A main built for the kiosk (`devBuild` false, fixed at
+ * build time) never takes its page's address from the environment.
+ */
+export function devServerPage(devBuild: boolean, rendererUrl: string | undefined): { url: string; isDevUrl: (url: string) => boolean } | undefined {
+  if (!devBuild || rendererUrl === undefined) return undefined
+  const origin = originOf(rendererUrl)
+  if (origin === undefined || !/^https?:$/.test(new URL(rendererUrl).protocol)) return undefined
+  return { url: rendererUrl, isDevUrl: (url) => originOf(url) === origin }
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin
+  } catch {
+    return undefined
+  }
+}
+
 /** Maps app://kiosk/<path> to a file under rendererDir; anything outside it, or another host, is 404. */
 export async function serveAppRequest(rendererDir: string, requestUrl: string): Promise<Response> {
   const url = new URL(requestUrl)

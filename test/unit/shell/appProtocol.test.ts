@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { serveAppRequest, isAppUrl } from '../../../src-main/shell/appProtocol'
+import { devServerPage, serveAppRequest, isAppUrl } from '../../../src-main/shell/appProtocol'
 
 let root: string
 let rendererDir: string
@@ -43,5 +43,28 @@ describe('the app:// protocol', () => {
     assert.equal(isAppUrl('app://kiosk.evil/index.html'), false)
     assert.equal(isAppUrl('https://kiosk/'), false)
     assert.equal(isAppUrl('not a url'), false)
+  })
+})
+
+describe('the dev server page (npm run dev)', () => {
+  test('a main built for the kiosk never loads a page named by its environment', () => {
+    assert.equal(devServerPage(false, 'http://localhost:5173'), undefined)
+  })
+
+  test('a dev build loads the dev server and takes its origin only as the app', () => {
+    const page = devServerPage(true, 'http://localhost:5173/')
+    assert.equal(page?.url, 'http://localhost:5173/')
+    assert.equal(page?.isDevUrl('http://localhost:5173/#/register'), true)
+    // A prefix of the address is not its origin.
+    assert.equal(page?.isDevUrl('http://localhost:5173.example.com/'), false)
+    assert.equal(page?.isDevUrl('http://localhost:51730/'), false)
+    assert.equal(page?.isDevUrl('https://localhost:5173/'), false)
+    assert.equal(page?.isDevUrl('not a url'), false)
+  })
+
+  test('without a dev server address, or with one that is not http(s), the built page is loaded', () => {
+    assert.equal(devServerPage(true, undefined), undefined)
+    assert.equal(devServerPage(true, 'file:///tmp/index.html'), undefined)
+    assert.equal(devServerPage(true, '::'), undefined)
   })
 })
