@@ -53,7 +53,7 @@ function cannotStart(error: unknown): void {
 
 async function start(config: Extract<typeof configResult, { ok: true }>['config']): Promise<void> {
   // `npm run dev` (electron-vite dev) serves the renderer with hot reload; a built kiosk never does.
-  const devPage = devServerPage(import.meta.env.DEV, process.env.ELECTRON_RENDERER_URL)
+  const devPage = devServerPage(import.meta.env?.DEV === true, process.env.ELECTRON_RENDERER_URL)
   const isAppUrl = (url: string): boolean => isPackagedAppUrl(url) || devPage?.isDevUrl(url) === true
   const incident = (what: string): void => console.warn(`[kiosk] ${what}`)
 
