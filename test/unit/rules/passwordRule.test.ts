@@ -3,7 +3,8 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { checkPassword, checkPasswordFormat, passwordScore } from '../../../src-common/rules/passwordRule'
 import { estimate, loadPasswordDictionary, passwordStrength } from '../../../src-common/rules/passwordStrength'
-import { scanIsPruned } from '../../../src-common/rules/dictionaryScan'
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core'
+import { pruneScan, scanIsPruned } from '../../../src-common/rules/dictionaryScan'
 import { checkField, checkFieldAsync } from '../../../src-common/rules/checkField'
 
 describe('password format, as the ETEST pages state it', () => {
@@ -185,7 +186,7 @@ describe('common and guessable passwords (zxcvbn-ts dictionary)', () => {
   test('the estimator gives the same answers as zxcvbn set up plainly, user inputs included', async () => {
     // passwordStrength.ts gives the dictionary table an empty user-input list of its own, and prunes
     // the dictionary scan by prefix (dictionaryScan.ts), both for speed. This is zxcvbn without
-    // either: every other option the same.
+    // either: every other option the same. Compared: every match zxcvbn finds, and the whole result.
     const [core, common] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common')])
     const plain = new core.ZxcvbnFactory({
       dictionary: { ...common.dictionary },
@@ -198,28 +199,35 @@ describe('common and guessable passwords (zxcvbn-ts dictionary)', () => {
     assert.ok(!scanIsPruned(plain))
     const listed = (common.dictionary['passwords-common'] ?? []).filter((w) => w.length >= 4 && w.length <= 12)
     const words = (common.dictionary['diceware-common'] ?? []).filter((w) => w.length >= 3)
-    const l33t: Record<string, string> = { a: '@', e: '3', i: '1', o: '0', s: '$', t: '7', l: '1', g: '9' }
-    const spelled = fc
-      .tuple(fc.constantFrom(...listed, ...words), fc.integer({ min: 0, max: 255 }))
-      .map(([w, mask]) => [...w].map((c, k) => (mask >> k % 8) & 1 && l33t[c] ? l33t[c] : c).join(''))
-    const reversed = fc.constantFrom(...listed).map((w) => [...w].reverse().join(''))
-    const part = fc.oneof(
-      fc.constantFrom(...listed),
-      spelled,
-      reversed,
-      fc.stringMatching(/^[A-Za-z0-9!@#%^&*_-]{1,6}$/),
-      fc.constantFrom('zhang', 'wei', '1380013', '110101', '@', '0', '3', '!', 'ONE', 'two', 'Three', 'bq7', 'Dx8', '_zw'),
-    )
-    const password = fc.array(part, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('').slice(0, 18))
-    // Some start as no listed word does ('bq7…', 'dx8', '_zw'): the scan must still find them.
-    const inputs = fc.array(fc.constantFrom('zhangwei', 'gnahz', '13800138000', '110101199003077777', 'wei.li', 'z', 'bq7wei', 'dx8', '_zw'), { maxLength: 4 })
-    const whole = (r: ReturnType<typeof plain.check>) => ({ ...r, calcTime: 0 })
     fc.assert(
-      fc.property(password, inputs, (p, userInputs) => {
-        assert.deepEqual(estimate(ours, p, userInputs), estimate(plain, p, userInputs), p)
-        assert.deepEqual(whole(ours.check(p, userInputs)), whole(plain.check(p, userInputs)), p)
+      fc.property(passwordFrom([...listed, ...words]), userInputs, (p, inputs) => {
+        assert.deepEqual(estimate(ours, p, inputs), estimate(plain, p, inputs), p)
+        sameAnswers(ours, plain, p, inputs)
       }),
-      { seed: 20261129, numRuns: 1500 },
+      { seed: 20261129, numRuns: 1000 },
+    )
+  })
+
+  test('a pruned scan finds what zxcvbn finds in dictionaries of non-ASCII words and word sequences, and leaves Levenshtein alone', async () => {
+    const core = await import('@zxcvbn-ts/core')
+    const dictionary = {
+      custom: ['张伟', 'café', 'straße', 'İyi', 'kelvin', 'zhangwei', 'passwort', 'ab'],
+      'months-en': ['january', 'february', 'march', 'april'],
+      'cardinalNumbers-en': ['one', 'two', 'three', 'four'],
+    }
+    const factory = (useLevenshteinDistance: boolean) =>
+      new core.ZxcvbnFactory({ dictionary, useLevenshteinDistance, l33tMaxSubstitutions: 10 })
+    const pruned = factory(false)
+    assert.ok(pruneScan(pruned))
+    const levenshtein = factory(true)
+    pruneScan(levenshtein)
+    const [plain, plainLevenshtein] = [factory(false), factory(true)]
+    fc.assert(
+      fc.property(passwordFrom([...dictionary.custom, ...dictionary['months-en'], ...dictionary['cardinalNumbers-en']]), userInputs, (p, inputs) => {
+        sameAnswers(pruned, plain, p, inputs)
+        sameAnswers(levenshtein, plainLevenshtein, p, inputs)
+      }),
+      { seed: 20261130, numRuns: 300 },
     )
   })
 
@@ -228,3 +236,42 @@ describe('common and guessable passwords (zxcvbn-ts dictionary)', () => {
     assert.equal(result.ok ? null : result.rule, 'password.common')
   })
 })
+
+// Passwords made of list words, their l33t spellings and reversals, random ASCII, and characters whose
+// lower case is longer (İ), ASCII (the Kelvin sign) or two code units (emoji, a lone surrogate); up to
+// 40 characters, past the longest listed word (20).
+function passwordFrom(listed: string[]): fc.Arbitrary<string> {
+  const l33t: Record<string, string> = { a: '@', e: '3', i: '1', o: '0', s: '$', t: '7', l: '1', g: '9' }
+  const spelled = fc
+    .tuple(fc.constantFrom(...listed), fc.integer({ min: 0, max: 255 }))
+    .map(([w, mask]) => [...w].map((c, k) => ((mask >> k % 8) & 1 && l33t[c] ? l33t[c] : c)).join(''))
+  const reversed = fc.constantFrom(...listed).map((w) => [...w].reverse().join(''))
+  const part = fc.oneof(
+    fc.constantFrom(...listed),
+    spelled,
+    reversed,
+    fc.stringMatching(/^[A-Za-z0-9!@#%^&*_-]{1,6}$/),
+    // Some start as no listed word does ('bq7…', 'dx8', '_zw'): the scan must still find user inputs.
+    fc.constantFrom('zhang', 'wei', '1380013', '110101', '@', '0', '3', '!', 'ONE', 'two', 'Three', 'bq7', 'Dx8', '_zw'),
+    fc.constantFrom('王伟', 'İ', '\u212A', 'é', 'ß', '😀', '\uD800', '__proto__', 'constructor'),
+  )
+  return fc.array(part, { minLength: 1, maxLength: 6 }).map((parts) => parts.join('').slice(0, 40))
+}
+
+const userInputs = fc.array(
+  fc.constantFrom('zhangwei', 'gnahz', '13800138000', '110101199003077777', 'wei.li', 'z', 'bq7wei', 'dx8', '_zw', '王伟', 'İyi'),
+  { maxLength: 4 },
+)
+
+// What zxcvbn's matching finds (every match, in order) and what check() answers, apart from its timing.
+function sameAnswers(a: ZxcvbnFactory, b: ZxcvbnFactory, password: string, inputs: string[]): void {
+  const matchesOf = (f: ZxcvbnFactory) => {
+    const { matching, options } = f as unknown as {
+      matching: { match(password: string, userInputsOptions: unknown): unknown }
+      options: { getUserInputsOptions(inputs: string[]): unknown }
+    }
+    return matching.match(password, options.getUserInputsOptions(inputs))
+  }
+  assert.deepEqual(matchesOf(a), matchesOf(b), password)
+  assert.deepEqual({ ...a.check(password, inputs), calcTime: 0 }, { ...b.check(password, inputs), calcTime: 0 }, password)
+}
