@@ -29,7 +29,7 @@ export function loadPasswordDictionary(): Promise<ZxcvbnFactory> {
         // each step costing roughly proportionally more time. A policy choice to revisit together.
         l33tMaxSubstitutions: 10,
       })
-      // The same results for about a third of the time (dictionaryScan.ts): a registration's enqueue
+      // The same results in a third to a half of the time (dictionaryScan.ts): a registration's enqueue
       // is mostly this check.
       pruneScan(factory)
       return factory

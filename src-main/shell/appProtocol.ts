@@ -41,14 +41,16 @@ export function isAppUrl(url: string): boolean {
  */
 export function devServerPage(devBuild: boolean, rendererUrl: string | undefined): { url: string; isDevUrl: (url: string) => boolean } | undefined {
   if (!devBuild || rendererUrl === undefined) return undefined
-  const origin = originOf(rendererUrl)
-  if (origin === undefined || !/^https?:$/.test(new URL(rendererUrl).protocol)) return undefined
-  return { url: rendererUrl, isDevUrl: (url) => originOf(url) === origin }
+  const origin = webOriginOf(rendererUrl)
+  if (origin === undefined) return undefined
+  return { url: rendererUrl, isDevUrl: (url) => webOriginOf(url) === origin }
 }
 
-function originOf(url: string): string | undefined {
+/** An http(s) address's origin; undefined for anything else (blob:, data:, file:, not a URL). */
+function webOriginOf(url: string): string | undefined {
   try {
-    return new URL(url).origin
+    const parsed = new URL(url)
+    return /^https?:$/.test(parsed.protocol) ? parsed.origin : undefined
   } catch {
     return undefined
   }

@@ -273,20 +273,33 @@ test.describe('entering supervisor mode', () => {
     expect(tried.ok ? null : tried.error.code).toBe('PIN_LOCKED')
   })
 
-  test('when the lock ends, the pad is ready again without the error that led to it', async ({ kiosk }) => {
+  test('when the lock ends, the pad is ready again without the error that led to it, and says so', async ({ kiosk }) => {
     const { page } = kiosk
     // The renderer's clock only: main keeps its own lock, so the time jump changes what staff see.
     await page.clock.install()
     const supervisor = new SupervisorPage(kiosk)
     await kiosk.open('/')
     await supervisor.openPinPad()
-    for (let i = 1; i <= 5; i++) await supervisor.typePin('111111')
+    for (let i = 1; i <= 4; i++) {
+      await supervisor.typePin('111111')
+      await expect(supervisor.el('pin-error')).toHaveText('PIN 不正确')
+      await expect(supervisor.el('pin-input')).toHaveValue('')
+    }
+    await supervisor.typePin('111111')
     await expect(supervisor.el('pin-locked')).toBeVisible()
+    // Screen readers hear the lock once, not the countdown every second.
+    await expect(supervisor.el('pin-lock-news')).toContainText('PIN 错误次数过多，已锁定')
     await page.clock.fastForward(31_000)
     await expect(supervisor.el('pin-locked')).toBeHidden()
     await expect(supervisor.el('pin-submit')).toBeEnabled()
     await expect(supervisor.el('pin-key-2')).toBeEnabled()
     await expect(supervisor.el('pin-error')).toBeHidden()
+    await expect(supervisor.el('pin-lock-news')).toHaveText('PIN 已解锁，可以重新输入。')
+    await expect(supervisor.el('pin-input')).toBeFocused()
+    // Main's own lock has not ended: the next try is refused, and the countdown is back.
+    await supervisor.typePin('246810')
+    await expect(supervisor.el('pin-locked')).toBeVisible()
+    expect(kiosk.services.supervisor.session.isActive()).toBe(false)
   })
 
   test('before supervisor mode leaves by itself, staff are warned and can stay; what they typed is kept', async ({ kiosk }) => {

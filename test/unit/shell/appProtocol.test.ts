@@ -60,6 +60,8 @@ describe('the dev server page (npm run dev)', () => {
     assert.equal(page?.isDevUrl('http://localhost:51730/'), false)
     assert.equal(page?.isDevUrl('https://localhost:5173/'), false)
     assert.equal(page?.isDevUrl('not a url'), false)
+    // A blob of the dev page has its origin, but is not an http(s) page (as blob:app://kiosk is not the kiosk's).
+    assert.equal(page?.isDevUrl('blob:http://localhost:5173/0b8f2f1e-0000-4000-8000-000000000000'), false)
   })
 
   test('without a dev server address, or with one that is not http(s), the built page is loaded', () => {

@@ -72,6 +72,7 @@ const en: typeof zhCN = {
       enter: 'Enter',
       cancel: 'Back to home',
       locked: 'Too many wrong PINs: locked. Try again in {seconds} s.',
+      unlocked: 'The PIN pad is unlocked: you can enter the PIN again.',
       staffRequired: 'Please enter your staff ID and name.',
       staffIdFormat: 'A staff ID starts with a letter or digit and has only letters, digits and . _ -',
       staffNameFormat: "A name has at most 32 characters, no digits, and does not start with = + - {'@'}",

@@ -71,6 +71,7 @@ export default {
       enter: '进入',
       cancel: '返回首页',
       locked: 'PIN 错误次数过多，已锁定。请 {seconds} 秒后再试。',
+      unlocked: 'PIN 已解锁，可以重新输入。',
       staffRequired: '请填写工号和姓名',
       staffIdFormat: '工号须以字母或数字开头，只能包含字母、数字和 . _ -',
       // {'@'}: vue-i18n reads a bare @ as a linked message.
