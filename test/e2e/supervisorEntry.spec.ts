@@ -247,13 +247,7 @@ test.describe('entering supervisor mode', () => {
     const supervisor = new SupervisorPage(kiosk)
     await kiosk.open('/')
     await supervisor.openPinPad()
-    for (let i = 1; i <= 4; i++) {
-      await supervisor.typePin('111111')
-      await expect(supervisor.el('pin-error')).toHaveText('PIN 不正确')
-      await expect(supervisor.el('pin-input')).toHaveValue('')
-    }
-    await supervisor.typePin('111111')
-    await expect(supervisor.el('pin-locked')).toContainText('PIN 错误次数过多，已锁定')
+    await supervisor.lockWithWrongPins()
     const first = Number(await supervisor.el('pin-locked').getAttribute('data-seconds'))
     expect(first).toBeGreaterThan(25)
     expect(first).toBeLessThanOrEqual(30)
@@ -280,13 +274,7 @@ test.describe('entering supervisor mode', () => {
     const supervisor = new SupervisorPage(kiosk)
     await kiosk.open('/')
     await supervisor.openPinPad()
-    for (let i = 1; i <= 4; i++) {
-      await supervisor.typePin('111111')
-      await expect(supervisor.el('pin-error')).toHaveText('PIN 不正确')
-      await expect(supervisor.el('pin-input')).toHaveValue('')
-    }
-    await supervisor.typePin('111111')
-    await expect(supervisor.el('pin-locked')).toBeVisible()
+    await supervisor.lockWithWrongPins()
     // Screen readers hear the lock once, not the countdown every second.
     await expect(supervisor.el('pin-lock-news')).toContainText('PIN 错误次数过多，已锁定')
     await page.clock.fastForward(31_000)

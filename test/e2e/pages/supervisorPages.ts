@@ -33,6 +33,17 @@ export class SupervisorPage extends KioskPage {
     await this.el('pin-submit').click()
   }
 
+  /** Five wrong PINs, each answered (PIN 不正确, the field emptied) before the next: the fifth locks the pad. */
+  async lockWithWrongPins(): Promise<void> {
+    for (let i = 1; i <= 4; i++) {
+      await this.typePin('111111')
+      await expect(this.el('pin-error')).toHaveText('PIN 不正确')
+      await expect(this.el('pin-input')).toHaveValue('')
+    }
+    await this.typePin('111111')
+    await expect(this.el('pin-locked')).toContainText('PIN 错误次数过多，已锁定')
+  }
+
   /** 现场服务 → 现场核验重置密码: the candidate's document details and the new password, twice (not yet the ID check). */
   async fillReset(who: Candidate, password: string): Promise<void> {
     await this.fill('reset-id-number', who.idNumber)
