@@ -6,6 +6,7 @@ import { checkIdNumber } from './rules/idNumberRule'
 import type { IdType } from './rules/idTypes'
 import { checkName } from './rules/nameRule'
 import { checkPasswordAgainstContext, type PasswordContext } from './rules/passwordRule'
+import { occupiedIdentifiers } from './rules/occupiedIdentifiers'
 import { loadPasswordDictionary } from './rules/passwordStrength'
 
 /**
@@ -152,8 +153,7 @@ const verifyEmailSchema = z.strictObject({
   emailCode: fields.emailCode,
 })
 
-export const occupiedIdentifiers = ['idNumber', 'mobile', 'email'] as const
-export type OccupiedIdentifier = (typeof occupiedIdentifiers)[number]
+export { occupiedIdentifiers, type OccupiedIdentifier } from './rules/occupiedIdentifiers'
 
 const appealSchema = z
   .strictObject({

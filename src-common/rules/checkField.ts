@@ -5,6 +5,7 @@ import { checkIdNumber, type IdNumberContext } from './idNumberRule'
 import { isIdType, type IdType } from './idTypes'
 import { checkMobile } from './mobileRule'
 import { checkName } from './nameRule'
+import { isOccupiedIdentifier } from './occupiedIdentifiers'
 import { checkPassword, checkPasswordConfirm, type PasswordContext } from './passwordRule'
 import { loadPasswordDictionary } from './passwordStrength'
 
@@ -20,6 +21,7 @@ export const checkedFields = [
   'smsCode',
   'emailCode',
   'token',
+  'occupied',
 ] as const
 export type CheckedField = (typeof checkedFields)[number]
 
@@ -55,6 +57,8 @@ function runRule(field: CheckedField, value: string, context: FieldContext): Rul
       return checkEmailCode(value)
     case 'token':
       return checkToken(value)
+    case 'occupied':
+      return isOccupiedIdentifier(value) ? { ok: true, value } : { ok: false, rule: 'occupied.required' }
   }
 }
 

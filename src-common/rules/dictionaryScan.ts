@@ -65,7 +65,7 @@ const replaced = new WeakSet<object>()
  * leaving zxcvbn as it is, when the library's insides are not what this was written against.
  */
 export function pruneScan(factory: ZxcvbnFactory): boolean {
-  const matcher = dictionaryMatcherOf(factory)
+  const matcher = matchersOf(factory)?.dictionary
   if (!isDictionaryMatcher(matcher)) return false
   const dictionaries = matcher.options.rankedDictionaries
   prefixesByDictionaries.set(dictionaries, prefixesOf(Object.values(dictionaries)))
@@ -99,10 +99,6 @@ export function scanIsPruned(factory: ZxcvbnFactory): boolean {
 
 function matchersOf(factory: ZxcvbnFactory): Record<string, unknown> | undefined {
   return (factory as unknown as { matching?: { matchers?: Record<string, unknown> } }).matching?.matchers
-}
-
-function dictionaryMatcherOf(factory: ZxcvbnFactory): unknown {
-  return matchersOf(factory)?.dictionary
 }
 
 function isDictionaryMatcher(value: unknown): value is DictionaryMatcher {

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fail, ok, type Result } from '../../src-common/errors'
@@ -290,23 +289,27 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         const now = new Date()
         const two = (n: number) => String(n).padStart(2, '0')
         const stamp = `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}-${two(now.getHours())}-${two(now.getMinutes())}-${two(now.getSeconds())}`
+        // With a BOM so that Excel on a Chinese Windows reads the UTF-8 correctly.
+        const csv = '\uFEFF' + supervisor.audit.exportCsv()
         try {
           await mkdir(services.exportDir, { recursive: true })
         } catch {
           return fail('INTERNAL')
         }
-        // Two exports in one second: the second gets a number rather than writing over the first.
-        let fileName = `kiosk-audit-${stamp}.csv`
-        for (let n = 2; existsSync(join(services.exportDir, fileName)); n++) fileName = `kiosk-audit-${stamp}-${n}.csv`
-        const savedTo = join(services.exportDir, fileName)
-        try {
-          // With a BOM so that Excel on a Chinese Windows reads the UTF-8 correctly.
-          await writeFile(savedTo, '\uFEFF' + supervisor.audit.exportCsv(), { mode: 0o600, flag: 'wx' })
-        } catch {
-          return fail('INTERNAL')
+        // Two exports in one second: the second gets a number rather than writing over the first
+        // ('wx' refuses a name already taken, with nothing between looking and writing).
+        for (let n = 1; ; n++) {
+          const fileName = n === 1 ? `kiosk-audit-${stamp}.csv` : `kiosk-audit-${stamp}-${n}.csv`
+          const savedTo = join(services.exportDir, fileName)
+          try {
+            await writeFile(savedTo, csv, { mode: 0o600, flag: 'wx' })
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue
+            return fail('INTERNAL')
+          }
+          supervisor.audit.append({ action: 'auditExported', detail: {}, actor })
+          return ok({ fileName, savedTo })
         }
-        supervisor.audit.append({ action: 'auditExported', detail: {}, actor })
-        return ok({ fileName, savedTo })
       }),
       quit: guarded(async ({ to }) => {
         supervisor.audit.append({ action: 'quit', detail: { to }, actor: staff() })

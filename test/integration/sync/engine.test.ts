@@ -24,6 +24,20 @@ async function kiosk(extra: Partial<SyncEngineOptions> = {}) {
   return startKiosk(central, central.clientFor(proxy.url, { timeoutMs: 2_000 }), extra)
 }
 
+/** A kiosk whose appeal the server answered with 500 until the engine flagged it stuck. */
+async function kioskWithStuckAppeal() {
+  proxy.setSchedule((r) => (r.path.startsWith('/v1/ops') ? { kind: 'status500' } : { kind: 'pass' }))
+  const k = await kiosk({ stuckAfterAttempts: 3 })
+  try {
+    const { id } = await queueAppeal(k.outbox, next++)
+    await until(() => k.outbox.get(id)?.stuck === true)
+    return { k, id }
+  } catch (error) {
+    await k.done()
+    throw error
+  }
+}
+
 function serverDb() {
   return new Database(join(central.dataDir, 'central.db'))
 }
@@ -255,11 +269,8 @@ describe('sync engine against the reference server', () => {
   })
 
   test('after repeated server errors an op is flagged stuck with its last error, and "sync now" clears it', async () => {
-    proxy.setSchedule((r) => (r.path.startsWith('/v1/ops') ? { kind: 'status500' } : { kind: 'pass' }))
-    const k = await kiosk({ stuckAfterAttempts: 3 })
+    const { k, id } = await kioskWithStuckAppeal()
     try {
-      const { id } = await queueAppeal(k.outbox, next++)
-      await until(() => k.outbox.get(id)?.stuck === true)
       assert.equal(k.outbox.get(id)?.lastError?.code, 'INTERNAL')
       assert.equal(k.outbox.summary().stuck, 1)
       proxy.setSchedule(passAll)
@@ -273,11 +284,8 @@ describe('sync engine against the reference server', () => {
   })
 
   test('"sync now" while paused, or with the central API away, keeps the stuck flags: nothing was tried', async () => {
-    proxy.setSchedule((r) => (r.path.startsWith('/v1/ops') ? { kind: 'status500' } : { kind: 'pass' }))
-    const k = await kiosk({ stuckAfterAttempts: 3 })
+    const { k, id } = await kioskWithStuckAppeal()
     try {
-      const { id } = await queueAppeal(k.outbox, next++)
-      await until(() => k.outbox.get(id)?.stuck === true)
       k.engine.pause()
       await k.engine.syncNow()
       assert.equal(k.outbox.get(id)?.stuck, true, 'paused: still stuck')
