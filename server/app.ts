@@ -34,17 +34,19 @@ export async function buildApp(ctx: ServerContext) {
     frameworkErrors: (error, _request, reply) => sendError(reply, { code: 'BAD_REQUEST' }, error.statusCode ?? 400),
   })
 
-  // Keep the body text: the signature covers it byte for byte.
+  // Keep the body text: the signature covers it byte for byte. It is parsed only once the request
+  // may be read: signed routes check the signature first (preValidation, in their scope), so no one
+  // without a kiosk's credential makes the server parse JSON (up to bodyLimit of it).
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8')
-    request.rawBody = text
-    if (text.length === 0) return done(null, undefined)
+    request.rawBody = typeof body === 'string' ? body : body.toString('utf8')
+    done(null, undefined)
+  })
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.rawBody) return
     try {
-      done(null, JSON.parse(text))
+      request.body = JSON.parse(request.rawBody)
     } catch {
-      const error = new Error('malformed JSON') as FastifyError
-      error.statusCode = 400
-      done(error, undefined)
+      return sendError(reply, { code: 'BAD_REQUEST' }, 400)
     }
   })
 
@@ -112,7 +114,8 @@ export async function buildApp(ctx: ServerContext) {
   }
 
   await app.register(async (signed) => {
-    signed.addHook('preHandler', verifySignature)
+    // preValidation: before the app's preHandler parses the body.
+    signed.addHook('preValidation', verifySignature)
 
     signed.post(apiPaths.ops, async (request, reply) => {
       const body = opsRequest.safeParse(request.body)

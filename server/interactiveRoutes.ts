@@ -29,7 +29,7 @@ import { hashPassword, verifyPassword } from './passwords'
 
 /**
  * The online-only calls. Bodies are sealed (wire.ts sealedRequest); the request was already
- * signed and checked by the scope's preHandler.
+ * signed and checked by the scope's preValidation hook, before the body was parsed.
  */
 export async function registerInteractiveRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const { accounts, codes, messages } = ctx

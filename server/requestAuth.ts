@@ -20,9 +20,10 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
 }
 
 /**
- * preHandler for signed routes: known kiosk, timestamp within the skew, HMAC over method, path,
- * timestamp, nonce and body, and a nonce never seen in the window. Otherwise 401 and nothing changes
- * (the nonce is remembered only for a request that passed every other check).
+ * preValidation hook for signed routes (it runs before the body is parsed): known kiosk, timestamp
+ * within the skew, HMAC over method, path, timestamp, nonce and body text, and a nonce never seen in
+ * the window. Otherwise 401 and nothing changes (the nonce is remembered only for a request that
+ * passed every other check).
  */
 export function createRequestAuth(ctx: ServerContext) {
   const q = {

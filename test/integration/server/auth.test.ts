@@ -165,6 +165,19 @@ describe('signed requests', () => {
     assert.equal(await opIsStored(op.id), false)
   })
 
+  test('a request that is not rightly signed is refused before its body is parsed: malformed JSON gets 401, not 400', async () => {
+    const garbage = '{"ops": [' + '['.repeat(1000)
+    const unauthorized = { status: 401, body: { error: { code: 'UNAUTHORIZED' } } }
+    for (const path of [apiPaths.ops, apiPaths.login, apiPaths.smsSend]) {
+      assert.deepEqual(await call(t.server.url, 'POST', path, garbage), unauthorized, path)
+      assert.deepEqual(await kiosk.signed('POST', path, garbage, { secret: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }), unauthorized, path)
+    }
+    // Signed by its kiosk, the same text is read, and refused as what it is.
+    assert.deepEqual(await kiosk.signed('POST', apiPaths.ops, garbage), { status: 400, body: { error: { code: 'BAD_REQUEST' } } })
+    // Enrolment has no signature to check: its body is parsed at once, as before.
+    assert.deepEqual(await call(t.server.url, 'POST', apiPaths.enroll, garbage), { status: 400, body: { error: { code: 'BAD_REQUEST' } } })
+  })
+
   test('a replayed request (same nonce) is refused: the SMS is not sent twice', async () => {
     const timestamp = t.now()
     const body = await kiosk.sealFor('smsSend', { mobile: '13800138000', purpose: 'register' }, timestamp)
