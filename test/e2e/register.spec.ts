@@ -66,6 +66,10 @@ test.describe('注册ETEST通行证', () => {
     await expect(register.el('success-message')).toHaveText('注册成功')
     expect(kiosk.calls.filter((c) => c === 'kiosk:ops.submit').length).toBe(1)
     expect(kiosk.services.outbox?.count()).toBe(1)
+    // The 提示 dialog's 确认 has the focus: Enter goes on to 登录 (it did nothing: its frame had it).
+    await expect(register.el('success-confirm')).toBeFocused()
+    await register.page.keyboard.press('Enter')
+    await expect(kiosk.page.getByRole('heading', { level: 1, name: 'CET报名登录' })).toBeFocused()
   })
 
   test('a wrong SMS code is refused next to the code field', async ({ kiosk }) => {
@@ -98,6 +102,24 @@ test.describe('注册ETEST通行证', () => {
     await register.el('confirm-ok').click()
     await expect(register.fieldError('id-number')).toContainText('该证件号码已被其他账号占用')
     await expect(register.fieldError('id-number')).toContainText('信息占用申诉')
+  })
+
+  test('an email typed with a Chinese input method (full-width ＠) registers: the shared rules decide, not the browser', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    const who = candidate(31)
+    const fullWidth = (text: string) => text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))
+    await register.open()
+    await register.fillAll({ ...who, email: 'wang31example.com' })
+    await register.submit()
+    // A malformed address is told in the app's words under the field (the browser's own check of an
+    // email input blocked the submit with an English tooltip and no message at all).
+    await expect(register.fieldError('email')).toHaveText('电子邮箱格式不正确，应为 用户名@域名，例如 name@example.com')
+    await expect(register.el('confirm')).toBeHidden()
+    await register.fill('email', fullWidth(who.email))
+    await register.submit()
+    await expect(register.el('confirm-email')).toHaveText(who.email)
+    await register.el('confirm-ok').click()
+    await expect(register.el('success-message')).toHaveText('注册成功')
   })
 
   test('instant checks: a weak password, a mismatched confirmation, a bad ID number and no agreement', async ({ kiosk }) => {
