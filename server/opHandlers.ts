@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { KioskError } from '../src-common/errors'
 import type { OperationKind, OperationPayload } from '../src-common/operations'
 import { checkIdNumber, checkName, type LimitRule } from '../src-common/rules'
+import { isBuiltFromPersonalInfo } from '../src-common/rules/passwordRule'
 import { emailCodeTtlSeconds } from '../src-common/wire'
 import { countPasswordAttempt, normalize, type AccountRow } from './accounts'
 import type { Statement } from 'better-sqlite3'
@@ -106,6 +107,15 @@ const register: Handler<'register'> = async (env, p) => {
   })
 }
 
+/**
+ * A new password must not be built from the account's own details. The form that sets it knew only
+ * some of them (修改密码 none, 重置密码 its mobile or its email): the server holds them all.
+ */
+function builtFromAccount(account: AccountRow, password: string): KioskError | undefined {
+  const own = { mobile: account.mobile ?? undefined, idNumber: account.id_number ?? undefined, email: account.email ?? undefined, name: account.name }
+  return isBuiltFromPersonalInfo(password, own) ? { code: 'WEAK_PASSWORD', field: 'newPassword', rule: 'password.personal' } : undefined
+}
+
 const resetPassword: Handler<'resetPassword'> = async (env, p) => {
   const { accounts, codes, messages } = env.ctx
   const resolve = (): { proof: ProofCheck; account: AccountRow | undefined } => {
@@ -139,6 +149,9 @@ const resetPassword: Handler<'resetPassword'> = async (env, p) => {
   const limited = p.method === 'attested' ? env.ctx.commits.run(overAttestedLimit) : undefined
   if (limited) return env.finish(() => rejected(limited))
   if (!first.account) return env.finish(() => rejected({ code: 'ACCOUNT_NOT_FOUND' }))
+  // Refused before the code is used up: the candidate tries another password with the same code.
+  const personal = builtFromAccount(first.account, p.newPassword)
+  if (personal) return env.finish(() => rejected(personal))
   const passwordHash = await hashPassword(p.newPassword)
   // Set inside finish (typed so, or TypeScript would keep it narrowed to undefined after).
   let holder = undefined as AccountRow | undefined
@@ -299,6 +312,8 @@ const changePassword: Handler<'changePassword'> = async (env, p) => {
     return env.finish(() => rejected({ code: 'BAD_CREDENTIALS', field: 'oldPassword' }))
   }
   accounts.loginOk(account.id)
+  const personal = builtFromAccount(account, p.newPassword)
+  if (personal) return env.finish(() => rejected(personal))
   const passwordHash = await hashPassword(p.newPassword)
   return env.finish(() => {
     const current = sessionAccount(env, p.sessionToken)

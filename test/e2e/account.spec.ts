@@ -229,6 +229,9 @@ test.describe('我的ETEST通行证', () => {
     await expect(password.fieldError('captcha')).toHaveText('验证码不正确，请重新输入')
     await password.change(who.password, who.password)
     await expect(password.fieldError('password')).toHaveText('新密码不能与原密码相同')
+    // Built from the account's mobile: the form does not know it, the server does (it was accepted).
+    await password.change(who.password, `Kq#${who.mobile.slice(1)}`)
+    await expect(password.fieldError('password')).toHaveText('密码不能使用您的手机号、证件号码、电子邮箱或姓名，请换一个密码')
     await password.change(who.password, 'Rv9@kWq3nB')
     await expect(password.el('success-message')).toHaveText('修改密码成功')
     await expect(password.el('success')).toContainText('请使用新密码重新登录。')

@@ -157,6 +157,36 @@ describe('log-in, sessions and session ops', () => {
     assert.equal((await kiosk.interactive('account', { sessionToken: elsewhere.body.sessionToken })).status, 403)
   })
 
+  test('a new password built from the account’s own details is refused, whichever of them its form knew; the code is not used up', async () => {
+    const c = await registerFresh(kiosk)
+    const here = await login(c.idNumber, c.password)
+    const personal = { code: 'WEAK_PASSWORD', field: 'newPassword', rule: 'password.personal' }
+    // 修改密码's form carries no personal details: the server holds them.
+    const fromMobile = `Kq#${c.mobile.slice(1)}`
+    const fromIdNumber = `Zt#q${c.idNumber.slice(10, 16)}w`
+    for (const newPassword of [fromMobile, fromIdNumber]) {
+      const refused = await kiosk.apply('changePassword', { sessionToken: here.body.sessionToken, oldPassword: c.password, newPassword })
+      assert.deepEqual(refused.error, personal, newPassword)
+    }
+    assert.equal((await login(c.idNumber, c.password)).status, 200, 'the password is unchanged')
+    // Reset by SMS knows the mobile, not the ID number; by email the email, not the mobile.
+    t.advance(61_000) // the registration's SMS went to this mobile within the minute
+    const code = await smsCode(kiosk, c.mobile, 'resetPassword')
+    const bySms = await kiosk.apply('resetPassword', { method: 'sms', mobile: c.mobile, smsCode: code, newPassword: fromIdNumber })
+    assert.deepEqual(bySms.error, personal)
+    await kiosk.interactive('emailSend', { email: c.email, purpose: 'resetPassword' })
+    // The mail goes out after the answer.
+    let emailCode: string | undefined
+    for (let tries = 0; emailCode === undefined && tries < 40; tries++) {
+      emailCode = await latestCode(t.server.url, c.email).catch(() => new Promise<undefined>((resolve) => setTimeout(resolve, 50)))
+    }
+    const byEmail = await kiosk.apply('resetPassword', { method: 'email', email: c.email, emailCode: emailCode!, newPassword: fromMobile })
+    assert.deepEqual(byEmail.error, personal)
+    // The codes still work for a password of the candidate's own.
+    const reset = await kiosk.apply('resetPassword', { method: 'sms', mobile: c.mobile, smsCode: code, newPassword: 'Pqr456%^m3' })
+    assert.equal(reset.status, 'applied', JSON.stringify(reset))
+  })
+
   test('a new mobile takes effect once proven by SMS, and the old mobile is told', async () => {
     const c = await registerFresh(kiosk)
     const session = await login(c.idNumber, c.password)
