@@ -113,6 +113,12 @@ export interface CentralClient {
   serverNow(): number
   /** The server's time now if an answer told it and the kiosk's clock has not been set since; else null. */
   serverTimeIfKnown(): number | null
+  /**
+   * `listener` is told when an interactive call or a receipt lookup got no answer at all. The sync
+   * engine learns of the link only from its own requests: with nothing queued it makes none, and
+   * would go on taking the kiosk for online. One listener; a new one replaces it.
+   */
+  onCallUnanswered(listener: (() => void) | undefined): void
   /** Closes idle keep-alive connections. */
   close(): void
 }
@@ -328,7 +334,13 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
     if (!key) return failure({ code: 'NOT_ENROLLED' }, null)
     // Sealed anew for each sending: the box is bound to the signature's kiosk and time (wire.ts).
     const sealed: BodyMaker = (signer) => sealRequestBody(key.publicKey, key.keyId, route, parsed.data, signer!)
-    return call('POST', apiPaths[route], sealed, schema, true)
+    return told(await call('POST', apiPaths[route], sealed, schema, true))
+  }
+
+  let unanswered: (() => void) | undefined
+  function told<T>(result: CentralResult<T>): CentralResult<T> {
+    if (!result.ok && result.httpStatus === null && result.error.code === 'NETWORK_UNAVAILABLE') unanswered?.()
+    return result
   }
 
   const segment = (value: string) => encodeURIComponent(value)
@@ -364,9 +376,9 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
       return call('POST', apiPaths.ops, inServerTime, lenientOpsResponse, true)
     },
     opStatus: (id) => call('GET', apiPaths.opStatus.replace(':id', segment(id)), undefined, lenientOpResult, true),
-    receipt: (code, opId) => {
+    receipt: async (code, opId) => {
       const path = apiPaths.receipt.replace(':code', segment(code))
-      return call('GET', opId === undefined ? path : `${path}?op=${segment(opId)}`, undefined, receiptResponse, true)
+      return told(await call('GET', opId === undefined ? path : `${path}?op=${segment(opId)}`, undefined, receiptResponse, true))
     },
     smsSend: (p) => interactive('smsSend', smsSendPayload, p, smsSendResponse),
     smsVerify: (p) => interactive('smsVerify', smsVerifyPayload, p, smsVerifyResponse),
@@ -378,6 +390,9 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
     clockOffsetMs: () => offsetMs,
     serverNow: () => localNow() + offsetMs,
     serverTimeIfKnown: () => (clockRead && !clockSetSinceRead() ? localNow() + offsetMs : null),
+    onCallUnanswered(listener) {
+      unanswered = listener
+    },
     close() {
       httpAgent.destroy()
       httpsAgent.destroy()

@@ -57,12 +57,17 @@ test.describe('offline first', () => {
     await expect(page.getByTestId('receipt-error')).toHaveText('该业务未能被受理，请重新办理；如仍不成功，请联系考点工作人员')
   })
 
-  test('offline, 发送验证码 says the network is unavailable instead of pretending to send', async ({ kiosk }) => {
+  test('offline, 发送验证码 says the network is unavailable instead of pretending to send, and the header says 离线 too', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     await register.open()
     await kiosk.central.stop()
     await register.fill('mobile', candidate(2).mobile)
     await register.el('send-code').click()
     await expect(register.fieldError('sms-code')).toHaveText('网络暂不可用，请稍后再试')
+    // With nothing queued no push finds out: the header must not go on saying 联网正常 (and the next
+    // submit must not wait for an answer that cannot come before it shows the receipt).
+    await expect(register.page.getByTestId('header-sync')).toHaveAttribute('data-state', 'offline')
+    await kiosk.central.start()
+    await expect(register.page.getByTestId('header-sync')).toHaveAttribute('data-state', 'online')
   })
 })
