@@ -73,9 +73,10 @@ export async function open(privateKey: string, box: SealedBox, aad: Uint8Array):
  * millisecond through WebCrypto, on the kiosk for every enqueue and on the server for every op it
  * opens. For the outbox the kiosk instead sets up one HPKE sender context per epoch (a minute or
  * 1,000 ops, whichever comes first: sync/sealer.ts), exports a 256-bit key from it, and seals each
- * op with AES-256-GCM under that key, a random 96-bit nonce and the op's AAD (op id and kind). Every
- * box carries the epoch's encapsulated key, so the server opens any box on its own, in any order: it
- * sets the recipient context up once per epoch (cached) and exports the same key (server/opener.ts).
+ * op with AES-256-GCM under that key, with the box's number in the epoch as its nonce and the op's
+ * AAD (op id and kind). Every box carries the epoch's encapsulated key, so the server opens any box
+ * on its own, in any order: it sets the recipient context up once per epoch (cached) and exports the
+ * same key (server/opener.ts).
  * This is the pattern of Oblivious HTTP's responses (RFC 9458 section 4.4): an exported secret
  * keying an AEAD. The HPKE part is here; AES-GCM is node:crypto's, on each side (src-common stays
  * free of Node modules, and WebCrypto's asynchronous AES-GCM made enqueue latency jittery).

@@ -1,4 +1,4 @@
-import { createCipheriv, randomBytes } from 'node:crypto'
+import { createCipheriv } from 'node:crypto'
 import { toBase64url } from '../src-common/base64url'
 import { epochCipher, openSealingEpoch, type SealedBox } from '../src-common/sealing'
 
@@ -8,7 +8,7 @@ import { epochCipher, openSealingEpoch, type SealedBox } from '../src-common/sea
  * after `maxBoxes` boxes or `maxAgeMs`, whichever comes first, and its key is then overwritten.
  */
 export interface SealerLimits {
-  /** Boxes sealed under one epoch key (default 1,000; random 96-bit nonces allow far more). */
+  /** Boxes sealed under one epoch key (default 1,000; at most 2^32 - 1, the nonce's counter). */
   maxBoxes: number
   /** How long an epoch key may live in memory (default 60 s). */
   maxAgeMs: number
@@ -27,9 +27,13 @@ interface Epoch {
   endsAt: number
 }
 
+// The nonce's counter is its last 4 bytes.
+const maxCounter = 0xffff_ffff
+
 /** `now` is the clock an epoch's age is read from (tests pass their own; the expiry timer is real time). */
 export function createSealer(publicKey: string, limits: Partial<SealerLimits> = {}, now: () => number = Date.now): Sealer {
   const maxBoxes = limits.maxBoxes ?? 1_000
+  if (!Number.isInteger(maxBoxes) || maxBoxes < 1 || maxBoxes > maxCounter) throw new RangeError(`maxBoxes must be 1 to ${maxCounter}`)
   const maxAgeMs = limits.maxAgeMs ?? 60_000
   let epoch: Promise<Epoch> | undefined
   let expiry: ReturnType<typeof setTimeout> | undefined
@@ -72,7 +76,12 @@ export function createSealer(publicKey: string, limits: Partial<SealerLimits> = 
     async seal(plaintext, aad) {
       const e = await current()
       // From here to the return nothing awaits: forget() cannot overwrite the key halfway.
-      const nonce = randomBytes(epochCipher.nonceBytes)
+      // The nonce is the box's number in its epoch (NIST SP 800-38D's deterministic construction):
+      // each epoch's key is its own, exported from a new HPKE context, so a number never repeats
+      // under one key. A random nonce would do as well, but drawing 12 bytes starts a native job on
+      // every enqueue, and each such handle lengthens the next young collection's pause.
+      const nonce = Buffer.alloc(epochCipher.nonceBytes)
+      nonce.writeUInt32BE(e.boxes, epochCipher.nonceBytes - 4)
       const cipher = createCipheriv(epochCipher.name, e.key, nonce, { authTagLength: epochCipher.tagBytes })
       cipher.setAAD(aad)
       const ct = Buffer.concat([cipher.update(JSON.stringify(plaintext), 'utf8'), cipher.final(), cipher.getAuthTag()])

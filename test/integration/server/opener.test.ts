@@ -48,8 +48,10 @@ describe('the server opener', () => {
       }),
       { numRuns: 60 },
     )
-    // 60 boxes at 7 per epoch: 9 epochs, each with its own encapsulated key.
+    // 60 boxes at 7 per epoch: 9 epochs, each with its own encapsulated key (and so its own AES key),
+    // and no nonce twice under one key.
     assert.equal(new Set(sealed.map((s) => s.box.enc)).size, 9)
+    assert.equal(new Set(sealed.map((s) => `${s.box.enc} ${s.box.n}`)).size, sealed.length)
     // A fresh opener (a restarted server) opens them last first.
     const restarted = await createOpener(keys.privateKey, keys.publicKey)
     for (const { box, aad, payload } of sealed.reverse()) assert.deepEqual(await restarted.open(box, aad), payload)
@@ -58,6 +60,12 @@ describe('the server opener', () => {
     assert.ok(a && b && a.box.enc !== sealed.at(-1)?.box.enc)
     assert.equal(await opener.open({ ...a.box, enc: sealed.at(-1)!.box.enc }, a.aad), undefined)
     sealer.forget()
+  })
+
+  test('an epoch holds at most as many boxes as its nonce counter counts', async () => {
+    const keys = await generateSealingKeyPair()
+    for (const maxBoxes of [0, -1, 1.5, 2 ** 32, Number.NaN]) assert.throws(() => createSealer(keys.publicKey, { maxBoxes }), RangeError, String(maxBoxes))
+    createSealer(keys.publicKey, { maxBoxes: 2 ** 32 - 1 }).forget()
   })
 
   test('an epoch ends after its time and when forgotten; its boxes still open, sealed to this key only', async () => {
