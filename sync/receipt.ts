@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto'
+import { toHalfWidth } from '../src-common/rules/halfWidth'
 
 /**
  * Receipt codes: 8 characters of Crockford base32 (no I, L, O, U), 40 random bits, easy to read out
@@ -21,9 +22,12 @@ export function newReceipt(): string {
   return code
 }
 
-/** What a person typed, read the Crockford way: case-insensitive, O->0, I/L->1, dashes and spaces ignored. */
+/**
+ * What a person typed, read the Crockford way: case-insensitive, O->0, I/L->1, dashes and spaces
+ * ignored, full-width forms (a Chinese input method's ＸＮＦＹ６Ｔ７８) as their ASCII.
+ */
 export function normaliseReceipt(input: string): string {
-  return input
+  return toHalfWidth(input)
     .toUpperCase()
     .replace(/[\s-]/g, '')
     .replace(/O/g, '0')

@@ -25,10 +25,14 @@ describe('receipt codes', () => {
     }
   })
 
-  test('read back as typed: lower case, O for 0, I or L for 1, dashes and spaces', () => {
+  test('read back as typed: lower case, O for 0, I or L for 1, dashes and spaces, full-width forms', () => {
     const code = newReceipt()
     assert.equal(normaliseReceipt(code.toLowerCase()), code)
     assert.equal(normaliseReceipt(`${code.slice(0, 4)}-${code.slice(4)}`), code)
     assert.equal(normaliseReceipt('oI l0 - 12 34'), '01101234')
+    // A Chinese input method's full-width forms, its dash and its space included.
+    const fullWidth = (text: string) => text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))
+    assert.equal(normaliseReceipt(fullWidth(code.toLowerCase())), code)
+    assert.equal(normaliseReceipt(`${fullWidth(code.slice(0, 4))}－\u3000${fullWidth(code.slice(4))}`), code)
   })
 })
