@@ -270,5 +270,14 @@ export type LimitRule = keyof typeof limitMessages
 export function kioskErrorMessage(error: KioskError, locale: Locale): string {
   if (error.rule !== undefined && isRuleId(error.rule)) return fieldMessage(error.rule, locale)
   if (error.rule !== undefined && Object.hasOwn(limitMessages, error.rule)) return limitMessages[error.rule as LimitRule][locale]
+  if (error.code === 'ACCOUNT_LOCKED' && error.retryAfter) return accountLockedFor(error.retryAfter, locale)
   return errorMessage(error, locale)
+}
+
+/** A locked account with how long the lock lasts (the server's retryAfter), in whole minutes. */
+function accountLockedFor(seconds: number, locale: Locale): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60))
+  return locale === 'zh-CN'
+    ? `登录失败次数过多，账号已暂时锁定，请约 ${minutes} 分钟后再试或重置密码`
+    : `Too many failed log-ins: the account is locked. Try again in about ${minutes} minute${minutes === 1 ? '' : 's'}, or reset the password.`
 }
