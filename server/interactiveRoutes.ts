@@ -112,6 +112,13 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
     const mobile = normalize.mobile(p.mobile)
     const refused = ownAddressRefusal(p.purpose, p.sessionToken, kioskId, (account) => account.mobile === mobile, 'mobile')
     if (refused) return sendError(reply, refused)
+    // A new mobile that is the account's own (wire.ts sessionPurposes): no code for a change to itself.
+    if (p.purpose === 'changeMobile' && p.sessionToken !== undefined) {
+      const session = accounts.sessionAt(p.sessionToken, ctx.clock(), kioskId)
+      const account = session && accounts.byId(session.account_id)
+      if (!account) return sendError(reply, { code: 'SESSION_EXPIRED' })
+      if (account.mobile === mobile) return sendError(reply, { code: 'INVALID_FIELD', field: 'mobile', rule: 'mobile.sameAsCurrent' })
+    }
     const deliver = p.purpose !== 'resetPassword' || accounts.byMobile(mobile) !== undefined
     return sendCode('sms', mobile, p.purpose, kioskId, reply, deliver)
   })

@@ -271,6 +271,10 @@ const changeMobile: Handler<'changeMobile'> = async (env, p) => {
   const outcome = env.finish(() => {
     const account = sessionAccount(env, p.sessionToken)
     if (isError(account)) return rejected(account)
+    // Refused before the code is used up (the candidate types another number).
+    if (normalize.mobile(p.newMobile) === account.mobile) {
+      return rejected({ code: 'INVALID_FIELD', field: 'newMobile', rule: 'mobile.sameAsCurrent' })
+    }
     const proof = smsProof(env, p, p.newMobile, 'changeMobile')
     if (!proof.ok) {
       proof.onReject?.()

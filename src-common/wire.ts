@@ -229,6 +229,12 @@ export const smsSendPayload = z.strictObject({ mobile: fields.mobile, purpose: s
  * email.notAccount. Nothing is sent either way.
  */
 export const ownAddressPurposes: ReadonlySet<string> = new Set(['updateProfile', 'verifyMobile', 'verifyEmail'])
+/**
+ * Codes whose request carries the logged-in candidate's sessionToken: those of ownAddressPurposes
+ * (required there), and a new mobile's (changeMobile), so that the server refuses the account's own
+ * number before it sends a code (INVALID_FIELD mobile.sameAsCurrent) instead of "changing" it to itself.
+ */
+export const sessionPurposes: ReadonlySet<string> = new Set([...ownAddressPurposes, 'changeMobile'])
 export const smsSendResponse = z.object({
   sent: z.literal(true),
   /** Seconds the code stays valid. */

@@ -115,6 +115,10 @@ export const fieldMessages = {
     'zh-CN': '该手机号不是本账号绑定的手机号，请核对后重新输入',
     en: "This is not the mobile number of this account. Please check it.",
   },
+  'mobile.sameAsCurrent': {
+    'zh-CN': '新手机号与当前绑定的手机号相同，无需修改',
+    en: 'This is the mobile number the account already has: nothing to change.',
+  },
 
   'email.required': { 'zh-CN': '请输入电子邮箱', en: 'Please enter an email address.' },
   'email.length': {

@@ -3,7 +3,7 @@ import { fields } from '../../src-common/fields'
 import type { MaskedAccount } from '../../src-common/kioskApi'
 import { sessionKinds, type OperationKind } from '../../src-common/operations'
 import { clockGrainMs } from '../../src-common/requestSigning'
-import { ownAddressPurposes, type AccountSummary } from '../../src-common/wire'
+import { sessionPurposes, type AccountSummary } from '../../src-common/wire'
 import type { CentralResult } from '../../sync/centralClient'
 import { normaliseReceipt } from '../../sync/receipt'
 import type { KioskHandlers } from './kioskDispatcher'
@@ -33,10 +33,10 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
   const { session, captcha } = services
   const client = () => services.central?.client ?? null
   const notEnrolled = (): { ok: false; error: KioskError } => fail('NOT_ENROLLED')
-  /** A code to the logged-in account's own mobile or email goes with its session (wire.ts, ownAddressPurposes). */
+  /** A code to the logged-in account's own mobile or email, or to its new mobile, goes with its session (wire.ts, sessionPurposes). */
   const ownAddress = (purpose: string): { sessionToken?: string } => {
     const current = session.current
-    return ownAddressPurposes.has(purpose) && current ? { sessionToken: current.sessionToken } : {}
+    return sessionPurposes.has(purpose) && current ? { sessionToken: current.sessionToken } : {}
   }
 
   return {

@@ -216,6 +216,27 @@ test.describe('我的ETEST通行证', () => {
     await expect(page.getByTestId('account-mobile')).toHaveText('139****9002')
   })
 
+  test('修改手机号 to the number the account already has: told so at 发送验证码, and no code is sent', async ({ kiosk }) => {
+    const who = candidate(6)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    await page.getByTestId('account-profile').click()
+    await page.getByTestId('profile-change-mobile').click()
+    const change = new ChangeMobilePage(kiosk)
+    const codesBefore = await kiosk.page.evaluate(async (to) => {
+      const answer = await window.kiosk.dev.messages({ to })
+      return answer.ok ? answer.value.messages.length : -1
+    }, who.mobile)
+    await change.fill('mobile', who.mobile)
+    await change.el('send-code').click()
+    await expect(change.fieldError('mobile')).toHaveText('新手机号与当前绑定的手机号相同，无需修改')
+    const codesAfter = await kiosk.page.evaluate(async (to) => {
+      const answer = await window.kiosk.dev.messages({ to })
+      return answer.ok ? answer.value.messages.length : -1
+    }, who.mobile)
+    expect(codesAfter).toBe(codesBefore)
+  })
+
   test('修改密码: a wrong old password or captcha is refused; then 修改密码成功 and a new log-in', async ({ kiosk }) => {
     const who = candidate(3)
     await logInAs(kiosk, who)

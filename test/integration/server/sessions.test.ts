@@ -201,6 +201,23 @@ describe('log-in, sessions and session ops', () => {
     assert.match(notice.body.messages.at(-1).text, /131\*\*\*\*1000/)
   })
 
+  test('a new mobile that is the account’s own is refused before a code is sent, and at 确认', async () => {
+    const c = await registerFresh(kiosk)
+    const session = await login(c.idNumber, c.password)
+    t.advance(61_000) // the registration's SMS went to this mobile within the minute
+    const same = { code: 'INVALID_FIELD', field: 'mobile', rule: 'mobile.sameAsCurrent' }
+    const send = await kiosk.interactive('smsSend', { mobile: c.mobile, purpose: 'changeMobile', sessionToken: session.body.sessionToken })
+    assert.deepEqual(send.body, { error: same })
+    // A code asked for without the session (as an older kiosk does) is sent; 确认 is then refused.
+    const code = await smsCode(kiosk, c.mobile, 'changeMobile')
+    const changed = await kiosk.apply('changeMobile', { sessionToken: session.body.sessionToken, newMobile: c.mobile, smsCode: code })
+    assert.deepEqual(changed.error, { ...same, field: 'newMobile' })
+    // With a session that has ended, nothing is sent either.
+    await kiosk.interactive('logout', { sessionToken: session.body.sessionToken })
+    const ended = await kiosk.interactive('smsSend', { mobile: '13100131999', purpose: 'changeMobile', sessionToken: session.body.sessionToken })
+    assert.deepEqual(ended.body, { error: { code: 'SESSION_EXPIRED' } })
+  })
+
   test('a profile change keeps a new email pending until verifyEmail with the mailed code; the old email is told', async () => {
     const c = await registerFresh(kiosk)
     const session = await login(c.idNumber, c.password)
