@@ -59,33 +59,31 @@ export function createSealer(publicKey: string, limits: Partial<SealerLimits> = 
     return starting
   }
 
-  /** The epoch to seal the next box under, counted as used. */
-  async function current(): Promise<Epoch> {
-    for (;;) {
-      const pending = epoch ?? startEpoch()
-      const e = await pending
-      if (e.boxes < maxBoxes && now() < e.endsAt) {
-        e.boxes++
-        return e
-      }
-      if (epoch === pending) forget()
-    }
-  }
-
   return {
     async seal(plaintext, aad) {
-      const e = await current()
-      // From here to the return nothing awaits: forget() cannot overwrite the key halfway.
-      // The nonce is the box's number in its epoch (NIST SP 800-38D's deterministic construction):
-      // each epoch's key is its own, exported from a new HPKE context, so a number never repeats
-      // under one key. A random nonce would do as well, but drawing 12 bytes starts a native job on
-      // every enqueue, and each such handle lengthens the next young collection's pause.
-      const nonce = Buffer.alloc(epochCipher.nonceBytes)
-      nonce.writeUInt32BE(e.boxes, epochCipher.nonceBytes - 4)
-      const cipher = createCipheriv(epochCipher.name, e.key, nonce, { authTagLength: epochCipher.tagBytes })
-      cipher.setAAD(aad)
-      const ct = Buffer.concat([cipher.update(JSON.stringify(plaintext), 'utf8'), cipher.final(), cipher.getAuthTag()])
-      return { enc: e.enc, ct: toBase64url(ct), n: toBase64url(nonce) }
+      for (;;) {
+        const pending = epoch ?? startEpoch()
+        const e = await pending
+        // Still this sealer's epoch: forget() (which overwrites the key a moment later) has not run
+        // since. From here to the return nothing awaits, so the key stays whole, and the box's number
+        // is taken in the same step that counts it: seals that waited for the same epoch each get
+        // their own.
+        if (epoch === pending && e.boxes < maxBoxes && now() < e.endsAt) {
+          const number = ++e.boxes
+          // The nonce is the box's number in its epoch (NIST SP 800-38D's deterministic
+          // construction): each epoch's key is its own, exported from a new HPKE context, so a number
+          // never repeats under one key. A random nonce would do as well, but drawing 12 bytes starts a
+          // native job on every enqueue, and each such handle lengthens the next young collection.
+          const nonce = Buffer.alloc(epochCipher.nonceBytes)
+          nonce.writeUInt32BE(number, epochCipher.nonceBytes - 4)
+          const cipher = createCipheriv(epochCipher.name, e.key, nonce, { authTagLength: epochCipher.tagBytes })
+          cipher.setAAD(aad)
+          const ct = Buffer.concat([cipher.update(JSON.stringify(plaintext), 'utf8'), cipher.final(), cipher.getAuthTag()])
+          return { enc: e.enc, ct: toBase64url(ct), n: toBase64url(nonce) }
+        }
+        // Full, too old, or forgotten while this box waited for it: the next epoch.
+        if (epoch === pending) forget()
+      }
     },
     forget,
   }

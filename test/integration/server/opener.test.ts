@@ -62,6 +62,32 @@ describe('the server opener', () => {
     sealer.forget()
   })
 
+  test('boxes sealed at once (while the epoch is set up, and after) never share a nonce under one key, and all open', async () => {
+    const keys = await generateSealingKeyPair()
+    const opener = await createOpener(keys.privateKey, keys.publicKey)
+    const sealer = createSealer(keys.publicKey, { maxBoxes: 7 })
+    const aad = sealingAad('op', 'appeal')
+    // The first 20 all wait for the first epoch's HPKE set-up; the next 20 find it open.
+    const boxes = [...(await Promise.all(Array.from({ length: 20 }, (_, i) => sealer.seal({ i }, aad))))]
+    boxes.push(...(await Promise.all(Array.from({ length: 20 }, (_, i) => sealer.seal({ i: 20 + i }, aad)))))
+    assert.equal(new Set(boxes.map((box) => `${box.enc} ${box.n}`)).size, boxes.length)
+    for (const [i, box] of boxes.entries()) assert.deepEqual(await opener.open(box, aad), { i })
+    sealer.forget()
+  })
+
+  test('a box waiting for its epoch when the epoch is forgotten is sealed under a new one, never under the overwritten key', async () => {
+    const keys = await generateSealingKeyPair()
+    const opener = await createOpener(keys.privateKey, keys.publicKey)
+    const sealer = createSealer(keys.publicKey)
+    const aad = sealingAad('op', 'appeal')
+    const waiting = [sealer.seal({ a: 1 }, aad), sealer.seal({ a: 2 }, aad)]
+    sealer.forget()
+    const [one, two] = await Promise.all(waiting)
+    assert.deepEqual(await opener.open(one!, aad), { a: 1 })
+    assert.deepEqual(await opener.open(two!, aad), { a: 2 })
+    sealer.forget()
+  })
+
   test('an epoch holds at most as many boxes as its nonce counter counts', async () => {
     const keys = await generateSealingKeyPair()
     for (const maxBoxes of [0, -1, 1.5, 2 ** 32, Number.NaN]) assert.throws(() => createSealer(keys.publicKey, { maxBoxes }), RangeError, String(maxBoxes))
