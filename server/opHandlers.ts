@@ -149,9 +149,17 @@ const resetPassword: Handler<'resetPassword'> = async (env, p) => {
   const limited = p.method === 'attested' ? env.ctx.commits.run(overAttestedLimit) : undefined
   if (limited) return env.finish(() => rejected(limited))
   if (!first.account) return env.finish(() => rejected({ code: 'ACCOUNT_NOT_FOUND' }))
-  // Refused before the code is used up: the candidate tries another password with the same code.
+  // The refusal tells something of the account's details (its ID number, name), so it spends one of
+  // the code's tries, as an occupied identifier does: one code is not an oracle for them. An SMS or
+  // email code keeps its other tries for another password; a verification token has one.
   const personal = builtFromAccount(first.account, p.newPassword)
-  if (personal) return env.finish(() => rejected(personal))
+  if (personal) {
+    const { proof } = first
+    return env.finish(() => {
+      proof.countTry(env.now)
+      return rejected(personal)
+    })
+  }
   const passwordHash = await hashPassword(p.newPassword)
   // Set inside finish (typed so, or TypeScript would keep it narrowed to undefined after).
   let holder = undefined as AccountRow | undefined
@@ -159,6 +167,12 @@ const resetPassword: Handler<'resetPassword'> = async (env, p) => {
     const { proof, account } = resolve()
     if (!proof.ok) return rejected(proof.error)
     if (!account) return rejected({ code: 'ACCOUNT_NOT_FOUND' })
+    // Again on the account as it is now: its details may have changed while the password was hashed.
+    const personalNow = builtFromAccount(account, p.newPassword)
+    if (personalNow) {
+      proof.countTry(env.now)
+      return rejected(personalNow)
+    }
     holder = account
     accounts.setPassword(account.id, passwordHash, env.now)
     accounts.endOtherSessions(account.id, env.now)

@@ -489,6 +489,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       while (draining) await draining
     },
     networkChanged() {
+      if (stopped) return
       if (probeTimer) clearTimeout(probeTimer)
       probeTimer = undefined
       void probe()

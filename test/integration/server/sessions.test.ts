@@ -157,7 +157,7 @@ describe('log-in, sessions and session ops', () => {
     assert.equal((await kiosk.interactive('account', { sessionToken: elsewhere.body.sessionToken })).status, 403)
   })
 
-  test('a new password built from the account’s own details is refused, whichever of them its form knew; the code is not used up', async () => {
+  test('a new password built from the account’s own details is refused, whichever of them its form knew; each refusal spends a try of the code', async () => {
     const c = await registerFresh(kiosk)
     const here = await login(c.idNumber, c.password)
     const personal = { code: 'WEAK_PASSWORD', field: 'newPassword', rule: 'password.personal' }
@@ -182,8 +182,16 @@ describe('log-in, sessions and session ops', () => {
     }
     const byEmail = await kiosk.apply('resetPassword', { method: 'email', email: c.email, emailCode: emailCode!, newPassword: fromMobile })
     assert.deepEqual(byEmail.error, personal)
-    // The codes still work for a password of the candidate's own.
-    const reset = await kiosk.apply('resetPassword', { method: 'sms', mobile: c.mobile, smsCode: code, newPassword: 'Pqr456%^m3' })
+    // Each refusal spent one of the code's 5 tries (it tells something of the ID number): four more
+    // such passwords, and the code is void, for the right password too.
+    for (let i = 0; i < 4; i++) {
+      const again = await kiosk.apply('resetPassword', { method: 'sms', mobile: c.mobile, smsCode: code, newPassword: `${fromIdNumber}${i}` })
+      assert.deepEqual(again.error, personal)
+    }
+    const spent = await kiosk.apply('resetPassword', { method: 'sms', mobile: c.mobile, smsCode: code, newPassword: 'Pqr456%^m3' })
+    assert.notEqual(spent.status, 'applied')
+    // The email code, refused once, still works for a password of the candidate's own.
+    const reset = await kiosk.apply('resetPassword', { method: 'email', email: c.email, emailCode: emailCode!, newPassword: 'Pqr456%^m3' })
     assert.equal(reset.status, 'applied', JSON.stringify(reset))
   })
 

@@ -33,7 +33,7 @@ test('a receipt lookup answered with anything but a receipt code is refused, not
 })
 
 // The sync engine hears of the link only from its own requests: with nothing queued it makes none.
-test('a candidate’s call that gets no answer is told (log-in, receipt lookup); answers and the engine’s own requests are not', async () => {
+test('a call that gets no answer is told (log-in, receipt lookup); answers, health probes, pushes and op polls are not', async () => {
   const server = createServer((request, response) => {
     response.setHeader('content-type', 'application/json')
     if (request.url === '/v1/health') return response.end(JSON.stringify({ ok: true, time: new Date().toISOString() }))
@@ -53,7 +53,7 @@ test('a candidate’s call that gets no answer is told (log-in, receipt lookup);
     await new Promise<void>((resolve) => server.close(() => resolve()))
     client.close()
     for (const own of [await client.health(), await client.pushOps([]), await client.opStatus('op-1')]) assert.equal(own.ok, false)
-    assert.equal(told, 0, 'the engine’s own requests tell the engine themselves')
+    assert.equal(told, 0, 'health, pushes and op polls tell the engine themselves')
     const login = await client.login({ idNumber: '11010519491231002X', password: 'Kx9#mq2Lp_' })
     assert.equal(!login.ok && login.error.code, 'NETWORK_UNAVAILABLE')
     assert.equal(told, 1)
