@@ -121,6 +121,22 @@ test.describe('重置密码', () => {
     expect(submits()).toBe(before)
   })
 
+  test('by mobile: a new password built from the ID number, which only the server knows here, is refused under 新密码; a new code finishes', async ({ kiosk }) => {
+    const who = candidate(11)
+    const reset = await resetStartedByMobile(kiosk, who)
+    await reset.verifyMobile(who.mobile)
+    await reset.setPassword(`Zt#q${who.idNumber.slice(11, 17)}w`)
+    await expect(reset.fieldError('password')).toHaveText('密码不能使用您的手机号、证件号码、电子邮箱或姓名，请换一个密码')
+    // The refusal spent the verification (it tells something of the account): the next 确认 goes
+    // back to 验证手机验证码, saying why, and a new code finishes.
+    await reset.setPassword(newPassword)
+    await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeVisible()
+    await expect(reset.fieldError('sms-code')).toHaveText('请先完成手机或邮箱验证')
+    await reset.verifyMobile(who.mobile)
+    await reset.setPassword(newPassword)
+    await expect(reset.el('success-message')).toHaveText('重置密码成功')
+  })
+
   test('by email: a new password containing the email name is refused as it is typed', async ({ kiosk }) => {
     const who = candidate(10)
     await kiosk.open('/')
