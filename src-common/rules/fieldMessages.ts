@@ -278,10 +278,13 @@ export function kioskErrorMessage(error: KioskError, locale: Locale): string {
   return errorMessage(error, locale)
 }
 
-/** A locked account with how long the lock lasts (the server's retryAfter), in whole minutes. */
+/**
+ * A locked account with how long the lock lasts (the server's retryAfter, in whole minutes). Said as
+ * the lock's length, not as "in N minutes": a receipt or the dashboard may show it later.
+ */
 function accountLockedFor(seconds: number, locale: Locale): string {
   const minutes = Math.max(1, Math.ceil(seconds / 60))
   return locale === 'zh-CN'
-    ? `登录失败次数过多，账号已暂时锁定，请约 ${minutes} 分钟后再试或重置密码`
-    : `Too many failed log-ins: the account is locked. Try again in about ${minutes} minute${minutes === 1 ? '' : 's'}, or reset the password.`
+    ? `登录失败次数过多，账号已暂时锁定约 ${minutes} 分钟，请稍后再试或重置密码`
+    : `Too many failed log-ins: the account is locked for about ${minutes} minute${minutes === 1 ? '' : 's'}. Try later or reset the password.`
 }

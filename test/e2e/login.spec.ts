@@ -69,10 +69,10 @@ test.describe('CET报名登录', () => {
       await expect(login.formError()).toHaveText('证件号码或密码不正确')
     }
     await login.logIn({ ...who, password: 'Wrong#pass95' })
-    await expect(login.formError()).toHaveText(/^登录失败次数过多，账号已暂时锁定，请约 \d+ 分钟后再试或重置密码$/)
+    await expect(login.formError()).toHaveText(/^登录失败次数过多，账号已暂时锁定约 \d+ 分钟，请稍后再试或重置密码$/)
     // The right password too, while the lock lasts.
     await login.logIn(who)
-    await expect(login.formError()).toHaveText(/^登录失败次数过多，账号已暂时锁定，请约 \d+ 分钟后再试或重置密码$/)
+    await expect(login.formError()).toHaveText(/^登录失败次数过多，账号已暂时锁定约 \d+ 分钟，请稍后再试或重置密码$/)
   })
 
   test('忘记密码, 注册新用户 and 遇到问题 lead to their screens; an empty form says what is missing', async ({ kiosk }) => {

@@ -89,8 +89,8 @@ describe('field messages', () => {
     assert.match(kioskErrorMessage(field, 'zh-CN'), /校验码/)
     assert.equal(kioskErrorMessage({ code: 'MOBILE_OCCUPIED' }, 'en'), errorMessages.MOBILE_OCCUPIED.en)
     // A lock says how long it lasts when the server told it, in whole minutes.
-    assert.equal(kioskErrorMessage({ code: 'ACCOUNT_LOCKED', retryAfter: 60 }, 'zh-CN'), '登录失败次数过多，账号已暂时锁定，请约 1 分钟后再试或重置密码')
-    assert.equal(kioskErrorMessage({ code: 'ACCOUNT_LOCKED', retryAfter: 61 }, 'en'), 'Too many failed log-ins: the account is locked. Try again in about 2 minutes, or reset the password.')
+    assert.equal(kioskErrorMessage({ code: 'ACCOUNT_LOCKED', retryAfter: 60 }, 'zh-CN'), '登录失败次数过多，账号已暂时锁定约 1 分钟，请稍后再试或重置密码')
+    assert.equal(kioskErrorMessage({ code: 'ACCOUNT_LOCKED', retryAfter: 61 }, 'en'), 'Too many failed log-ins: the account is locked for about 2 minutes. Try later or reset the password.')
     assert.equal(kioskErrorMessage({ code: 'ACCOUNT_LOCKED' }, 'zh-CN'), errorMessages.ACCOUNT_LOCKED['zh-CN'])
     assert.equal(
       kioskErrorMessage({ code: 'INVALID_FIELD', rule: 'no.such.rule' }, 'zh-CN'),
