@@ -350,6 +350,12 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     // did is not the next person's (an on-site reset's notices on the simulated phone, with the
     // holder's mobile and email; an ID number left on the clipboard).
     if (!change.active) services.endVisit()
+    // 暂停同步 lasts while staff are here. Left paused, the kiosk would go on telling candidates
+    // 联网后将自动提交 while nothing is sent until staff come back.
+    if (!change.active && engine?.paused) {
+      engine.resume()
+      supervisor.audit.append({ action: 'resume', detail: {}, actor: null })
+    }
     events.emit('supervisorChanged', supervisorStateOf(supervisor, change.active))
   })
   // Demo mode pre-fills and completes nothing by itself: the wizard shows the demo values. But a

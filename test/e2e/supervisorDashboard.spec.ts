@@ -68,6 +68,21 @@ test.describe('supervisor dashboard', () => {
     await expect(row.getByTestId('supervisor-audit-detail')).toHaveText(`回执编号 ${dropped.receipt} · 撤销原因：重复提交`)
   })
 
+  test('暂停同步 lasts while staff are in supervisor mode: leaving resumes it, and the log says so', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.el('pause').click()
+    await expect(supervisor.el('paused')).toHaveText('同步已暂停')
+    await supervisor.el('leave').click()
+    await expect(kiosk.page.getByTestId('home-register')).toBeVisible()
+    // Candidates are served again: a paused queue would tell them 联网后将自动提交 while nothing is sent.
+    expect(kiosk.services.engine?.paused).toBe(false)
+    const appeal = await queueAppeal(kiosk.page, candidate(4))
+    await expect.poll(() => kiosk.services.outbox?.get(appeal.id)?.status).toBe('pending')
+    const actions = kiosk.services.supervisor.audit.list({ limit: 10 }).entries.map((entry) => entry.action)
+    expect(actions.slice(0, 3)).toEqual(['resume', 'leave', 'pause'])
+  })
+
   test('an op waiting in backoff after a network failure is sent at once by retry', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await kiosk.open('/')
