@@ -278,6 +278,34 @@ export function kioskErrorMessage(error: KioskError, locale: Locale): string {
   return errorMessage(error, locale)
 }
 
+// An appeal the centre did not uphold: the server answers it with the identifier's *_OCCUPIED code,
+// whose own message tells the candidate to file an appeal.
+const appealNotUpheld = {
+  ID_OCCUPIED: {
+    'zh-CN': '申诉未通过：经核实，该证件号码仍由其他账号使用。如有疑问，请携带有效证件到考点服务台咨询',
+    en: 'Appeal not upheld: the ID number stays with the other account. For questions, bring your ID document to the exam-centre desk.',
+  },
+  MOBILE_OCCUPIED: {
+    'zh-CN': '申诉未通过：经核实，该手机号仍由其他账号使用。如有疑问，请携带有效证件到考点服务台咨询',
+    en: 'Appeal not upheld: the mobile number stays with the other account. For questions, bring your ID document to the exam-centre desk.',
+  },
+  EMAIL_OCCUPIED: {
+    'zh-CN': '申诉未通过：经核实，该电子邮箱仍由其他账号使用。如有疑问，请携带有效证件到考点服务台咨询',
+    en: 'Appeal not upheld: the email address stays with the other account. For questions, bring your ID document to the exam-centre desk.',
+  },
+} as const satisfies Record<string, Record<Locale, string>>
+
+/** True for an appeal's refusal by the centre's review (not a problem with the appeal as filed). */
+export function isAppealNotUpheld(kind: string | undefined, error: KioskError): boolean {
+  return kind === 'appeal' && Object.hasOwn(appealNotUpheld, error.code)
+}
+
+/** What a candidate reads for an operation's refusal: kioskErrorMessage, but in the words of its kind where they differ. */
+export function opErrorMessage(kind: string | undefined, error: KioskError, locale: Locale): string {
+  if (isAppealNotUpheld(kind, error)) return appealNotUpheld[error.code as keyof typeof appealNotUpheld][locale]
+  return kioskErrorMessage(error, locale)
+}
+
 /**
  * A locked account with how long the lock lasts (the server's retryAfter, in whole minutes). Said as
  * the lock's length, not as "in N minutes": a receipt or the dashboard may show it later.

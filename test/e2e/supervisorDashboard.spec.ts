@@ -190,7 +190,8 @@ test.describe('supervisor dashboard', () => {
     await supervisor.resetOnSite(nobody, 'Zx9#kLm2pQ')
     await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', 'rejected')
     // Said on the spot too, while the candidate is still at the desk.
-    await expect(supervisor.el('reset-result-guidance')).toHaveText('中心未找到该账号：请考生核对证件号码，如从未注册请先注册。')
+    // Not "check the ID number" alone: an on-site reset matches the ID type, number and name.
+    await expect(supervisor.el('reset-result-guidance')).toHaveText('中心未找到与所填信息一致的账号：现场核验重置须证件类型、证件号码和姓名与注册时完全一致，请核对；如考生从未注册，请先注册。')
     const receipt = (await supervisor.el('reset-result-receipt').textContent()) ?? ''
     const appeal = await queueAppeal(kiosk.page, candidate(6))
 
@@ -199,7 +200,7 @@ test.describe('supervisor dashboard', () => {
     await expect(kiosk.page.getByTestId('supervisor-op')).toHaveCount(1)
     const card = supervisor.op(receipt)
     await expect(card.getByTestId('supervisor-op-reason')).toHaveText('账号不存在')
-    await expect(card.getByTestId('supervisor-op-guidance')).toHaveText('中心未找到该账号：请考生核对证件号码，如从未注册请先注册。')
+    await expect(card.getByTestId('supervisor-op-guidance')).toHaveText('中心未找到与所填信息一致的账号：现场核验重置须证件类型、证件号码和姓名与注册时完全一致，请核对；如考生从未注册，请先注册。')
     await expect(card.getByTestId('supervisor-op-summary')).not.toContainText(nobody.idNumber)
 
     await supervisor.el('ops-filter-all').click()

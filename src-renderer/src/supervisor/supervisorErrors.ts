@@ -1,5 +1,5 @@
 import type { KioskError } from '../../../src-common/errors'
-import { kioskErrorMessage, type LocalisedMessage } from '../../../src-common/rules'
+import { isAppealNotUpheld, kioskErrorMessage, opErrorMessage, type LocalisedMessage } from '../../../src-common/rules'
 import type { Problem } from '../composables/useFieldErrors'
 import { currentLocale, i18n } from '../i18n'
 
@@ -7,8 +7,9 @@ import { currentLocale, i18n } from '../i18n'
  * An error value from main in the current language (reactive when called from a template), worded
  * for staff where that differs from what a candidate reads (supervisor.errorTexts).
  */
-export function errorText(error: KioskError | null | undefined): string {
+export function errorText(error: KioskError | null | undefined, kind?: string): string {
   if (!error) return ''
+  if (isAppealNotUpheld(kind, error)) return opErrorMessage(kind, error, currentLocale())
   const key = staffTextKey(error)
   return key ? i18n.global.t(key) : kioskErrorMessage(error, currentLocale())
 }
@@ -48,7 +49,12 @@ export function enrolmentProblem(error: KioskError): { field: 'centralUrl' | 'en
 export const passingCodes: ReadonlySet<string> = new Set(['NETWORK_UNAVAILABLE', 'CENTRAL_UNTRUSTED', 'INTERNAL', 'RATE_LIMITED', 'NOT_ENROLLED', 'UNAUTHORIZED'])
 
 /** The supervisor.guidance key for an op's error: what staff tell the candidate. */
-export function guidanceKey(error: KioskError): string {
+export function guidanceKey(error: KioskError, kind?: string): string {
+  // The answer to an appeal is not another appeal.
+  if (isAppealNotUpheld(kind, error)) return 'supervisor.guidance.appealNotUpheld'
+  // A reset's account is found by what the form gave (the mobile, the email, or on site the ID type,
+  // number and name, which must all match): not only the ID number.
+  if (kind === 'resetPassword' && error.code === 'ACCOUNT_NOT_FOUND') return 'supervisor.guidance.resetNotFound'
   const specific = [
     'ID_OCCUPIED',
     'MOBILE_OCCUPIED',

@@ -4,6 +4,7 @@ import {
   fieldMessage,
   fieldMessages,
   kioskErrorMessage,
+  opErrorMessage,
   ruleIds,
 } from '../../../src-common/rules/fieldMessages'
 import { errorMessages } from '../../../src-common/errors'
@@ -92,6 +93,21 @@ describe('field messages', () => {
     assert.equal(kioskErrorMessage({ code: 'ACCOUNT_LOCKED', retryAfter: 60 }, 'zh-CN'), '登录失败次数过多，账号已暂时锁定约 1 分钟，请稍后再试或重置密码')
     assert.equal(kioskErrorMessage({ code: 'ACCOUNT_LOCKED', retryAfter: 61 }, 'en'), 'Too many failed log-ins: the account is locked for about 2 minutes. Try later or reset the password.')
     assert.equal(kioskErrorMessage({ code: 'ACCOUNT_LOCKED' }, 'zh-CN'), errorMessages.ACCOUNT_LOCKED['zh-CN'])
+  })
+
+  test('an appeal the centre did not uphold is told as such, not as "file an appeal"', () => {
+    // The server refuses a decided appeal with the identifier's *_OCCUPIED code.
+    for (const code of ['ID_OCCUPIED', 'MOBILE_OCCUPIED', 'EMAIL_OCCUPIED'] as const) {
+      for (const locale of ['zh-CN', 'en'] as const) {
+        const told = opErrorMessage('appeal', { code }, locale)
+        assert.notEqual(told, errorMessages[code][locale])
+        assert.doesNotMatch(told, /请提交信息占用申诉|file an/)
+      }
+      // Any other kind keeps the code's own message, which points to an appeal.
+      assert.equal(opErrorMessage('register', { code }, 'zh-CN'), errorMessages[code]['zh-CN'])
+    }
+    assert.equal(opErrorMessage('appeal', { code: 'MOBILE_OCCUPIED' }, 'zh-CN'), '申诉未通过：经核实，该手机号仍由其他账号使用。如有疑问，请携带有效证件到考点服务台咨询')
+    assert.equal(opErrorMessage('appeal', { code: 'NETWORK_UNAVAILABLE' }, 'zh-CN'), errorMessages.NETWORK_UNAVAILABLE['zh-CN'])
     assert.equal(
       kioskErrorMessage({ code: 'INVALID_FIELD', rule: 'no.such.rule' }, 'zh-CN'),
       errorMessages.INVALID_FIELD['zh-CN'],

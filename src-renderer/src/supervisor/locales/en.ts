@@ -191,6 +191,8 @@ const en: typeof zhCN = {
       BAD_CREDENTIALS: 'The ID number or password was wrong: check and retry, or reset the password.',
       VERIFICATION_REQUIRED: 'The candidate must verify the mobile or email first, then try again.',
       OP_EXPIRED: 'The request was too old and expired: the candidate should do it again.',
+      appealNotUpheld: 'The centre reviewed the appeal and did not uphold it: a candidate with questions should bring their ID document to the exam-centre desk.',
+      resetNotFound: 'The central server has no account matching what was entered: an on-site reset needs the ID type, number and name exactly as registered; a candidate who never registered should register first.',
       attestedLimit: 'This kiosk has used up its on-site password resets for the hour: the candidate should come back later or ask at the exam-centre desk.',
       passing: 'A passing problem (network or a busy server). The request is safe on this kiosk and is retried by itself: the candidate need not do it again and can follow it with the receipt code.',
       other: 'Ask the candidate to bring their ID document to the exam-centre desk.',
