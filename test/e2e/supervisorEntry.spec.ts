@@ -310,6 +310,22 @@ test.describe('entering supervisor mode', () => {
     expect(kiosk.services.supervisor.session.isActive()).toBe(true)
   })
 
+  test('a shorter 监考模式超时 saved in 设置 warns before it ends the mode, as the one it replaced did', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('settings')
+    const timeout = supervisor.el('settings-supervisorIdleTimeoutSec').locator('input')
+    await timeout.fill('15')
+    await timeout.blur()
+    await supervisor.el('settings-save').click()
+    await expect(supervisor.el('settings-saved')).toBeVisible()
+    // The warning was timed by the 60 s in force when the save was tapped; main ends the mode 15 s on.
+    const warning = kiosk.page.getByTestId('supervisor-idle-warning')
+    await expect(warning).toBeVisible({ timeout: 13_000 })
+    await kiosk.page.getByTestId('supervisor-idle-stay').click()
+    expect(kiosk.services.supervisor.session.isActive()).toBe(true)
+  })
+
   test('supervisor mode leaves by itself after the idle timeout and goes home, even while the dashboard keeps reloading a busy queue', async ({ kiosk }) => {
     const updated = kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 })
     expect(updated.ok).toBe(true)
