@@ -54,6 +54,12 @@ export interface SyncEngine {
   sendReady(): Promise<void>
   /** The OS reports a network change: probe at once instead of waiting for the next probe. */
   networkChanged(): void
+  /**
+   * A candidate looks up a deferred op (an appeal under review): the server is asked about it now,
+   * not at the next poll (up to `pollDeferredMs` away), and its decision is recorded if made.
+   * Nothing is asked while paused, offline or held back by the server.
+   */
+  refreshDeferred(id: string): Promise<void>
   pause(): void
   resume(): void
   readonly paused: boolean
@@ -370,18 +376,30 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     lastPollAt = performance.now()
     for (const id of outbox.pendingIds(50)) {
       if (!canSend()) return
-      const r = await client.opStatus(id)
-      if (!r.ok) {
-        if (r.httpStatus === null) return goOffline(r.error)
-        // Busy or failing: the next 49 polls would meet the same. Held like a refused push.
-        if (r.httpStatus === 429 || r.httpStatus >= 500) return holdKiosk(r.error.retryAfter, r.fromServer === true)
-        // The server's own "no such op", not a proxy's 404 page while it is redeployed.
-        if (r.error.code === 'OP_NOT_FOUND' && r.fromServer) await followByReceipt(id, r.error)
-      } else if (r.value.id === id) {
-        // An answer about another op decides nothing: it is not the one that was asked about.
-        outbox.recordDecision(r.value)
-      }
+      if (!(await pollOne(id))) return
     }
+  }
+
+  /** Asks the server about one deferred op and records its decision; false when the next polls should wait. */
+  async function pollOne(id: string): Promise<boolean> {
+    const r = await client.opStatus(id)
+    if (!r.ok) {
+      if (r.httpStatus === null) {
+        goOffline(r.error)
+        return false
+      }
+      // Busy or failing: the next 49 polls would meet the same. Held like a refused push.
+      if (r.httpStatus === 429 || r.httpStatus >= 500) {
+        holdKiosk(r.error.retryAfter, r.fromServer === true)
+        return false
+      }
+      // The server's own "no such op", not a proxy's 404 page while it is redeployed.
+      if (r.error.code === 'OP_NOT_FOUND' && r.fromServer) await followByReceipt(id, r.error)
+    } else if (r.value.id === id) {
+      // An answer about another op decides nothing: it is not the one that was asked about.
+      outbox.recordDecision(r.value)
+    }
+    return true
   }
 
   async function drainOnce(): Promise<void> {
@@ -487,6 +505,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (online === true) await kick()
       else await probe()
       while (draining) await draining
+    },
+    async refreshDeferred(id) {
+      if (stopped || !canSend() || outbox.get(id)?.status !== 'pending') return
+      await pollOne(id)
     },
     networkChanged() {
       if (stopped) return

@@ -28,6 +28,9 @@ function field<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
   return parsed.success ? ok(parsed.data) : fail('INVALID_FIELD', { field: name, rule })
 }
 
+/** How long 查询办理进度 waits for the server's word on an op under review before it answers with what the kiosk knows. */
+const lookupRefreshMs = 3_000
+
 /** One handler per contract entry; inputs arrive already validated by the dispatcher. */
 export function createKioskHandlers(services: KioskServices): KioskHandlers {
   const { session, captcha } = services
@@ -181,6 +184,18 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
         // As read out or typed: O for 0 and I or L for 1 find the same receipt here and on the server.
         const code = normaliseReceipt(receipt).replace(/[^0-9A-Z]/g, '')
         const local = services.outbox?.findByReceipt(code)
+        if (local && local.status === 'pending' && services.engine) {
+          // Under review: the candidate asking is told the decision if it was made since the last
+          // poll (up to a minute ago), not 等待审核. A few seconds at most: else what the kiosk knows.
+          const engine = services.engine
+          let waited: ReturnType<typeof setTimeout> | undefined
+          await Promise.race([
+            engine.refreshDeferred(local.id).catch(() => undefined),
+            new Promise((resolve) => (waited = setTimeout(resolve, lookupRefreshMs))),
+          ])
+          clearTimeout(waited)
+          return ok(services.outcomeOf(services.outbox?.get(local.id) ?? local))
+        }
         if (local) return ok(services.outcomeOf(local))
         const central = client()
         if (!central) return fail('OP_NOT_FOUND')

@@ -60,6 +60,39 @@ describe('sync engine against the reference server', () => {
     }
   })
 
+  test('a deferred appeal looked up by a candidate is asked about at once, not at the next poll a minute away', async () => {
+    proxy.setSchedule(passAll)
+    const k = await kiosk({ pollDeferredMs: 60_000 })
+    try {
+      const { id } = await queueAppeal(k.outbox, next++)
+      assert.equal((await k.engine.waitForOutcome(id, 10_000))?.status, 'pending')
+      // The pass that sent it (and its first poll of deferred ops) is over: the next poll is a minute away.
+      await k.engine.idle()
+      const db = serverDb()
+      const appealId = db.prepare('SELECT id FROM appeals WHERE op_id = ?').pluck().get(id) as string
+      assert.equal(decideAppeal(db, appealId, 'reject').ok, true)
+      db.close()
+      assert.equal(k.outbox.get(id)?.status, 'pending', 'no poll is due yet')
+      await k.engine.refreshDeferred(id)
+      assert.equal(k.outbox.get(id)?.status, 'rejected')
+      // Paused by staff: nothing is asked.
+      const other = await queueAppeal(k.outbox, next++)
+      assert.equal((await k.engine.waitForOutcome(other.id, 10_000))?.status, 'pending')
+      await k.engine.idle()
+      const db2 = serverDb()
+      assert.equal(decideAppeal(db2, db2.prepare('SELECT id FROM appeals WHERE op_id = ?').pluck().get(other.id) as string, 'accept').ok, true)
+      db2.close()
+      k.engine.pause()
+      await k.engine.refreshDeferred(other.id)
+      assert.equal(k.outbox.get(other.id)?.status, 'pending')
+      k.engine.resume()
+      await k.engine.refreshDeferred(other.id)
+      assert.equal(k.outbox.get(other.id)?.status, 'applied')
+    } finally {
+      await k.done()
+    }
+  })
+
   test('offline, the candidate gets a receipt; when the network is back the op goes through by itself', async () => {
     proxy.setSchedule(() => ({ kind: 'refuse', ms: 30 }))
     const k = await kiosk()
