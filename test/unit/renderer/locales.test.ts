@@ -76,3 +76,20 @@ describe('screen texts (candidates and supervisor mode)', () => {
     }
   })
 })
+
+describe('English counts read as English (vue-i18n plural forms)', () => {
+  test('1 digit entered, 2 digits entered; Chinese, with no plural forms, is the same for every count', async () => {
+    const { createI18n } = await import('vue-i18n')
+    const i18n = createI18n({ legacy: false, locale: 'en', messages: { 'zh-CN': zhCN, en } as never })
+    const t = i18n.global.t as (key: string, named: Record<string, unknown>, plural: number) => string
+    assert.equal(t('supervisor.pinPad.pinDots', { count: 1 }, 1), '1 digit entered')
+    assert.equal(t('supervisor.pinPad.pinDots', { count: 2 }, 2), '2 digits entered')
+    assert.equal(t('supervisor.pinPad.pinDots', { count: 0 }, 0), '0 digits entered')
+    assert.equal(t('supervisor.age.days', { n: 1 }, 1), '1 day')
+    assert.equal(t('supervisor.audit.total', { total: 3 }, 3), '3 rows')
+    assert.match(t('supervisor.dashboard.quitUnsent', { n: 1 }, 1), /^1 request is not yet/)
+    assert.match(t('supervisor.dashboard.quitUnsent', { n: 4 }, 4), /^4 requests are not yet/)
+    i18n.global.locale.value = 'zh-CN'
+    for (const n of [0, 1, 2]) assert.doesNotMatch(t('supervisor.pinPad.pinDots', { count: n }, n), /\|/)
+  })
+})

@@ -65,7 +65,8 @@ const en: typeof zhCN = {
       staffName: 'Name',
       staffNamePlaceholder: 'Your name',
       pin: 'PIN',
-      pinDots: '{count} digits entered',
+      // Plural forms (vue-i18n): singular | plural, chosen by the count passed to t().
+      pinDots: '{count} digit entered | {count} digits entered',
       digit: 'Digit {digit}',
       clear: 'Clear',
       backspace: 'Delete',
@@ -117,10 +118,10 @@ const en: typeof zhCN = {
       quit: 'Quit the application',
       confirmDesktop: 'Exit to the desktop?',
       confirmQuit: 'Quit the kiosk application?',
-      quitUnsent: '{n} request(s) are not yet with the central server. Closed now, they stay on this kiosk and are sent once it runs again online; any not sent within 72 hours will be refused by the centre.',
+      quitUnsent: '{n} request is not yet with the central server. Closed now, it stays on this kiosk and is sent once it runs again online; if it is not sent within 72 hours the centre will refuse it. | {n} requests are not yet with the central server. Closed now, they stay on this kiosk and are sent once it runs again online; any not sent within 72 hours will be refused by the centre.',
       quitting: 'Exiting…',
     },
-    age: { seconds: '{n} s', minutes: '{n} min', hours: '{n} h', days: '{n} days' },
+    age: { seconds: '{n} s', minutes: '{n} min', hours: '{n} h', days: '{n} day | {n} days' },
     ops: {
       title: 'Requests',
       filter: 'Filter by status',
@@ -271,7 +272,7 @@ const en: typeof zhCN = {
       staff: 'Staff',
       action: 'Action',
       detail: 'Detail',
-      total: '{total} rows',
+      total: '{total} row | {total} rows',
       details: {
         receipt: 'receipt {receipt}',
         opId: 'request {id}',
