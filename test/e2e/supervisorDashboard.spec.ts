@@ -83,6 +83,24 @@ test.describe('supervisor dashboard', () => {
     expect(actions.slice(0, 3)).toEqual(['resume', 'leave', 'pause'])
   })
 
+  test('a candidate whose op staff cancelled reads 已撤销 and what to do now in 查询办理进度', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.el('pause').click()
+    const dropped = await queueAppeal(kiosk.page, candidate(7))
+    await supervisor.el('refresh').click()
+    await supervisor.op(dropped.receipt).getByTestId('supervisor-op-cancel').click()
+    await supervisor.el('cancel-reason-wrongData').click()
+    await supervisor.el('cancel-confirm').click()
+    await expect(supervisor.op(dropped.receipt)).toHaveAttribute('data-status', 'cancelled')
+    await supervisor.el('leave').click()
+    await kiosk.page.getByTestId('home-progress').click()
+    await kiosk.page.getByTestId('progress-receipt').fill(dropped.receipt)
+    await kiosk.page.getByTestId('progress-submit').click()
+    await expect(kiosk.page.getByTestId('receipt-status')).toHaveText('已撤销')
+    await expect(kiosk.page.getByTestId('receipt-cancelled')).toHaveText('该业务已由考点工作人员撤销，未提交到中心。如仍需办理，请重新办理，或咨询考点工作人员。')
+  })
+
   test('an op waiting in backoff after a network failure is sent at once by retry', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await kiosk.open('/')

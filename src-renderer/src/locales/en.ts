@@ -216,6 +216,7 @@ const en: typeof zhCN = {
       blocked: 'Waiting for an earlier request',
       cancelled: 'Cancelled',
     },
+    cancelledNote: 'Exam-centre staff cancelled this request before it reached the centre. If you still need it, please do it again, or ask the staff.',
     progress: 'Check progress',
   },
   progress: {

@@ -213,8 +213,9 @@ export default {
       applied: '办理成功',
       rejected: '未通过',
       blocked: '等待前一项业务完成',
-      cancelled: '已取消',
+      cancelled: '已撤销',
     },
+    cancelledNote: '该业务已由考点工作人员撤销，未提交到中心。如仍需办理，请重新办理，或咨询考点工作人员。',
     progress: '查询办理进度',
   },
   progress: {
