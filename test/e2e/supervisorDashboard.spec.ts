@@ -14,11 +14,8 @@ test.describe('supervisor dashboard', () => {
   test('an op refused by the centre while staff were cancelling it: the list shows it as it is, and staff are not told the candidate need not redo it', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
-    await supervisor.el('pause').click()
-    const op = await queueAppeal(kiosk.page, candidate(17))
-    await supervisor.el('refresh').click()
-    await supervisor.op(op.receipt).getByTestId('supervisor-op-cancel').click()
-    await supervisor.el('cancel-reason-duplicate').click()
+    const op = await supervisor.pauseWithQueuedAppeal(candidate(17))
+    await supervisor.startCancel(op.receipt, 'duplicate')
     // Meanwhile the answer comes: refused.
     kiosk.services.outbox!.recordResults([{ id: op.id, status: 'rejected', error: { code: 'ID_OCCUPIED' } }])
     await supervisor.el('cancel-confirm').click()
@@ -86,11 +83,8 @@ test.describe('supervisor dashboard', () => {
   test('a candidate whose op staff cancelled reads 已撤销 and what to do now in 查询办理进度', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
-    await supervisor.el('pause').click()
-    const dropped = await queueAppeal(kiosk.page, candidate(7))
-    await supervisor.el('refresh').click()
-    await supervisor.op(dropped.receipt).getByTestId('supervisor-op-cancel').click()
-    await supervisor.el('cancel-reason-wrongData').click()
+    const dropped = await supervisor.pauseWithQueuedAppeal(candidate(7))
+    await supervisor.startCancel(dropped.receipt, 'wrongData')
     await supervisor.el('cancel-confirm').click()
     await expect(supervisor.op(dropped.receipt)).toHaveAttribute('data-status', 'cancelled')
     await supervisor.el('leave').click()

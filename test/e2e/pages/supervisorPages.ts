@@ -104,6 +104,20 @@ export class SupervisorPage extends KioskPage {
   depth(status: string): Locator {
     return this.el(`depth-${status}`)
   }
+
+  /** 暂停同步, then an appeal queued (it stays on the kiosk), and the list shown with it. */
+  async pauseWithQueuedAppeal(who: Candidate): Promise<{ id: string; receipt: string }> {
+    await this.el('pause').click()
+    const op = await queueAppeal(this.page, who)
+    await this.el('refresh').click()
+    return op
+  }
+
+  /** 撤销 on this op's card, and a reason chosen in the dialog (not yet confirmed). */
+  async startCancel(receipt: string, reason: 'candidateRequest' | 'duplicate' | 'wrongData' | 'expired' | 'other'): Promise<void> {
+    await this.op(receipt).getByTestId('supervisor-op-cancel').click()
+    await this.el(`cancel-reason-${reason}`).click()
+  }
 }
 
 /** The first-start wizard (data-testid `setup-<element>`). */
