@@ -18,6 +18,12 @@ export async function startRendererServer(
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // The test's page is still open at teardown: a connection it holds with a request under way kept
+    // close() waiting past the test's timeout once in CI. Nothing more is served, so all are cut.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
   }
 }
