@@ -102,10 +102,15 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
    */
   function ownAddressRefusal(purpose: string, sessionToken: string | undefined, kioskId: string, isOwn: (account: AccountRow) => boolean, field: 'mobile' | 'email'): KioskError | undefined {
     if (!ownAddressPurposes.has(purpose)) return undefined
-    const session = sessionToken === undefined ? undefined : accounts.sessionAt(sessionToken, ctx.clock(), kioskId)
-    const account = session && accounts.byId(session.account_id)
+    const account = sessionAccountNow(sessionToken, kioskId)
     if (!account) return { code: 'SESSION_EXPIRED' }
     return isOwn(account) ? undefined : { code: 'INVALID_FIELD', field, rule: `${field}.notAccount` }
+  }
+
+  /** The account of a session valid now on this kiosk, if any. */
+  function sessionAccountNow(sessionToken: string | undefined, kioskId: string): AccountRow | undefined {
+    const session = sessionToken === undefined ? undefined : accounts.sessionAt(sessionToken, ctx.clock(), kioskId)
+    return session ? accounts.byId(session.account_id) : undefined
   }
 
   route('smsSend', smsSendPayload, async (p, kioskId, reply) => {
@@ -114,8 +119,7 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
     if (refused) return sendError(reply, refused)
     // A new mobile that is the account's own (wire.ts sessionPurposes): no code for a change to itself.
     if (p.purpose === 'changeMobile' && p.sessionToken !== undefined) {
-      const session = accounts.sessionAt(p.sessionToken, ctx.clock(), kioskId)
-      const account = session && accounts.byId(session.account_id)
+      const account = sessionAccountNow(p.sessionToken, kioskId)
       if (!account) return sendError(reply, { code: 'SESSION_EXPIRED' })
       if (account.mobile === mobile) return sendError(reply, { code: 'INVALID_FIELD', field: 'mobile', rule: 'mobile.sameAsCurrent' })
     }

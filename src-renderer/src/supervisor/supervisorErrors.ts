@@ -1,5 +1,5 @@
 import type { KioskError } from '../../../src-common/errors'
-import { isAppealNotUpheld, kioskErrorMessage, opErrorMessage, type LocalisedMessage } from '../../../src-common/rules'
+import { isAppealNotUpheld, opErrorMessage, type LocalisedMessage } from '../../../src-common/rules'
 import type { Problem } from '../composables/useFieldErrors'
 import { currentLocale, i18n } from '../i18n'
 
@@ -9,9 +9,8 @@ import { currentLocale, i18n } from '../i18n'
  */
 export function errorText(error: KioskError | null | undefined, kind?: string): string {
   if (!error) return ''
-  if (isAppealNotUpheld(kind, error)) return opErrorMessage(kind, error, currentLocale())
-  const key = staffTextKey(error)
-  return key ? i18n.global.t(key) : kioskErrorMessage(error, currentLocale())
+  const key = isAppealNotUpheld(kind, error) ? undefined : staffTextKey(error)
+  return key ? i18n.global.t(key) : opErrorMessage(kind, error, currentLocale())
 }
 
 /** The message key of an error's wording for staff, when it differs from the candidate's. */
