@@ -11,6 +11,8 @@ export interface Figure {
 
 export interface Bench {
   name: string
+  /** Why the bench cannot run on this machine (it is then skipped, saying so), or undefined. */
+  unavailable?(): string | undefined
   run(): Promise<Figure[]>
 }
 

@@ -1,5 +1,6 @@
 import { drainBench } from './drainBench'
 import { enqueueBench } from './enqueueBench'
+import { modelledDiskBench } from './modelledDiskBench'
 import { rendererBench } from './rendererBench'
 import { format, met, type Bench, type Figure } from './figures'
 
@@ -8,7 +9,7 @@ import { format, met, type Bench, type Figure } from './figures'
  * the same run. A missed target is said plainly. Add a bench as its own file and list it here.
  * BENCH_ONLY=enqueue,drain runs a subset.
  */
-const benches: Bench[] = [enqueueBench, drainBench, rendererBench]
+const benches: Bench[] = [enqueueBench, modelledDiskBench, drainBench, rendererBench]
 
 const rssAtStart = process.memoryUsage().rss
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim())
@@ -19,6 +20,11 @@ console.log(`node ${process.version}, ${os.availableParallelism()} cores, ${proc
 for (const bench of benches) {
   if (only && !only.includes(bench.name)) continue
   console.log(`\n== ${bench.name}`)
+  const skip = bench.unavailable?.()
+  if (skip !== undefined) {
+    console.log(`  skipped: ${skip}`)
+    continue
+  }
   let figures: Figure[]
   try {
     figures = await bench.run()
