@@ -9,7 +9,7 @@ import { format, met, type Bench, type Figure } from './figures'
  * The enqueue bench again, on a modelled fast disk: this machine's disk commits in 0.5 ms at p50 and
  * 3-5 ms at p99, and that slow tail hides most of an enqueue's CPU time from the ratio. Hosts of the
  * same kind have committed in 0.7-1.0 ms at p99, where the CPU time decides it. Here kiosk.db and the
- * bare table are on tmpfs, and native/fsyncModel.c (built with the machine's C compiler, loaded with
+ * bare table are on tmpfs, and fsyncModel.c (built with the machine's C compiler, loaded with
  * LD_PRELOAD into a child process) makes each fsync take the modelled flush time, the CPU kept busy
  * meanwhile. Everything else is the real code. A model, not this machine: its ratio is reported
  * beside the target, and does not decide the run.
@@ -60,7 +60,7 @@ export const modelledDiskBench: Bench = {
     const dir = mkdtempSync(join(tmpdir(), 'bench-fsync-model-'))
     try {
       const preload = join(dir, 'fsyncModel.so')
-      execFileSync('cc', ['-O2', '-shared', '-fPIC', '-o', preload, join(here, 'native', 'fsyncModel.c'), '-ldl'])
+      execFileSync('cc', ['-O2', '-shared', '-fPIC', '-o', preload, join(here, 'fsyncModel.c'), '-ldl'])
       const figures = await runChild(preload)
       const wanted = /^enqueue p|^bare|appeals: p99/
       const said = `flush ${(Number(model.BENCH_FSYNC_US) / 1000).toFixed(2)} ms ±20 %, ${Number(model.BENCH_FSYNC_TAIL_PM) / 10} % of flushes ${(Number(model.BENCH_FSYNC_TAIL_US) / 1000).toFixed(2)} ms slower`
