@@ -1,3 +1,4 @@
+import type { Locator } from '@playwright/test'
 import { test, expect } from './harness/kioskFixture'
 import { seriousViolations } from './pages/axe'
 import { expectShowPasswordButton } from './pages/passwordToggle'
@@ -178,5 +179,24 @@ test.describe('staff screens: accessibility', () => {
     await expect(page.getByTestId('demo-inbox')).toBeVisible()
     found.push(...(await seriousViolations(page, 'simulated phone')))
     expect(found).toEqual([])
+  })
+
+  test('设置’s −/+ and 现场服务’s 证件类型 select are touch targets of at least 44 × 44 px', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    const tooSmall: string[] = []
+    const measure = async (what: string, target: Locator) => {
+      const box = await target.boundingBox()
+      if (!box || box.width < 44 || box.height < 44) tooSmall.push(`${what}: ${box?.width ?? 0}×${box?.height ?? 0}`)
+    }
+    await supervisor.enter()
+    await supervisor.tab('settings')
+    for (const key of ['idleTimeoutSec', 'idleWarningSec', 'supervisorIdleTimeoutSec', 'retentionDays'])
+      for (const name of ['减少数值', '增加数值']) await measure(`${key} ${name}`, supervisor.el(`settings-${key}-field`).getByRole('button', { name }))
+    await supervisor.tab('services')
+    // The box drawn and tapped, not Element Plus's outer element (44 px around a 40 px box).
+    await measure('reset 证件类型', supervisor.el('reset-id-type').locator('.el-select__wrapper'))
+    await supervisor.el('services-tab-appeal').click()
+    await measure('appeal 证件类型', supervisor.el('appeal-id-type').locator('.el-select__wrapper'))
+    expect(tooSmall).toEqual([])
   })
 })
