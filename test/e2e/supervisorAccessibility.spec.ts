@@ -199,4 +199,26 @@ test.describe('staff screens: accessibility', () => {
     await measure('appeal 证件类型', supervisor.el('appeal-id-type').locator('.el-select__wrapper'))
     expect(tooSmall).toEqual([])
   })
+
+  test.describe('on a 1024 × 768 screen', () => {
+    test.use({ viewport: { width: 1024, height: 768 } })
+
+    test('the PIN pad fits: 进入 shows without scrolling, after a wrong PIN too, and the keys stay at least 44 px', async ({ kiosk }) => {
+      const { page } = kiosk
+      const supervisor = new SupervisorPage(kiosk)
+      await kiosk.open('/')
+      await expect(page.getByTestId('home-progress')).toBeVisible()
+      await supervisor.openPinPad()
+      await expect(supervisor.el('pin-submit')).toBeInViewport({ ratio: 1 })
+      for (const key of ['1', '0', 'clear', 'backspace']) {
+        const box = await supervisor.el(key.length === 1 ? `pin-key-${key}` : `pin-${key}`).boundingBox()
+        expect(Math.min(box?.width ?? 0, box?.height ?? 0), key).toBeGreaterThanOrEqual(44)
+      }
+      await supervisor.typePin('000000')
+      await expect(supervisor.el('pin-error')).toHaveText('PIN 不正确')
+      // Typing the PIN did not have to scroll the pad to reach a key.
+      expect(await page.evaluate(() => window.scrollY)).toBe(0)
+      await expect(supervisor.el('pin-submit')).toBeInViewport({ ratio: 1 })
+    })
+  })
 })
