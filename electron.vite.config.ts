@@ -37,7 +37,12 @@ export default defineConfig({
       Components({
         dirs: [],
         dts: false,
-        resolvers: [ElementPlusResolver({ importStyle: 'css' })],
+        resolvers: [
+          // <el-form-item> is Element Plus's, with its message and hints tied to its control for screen
+          // readers (src-renderer/src/components/FormItem.vue says how).
+          (name: string) => (name === 'ElFormItem' ? { name: 'default', from: resolve(__dirname, 'src-renderer/src/components/FormItem.vue') } : undefined),
+          ElementPlusResolver({ importStyle: 'css' }),
+        ],
       }),
     ],
   },

@@ -122,6 +122,31 @@ test.describe('注册ETEST通行证', () => {
     await expect(register.el('success-message')).toHaveText('注册成功')
   })
 
+  test('a screen reader hears why a field was refused at the field: invalid, described by its message and hints, required', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    const who = candidate(31)
+    await register.open()
+    const email = register.el('email')
+    const mobile = register.el('mobile')
+    const hint = '邮箱和手机号用于重置密码使用，请务必仔细核对正确填写'
+    await expect(email).toHaveAttribute('aria-required', 'true')
+    await expect(email).not.toHaveAttribute('aria-invalid')
+    await expect(mobile).toHaveAccessibleDescription(hint)
+    await register.submit()
+    await expect(email).toHaveAttribute('aria-invalid', 'true')
+    await expect(email).toHaveAccessibleDescription('请输入电子邮箱')
+    await expect(mobile).toHaveAccessibleDescription(`请输入手机号 ${hint}`)
+    await expect(register.el('name')).toHaveAccessibleDescription('请输入姓名')
+    // Fixed, the field says so: its message goes from what it reads, the hint stays.
+    await register.fill('mobile', who.mobile)
+    await mobile.blur()
+    await expect(mobile).not.toHaveAttribute('aria-invalid')
+    await expect(mobile).toHaveAccessibleDescription(hint)
+    // In the language shown.
+    await kiosk.page.getByRole('button', { name: 'English' }).click()
+    await expect(email).toHaveAccessibleDescription('Please enter an email address.')
+  })
+
   test('instant checks: a weak password, a mismatched confirmation, a bad ID number and no agreement', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     await register.open()
