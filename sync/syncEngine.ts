@@ -23,6 +23,11 @@ export interface SyncEngineOptions {
   tickMs?: number
   /** How often the health endpoint is probed while offline. Default 5 s. */
   probeMs?: number
+  /**
+   * How often it is probed while online, so that the candidates' header does not say 联网正常 long
+   * after the central API went away with nothing queued to find it out. Default 15 s.
+   */
+  heartbeatMs?: number
   /** Backoff of a failed op: full jitter over min(maxMs, baseMs * 2^(attempts-1)). */
   backoff?: { baseMs: number; maxMs: number }
   /** An op that failed this many times at the head of its line is flagged stuck. Default 5. */
@@ -123,6 +128,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const concurrency = Math.max(1, options.concurrency ?? 2)
   const tickMs = options.tickMs ?? 30_000
   const probeMs = options.probeMs ?? 5_000
+  const heartbeatMs = options.heartbeatMs ?? 15_000
   const backoff = options.backoff ?? { baseMs: 1_000, maxMs: 5 * 60_000 }
   const stuckAfter = options.stuckAfterAttempts ?? 5
   const pollDeferredMs = options.pollDeferredMs ?? 60_000
@@ -158,6 +164,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let kioskFailures = 0
   const waiters = new Set<() => void>()
   let tickTimer: NodeJS.Timeout | undefined
+  let heartbeatTimer: NodeJS.Timeout | undefined
   let wakeTimer: NodeJS.Timeout | undefined
   let probeTimer: NodeJS.Timeout | undefined
   let summaryTimer: NodeJS.Timeout | undefined
@@ -465,12 +472,17 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       subscribe()
       tickTimer = setInterval(tick, tickMs)
       tickTimer.unref()
+      // Offline, the probe timer finds the server again; online, this finds it gone.
+      heartbeatTimer = setInterval(() => {
+        if (online === true) void probe()
+      }, heartbeatMs)
+      heartbeatTimer.unref()
       void probe()
     },
     async stop() {
       stopped = true
-      for (const t of [tickTimer, wakeTimer, probeTimer, summaryTimer]) if (t) clearTimeout(t)
-      tickTimer = wakeTimer = probeTimer = summaryTimer = undefined
+      for (const t of [tickTimer, heartbeatTimer, wakeTimer, probeTimer, summaryTimer]) if (t) clearTimeout(t)
+      tickTimer = heartbeatTimer = wakeTimer = probeTimer = summaryTimer = undefined
       for (const off of unsubscribe) off()
       unsubscribe = []
       await draining

@@ -118,6 +118,23 @@ describe('sync engine against the reference server', () => {
     }
   })
 
+  test('online with nothing queued, a heartbeat finds out that the central API has gone away, and the probe that it is back', async () => {
+    proxy.setSchedule(passAll)
+    // No tick to find it: only the heartbeat.
+    const k = await kiosk({ tickMs: 60_000, heartbeatMs: 100 })
+    try {
+      await until(() => k.engine.online === true)
+      proxy.setSchedule(() => ({ kind: 'refuse', ms: 0 }))
+      await until(() => k.engine.online === false)
+      assert.equal(k.outbox.summary().lastError?.error.code, 'NETWORK_UNAVAILABLE')
+      proxy.setSchedule(passAll)
+      await until(() => k.engine.online === true)
+    } finally {
+      proxy.setSchedule(passAll)
+      await k.done()
+    }
+  })
+
   test('"sync now" with nothing queued still finds out that the central API has gone away', async () => {
     proxy.setSchedule(passAll)
     // A slow periodic probe: only the supervisor's request can find out in time.
