@@ -18,6 +18,8 @@ test.describe('idle', () => {
 
     await expect(page.getByTestId('idle-warning')).toBeVisible()
     await expect(page.getByTestId('idle-warning-message')).toContainText('秒后将清除本页内容并返回首页')
+    // 继续办理 has the focus (Enter keeps the work), not the frame, nor the wiping button first.
+    await expect(page.getByTestId('idle-warning-stay')).toBeFocused()
     await expect(page.getByTestId('home-register')).toBeVisible({ timeout: 8_000 })
     await expect.poll(() => kiosk.calls.filter((c) => c === 'kiosk:app.wipe').length).toBe(1)
 
@@ -97,6 +99,9 @@ test.describe('idle with the simulated phone open', () => {
     const code = await register.sendCode(who.mobile)
     await page.getByTestId('demo-open').click()
     await expect(page.getByTestId('demo-message').first()).toContainText(code)
+    // The centre's texts are Chinese whatever the screen's language: marked so, a screen reader's
+    // English voice does not read them.
+    await expect(page.getByTestId('demo-message').first().locator('[lang="zh-CN"]')).toContainText(code)
 
     await expect(page.getByTestId('home-register')).toBeVisible({ timeout: 20_000 })
     await expect(page.getByTestId('demo-inbox')).toBeHidden()

@@ -93,6 +93,21 @@ test.describe('CET报名登录', () => {
     await expect(page.getByTestId('help-faqs')).toContainText('没有收到短信验证码怎么办？')
   })
 
+  test('a "please fill in" message goes once its field is filled, without another 登录', async ({ kiosk }) => {
+    const login = new LoginPage(kiosk)
+    await login.open()
+    await login.el('submit').click()
+    await expect(login.fieldError('password')).toHaveText('请输入密码')
+    await login.choose('province', '11')
+    await login.fill('id-number', candidate(40).idNumber)
+    await login.fill('password', 'anything')
+    await expect(login.fieldError('province')).toHaveCount(0)
+    await expect(login.fieldError('id-number')).toHaveCount(0)
+    await expect(login.fieldError('password')).toHaveCount(0)
+    // The one still empty keeps its message.
+    await expect(login.fieldError('captcha')).toHaveText('请输入验证码')
+  })
+
   test('显示密码 is a button of its own: reached by Tab from the password, named, 44 px, and it shows and hides what was typed', async ({ kiosk }) => {
     const login = new LoginPage(kiosk)
     const { page } = kiosk

@@ -247,5 +247,8 @@ test.describe('注册ETEST通行证', () => {
     await expect(register.el('sms-code')).toBeFocused()
     await expect(register.el('send-code-status')).toHaveRole('status')
     await expect(register.el('send-code-status')).toHaveText('验证码已发送')
+    // Switched to English, it reads in English (it kept the Chinese it was first said in).
+    await kiosk.page.getByRole('button', { name: 'English' }).click()
+    await expect(register.el('send-code-status')).toHaveText('Code sent')
   })
 })
