@@ -72,7 +72,8 @@ export interface SyncEngine {
   readonly online: boolean | null
   /**
    * Resolves with the op as soon as the server has decided it (applied, rejected, pending) or it is
-   * blocked/cancelled, or with its current state after `ms`: then the UI shows the receipt.
+   * blocked/cancelled, or with its current state after `ms` or once the kiosk is (or goes) offline,
+   * when no answer can come: then the UI shows the receipt.
    */
   waitForOutcome(id: string, ms: number): Promise<OpView | undefined>
   /** Resolves when no drain is running (for tests and for a clean shutdown). */
@@ -543,11 +544,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     },
     waitForOutcome(id, ms) {
       const current = readOp(id)
-      if (!current || outcomeStatuses.includes(current.status)) return Promise.resolve(current)
+      if (!current || outcomeStatuses.includes(current.status) || online === false) return Promise.resolve(current)
       return new Promise((resolve) => {
         const settle = (op = readOp(id)) => {
           clearTimeout(timer)
           off()
+          offOffline()
           waiters.delete(settle)
           resolve(op)
         }
@@ -555,6 +557,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         const off = events.on('opChanged', (op) => {
           if (op.id === id && outcomeStatuses.includes(op.status)) settle(op)
         })
+        // The push went unanswered: the candidate gets the receipt now, not a spinner for the rest of `ms`.
+        const offOffline = events.on('offline', () => settle())
         waiters.add(settle)
       })
     },

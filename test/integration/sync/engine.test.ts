@@ -135,6 +135,29 @@ describe('sync engine against the reference server', () => {
     }
   })
 
+  test('a candidate waiting for the answer gets the receipt as soon as the kiosk is, or goes, offline, not when the wait ends', async () => {
+    proxy.setSchedule(passAll)
+    const k = await kiosk({ tickMs: 60_000 })
+    try {
+      await until(() => k.engine.online === true)
+      // Goes offline during the wait: the push is refused.
+      proxy.setSchedule(() => ({ kind: 'refuse', ms: 0 }))
+      const first = await queueAppeal(k.outbox, next++)
+      const started = performance.now()
+      const seen = await k.engine.waitForOutcome(first.id, 60_000)
+      assert.equal(k.engine.online, false)
+      assert.ok(seen && ['queued', 'sending'].includes(seen.status), seen?.status)
+      // Already offline: at once.
+      const second = await queueAppeal(k.outbox, next++)
+      assert.equal((await k.engine.waitForOutcome(second.id, 60_000))?.status, 'queued')
+      // Far from the 60 s wait, however busy the machine.
+      assert.ok(performance.now() - started < 30_000)
+    } finally {
+      proxy.setSchedule(passAll)
+      await k.done()
+    }
+  })
+
   test('"sync now" with nothing queued still finds out that the central API has gone away', async () => {
     proxy.setSchedule(passAll)
     // A slow periodic probe: only the supervisor's request can find out in time.
