@@ -121,12 +121,13 @@ export function checkPasswordConfirm(confirm: string, password: string): RuleRes
 export const weakPasswordRules = ['password.personal', 'password.common', 'password.guessable'] as const
 
 /**
- * The strength meter under the password field, 0-4. A password that the policy refuses as personal
- * or common never shows more than 1, so the meter and the message agree.
+ * The strength meter under the password field, 0-4. A password that the policy refuses (its format:
+ * length, character kinds, a character outside the allowed ones; or as personal or common) never
+ * shows more than 1, so the meter and the message agree: not 强 above 密码不能包含字符"$".
  */
 export async function passwordScore(password: string, context: PersonalInfo = {}): Promise<StrengthScore> {
   if (password === '') return 0
   const { score, common } = estimate(await loadPasswordDictionary(), password, personalTokens(context))
-  if (common || isBuiltFromPersonalInfo(password, context)) return score > 1 ? 1 : score
+  if (!checkPasswordFormat(password).ok || common || isBuiltFromPersonalInfo(password, context)) return score > 1 ? 1 : score
   return score
 }

@@ -181,6 +181,11 @@ describe('common and guessable passwords (zxcvbn-ts dictionary)', () => {
     assert.ok((await passwordScore('Qz_13800138000', info)) <= 1)
     assert.ok((await passwordScore('Qz_13800138000')) >= 2)
     assert.equal(await passwordScore(''), 0)
+    // Refused for its format: a character outside !@#%^&*_-, or too long.
+    assert.equal(checkPasswordFormat('Nw4$hTz8qP').ok, false)
+    assert.ok((await passwordScore('Nw4$hTz8qP')) <= 1)
+    assert.ok((await passwordScore('Nw4#hTz8qP')) >= 2)
+    assert.ok((await passwordScore('Nw4#hTz8qPxY7#kLm2Rt')) <= 1)
   })
 
   test('the estimator gives the same answers as zxcvbn set up plainly, user inputs included', async () => {
