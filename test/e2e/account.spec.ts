@@ -281,6 +281,8 @@ test.describe('我的ETEST通行证', () => {
     await expect(verify.el('success-message')).toHaveText('邮箱验证成功')
     await verify.el('success-confirm').click()
     await expect(kiosk.page.getByTestId('account-email-verified')).toHaveText('已验证')
+    // At the size of what it qualifies, not Element Plus's 12 px.
+    await expect(kiosk.page.getByTestId('account-email-verified')).toHaveCSS('font-size', '16px')
   })
 
   test('验证手机: a wrong code or another number is refused; the right code verifies the mobile', async ({ kiosk }) => {
