@@ -243,6 +243,13 @@ test.describe('我的ETEST通行证', () => {
     const { page } = kiosk
     await page.getByTestId('account-password').click()
     const password = new PasswordPage(kiosk)
+    // Empty, then filled: the "please fill in" messages go without another 确认.
+    await password.el('submit').click()
+    await expect(password.fieldError('old')).toHaveText('请输入原密码')
+    await expect(password.fieldError('captcha')).toHaveText('请输入验证码')
+    await password.fill('old', 'Wrong#old123')
+    await expect(password.fieldError('old')).toHaveCount(0)
+    await expect(password.fieldError('captcha')).toHaveText('请输入验证码')
     await password.change('Wrong#old123', 'Rv9@kWq3nB')
     await expect(password.fieldError('old')).toHaveText('原密码不正确，请重新输入')
     await expect(password.el('old')).toBeFocused()

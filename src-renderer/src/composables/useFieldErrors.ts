@@ -1,4 +1,4 @@
-import { reactive } from 'vue'
+import { reactive, watch } from 'vue'
 import type { ErrorCode, KioskError } from '../../../src-common/errors'
 import { kioskErrorMessage, type FieldCheck, type LocalisedMessage } from '../../../src-common/rules'
 import { currentLocale } from '../i18n'
@@ -87,5 +87,16 @@ export function useFieldErrors<K extends string>(fieldNames: readonly K[], alias
 
   const hasErrors = () => fieldNames.some((field) => errors[field] !== undefined)
 
-  return { errors, fromCheck, fromError, clear, hasErrors, text: problemText }
+  /**
+   * A "please fill in" message goes once its field is filled, without another submit (as an instant
+   * check's would); anything else said about the field (main's answer) stays until then.
+   */
+  function clearOnceFilled(field: K, value: () => string, required: LocalisedMessage): void {
+    watch(value, (now) => {
+      const problem = errors[field]
+      if (now.trim() !== '' && problem && 'message' in problem && problem.message['zh-CN'] === required['zh-CN']) clear(field)
+    })
+  }
+
+  return { errors, fromCheck, fromError, clear, clearOnceFilled, hasErrors, text: problemText }
 }
