@@ -33,7 +33,7 @@ test.describe('信息占用申诉 and 查询办理进度', () => {
     await appeal.file(candidate(2), 'mobile', '我的手机号被他人注册的通行证占用，请核实处理。')
 
     await expect(appeal.el('received')).toHaveText('申诉已保存', { timeout: 15_000 })
-    await expect(kiosk.page.getByTestId('receipt-saved')).toHaveText('您的业务已保存在本机，联网后将自动提交，无需再次办理。')
+    await expect(kiosk.page.getByTestId('receipt-saved')).toHaveText('您的业务已保存在本机，联网后将自动提交。')
     await expect(kiosk.page.getByTestId('receipt')).toContainText('工作人员核实后将处理您的申诉')
     await kiosk.central.start()
     await expect(appeal.el('received')).toHaveText('申诉已提交', { timeout: 15_000 })

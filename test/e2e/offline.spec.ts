@@ -15,7 +15,11 @@ test.describe('offline first', () => {
     await register.submit()
     await register.el('confirm-ok').click()
     const receipt = page.getByTestId('receipt')
-    await expect(page.getByTestId('receipt-saved')).toHaveText('您的业务已保存在本机，联网后将自动提交，无需再次办理。', { timeout: 15_000 })
+    await expect(page.getByTestId('receipt-saved')).toHaveText('您的业务已保存在本机，联网后将自动提交。', { timeout: 15_000 })
+    // Nothing is promised before the centre has checked the code: it says where to see the result.
+    await expect(page.getByTestId('receipt-checked-later')).toHaveText(
+      '短信或邮箱验证码等信息在业务提交到中心时才核验，办理结果以中心核验为准。请记下回执编号，离开前或稍后通过“查询办理进度”查看结果。',
+    )
     await expect(page.getByTestId('receipt-code')).toHaveText(/^[0-9A-Z]{8}$/)
     await expect(page.getByTestId('receipt-qr')).toBeVisible()
     await expect(page.getByTestId('header-sync')).toHaveAttribute('data-state', 'offline')
@@ -55,6 +59,25 @@ test.describe('offline first', () => {
     }).toPass({ timeout: 15_000 })
     await expect(page.getByTestId('receipt-status')).toHaveText('未通过')
     await expect(page.getByTestId('receipt-error')).toHaveText('该业务未能被受理，请重新办理；如仍不成功，请联系考点工作人员')
+  })
+
+  test('online but the centre slow to answer: the receipt says it is being sent, not 联网后, and turns to 办理成功', async ({ kiosk }) => {
+    const { page } = kiosk
+    const register = new RegisterPage(kiosk)
+    await register.open()
+    await register.fillAll(candidate(32))
+    // Online all along: the op only waits longer than the screen does.
+    kiosk.services.engine?.pause()
+    await register.submit()
+    await register.el('confirm-ok').click()
+    await expect(page.getByTestId('receipt-saved')).toHaveText('您的业务已保存在本机，正在提交，请稍候。', { timeout: 15_000 })
+    await expect(page.getByTestId('header-sync')).toHaveAttribute('data-state', 'online')
+
+    kiosk.services.engine?.resume()
+    await expect(page.getByTestId('receipt')).toHaveAttribute('data-status', 'applied', { timeout: 15_000 })
+    await expect(page.getByTestId('receipt-saved')).toBeHidden()
+    await expect(page.getByTestId('register-to-login')).toBeVisible()
+    await expect(page.getByTestId('register-again')).toBeHidden()
   })
 
   test('offline, 发送验证码 says the network is unavailable instead of pretending to send, and the header says 离线 too', async ({ kiosk }) => {

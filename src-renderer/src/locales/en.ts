@@ -204,7 +204,13 @@ const en: typeof zhCN = {
   receipt: {
     title: 'Receipt',
     code: 'Receipt code',
-    saved: 'Your request is saved on this kiosk and will be sent automatically when the network is back. You do not need to do it again.',
+    saved: 'Your request is saved on this kiosk and will be sent automatically when the network is back.',
+    submitting: 'Your request is saved on this kiosk and is being sent now. Please wait a moment.',
+    checkedLaterCode:
+      'SMS and email codes and the other details are checked only when the request reaches the centre, which decides the result. Note the receipt code and look it up under "Check progress" before you leave, or later.',
+    checkedLater:
+      'What you entered is checked only when the request reaches the centre, which decides the result. Note the receipt code and look it up under "Check progress" before you leave, or later.',
+    redo: 'Please start again.',
     qr: 'Scan the QR code with your phone or write down the receipt code to check the progress later.',
     status: 'Status',
     statuses: {
