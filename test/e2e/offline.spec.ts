@@ -20,6 +20,8 @@ test.describe('offline first', () => {
     await expect(page.getByTestId('receipt-checked-later')).toHaveText(
       '短信或邮箱验证码等信息在业务提交到中心时才核验，办理结果以中心核验为准。请记下回执编号，离开前或稍后通过“查询办理进度”查看结果。',
     )
+    // No account exists yet: nothing invites the candidate to log in with it.
+    await expect(page.getByTestId('register-to-login')).toBeHidden()
     await expect(page.getByTestId('receipt-code')).toHaveText(/^[0-9A-Z]{8}$/)
     await expect(page.getByTestId('receipt-qr')).toBeVisible()
     await expect(page.getByTestId('header-sync')).toHaveAttribute('data-state', 'offline')
@@ -59,6 +61,35 @@ test.describe('offline first', () => {
     }).toPass({ timeout: 15_000 })
     await expect(page.getByTestId('receipt-status')).toHaveText('未通过')
     await expect(page.getByTestId('receipt-error')).toHaveText('该业务未能被受理，请重新办理；如仍不成功，请联系考点工作人员')
+  })
+
+  test('a wrong SMS code registered offline: the receipt promises nothing, and the refusal leads to 重新办理 on an empty form', async ({ kiosk }) => {
+    const { page } = kiosk
+    const register = new RegisterPage(kiosk)
+    const who = candidate(31)
+    await register.open()
+    await register.fillDetails(who)
+    const code = await register.sendCode(who.mobile)
+    await register.fill('sms-code', code === '000000' ? '111111' : '000000')
+    await register.agree()
+
+    await kiosk.central.stop()
+    await register.submit()
+    await register.el('confirm-ok').click()
+    await expect(page.getByTestId('receipt-saved')).toHaveText('您的业务已保存在本机，联网后将自动提交。', { timeout: 15_000 })
+    await expect(page.getByTestId('receipt')).not.toContainText('无需再次办理')
+    await expect(page.getByTestId('receipt-checked-later')).toContainText('办理结果以中心核验为准')
+
+    await kiosk.central.start()
+    await expect(page.getByTestId('receipt')).toHaveAttribute('data-status', 'rejected', { timeout: 15_000 })
+    // The form is gone: the way on is to do it again, not to retype a field that is not there.
+    await expect(page.getByTestId('receipt-error')).toHaveText('短信验证码不正确，请重新办理')
+    await expect(page.getByTestId('receipt-checked-later')).toBeHidden()
+    await expect(page.getByTestId('register-to-login')).toBeHidden()
+    await expect(page.getByTestId('register-again-hint')).toHaveText('为保护您的个人信息，本机未保留您填写的内容，请重新填写。')
+    await page.getByTestId('register-again').click()
+    await expect(register.el('submit')).toBeVisible()
+    for (const field of ['email', 'mobile', 'password', 'id-number', 'name', 'sms-code'] as const) await expect(register.el(field)).toHaveValue('')
   })
 
   test('online but the centre slow to answer: the receipt says it is being sent, not 联网后, and turns to 办理成功', async ({ kiosk }) => {

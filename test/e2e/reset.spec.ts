@@ -235,4 +235,27 @@ test.describe('重置密码', () => {
     await expect(kiosk.page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
     await expect(kiosk.page.getByRole('heading', { level: 1, name: '业务回执' })).toBeFocused()
   })
+
+  test('by email with a wrong code, sent while the central API is away: the receipt promises nothing, and the refusal leads to 重新办理', async ({ kiosk }) => {
+    const who = candidate(25)
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, who)
+    const reset = new ResetPage(kiosk)
+    await reset.open()
+    await codeSentBy(kiosk.page, who.email, () => reset.start(who.email))
+    await expect(reset.el('email-code')).toBeVisible()
+
+    await kiosk.central.stop()
+    await reset.setPassword(newPassword, { emailCode: 'ZZZZ9999' })
+    await expect(kiosk.page.getByTestId('receipt-saved')).toHaveText('您的业务已保存在本机，联网后将自动提交。', { timeout: 15_000 })
+    await expect(kiosk.page.getByTestId('receipt-checked-later')).toContainText('办理结果以中心核验为准')
+
+    await kiosk.central.start()
+    await expect(kiosk.page.getByTestId('receipt')).toHaveAttribute('data-status', 'rejected', { timeout: 15_000 })
+    await expect(kiosk.page.getByTestId('receipt-error')).toHaveText('邮箱验证码不正确或已失效，请重新办理')
+    await expect(reset.el('again-hint')).toHaveText('为保护您的个人信息，本机未保留您填写的内容，请重新填写。')
+    await reset.el('again').click()
+    await expect(kiosk.page.getByRole('heading', { level: 1 })).toHaveText('重置密码')
+    await expect(reset.el('identifier')).toHaveValue('')
+  })
 })

@@ -211,6 +211,8 @@ const en: typeof zhCN = {
     checkedLater:
       'What you entered is checked only when the request reaches the centre, which decides the result. Note the receipt code and look it up under "Check progress" before you leave, or later.',
     redo: 'Please start again.',
+    again: 'Start again',
+    againHint: 'To protect your personal details, this kiosk did not keep what you entered: please fill it in again.',
     qr: 'Scan the QR code with your phone or write down the receipt code to check the progress later.',
     status: 'Status',
     statuses: {

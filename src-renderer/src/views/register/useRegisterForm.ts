@@ -21,7 +21,7 @@ type Field = (typeof fieldNames)[number]
 
 /** 注册ETEST通行证: the form, its instant checks (src-common), the confirm dialog and the outcome. */
 export function useRegisterForm() {
-  const form = reactive({
+  const empty = () => ({
     email: '',
     mobile: '',
     password: '',
@@ -32,6 +32,7 @@ export function useRegisterForm() {
     smsCode: '',
     agreed: false,
   })
+  const form = reactive(empty())
   const fieldErrors = useFieldErrors<Field>(fieldNames)
   const { submit, busy } = useOpSubmit()
   const confirming = ref(false)
@@ -107,12 +108,22 @@ export function useRegisterForm() {
       },
     })
     if (submitted.kind === 'done') succeeded.value = true
-    else if (submitted.kind === 'receipt') receipt.value = submitted.outcome
-    else {
+    else if (submitted.kind === 'receipt') {
+      // The receipt replaces the form, and the candidate may leave with it: nothing they typed stays behind it.
+      Object.assign(form, empty())
+      receipt.value = submitted.outcome
+    } else {
       fieldErrors.fromError(submitted.error)
       void focusFirstError()
     }
   }
 
-  return { form, ...fieldErrors, check, sendCode, review, confirm, confirming, shown, busy, succeeded, receipt, personal }
+  /** 重新办理 after a refused receipt: back to the form, empty (it was wiped when the receipt came). */
+  function startAgain(): void {
+    Object.assign(form, empty())
+    fieldErrors.clear()
+    receipt.value = null
+  }
+
+  return { form, ...fieldErrors, check, sendCode, review, confirm, confirming, shown, busy, succeeded, receipt, personal, startAgain }
 }

@@ -22,7 +22,8 @@ const smsCodeErrors: ReadonlySet<string> = new Set(['BAD_SMS_CODE', 'SMS_CODE_EX
  */
 export function useResetFlow() {
   const step = ref<ResetStep>('start')
-  const form = reactive({ identifier: '', captcha: '', smsCode: '', emailCode: '', password: '', passwordConfirm: '' })
+  const empty = () => ({ identifier: '', captcha: '', smsCode: '', emailCode: '', password: '', passwordConfirm: '' })
+  const form = reactive(empty())
   /** What main answered for the identifier (the mobile or email the code went to). */
   const target = ref('')
   /**
@@ -127,7 +128,12 @@ export function useResetFlow() {
     const submitted = await submit({ kind: 'resetPassword', payload, captchaId: captcha.captchaId, captcha: form.captcha })
     await captcha.refresh()
     if (submitted.kind === 'done') succeeded.value = true
-    else if (submitted.kind === 'receipt') receipt.value = submitted.outcome
+    else if (submitted.kind === 'receipt') {
+      // The receipt replaces the form, and the candidate may leave with it: nothing they typed stays behind it.
+      Object.assign(form, empty())
+      target.value = ''
+      receipt.value = submitted.outcome
+    }
     else {
       if (!byEmail && smsCodeErrors.has(submitted.error.code)) {
         // The verified code expired or was refused: its field is on the step before, so back there.
@@ -148,5 +154,14 @@ export function useResetFlow() {
     step.value = 'start'
   }
 
-  return { step, form, target, personal, ...fieldErrors, checkIdentifier, check, start, sendSms, verifySms, setPassword, restart, busy, succeeded, receipt }
+  /** 重新办理 after a refused receipt: the first step, empty (the form was wiped when the receipt came). */
+  function startAgain(): void {
+    fieldErrors.clear()
+    Object.assign(form, empty())
+    target.value = ''
+    step.value = 'start'
+    receipt.value = null
+  }
+
+  return { step, form, target, personal, ...fieldErrors, checkIdentifier, check, start, sendSms, verifySms, setPassword, restart, startAgain, busy, succeeded, receipt }
 }
