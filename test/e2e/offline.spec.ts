@@ -18,7 +18,7 @@ test.describe('offline first', () => {
     await expect(page.getByTestId('receipt-saved')).toHaveText('您的业务已保存在本机，联网后将自动提交。', { timeout: 15_000 })
     // Nothing is promised before the centre has checked the code: it says where to see the result.
     await expect(page.getByTestId('receipt-checked-later')).toHaveText(
-      '短信或邮箱验证码等信息在业务提交到中心时才核验，办理结果以中心核验为准。请记下回执编号，离开前或稍后通过“查询办理进度”查看结果。',
+      '短信或邮箱验证码等信息在业务提交到中心时才核验，办理结果以中心核验为准。离开前或稍后请通过“查询办理进度”查看结果。',
     )
     // No account exists yet: nothing invites the candidate to log in with it.
     await expect(page.getByTestId('register-to-login')).toBeHidden()

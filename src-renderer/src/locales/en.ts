@@ -207,9 +207,9 @@ const en: typeof zhCN = {
     saved: 'Your request is saved on this kiosk and will be sent automatically when the network is back.',
     submitting: 'Your request is saved on this kiosk and is being sent now. Please wait a moment.',
     checkedLaterCode:
-      'SMS and email codes and the other details are checked only when the request reaches the centre, which decides the result. Note the receipt code and look it up under "Check progress" before you leave, or later.',
+      'SMS and email codes and the other details are checked only when the request reaches the centre, which decides the result. Before you leave, or later, look the receipt up under "Check progress".',
     checkedLater:
-      'What you entered is checked only when the request reaches the centre, which decides the result. Note the receipt code and look it up under "Check progress" before you leave, or later.',
+      'What you entered is checked only when the request reaches the centre, which decides the result. Before you leave, or later, look the receipt up under "Check progress".',
     redo: 'Please start again.',
     again: 'Start again',
     againHint: 'To protect your personal details, this kiosk did not keep what you entered: please fill it in again.',

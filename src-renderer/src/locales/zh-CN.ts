@@ -206,8 +206,8 @@ export default {
     saved: '您的业务已保存在本机，联网后将自动提交。',
     submitting: '您的业务已保存在本机，正在提交，请稍候。',
     // Until the centre answers nothing is decided: a code typed wrong is found out only there.
-    checkedLaterCode: '短信或邮箱验证码等信息在业务提交到中心时才核验，办理结果以中心核验为准。请记下回执编号，离开前或稍后通过“查询办理进度”查看结果。',
-    checkedLater: '您填写的信息在业务提交到中心时才核验，办理结果以中心核验为准。请记下回执编号，离开前或稍后通过“查询办理进度”查看结果。',
+    checkedLaterCode: '短信或邮箱验证码等信息在业务提交到中心时才核验，办理结果以中心核验为准。离开前或稍后请通过“查询办理进度”查看结果。',
+    checkedLater: '您填写的信息在业务提交到中心时才核验，办理结果以中心核验为准。离开前或稍后请通过“查询办理进度”查看结果。',
     // Replaces a refusal's "retype the field" on a receipt: that form is gone.
     redo: '请重新办理',
     again: '重新办理',
