@@ -237,6 +237,30 @@ test.describe('注册ETEST通行证', () => {
     await expect(kiosk.page.getByRole('heading', { level: 1, name: '业务回执' })).toBeFocused()
   })
 
+  test('in English, a wrong SMS code registered offline is refused on the receipt with "start again", not "enter it again"', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    const who = candidate(23)
+    await register.open()
+    await kiosk.page.getByTestId('header-language').click()
+    await register.fillDetails(who)
+    const code = await register.sendCode(who.mobile)
+    await register.fill('sms-code', code === '000000' ? '111111' : '000000')
+    await register.agree()
+    await kiosk.central.stop()
+    await register.submit()
+    await register.el('confirm-ok').click()
+    await expect(kiosk.page.getByTestId('receipt-saved')).toHaveText(
+      'Your request is saved on this kiosk and will be sent automatically when the network is back.',
+      { timeout: 15_000 },
+    )
+    await expect(kiosk.page.getByTestId('receipt-checked-later')).toContainText('checked only when the request reaches the centre')
+
+    await kiosk.central.start()
+    await expect(kiosk.page.getByTestId('receipt-error')).toHaveText('The SMS code is wrong. Please start again.', { timeout: 15_000 })
+    await expect(register.el('again')).toHaveText('Start again')
+    await expect(register.el('to-login')).toBeHidden()
+  })
+
   test('发送验证码 counts down disabled, so the focus goes on to the code field and 验证码已发送 is read out', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     const who = candidate(25)
