@@ -307,6 +307,22 @@ export function opErrorMessage(kind: string | undefined, error: KioskError, loca
 }
 
 /**
+ * A refusal as a receipt says it. A message that tells the candidate to retype a field (请重新输入,
+ * 请重新获取…) points at a form that is gone, wiped with what was typed: on a receipt it ends in
+ * 请重新办理 instead. Other screens (the form itself, staff's) keep `opErrorMessage`'s own words.
+ */
+export function receiptErrorMessage(kind: string | undefined, error: KioskError, locale: Locale): string {
+  const message = opErrorMessage(kind, error, locale)
+  return retypeTail[locale].test(message) ? message.replace(retypeTail[locale], redoTail[locale]) : message
+}
+
+const retypeTail: Record<Locale, RegExp> = {
+  'zh-CN': /，请(?:核对后|检查后)?(?:重新(?:输入|获取|提交)|换一个)[^，。；]*$/,
+  en: / Please (?:enter it again|type the confirmation again|check it|check what you entered|request a new one|try again|choose (?:another|a safer one))\.$/,
+}
+const redoTail: Record<Locale, string> = { 'zh-CN': '，请重新办理', en: ' Please start again.' }
+
+/**
  * A locked account with how long the lock lasts (the server's retryAfter, in whole minutes). Said as
  * the lock's length, not as "in N minutes": a receipt or the dashboard may show it later.
  */

@@ -210,7 +210,6 @@ const en: typeof zhCN = {
       'SMS and email codes and the other details are checked only when the request reaches the centre, which decides the result. Before you leave, or later, look the receipt up under "Check progress".',
     checkedLater:
       'What you entered is checked only when the request reaches the centre, which decides the result. Before you leave, or later, look the receipt up under "Check progress".',
-    redo: 'Please start again.',
     again: 'Start again',
     againHint: 'To protect your personal details, this kiosk did not keep what you entered: please fill it in again.',
     qr: 'Scan the QR code with your phone or write down the receipt code to check the progress later.',

@@ -208,8 +208,6 @@ export default {
     // Until the centre answers nothing is decided: a code typed wrong is found out only there.
     checkedLaterCode: '短信或邮箱验证码等信息在业务提交到中心时才核验，办理结果以中心核验为准。离开前或稍后请通过“查询办理进度”查看结果。',
     checkedLater: '您填写的信息在业务提交到中心时才核验，办理结果以中心核验为准。离开前或稍后请通过“查询办理进度”查看结果。',
-    // Replaces a refusal's "retype the field" on a receipt: that form is gone.
-    redo: '请重新办理',
     again: '重新办理',
     againHint: '为保护您的个人信息，本机未保留您填写的内容，请重新填写。',
     qr: '请用手机扫描二维码或记下回执编号，以便查询办理进度',

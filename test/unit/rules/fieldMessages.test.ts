@@ -5,6 +5,7 @@ import {
   fieldMessages,
   kioskErrorMessage,
   opErrorMessage,
+  receiptErrorMessage,
   ruleIds,
 } from '../../../src-common/rules/fieldMessages'
 import { errorMessages } from '../../../src-common/errors'
@@ -115,5 +116,38 @@ describe('field messages', () => {
     const limit = { code: 'RATE_LIMITED', rule: 'attestedReset.perHour', retryAfter: 600 } as const
     assert.equal(kioskErrorMessage(limit, 'zh-CN'), '本机一小时内的现场核验重置次数已达上限，请稍后再办理')
     assert.notEqual(kioskErrorMessage(limit, 'en'), errorMessages.RATE_LIMITED.en)
+  })
+})
+
+// A receipt replaces the form it came from: no refusal on it may send the candidate back to a field.
+describe('a refusal on a receipt', () => {
+  const retype = { 'zh-CN': /重新(?:输入|获取|提交)|换一个|核对后|检查后/, en: /enter it again|type the confirmation again|check it\b|check what|request a new|choose (?:another|a safer)/i } as const
+  const errors = [
+    ...ruleIds.map((rule) => ({ code: 'INVALID_FIELD' as const, rule })),
+    ...(Object.keys(errorMessages) as (keyof typeof errorMessages)[]).map((code) => ({ code })),
+  ]
+
+  test('never says to retype a field: such a message ends in 请重新办理 / Please start again.', () => {
+    const rewritten = { 'zh-CN': 0, en: 0 }
+    for (const error of errors) {
+      for (const locale of ['zh-CN', 'en'] as const) {
+        const message = receiptErrorMessage('register', error, locale)
+        const own = opErrorMessage('register', error, locale)
+        if (message !== own) rewritten[locale]++
+        if (retype[locale].test(own) && /[\w\u4e00-\u9fff]/.test(own)) {
+          // Those it cannot rewrite say what went wrong and nothing about retyping.
+          assert.doesNotMatch(message.replace(/请重新办理|Please start again\./, ''), retype[locale], `${JSON.stringify(error)} ${locale}: ${message}`)
+        }
+      }
+    }
+    // It did rewrite some (the SMS code's, the captcha's…), in both languages.
+    assert.ok(rewritten['zh-CN'] > 5 && rewritten.en > 5, JSON.stringify(rewritten))
+  })
+
+  test('keeps what went wrong, and leaves every other screen’s words alone', () => {
+    const error = { code: 'BAD_SMS_CODE' as const }
+    assert.equal(opErrorMessage('register', error, 'zh-CN'), '短信验证码不正确，请重新输入')
+    assert.equal(receiptErrorMessage('register', error, 'zh-CN'), '短信验证码不正确，请重新办理')
+    assert.match(receiptErrorMessage('register', error, 'en'), /Please start again\.$/)
   })
 })
