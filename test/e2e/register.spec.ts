@@ -242,13 +242,7 @@ test.describe('注册ETEST通行证', () => {
     const who = candidate(23)
     await register.open()
     await kiosk.page.getByTestId('header-language').click()
-    await register.fillDetails(who)
-    const code = await register.sendCode(who.mobile)
-    await register.fill('sms-code', code === '000000' ? '111111' : '000000')
-    await register.agree()
-    await kiosk.central.stop()
-    await register.submit()
-    await register.el('confirm-ok').click()
+    await register.submitOfflineWithWrongCode(who)
     await expect(kiosk.page.getByTestId('receipt-saved')).toHaveText(
       'Your request is saved on this kiosk and will be sent automatically when the network is back.',
       { timeout: 15_000 },
@@ -274,5 +268,9 @@ test.describe('注册ETEST通行证', () => {
     // Switched to English, it reads in English (it kept the Chinese it was first said in).
     await kiosk.page.getByRole('button', { name: 'English' }).click()
     await expect(register.el('send-code-status')).toHaveText('Code sent')
+    // A mistyped number corrected: the wait was for that number only, so the button is ready for the new one.
+    await register.fill('mobile', candidate(26).mobile)
+    await expect(register.el('send-code')).toBeEnabled()
+    await expect(register.el('send-code')).toHaveText('Send code')
   })
 })

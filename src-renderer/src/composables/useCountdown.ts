@@ -20,6 +20,12 @@ export function useCountdown() {
     }, 1000)
   }
 
+  /** Over now: stopped, and nothing left to wait. */
+  function clear(): void {
+    stop()
+    remaining.value = 0
+  }
+
   onBeforeUnmount(stop)
-  return { remaining, running: computed(() => remaining.value > 0), start, stop }
+  return { remaining, running: computed(() => remaining.value > 0), start, stop, clear }
 }

@@ -41,4 +41,15 @@ export class RegisterPage extends KioskPage {
   async submit(): Promise<void> {
     await this.el('submit').click()
   }
+
+  /** The form with a wrong SMS code, confirmed while the central API is stopped: only the centre, once back, finds the code wrong. */
+  async submitOfflineWithWrongCode(who: Candidate): Promise<void> {
+    await this.fillDetails(who)
+    const code = await this.sendCode(who.mobile)
+    await this.fill('sms-code', code === '000000' ? '111111' : '000000')
+    await this.agree()
+    await this.kiosk.central.stop()
+    await this.submit()
+    await this.el('confirm-ok').click()
+  }
 }
