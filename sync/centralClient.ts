@@ -58,11 +58,6 @@ export interface CentralClientOptions {
   keyId?: string
   /** Per request. Default 10 s. */
   timeoutMs?: number
-  /**
-   * For the health endpoint, which answers at once or not at all. Default 4 s: a server that has
-   * stopped answering is found offline in that, not in a whole request's time after a call failed.
-   */
-  healthTimeoutMs?: number
   /** The kiosk's clock (epoch ms). Default Date.now; tests set it wrong, as a hall's kiosk may be. */
   now?: () => number
   /** A clock nobody sets (default performance.now), to notice the kiosk's clock being set; for tests. */
@@ -209,7 +204,6 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
   const prefix = base.pathname.replace(/\/+$/, '')
   let credential = options.credential
   let centralKey = options.centralPublicKey && options.keyId ? { publicKey: options.centralPublicKey, keyId: options.keyId } : undefined
-  const healthTimeoutMs = Math.min(options.healthTimeoutMs ?? 4_000, options.timeoutMs ?? 10_000)
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 8 })
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 8 })
   const axiosInstance: AxiosInstance = axios.create({
@@ -293,7 +287,6 @@ export function createCentralClient(options: CentralClientOptions): CentralClien
         method,
         url: new URL(fullPath, base).toString(),
         headers,
-        timeout: path === apiPaths.health ? healthTimeoutMs : undefined,
         data: body === undefined ? undefined : text,
       })
     } catch (error) {

@@ -68,26 +68,3 @@ test('a call that gets no answer is told (log-in, receipt lookup); answers, heal
   }
 })
 
-// A server that has stopped answering (hung, or a dead link that still takes connections) is found
-// out by the health probe in its own short time, not in a whole request's: the header says 离线
-// soon after a candidate's call went unanswered.
-test('a server that takes the connection and never answers fails the health probe in the probe\'s own time', async () => {
-  const held: import('node:net').Socket[] = []
-  const server = createServer()
-  server.on('connection', (socket) => held.push(socket))
-  server.removeAllListeners('request')
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const client = createCentralClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, healthTimeoutMs: 300, timeoutMs: 60_000 })
-  try {
-    const started = performance.now()
-    const answer = await client.health()
-    assert.equal(answer.ok, false)
-    assert.equal(!answer.ok && answer.error.code, 'NETWORK_UNAVAILABLE')
-    // Far from the 60 s a request may take, however busy the machine.
-    assert.ok(performance.now() - started < 30_000)
-  } finally {
-    client.close()
-    for (const socket of held) socket.destroy()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  }
-})
