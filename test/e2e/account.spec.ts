@@ -186,12 +186,16 @@ test.describe('我的ETEST通行证', () => {
     await profile.fill('id-number', 'E12345678')
     await profile.el('sms-code').focus()
     await expect(profile.fieldError('id-number')).toHaveText('居民身份证号码须为18位，前17位为数字，最后一位为数字或X')
+    await expect(profile.el('id-number')).not.toHaveAttribute('aria-required')
     await profile.choose('id-type', 'passport')
     await expect(profile.fieldError('id-number')).toBeHidden()
+    // Required with the new type, and said so to a screen reader; not once back to the old one.
+    await expect(profile.el('id-number')).toHaveAttribute('aria-required', 'true')
     // The account's Chinese name cannot be kept under a passport, but nothing was typed there yet: 确认 says so.
     await expect(profile.fieldError('name')).toBeHidden()
     await profile.choose('id-type', 'resident')
     await expect(profile.fieldError('id-number')).toHaveText('居民身份证号码须为18位，前17位为数字，最后一位为数字或X')
+    await expect(profile.el('id-number')).not.toHaveAttribute('aria-required')
   })
 
   test('修改手机号: a code to the new number; a wrong code first is refused, the right one changes it', async ({ kiosk }) => {
@@ -279,6 +283,8 @@ test.describe('我的ETEST通行证', () => {
     await verify.verify(who.email, 'ZZZZ9999')
     await expect(verify.fieldError('code')).toHaveText(/邮箱验证码不正确或已失效/)
     await expect(verify.el('sent')).toContainText(who.email)
+    // A hint shown after the send describes its field too.
+    await expect(verify.el('email')).toHaveAccessibleDescription(new RegExp(who.email.replace(/[.+]/g, '\\$&')))
     const code = await kiosk.page.evaluate(async (to) => {
       const answer = await window.kiosk.dev.messages({ to })
       return answer.ok ? (answer.value.messages.at(-1)?.code ?? '') : ''
