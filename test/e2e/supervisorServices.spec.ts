@@ -195,6 +195,25 @@ test.describe('设置', () => {
     expect(kiosk.services.supervisor.settings.get()).toMatchObject({ idleTimeoutSec: 60, idleWarningSec: 55 })
   })
 
+  test('the arrow keys step from what was just typed, and what they show is what is saved', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('settings')
+    const timeout = supervisor.el('settings-idleTimeoutSec').locator('input')
+    await timeout.fill('100')
+    await timeout.press('ArrowUp')
+    await expect(timeout).toHaveValue('105')
+    await timeout.fill('99999')
+    await timeout.press('ArrowDown')
+    await expect(timeout).toHaveValue('3600')
+    await timeout.press('ArrowDown')
+    await timeout.blur()
+    await expect(timeout).toHaveValue('3595')
+    await supervisor.el('settings-save').click()
+    await expect(supervisor.el('settings-saved')).toBeVisible()
+    expect(kiosk.services.supervisor.settings.get().idleTimeoutSec).toBe(3595)
+  })
+
   test('a number typed out of range stays as typed and is refused beside it, in the language shown; −/+ bring it back and stop at the bound', async ({ kiosk }) => {
     const { page } = kiosk
     const supervisor = new SupervisorPage(kiosk)
