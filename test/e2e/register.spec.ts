@@ -255,6 +255,17 @@ test.describe('注册ETEST通行证', () => {
     await expect(register.el('to-login')).toBeHidden()
   })
 
+  test('发送验证码 refused (the central API away) keeps the keyboard’s focus on it, not on <body>', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    await register.open()
+    await register.fill('mobile', candidate(27).mobile)
+    await kiosk.central.stop()
+    await register.el('send-code').focus()
+    await kiosk.page.keyboard.press('Enter')
+    await expect(register.fieldError('sms-code')).toContainText('网络')
+    await expect(register.el('send-code')).toBeFocused()
+  })
+
   test('发送验证码 counts down disabled, so the focus goes on to the code field and 验证码已发送 is read out', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     const who = candidate(25)

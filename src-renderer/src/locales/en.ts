@@ -39,6 +39,7 @@ const en: typeof zhCN = {
     home: 'Back to home',
     notice: 'Notice',
     sendCode: 'Send code',
+    sendingCode: 'Sending…',
     codeSent: 'Code sent',
     resendIn: 'Resend in {seconds} s',
     sending: 'Submitting…',
@@ -206,6 +207,7 @@ const en: typeof zhCN = {
     code: 'Receipt code',
     saved: 'Your request is saved on this kiosk and will be sent automatically when the network is back.',
     submitting: 'Your request is saved on this kiosk and is being sent now. Please wait a moment.',
+    savedLater: 'Your request is saved on this kiosk and will be sent automatically later.',
     checkedLaterCode:
       'SMS and email codes and the other details are checked only when the request reaches the centre, which decides the result. Before you leave, or later, look the receipt up under "Check progress".',
     checkedLater:

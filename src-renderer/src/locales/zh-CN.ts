@@ -40,6 +40,7 @@ export default {
     home: '返回首页',
     notice: '提示',
     sendCode: '发送验证码',
+    sendingCode: '发送中…',
     codeSent: '验证码已发送',
     resendIn: '{seconds}秒后重新发送',
     sending: '正在提交…',
@@ -205,6 +206,7 @@ export default {
     code: '回执编号',
     saved: '您的业务已保存在本机，联网后将自动提交。',
     submitting: '您的业务已保存在本机，正在提交，请稍候。',
+    savedLater: '您的业务已保存在本机，稍后将自动提交。',
     // Until the centre answers nothing is decided: a code typed wrong is found out only there.
     checkedLaterCode: '短信或邮箱验证码等信息在业务提交到中心时才核验，办理结果以中心核验为准。离开前或稍后请通过“查询办理进度”查看结果。',
     checkedLater: '您填写的信息在业务提交到中心时才核验，办理结果以中心核验为准。离开前或稍后请通过“查询办理进度”查看结果。',
