@@ -85,16 +85,16 @@ test.describe('offline first', () => {
     for (const field of ['email', 'mobile', 'password', 'id-number', 'name', 'sms-code'] as const) await expect(register.el(field)).toHaveValue('')
   })
 
-  test('online but the centre slow to answer: the receipt says it is being sent, not 联网后, and turns to 办理成功', async ({ kiosk }) => {
+  test('online with sending paused by staff: the receipt says neither 联网后 nor 正在提交，请稍候, and turns to 办理成功', async ({ kiosk }) => {
     const { page } = kiosk
     const register = new RegisterPage(kiosk)
     await register.open()
     await register.fillAll(candidate(32))
-    // Online all along: the op only waits longer than the screen does.
+    // Online all along: staff paused sending (the harness pauses the engine as 暂停同步 does).
     kiosk.services.engine?.pause()
     await register.submit()
     await register.el('confirm-ok').click()
-    await expect(page.getByTestId('receipt-saved')).toHaveText('您的业务已保存在本机，正在提交，请稍候。', { timeout: 15_000 })
+    await expect(page.getByTestId('receipt-saved')).toHaveText('您的业务已保存在本机，稍后将自动提交。', { timeout: 15_000 })
     await expect(page.getByTestId('header-sync')).toHaveAttribute('data-state', 'online')
 
     kiosk.services.engine?.resume()

@@ -16,10 +16,12 @@ export const useSyncStore = defineStore('sync', () => {
   }
 
   const online = computed(() => summary.value?.online ?? null)
+  /** Staff paused sending (supervisor mode): nothing goes, online or not. */
+  const paused = computed(() => summary.value?.paused ?? false)
   /** Operations still to be sent (queued, sending, blocked). */
   const waiting = computed(() => {
     const depth = summary.value?.depth ?? {}
     return notYetSentStatuses.reduce((sum, status) => sum + (depth[status] ?? 0), 0)
   })
-  return { summary, online, waiting, start }
+  return { summary, online, paused, waiting, start }
 })
