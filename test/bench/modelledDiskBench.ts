@@ -40,7 +40,7 @@ function unavailable(): string | undefined {
 function runChild(preload: string): Promise<Figure[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, join(here, 'enqueueChild.ts')], {
-      env: { ...process.env, ...model, LD_PRELOAD: preload, TMPDIR: '/dev/shm' },
+      env: { ...process.env, ...model, LD_PRELOAD: [preload, process.env.LD_PRELOAD].filter(Boolean).join(' '), TMPDIR: '/dev/shm' },
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     let out = ''
@@ -64,8 +64,9 @@ export const modelledDiskBench: Bench = {
       const figures = await runChild(preload)
       // A commit faster than the modelled flush means the model was not loaded (a statically linked
       // SQLite, say): the figures would be tmpfs's, so none is reported.
-      const bare = figures.find((f) => f.name.startsWith('bare'))
-      if (!bare || bare.value < (0.8 * Number(model.BENCH_FSYNC_US)) / 1000) throw new Error('the fsync model did not take effect')
+      // Its p50, which a busy machine's tail cannot lift past the flush without the model.
+      const bareP50 = Number(/p50 ([\d.]+) ms/.exec(figures.find((f) => f.name.startsWith('bare'))?.note ?? '')?.[1])
+      if (!(bareP50 >= (0.8 * Number(model.BENCH_FSYNC_US)) / 1000)) throw new Error('the fsync model did not take effect')
       const wanted = /^enqueue p|^bare|appeals: p99/
       const said = `flush ${(Number(model.BENCH_FSYNC_US) / 1000).toFixed(2)} ms ±20 %, ${Number(model.BENCH_FSYNC_TAIL_PM) / 10} % of flushes ${(Number(model.BENCH_FSYNC_TAIL_US) / 1000).toFixed(2)} ms slower`
       return figures
