@@ -99,7 +99,7 @@ const en: typeof zhCN = {
     confirmTitle: 'Confirm your registration',
     confirmLead: 'Please check your registration details once more',
     success: 'Registration successful',
-    successNext: 'Now tap "CET registration log-in" and log in with your ID number and password.',
+    successNext: 'After registering, tap "CET" and log in with the ID number and password you registered.',
     toLogin: 'CET registration log-in',
     selectIdType: 'Choose the ID document type',
   },
