@@ -32,6 +32,11 @@ export const useCandidateStore = defineStore('candidate', () => {
     if (outcomes.value[outcome.id] !== undefined) outcomes.value[outcome.id] = outcome
   }
 
+  /** A submitted operation as main's events keep it now (its status, the centre's answer). */
+  function live(outcome: OpOutcome): OpOutcome {
+    return outcomes.value[outcome.id] ?? outcome
+  }
+
   /** Fresh masked details from main (after a change, or to find out the session has expired). */
   async function refreshAccount(): Promise<boolean> {
     const asked = account.value
@@ -59,5 +64,5 @@ export const useCandidateStore = defineStore('candidate', () => {
     profileDraft.value = null
   }
 
-  return { account, outcomes, sessionExpired, profileDraft, track, update, refreshAccount, expire, reset }
+  return { account, outcomes, sessionExpired, profileDraft, track, update, live, refreshAccount, expire, reset }
 })
