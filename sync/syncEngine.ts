@@ -60,6 +60,13 @@ export interface SyncEngine {
   /** The OS reports a network change: probe at once instead of waiting for the next probe. */
   networkChanged(): void
   /**
+   * A candidate's call to the central API got no answer at all (refused, reset, timed out): the
+   * kiosk is offline now, as after a push that got none, and a probe starts at once to find the
+   * server again. Waiting for a probe to fail as well would double the time a hung server is
+   * reported 联网正常.
+   */
+  callUnanswered(): void
+  /**
    * A candidate looks up a deferred op (an appeal under review): the server is asked about it now,
    * not at the next poll (up to `pollDeferredMs` away), and its decision is recorded if made.
    * Nothing is asked while paused, offline or held back by the server.
@@ -202,6 +209,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   function goOffline(error: KioskError) {
     setOnline(false, error)
     scheduleProbe(probeMs)
+  }
+
+  /** Probes now instead of at the next probe's time. */
+  function probeNow() {
+    if (stopped) return
+    if (probeTimer) clearTimeout(probeTimer)
+    probeTimer = undefined
+    void probe()
   }
 
   function scheduleProbe(ms: number) {
@@ -523,11 +538,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (stopped || !canSend() || outbox.get(id)?.status !== 'pending') return
       await pollOne(id)
     },
-    networkChanged() {
+    networkChanged: probeNow,
+    callUnanswered() {
       if (stopped) return
-      if (probeTimer) clearTimeout(probeTimer)
-      probeTimer = undefined
-      void probe()
+      const error: KioskError = { code: 'NETWORK_UNAVAILABLE' }
+      if (online !== false) {
+        outbox.recordSyncError(error)
+        setOnline(false, error)
+      }
+      probeNow()
     },
     pause() {
       paused = true

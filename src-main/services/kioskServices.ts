@@ -219,11 +219,10 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       onLocalFault: (error) => console.error('[kiosk] sync: local fault', error),
       ...options.sync,
     })
-    // A candidate's call that got no answer: the engine checks the link now (the header said 联网正常
-    // until something was queued, and a submit waited for an answer that could not come).
-    central.client.onCallUnanswered(() => {
-      if (engine?.online !== false) engine?.networkChanged()
-    })
+    // A candidate's call that got no answer: the kiosk is offline now, and the engine looks for the
+    // server again (the header said 联网正常 until something was queued, and a submit waited for an
+    // answer that could not come).
+    central.client.onCallUnanswered(() => engine?.callUnanswered())
     engine.events.on('opChanged', (view) => events.emit('opChanged', services.outcomeOf(view)))
     for (const event of ['summary', 'online', 'offline'] as const) {
       engine.events.on(event, () => events.emit('syncSummary', services.syncSummary()))

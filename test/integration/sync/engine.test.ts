@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { decideAppeal } from '../../../server/index'
 import { type OpView, type Outbox, type QueueSummary } from '../../../sync/outbox'
+import type { KioskError } from '../../../src-common/errors'
 import { createCentralClient } from '../../../sync/centralClient'
 import { createSyncEngine, type SyncEngineOptions } from '../../../sync/syncEngine'
 import { passAll, type FaultProxy } from '../../faults/faultProxy'
@@ -130,6 +131,32 @@ describe('sync engine against the reference server', () => {
       proxy.setSchedule(passAll)
       await until(() => k.engine.online === true)
     } finally {
+      proxy.setSchedule(passAll)
+      await k.done()
+    }
+  })
+
+  test("a candidate's call that gets no answer from a hung server takes the kiosk offline at once, not after a probe's wait as well", async () => {
+    proxy.setSchedule(passAll)
+    const client = central.clientFor(proxy.url, { timeoutMs: 400 })
+    const k = startKiosk(central, client, { tickMs: 60_000, heartbeatMs: 60_000 })
+    // As the kiosk's services wire it.
+    client.onCallUnanswered(() => k.engine.callUnanswered())
+    try {
+      await until(() => k.engine.online === true)
+      const offline = new Promise<KioskError>((resolve) => k.engine.events.on('offline', (e) => resolve(e.error)))
+      // Takes the connection and never answers in time.
+      proxy.setSchedule(() => ({ kind: 'delay', ms: 5_000 }))
+      const lookup = await client.receipt('ABCDEFGH')
+      assert.equal(!lookup.ok && lookup.error.code, 'NETWORK_UNAVAILABLE')
+      // Already offline: the probe that started with it has not had its own 400 ms yet.
+      assert.equal(k.engine.online, false)
+      assert.equal((await offline).code, 'NETWORK_UNAVAILABLE')
+      assert.equal(k.outbox.summary().lastError?.error.code, 'NETWORK_UNAVAILABLE')
+      proxy.setSchedule(passAll)
+      await until(() => k.engine.online === true)
+    } finally {
+      client.onCallUnanswered(undefined)
       proxy.setSchedule(passAll)
       await k.done()
     }
