@@ -190,7 +190,7 @@ export function createKioskHandlers(
         const code = normaliseReceipt(receipt).replace(/[^0-9A-Z]/g, '')
         // No receipt has this shape: nothing to ask anyone, and nothing a guess could find (not counted).
         if (!receiptPattern.test(code)) return fail('OP_NOT_FOUND')
-        const ticket = receiptLookups.take()
+        const ticket = receiptLookups.take(code)
         if ('retryAfter' in ticket) return fail('RATE_LIMITED', { rule: 'receipt.lookups', retryAfter: ticket.retryAfter })
         const found = await lookUp(code)
         // Only a code that found nothing counts: an op found, or no answer (offline), is forgiven.
