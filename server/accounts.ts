@@ -101,7 +101,7 @@ export function countPasswordAttempt(
  * refuses every try); forgive() takes a recorded try back. Rows older than the hour are pruned as
  * new ones come.
  */
-export function hourlyKioskTries(db: Db, table: 'attested_resets' | 'failed_logins' | 'receipt_misses') {
+function hourlyKioskTries(db: Db, table: 'attested_resets' | 'failed_logins') {
   const q = {
     since: db.prepare<[string, number, number], number>(`SELECT at FROM ${table} WHERE kiosk_id = ? AND at > ? ORDER BY at LIMIT ?`),
     add: db.prepare(`INSERT INTO ${table} (kiosk_id, at) VALUES (?, ?)`),

@@ -10,7 +10,7 @@ import {
   receiptResponse,
 } from '../src-common/wire'
 import type { LimitRule } from '../src-common/rules'
-import { hourlyKioskTries, normalize } from './accounts'
+import { normalize } from './accounts'
 import type { ServerContext } from './context'
 import { createEnrollmentCode, redeemEnrollmentCode } from './enrollment'
 import { addressKey, createFailureLimiter } from './failureLimiter'
@@ -18,6 +18,7 @@ import { sendError } from './httpErrors'
 import { fieldName, registerInteractiveRoutes } from './interactiveRoutes'
 import { buildOpenApi } from './openapi'
 import { createOpsProcessor } from './opsProcessor'
+import { createReceiptMisses } from './receiptMisses'
 import { createRequestAuth } from './requestAuth'
 
 /** Failed enrolment attempts allowed per client address per window (codes are 80 random bits; this stops noise). */
@@ -113,10 +114,9 @@ export async function buildApp(ctx: ServerContext) {
     ),
     op: ctx.db.prepare<[string, string], ReceiptRow>('SELECT receipt, kind, status, error, updated_at FROM ops WHERE receipt = ? AND id = ?'),
   }
-  // Codes alone that found nothing, per kiosk and hour: 40 random bits are not guessed at a kiosk's
-  // pace, but nothing else stopped a kiosk's credential from asking about code after code. An op
-  // followed by its id (?op) is not a guess: it is not counted.
-  const receiptMisses = hourlyKioskTries(ctx.db, 'receipt_misses')
+  // Codes alone that found nothing, per kiosk and hour (receiptMisses.ts). An op followed by its id
+  // (?op) is not a guess: it is not counted.
+  const receiptMisses = createReceiptMisses(ctx.db)
 
   await app.register(async (signed) => {
     // preValidation: before the app's preHandler parses the body.
@@ -142,7 +142,7 @@ export async function buildApp(ctx: ServerContext) {
       const code = request.params.code.toUpperCase()
       const { op } = query.data
       if (!/^[0-9A-HJKMNP-TV-Z]{8}$/.test(code)) return sendError(reply, { code: 'OP_NOT_FOUND' })
-      const counted = op === undefined ? receiptMisses.count(request.kioskId!, ctx.clock(), ctx.limits.receiptMissesPerKioskPerHour) : null
+      const counted = op === undefined ? receiptMisses.count(request.kioskId!, code, ctx.clock(), ctx.limits.receiptMissesPerKioskPerHour) : null
       if (counted && 'retryAfterSec' in counted) {
         return sendError(reply, { code: 'RATE_LIMITED', rule: 'receipt.lookups' satisfies LimitRule, retryAfter: counted.retryAfterSec })
       }

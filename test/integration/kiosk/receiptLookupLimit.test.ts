@@ -35,15 +35,21 @@ describe('查询办理进度 on a kiosk someone is trying codes on', () => {
       }),
     )
     // A candidate following their own op, again and again.
-    for (let i = 0; i < 12; i++) assert.equal(valueOf<{ receipt: string }>(await lookup(registered.receipt)).receipt, registered.receipt)
+    for (let i = 0; i < 12; i++)
+      assert.equal(valueOf<{ receipt: string }>(await lookup(registered.receipt)).receipt, registered.receipt)
     // Too short, or with a letter no receipt has: nothing to look up, nothing asked of the server.
-    for (let i = 0; i < 12; i++) assert.deepEqual(await lookup(i % 2 ? 'ABC' : 'UUUUUUUU'), { ok: false, error: { code: 'OP_NOT_FOUND' } })
+    for (let i = 0; i < 12; i++)
+      assert.deepEqual(await lookup(i % 2 ? 'ABC' : 'UUUUUUUU'), {
+        ok: false,
+        error: { code: 'OP_NOT_FOUND' },
+      })
 
     const guesses = Array.from({ length: 10 }, (_, i) => `ZZZZZZ${String(i).padStart(2, '0')}`)
     for (const guess of guesses) {
       assert.deepEqual(await lookup(guess), { ok: false, error: { code: 'OP_NOT_FOUND' } })
       // The same code asked about again (the screen seemed slow) is not another guess.
-      if (guess === guesses[0]) assert.deepEqual(await lookup(guess.toLowerCase()), { ok: false, error: { code: 'OP_NOT_FOUND' } })
+      if (guess === guesses[0])
+        assert.deepEqual(await lookup(guess.toLowerCase()), { ok: false, error: { code: 'OP_NOT_FOUND' } })
     }
 
     const limited = await lookup('ZZZZZZZY')
@@ -51,8 +57,14 @@ describe('查询办理进度 on a kiosk someone is trying codes on', () => {
     const error = (limited as { error: KioskError }).error
     assert.equal(error.code, 'RATE_LIMITED')
     assert.equal(error.rule, 'receipt.lookups')
-    assert.ok(error.retryAfter !== undefined && error.retryAfter > 590 && error.retryAfter <= 600, String(error.retryAfter))
-    assert.equal(kioskErrorMessage(error, 'zh-CN'), '回执编号查询失败次数过多，查询已暂时锁定约 10 分钟，请稍后再试或联系考点工作人员')
+    assert.ok(
+      error.retryAfter !== undefined && error.retryAfter > 590 && error.retryAfter <= 600,
+      String(error.retryAfter),
+    )
+    assert.equal(
+      kioskErrorMessage(error, 'zh-CN'),
+      '回执编号查询失败次数过多，查询已暂时锁定约 10 分钟，请稍后再试或联系考点工作人员',
+    )
     assert.equal(
       kioskErrorMessage(error, 'en'),
       'Too many receipt codes were not found: look-ups are locked for about 10 minutes. Try later or ask the exam-centre staff.',

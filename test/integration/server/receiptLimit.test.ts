@@ -13,7 +13,8 @@ describe('receipt look-ups that find nothing, per kiosk and hour', () => {
   let hallB: TestKiosk
   let receipt = ''
   let opId = ''
-  const lookUp = (kiosk: TestKiosk, code: string, op?: string) => kiosk.signed('GET', `/v1/receipts/${code}${op ? `?op=${op}` : ''}`)
+  const lookUp = (kiosk: TestKiosk, code: string, op?: string) =>
+    kiosk.signed('GET', `/v1/receipts/${code}${op ? `?op=${op}` : ''}`)
 
   before(async () => {
     t = await startTestServer({ limits: { receiptMissesPerKioskPerHour: 3 } })
@@ -33,12 +34,17 @@ describe('receipt look-ups that find nothing, per kiosk and hour', () => {
     for (let i = 0; i < 5; i++) assert.equal((await lookUp(hallA, 'ABC')).status, 404)
     for (const code of ['ZZZZZZZ1', 'ZZZZZZZ2', 'ZZZZZZZ3']) {
       assert.deepEqual(await lookUp(hallA, code), { status: 404, body: { error: { code: 'OP_NOT_FOUND' } } })
+      // The same code again (a candidate pressing 查询 twice) is not another guess.
+      if (code === 'ZZZZZZZ1') assert.equal((await lookUp(hallA, code.toLowerCase())).status, 404)
     }
     const refused = await lookUp(hallA, 'ZZZZZZZ4')
     assert.equal(refused.status, 429)
     assert.equal(refused.body.error.code, 'RATE_LIMITED')
     assert.equal(refused.body.error.rule, 'receipt.lookups')
-    assert.ok(refused.body.error.retryAfter > 3590 && refused.body.error.retryAfter <= 3600, JSON.stringify(refused.body))
+    assert.ok(
+      refused.body.error.retryAfter > 3590 && refused.body.error.retryAfter <= 3600,
+      JSON.stringify(refused.body),
+    )
     // While it lasts, a code that finds an op is not told apart from one that does not.
     assert.equal((await lookUp(hallA, receipt)).status, 429)
   })
