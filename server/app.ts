@@ -9,6 +9,7 @@ import {
   receiptQuery,
   receiptResponse,
 } from '../src-common/wire'
+import type { LimitRule } from '../src-common/rules'
 import { normalize } from './accounts'
 import type { ServerContext } from './context'
 import { createEnrollmentCode, redeemEnrollmentCode } from './enrollment'
@@ -17,6 +18,7 @@ import { sendError } from './httpErrors'
 import { fieldName, registerInteractiveRoutes } from './interactiveRoutes'
 import { buildOpenApi } from './openapi'
 import { createOpsProcessor } from './opsProcessor'
+import { createReceiptMisses } from './receiptMisses'
 import { createRequestAuth } from './requestAuth'
 
 /** Failed enrolment attempts allowed per client address per window (codes are 80 random bits; this stops noise). */
@@ -112,6 +114,9 @@ export async function buildApp(ctx: ServerContext) {
     ),
     op: ctx.db.prepare<[string, string], ReceiptRow>('SELECT receipt, kind, status, error, updated_at FROM ops WHERE receipt = ? AND id = ?'),
   }
+  // Codes alone that found nothing, per kiosk and hour (receiptMisses.ts). An op followed by its id
+  // (?op) is not a guess: it is not counted.
+  const receiptMisses = createReceiptMisses(ctx.db)
 
   await app.register(async (signed) => {
     // preValidation: before the app's preHandler parses the body.
@@ -136,12 +141,14 @@ export async function buildApp(ctx: ServerContext) {
       if (!query.success) return sendError(reply, { code: 'BAD_REQUEST', ...fieldName(query.error) })
       const code = request.params.code.toUpperCase()
       const { op } = query.data
-      const row = !/^[0-9A-HJKMNP-TV-Z]{8}$/.test(code)
-        ? undefined
-        : op === undefined
-          ? receiptRows.any.get(code, request.kioskId!)
-          : receiptRows.op.get(code, op)
+      if (!/^[0-9A-HJKMNP-TV-Z]{8}$/.test(code)) return sendError(reply, { code: 'OP_NOT_FOUND' })
+      const counted = op === undefined ? receiptMisses.count(request.kioskId!, code, ctx.clock(), ctx.limits.receiptMissesPerKioskPerHour) : null
+      if (counted && 'retryAfterSec' in counted) {
+        return sendError(reply, { code: 'RATE_LIMITED', rule: 'receipt.lookups' satisfies LimitRule, retryAfter: counted.retryAfterSec })
+      }
+      const row = op === undefined ? receiptRows.any.get(code, request.kioskId!) : receiptRows.op.get(code, op)
       if (!row) return sendError(reply, { code: 'OP_NOT_FOUND' })
+      counted?.forgive()
       return receiptResponse.parse({
         receipt: row.receipt,
         kind: row.kind,

@@ -15,6 +15,11 @@ export interface SendLimits {
   attestedResetsPerKioskPerHour: number
   /** Log-ins one kiosk may get wrong in an hour (see accounts.countLoginTry): a busy hall stays far below. */
   failedLoginsPerKioskPerHour: number
+  /**
+   * Receipt codes one kiosk may look up in an hour that find no op (GET /v1/receipts/:code without
+   * ?op): above the kiosk's own limit (10 in 10 minutes), so only a kiosk that does not keep it meets it.
+   */
+  receiptMissesPerKioskPerHour: number
 }
 
 export const defaultSendLimits: SendLimits = {
@@ -23,6 +28,7 @@ export const defaultSendLimits: SendLimits = {
   perKioskPerHour: 300,
   attestedResetsPerKioskPerHour: 20,
   failedLoginsPerKioskPerHour: 100,
+  receiptMissesPerKioskPerHour: 120,
 }
 
 const maxTries = 5

@@ -224,4 +224,22 @@ ALTER TABLE accounts ADD COLUMN failed_at INTEGER;
 UPDATE accounts SET failed_at = updated_at WHERE failed_logins > 0;
 `,
   },
+  {
+    name: '008_receipt_misses',
+    sql: `
+-- Receipt codes each kiosk looked up that found no op, for the per-kiosk hourly limit: with a kiosk
+-- credential in the wrong hands (or a kiosk that does not keep its own limit), receipt codes could
+-- be tried one after another. A look-up is counted before the code is looked up and forgiven when it
+-- finds an op; a code already counted in the hour is not counted again (see receiptMisses.ts). Rows
+-- older than the hour are pruned as new ones come.
+CREATE TABLE receipt_misses (
+  id INTEGER PRIMARY KEY,
+  kiosk_id TEXT NOT NULL,
+  code TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX receipt_misses_kiosk ON receipt_misses (kiosk_id, at);
+CREATE INDEX receipt_misses_code ON receipt_misses (kiosk_id, code);
+`,
+  },
 ]

@@ -62,6 +62,7 @@ export function buildOpenApi(dev: boolean) {
     '/v1/receipts/{code}': {
       get: {
         summary: 'An op looked up by its receipt code',
+        description: 'A code alone that finds nothing counts against the kiosk: past its hourly limit, 429 RATE_LIMITED (rule receipt.lookups).',
         security: signed,
         parameters: [
           { name: 'code', in: 'path', required: true, schema: { type: 'string' } },

@@ -263,6 +263,12 @@ export const limitMessages = {
     'zh-CN': '本机一小时内登录失败次数过多，请稍后再试，或联系考点工作人员',
     en: 'Too many failed log-ins on this kiosk in the last hour. Please try again later, or ask the exam-centre staff.',
   },
+  // 查询办理进度 after too many receipt codes that found nothing (the kiosk's own limit, and the
+  // server's per kiosk): shown with the lock's length when retryAfter is known (receiptLookupsLockedFor).
+  'receipt.lookups': {
+    'zh-CN': '回执编号查询失败次数过多，查询已暂时锁定，请稍后再试或联系考点工作人员',
+    en: 'Too many receipt codes were not found: look-ups are locked for a while. Try later or ask the exam-centre staff.',
+  },
 } as const satisfies Record<string, Record<Locale, string>>
 
 export type LimitRule = keyof typeof limitMessages
@@ -273,6 +279,9 @@ export type LimitRule = keyof typeof limitMessages
  */
 export function kioskErrorMessage(error: KioskError, locale: Locale): string {
   if (error.rule !== undefined && isRuleId(error.rule)) return fieldMessage(error.rule, locale)
+  if (error.code === 'RATE_LIMITED' && error.rule === ('receipt.lookups' satisfies LimitRule) && error.retryAfter) {
+    return receiptLookupsLockedFor(error.retryAfter, locale)
+  }
   if (error.rule !== undefined && Object.hasOwn(limitMessages, error.rule)) return limitMessages[error.rule as LimitRule][locale]
   if (error.code === 'ACCOUNT_LOCKED' && error.retryAfter) return accountLockedFor(error.retryAfter, locale)
   return errorMessage(error, locale)
@@ -331,4 +340,12 @@ function accountLockedFor(seconds: number, locale: Locale): string {
   return locale === 'zh-CN'
     ? `登录失败次数过多，账号已暂时锁定约 ${minutes} 分钟，请稍后再试或重置密码`
     : `Too many failed log-ins: the account is locked for about ${minutes} minute${minutes === 1 ? '' : 's'}. Try later or reset the password.`
+}
+
+/** 查询办理进度 locked after too many receipt codes that found nothing, said as 登录's lock is (约 N 分钟). */
+function receiptLookupsLockedFor(seconds: number, locale: Locale): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60))
+  return locale === 'zh-CN'
+    ? `回执编号查询失败次数过多，查询已暂时锁定约 ${minutes} 分钟，请稍后再试或联系考点工作人员`
+    : `Too many receipt codes were not found: look-ups are locked for about ${minutes} minute${minutes === 1 ? '' : 's'}. Try later or ask the exam-centre staff.`
 }

@@ -1,13 +1,14 @@
 import { fail, ok, type KioskError, type Result } from '../../src-common/errors'
 import { fields } from '../../src-common/fields'
-import type { MaskedAccount } from '../../src-common/kioskApi'
+import type { MaskedAccount, OpOutcome } from '../../src-common/kioskApi'
 import { sessionKinds, type OperationKind } from '../../src-common/operations'
 import { clockGrainMs } from '../../src-common/requestSigning'
 import { sessionPurposes, type AccountSummary } from '../../src-common/wire'
 import type { CentralResult } from '../../sync/centralClient'
-import { normaliseReceipt } from '../../sync/receipt'
+import { normaliseReceipt, receiptPattern } from '../../sync/receipt'
 import type { KioskHandlers } from './kioskDispatcher'
 import type { KioskServices } from './kioskServices'
+import { createReceiptLookupLimit, type ReceiptLookupLimit } from './receiptLookupLimit'
 import { submitOperation } from './submitOperation'
 import { createSupervisorHandlers } from './supervisorHandlers'
 
@@ -32,8 +33,12 @@ function field<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 const lookupRefreshMs = 3_000
 
 /** One handler per contract entry; inputs arrive already validated by the dispatcher. */
-export function createKioskHandlers(services: KioskServices): KioskHandlers {
+export function createKioskHandlers(
+  services: KioskServices,
+  options: { receiptLookups?: ReceiptLookupLimit } = {},
+): KioskHandlers {
   const { session, captcha } = services
+  const receiptLookups = options.receiptLookups ?? createReceiptLookupLimit()
   const client = () => services.central?.client ?? null
   const notEnrolled = (): { ok: false; error: KioskError } => fail('NOT_ENROLLED')
   /** A code to the logged-in account's own mobile or email, or to its new mobile, goes with its session (wire.ts, sessionPurposes). */
@@ -42,7 +47,7 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
     return sessionPurposes.has(purpose) && current ? { sessionToken: current.sessionToken } : {}
   }
 
-  return {
+  const handlers: KioskHandlers = {
     app: {
       info: async () => ok(services.info()),
       wipe: async () => {
@@ -183,28 +188,14 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
       lookup: async ({ receipt }) => {
         // As read out or typed: O for 0 and I or L for 1 find the same receipt here and on the server.
         const code = normaliseReceipt(receipt).replace(/[^0-9A-Z]/g, '')
-        const local = services.outbox?.findByReceipt(code)
-        if (local && local.status === 'pending' && services.engine) {
-          // Under review: the candidate asking is told the decision if it was made since the last
-          // poll (up to a minute ago), not 等待审核. A few seconds at most: else what the kiosk knows.
-          const engine = services.engine
-          let waited: ReturnType<typeof setTimeout> | undefined
-          await Promise.race([
-            engine.refreshDeferred(local.id).catch(() => undefined),
-            new Promise((resolve) => (waited = setTimeout(resolve, lookupRefreshMs))),
-          ])
-          clearTimeout(waited)
-          return ok(services.outcomeOf(services.outbox?.get(local.id) ?? local))
-        }
-        if (local) return ok(services.outcomeOf(local))
-        const central = client()
-        if (!central) return fail('OP_NOT_FOUND')
-        const answer = await central.receipt(code)
-        if (!answer.ok) return { ok: false, error: answer.error }
-        // The op asked for, or none: another code would be shown (and as a QR code) as the candidate's.
-        if (answer.value.receipt !== code) return fail('INTERNAL')
-        const { kind, status, error, updatedAt } = answer.value
-        return ok({ id: '', kind, receipt: answer.value.receipt, status, error: error ?? null, updatedAt })
+        // No receipt has this shape: nothing to ask anyone, and nothing a guess could find (not counted).
+        if (!receiptPattern.test(code)) return fail('OP_NOT_FOUND')
+        const ticket = receiptLookups.take(code)
+        if ('retryAfter' in ticket) return fail('RATE_LIMITED', { rule: 'receipt.lookups', retryAfter: ticket.retryAfter })
+        const found = await lookUp(code)
+        // Only a code that found nothing counts: an op found, or no answer (offline), is forgiven.
+        if (found.ok || found.error.code !== 'OP_NOT_FOUND') ticket.forgive()
+        return found
       },
     },
     sync: {
@@ -230,5 +221,32 @@ export function createKioskHandlers(services: KioskServices): KioskHandlers {
         return answer === undefined ? fail('BAD_CAPTCHA', { field: 'captcha' }) : ok({ answer })
       },
     },
+  }
+  return handlers
+
+  /** 查询办理进度 for a well-formed code: this kiosk's outbox first, then the central API. */
+  async function lookUp(code: string): Promise<Result<OpOutcome>> {
+    const local = services.outbox?.findByReceipt(code)
+    if (local && local.status === 'pending' && services.engine) {
+      // Under review: the candidate asking is told the decision if it was made since the last
+      // poll (up to a minute ago), not 等待审核. A few seconds at most: else what the kiosk knows.
+      const engine = services.engine
+      let waited: ReturnType<typeof setTimeout> | undefined
+      await Promise.race([
+        engine.refreshDeferred(local.id).catch(() => undefined),
+        new Promise((resolve) => (waited = setTimeout(resolve, lookupRefreshMs))),
+      ])
+      clearTimeout(waited)
+      return ok(services.outcomeOf(services.outbox?.get(local.id) ?? local))
+    }
+    if (local) return ok(services.outcomeOf(local))
+    const central = client()
+    if (!central) return fail('OP_NOT_FOUND')
+    const answer = await central.receipt(code)
+    if (!answer.ok) return { ok: false, error: answer.error }
+    // The op asked for, or none: another code would be shown (and as a QR code) as the candidate's.
+    if (answer.value.receipt !== code) return fail('INTERNAL')
+    const { kind, status, error, updatedAt } = answer.value
+    return ok({ id: '', kind, receipt: answer.value.receipt, status, error: error ?? null, updatedAt })
   }
 }

@@ -60,7 +60,13 @@ function webOriginOf(url: string): string | undefined {
 export async function serveAppRequest(rendererDir: string, requestUrl: string): Promise<Response> {
   const url = new URL(requestUrl)
   if (!isAppLocation(url)) return new Response('not found', { status: 404 })
-  const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)
+  // A path that is not valid %-encoding is no file of ours: 404, not a handler that throws.
+  let relative: string
+  try {
+    relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)
+  } catch {
+    return new Response('not found', { status: 404 })
+  }
   const file = normalize(join(rendererDir, relative))
   if (!file.startsWith(normalize(rendererDir) + sep)) return new Response('not found', { status: 404 })
   try {

@@ -128,6 +128,25 @@ describe('supervisor mode', () => {
     assert.deepEqual(answer, { ok: false, error: { code: 'UNAUTHORIZED' } })
   })
 
+  test("a candidate's own appeal cannot claim that staff checked the ID document", async () => {
+    const before = kiosk.services.outbox!.list().length
+    const answer = await call('ops.submit', {
+      kind: 'appeal',
+      payload: {
+        occupied: 'idNumber',
+        idType: candidate.idType,
+        idNumber: candidate.idNumber,
+        name: candidate.name,
+        mobile: '13812345679',
+        email: 'li.na2@example.com',
+        statement: '本人证件号码被他人注册，申请核实处理。',
+        attestation: { staffId: 'T01', staffName: '张老师', checkedAt: new Date().toISOString() },
+      },
+    })
+    assert.deepEqual(answer, { ok: false, error: { code: 'UNAUTHORIZED' } })
+    assert.equal(kiosk.services.outbox!.list().length, before, 'nothing queued')
+  })
+
   test('every action is in the audit log, the chain checks out, and the CSV exports it', async () => {
     value(await call('supervisor.syncNow'))
     const audit = value<{ entries: { action: string; actor: { staffId?: string } | null }[] }>(await call('supervisor.audit', {}))

@@ -117,6 +117,11 @@ describe('field messages', () => {
     const limit = { code: 'RATE_LIMITED', rule: 'attestedReset.perHour', retryAfter: 600 } as const
     assert.equal(kioskErrorMessage(limit, 'zh-CN'), '本机一小时内的现场核验重置次数已达上限，请稍后再办理')
     assert.notEqual(kioskErrorMessage(limit, 'en'), errorMessages.RATE_LIMITED.en)
+    // 查询办理进度 locked after too many receipt codes that found nothing: for how long, as 登录's lock says it.
+    const lookups = { code: 'RATE_LIMITED', rule: 'receipt.lookups', retryAfter: 61 } as const
+    assert.equal(kioskErrorMessage(lookups, 'zh-CN'), '回执编号查询失败次数过多，查询已暂时锁定约 2 分钟，请稍后再试或联系考点工作人员')
+    assert.match(kioskErrorMessage({ ...lookups, retryAfter: 60 }, 'en'), /locked for about 1 minute\. /)
+    assert.equal(kioskErrorMessage({ code: 'RATE_LIMITED', rule: 'receipt.lookups' }, 'zh-CN'), '回执编号查询失败次数过多，查询已暂时锁定，请稍后再试或联系考点工作人员')
   })
 })
 

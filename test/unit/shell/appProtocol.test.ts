@@ -38,6 +38,12 @@ describe('the app:// protocol', () => {
     assert.equal((await serveAppRequest(rendererDir, 'app://kiosk/missing.js')).status, 404)
   })
 
+  test('answers 404, not a rejected handler, for a path that is not valid %-encoding or holds a NUL', async () => {
+    for (const url of ['app://kiosk/%E0%A4%A', 'app://kiosk/assets/%', 'app://kiosk/index.html%00.js']) {
+      assert.equal((await serveAppRequest(rendererDir, url)).status, 404, url)
+    }
+  })
+
   test('recognises only its own origin as the app', () => {
     assert.equal(isAppUrl('app://kiosk/index.html#/login'), true)
     assert.equal(isAppUrl('app://kiosk.evil/index.html'), false)

@@ -1,0 +1,80 @@
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { kioskErrorMessage } from '../../../src-common/rules'
+import type { KioskError } from '../../../src-common/errors'
+import { openDemoKiosk, valueOf, type DemoKiosk } from './demoKiosk'
+
+// 查询办理进度 through the contract, as the renderer asks: receipt codes that find nothing are limited
+// for the kiosk (10 in 10 minutes), so the screen cannot be used to try code after code.
+let kiosk: DemoKiosk
+const lookup = (receipt: string) => kiosk.call('ops.lookup', { receipt })
+
+before(async () => {
+  kiosk = await openDemoKiosk()
+})
+after(() => kiosk.close())
+
+describe('查询办理进度 on a kiosk someone is trying codes on', () => {
+  test('misses are limited for the kiosk; codes that find their op, and codes no receipt could be, are not counted', async () => {
+    const mobile = '13912345670'
+    valueOf(await kiosk.call('sms.send', { mobile, purpose: 'register' }))
+    const smsCode = await kiosk.codeSentTo(mobile)
+    const registered = valueOf<{ receipt: string }>(
+      await kiosk.call('ops.submit', {
+        kind: 'register',
+        payload: {
+          email: 'li.lei@example.com',
+          mobile,
+          password: 'Kiosk#2026pass',
+          idType: 'resident',
+          idNumber: '11010519491231002X',
+          name: '李雷',
+          smsCode,
+          agreed: true,
+        },
+      }),
+    )
+    // A candidate following their own op, again and again.
+    for (let i = 0; i < 12; i++)
+      assert.equal(valueOf<{ receipt: string }>(await lookup(registered.receipt)).receipt, registered.receipt)
+    // Too short, or with a letter no receipt has: nothing to look up, nothing asked of the server.
+    for (let i = 0; i < 12; i++)
+      assert.deepEqual(await lookup(i % 2 ? 'ABC' : 'UUUUUUUU'), {
+        ok: false,
+        error: { code: 'OP_NOT_FOUND' },
+      })
+
+    const guesses = Array.from({ length: 10 }, (_, i) => `ZZZZZZ${String(i).padStart(2, '0')}`)
+    for (const guess of guesses) {
+      assert.deepEqual(await lookup(guess), { ok: false, error: { code: 'OP_NOT_FOUND' } })
+      // The same code asked about again (the screen seemed slow) is not another guess.
+      if (guess === guesses[0])
+        assert.deepEqual(await lookup(guess.toLowerCase()), { ok: false, error: { code: 'OP_NOT_FOUND' } })
+    }
+
+    const limited = await lookup('ZZZZZZZY')
+    assert.equal(limited.ok, false)
+    const error = (limited as { error: KioskError }).error
+    assert.equal(error.code, 'RATE_LIMITED')
+    assert.equal(error.rule, 'receipt.lookups')
+    assert.ok(
+      error.retryAfter !== undefined && error.retryAfter > 590 && error.retryAfter <= 600,
+      String(error.retryAfter),
+    )
+    assert.equal(
+      kioskErrorMessage(error, 'zh-CN'),
+      '回执编号查询失败次数过多，查询已暂时锁定约 10 分钟，请稍后再试或联系考点工作人员',
+    )
+    assert.equal(
+      kioskErrorMessage(error, 'en'),
+      'Too many receipt codes were not found: look-ups are locked for about 10 minutes. Try later or ask the exam-centre staff.',
+    )
+
+    // While it lasts, a code that exists is not told apart from one that does not.
+    assert.equal((await lookup(registered.receipt)).ok, false)
+    // The limit is the kiosk's: ending the visit (which the screen may ask for at any time) keeps it.
+    valueOf(await kiosk.call('app.wipe'))
+    const afterWipe = await lookup('ZZZZZZZX')
+    assert.equal(!afterWipe.ok && afterWipe.error.code, 'RATE_LIMITED')
+  })
+})
