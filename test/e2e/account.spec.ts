@@ -1,5 +1,6 @@
 import { test, expect, type KioskHarness } from './harness/kioskFixture'
 import { logInAs, registerThroughKiosk } from './pages/accounts'
+import { seriousViolations } from './pages/axe'
 import { ChangeMobilePage, PasswordPage, ProfilePage, VerifyEmailPage, VerifyMobilePage } from './pages/AccountPages'
 import { candidate } from './pages/candidates'
 import { LoginPage } from './pages/LoginPage'
@@ -456,6 +457,7 @@ test.describe('我的ETEST通行证', () => {
       await profile.fill('email', 'wang.new40@example.com')
       await profile.submitOfflineWithWrongCode(who.mobile, '王晓明')
       await refusedOnReceipt(kiosk, profile, '短信验证码不正确，请重新办理')
+      expect(await seriousViolations(kiosk.page, 'refused receipt')).toEqual([])
       await startedAgainEmpty(profile, '修改资料', ['email', 'mobile', 'id-number', 'name', 'sms-code'])
       // The account's own values are still shown as what a blank field keeps.
       await expect(profile.el('name')).toHaveAttribute('placeholder', '当前：王**')

@@ -1,5 +1,6 @@
 import { test, expect } from './harness/kioskFixture'
 import { logInAs } from './pages/accounts'
+import { seriousViolations } from './pages/axe'
 import { VerifyMobilePage } from './pages/AccountPages'
 import { candidate } from './pages/candidates'
 import { KioskPage } from './pages/kioskPage'
@@ -69,6 +70,7 @@ test.describe('查询办理进度', () => {
     await expect(page.getByTestId('receipt-error')).toHaveText('短信验证码不正确，请重新办理')
     await expect(progress.el('again-hint')).toHaveText('该业务须登录后办理：请登录后在“我的ETEST通行证”中点击“验证手机”重新办理。')
     await expect(progress.el('again')).toBeHidden()
+    expect(await seriousViolations(page, 'refused, logged out')).toEqual([])
     await progress.el('login').click()
     await new LoginPage(kiosk).logIn(who)
     await expect(page.getByTestId('account-welcome')).toBeVisible()
