@@ -1,9 +1,37 @@
-import { test, expect } from './harness/kioskFixture'
+import { test, expect, type KioskHarness } from './harness/kioskFixture'
 import { logInAs, registerThroughKiosk } from './pages/accounts'
+import { seriousViolations } from './pages/axe'
 import { ChangeMobilePage, PasswordPage, ProfilePage, VerifyEmailPage, VerifyMobilePage } from './pages/AccountPages'
 import { candidate } from './pages/candidates'
 import { LoginPage } from './pages/LoginPage'
-import { codeSentBy, codesSentTo } from './pages/kioskPage'
+import { codeSentBy, codesSentTo, type KioskPage } from './pages/kioskPage'
+
+/**
+ * The receipt that replaced `form` (sent while the central API was away) turns 未通过 once the
+ * centre is back, in words that send the candidate to do it again, and offers to, beside 返回.
+ */
+async function refusedOnReceipt(kiosk: KioskHarness, form: KioskPage, refusal: string | RegExp): Promise<void> {
+  const { page } = kiosk
+  await expect(page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
+  // Nothing is refused yet: nothing to do again.
+  await expect(form.el('again')).toBeHidden()
+  await kiosk.central.start()
+  await expect(page.getByTestId('receipt')).toHaveAttribute('data-status', 'rejected', { timeout: 15_000 })
+  await expect(page.getByTestId('receipt-error')).toHaveText(refusal)
+  await expect(form.el('again-hint')).toHaveText('为保护您的个人信息，本机未保留您填写的内容，请重新填写。')
+  await expect(form.el('again')).toHaveText('重新办理')
+  await expect(form.el('back')).toHaveText('返回')
+}
+
+/** 重新办理: the form again, its heading read out, and nothing of what was typed before in it. */
+async function startedAgainEmpty(form: KioskPage, heading: string, fields: readonly string[]): Promise<void> {
+  await form.el('again').click()
+  const title = form.page.getByRole('heading', { level: 1 })
+  await expect(title).toHaveText(heading)
+  await expect(title).toBeFocused()
+  for (const field of fields) await expect(form.el(field)).toHaveValue('')
+  await expect(form.page.getByTestId('receipt')).toBeHidden()
+}
 
 test.describe('我的ETEST通行证', () => {
   test('修改资料: 修改信息确认 marks each field 已修改/未修改 with the warning, then 修改资料成功', async ({ kiosk }) => {
@@ -418,5 +446,63 @@ test.describe('我的ETEST通行证', () => {
     await codeSentBy(kiosk.page, who.email, () => verify.el('send-code').click())
     await expect(verify.el('code')).toBeFocused()
     await expect(verify.el('send-code-status')).toHaveText('验证码已发送')
+  })
+
+  test.describe('refused after it was sent offline', () => {
+    test('修改资料: the receipt offers 重新办理, back to an empty form', async ({ kiosk }) => {
+      const who = candidate(40)
+      await logInAs(kiosk, who)
+      await kiosk.page.getByTestId('account-profile').click()
+      const profile = new ProfilePage(kiosk)
+      await profile.fill('email', 'wang.new40@example.com')
+      await profile.submitOfflineWithWrongCode(who.mobile, '王晓明')
+      await refusedOnReceipt(kiosk, profile, '短信验证码不正确，请重新办理')
+      expect(await seriousViolations(kiosk.page, 'refused receipt')).toEqual([])
+      await startedAgainEmpty(profile, '修改资料', ['email', 'mobile', 'id-number', 'name', 'sms-code'])
+      // The account's own values are still shown as what a blank field keeps.
+      await expect(profile.el('name')).toHaveAttribute('placeholder', '当前：王**')
+    })
+
+    test('修改手机号: the receipt offers 重新办理, back to an empty form', async ({ kiosk }) => {
+      await logInAs(kiosk, candidate(41))
+      await kiosk.page.getByTestId('account-profile').click()
+      await kiosk.page.getByTestId('profile-change-mobile').click()
+      const change = new ChangeMobilePage(kiosk)
+      await change.submitOfflineWithWrongCode('13900139041')
+      await refusedOnReceipt(kiosk, change, '短信验证码不正确，请重新办理')
+      await startedAgainEmpty(change, '修改手机号', ['mobile', 'sms-code'])
+    })
+
+    test('验证手机: the receipt offers 重新办理, and its 返回 still leads to 我的ETEST通行证', async ({ kiosk }) => {
+      const who = candidate(42)
+      await logInAs(kiosk, who)
+      await kiosk.page.getByTestId('account-verify-mobile').click()
+      const verify = new VerifyMobilePage(kiosk)
+      await verify.submitOfflineWithWrongCode(who.mobile)
+      await refusedOnReceipt(kiosk, verify, '短信验证码不正确，请重新办理')
+      await verify.el('back').click()
+      await expect(kiosk.page.getByTestId('account-welcome')).toBeVisible()
+    })
+
+    test('验证邮箱: the receipt offers 重新办理, back to an empty form without the address the code went to', async ({ kiosk }) => {
+      const who = candidate(43)
+      await logInAs(kiosk, who)
+      await kiosk.page.getByTestId('account-verify-email').click()
+      const verify = new VerifyEmailPage(kiosk)
+      await verify.submitOfflineWithWrongCode(who.email)
+      await refusedOnReceipt(kiosk, verify, '邮箱验证码不正确或已失效，请重新办理')
+      await startedAgainEmpty(verify, '验证邮箱', ['email', 'code'])
+      await expect(verify.el('sent')).toBeHidden()
+    })
+
+    test('修改密码: the receipt offers 重新办理, back to an empty form', async ({ kiosk }) => {
+      const who = candidate(44)
+      await logInAs(kiosk, who)
+      await kiosk.page.getByTestId('account-password').click()
+      const password = new PasswordPage(kiosk)
+      await password.submitOfflineWithWrongOld('Wrong#old123', 'Rv9@kWq3nB')
+      await refusedOnReceipt(kiosk, password, /密码不正确/)
+      await startedAgainEmpty(password, '修改密码', ['old', 'password', 'password-confirm', 'captcha'])
+    })
   })
 })

@@ -235,6 +235,14 @@ const en: typeof zhCN = {
     submit: 'Check',
     kind: 'Request',
     updatedAt: 'Updated',
+    againLogIn: 'This needs a log-in: log in, then tap {where} under "My ETEST passport" to start again.',
+    againWhere: {
+      updateProfile: '"Edit profile"',
+      changeMobile: '"Change mobile number" in "Edit profile"',
+      changePassword: '"Change password"',
+      verifyMobile: '"Verify mobile"',
+      verifyEmail: '"Verify email"',
+    },
     kinds: {
       register: 'Passport registration',
       resetPassword: 'Password reset',

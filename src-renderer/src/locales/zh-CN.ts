@@ -233,6 +233,15 @@ export default {
     submit: '查询',
     kind: '业务类型',
     updatedAt: '更新时间',
+    // A refused account change looked up logged out: 重新办理 is behind the log-in.
+    againLogIn: '该业务须登录后办理：请登录后在“我的ETEST通行证”中点击{where}重新办理。',
+    againWhere: {
+      updateProfile: '“修改资料”',
+      changeMobile: '“修改资料”中的“修改手机号”',
+      changePassword: '“修改密码”',
+      verifyMobile: '“验证手机”',
+      verifyEmail: '“验证邮箱”',
+    },
     kinds: {
       register: '注册通行证',
       resetPassword: '重置密码',

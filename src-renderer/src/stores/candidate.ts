@@ -12,8 +12,8 @@ export interface ProfileDraft {
 
 /**
  * Everything about the candidate at the kiosk that must survive a route change: the masked account
- * after log-in and the outcomes of the operations they submitted (kept live by opChanged events).
- * Reset on log-out and on idle wipe.
+ * after log-in and the outcomes of the operations they submitted or looked up by receipt (kept live
+ * by opChanged events). Reset on log-out and on idle wipe.
  */
 export const useCandidateStore = defineStore('candidate', () => {
   const account = ref<MaskedAccount | null>(null)
@@ -23,11 +23,12 @@ export const useCandidateStore = defineStore('candidate', () => {
   /** What 修改资料 held while the candidate went to 修改手机号 from it: given back on return. */
   const profileDraft = ref<ProfileDraft | null>(null)
 
+  /** An op of this kiosk's outbox the candidate holds the receipt of: submitted now, or looked up in 查询办理进度. */
   function track(outcome: OpOutcome): void {
     outcomes.value[outcome.id] = outcome
   }
 
-  /** An event from main: only operations this candidate submitted are kept. */
+  /** An event from main: only the operations this candidate follows are kept. */
   function update(outcome: OpOutcome): void {
     if (outcomes.value[outcome.id] !== undefined) outcomes.value[outcome.id] = outcome
   }

@@ -1,18 +1,26 @@
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
 import { useRouter } from 'vue-router'
 import type { KioskError } from '../../../../src-common/errors'
 import type { OpOutcome } from '../../../../src-common/kioskApi'
-import { focusFirstError } from '../../composables/focusFirstError'
+import { focusFirstError, focusHeading } from '../../composables/focusFirstError'
 import type { Submitted } from '../../composables/useOpSubmit'
 import { useCandidateStore } from '../../stores/candidate'
 import { candidateGeneration } from '../../stores/wipe'
 
-/** What every account form does with its outcome: a success dialog, a receipt, the error at its field, or 登录 again. */
-export function useAccountOutcome(onError: (submitted: Extract<Submitted, { kind: 'failed' }>) => void) {
+/**
+ * What every account form does with its outcome: a success dialog, a receipt, the error at its field, or 登录 again.
+ * `wipe` empties the form (and its messages): when a receipt replaces it, and for 重新办理.
+ */
+export function useAccountOutcome(onError: (submitted: Extract<Submitted, { kind: 'failed' }>) => void, wipe: () => void) {
   const router = useRouter()
   const candidate = useCandidateStore()
   const succeeded = ref(false)
   const receipt = ref<OpOutcome | null>(null)
+  /** The receipt's live status (main's events): once refused, 重新办理 leads back to an empty form. */
+  const refused = computed(() => {
+    const status = receipt.value ? candidate.live(receipt.value).status : null
+    return status === 'rejected' || status === 'cancelled'
+  })
 
   const generation = candidateGeneration.value
   /**
@@ -30,13 +38,24 @@ export function useAccountOutcome(onError: (submitted: Extract<Submitted, { kind
       // A changed password ended the session (its screen says to log in again): nothing to refresh.
       if (submitted.outcome.kind !== 'changePassword') await candidate.refreshAccount()
       succeeded.value = true
-    } else if (submitted.kind === 'receipt') receipt.value = submitted.outcome
-    else if (!loggedOut(submitted.error)) {
+    } else if (submitted.kind === 'receipt') {
+      // The receipt replaces the form, and the candidate may leave with it: nothing they typed stays behind it.
+      wipe()
+      receipt.value = submitted.outcome
+    } else if (!loggedOut(submitted.error)) {
       onError(submitted)
       void focusFirstError()
     }
   }
 
+  /** 重新办理 after a refused receipt: back to the form, empty (it was wiped when the receipt came). */
+  function startAgain(): void {
+    wipe()
+    receipt.value = null
+    // The button is gone with the receipt: the form's heading takes the focus, not <body>.
+    void focusHeading()
+  }
+
   const backToAccount = () => router.push('/account')
-  return { succeeded, receipt, settle, loggedOut, backToAccount }
+  return { succeeded, receipt, refused, settle, startAgain, loggedOut, backToAccount }
 }
