@@ -312,6 +312,8 @@ export function isAppealNotUpheld(kind: string | undefined, error: KioskError): 
 /** What a candidate reads for an operation's refusal: kioskErrorMessage, but in the words of its kind where they differ. */
 export function opErrorMessage(kind: string | undefined, error: KioskError, locale: Locale): string {
   if (isAppealNotUpheld(kind, error)) return appealNotUpheld[error.code as keyof typeof appealNotUpheld][locale]
+  // 修改密码 has no ID number: its wrong credential is the old password (原密码不正确), as its form says.
+  if (kind === 'changePassword' && error.code === 'BAD_CREDENTIALS') return fieldMessage('currentPassword.wrong', locale)
   return kioskErrorMessage(error, locale)
 }
 

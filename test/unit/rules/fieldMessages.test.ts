@@ -108,6 +108,11 @@ describe('field messages', () => {
       // Any other kind keeps the code's own message, which points to an appeal.
       assert.equal(opErrorMessage('register', { code }, 'zh-CN'), errorMessages[code]['zh-CN'])
     }
+    // 修改密码 has no ID number: its receipt names the old password, as its form does (not 证件号码或密码不正确).
+    assert.equal(opErrorMessage('changePassword', { code: 'BAD_CREDENTIALS', field: 'oldPassword' }, 'zh-CN'), '原密码不正确，请重新输入')
+    assert.equal(receiptErrorMessage('changePassword', { code: 'BAD_CREDENTIALS' }, 'zh-CN'), '原密码不正确，请重新办理')
+    assert.match(receiptErrorMessage('changePassword', { code: 'BAD_CREDENTIALS' }, 'en'), /^The current password is wrong\. Please start again\.$/)
+    assert.equal(opErrorMessage('resetPassword', { code: 'BAD_CREDENTIALS' }, 'zh-CN'), errorMessages.BAD_CREDENTIALS['zh-CN'])
     assert.equal(opErrorMessage('appeal', { code: 'MOBILE_OCCUPIED' }, 'zh-CN'), '申诉未通过：经核实，该手机号仍由其他账号使用。如有疑问，请携带有效证件到考点服务台咨询')
     assert.equal(opErrorMessage('appeal', { code: 'NETWORK_UNAVAILABLE' }, 'zh-CN'), errorMessages.NETWORK_UNAVAILABLE['zh-CN'])
     assert.equal(
