@@ -65,6 +65,11 @@ export function estimate(zxcvbn: ZxcvbnFactory, password: string, userInputs: re
         m.dictionaryName === 'passwords-common' &&
         m.token.length >= password.length - 2,
     )
+  // zxcvbn's scorer keeps the last password it scored, and its matches, until the next check: the
+  // factory lives as long as the process (main, the renderer), so the candidate's password would stay
+  // in memory after their visit (a crash dump's, a swapped page's). An empty check (about 20 µs)
+  // makes it let go of it now.
+  zxcvbn.check('')
   return { score: result.score, common }
 }
 

@@ -110,7 +110,7 @@ export function useRegisterForm() {
     if (submitted.kind === 'done') succeeded.value = true
     else if (submitted.kind === 'receipt') {
       // The receipt replaces the form, and the candidate may leave with it: nothing they typed stays behind it.
-      Object.assign(form, empty())
+      wipe()
       receipt.value = submitted.outcome
     } else {
       fieldErrors.fromError(submitted.error)
@@ -120,9 +120,20 @@ export function useRegisterForm() {
 
   /** 重新办理 after a refused receipt: back to the form, empty (it was wiped when the receipt came). */
   function startAgain(): void {
-    Object.assign(form, empty())
+    wipe()
     fieldErrors.clear()
     receipt.value = null
+  }
+
+  /**
+   * Empties the form, and what was worked out from it: a computed keeps the value it last made until
+   * it is read again, so `personal` and `shown` (the confirm dialog's) would go on holding the typed
+   * email, mobile, ID number and name behind the receipt. Read now, they hold the empty form's.
+   */
+  function wipe(): void {
+    Object.assign(form, empty())
+    void personal.value
+    void shown.value
   }
 
   return { form, ...fieldErrors, check, sendCode, review, confirm, confirming, shown, busy, succeeded, receipt, personal, startAgain }

@@ -130,8 +130,7 @@ export function useResetFlow() {
     if (submitted.kind === 'done') succeeded.value = true
     else if (submitted.kind === 'receipt') {
       // The receipt replaces the form, and the candidate may leave with it: nothing they typed stays behind it.
-      Object.assign(form, empty())
-      target.value = ''
+      wipe()
       receipt.value = submitted.outcome
     }
     else {
@@ -157,10 +156,19 @@ export function useResetFlow() {
   /** 重新办理 after a refused receipt: the first step, empty (the form was wiped when the receipt came). */
   function startAgain(): void {
     fieldErrors.clear()
-    Object.assign(form, empty())
-    target.value = ''
+    wipe()
     step.value = 'start'
     receipt.value = null
+  }
+
+  /**
+   * Empties the form and the mobile or email the code went to. `personal` is read again at once: a
+   * computed keeps the value it last made until then, and it would go on holding that mobile or email.
+   */
+  function wipe(): void {
+    Object.assign(form, empty())
+    target.value = ''
+    void personal.value
   }
 
   return { step, form, target, personal, ...fieldErrors, checkIdentifier, check, start, sendSms, verifySms, setPassword, restart, startAgain, busy, succeeded, receipt }
