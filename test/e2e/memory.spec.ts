@@ -10,16 +10,24 @@ import { ResetPage } from './pages/ResetPage'
 // must not stay behind in the kiosk's page (a crash dump, a swapped-out page), not only off the screen.
 // Polled: the confirm dialog's fade-out holds its rows for a moment after the receipt shows.
 test.describe('what a candidate typed, once the receipt replaces the form', () => {
-  test('注册: the email, mobile, ID number, name and password are gone from the page’s memory', async ({ kiosk }) => {
+  test('注册: the email, mobile, ID number, name and password are gone from the page’s memory', async ({
+    kiosk,
+  }) => {
     const who = { ...candidate(77), name: '欧阳明远', password: 'Wm4#rTq8zK' }
     const register = new RegisterPage(kiosk)
     await register.open()
     await register.submitOfflineWithWrongCode(who)
     await expect(kiosk.page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
-    await expect.poll(() => leftInMemory(kiosk.page, [who.email, who.mobile, who.idNumber, who.name, who.password]), { timeout: 15_000 }).toEqual({})
+    await expect
+      .poll(() => leftInMemory(kiosk.page, [who.email, who.mobile, who.idNumber, who.name, who.password]), {
+        timeout: 15_000,
+      })
+      .toEqual({})
   })
 
-  test('重置密码 by mobile: the new password and the mobile are gone from the page’s memory', async ({ kiosk }) => {
+  test('重置密码 by mobile: the new password and the mobile are gone from the page’s memory', async ({
+    kiosk,
+  }) => {
     const who = candidate(78)
     const newPassword = 'Hs6@pLw2vQ'
     await kiosk.open('/')
@@ -34,7 +42,9 @@ test.describe('what a candidate typed, once the receipt replaces the form', () =
     await kiosk.central.stop()
     await reset.el('submit').click()
     await expect(kiosk.page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
-    await expect.poll(() => leftInMemory(kiosk.page, [newPassword, who.mobile]), { timeout: 15_000 }).toEqual({})
+    await expect
+      .poll(() => leftInMemory(kiosk.page, [newPassword, who.mobile]), { timeout: 15_000 })
+      .toEqual({})
   })
 
   test('修改资料: the new email and name are gone from the page’s memory', async ({ kiosk }) => {
@@ -45,6 +55,8 @@ test.describe('what a candidate typed, once the receipt replaces the form', () =
     await profile.fill('email', 'ouyang.new79@example.com')
     await profile.submitOfflineWithWrongCode(who.mobile, '欧阳晓明')
     await expect(kiosk.page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
-    await expect.poll(() => leftInMemory(kiosk.page, ['ouyang.new79@example.com', '欧阳晓明']), { timeout: 15_000 }).toEqual({})
+    await expect
+      .poll(() => leftInMemory(kiosk.page, ['ouyang.new79@example.com', '欧阳晓明']), { timeout: 15_000 })
+      .toEqual({})
   })
 })

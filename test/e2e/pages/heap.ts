@@ -2,7 +2,9 @@ import type { Page } from '@playwright/test'
 
 /** The parts of a V8 heap snapshot (DevTools' format) this file reads. */
 interface HeapSnapshot {
-  snapshot: { meta: { node_fields: string[]; node_types: [string[]]; edge_fields: string[]; edge_types: [string[]] } }
+  snapshot: {
+    meta: { node_fields: string[]; node_types: [string[]]; edge_fields: string[]; edge_types: [string[]] }
+  }
   nodes: number[]
   edges: number[]
   strings: string[]
@@ -14,7 +16,11 @@ interface HeapSnapshot {
  * of them), so that a failure says what holds on to it. What a candidate typed must be gone once the
  * form that held it is wiped.
  */
-export async function leftInMemory(page: Page, values: readonly string[], depth = 6): Promise<Record<string, string[]>> {
+export async function leftInMemory(
+  page: Page,
+  values: readonly string[],
+  depth = 6,
+): Promise<Record<string, string[]>> {
   const cdp = await page.context().newCDPSession(page)
   const chunks: string[] = []
   cdp.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => chunks.push(chunk))
@@ -39,8 +45,14 @@ function retainers(heap: HeapSnapshot, value: string, depth: number): string[] {
   const { node_fields, node_types, edge_fields, edge_types } = heap.snapshot.meta
   const nodeFields = node_fields.length
   const edgeFields = edge_fields.length
-  const [nameAt, typeAt, edgeCountAt] = ['name', 'type', 'edge_count'].map((f) => node_fields.indexOf(f)) as [number, number, number]
-  const [edgeTypeAt, edgeNameAt, toAt] = ['type', 'name_or_index', 'to_node'].map((f) => edge_fields.indexOf(f)) as [number, number, number]
+  const [nameAt, typeAt, edgeCountAt] = ['name', 'type', 'edge_count'].map((f) => node_fields.indexOf(f)) as [
+    number,
+    number,
+    number,
+  ]
+  const [edgeTypeAt, edgeNameAt, toAt] = ['type', 'name_or_index', 'to_node'].map((f) =>
+    edge_fields.indexOf(f),
+  ) as [number, number, number]
   const count = heap.nodes.length / nodeFields
   const label = (n: number) =>
     `${node_types[0][heap.nodes[n * nodeFields + typeAt]!]}:${String(heap.strings[heap.nodes[n * nodeFields + nameAt]!]).slice(0, 50)}`
@@ -51,7 +63,10 @@ function retainers(heap: HeapSnapshot, value: string, depth: number): string[] {
       const type = edge_types[0][heap.edges[edge + edgeTypeAt]!]
       if (type === 'weak') continue
       const name = heap.edges[edge + edgeNameAt]!
-      parents[heap.edges[edge + toAt]! / nodeFields]!.push({ from: n, edge: type === 'element' || type === 'hidden' ? `[${name}]` : String(heap.strings[name]) })
+      parents[heap.edges[edge + toAt]! / nodeFields]!.push({
+        from: n,
+        edge: type === 'element' || type === 'hidden' ? `[${name}]` : String(heap.strings[name]),
+      })
     }
   }
   const chains: string[] = []
@@ -61,7 +76,12 @@ function retainers(heap: HeapSnapshot, value: string, depth: number): string[] {
     const seen = new Set([n])
     for (let step = 0; step < depth && frontier.length > 0; step++) {
       frontier = frontier
-        .flatMap(({ node, chain }) => parents[node]!.filter(({ from }) => !seen.has(from) && seen.add(from)).map(({ from, edge }) => ({ node: from, chain: `${label(from)} .${edge} → ${chain}` })))
+        .flatMap(({ node, chain }) =>
+          parents[node]!.filter(({ from }) => !seen.has(from) && seen.add(from)).map(({ from, edge }) => ({
+            node: from,
+            chain: `${label(from)} .${edge} → ${chain}`,
+          })),
+        )
         .slice(0, 5)
     }
     chains.push(...frontier.map(({ chain }) => chain))
