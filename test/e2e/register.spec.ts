@@ -219,6 +219,8 @@ test.describe('注册ETEST通行证', () => {
     const register = new RegisterPage(kiosk)
     await register.open()
     await expect(register.el('password-hint')).toHaveText('密码长度为8-18位字符，且必须同时包含：字母、数字和特殊字符!@#%^&*_-')
+    // What the kiosk refuses beyond the web site's rule is said before a password is refused for it.
+    await expect(register.el('password-avoid')).toHaveText('不能使用手机号、证件号码、电子邮箱或姓名，也不能使用常见或过于简单的密码（如重复、连续或键盘上相邻的字符）')
     await register.el('service-agreement').click()
     await expect(kiosk.page.getByTestId('agreement-service')).toContainText('用户服务协议')
     await kiosk.page.getByTestId('agreement-service-close').click()

@@ -51,6 +51,7 @@ const en: typeof zhCN = {
     passwordConfirm: 'Confirm password',
     showPassword: 'Show password',
     passwordHint: '8 to 18 characters, with at least one letter, one digit and one special character {specials}',
+    passwordAvoid: 'Not built from your mobile number, ID number, email or name, and not a common or easily guessed password (repeated, sequential or keyboard-neighbour characters).',
     strength: 'Password strength',
     // By score 0-4; below 2 the policy refuses the password (password.guessable), so those read Weak.
     strengthLevels: ['Weak', 'Weak', 'Fair', 'Strong', 'Very strong'],
@@ -112,7 +113,7 @@ const en: typeof zhCN = {
     forgot: 'Forgot your password?',
     reset: 'Reset password',
     noAccount: 'No ETEST passport yet?',
-    register: 'Register',
+    register: 'Register a new account',
     problem: 'Having trouble?',
     help: 'Common questions',
   },
@@ -133,7 +134,7 @@ const en: typeof zhCN = {
     emailSent: 'If {email} is registered for an ETEST passport, we sent it a password reset link and an email code. If nothing arrives, check the address, or tap "Change the mobile or email" to have it sent again.',
     emailOwnDevice: 'You can open your mailbox on your own phone or computer and follow the link, ',
     emailOnKiosk: 'or type the code from the email here and set your new password now:',
-    success: 'Password reset',
+    success: 'Password reset successful',
     successNext: 'Log in with your ID number and your new password.',
     passwordFormat: 'Password format',
     smsSendHint: 'Tap "Send code", enter the SMS code you receive, then tap "Confirm".',
@@ -209,9 +210,9 @@ const en: typeof zhCN = {
     submitting: 'Your request is saved on this kiosk and is being sent now. Please wait a moment.',
     savedLater: 'Your request is saved on this kiosk and will be sent automatically later.',
     checkedLaterCode:
-      'SMS and email codes and the other details are checked only when the request reaches the centre, which decides the result. Before you leave, or later, look the receipt up under "Check progress".',
+      'SMS and email codes and the other details are checked only when the request reaches the centre, which decides the result. Before you leave, or later, look the receipt up under "Check the progress of a request".',
     checkedLater:
-      'What you entered is checked only when the request reaches the centre, which decides the result. Before you leave, or later, look the receipt up under "Check progress".',
+      'What you entered is checked only when the request reaches the centre, which decides the result. Before you leave, or later, look the receipt up under "Check the progress of a request".',
     again: 'Start again',
     againHint: 'To protect your personal details, this kiosk did not keep what you entered: please fill it in again.',
     qr: 'Scan the QR code with your phone or write down the receipt code to check the progress later.',

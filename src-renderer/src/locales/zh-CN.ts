@@ -52,6 +52,8 @@ export default {
     passwordConfirm: '确认密码',
     showPassword: '显示密码',
     passwordHint: '密码长度为8-18位字符，且必须同时包含：字母、数字和特殊字符{specials}',
+    // The kiosk's policy beyond the web site's hint above (passwordRule.ts): said before a refusal says it.
+    passwordAvoid: '不能使用手机号、证件号码、电子邮箱或姓名，也不能使用常见或过于简单的密码（如重复、连续或键盘上相邻的字符）',
     strength: '密码强度',
     // By score 0-4; below 2 the policy refuses the password (password.guessable), so those read 弱.
     strengthLevels: ['弱', '弱', '中', '强', '很强'],
@@ -126,7 +128,7 @@ export default {
     flow2: '建议优先使用手机号重置密码',
     flowSms: '通过手机号重置：输入手机号和验证码后，在下一页面点击发送验证码完成验证，输入新密码并再次确认后提交重置。',
     flowEmail:
-      '通过邮箱重置：输入邮箱和验证码后，登录个人邮箱点击系统发送的密码重置链接，输入新密码并再次确认后提交重置。',
+      '通过邮箱重置：输入邮箱和验证码后，登录个人邮箱点击系统发送的密码重置链接（或在本机输入邮件中的验证码），输入新密码并再次确认后提交重置。',
     cannot: '手机号/邮箱无法重置密码？',
     verifyTitle: '验证手机验证码',
     emailSentTitle: '通过邮箱重置密码',

@@ -27,7 +27,7 @@ export const provinces: readonly { code: string; name: Record<Locale, string> }[
   { code: '51', name: { 'zh-CN': '四川', en: 'Sichuan' } },
   { code: '52', name: { 'zh-CN': '贵州', en: 'Guizhou' } },
   { code: '53', name: { 'zh-CN': '云南', en: 'Yunnan' } },
-  { code: '54', name: { 'zh-CN': '西藏', en: 'Tibet' } },
+  { code: '54', name: { 'zh-CN': '西藏', en: 'Xizang' } },
   { code: '61', name: { 'zh-CN': '陕西', en: 'Shaanxi' } },
   { code: '62', name: { 'zh-CN': '甘肃', en: 'Gansu' } },
   { code: '63', name: { 'zh-CN': '青海', en: 'Qinghai' } },
