@@ -506,7 +506,8 @@ test.describe('我的ETEST通行证', () => {
       await kiosk.page.getByTestId('account-password').click()
       const password = new PasswordPage(kiosk)
       await password.submitOfflineWithWrongOld('Wrong#old123', 'Rv9@kWq3nB')
-      await refusedOnReceipt(kiosk, password, /密码不正确/)
+      // The form has no ID number: it names the old password, as the form itself would.
+      await refusedOnReceipt(kiosk, password, '原密码不正确，请重新办理')
       await startedAgainEmpty(password, '修改密码', ['old', 'password', 'password-confirm', 'captcha'])
     })
   })

@@ -1,6 +1,6 @@
 import { test, expect } from './harness/kioskFixture'
 import { logInAs, registerThroughKiosk } from './pages/accounts'
-import { ProfilePage } from './pages/AccountPages'
+import { PasswordPage, ProfilePage } from './pages/AccountPages'
 import { candidate } from './pages/candidates'
 import { leftInMemory } from './pages/heap'
 import { RegisterPage } from './pages/RegisterPage'
@@ -57,6 +57,19 @@ test.describe('what a candidate typed, once the receipt replaces the form', () =
     await expect(kiosk.page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
     await expect
       .poll(() => leftInMemory(kiosk.page, ['ouyang.new79@example.com', '欧阳晓明']), { timeout: 15_000 })
+      .toEqual({})
+  })
+
+  test('修改密码: the old and the new password are gone from the page’s memory', async ({ kiosk }) => {
+    const who = candidate(80)
+    const newPassword = 'Jd3%nVx7qR'
+    // Logged in with the password typed on 登录, whose form is gone once 我的ETEST通行证 opens.
+    await logInAs(kiosk, who)
+    await kiosk.page.getByTestId('account-password').click()
+    await new PasswordPage(kiosk).submitOfflineWithWrongOld(who.password, newPassword)
+    await expect(kiosk.page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
+    await expect
+      .poll(() => leftInMemory(kiosk.page, [who.password, newPassword]), { timeout: 15_000 })
       .toEqual({})
   })
 })
