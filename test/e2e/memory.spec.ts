@@ -36,11 +36,7 @@ test.describe('what a candidate typed, once the receipt replaces the form', () =
     await reset.open()
     await reset.start(who.mobile)
     await reset.verifyMobile(who.mobile)
-    await reset.fill('password', newPassword)
-    await reset.fill('password-confirm', newPassword)
-    await reset.solveCaptcha()
-    await kiosk.central.stop()
-    await reset.el('submit').click()
+    await reset.setPassword(newPassword, { offline: true })
     await expect(kiosk.page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
     await expect
       .poll(() => leftInMemory(kiosk.page, [newPassword, who.mobile]), { timeout: 15_000 })

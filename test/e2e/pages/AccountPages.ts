@@ -37,25 +37,33 @@ export class ProfilePage extends KioskPage {
   }
 }
 
-export class ChangeMobilePage extends KioskPage {
-  constructor(kiosk: KioskHarness) {
-    super(kiosk, 'change-mobile')
-  }
-
-  async change(mobile: string, smsCode?: string): Promise<void> {
+/** A form of a mobile number and the SMS code sent to it (修改手机号, 验证手机). */
+class MobileCodePage extends KioskPage {
+  /** The number, 发送验证码, the code that arrived (or `smsCode`), 确认. */
+  protected async submitWithCode(mobile: string, smsCode?: string): Promise<void> {
     await this.fill('mobile', mobile)
     const code = await codeSentBy(this.page, mobile, () => this.el('send-code').click())
     await this.fill('sms-code', smsCode ?? code)
     await this.el('submit').click()
   }
 
-  /** The new number with a wrong SMS code, sent while the central API is stopped. */
+  /** The number with a wrong SMS code, sent while the central API is stopped: only the centre can check it. */
   async submitOfflineWithWrongCode(mobile: string): Promise<void> {
     await this.fill('mobile', mobile)
     const code = await codeSentBy(this.page, mobile, () => this.el('send-code').click())
     await this.fill('sms-code', wrongCode(code))
     await this.kiosk.central.stop()
     await this.el('submit').click()
+  }
+}
+
+export class ChangeMobilePage extends MobileCodePage {
+  constructor(kiosk: KioskHarness) {
+    super(kiosk, 'change-mobile')
+  }
+
+  async change(mobile: string, smsCode?: string): Promise<void> {
+    await this.submitWithCode(mobile, smsCode)
   }
 }
 
@@ -83,25 +91,13 @@ export class PasswordPage extends KioskPage {
   }
 }
 
-export class VerifyMobilePage extends KioskPage {
+export class VerifyMobilePage extends MobileCodePage {
   constructor(kiosk: KioskHarness) {
     super(kiosk, 'verify-mobile')
   }
 
   async verify(mobile: string, smsCode?: string): Promise<void> {
-    await this.fill('mobile', mobile)
-    const code = await codeSentBy(this.page, mobile, () => this.el('send-code').click())
-    await this.fill('sms-code', smsCode ?? code)
-    await this.el('submit').click()
-  }
-
-  /** The account's mobile with a wrong SMS code, sent while the central API is stopped. */
-  async submitOfflineWithWrongCode(mobile: string): Promise<void> {
-    await this.fill('mobile', mobile)
-    const code = await codeSentBy(this.page, mobile, () => this.el('send-code').click())
-    await this.fill('sms-code', wrongCode(code))
-    await this.kiosk.central.stop()
-    await this.el('submit').click()
+    await this.submitWithCode(mobile, smsCode)
   }
 }
 

@@ -25,11 +25,13 @@ export class ResetPage extends KioskPage {
     await this.el('verify').click()
   }
 
-  async setPassword(password: string, options: { confirm?: string; captcha?: string; emailCode?: string } = {}): Promise<void> {
+  /** The new password twice, the captcha, 确认; `offline`: the central API is stopped just before 确认. */
+  async setPassword(password: string, options: { confirm?: string; captcha?: string; emailCode?: string; offline?: boolean } = {}): Promise<void> {
     if (options.emailCode !== undefined) await this.fill('email-code', options.emailCode)
     await this.fill('password', password)
     await this.fill('password-confirm', options.confirm ?? password)
     await this.solveCaptcha(options.captcha)
+    if (options.offline) await this.kiosk.central.stop()
     await this.el('submit').click()
   }
 }
