@@ -3,6 +3,7 @@ import { test, expect } from './harness/kioskFixture'
 import { logInAs } from './pages/accounts'
 import { seriousViolations } from './pages/axe'
 import { candidate } from './pages/candidates'
+import { leftInMemory } from './pages/heap'
 import { RegisterPage } from './pages/RegisterPage'
 import { SupervisorPage } from './pages/supervisorPages'
 
@@ -31,6 +32,10 @@ test.describe('idle', () => {
       return JSON.stringify(app.config.globalProperties.$pinia.state.value)
     })
     for (const value of [who.email, who.mobile, who.idNumber, who.name]) expect(stores).not.toContain(value)
+    // Nor anywhere in the page's memory (DESIGN.md: nothing of one candidate is reachable by the next).
+    await expect
+      .poll(() => leftInMemory(page, [who.email, who.mobile, who.idNumber, who.name, who.password]), { timeout: 15_000 })
+      .toEqual({})
 
     await page.goBack()
     await expect(page.getByTestId('home-register')).toBeVisible()
