@@ -5,6 +5,7 @@ import { sessionKinds, type OperationKind } from '../../src-common/operations'
 import { clockGrainMs } from '../../src-common/requestSigning'
 import { sessionPurposes, type AccountSummary } from '../../src-common/wire'
 import type { CentralResult } from '../../sync/centralClient'
+import type { OpView } from '../../sync/outbox'
 import { normaliseReceipt, receiptPattern } from '../../sync/receipt'
 import type { KioskHandlers } from './kioskDispatcher'
 import type { KioskServices } from './kioskServices'
@@ -39,6 +40,7 @@ export function createKioskHandlers(
 ): KioskHandlers {
   const { session, captcha } = services
   const receiptLookups = options.receiptLookups ?? createReceiptLookupLimit()
+  const staff = createSupervisorHandlers(services)
   const client = () => services.central?.client ?? null
   const notEnrolled = (): { ok: false; error: KioskError } => fail('NOT_ENROLLED')
   /** A code to the logged-in account's own mobile or email, or to its new mobile, goes with its session (wire.ts, sessionPurposes). */
@@ -190,18 +192,43 @@ export function createKioskHandlers(
         const code = normaliseReceipt(receipt).replace(/[^0-9A-Z]/g, '')
         // No receipt has this shape: nothing to ask anyone, and nothing a guess could find (not counted).
         if (!receiptPattern.test(code)) return fail('OP_NOT_FOUND')
+        // This kiosk's own ops first, never limited: the candidate who just got a receipt here can
+        // always follow it, whatever someone else tried before them.
+        const local = services.outbox?.findByReceipt(code)
+        if (local) return ok(await localOutcome(local))
+        const central = client()
+        if (!central) return fail('OP_NOT_FOUND')
         const ticket = receiptLookups.take(code)
         if ('retryAfter' in ticket) return fail('RATE_LIMITED', { rule: 'receipt.lookups', retryAfter: ticket.retryAfter })
-        const found = await lookUp(code)
-        // Only a code that found nothing counts: an op found, or no answer (offline), is forgiven.
-        if (found.ok || found.error.code !== 'OP_NOT_FOUND') ticket.forgive()
-        return found
+        let missed = false
+        try {
+          const answer = await central.receipt(code)
+          // Only the central API's own "no such receipt" is a miss: a proxy's 404 page (the server
+          // being redeployed), no answer, or a fault here says nothing of the code.
+          missed = !answer.ok && answer.error.code === 'OP_NOT_FOUND' && answer.fromServer === true
+          if (!answer.ok) return { ok: false, error: answer.error }
+          // The op asked for, or none: another code would be shown (and as a QR code) as the candidate's.
+          if (answer.value.receipt !== code) return fail('INTERNAL')
+          const { kind, status, error, updatedAt } = answer.value
+          return ok({ id: '', kind, receipt: answer.value.receipt, status, error: error ?? null, updatedAt })
+        } finally {
+          if (!missed) ticket.forgive()
+        }
       },
     },
     sync: {
       status: async () => ok(services.syncSummary()),
     },
-    ...createSupervisorHandlers(services),
+    ...staff,
+    supervisor: {
+      ...staff.supervisor,
+      // 查询办理进度's lock sends candidates to the staff: staff lift it by entering supervisor mode.
+      enter: async (input) => {
+        const entered = await staff.supervisor.enter(input)
+        if (entered.ok) receiptLookups.lift()
+        return entered
+      },
+    },
     dev: {
       messages: async ({ to }) => {
         const answer = await services.devMessages(to)
@@ -224,12 +251,13 @@ export function createKioskHandlers(
   }
   return handlers
 
-  /** 查询办理进度 for a well-formed code: this kiosk's outbox first, then the central API. */
-  async function lookUp(code: string): Promise<Result<OpOutcome>> {
-    const local = services.outbox?.findByReceipt(code)
-    if (local && local.status === 'pending' && services.engine) {
-      // Under review: the candidate asking is told the decision if it was made since the last
-      // poll (up to a minute ago), not 等待审核. A few seconds at most: else what the kiosk knows.
+  /**
+   * One of this kiosk's ops as 查询办理进度 shows it. Under review: the candidate asking is told the
+   * decision if it was made since the last poll (up to a minute ago), not 等待审核; a few seconds
+   * at most, else what the kiosk knows.
+   */
+  async function localOutcome(local: OpView): Promise<OpOutcome> {
+    if (local.status === 'pending' && services.engine) {
       const engine = services.engine
       let waited: ReturnType<typeof setTimeout> | undefined
       await Promise.race([
@@ -237,16 +265,8 @@ export function createKioskHandlers(
         new Promise((resolve) => (waited = setTimeout(resolve, lookupRefreshMs))),
       ])
       clearTimeout(waited)
-      return ok(services.outcomeOf(services.outbox?.get(local.id) ?? local))
+      return services.outcomeOf(services.outbox?.get(local.id) ?? local)
     }
-    if (local) return ok(services.outcomeOf(local))
-    const central = client()
-    if (!central) return fail('OP_NOT_FOUND')
-    const answer = await central.receipt(code)
-    if (!answer.ok) return { ok: false, error: answer.error }
-    // The op asked for, or none: another code would be shown (and as a QR code) as the candidate's.
-    if (answer.value.receipt !== code) return fail('INTERNAL')
-    const { kind, status, error, updatedAt } = answer.value
-    return ok({ id: '', kind, receipt: answer.value.receipt, status, error: error ?? null, updatedAt })
+    return services.outcomeOf(local)
   }
 }

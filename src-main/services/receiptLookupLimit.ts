@@ -1,6 +1,6 @@
 /**
- * 查询办理进度's limit on this kiosk: receipt codes that found nothing, `misses` of them in any
- * `windowMs`, then the look-up waits until the oldest of them leaves the window.
+ * 查询办理进度's limit on this kiosk: receipt codes the central API found nothing for, `misses` of them
+ * in any `windowMs`, then look-ups at the central API wait until the oldest miss leaves the window.
  *
  * A receipt code is 40 random bits: nobody finds another person's op by guessing at a kiosk's pace,
  * but nothing stopped a script in the renderer (or a patient visitor) from asking the central API
@@ -9,12 +9,19 @@
  * candidate who mistypes a code a few times stays far below it, and asking again about a code that
  * already missed (the network seemed slow) is not another guess: it is not counted twice.
  *
+ * What it does not hold back: this kiosk's own ops (the handler answers them before asking here, so a
+ * candidate can always follow the receipt they got here, whoever tried codes before them), and
+ * anything that is not the central API's own "no such receipt" (a proxy's page, no answer, a fault).
+ * Staff lift it by entering supervisor mode: its message sends candidates to them.
+ *
  * Each look-up is counted when it starts and forgiven when it found an op (or could not tell), so
  * that look-ups sent all at once cannot pass the limit before the first of them has missed.
  */
 export interface ReceiptLookupLimit {
   /** Seconds to wait before another look-up, or a ticket: forgive() it unless the code found nothing. */
   take(code: string): { retryAfter: number } | { forgive: () => void }
+  /** Forgets every miss: staff have come (supervisor mode entered). */
+  lift(): void
 }
 
 /** Misses allowed in the window: a candidate mistypes a code two or three times, not ten. */
@@ -46,6 +53,9 @@ export function createReceiptLookupLimit(
           if (index >= 0) counted.splice(index, 1)
         },
       }
+    },
+    lift() {
+      counted.length = 0
     },
   }
 }

@@ -42,4 +42,13 @@ describe("查询办理进度's limit on receipt codes that find nothing", () => 
     const tickets = Array.from({ length: 25 }, (_, i) => limit.take(`ZZZZZZ${String(i).padStart(2, '0')}`))
     assert.equal(tickets.filter((ticket) => 'forgive' in ticket).length, 10)
   })
+
+  test('staff entering supervisor mode lift it', () => {
+    const limit = createReceiptLookupLimit({ now: () => 0, misses: 2 })
+    limit.take('ZZZZZZZ1')
+    limit.take('ZZZZZZZ2')
+    assert.ok('retryAfter' in limit.take('ZZZZZZZ3'))
+    limit.lift()
+    assert.ok('forgive' in limit.take('ZZZZZZZ3'))
+  })
 })
