@@ -116,7 +116,7 @@ export async function buildApp(ctx: ServerContext) {
   }
   // Codes alone that found nothing, per kiosk and hour (receiptMisses.ts). An op followed by its id
   // (?op) is not a guess: it is not counted.
-  const receiptMisses = createReceiptMisses(ctx.db)
+  const receiptMisses = createReceiptMisses(ctx.db, ctx.keys.pepper)
 
   await app.register(async (signed) => {
     // preValidation: before the app's preHandler parses the body.
@@ -146,7 +146,14 @@ export async function buildApp(ctx: ServerContext) {
       if (counted && 'retryAfterSec' in counted) {
         return sendError(reply, { code: 'RATE_LIMITED', rule: 'receipt.lookups' satisfies LimitRule, retryAfter: counted.retryAfterSec })
       }
-      const row = op === undefined ? receiptRows.any.get(code, request.kioskId!) : receiptRows.op.get(code, op)
+      let row: ReceiptRow | undefined
+      try {
+        row = op === undefined ? receiptRows.any.get(code, request.kioskId!) : receiptRows.op.get(code, op)
+      } catch (error) {
+        // A fault here says nothing of the code: not a miss.
+        counted?.forgive()
+        throw error
+      }
       if (!row) return sendError(reply, { code: 'OP_NOT_FOUND' })
       counted?.forgive()
       return receiptResponse.parse({

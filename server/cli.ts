@@ -7,7 +7,7 @@ import { createEnrollmentCode, startServer } from './index'
 
 const usage = `Usage:
   npm run server -- [--port 8787] [--host 127.0.0.1] [--data ./central-data] [--dev]
-                    [--attested-per-hour 20] [--failed-logins-per-hour 100]
+                    [--attested-per-hour 20] [--failed-logins-per-hour 100] [--receipt-misses-per-hour 120]
                     [--trust-proxy <address of the TLS proxy>[,<another>]]
   npm run server -- enroll-kiosk --name "<hall>" [--data ./central-data]
   npm run server -- kiosks list [--data ./central-data]
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       dev: { type: 'boolean', default: false },
       'attested-per-hour': { type: 'string' },
       'failed-logins-per-hour': { type: 'string' },
+      'receipt-misses-per-hour': { type: 'string' },
       'trust-proxy': { type: 'string' },
       name: { type: 'string' },
       status: { type: 'string' },
@@ -115,13 +116,14 @@ async function main(): Promise<void> {
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port must be a port number')
   /** A per-kiosk hourly limit from the command line: a whole number, at least 1. */
-  const perHour = (option: 'attested-per-hour' | 'failed-logins-per-hour'): number | undefined => {
+  const perHour = (option: 'attested-per-hour' | 'failed-logins-per-hour' | 'receipt-misses-per-hour'): number | undefined => {
     const value = values[option] === undefined ? undefined : Number(values[option])
     if (value !== undefined && !(Number.isInteger(value) && value >= 1)) fail(`--${option} must be a whole number, at least 1`)
     return value
   }
   const attestedPerHour = perHour('attested-per-hour')
   const failedLoginsPerHour = perHour('failed-logins-per-hour')
+  const receiptMissesPerHour = perHour('receipt-misses-per-hour')
   const trustProxy = values['trust-proxy']?.split(',').map((address) => address.trim()).filter(Boolean)
   if (trustProxy?.some((address) => !isIP(address.split('/')[0] ?? ''))) fail('--trust-proxy takes addresses (or address/bits), comma separated')
   const server = await startServer({
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
     limits: {
       ...(attestedPerHour === undefined ? {} : { attestedResetsPerKioskPerHour: attestedPerHour }),
       ...(failedLoginsPerHour === undefined ? {} : { failedLoginsPerKioskPerHour: failedLoginsPerHour }),
+      ...(receiptMissesPerHour === undefined ? {} : { receiptMissesPerKioskPerHour: receiptMissesPerHour }),
     },
     // The disk refused a commit: exit (70) for the supervisor that restarts the server.
     onCommitFailure: () => process.exit(70),

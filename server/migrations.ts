@@ -230,16 +230,18 @@ UPDATE accounts SET failed_at = updated_at WHERE failed_logins > 0;
 -- Receipt codes each kiosk looked up that found no op, for the per-kiosk hourly limit: with a kiosk
 -- credential in the wrong hands (or a kiosk that does not keep its own limit), receipt codes could
 -- be tried one after another. A look-up is counted before the code is looked up and forgiven when it
--- finds an op; a code already counted in the hour is not counted again (see receiptMisses.ts). Rows
--- older than the hour are pruned as new ones come.
+-- finds an op; a code already counted in the hour is not counted again (see receiptMisses.ts). The
+-- code is kept as a keyed hash, never as typed. Rows older than the hour, every kiosk's, are pruned
+-- at each count.
 CREATE TABLE receipt_misses (
   id INTEGER PRIMARY KEY,
   kiosk_id TEXT NOT NULL,
-  code TEXT NOT NULL,
+  code_hash TEXT NOT NULL,
   at INTEGER NOT NULL
 );
+CREATE INDEX receipt_misses_at ON receipt_misses (at);
 CREATE INDEX receipt_misses_kiosk ON receipt_misses (kiosk_id, at);
-CREATE INDEX receipt_misses_code ON receipt_misses (kiosk_id, code);
+CREATE INDEX receipt_misses_code ON receipt_misses (kiosk_id, code_hash);
 `,
   },
 ]

@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { appealPayload, startTestServer, TestKiosk, type TestServer } from './kiosk'
 
 /**
@@ -61,5 +63,19 @@ describe('receipt look-ups that find nothing, per kiosk and hour', () => {
     t.advance(60 * 60 * 1000)
     assert.equal((await lookUp(hallA, receipt)).status, 200)
     assert.equal((await lookUp(hallA, 'ZZZZZZZ6')).status, 404)
+  })
+
+  test('a missed code is kept as a keyed hash, never as typed, and every kiosk\'s rows go after the hour', () => {
+    const db = new Database(join(t.dataDir, 'central.db'), { readonly: true })
+    try {
+      const rows = db.prepare('SELECT kiosk_id AS kiosk, code_hash AS code FROM receipt_misses').all() as { kiosk: string; code: string }[]
+      // Hall B's miss of an hour ago went with Hall A's count since, though Hall B asked nothing more.
+      assert.equal(rows.length, 1)
+      assert.ok(!rows.some((row) => /ZZZZZZZ/i.test(row.code)), JSON.stringify(rows))
+      const dump = JSON.stringify(db.prepare('SELECT * FROM receipt_misses').all())
+      for (const code of ['ZZZZZZZ1', 'ZZZZZZZ5', 'ZZZZZZZ6']) assert.ok(!dump.includes(code))
+    } finally {
+      db.close()
+    }
   })
 })
