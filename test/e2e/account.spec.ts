@@ -331,10 +331,12 @@ test.describe('我的ETEST通行证', () => {
     await logInAs(kiosk, who)
     await kiosk.page.getByTestId('account-verify-mobile').click()
     const verify = new VerifyMobilePage(kiosk)
-    // Where the code will go, as every other SMS form says: the account's number until one is typed.
-    await expect(verify.el('send-to')).toHaveText(`将向 ${who.mobile.slice(0, 3)}****${who.mobile.slice(-4)} 发送验证码`)
-    await verify.fill('mobile', who.mobile)
-    await expect(verify.el('send-to')).toHaveText(`将向 ${who.mobile} 发送验证码`)
+    // Where the code will go, as 修改资料 says: the account's own number, whatever is typed (another
+    // number is refused, not sent to).
+    const masked = `将向 ${who.mobile.slice(0, 3)}****${who.mobile.slice(-4)} 发送验证码`
+    await expect(verify.el('send-to')).toHaveText(masked)
+    await verify.fill('mobile', '1390013')
+    await expect(verify.el('send-to')).toHaveText(masked)
     await expect(verify.el('sms-code')).toHaveAttribute('aria-describedby', /.+/)
     await verify.verify(who.mobile, '000000')
     await expect(verify.fieldError('sms-code')).toHaveText('短信验证码不正确，请重新输入')
