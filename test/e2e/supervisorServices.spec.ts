@@ -234,7 +234,7 @@ test.describe('设置', () => {
     await expect(supervisor.fieldError('settings-idleTimeoutSec')).toHaveText('请填写 30-3600 之间的整数')
     await expect(supervisor.fieldError('settings-retentionDays')).toHaveText('请填写 1-3650 之间的整数')
     await expect(timeout).toHaveAttribute('aria-invalid', 'true')
-    await expect(timeout).toHaveAccessibleDescription('请填写 30-3600 之间的整数')
+    await expect(timeout).toHaveAccessibleDescription('范围 30–3600 请填写 30-3600 之间的整数')
     await supervisor.el('settings-save').click()
     await expect(supervisor.el('settings-saved')).toBeHidden()
     expect(kiosk.services.supervisor.settings.get()).toEqual(before)
@@ -255,6 +255,27 @@ test.describe('设置', () => {
     await supervisor.el('settings-save').click()
     await expect(supervisor.el('settings-saved')).toBeVisible()
     expect(kiosk.services.supervisor.settings.get()).toMatchObject({ kioskName: '二号自助机', idleTimeoutSec: 3600, retentionDays: 1 })
+  })
+
+  test('each number field says its range under it and to a screen reader, before anything is refused, in the language shown', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('settings')
+    const ranges = { idleTimeoutSec: '30–3600', idleWarningSec: '5–300', supervisorIdleTimeoutSec: '15–3600', retentionDays: '1–3650' }
+    for (const [language, word] of [
+      ['zh-CN', '范围'],
+      ['en', 'Range'],
+    ] as const) {
+      if (language === 'en') await page.getByTestId('header-language').click()
+      for (const [key, range] of Object.entries(ranges)) {
+        const input = supervisor.el(`settings-${key}`).locator('input')
+        await expect(supervisor.el(`settings-${key}-range`)).toHaveText(`${word} ${range}`)
+        await expect(input).toBeVisible()
+        await expect(input).toHaveAccessibleDescription(`${word} ${range}`)
+        await expect(input).not.toHaveAttribute('aria-invalid', 'true')
+      }
+    }
   })
 
   test('修改 PIN: a 原 PIN that cannot be one is refused on the screen, a wrong one keeps the new PIN typed (and it can be shown), the right one changes it', async ({ kiosk }) => {

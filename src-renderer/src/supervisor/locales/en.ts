@@ -254,7 +254,7 @@ const en: typeof zhCN = {
       confirmPin: 'Confirm new PIN',
       changePinSubmit: 'Change PIN',
       pinChanged: 'PIN changed',
-      rangeHint: '{min}-{max}',
+      rangeHint: 'Range {min}–{max}',
       numberRange: 'Enter a whole number from {min} to {max}',
       warningBelowTimeout: 'The warning must come before the candidate screen timeout',
       oldPinFormat: 'Enter the current PIN (6 or more digits)',

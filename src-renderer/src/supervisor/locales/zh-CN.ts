@@ -253,7 +253,7 @@ export default {
       confirmPin: '确认新 PIN',
       changePinSubmit: '修改 PIN',
       pinChanged: 'PIN 已修改',
-      rangeHint: '{min}-{max}',
+      rangeHint: '范围 {min}–{max}',
       numberRange: '请填写 {min}-{max} 之间的整数',
       warningBelowTimeout: '超时前提醒须短于考生页面超时',
       oldPinFormat: '请输入原 PIN（6 位以上数字）',
