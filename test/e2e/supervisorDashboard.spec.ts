@@ -49,6 +49,10 @@ test.describe('supervisor dashboard', () => {
     await expect(supervisor.op(dropped.receipt).getByTestId('supervisor-op-cancel-reason')).toHaveText('重复提交')
     // The 撤销 button is gone with the dialog: the keyboard goes to what became of the op.
     await expect(supervisor.el('ops-notice')).toBeFocused()
+    await expect(supervisor.el('ops-notice')).toHaveText(`已撤销业务 ${dropped.receipt}`)
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(supervisor.el('ops-notice')).toHaveText(`Request ${dropped.receipt} cancelled`)
+    await kiosk.page.getByTestId('header-language').click()
 
     await supervisor.el('resume').click()
     await expect(supervisor.el('paused')).toHaveText('同步运行中')
