@@ -257,6 +257,28 @@ test.describe('设置', () => {
     expect(kiosk.services.supervisor.settings.get()).toMatchObject({ kioskName: '二号自助机', idleTimeoutSec: 3600, retentionDays: 1 })
   })
 
+  test('设置已保存 is said only while the form shows what was saved: not over a number typed since', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('settings')
+    await supervisor.fill('settings-kiosk-name', '二号自助机')
+    await supervisor.el('settings-save').click()
+    await expect(supervisor.el('settings-saved')).toHaveText('设置已保存')
+    const timeout = supervisor.el('settings-idleTimeoutSec').locator('input')
+    await timeout.fill('99999')
+    await timeout.blur()
+    await expect(supervisor.fieldError('settings-idleTimeoutSec')).toHaveText('请填写 30-3600 之间的整数')
+    // 99999 is not saved, and the screen does not say it is.
+    await expect(supervisor.el('settings-saved')).toBeHidden()
+    await supervisor.fill('settings-exam-centre', '第二考点')
+    await timeout.fill('120')
+    await timeout.blur()
+    await expect(supervisor.el('settings-saved')).toBeHidden()
+    await supervisor.el('settings-save').click()
+    await expect(supervisor.el('settings-saved')).toBeVisible()
+    expect(kiosk.services.supervisor.settings.get()).toMatchObject({ kioskName: '二号自助机', examCentre: '第二考点', idleTimeoutSec: 120 })
+  })
+
   test('each number field says its range under it and to a screen reader, before anything is refused, in the language shown', async ({ kiosk }) => {
     const { page } = kiosk
     const supervisor = new SupervisorPage(kiosk)
