@@ -25,6 +25,26 @@ test.describe('supervisor dashboard', () => {
     await expect(supervisor.op(op.receipt)).toHaveAttribute('data-status', 'rejected')
   })
 
+  test('the cancel dialog’s two ways out read apart in both languages: 不撤销 / Keep the request, never a “Cancel” beside “Cancel the request”', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    const op = await supervisor.pauseWithQueuedAppeal(candidate(18))
+    await supervisor.op(op.receipt).getByTestId('supervisor-op-cancel').click()
+    const dialog = page.getByRole('dialog', { name: `撤销业务 ${op.receipt}` })
+    await expect(dialog.getByRole('button', { name: '不撤销' })).toBeVisible()
+    await expect(dialog.getByRole('button', { name: '确认撤销' })).toBeVisible()
+    await page.keyboard.press('Escape')
+    await expect(dialog).toBeHidden()
+    await page.getByTestId('header-language').click()
+    await supervisor.op(op.receipt).getByTestId('supervisor-op-cancel').click()
+    const english = page.getByRole('dialog', { name: `Cancel request ${op.receipt}` })
+    await expect(english.getByRole('button', { name: 'Cancel', exact: true })).toHaveCount(0)
+    await english.getByRole('button', { name: 'Keep the request' }).click()
+    await expect(english).toBeHidden()
+    expect(kiosk.services.outbox?.get(op.id)?.status).toBe('queued')
+  })
+
   test('paused sync keeps new ops on the kiosk; one is cancelled with a reason, the other goes out on resume', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()

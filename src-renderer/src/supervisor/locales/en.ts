@@ -150,6 +150,8 @@ const en: typeof zhCN = {
       retry: 'Retry',
       cancelTitle: 'Cancel request {receipt}',
       cancelLead: 'A cancelled request is never sent to the central server and cannot be restored. Choose a reason.',
+      // Not 'Cancel' beside 'Cancel the request': one word for both ways out of this dialog.
+      cancelKeep: 'Keep the request',
       cancelConfirm: 'Cancel the request',
       cancelReasonRequired: 'Please choose a reason.',
       cancelled: 'Request {receipt} cancelled',

@@ -149,6 +149,7 @@ export default {
       retry: '重试',
       cancelTitle: '撤销业务 {receipt}',
       cancelLead: '撤销后该业务不会再提交到中心，且无法恢复。请选择撤销原因。',
+      cancelKeep: '不撤销',
       cancelConfirm: '确认撤销',
       cancelReasonRequired: '请选择撤销原因',
       cancelled: '已撤销业务 {receipt}',
