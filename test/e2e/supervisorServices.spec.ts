@@ -99,6 +99,28 @@ test.describe('on-site services and the audit log', () => {
     await expect(supervisor.el('reset-id-number')).toHaveValue('')
   })
 
+  test('an on-site reset saved while the central API was away and refused once it arrives: the result says so as it happens, and goes back to the form as typed', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    // Nobody registered this candidate: the centre will refuse the reset.
+    const stranger = candidate(10)
+    await supervisor.enter()
+    await kiosk.central.stop()
+    await supervisor.tab('services')
+    await supervisor.resetOnSite(stranger, 'Hn4@vRt8wQ')
+    await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', /queued|sending/, { timeout: 15_000 })
+    await expect(supervisor.el('reset-result-message')).toHaveText('已保存，联网后自动提交。请把回执编号交给考生以便查询进度。')
+    // The network comes back while staff and the candidate are still at the kiosk.
+    await kiosk.central.start()
+    await kiosk.services.engine!.syncNow()
+    await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', 'rejected')
+    await expect(supervisor.el('reset-result-status')).toHaveText('未通过')
+    await expect(supervisor.el('reset-result-message')).toHaveText('未通过：账号不存在')
+    await expect(supervisor.el('reset-result-guidance')).toContainText('现场核验重置须证件类型、证件号码和姓名与注册时完全一致')
+    await supervisor.el('reset-result-back').click()
+    await expect(supervisor.el('reset-id-number')).toHaveValue(stranger.idNumber)
+    await expect(supervisor.el('reset-name')).toHaveValue(stranger.name)
+  })
+
   test('the audit log checks out, exports as CSV, and an edited row is reported', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
