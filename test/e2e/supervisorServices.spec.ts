@@ -279,6 +279,29 @@ test.describe('设置', () => {
     expect(kiosk.services.supervisor.settings.get()).toMatchObject({ kioskName: '二号自助机', idleTimeoutSec: 3600, retentionDays: 1 })
   })
 
+  test('a name left empty is named beside it, both of them, saying what to do; nothing is saved until both are filled', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('settings')
+    const before = kiosk.services.supervisor.settings.get()
+    await supervisor.fill('settings-kiosk-name', '   ')
+    await supervisor.fill('settings-exam-centre', '')
+    await supervisor.el('settings-save').click()
+    await expect(supervisor.fieldError('settings-kiosk-name')).toHaveText('请填写此项')
+    await expect(supervisor.fieldError('settings-exam-centre')).toHaveText('请填写此项')
+    await expect(supervisor.el('settings-error')).toBeHidden()
+    await page.getByTestId('header-language').click()
+    await expect(supervisor.fieldError('settings-exam-centre')).toHaveText('Please fill this in.')
+    expect(kiosk.services.supervisor.settings.get()).toEqual(before)
+    await supervisor.fill('settings-kiosk-name', '二号自助机')
+    await expect(supervisor.fieldError('settings-kiosk-name')).toHaveCount(0)
+    await supervisor.fill('settings-exam-centre', '第二考点')
+    await supervisor.el('settings-save').click()
+    await expect(supervisor.el('settings-saved')).toBeVisible()
+    expect(kiosk.services.supervisor.settings.get()).toMatchObject({ kioskName: '二号自助机', examCentre: '第二考点' })
+  })
+
   test('设置已保存 is said only while the form shows what was saved: not over a number typed since', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
