@@ -3,6 +3,31 @@ import { candidate } from './pages/candidates'
 import { logInAs, registerThroughKiosk } from './pages/accounts'
 import { queueAppeal, queueAppealInBackoff, SupervisorPage } from './pages/supervisorPages'
 
+test.describe('on a 1024 × 768 screen', () => {
+  test.use({ viewport: { width: 1024, height: 768 } })
+
+  test('多次失败的业务 → 查看 takes staff to the list, filtered to those ops, below the fold as it is', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    await expect(page.getByTestId('home-progress')).toBeVisible()
+    const stuck = await queueAppealInBackoff(kiosk, candidate(33), { stuck: true })
+    await supervisor.openPinPad()
+    await supervisor.typePin('246810')
+    await supervisor.el('pause').click()
+    const waiting = await queueAppeal(page, candidate(34))
+    await supervisor.el('refresh').click()
+    await expect(supervisor.op(waiting.receipt)).toBeAttached()
+    // The ops are below the fold.
+    await expect(supervisor.el('op').first()).not.toBeInViewport()
+    await supervisor.el('stuck-show').click()
+    await expect(page.getByRole('heading', { level: 2, name: '业务列表' })).toBeFocused()
+    await expect(supervisor.el('ops-filter-stuck')).toHaveAttribute('aria-pressed', 'true')
+    await expect(supervisor.el('op')).toHaveCount(1)
+    await expect(supervisor.op(stuck.receipt)).toBeInViewport()
+  })
+})
+
 test.describe('supervisor dashboard', () => {
   test('a kiosk without an OS keychain says so, with what to do (the browser harness has none)', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
