@@ -48,6 +48,9 @@ test.describe('first start: the set-up wizard', () => {
     await wizard.el('finish').click()
     await expect(wizard.el('done')).toBeVisible()
     expect(kiosk.services.supervisor.setup.isSetUp()).toBe(true)
+    // Set up now: the screen no longer says it is not, and every step, 完成 too, is ticked.
+    await expect(wizard.step()).not.toContainText('本机尚未设置')
+    await expect(wizard.step().locator('.el-step__head.is-success')).toHaveCount(4)
 
     await wizard.el('start').click()
     await expect(page.getByTestId('home-progress')).toBeVisible()
