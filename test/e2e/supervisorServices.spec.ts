@@ -345,6 +345,21 @@ test.describe('设置', () => {
     }
   })
 
+  test('each −/+ names its field as well as what it does, in the language shown: eight buttons, eight names', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('settings')
+    const buttons = page.getByTestId(/^supervisor-settings-\w+Sec$|^supervisor-settings-retentionDays$/).getByRole('button')
+    await expect(buttons).toHaveCount(8)
+    await expect(supervisor.el('settings-idleWarningSec').getByRole('button').first()).toHaveAccessibleName('减少数值：超时前提醒（秒）')
+    await expect(supervisor.el('settings-retentionDays').getByRole('button').last()).toHaveAccessibleName('增加数值：业务记录保留天数')
+    await page.getByTestId('header-language').click()
+    await expect(supervisor.el('settings-idleWarningSec').getByRole('button').first()).toHaveAccessibleName('decrease number: Warning before (s)')
+    const names = await buttons.evaluateAll((all) => all.map((button) => button.getAttribute('aria-label')))
+    expect(new Set(names).size).toBe(8)
+  })
+
   test('修改 PIN: a 原 PIN that cannot be one is refused on the screen, a wrong one keeps the new PIN typed (and it can be shown), the right one changes it', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()

@@ -256,6 +256,7 @@ const en: typeof zhCN = {
       confirmPin: 'Confirm new PIN',
       changePinSubmit: 'Change PIN',
       pinChanged: 'PIN changed',
+      stepButton: '{action}: {field}',
       rangeHint: 'Range {min}–{max}',
       numberRange: 'Enter a whole number from {min} to {max}',
       warningBelowTimeout: 'The warning must come before the candidate screen timeout',

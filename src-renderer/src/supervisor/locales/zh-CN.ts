@@ -254,6 +254,8 @@ export default {
       confirmPin: '确认新 PIN',
       changePinSubmit: '修改 PIN',
       pinChanged: 'PIN 已修改',
+      /** A −/+ beside a number field: Element Plus's 减少数值 / 增加数值 and the field's name. */
+      stepButton: '{action}：{field}',
       rangeHint: '范围 {min}–{max}',
       numberRange: '请填写 {min}-{max} 之间的整数',
       warningBelowTimeout: '超时前提醒须短于考生页面超时',
