@@ -70,6 +70,28 @@ test.describe('supervisor dashboard', () => {
     expect(kiosk.services.outbox?.get(op.id)?.status).toBe('queued')
   })
 
+  test('立即同步 that can send nothing says why: sync paused, or the central server away', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    const op = await supervisor.pauseWithQueuedAppeal(candidate(19))
+    await supervisor.el('sync-now').click()
+    await expect(supervisor.el('sync-now-note')).toHaveText('同步已暂停：立即同步只检查了与中心服务器的连接，没有提交业务。请先恢复同步。')
+    await expect(supervisor.op(op.receipt)).toHaveAttribute('data-status', 'queued')
+    await page.getByTestId('header-language').click()
+    await expect(supervisor.el('sync-now-note')).toHaveText('Sync is paused: Sync now only checked the link to the central server and sent nothing. Resume sync first.')
+    await page.getByTestId('header-language').click()
+    await kiosk.central.stop()
+    await supervisor.el('resume').click()
+    await expect(supervisor.el('sync-now-note')).toBeHidden()
+    await supervisor.el('sync-now').click()
+    await expect(supervisor.el('sync-now-note')).toHaveText('中心服务器没有应答，没有提交业务。业务已安全保存在本机，联网后自动提交。')
+    await kiosk.central.start()
+    await supervisor.el('sync-now').click()
+    await expect(supervisor.op(op.receipt)).toHaveAttribute('data-status', 'pending')
+    await expect(supervisor.el('sync-now-note')).toBeHidden()
+  })
+
   test('paused sync keeps new ops on the kiosk; one is cancelled with a reason, the other goes out on resume', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()

@@ -108,6 +108,8 @@ const en: typeof zhCN = {
       clockFast: "This kiosk's clock is about {amount} ahead of the central server's. Sync goes by the server's time, but the times this kiosk shows are wrong: please set its clock.",
       depth: 'Requests by status',
       syncNow: 'Sync now',
+      syncNowPaused: 'Sync is paused: Sync now only checked the link to the central server and sent nothing. Resume sync first.',
+      syncNowOffline: 'The central server did not answer: nothing was sent. The requests are safe on this kiosk and go once it is online.',
       syncing: 'Syncing…',
       pause: 'Pause sync',
       resume: 'Resume sync',

@@ -107,6 +107,8 @@ export default {
       clockFast: '本机时钟比中心服务器快约 {amount}。业务仍按中心时间同步，但本机显示的时间不准，请校准本机时间。',
       depth: '各状态业务数量',
       syncNow: '立即同步',
+      syncNowPaused: '同步已暂停：立即同步只检查了与中心服务器的连接，没有提交业务。请先恢复同步。',
+      syncNowOffline: '中心服务器没有应答，没有提交业务。业务已安全保存在本机，联网后自动提交。',
       syncing: '正在同步…',
       pause: '暂停同步',
       resume: '恢复同步',
