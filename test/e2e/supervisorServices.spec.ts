@@ -157,6 +157,21 @@ test.describe('on-site services and the audit log', () => {
   })
 })
 
+test('past one page, the audit log says which rows it shows, newest first, in the language shown', async ({ kiosk }) => {
+  const { page } = kiosk
+  const supervisor = new SupervisorPage(kiosk)
+  await supervisor.enter()
+  for (let i = 0; i < 20; i++) kiosk.services.supervisor.audit.append({ action: i % 2 ? 'resume' : 'pause', detail: {}, actor: { staffId: staff.staffId, name: staff.staffName } })
+  await supervisor.tab('audit')
+  const total = kiosk.services.supervisor.audit.list({ limit: 1 }).total
+  expect(total).toBeGreaterThan(20)
+  await expect(supervisor.el('audit-total')).toHaveText(`第 1–20 条，共 ${total} 条（最新的在前）`)
+  await supervisor.el('audit-older').click()
+  await expect(supervisor.el('audit-total')).toHaveText(`第 21–${total} 条，共 ${total} 条（最新的在前）`)
+  await page.getByTestId('header-language').click()
+  await expect(supervisor.el('audit-total')).toHaveText(`Rows 21–${total} of ${total} (newest first)`)
+})
+
 test.describe('the hourly limit on on-site resets', () => {
   test.use({ sendLimits: { perTargetIntervalMs: 0, attestedResetsPerKioskPerHour: 1 } })
 

@@ -277,6 +277,7 @@ const en: typeof zhCN = {
       staff: 'Staff',
       action: 'Action',
       detail: 'Detail',
+      range: 'Rows {from}–{to} of {total} (newest first)',
       total: '{total} row | {total} rows',
       details: {
         receipt: 'receipt {receipt}',

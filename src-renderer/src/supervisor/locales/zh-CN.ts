@@ -276,6 +276,7 @@ export default {
       staff: '工作人员',
       action: '操作',
       detail: '详情',
+      range: '第 {from}–{to} 条，共 {total} 条（最新的在前）',
       total: '共 {total} 条',
       details: {
         receipt: '回执编号 {receipt}',
