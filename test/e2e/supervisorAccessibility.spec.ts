@@ -181,6 +181,31 @@ test.describe('staff screens: accessibility', () => {
     expect(found).toEqual([])
   })
 
+  test('现场服务’s two services are a tab list as a screen reader announces one: each tab controls its named panel, the arrow keys move between them, one Tab stop', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('services')
+    const tablist = page.getByRole('tablist', { name: '现场服务' })
+    const reset = tablist.getByRole('tab', { name: '核验证件后重置密码' })
+    const appeal = tablist.getByRole('tab', { name: '代为提交信息占用申诉' })
+    await expect(page.getByRole('tabpanel', { name: '核验证件后重置密码' })).toContainText('适用于手机号已不可用')
+    await reset.focus()
+    await page.keyboard.press('ArrowRight')
+    await expect(appeal).toBeFocused()
+    await expect(appeal).toHaveAttribute('aria-selected', 'true')
+    await expect(page.getByRole('tabpanel', { name: '代为提交信息占用申诉' })).toBeVisible()
+    await expect(page.getByRole('tabpanel', { name: '核验证件后重置密码' })).toBeHidden()
+    // From the selected tab, Tab goes on into its panel, not to the other tab.
+    await page.keyboard.press('Shift+Tab')
+    await expect(appeal).not.toBeFocused()
+    await expect(reset).not.toBeFocused()
+    await appeal.focus()
+    await page.keyboard.press('ArrowRight')
+    await expect(reset).toBeFocused()
+    await expect(reset).toHaveAttribute('aria-selected', 'true')
+  })
+
   test('设置’s −/+ and 现场服务’s 证件类型 select are touch targets of at least 44 × 44 px', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     const tooSmall: string[] = []

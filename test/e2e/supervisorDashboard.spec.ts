@@ -3,6 +3,31 @@ import { candidate } from './pages/candidates'
 import { logInAs, registerThroughKiosk } from './pages/accounts'
 import { queueAppeal, queueAppealInBackoff, SupervisorPage } from './pages/supervisorPages'
 
+test.describe('on a 1024 × 768 screen', () => {
+  test.use({ viewport: { width: 1024, height: 768 } })
+
+  test('多次失败的业务 → 查看 takes staff to the list, filtered to those ops, below the fold as it is', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    await expect(page.getByTestId('home-progress')).toBeVisible()
+    const stuck = await queueAppealInBackoff(kiosk, candidate(33), { stuck: true })
+    await supervisor.openPinPad()
+    await supervisor.typePin('246810')
+    await supervisor.el('pause').click()
+    const waiting = await queueAppeal(page, candidate(34))
+    await supervisor.el('refresh').click()
+    await expect(supervisor.op(waiting.receipt)).toBeAttached()
+    // The ops are below the fold.
+    await expect(supervisor.el('op').first()).not.toBeInViewport()
+    await supervisor.el('stuck-show').click()
+    await expect(page.getByRole('heading', { level: 2, name: '业务列表' })).toBeFocused()
+    await expect(supervisor.el('ops-filter-stuck')).toHaveAttribute('aria-pressed', 'true')
+    await expect(supervisor.el('op')).toHaveCount(1)
+    await expect(supervisor.op(stuck.receipt)).toBeInViewport()
+  })
+})
+
 test.describe('supervisor dashboard', () => {
   test('a kiosk without an OS keychain says so, with what to do (the browser harness has none)', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
@@ -23,6 +48,48 @@ test.describe('supervisor dashboard', () => {
     await expect(said).toContainText(`业务 ${op.receipt} 的状态已经变化`)
     await expect(said).not.toContainText('无需考生重新办理')
     await expect(supervisor.op(op.receipt)).toHaveAttribute('data-status', 'rejected')
+  })
+
+  test('the cancel dialog’s two ways out read apart in both languages: 不撤销 / Keep the request, never a “Cancel” beside “Cancel the request”', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    const op = await supervisor.pauseWithQueuedAppeal(candidate(18))
+    await supervisor.op(op.receipt).getByTestId('supervisor-op-cancel').click()
+    const dialog = page.getByRole('dialog', { name: `撤销业务 ${op.receipt}` })
+    await expect(dialog.getByRole('button', { name: '不撤销' })).toBeVisible()
+    await expect(dialog.getByRole('button', { name: '确认撤销' })).toBeVisible()
+    await page.keyboard.press('Escape')
+    await expect(dialog).toBeHidden()
+    await page.getByTestId('header-language').click()
+    await supervisor.op(op.receipt).getByTestId('supervisor-op-cancel').click()
+    const english = page.getByRole('dialog', { name: `Cancel request ${op.receipt}` })
+    await expect(english.getByRole('button', { name: 'Cancel', exact: true })).toHaveCount(0)
+    await english.getByRole('button', { name: 'Keep the request' }).click()
+    await expect(english).toBeHidden()
+    expect(kiosk.services.outbox?.get(op.id)?.status).toBe('queued')
+  })
+
+  test('立即同步 that can send nothing says why: sync paused, or the central server away', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    const op = await supervisor.pauseWithQueuedAppeal(candidate(19))
+    await supervisor.el('sync-now').click()
+    await expect(supervisor.el('sync-now-note')).toHaveText('同步已暂停：立即同步只检查了与中心服务器的连接，没有提交业务。请先恢复同步。')
+    await expect(supervisor.op(op.receipt)).toHaveAttribute('data-status', 'queued')
+    await page.getByTestId('header-language').click()
+    await expect(supervisor.el('sync-now-note')).toHaveText('Sync is paused: Sync now only checked the link to the central server and sent nothing. Resume sync first.')
+    await page.getByTestId('header-language').click()
+    await kiosk.central.stop()
+    await supervisor.el('resume').click()
+    await expect(supervisor.el('sync-now-note')).toBeHidden()
+    await supervisor.el('sync-now').click()
+    await expect(supervisor.el('sync-now-note')).toHaveText('中心服务器没有应答，没有提交业务。业务已安全保存在本机，联网后自动提交。')
+    await kiosk.central.start()
+    await supervisor.el('sync-now').click()
+    await expect(supervisor.op(op.receipt)).toHaveAttribute('data-status', 'pending')
+    await expect(supervisor.el('sync-now-note')).toBeHidden()
   })
 
   test('paused sync keeps new ops on the kiosk; one is cancelled with a reason, the other goes out on resume', async ({ kiosk }) => {
@@ -49,6 +116,10 @@ test.describe('supervisor dashboard', () => {
     await expect(supervisor.op(dropped.receipt).getByTestId('supervisor-op-cancel-reason')).toHaveText('重复提交')
     // The 撤销 button is gone with the dialog: the keyboard goes to what became of the op.
     await expect(supervisor.el('ops-notice')).toBeFocused()
+    await expect(supervisor.el('ops-notice')).toHaveText(`已撤销业务 ${dropped.receipt}`)
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(supervisor.el('ops-notice')).toHaveText(`Request ${dropped.receipt} cancelled`)
+    await kiosk.page.getByTestId('header-language').click()
 
     await supervisor.el('resume').click()
     await expect(supervisor.el('paused')).toHaveText('同步运行中')

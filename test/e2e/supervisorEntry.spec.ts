@@ -48,6 +48,9 @@ test.describe('first start: the set-up wizard', () => {
     await wizard.el('finish').click()
     await expect(wizard.el('done')).toBeVisible()
     expect(kiosk.services.supervisor.setup.isSetUp()).toBe(true)
+    // Set up now: the screen no longer says it is not, and every step, 完成 too, is ticked.
+    await expect(wizard.step()).not.toContainText('本机尚未设置')
+    await expect(wizard.step().locator('.el-step__head.is-success')).toHaveCount(4)
 
     await wizard.el('start').click()
     await expect(page.getByTestId('home-progress')).toBeVisible()
@@ -88,6 +91,27 @@ test.describe('first start: the set-up wizard', () => {
     await wizard.el('finish').click()
     await expect(wizard.el('done')).toBeVisible()
     expect(kiosk.services.supervisor.setup.isSetUp()).toBe(true)
+  })
+
+  test('a message beside a field follows the language staff switch to, as the labels do', async ({ kiosk }) => {
+    const { page } = kiosk
+    const wizard = new SetupWizardPage(kiosk)
+    await kiosk.open('/')
+    await wizard.el('next').click()
+    await wizard.fill('central-url', 'https://127.0.0.1:1')
+    await wizard.fill('enrolment-code', 'ABCD-1234')
+    await wizard.finishWithPin()
+    await expect(wizard.fieldError('central-url')).toHaveText('该地址没有中心服务器应答，请核对地址和本机网络后重试')
+    await page.getByTestId('header-language').click()
+    await expect(wizard.fieldError('central-url')).toHaveText("No central server answered at this address. Check the address and this kiosk's network, then try again.")
+    await wizard.fill('central-url', '')
+    await wizard.fill('enrolment-code', '')
+    await wizard.el('next').click()
+    await wizard.fill('pin', '12')
+    await wizard.el('finish').click()
+    await expect(wizard.fieldError('pin')).toHaveText('The PIN must be 6 to 32 digits.')
+    await page.getByTestId('header-language').click()
+    await expect(wizard.fieldError('pin')).toHaveText('PIN 须为 6-32 位数字')
   })
 })
 
@@ -212,6 +236,17 @@ test.describe('entering supervisor mode', () => {
     expect(kiosk.calls.filter((c) => c === 'kiosk:supervisor.enter')).toEqual([])
     await supervisor.typePin('246810')
     await expect(supervisor.el('mode')).toBeVisible()
+  })
+
+  test('the PIN pad’s message follows the language staff switch to', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    await supervisor.openPinPad()
+    await supervisor.typePin('246810', { staffId: '', staffName: '王老师' })
+    await expect(supervisor.el('pin-error')).toHaveText('请填写工号和姓名')
+    await page.getByTestId('header-language').click()
+    await expect(supervisor.el('pin-error')).toHaveText('Please enter your staff ID and name.')
   })
 
   test('the PIN pad and the dashboard cannot be reached by their address', async ({ kiosk }) => {
@@ -398,6 +433,10 @@ test.describe('changing the central server in 设置', () => {
     await supervisor.el('central-reenrol').click()
     await expect(supervisor.el('central-url-field')).toContainText('请输入以 https:// 开头的地址（本机上的服务器方可使用 http://）')
     await expect(supervisor.el('central-dialog')).toBeHidden()
+    // Staff switch the language with the message on the screen: it is said again in English.
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(supervisor.fieldError('central-url')).toHaveText('Enter the address starting with https:// (http:// only for a server on this kiosk)')
+    await kiosk.page.getByTestId('header-language').click()
 
     await supervisor.fill('central-url', 'https://passport.example.cn')
     await supervisor.el('central-reenrol').click()

@@ -99,6 +99,28 @@ test.describe('on-site services and the audit log', () => {
     await expect(supervisor.el('reset-id-number')).toHaveValue('')
   })
 
+  test('an on-site reset saved while the central API was away and refused once it arrives: the result says so as it happens, and goes back to the form as typed', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    // Nobody registered this candidate: the centre will refuse the reset.
+    const stranger = candidate(10)
+    await supervisor.enter()
+    await kiosk.central.stop()
+    await supervisor.tab('services')
+    await supervisor.resetOnSite(stranger, 'Hn4@vRt8wQ')
+    await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', /queued|sending/, { timeout: 15_000 })
+    await expect(supervisor.el('reset-result-message')).toHaveText('已保存，联网后自动提交。请把回执编号交给考生以便查询进度。')
+    // The network comes back while staff and the candidate are still at the kiosk.
+    await kiosk.central.start()
+    await kiosk.services.engine!.syncNow()
+    await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', 'rejected')
+    await expect(supervisor.el('reset-result-status')).toHaveText('未通过')
+    await expect(supervisor.el('reset-result-message')).toHaveText('未通过：账号不存在')
+    await expect(supervisor.el('reset-result-guidance')).toContainText('现场核验重置须证件类型、证件号码和姓名与注册时完全一致')
+    await supervisor.el('reset-result-back').click()
+    await expect(supervisor.el('reset-id-number')).toHaveValue(stranger.idNumber)
+    await expect(supervisor.el('reset-name')).toHaveValue(stranger.name)
+  })
+
   test('the audit log checks out, exports as CSV, and an edited row is reported', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
@@ -133,6 +155,21 @@ test.describe('on-site services and the audit log', () => {
       db.close()
     }
   })
+})
+
+test('past one page, the audit log says which rows it shows, newest first, in the language shown', async ({ kiosk }) => {
+  const { page } = kiosk
+  const supervisor = new SupervisorPage(kiosk)
+  await supervisor.enter()
+  for (let i = 0; i < 20; i++) kiosk.services.supervisor.audit.append({ action: i % 2 ? 'resume' : 'pause', detail: {}, actor: { staffId: staff.staffId, name: staff.staffName } })
+  await supervisor.tab('audit')
+  const total = kiosk.services.supervisor.audit.list({ limit: 1 }).total
+  expect(total).toBeGreaterThan(20)
+  await expect(supervisor.el('audit-total')).toHaveText(`第 1–20 条，共 ${total} 条（最新的在前）`)
+  await supervisor.el('audit-older').click()
+  await expect(supervisor.el('audit-total')).toHaveText(`第 21–${total} 条，共 ${total} 条（最新的在前）`)
+  await page.getByTestId('header-language').click()
+  await expect(supervisor.el('audit-total')).toHaveText(`Rows 21–${total} of ${total} (newest first)`)
 })
 
 test.describe('the hourly limit on on-site resets', () => {
@@ -234,7 +271,7 @@ test.describe('设置', () => {
     await expect(supervisor.fieldError('settings-idleTimeoutSec')).toHaveText('请填写 30-3600 之间的整数')
     await expect(supervisor.fieldError('settings-retentionDays')).toHaveText('请填写 1-3650 之间的整数')
     await expect(timeout).toHaveAttribute('aria-invalid', 'true')
-    await expect(timeout).toHaveAccessibleDescription('请填写 30-3600 之间的整数')
+    await expect(timeout).toHaveAccessibleDescription('范围 30–3600 请填写 30-3600 之间的整数')
     await supervisor.el('settings-save').click()
     await expect(supervisor.el('settings-saved')).toBeHidden()
     expect(kiosk.services.supervisor.settings.get()).toEqual(before)
@@ -257,6 +294,87 @@ test.describe('设置', () => {
     expect(kiosk.services.supervisor.settings.get()).toMatchObject({ kioskName: '二号自助机', idleTimeoutSec: 3600, retentionDays: 1 })
   })
 
+  test('a name left empty is named beside it, both of them, saying what to do; nothing is saved until both are filled', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('settings')
+    const before = kiosk.services.supervisor.settings.get()
+    await supervisor.fill('settings-kiosk-name', '   ')
+    await supervisor.fill('settings-exam-centre', '')
+    await supervisor.el('settings-save').click()
+    await expect(supervisor.fieldError('settings-kiosk-name')).toHaveText('请填写此项')
+    await expect(supervisor.fieldError('settings-exam-centre')).toHaveText('请填写此项')
+    await expect(supervisor.el('settings-error')).toBeHidden()
+    await page.getByTestId('header-language').click()
+    await expect(supervisor.fieldError('settings-exam-centre')).toHaveText('Please fill this in.')
+    expect(kiosk.services.supervisor.settings.get()).toEqual(before)
+    await supervisor.fill('settings-kiosk-name', '二号自助机')
+    await expect(supervisor.fieldError('settings-kiosk-name')).toHaveCount(0)
+    await supervisor.fill('settings-exam-centre', '第二考点')
+    await supervisor.el('settings-save').click()
+    await expect(supervisor.el('settings-saved')).toBeVisible()
+    expect(kiosk.services.supervisor.settings.get()).toMatchObject({ kioskName: '二号自助机', examCentre: '第二考点' })
+  })
+
+  test('设置已保存 is said only while the form shows what was saved: not over a number typed since', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('settings')
+    await supervisor.fill('settings-kiosk-name', '二号自助机')
+    await supervisor.el('settings-save').click()
+    await expect(supervisor.el('settings-saved')).toHaveText('设置已保存')
+    const timeout = supervisor.el('settings-idleTimeoutSec').locator('input')
+    await timeout.fill('99999')
+    await timeout.blur()
+    await expect(supervisor.fieldError('settings-idleTimeoutSec')).toHaveText('请填写 30-3600 之间的整数')
+    // 99999 is not saved, and the screen does not say it is.
+    await expect(supervisor.el('settings-saved')).toBeHidden()
+    await supervisor.fill('settings-exam-centre', '第二考点')
+    await timeout.fill('120')
+    await timeout.blur()
+    await expect(supervisor.el('settings-saved')).toBeHidden()
+    await supervisor.el('settings-save').click()
+    await expect(supervisor.el('settings-saved')).toBeVisible()
+    expect(kiosk.services.supervisor.settings.get()).toMatchObject({ kioskName: '二号自助机', examCentre: '第二考点', idleTimeoutSec: 120 })
+  })
+
+  test('each number field says its range under it and to a screen reader, before anything is refused, in the language shown', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('settings')
+    const ranges = { idleTimeoutSec: '30–3600', idleWarningSec: '5–300', supervisorIdleTimeoutSec: '15–3600', retentionDays: '1–3650' }
+    for (const [language, word] of [
+      ['zh-CN', '范围'],
+      ['en', 'Range'],
+    ] as const) {
+      if (language === 'en') await page.getByTestId('header-language').click()
+      for (const [key, range] of Object.entries(ranges)) {
+        const input = supervisor.el(`settings-${key}`).locator('input')
+        await expect(supervisor.el(`settings-${key}-range`)).toHaveText(`${word} ${range}`)
+        await expect(input).toBeVisible()
+        await expect(input).toHaveAccessibleDescription(`${word} ${range}`)
+        await expect(input).not.toHaveAttribute('aria-invalid', 'true')
+      }
+    }
+  })
+
+  test('each −/+ names its field as well as what it does, in the language shown: eight buttons, eight names', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('settings')
+    const buttons = page.getByTestId(/^supervisor-settings-\w+Sec$|^supervisor-settings-retentionDays$/).getByRole('button')
+    await expect(buttons).toHaveCount(8)
+    await expect(supervisor.el('settings-idleWarningSec').getByRole('button').first()).toHaveAccessibleName('减少数值：超时前提醒（秒）')
+    await expect(supervisor.el('settings-retentionDays').getByRole('button').last()).toHaveAccessibleName('增加数值：业务记录保留天数')
+    await page.getByTestId('header-language').click()
+    await expect(supervisor.el('settings-idleWarningSec').getByRole('button').first()).toHaveAccessibleName('decrease number: Warning before (s)')
+    const names = await buttons.evaluateAll((all) => all.map((button) => button.getAttribute('aria-label')))
+    expect(new Set(names).size).toBe(8)
+  })
+
   test('修改 PIN: a 原 PIN that cannot be one is refused on the screen, a wrong one keeps the new PIN typed (and it can be shown), the right one changes it', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
@@ -266,6 +384,9 @@ test.describe('设置', () => {
     await supervisor.fill('pin-change-confirmPin', '97531864')
     await supervisor.el('pin-change-submit').click()
     await expect(supervisor.el('pin-change-error')).toHaveText('请输入原 PIN（6 位以上数字）')
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(supervisor.el('pin-change-error')).toHaveText('Enter the current PIN (6 or more digits)')
+    await kiosk.page.getByTestId('header-language').click()
     expect(kiosk.services.supervisor.pin.state().failures, 'an empty 原 PIN is not a wrong PIN').toBe(wrongPinsBefore)
     await supervisor.fill('pin-change-oldPin', '111111')
     await supervisor.el('pin-change-submit').click()

@@ -30,17 +30,29 @@ export function forStaff(problem: Problem | undefined): Problem | undefined {
 }
 
 /**
+ * A message kept for later, read in the language shown whenever it is shown: staff may switch the
+ * language with a message on the screen, and one read once, when it was found, stays in the other.
+ */
+export type Said = () => string
+
+/** A message key, said as `Said`. */
+export const saying =
+  (key: string, params: Record<string, unknown> = {}): Said =>
+  () =>
+    i18n.global.t(key, params)
+
+/**
  * Where a failed enrolment belongs, in the set-up wizard and in 设置: beside the address when no
  * server answered there or its certificate failed, beside the code when the server refused it; null
  * for anything else (shown above the form).
  */
-export function enrolmentProblem(error: KioskError): { field: 'centralUrl' | 'enrolmentCode'; text: string } | null {
-  if (error.code === 'INVALID_FIELD' && error.rule === 'centralUrl.fixed') return { field: 'centralUrl', text: i18n.global.t('setup.errors.urlFixed') }
-  if (error.code === 'INVALID_FIELD' && error.rule === 'centralUrl.required') return { field: 'centralUrl', text: i18n.global.t('setup.errors.urlRequired') }
-  if (error.code === 'INVALID_FIELD' && error.rule === 'enrolmentCode.required') return { field: 'enrolmentCode', text: i18n.global.t('setup.errors.codeRequired') }
-  if (error.code === 'NETWORK_UNAVAILABLE') return { field: 'centralUrl', text: i18n.global.t('setup.errors.unreachable') }
-  if (error.code === 'CENTRAL_UNTRUSTED') return { field: 'centralUrl', text: errorText(error) }
-  if (error.code === 'NOT_ENROLLED') return { field: 'enrolmentCode', text: i18n.global.t('setup.errors.codeRefused') }
+export function enrolmentProblem(error: KioskError): { field: 'centralUrl' | 'enrolmentCode'; text: Said } | null {
+  if (error.code === 'INVALID_FIELD' && error.rule === 'centralUrl.fixed') return { field: 'centralUrl', text: saying('setup.errors.urlFixed') }
+  if (error.code === 'INVALID_FIELD' && error.rule === 'centralUrl.required') return { field: 'centralUrl', text: saying('setup.errors.urlRequired') }
+  if (error.code === 'INVALID_FIELD' && error.rule === 'enrolmentCode.required') return { field: 'enrolmentCode', text: saying('setup.errors.codeRequired') }
+  if (error.code === 'NETWORK_UNAVAILABLE') return { field: 'centralUrl', text: saying('setup.errors.unreachable') }
+  if (error.code === 'CENTRAL_UNTRUSTED') return { field: 'centralUrl', text: () => errorText(error) }
+  if (error.code === 'NOT_ENROLLED') return { field: 'enrolmentCode', text: saying('setup.errors.codeRefused') }
   return null
 }
 

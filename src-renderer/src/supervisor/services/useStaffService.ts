@@ -1,4 +1,4 @@
-import { reactive, ref } from 'vue'
+import { onBeforeUnmount, onMounted, reactive, ref } from 'vue'
 import type { Result } from '../../../../src-common/errors'
 import type { OpOutcome } from '../../../../src-common/kioskApi'
 import { useFieldErrors } from '../../composables/useFieldErrors'
@@ -7,10 +7,13 @@ import { localised } from '../supervisorErrors'
 /**
  * What the on-site services share: staff tick that they checked the candidate's original document,
  * the form is checked field by field, sent once, and shows main's error next to its field or the
- * outcome. After an outcome the form is blank for the next candidate, except after a refusal: staff
- * may go back and correct what was typed (a mistyped ID number) instead of typing it all again.
+ * outcome, kept as it is now by main's opChanged events (a reset saved offline can be refused once
+ * it reaches the centre, with staff and the candidate still there). Once the outcome is done
+ * (办理成功, or an appeal with the centre) the form is blank for the next candidate; until then,
+ * and after a refusal, it is kept: staff may go back and correct what was typed (a mistyped ID
+ * number) instead of typing it all again.
  */
-const refused = (outcome: OpOutcome) => outcome.status === 'rejected' || outcome.status === 'cancelled'
+const done = (outcome: OpOutcome) => outcome.status === 'applied' || outcome.status === 'pending'
 
 export function useStaffService<Form extends { checked: boolean }, Field extends string>(
   blank: () => Form,
@@ -22,6 +25,21 @@ export function useStaffService<Form extends { checked: boolean }, Field extends
   const { errors, clear, fromError } = fieldErrors
   const busy = ref(false)
   const outcome = ref<OpOutcome | null>(null)
+
+  function show(now: OpOutcome): void {
+    outcome.value = now
+    if (done(now)) Object.assign(form, blank())
+  }
+
+  let stopEvents: (() => void) | undefined
+  onMounted(() => {
+    stopEvents = window.kiosk.on('opChanged', (changed) => {
+      const shown = outcome.value
+      // Only the op on the screen, and never back to an older state than the one shown.
+      if (shown && changed.id === shown.id && changed.updatedAt >= shown.updatedAt) show(changed)
+    })
+  })
+  onBeforeUnmount(() => stopEvents?.())
 
   /** A condition no src-common rule covers (the attestation tick, a choice made), with its message. */
   function require(field: 'checked' | Field, okay: boolean, messageKey: string): boolean {
@@ -40,10 +58,7 @@ export function useStaffService<Form extends { checked: boolean }, Field extends
     try {
       const result = await send()
       if (!result.ok) fromError(result.error)
-      else {
-        outcome.value = result.value
-        if (!refused(result.value)) Object.assign(form, blank())
-      }
+      else show(result.value)
     } finally {
       busy.value = false
     }
