@@ -249,6 +249,16 @@ test.describe('supervisor dashboard', () => {
     await supervisor.el('sync-now').click()
     await expect(supervisor.el('last-error')).toHaveText(/^最近一次同步错误：网络暂不可用，请稍后再试（\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}）$/)
     await expect(supervisor.el('online')).toContainText('离线')
+    // Back: the error is history, and says so (it read as the state now, under 联网正常).
+    await kiosk.central.start()
+    await supervisor.el('sync-now').click()
+    await expect(supervisor.el('online')).toContainText('联网正常')
+    await expect(supervisor.el('last-error')).toHaveText(/^最近一次同步错误：网络暂不可用，请稍后再试（\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}，此后已恢复联网）$/)
+    // And once something has gone through since, it says that.
+    await queueAppealInBackoff(kiosk, candidate(14))
+    await supervisor.el('sync-now').click()
+    await expect(supervisor.el('last-error')).toHaveAttribute('data-recovered', 'synced')
+    await expect(supervisor.el('last-error')).toContainText('此后已成功同步')
   })
 
   test('sync now sends what waits in backoff and shows the time of the sync', async ({ kiosk }) => {

@@ -103,6 +103,8 @@ const en: typeof zhCN = {
       stuck: 'Repeatedly failing requests',
       showStuck: 'Show them',
       lastError: 'Last sync error: {error} ({time})',
+      lastErrorSynced: 'Last sync error: {error} ({time}; synced successfully since)',
+      lastErrorOnline: 'Last sync error: {error} ({time}; connected again since)',
       keyFile: "This kiosk has no OS keychain: its central credential and other secrets are sealed with a key file in its data folder, so a copy of that folder holds them. Turn on the OS keychain (Windows Credential Manager; GNOME Keyring or KWallet on Linux) and restart the kiosk program.",
       clockSlow: "This kiosk's clock is about {amount} behind the central server's. Sync goes by the server's time, but the times this kiosk shows are wrong: please set its clock.",
       clockFast: "This kiosk's clock is about {amount} ahead of the central server's. Sync goes by the server's time, but the times this kiosk shows are wrong: please set its clock.",

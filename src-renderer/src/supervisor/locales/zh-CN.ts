@@ -102,6 +102,8 @@ export default {
       stuck: '多次失败的业务',
       showStuck: '查看',
       lastError: '最近一次同步错误：{error}（{time}）',
+      lastErrorSynced: '最近一次同步错误：{error}（{time}，此后已成功同步）',
+      lastErrorOnline: '最近一次同步错误：{error}（{time}，此后已恢复联网）',
       keyFile: '本机没有可用的系统密钥库：中心凭证等密钥保存在数据目录的密钥文件中，复制该目录即可取得。请启用系统密钥库（Windows 凭据管理器；Linux 的 GNOME Keyring 或 KWallet）后重启本机程序。',
       clockSlow: '本机时钟比中心服务器慢约 {amount}。业务仍按中心时间同步，但本机显示的时间不准，请校准本机时间。',
       clockFast: '本机时钟比中心服务器快约 {amount}。业务仍按中心时间同步，但本机显示的时间不准，请校准本机时间。',
