@@ -232,8 +232,17 @@ test.describe('entering supervisor mode', () => {
       await supervisor.typePin('246810', who)
       await expect(supervisor.el('pin-error')).toHaveText(says)
     }
+    // Nor what cannot be a PIN: too short, or a letter typed from the keyboard.
+    await supervisor.typePin('12')
+    await expect(supervisor.el('pin-error')).toHaveText('PIN 为 6-32 位数字，请重新输入')
+    await supervisor.el('pin-clear').click()
+    await supervisor.el('pin-input').pressSequentially('24681a')
+    await supervisor.el('pin-submit').click()
+    await expect(supervisor.el('pin-error')).toHaveText('PIN 为 6-32 位数字，请重新输入')
+    await expect(supervisor.el('pin-input')).toHaveValue('')
     // None of them reached main's PIN check (nor counted toward the pad's lock).
     expect(kiosk.calls.filter((c) => c === 'kiosk:supervisor.enter')).toEqual([])
+    expect(kiosk.services.supervisor.pin.state().failures).toBe(0)
     await supervisor.typePin('246810')
     await expect(supervisor.el('mode')).toBeVisible()
   })

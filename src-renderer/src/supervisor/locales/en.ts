@@ -78,6 +78,7 @@ const en: typeof zhCN = {
       staffIdFormat: 'A staff ID starts with a letter or digit and has only letters, digits and . _ -',
       staffNameFormat: "A name has at most 32 characters, no digits, and does not start with = + - {'@'}",
       pinRequired: 'Please enter the PIN.',
+      pinFormat: 'The PIN is 6 to 32 digits. Please enter it again.',
     },
     nav: { dashboard: 'Overview', services: 'On-site services', settings: 'Settings', audit: 'Audit log' },
     header: {

@@ -77,6 +77,7 @@ export default {
       // {'@'}: vue-i18n reads a bare @ as a linked message.
       staffNameFormat: "姓名最多 32 个字，不能包含数字，也不能以 = + - {'@'} 开头",
       pinRequired: '请输入 PIN',
+      pinFormat: 'PIN 为 6-32 位数字，请重新输入',
     },
     nav: { dashboard: '运行概况', services: '现场服务', settings: '设置', audit: '操作日志' },
     header: {
