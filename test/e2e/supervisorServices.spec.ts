@@ -59,6 +59,23 @@ test.describe('on-site services and the audit log', () => {
     expect(filed?.detail).toMatchObject({ receipt })
   })
 
+  test('an appeal staff file while they paused sync says it goes when sync resumes, not 联网后 under 联网正常', async ({ kiosk }) => {
+    const who = candidate(15)
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.el('pause').click()
+    await expect(supervisor.el('paused')).toHaveAttribute('data-paused', 'true')
+    await supervisor.tab('services')
+    await supervisor.el('services-tab-appeal').click()
+    await supervisor.fillAppeal(who, 'mobile', '考生的手机号被其他账号占用，已核验证件原件。')
+    await supervisor.el('appeal-checked').click()
+    await supervisor.el('appeal-submit').click()
+    await expect(supervisor.el('appeal-result')).toHaveAttribute('data-status', 'queued', { timeout: 15_000 })
+    await expect(supervisor.el('appeal-result-message')).toHaveText(
+      '已保存，同步恢复后自动提交（离开监考模式时自动恢复）。请把回执编号交给考生以便查询进度。',
+    )
+  })
+
   test('an appeal staff file while the central API is away reads 申诉已保存, not 已提交', async ({ kiosk }) => {
     const who = candidate(13)
     const supervisor = new SupervisorPage(kiosk)

@@ -230,6 +230,8 @@ const en: typeof zhCN = {
       resetQueued: 'Saved: it is sent when the kiosk is online. Give the candidate the receipt code to follow it.',
       appealFiled: 'The appeal is filed. Give the candidate the receipt code to follow it.',
       appealSaved: 'The appeal is saved: it is sent when the kiosk is online. Give the candidate the receipt code to follow it.',
+      savedPaused: 'Saved: it is sent once sync resumes (it resumes when you leave supervisor mode). Give the candidate the receipt code to follow it.',
+      savedSending: 'Saved, and being sent. Give the candidate the receipt code to follow it.',
       rejected: 'Rejected: {reason}',
       another: 'Next candidate',
       back: 'Back to correct it',
