@@ -32,14 +32,17 @@ function field<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 
 /** How long 查询办理进度 waits for the server's word on an op under review before it answers with what the kiosk knows. */
 const lookupRefreshMs = 3_000
+/** While 查询办理进度 is locked, this kiosk's ops younger than this are still answered. */
+const recentReceiptMs = 15 * 60_000
 
 /** One handler per contract entry; inputs arrive already validated by the dispatcher. */
 export function createKioskHandlers(
   services: KioskServices,
-  options: { receiptLookups?: ReceiptLookupLimit } = {},
+  options: { receiptLookups?: ReceiptLookupLimit; recentReceiptMs?: number } = {},
 ): KioskHandlers {
   const { session, captcha } = services
   const receiptLookups = options.receiptLookups ?? createReceiptLookupLimit()
+  const recentMs = options.recentReceiptMs ?? recentReceiptMs
   const staff = createSupervisorHandlers(services)
   const client = () => services.central?.client ?? null
   const notEnrolled = (): { ok: false; error: KioskError } => fail('NOT_ENROLLED')
@@ -192,14 +195,18 @@ export function createKioskHandlers(
         const code = normaliseReceipt(receipt).replace(/[^0-9A-Z]/g, '')
         // No receipt has this shape: nothing to ask anyone, and nothing a guess could find (not counted).
         if (!receiptPattern.test(code)) return fail('OP_NOT_FOUND')
-        // This kiosk's own ops first, never limited: the candidate who just got a receipt here can
-        // always follow it, whatever someone else tried before them.
+        // This kiosk's own ops are found here, and a hit is never counted. While the limit holds,
+        // only a recent one is answered (the candidate just served follows their receipt, whoever
+        // tried codes before them): answering any would make the lock a yes/no oracle for the outbox.
         const local = services.outbox?.findByReceipt(code)
-        if (local) return ok(await localOutcome(local))
-        const central = client()
-        if (!central) return fail('OP_NOT_FOUND')
+        const lockedFor = receiptLookups.lockedFor()
+        if (local && (lockedFor === 0 || Date.now() - Date.parse(local.createdAt) < recentMs)) return ok(await localOutcome(local))
+        if (lockedFor > 0) return fail('RATE_LIMITED', { rule: 'receipt.lookups', retryAfter: lockedFor })
+        // Found nowhere here: counted unless the central API finds it (or cannot tell).
         const ticket = receiptLookups.take(code)
         if ('retryAfter' in ticket) return fail('RATE_LIMITED', { rule: 'receipt.lookups', retryAfter: ticket.retryAfter })
+        const central = client()
+        if (!central) return fail('OP_NOT_FOUND')
         let missed = false
         try {
           const answer = await central.receipt(code)

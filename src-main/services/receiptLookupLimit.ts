@@ -9,9 +9,11 @@
  * candidate who mistypes a code a few times stays far below it, and asking again about a code that
  * already missed (the network seemed slow) is not another guess: it is not counted twice.
  *
- * What it does not hold back: this kiosk's own ops (the handler answers them before asking here, so a
- * candidate can always follow the receipt they got here, whoever tried codes before them), and
- * anything that is not the central API's own "no such receipt" (a proxy's page, no answer, a fault).
+ * What counts: a code found neither in this kiosk's outbox nor by the central API (its own answer:
+ * a proxy's page, no answer or a fault here says nothing of the code). While it holds, the handler
+ * still answers this kiosk's ops of the last `recentMs` (the candidate just served can follow their
+ * receipt, whoever tried codes before them), and nothing else: an older op answered then would make
+ * the lock a yes/no oracle for the outbox's codes.
  * Staff lift it by entering supervisor mode: its message sends candidates to them.
  *
  * Each look-up is counted when it starts and forgiven when it found an op (or could not tell), so
@@ -20,6 +22,8 @@
 export interface ReceiptLookupLimit {
   /** Seconds to wait before another look-up, or a ticket: forgive() it unless the code found nothing. */
   take(code: string): { retryAfter: number } | { forgive: () => void }
+  /** Seconds until look-ups may go again; 0 while they may. */
+  lockedFor(): number
   /** Forgets every miss: staff have come (supervisor mode entered). */
   lift(): void
 }
@@ -41,9 +45,8 @@ export function createReceiptLookupLimit(
   return {
     take(code) {
       const at = now()
-      while (counted.length > 0 && at - counted[0]!.at >= windowMs) counted.shift()
-      if (counted.length >= misses)
-        return { retryAfter: Math.max(1, Math.ceil((counted[0]!.at + windowMs - at) / 1000)) }
+      const wait = lockedFor(at)
+      if (wait > 0) return { retryAfter: wait }
       if (counted.some((entry) => entry.code === code)) return unchanged
       const entry = { at, code }
       counted.push(entry)
@@ -54,8 +57,14 @@ export function createReceiptLookupLimit(
         },
       }
     },
+    lockedFor: () => lockedFor(now()),
     lift() {
       counted.length = 0
     },
+  }
+
+  function lockedFor(at: number): number {
+    while (counted.length > 0 && at - counted[0]!.at >= windowMs) counted.shift()
+    return counted.length >= misses ? Math.max(1, Math.ceil((counted[0]!.at + windowMs - at) / 1000)) : 0
   }
 }
