@@ -548,11 +548,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
       probeNow()
     },
+    // Said in a summary too: the candidates' receipts and staff's results word a saved op by it.
     pause() {
       paused = true
+      scheduleSummary()
     },
     resume() {
       paused = false
+      scheduleSummary()
       void kick()
     },
     get paused() {

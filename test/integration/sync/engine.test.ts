@@ -11,7 +11,7 @@ import { createSyncEngine, type SyncEngineOptions } from '../../../sync/syncEngi
 import { passAll, type FaultProxy } from '../../faults/faultProxy'
 import { smsCodeFor, type Central } from './central'
 import { candidate, maskedSummary, payloadOf } from './fixtures'
-import { fast, openKioskDb, queueAppeal, startKiosk, until, withCentralBehindProxy } from './engineKit'
+import { fast, openKioskDb, queueAppeal, sleep, startKiosk, until, withCentralBehindProxy } from './engineKit'
 
 let central: Central
 let proxy: FaultProxy
@@ -132,6 +132,24 @@ describe('sync engine against the reference server', () => {
       await until(() => k.engine.online === true)
     } finally {
       proxy.setSchedule(passAll)
+      await k.done()
+    }
+  })
+
+  test('a pause by staff is told in a summary at once, not with the next op that changes', async () => {
+    proxy.setSchedule(passAll)
+    const k = await kiosk({ tickMs: 60_000, pollDeferredMs: 60_000, heartbeatMs: 60_000 })
+    try {
+      await until(() => k.engine.online === true)
+      // The summary that going online scheduled has gone out (it would answer for the pause).
+      await sleep(500)
+      // A resume starts a pass, whose end tells it anyway; a pause started nothing that would.
+      const summaries: number[] = []
+      k.engine.events.on('summary', () => summaries.push(performance.now()))
+      const pausedAt = performance.now()
+      k.engine.pause()
+      await until(() => summaries.some((at) => at >= pausedAt), 2_000)
+    } finally {
       await k.done()
     }
   })
