@@ -59,6 +59,26 @@ test.describe('on-site services and the audit log', () => {
     expect(filed?.detail).toMatchObject({ receipt })
   })
 
+  test('an on-site reset behind a refused one of the same account says it waits for staff to deal with that one', async ({ kiosk }) => {
+    const nobody = candidate(17)
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await kiosk.central.stop()
+    await supervisor.tab('services')
+    await supervisor.resetOnSite(nobody, 'Zx9#kLm2pQ')
+    await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', /queued|sending/, { timeout: 15_000 })
+    await supervisor.el('reset-result-next').click()
+    await supervisor.resetOnSite(nobody, 'Zx9#kLm2pQ')
+    await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', /queued|sending/, { timeout: 15_000 })
+    // Back: the first is refused (no such account), and the second waits behind it, sent by nobody.
+    await kiosk.central.start()
+    await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', 'blocked', { timeout: 15_000 })
+    await expect(supervisor.el('reset-result-message')).toHaveText(
+      '已保存，但本账号前一项业务未通过：请在运行概况中重试或撤销该业务，之后本业务才会提交。请把回执编号交给考生以便查询进度。',
+    )
+    await expect(supervisor.el('reset-result-back')).toBeHidden()
+  })
+
   test('an appeal staff file while they paused sync says it goes when sync resumes, not 联网后 under 联网正常', async ({ kiosk }) => {
     const who = candidate(15)
     const supervisor = new SupervisorPage(kiosk)
