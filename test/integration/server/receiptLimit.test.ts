@@ -71,7 +71,6 @@ describe('receipt look-ups that find nothing, per kiosk and hour', () => {
       const rows = db.prepare('SELECT kiosk_id AS kiosk, code_hash AS code FROM receipt_misses').all() as { kiosk: string; code: string }[]
       // Hall B's miss of an hour ago went with Hall A's count since, though Hall B asked nothing more.
       assert.equal(rows.length, 1)
-      assert.ok(!rows.some((row) => /ZZZZZZZ/i.test(row.code)), JSON.stringify(rows))
       const dump = JSON.stringify(db.prepare('SELECT * FROM receipt_misses').all())
       for (const code of ['ZZZZZZZ1', 'ZZZZZZZ5', 'ZZZZZZZ6']) assert.ok(!dump.includes(code))
     } finally {
