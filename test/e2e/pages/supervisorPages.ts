@@ -131,6 +131,15 @@ export class SetupWizardPage extends KioskPage {
   }
 
   /** On to the PIN step, the same PIN typed twice, and 完成设置. */
+  /** A new kiosk's wizard, finished with a central address nothing answers at (a typo, a server away). */
+  async finishWithUnreachableCentral(): Promise<void> {
+    await this.kiosk.open('/')
+    await this.el('next').click()
+    await this.fill('central-url', 'https://127.0.0.1:1')
+    await this.fill('enrolment-code', 'ABCD-1234')
+    await this.finishWithPin()
+  }
+
   async finishWithPin(pin = '13572468'): Promise<void> {
     await this.el('next').click()
     await this.fill('pin', pin)
