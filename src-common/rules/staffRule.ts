@@ -6,6 +6,12 @@ import { z } from 'zod'
  * is refused further in with a reason staff cannot see.
  */
 
+/**
+ * The supervisor PIN: 6 to 32 digits. The wizard, 修改 PIN and the PIN pad refuse anything else on
+ * screen (it is not counted as a wrong PIN); main refuses it again, and counts it (supervisorPin.ts).
+ */
+export const pinPattern = /^\d{6,32}$/
+
 /** 工号: a letter or digit, then letters, digits and . _ -; at most 32. */
 export const staffIdSchema = z
   .string()

@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3'
 import { z } from 'zod'
 import { fail, ok, type Result } from '../../../src-common/errors'
+import { pinPattern } from '../../../src-common/rules/staffRule'
 import { checkActor, type AuditActor, type AuditRecorder } from './auditLog'
 import { kioskSettingFields, type KioskSettings } from './kioskSettingsSchema'
-import { hashPin, pinPattern } from './supervisorPin'
+import { hashPin } from './supervisorPin'
 
 /**
  * First start: until the wizard has stored the kiosk's name, exam centre, central URL and the

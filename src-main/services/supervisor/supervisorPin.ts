@@ -1,6 +1,7 @@
 import argon2 from 'argon2'
 import type Database from 'better-sqlite3'
 import { fail, ok, type Result } from '../../../src-common/errors'
+import { pinPattern } from '../../../src-common/rules/staffRule'
 import { checkActor, type AuditActor, type AuditRecorder } from './auditLog'
 
 /**
@@ -18,7 +19,6 @@ export const pinHashOptions = {
   parallelism: 1,
 } as const
 
-export const pinPattern = /^\d{6,32}$/
 export const failuresPerLock = 5
 export const firstLockSeconds = 30
 /** One hour: a supervisor who forgot the PIN can still try again the same day; 5 guesses an hour is slow enough for 10^6 PINs. */
