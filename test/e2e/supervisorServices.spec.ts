@@ -110,6 +110,19 @@ test.describe('on-site services and the audit log', () => {
     await expect(supervisor.el('appeal-result-message')).toHaveText('申诉已保存，联网后自动提交。请把回执编号交给考生以便查询进度。')
   })
 
+  test('an on-site reset with no name asks staff for the candidate’s name, not their own, in both languages', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('services')
+    await supervisor.fillReset({ ...candidate(8), name: '' }, 'Hn4@vRt8wQ')
+    await supervisor.el('reset-checked').click()
+    await supervisor.el('reset-submit').click()
+    await expect(supervisor.fieldError('reset-name')).toHaveText('请输入考生姓名')
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(supervisor.fieldError('reset-name')).toHaveText("Please enter the candidate's name.")
+    await expect(supervisor.el('reset-result')).toHaveCount(0)
+  })
+
   test('a refused on-site reset goes back to the form as typed, to correct the ID number', async ({ kiosk }) => {
     const who = candidate(8)
     await kiosk.open('/')

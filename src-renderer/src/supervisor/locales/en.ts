@@ -214,6 +214,7 @@ const en: typeof zhCN = {
       appealLead: "When someone else holds the candidate's ID number, mobile or email: file the appeal for them.",
       checked: "I have checked the candidate's original ID document and it matches the details below",
       checkedRequired: "Check the candidate's original ID document and tick the box first.",
+      nameRequired: "Please enter the candidate's name.",
       idNumber: 'ID number',
       newPassword: 'New password',
       confirmPassword: 'Confirm password',

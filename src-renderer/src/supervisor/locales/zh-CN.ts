@@ -212,6 +212,7 @@ export default {
       appealLead: '考生的证件号码、手机号或电子邮箱被他人占用时，代考生提交申诉。',
       checked: '我已核验考生本人的身份证件原件，证件信息与下方填写一致',
       checkedRequired: '请先核验考生的身份证件原件并勾选确认',
+      nameRequired: '请输入考生姓名',
       idNumber: '证件号码',
       newPassword: '新密码',
       confirmPassword: '确认密码',

@@ -1,6 +1,7 @@
 import { onBeforeUnmount, onMounted, reactive, ref } from 'vue'
 import type { Result } from '../../../../src-common/errors'
 import type { OpOutcome } from '../../../../src-common/kioskApi'
+import type { FieldCheck, RuleId } from '../../../../src-common/rules'
 import { useFieldErrors } from '../../composables/useFieldErrors'
 import { localised } from '../supervisorErrors'
 
@@ -15,6 +16,12 @@ import { localised } from '../supervisorErrors'
  */
 const done = (outcome: OpOutcome) => outcome.status === 'applied' || outcome.status === 'pending'
 
+/**
+ * Rules whose candidate wording speaks to the person typing (Please enter your name.): here staff
+ * type the candidate's details from the ID document, so they read it about the candidate.
+ */
+const staffWording: Partial<Record<RuleId, string>> = { 'name.required': 'supervisor.services.nameRequired' }
+
 export function useStaffService<Form extends { checked: boolean }, Field extends string>(
   blank: () => Form,
   fields: readonly ('checked' | Field)[],
@@ -23,6 +30,12 @@ export function useStaffService<Form extends { checked: boolean }, Field extends
   const form = reactive(blank()) as Form
   const fieldErrors = useFieldErrors<'checked' | Field>(fields, aliases)
   const { errors, clear, fromError } = fieldErrors
+
+  /** useFieldErrors' fromCheck, in staff wording where it differs. */
+  function fromCheck(field: 'checked' | Field, check: FieldCheck): boolean {
+    const key = check.ok ? undefined : staffWording[check.rule]
+    return fieldErrors.fromCheck(field, key && !check.ok ? { ...check, message: localised(key) } : check)
+  }
   const busy = ref(false)
   const outcome = ref<OpOutcome | null>(null)
 
@@ -76,5 +89,5 @@ export function useStaffService<Form extends { checked: boolean }, Field extends
     clear()
   }
 
-  return { form, ...fieldErrors, busy, outcome, require, checkAttested, submit, next, back }
+  return { form, ...fieldErrors, fromCheck, busy, outcome, require, checkAttested, submit, next, back }
 }
