@@ -123,6 +123,33 @@ test.describe('on-site services and the audit log', () => {
     await expect(supervisor.el('reset-result')).toHaveCount(0)
   })
 
+  test('a half-typed on-site form is kept while staff look at another tab, and gone once they leave supervisor mode', async ({ kiosk }) => {
+    const who = candidate(9)
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('services')
+    await supervisor.el('services-tab-appeal').click()
+    await supervisor.fill('appeal-statement', '该手机号为本人使用')
+    await supervisor.el('services-tab-reset').click()
+    await supervisor.fillReset(who, 'Hn4@vRt8wQ')
+    await supervisor.tab('dashboard')
+    await expect(supervisor.el('overview')).toBeVisible()
+    await supervisor.tab('services')
+    await expect(supervisor.el('reset-id-number')).toHaveValue(who.idNumber)
+    await expect(supervisor.el('reset-name')).toHaveValue(who.name)
+    await expect(supervisor.el('reset-password')).toHaveValue('Hn4@vRt8wQ')
+    await supervisor.el('services-tab-appeal').click()
+    await expect(supervisor.el('appeal-statement')).toHaveValue('该手机号为本人使用')
+
+    await supervisor.el('leave').click()
+    await supervisor.enter()
+    await supervisor.tab('services')
+    await expect(supervisor.el('reset-id-number')).toHaveValue('')
+    await expect(supervisor.el('reset-password')).toHaveValue('')
+    await supervisor.el('services-tab-appeal').click()
+    await expect(supervisor.el('appeal-statement')).toHaveValue('')
+  })
+
   test('a refused on-site reset goes back to the form as typed, to correct the ID number', async ({ kiosk }) => {
     const who = candidate(8)
     await kiosk.open('/')
