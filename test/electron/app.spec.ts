@@ -16,6 +16,20 @@ function electronBinary(): string | null {
 }
 const binary = electronBinary()
 test.skip(binary === null, "Electron's binary is not installed here (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1)")
+// One app for the file: the wizard's test sets the PIN the last test enters with. Serial, so that after a
+// failure the rest are skipped, not rerun in a new worker on a fresh, unset-up kiosk that fails them too.
+test.describe.configure({ mode: 'serial' })
+
+/**
+ * The test process's environment without the kiosk's own variables: demo mode whatever the tester's
+ * shell has set (KIOSK_CENTRAL_URL would link it to a real server). Removed, not emptied: an empty
+ * value is an invalid one, which stops the kiosk at start.
+ */
+function demoEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('KIOSK_')),
+  )
+}
 
 let app: ElectronApplication
 let dataDir: string
@@ -25,7 +39,7 @@ test.beforeAll(async () => {
   app = await electron.launch({
     executablePath: binary!,
     args: ['.', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
-    env: { ...process.env, KIOSK_DATA_DIR: dataDir, KIOSK_WINDOW: 'window' } as Record<string, string>,
+    env: { ...demoEnv(), KIOSK_DATA_DIR: dataDir, KIOSK_WINDOW: 'window' },
   })
 })
 
@@ -36,6 +50,9 @@ test.afterAll(async () => {
 
 test('the window is isolated, sandboxed and has no Node', async () => {
   const page = await app.firstWindow()
+  // firstWindow() answers once the window exists, maybe before app://kiosk/ has loaded in it (main loads it
+  // after creating the window): evaluating then could reach the initial blank document, with no window.kiosk.
+  await expect(page.getByTestId('setup-wizard')).toBeVisible()
   const seen = await app.evaluate(({ app: electronApp, BrowserWindow }) => {
     const contents = BrowserWindow.getAllWindows()[0]!.webContents
     const pid = contents.getOSProcessId()
@@ -97,7 +114,11 @@ test('a reloaded window ends supervisor mode: staff calls want the PIN again', a
   const entered = await page.evaluate(() => window.kiosk.supervisor.enter({ pin: '24681357', staffId: 'T07', staffName: '王老师' }))
   expect(entered).toMatchObject({ ok: true, value: { active: true } })
   // What the shell does for a crashed or hung renderer (hardening.ts): a new document in the window.
+  // app.evaluate returns once reload() is called, before the new document: wait for it, else the home
+  // screen below is the old one's, and expect.poll does not retry a page.evaluate cut off by the reload.
+  const reloaded = page.waitForEvent('load')
   await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.reload())
+  await reloaded
   await expect(page.getByText('一次注册 畅行ETEST').first()).toBeVisible()
   await expect.poll(() => page.evaluate(() => window.kiosk.supervisor.state({}))).toMatchObject({ ok: true, value: { active: false } })
   expect(await page.evaluate(() => window.kiosk.supervisor.listOps({}))).toEqual({ ok: false, error: { code: 'UNAUTHORIZED' } })
