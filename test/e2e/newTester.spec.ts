@@ -42,6 +42,8 @@ test.describe('the docs/testing.md Electron example, in the browser harness', ()
   test('a fresh kiosk: the wizard, then 注册 in Chinese switched to English', async ({ kiosk }) => {
     const { page } = kiosk
     await kiosk.open('/')
+    // What test/electron/app.spec.ts waits for before it evaluates anything in the window.
+    await expect(page.getByTestId('setup-wizard')).toBeVisible()
     await page.getByTestId('setup-next').click()
     await page.getByTestId('setup-next').click()
     await page.getByTestId('setup-pin').fill('24681357')
