@@ -3,7 +3,7 @@ import { AppealPage } from './pages/AppealPage'
 import { candidate } from './pages/candidates'
 import { ProgressPage } from './pages/ProgressPage'
 
-// Written by a new tester from README.md and docs/testing.md: a 信息占用申诉 filed while the kiosk is
+// The example docs/testing.md points to, written by a new tester from the docs alone: a 信息占用申诉 filed while the kiosk is
 // offline, then looked up under 查询办理进度, which follows it to the centre once the network is back.
 test('an appeal filed offline gets a receipt that 查询办理进度 finds and follows to the centre', async ({
   kiosk,
