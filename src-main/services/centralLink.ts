@@ -18,7 +18,12 @@ export interface CentralLink {
   /** Demo mode only: the in-process reference server can be stopped and started again on the same
    * port and data (what a network outage looks like to the kiosk; used by the offline tests). Its
    * data is in memory: a restart of the kiosk starts an empty demo server with new keys. */
-  demoServer: { stop(): Promise<void>; start(): Promise<void> } | null
+  demoServer: {
+    stop(): Promise<void>
+    start(): Promise<void>
+    /** The centre's decision on an appeal (what `npm run server -- appeals accept|reject` does), by its op id: false if it has no pending appeal. */
+    decideAppeal(opId: string, decision: 'accept' | 'reject'): Promise<boolean>
+  } | null
   close(): Promise<void>
 }
 
@@ -119,6 +124,11 @@ export async function connectCentral(options: {
       },
       async start() {
         server ??= await startServer({ port, ...serverOptions })
+      },
+      async decideAppeal(opId, decision) {
+        const { decideAppeal } = await import('../../server/index')
+        const appealId = store.db.prepare<[string], { id: string }>('SELECT id FROM appeals WHERE op_id = ?').get(opId)?.id
+        return appealId !== undefined && decideAppeal(store.db, appealId, decision).ok
       },
     },
     close: async () => {

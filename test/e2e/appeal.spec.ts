@@ -2,6 +2,8 @@ import { test, expect } from './harness/kioskFixture'
 import { AppealPage } from './pages/AppealPage'
 import { candidate } from './pages/candidates'
 import { KioskPage } from './pages/kioskPage'
+import { ProgressPage } from './pages/ProgressPage'
+import { registerThroughKiosk } from './pages/accounts'
 
 test.describe('信息占用申诉 and 查询办理进度', () => {
   test('an appeal gets a receipt with its QR code, and 查询办理进度 finds it by that code', async ({ kiosk }) => {
@@ -121,5 +123,61 @@ test.describe('信息占用申诉 and 查询办理进度', () => {
     await progress.fill('receipt', 'ZZZZ9999')
     await progress.el('submit').click()
     await expect(progress.fieldError('receipt')).toHaveText('未找到该业务，请核对回执编号')
+  })
+})
+
+test.describe('the centre decides an appeal', () => {
+  test('upheld: 查询办理进度 says 办理成功 and what the candidate can do now, and the freed mobile registers their account', async ({ kiosk }) => {
+    const holder = candidate(20)
+    const claimant = { ...candidate(21), mobile: holder.mobile }
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, holder)
+
+    const appeal = new AppealPage(kiosk)
+    await appeal.open()
+    await appeal.file(claimant, 'mobile', '该手机号是我本人实名办理并一直使用的，被他人注册占用。')
+    await expect(appeal.el('received')).toHaveText('申诉已提交')
+    const code = (await kiosk.page.getByTestId('receipt-code').innerText()).trim()
+    await expect(kiosk.page.getByTestId('receipt-appeal-upheld')).toBeHidden()
+    await kiosk.central.decideAppeal(code, 'accept')
+
+    await appeal.el('home').click()
+    await kiosk.page.getByTestId('home-progress').click()
+    const progress = new ProgressPage(kiosk)
+    await progress.lookUp(code)
+    await expect(progress.receipt()).toHaveAttribute('data-status', 'applied')
+    await expect(kiosk.page.getByTestId('receipt-status')).toHaveText('办理成功')
+    await expect(kiosk.page.getByTestId('receipt-appeal-upheld')).toHaveText(
+      '申诉已通过：被占用的信息已从其他账号解除。您现在可以用它注册ETEST通行证，或登录后在“我的ETEST通行证”中修改资料。',
+    )
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(kiosk.page.getByTestId('receipt-appeal-upheld')).toContainText('Appeal upheld')
+    // What the note promises: the mobile is free, and the claimant's registration with it goes through.
+    await registerThroughKiosk(kiosk.page, claimant)
+  })
+
+  test('not upheld: 查询办理进度 says 未通过 and why, sends the candidate to the desk, and offers no 重新办理', async ({ kiosk }) => {
+    const holder = candidate(22)
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, holder)
+
+    const appeal = new AppealPage(kiosk)
+    await appeal.open()
+    await appeal.file({ ...candidate(23), email: holder.email }, 'email', '该邮箱是我本人的，被他人注册占用，请核实。')
+    await expect(appeal.el('received')).toHaveText('申诉已提交')
+    const code = (await kiosk.page.getByTestId('receipt-code').innerText()).trim()
+    await kiosk.central.decideAppeal(code, 'reject')
+
+    await appeal.el('home').click()
+    await kiosk.page.getByTestId('home-progress').click()
+    const progress = new ProgressPage(kiosk)
+    await progress.lookUp(code)
+    await expect(progress.receipt()).toHaveAttribute('data-status', 'rejected')
+    await expect(kiosk.page.getByTestId('receipt-status')).toHaveText('未通过')
+    await expect(kiosk.page.getByTestId('receipt-error')).toHaveText(
+      '申诉未通过：经核实，该电子邮箱仍由其他账号使用。如有疑问，请携带有效证件到考点服务台咨询',
+    )
+    await expect(kiosk.page.getByTestId('receipt-appeal-upheld')).toBeHidden()
+    await expect(progress.el('again')).toBeHidden()
   })
 })

@@ -226,6 +226,7 @@ const en: typeof zhCN = {
       blocked: 'Waiting for an earlier request',
       cancelled: 'Cancelled',
     },
+    appealUpheld: 'Appeal upheld: the information has been released from the other account. You can now register an ETEST passport with it, or log in and change your details in My ETEST passport.',
     cancelledNote: 'Exam-centre staff cancelled this request before it reached the centre. If you still need it, please do it again, or ask the staff.',
     progress: 'Check progress',
   },

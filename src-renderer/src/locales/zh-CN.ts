@@ -225,6 +225,7 @@ export default {
       blocked: '等待前一项业务完成',
       cancelled: '已撤销',
     },
+    appealUpheld: '申诉已通过：被占用的信息已从其他账号解除。您现在可以用它注册ETEST通行证，或登录后在“我的ETEST通行证”中修改资料。',
     cancelledNote: '该业务已由考点工作人员撤销，未提交到中心。如仍需办理，请重新办理，或咨询考点工作人员。',
     progress: '查询办理进度',
   },

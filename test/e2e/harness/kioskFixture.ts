@@ -15,7 +15,8 @@
  *   (the demo server's data lives in memory: a restart starts an empty one, as `npm start` does).
  * - kiosk.services gives tests the same objects main has (services.supervisor is the supervisor store) (e.g. services.engine.pause(),
  *   services.central.url), for arranging faults such as the central API going away.
- * - kiosk.central.stop() / start(): the network to the central API goes away and comes back.
+ * - kiosk.central.stop() / start(): the network to the central API goes away and comes back;
+ *   kiosk.central.decideAppeal(receipt, 'accept' | 'reject'): the centre decides that appeal.
  * - kiosk.captchaAnswer(captchaId?) reads a captcha's text; kiosk.codeSentTo(mobileOrEmail) an SMS/email code.
  * - kiosk.calls lists the window.kiosk calls that reached main; kiosk.quits what main asked the shell
  *   to do from 退出程序 ('quit' or 'desktop': the shell itself is Electron's, tested in test/electron).

@@ -40,8 +40,12 @@ export interface KioskHarness {
   captchaAnswer(captchaId?: string): string
   /** Main restarted on the same data directory (a kiosk rebooted), then the page reloaded. */
   restart(): Promise<void>
-  /** Demo mode's central server: stop() is the network going away, start() brings it back with its data. */
-  central: { stop(): Promise<void>; start(): Promise<void> }
+  /**
+   * Demo mode's central server: stop() is the network going away, start() brings it back with its
+   * data; decideAppeal(receipt, 'accept' | 'reject') is the centre deciding the appeal with that
+   * receipt (it must have reached the centre: 已提交，等待审核).
+   */
+  central: { stop(): Promise<void>; start(): Promise<void>; decideAppeal(receipt: string, decision: 'accept' | 'reject'): Promise<void> }
   /** The newest code the dev message sink delivered to this mobile or email (the candidate's phone). */
   codeSentTo(to: string): Promise<string>
 }
@@ -150,6 +154,11 @@ export async function openKioskInBrowser(
       start: async () => {
         await main.services.central?.demoServer?.start()
         main.services.engine?.networkChanged()
+      },
+      decideAppeal: async (receipt, decision) => {
+        const op = main.services.outbox?.findByReceipt(receipt)
+        const decided = op !== undefined && (await main.services.central?.demoServer?.decideAppeal(op.id, decision))
+        if (!decided) throw new Error(`no appeal under review has receipt ${receipt}`)
       },
     },
     codeSentTo: async (to) => {
