@@ -1,6 +1,6 @@
-import { test, expect } from './harness/kioskFixture'
+import { test, expect, type KioskHarness } from './harness/kioskFixture'
 import { AppealPage } from './pages/AppealPage'
-import { candidate } from './pages/candidates'
+import { candidate, type Candidate } from './pages/candidates'
 import { KioskPage } from './pages/kioskPage'
 import { ProgressPage } from './pages/ProgressPage'
 import { registerThroughKiosk } from './pages/accounts'
@@ -126,25 +126,39 @@ test.describe('信息占用申诉 and 查询办理进度', () => {
   })
 })
 
+/**
+ * `holder` registers; `claimant` files an appeal for what `holder` holds; the centre decides it; the
+ * claimant looks the receipt up under 查询办理进度, whose page this answers.
+ */
+async function appealDecided(
+  kiosk: KioskHarness,
+  holder: Candidate,
+  claimant: Candidate,
+  occupied: 'mobile' | 'email',
+  decision: 'accept' | 'reject',
+): Promise<ProgressPage> {
+  await kiosk.open('/')
+  await registerThroughKiosk(kiosk.page, holder)
+  const appeal = new AppealPage(kiosk)
+  await appeal.open()
+  await appeal.file(claimant, occupied, '这是我本人实名使用的，被他人注册占用，请核实处理。')
+  await expect(appeal.el('received')).toHaveText('申诉已提交')
+  const code = (await kiosk.page.getByTestId('receipt-code').innerText()).trim()
+  await expect(kiosk.page.getByTestId('receipt-appeal-upheld')).toBeHidden()
+  await kiosk.central.decideAppeal(code, decision)
+
+  await appeal.el('home').click()
+  await kiosk.page.getByTestId('home-progress').click()
+  const progress = new ProgressPage(kiosk)
+  await progress.lookUp(code)
+  return progress
+}
+
 test.describe('the centre decides an appeal', () => {
   test('upheld: 查询办理进度 says 办理成功 and what the candidate can do now, and the freed mobile registers their account', async ({ kiosk }) => {
     const holder = candidate(20)
     const claimant = { ...candidate(21), mobile: holder.mobile }
-    await kiosk.open('/')
-    await registerThroughKiosk(kiosk.page, holder)
-
-    const appeal = new AppealPage(kiosk)
-    await appeal.open()
-    await appeal.file(claimant, 'mobile', '该手机号是我本人实名办理并一直使用的，被他人注册占用。')
-    await expect(appeal.el('received')).toHaveText('申诉已提交')
-    const code = (await kiosk.page.getByTestId('receipt-code').innerText()).trim()
-    await expect(kiosk.page.getByTestId('receipt-appeal-upheld')).toBeHidden()
-    await kiosk.central.decideAppeal(code, 'accept')
-
-    await appeal.el('home').click()
-    await kiosk.page.getByTestId('home-progress').click()
-    const progress = new ProgressPage(kiosk)
-    await progress.lookUp(code)
+    const progress = await appealDecided(kiosk, holder, claimant, 'mobile', 'accept')
     await expect(progress.receipt()).toHaveAttribute('data-status', 'applied')
     await expect(kiosk.page.getByTestId('receipt-status')).toHaveText('办理成功')
     await expect(kiosk.page.getByTestId('receipt-appeal-upheld')).toHaveText(
@@ -158,20 +172,7 @@ test.describe('the centre decides an appeal', () => {
 
   test('not upheld: 查询办理进度 says 未通过 and why, sends the candidate to the desk, and offers no 重新办理', async ({ kiosk }) => {
     const holder = candidate(22)
-    await kiosk.open('/')
-    await registerThroughKiosk(kiosk.page, holder)
-
-    const appeal = new AppealPage(kiosk)
-    await appeal.open()
-    await appeal.file({ ...candidate(23), email: holder.email }, 'email', '该邮箱是我本人的，被他人注册占用，请核实。')
-    await expect(appeal.el('received')).toHaveText('申诉已提交')
-    const code = (await kiosk.page.getByTestId('receipt-code').innerText()).trim()
-    await kiosk.central.decideAppeal(code, 'reject')
-
-    await appeal.el('home').click()
-    await kiosk.page.getByTestId('home-progress').click()
-    const progress = new ProgressPage(kiosk)
-    await progress.lookUp(code)
+    const progress = await appealDecided(kiosk, holder, { ...candidate(23), email: holder.email }, 'email', 'reject')
     await expect(progress.receipt()).toHaveAttribute('data-status', 'rejected')
     await expect(kiosk.page.getByTestId('receipt-status')).toHaveText('未通过')
     await expect(kiosk.page.getByTestId('receipt-error')).toHaveText(
