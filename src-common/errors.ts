@@ -31,6 +31,7 @@ export const errorCodes = [
   'PIN_LOCKED',
   'BAD_PIN',
   'QUEUE_NOT_EMPTY',
+  'STORAGE_UNAVAILABLE',
   'INTERNAL',
 ] as const
 
@@ -128,6 +129,13 @@ export const errorMessages: Record<ErrorCode, Record<Locale, string>> = {
   QUEUE_NOT_EMPTY: {
     'zh-CN': '本机还有业务未办结，请先同步（或撤销）后再重新登记',
     en: 'This kiosk still has requests that are not final. Sync them (or cancel them) before enrolling again.',
+  },
+  // kiosk.db refused a write (the disk full, read-only, damaged): nothing was saved, and waiting will
+  // not mend it. The candidate's form stays on the screen; staff read what to check
+  // (supervisor.errorTexts).
+  STORAGE_UNAVAILABLE: {
+    'zh-CN': '本机暂时无法保存，本次业务未提交，请联系考点工作人员',
+    en: "This kiosk can't save right now, so your request was not submitted. Please ask the exam-centre staff.",
   },
   INTERNAL: { 'zh-CN': '系统繁忙，请稍后再试', en: 'Something went wrong. Please try again later.' },
 }

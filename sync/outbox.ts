@@ -130,6 +130,11 @@ export interface OutboxOptions {
    * the clock was set across it.
    */
   serverTime?: () => number | null
+  /**
+   * kiosk.db refused a write (the disk full, read-only, damaged, locked by another process): for the
+   * kiosk's log. The caller gets STORAGE_UNAVAILABLE and the dashboard's last error says so.
+   */
+  onStorageFault?: (error: unknown) => void
 }
 
 export interface Outbox {
@@ -137,6 +142,7 @@ export interface Outbox {
   readonly file: string
   /** False once closed: nothing may be read any more. */
   readonly open: boolean
+  /** STORAGE_UNAVAILABLE when kiosk.db refused the commit: nothing of the op was stored. */
   enqueue(kind: OperationKind, payload: unknown, options: EnqueueOptions): Promise<Result<Enqueued>>
   get(id: string): OpView | undefined
   findByReceipt(receipt: string): OpView | undefined
@@ -176,7 +182,9 @@ export interface Outbox {
   pendingIds(limit: number): string[]
   /** When the next queued op becomes ready (epoch ms), or null when none is queued. */
   nextAttemptAt(): number | null
+  /** Bookkeeping: never throws (a disk that refuses it loses the time, never an op). */
   recordSyncSuccess(): void
+  /** Never throws: a disk that refuses to store it still has it shown, from memory, by `summary()`. */
   recordSyncError(error: KioskError): void
   /** Moves committed pages from the WAL into kiosk.db; for idle moments (the engine calls it after each pass and on its tick). */
   checkpoint(): void
@@ -252,6 +260,14 @@ function toView(row: OpRow): OpView {
     updatedAt: iso(row.updated_at),
     finalAt: row.final_at === null ? null : iso(row.final_at),
   }
+}
+
+/**
+ * An error of kiosk.db itself (the disk full, read-only or failing, the file damaged or locked by
+ * another process), as opposed to a bug: it will not mend by retrying at once, and staff must act.
+ */
+export function isStorageFault(error: unknown): boolean {
+  return error instanceof Database.SqliteError
 }
 
 /** The account key: case, full-width forms and spacing of the ID number do not make another account. */
@@ -485,7 +501,16 @@ export function openOutbox(options: OutboxOptions): Outbox {
   function followClockSteps(): number {
     const upNow = boot.now()
     const ahead = now() - upNow
-    if (ahead < wallAhead - clockGrainMs) sql.shiftAttempts.run({ step: ahead - wallAhead })
+    if (ahead < wallAhead - clockGrainMs) {
+      try {
+        sql.shiftAttempts.run({ step: ahead - wallAhead })
+      } catch (error) {
+        // The disk refused it (full, read-only): ops wait as planned, and the next look shifts them.
+        // An enqueue must not fail for it: its own insert may still fit.
+        if (!isStorageFault(error)) throw error
+        return upNow
+      }
+    }
     // From one look to the next only: slow drift between the two clocks is never taken for a step.
     wallAhead = ahead
     return upNow
@@ -521,20 +546,29 @@ export function openOutbox(options: OutboxOptions): Outbox {
       if (accountKey !== undefined) op.accountKey = accountKey
       return JSON.stringify(op)
     }
-    const receipt = insertOp(
-      {
-        id,
-        kind,
-        accountKey: accountKey ?? null,
-        kioskBound: carriesKioskBoundField(value) ? 1 : 0,
-        summary: JSON.stringify(summary.data),
-        now: createdAt,
-        bootId: boot.id,
-        bootMs,
-        serverAt,
-      },
-      build,
-    )
+    let receipt: string
+    try {
+      receipt = insertOp(
+        {
+          id,
+          kind,
+          accountKey: accountKey ?? null,
+          kioskBound: carriesKioskBoundField(value) ? 1 : 0,
+          summary: JSON.stringify(summary.data),
+          now: createdAt,
+          bootId: boot.id,
+          bootMs,
+          serverAt,
+        },
+        build,
+      )
+    } catch (error) {
+      if (!isStorageFault(error)) throw error
+      // One transaction, rolled back: nothing of the op is in kiosk.db. The candidate's form is still
+      // on their screen; staff learn of it on the dashboard and in the log.
+      storageFault(error)
+      return fail('STORAGE_UNAVAILABLE')
+    }
     const v = view(id)
     if (v) {
       events.emit('enqueued', v)
@@ -638,15 +672,33 @@ export function openOutbox(options: OutboxOptions): Outbox {
     return db.prepare<Record<string, string | number>, { n: number }>(`SELECT COUNT(*) AS n FROM ops ${where.sql}`).get(where.params)?.n ?? 0
   }
 
+  /**
+   * The last error as staff see it: kept in memory too, since a disk that is full or read-only refuses
+   * to store it, and then the dashboard would say nothing at all.
+   */
+  let lastErrorSeen: { error: KioskError; at: string } | null = null
+  function recordSyncError(error: KioskError) {
+    const entry = { error, at: iso(now()) }
+    lastErrorSeen = entry
+    try {
+      sql.setState.run({ key: 'lastError', value: JSON.stringify(entry) })
+    } catch (fault) {
+      if (!isStorageFault(fault)) throw fault
+    }
+  }
+  function storageFault(error: unknown) {
+    recordSyncError({ code: 'STORAGE_UNAVAILABLE' })
+    options.onStorageFault?.(error)
+  }
+
   function summary(): QueueSummary {
     const depth = Object.fromEntries(opStatuses.map((s) => [s, 0])) as Record<OpStatus, number>
     for (const { status, n } of sql.depth.all()) depth[status] = n
     const oldest = sql.oldestWaiting.get({ bootId: boot.id, upNow: boot.now(), now: now() })?.age ?? null
     const lastSuccess = sql.getState.get('lastSuccessAt')?.value ?? null
     const lastErrorRaw = sql.getState.get('lastError')?.value
-    const lastError = lastErrorRaw
-      ? (JSON.parse(lastErrorRaw) as { error: KioskError; at: string })
-      : null
+    const stored = lastErrorRaw ? (JSON.parse(lastErrorRaw) as { error: KioskError; at: string }) : null
+    const lastError = lastErrorSeen && (!stored || Date.parse(lastErrorSeen.at) >= Date.parse(stored.at)) ? lastErrorSeen : stored
     return {
       depth,
       stuck: sql.stuckCount.get()?.n ?? 0,
@@ -720,8 +772,14 @@ export function openOutbox(options: OutboxOptions): Outbox {
     },
     pendingIds: (limit) => sql.pending.all(limit).map((r) => r.id),
     nextAttemptAt: () => sql.nextAttempt.get()?.at ?? null,
-    recordSyncSuccess: () => sql.setState.run({ key: 'lastSuccessAt', value: iso(now()) }),
-    recordSyncError: (error) => sql.setState.run({ key: 'lastError', value: JSON.stringify({ error, at: iso(now()) }) }),
+    recordSyncSuccess: () => {
+      try {
+        sql.setState.run({ key: 'lastSuccessAt', value: iso(now()) })
+      } catch (fault) {
+        if (!isStorageFault(fault)) throw fault
+      }
+    },
+    recordSyncError,
     checkpoint: () => {
       if (db.open) checkpoint(db)
     },

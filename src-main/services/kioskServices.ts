@@ -209,6 +209,9 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       // Read at each purge: a change in 设置 applies at the engine's next tick, not at the next start.
       retentionDays: () => supervisor.settings.get().retentionDays,
       serverTime: () => linked.value.client.serverTimeIfKnown(),
+      // The disk full or read-only, the file damaged: the candidate is told to ask staff
+      // (STORAGE_UNAVAILABLE), the dashboard shows it, and the log says what SQLite said.
+      onStorageFault: (error) => console.error('[kiosk] outbox: kiosk.db refused a write, nothing was saved:', error),
       nativeBinding,
       ...kioskClock,
     })

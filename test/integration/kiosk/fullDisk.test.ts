@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { errorMessage } from '../../../src-common/errors'
+import { payloadOf } from '../sync/fixtures'
+import { watchKioskDb } from '../sync/fullDisk'
+import { openDemoKiosk, valueOf } from './demoKiosk'
+
+const appealOf = (i: number) => {
+  const { attestation: _staff, ...payload } = payloadOf('appeal', 100 + i)
+  return payload
+}
+
+test('the disk fills up while a candidate submits: nothing is half-saved, the candidate is told to ask staff, and staff see why', async () => {
+  const disk = watchKioskDb()
+  const kiosk = await openDemoKiosk()
+  disk.stop()
+  const errors: unknown[][] = []
+  const consoleError = console.error
+  console.error = (...args: unknown[]) => void errors.push(args)
+  try {
+    const outbox = kiosk.services.outbox!
+    disk.fill()
+    // Some ops may still fit in the pages kiosk.db already has; one will not.
+    let refused: Awaited<ReturnType<typeof kiosk.call>> | undefined
+    let saved = 0
+    for (let i = 0; i < 200 && !refused; i++) {
+      const answer = await kiosk.call('ops.submit', { kind: 'appeal', payload: appealOf(i), waitMs: 0 })
+      if (answer.ok) saved++
+      else refused = answer
+    }
+    // Not "系统繁忙，请稍后再试": trying again will not help, staff must act.
+    assert.deepEqual(refused, { ok: false, error: { code: 'STORAGE_UNAVAILABLE' } })
+    assert.match(errorMessage('STORAGE_UNAVAILABLE', 'zh-CN'), /未提交.*联系考点工作人员/)
+    // Only what was answered "saved" is in kiosk.db: the refused op left no row, no receipt.
+    assert.equal(outbox.count(), saved)
+    // Staff: the dashboard's last error, and the kiosk's log says what SQLite said.
+    assert.equal(kiosk.services.syncSummary().lastError?.error.code, 'STORAGE_UNAVAILABLE')
+    assert.ok(errors.some((args) => args.some((a) => a instanceof Error && /disk is full/.test(a.message))), 'the log has the fault')
+    // Room again: the candidate's form, still on the screen, goes through.
+    disk.free()
+    const again = valueOf<{ status: string }>(await kiosk.call('ops.submit', { kind: 'appeal', payload: appealOf(999) }))
+    assert.equal(again.status, 'pending')
+    assert.equal(outbox.count(), saved + 1)
+  } finally {
+    console.error = consoleError
+    disk.free()
+    await kiosk.close()
+  }
+})
