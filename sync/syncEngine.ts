@@ -2,7 +2,7 @@ import type { KioskError } from '../src-common/errors'
 import { maxBatchBytes, maxOpsPerBatch, type OpResult, type WireOp } from '../src-common/wire'
 import { isContentFault, type CentralClient, type CentralResult } from './centralClient'
 import { TypedEmitter } from './emitter'
-import type { OpStatus, OpView, Outbox, QueueSummary } from './outbox'
+import { isStorageFault, type OpStatus, type OpView, type Outbox, type QueueSummary } from './outbox'
 
 /**
  * Reconciles the outbox with the central API: pushes the heads of ready account lines in batches,
@@ -192,7 +192,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (stopped || summaryTimer || events.listenerCount('summary') === 0) return
     summaryTimer = setTimeout(() => {
       summaryTimer = undefined
-      if (!stopped) events.emit('summary', outbox.summary())
+      if (!stopped) housekeeping(() => events.emit('summary', outbox.summary()))
     }, 200)
     summaryTimer.unref()
   }
@@ -329,11 +329,36 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   const canSend = () => !stopped && !paused && online !== false && performance.now() >= heldUntil
 
+  /** What the dashboard reads for a fault of the kiosk's own: kiosk.db's, or a bug. */
+  const localFaultOf = (error: unknown): KioskError => ({ code: isStorageFault(error) ? 'STORAGE_UNAVAILABLE' : 'INTERNAL' })
+
+  /**
+   * Claimed ops whose return to the queue the database refused too (the disk still full): left
+   * 'sending', each would block its account's line until a restart. Released before the next claim.
+   */
+  const unreleased = new Set<string>()
+  function releaseUnreleased(): void {
+    if (unreleased.size === 0) return
+    const ids = [...unreleased]
+    outbox.releaseForRetry(ids, { code: 'STORAGE_UNAVAILABLE' }, delayFor(), stuckAfter)
+    for (const id of ids) unreleased.delete(id)
+  }
+
+  /** Housekeeping (checkpoint, purge, summary) that kiosk.db may refuse: logged, never thrown from a timer. */
+  function housekeeping(work: () => void): void {
+    try {
+      work()
+    } catch (error) {
+      onLocalFault?.(error)
+    }
+  }
+
   async function worker(): Promise<void> {
     while (canSend()) {
       const claimStarted = performance.now()
       let batch: ReturnType<Outbox['claimBatch']>
       try {
+        releaseUnreleased()
         batch = outbox.claimBatch({ maxOps: batchMaxOps, maxBytes: batchMaxBytes })
       } catch (error) {
         // Nothing was claimed (one transaction): the other worker's push goes on, and is waited for.
@@ -341,11 +366,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         // Held with backoff like a failing server (else the next pass came at once, again and
         // again), and the dashboard's last error says so.
         holdKiosk(undefined, false)
-        try {
-          outbox.recordSyncError({ code: 'INTERNAL' })
-        } catch {
-          // The database refuses even that: the kiosk's log has the fault.
-        }
+        outbox.recordSyncError(localFaultOf(error))
         onLocalFault?.(error)
         return
       }
@@ -357,13 +378,17 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         // A fault of this kiosk's own (the disk full, an I/O error) while an answer was recorded:
         // what is not final goes back to the queue (left 'sending', it would block its account's
         // line until a restart), and the pass ends; the next one tries again after the backoff.
-        const fault: KioskError = { code: 'INTERNAL' }
+        const fault = localFaultOf(error)
+        const ids = batch.ops.map((op) => op.id)
         try {
-          outbox.releaseForRetry(batch.ops.map((op) => op.id), fault, delayFor(), stuckAfter)
-          outbox.recordSyncError(fault)
+          outbox.releaseForRetry(ids, fault, delayFor(), stuckAfter)
         } catch {
-          // The database refuses even that: the ops go back to the queue when the outbox opens again.
+          // The database refuses even that (the disk still full): released before the next claim.
+          for (const id of ids) unreleased.add(id)
         }
+        outbox.recordSyncError(fault)
+        // Not a pass at once, again and again, against a disk that refuses every answer.
+        holdKiosk(undefined, false)
         onLocalFault?.(error)
         return
       }
@@ -463,21 +488,24 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       } while (again && canSend())
     })().finally(() => {
       draining = null
-      // What the pass wrote goes into kiosk.db now, while nobody waits on an enqueue.
-      outbox.checkpoint()
-      scheduleWake()
+      // What the pass wrote goes into kiosk.db now, while nobody waits on an enqueue. A full disk
+      // refuses it (the WAL keeps every page): thrown here, it was an unhandled rejection, and the
+      // wake-up below was never scheduled.
+      housekeeping(() => outbox.checkpoint())
+      housekeeping(scheduleWake)
       scheduleSummary()
     })
     return draining
   }
 
   function tick() {
-    outbox.purgeExpired()
+    // Thrown from a timer, a full disk's refusal was an uncaught exception in the main process.
+    housekeeping(() => outbox.purgeExpired())
     // A pass checkpoints when it ends; without one (offline, paused) what enqueues wrote goes in now.
-    if (online === false || paused) outbox.checkpoint()
+    if (online === false || paused) housekeeping(() => outbox.checkpoint())
     if (online === false) void probe()
     else void kick()
-    if (events.listenerCount('summary') > 0) events.emit('summary', outbox.summary())
+    if (events.listenerCount('summary') > 0) housekeeping(() => events.emit('summary', outbox.summary()))
   }
 
   return {
