@@ -9,6 +9,7 @@ import { createKioskDispatcher } from './services/kioskDispatcher'
 import { readKioskConfig } from './services/kioskConfig'
 import { createKioskHandlers } from './services/kioskHandlers'
 import { createKioskServices } from './services/kioskServices'
+import { cannotStartText } from './services/startFailure'
 import { appScheme, devServerPage, isAppUrl as isPackagedAppUrl, serveAppRequest, appOrigin } from './shell/appProtocol'
 import { denyAllPermissions, hardenWebContents, refuseDownloads } from './shell/hardening'
 import { registerKioskIpc } from './shell/kioskIpc'
@@ -47,7 +48,8 @@ function cannotStart(error: unknown): void {
   const hint = /NODE_MODULE_VERSION|compiled against a different/.test(message)
     ? '\n\nbetter-sqlite3 has no build for this Electron: run `node scripts/electron-native.mjs` (it needs the network, or Python and a C++ compiler).'
     : ''
-  dialog.showErrorBox('ETEST 通行证自助机无法启动 / The kiosk cannot start', `${message}${hint}`)
+  const text = configResult.ok ? cannotStartText(error, configResult.config.dataDir) : message
+  dialog.showErrorBox('ETEST 通行证自助机无法启动 / The kiosk cannot start', `${text}${hint}`)
   app.exit(1)
 }
 

@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { register } from 'node:module'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -169,6 +169,31 @@ describe('the Electron shell', () => {
     assert.match(fake.recorded.errorBoxes.at(-1)?.[0] ?? '', /无法启动/)
     assert.match(fake.recorded.errorBoxes.at(-1)?.[1] ?? '', /not-a-directory/)
     assert.equal(fake.recorded.windows.length, windows, 'no window')
+  })
+
+  test('a kiosk.db damaged between two runs: the dialog tells staff what and where, in both languages, and the file is left as it was', async () => {
+    const dataDir = process.env.KIOSK_DATA_DIR
+    const from = fake.recorded.calls.length
+    const damagedDir = mkdtempSync(join(tmpdir(), 'kiosk-shell-damaged-'))
+    const file = join(damagedDir, 'kiosk.db')
+    // What a disk failure or a half-copied file leaves: not a database any more.
+    const damaged = Buffer.alloc(8192, 0x41)
+    writeFileSync(file, damaged)
+    process.env.KIOSK_DATA_DIR = damagedDir
+    try {
+      await import(`../../../src-main/index?damaged=${Date.now()}`)
+      for (let i = 0; i < 100 && !fake.recorded.calls.slice(from).includes('app.exit'); i++) await new Promise((r) => setTimeout(r, 20))
+    } finally {
+      process.env.KIOSK_DATA_DIR = dataDir
+    }
+    assert.equal(fake.recorded.exitCode, 1)
+    const text = fake.recorded.errorBoxes.at(-1)?.[1] ?? ''
+    // Not SQLite's "file is not a database" alone: what it is, where, and not to delete it.
+    assert.match(text, /数据文件已损坏/)
+    assert.match(text, /请勿删除/)
+    assert.match(text, /data file is damaged/)
+    assert.ok(text.includes(file), text)
+    assert.deepEqual(readFileSync(file), damaged, 'kiosk.db is not replaced: it may hold ops not yet sent')
   })
 
   test('quitting waits for the services to close (sync engine stopped, kiosk.db closed) before the process ends, once however often it is asked', async () => {
