@@ -15,6 +15,7 @@ import { applyPragmas, checkpoint, migrate } from './migrations'
 import { ownerOnly } from './ownerOnly'
 import { createSealer, type SealerLimits } from './sealer'
 import { newReceipt, normaliseReceipt } from './receipt'
+import { isStorageFault } from './storageFault'
 
 /**
  * The kiosk's outbox: every operation a candidate submits is validated, its secret and personal
@@ -260,14 +261,6 @@ function toView(row: OpRow): OpView {
     updatedAt: iso(row.updated_at),
     finalAt: row.final_at === null ? null : iso(row.final_at),
   }
-}
-
-/**
- * An error of kiosk.db itself (the disk full, read-only or failing, the file damaged or locked by
- * another process), as opposed to a bug: it will not mend by retrying at once, and staff must act.
- */
-export function isStorageFault(error: unknown): boolean {
-  return error instanceof Database.SqliteError
 }
 
 /** The account key: case, full-width forms and spacing of the ID number do not make another account. */

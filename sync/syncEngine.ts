@@ -2,7 +2,8 @@ import type { KioskError } from '../src-common/errors'
 import { maxBatchBytes, maxOpsPerBatch, type OpResult, type WireOp } from '../src-common/wire'
 import { isContentFault, type CentralClient, type CentralResult } from './centralClient'
 import { TypedEmitter } from './emitter'
-import { isStorageFault, type OpStatus, type OpView, type Outbox, type QueueSummary } from './outbox'
+import type { OpStatus, OpView, Outbox, QueueSummary } from './outbox'
+import { isStorageFault } from './storageFault'
 
 /**
  * Reconciles the outbox with the central API: pushes the heads of ready account lines in batches,

@@ -2,6 +2,7 @@ import argon2 from 'argon2'
 import type Database from 'better-sqlite3'
 import { fail, ok, type Result } from '../../../src-common/errors'
 import { pinPattern } from '../../../src-common/rules/staffRule'
+import { isStorageFault } from '../../../sync/storageFault'
 import { checkActor, type AuditActor, type AuditRecorder } from './auditLog'
 
 /**
@@ -118,6 +119,14 @@ export function createSupervisorPin(
     return fail('PIN_LOCKED', { retryAfter: seconds })
   })
 
+  /** A lock kiosk.db could not store: in memory, for this run only; as `remaining`, never longer than itself. */
+  let unrecordedLockAt = 0
+  const unrecordedLock = () => {
+    const at = now()
+    const left = Math.min(unrecordedLockAt + firstLockSeconds * 1000 - at, firstLockSeconds * 1000)
+    return unrecordedLockAt > 0 && left > 0 ? Math.ceil(left / 1000) : 0
+  }
+
   /** The shared first half of verify and change: lock check, then the hash. */
   async function check(pin: string, actor: AuditActor | null): Promise<Result<void>> {
     // Before anything else: an actor the audit log would refuse would cost us the wrongPin row.
@@ -125,11 +134,21 @@ export function createSupervisorPin(
     if (!who.ok) return who
     const row = sql.get.get()
     if (!row) return fail('BAD_PIN')
-    const left = remaining(row, now())
+    const left = Math.max(remaining(row, now()), unrecordedLock())
     if (left > 0) return fail('PIN_LOCKED', { retryAfter: left })
     // Anything that is not a PIN (letters, 10 kB of digits) counts as a wrong PIN without hashing it.
     const right = pinPattern.test(pin) && (await argon2.verify(row.hash, pin))
-    if (!right) return recordFailure.immediate(who.value)
+    if (!right) {
+      try {
+        return recordFailure.immediate(who.value)
+      } catch (error) {
+        if (!isStorageFault(error)) throw error
+        // kiosk.db refused to count it (the disk full, read-only): uncounted, every wrong PIN was
+        // free, and a full disk a way around the lock. Each locks the pad here instead, in memory.
+        unrecordedLockAt = now()
+        return fail('PIN_LOCKED', { retryAfter: firstLockSeconds })
+      }
+    }
     if (row.failures !== 0 || row.locks !== 0) sql.reset.run()
     return ok(undefined)
   }
@@ -140,7 +159,7 @@ export function createSupervisorPin(
     state() {
       const row = sql.get.get()
       if (!row) return { set: false, locked: false, retryAfter: 0, failures: 0 }
-      const retryAfter = remaining(row, now())
+      const retryAfter = Math.max(remaining(row, now()), unrecordedLock())
       return { set: true, locked: retryAfter > 0, retryAfter, failures: row.failures }
     },
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import argon2 from 'argon2'
 import Database from 'better-sqlite3'
+import { watchKioskDb } from '../../integration/sync/fullDisk'
 import { setUpKiosk } from './supervisorFixture'
 
 const wrong = '135790'
@@ -189,5 +190,36 @@ describe('supervisor PIN: lockout', () => {
       ],
     )
     assert.equal(store.audit.exportCsv().includes(wrong), false)
+  })
+})
+
+describe('supervisor PIN: a full disk', () => {
+  test('wrong PINs kiosk.db cannot count still lock the pad: a full disk is no way around the lockout', async () => {
+    const disk = watchKioskDb()
+    const kiosk = await setUpKiosk()
+    disk.stop()
+    const { store, pin, clock } = kiosk
+    try {
+      disk.fill()
+      // What room the audit log's pages still had goes first: then no wrong PIN can be written down.
+      for (let i = 0; i < 10_000; i++) {
+        try {
+          store.audit.append({ action: 'syncNow', detail: {}, actor: null })
+        } catch {
+          break
+        }
+      }
+      // Each wrong PIN now locks the pad for 30 s, instead of an error that counted nothing.
+      assert.deepEqual(await store.pin.verify(wrong), { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 30 } })
+      assert.deepEqual(await store.pin.verify(pin), { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 30 } })
+      assert.equal(store.pin.state().locked, true)
+      clock.advance(31)
+      assert.deepEqual(await store.pin.verify(wrong), { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 30 } })
+      clock.advance(31)
+      // Staff still get in with the right PIN, to see why on the dashboard.
+      assert.deepEqual(await store.pin.verify(pin), { ok: true, value: undefined })
+    } finally {
+      disk.free()
+    }
   })
 })
