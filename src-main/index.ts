@@ -118,6 +118,7 @@ async function start(config: Extract<typeof configResult, { ok: true }>['config'
   })
   const dispatcher = createKioskDispatcher(createKioskHandlers(services), {
     onBug: (channel, error) => console.error(`[kiosk] bug in ${channel}:`, error),
+    onStorageFault: (channel, error) => console.error(`[kiosk] kiosk.db refused a write in ${channel} (check the disk):`, error),
   })
   registerKioskIpc(ipcMain, dispatcher, isAppUrl, (channel) => incident(`refused IPC ${channel} from a foreign frame`))
 

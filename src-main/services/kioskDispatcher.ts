@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { fail, type KioskError, type Result } from '../../src-common/errors'
 import { fieldErrorOf } from '../../src-common/fields'
+import { isStorageFault } from '../../sync/storageFault'
 import { callChannel, kioskCalls, type CallInput, type CallOutput, type KioskNamespace } from '../../src-common/kioskApi'
 
 type Calls = typeof kioskCalls
@@ -22,6 +23,8 @@ export interface KioskDispatcher {
 export interface DispatcherOptions {
   /** Called with a bug (a handler that threw or answered off-contract); never with candidate data. */
   onBug?: (channel: string, error: unknown) => void
+  /** Called when kiosk.db refused what a handler did (the disk full, read-only, damaged): not a bug, staff's to fix. */
+  onStorageFault?: (channel: string, error: unknown) => void
 }
 
 /** Turns a zod failure into the typed error the renderer shows next to the field. */
@@ -62,6 +65,12 @@ export function createKioskDispatcher(handlers: KioskHandlers, options: Dispatch
         }
         return { ok: true, value: output.data }
       } catch (error) {
+        // Staff's action on a full disk (a cancel, a setting) read 系统繁忙，请稍后再试, which waiting
+        // does not mend; this says to check the disk (supervisor.errorTexts).
+        if (isStorageFault(error)) {
+          options.onStorageFault?.(channel, error)
+          return fail('STORAGE_UNAVAILABLE')
+        }
         options.onBug?.(channel, error)
         return fail('INTERNAL')
       }

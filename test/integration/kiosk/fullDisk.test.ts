@@ -47,3 +47,26 @@ test('the disk fills up while a candidate submits: nothing is half-saved, the ca
     await kiosk.close()
   }
 })
+
+test("staff's action on a full disk says to check the disk, not 系统繁忙，请稍后再试", async () => {
+  const disk = watchKioskDb()
+  const kiosk = await openDemoKiosk()
+  disk.stop()
+  const consoleError = console.error
+  console.error = () => undefined
+  try {
+    valueOf(await kiosk.call('setup.complete', { kioskName: '一号机', examCentre: '北京大学考点', centralUrl: null, pin: '24681357' }))
+    valueOf(await kiosk.call('supervisor.enter', { pin: '24681357', staffId: 'T07', staffName: '张老师' }))
+    disk.fill()
+    let refused: Awaited<ReturnType<typeof kiosk.call>> | undefined
+    for (let i = 0; i < 500 && !refused; i++) {
+      const answer = await kiosk.call('supervisor.updateSettings', { patch: { idleTimeoutSec: 60 + (i % 2) } })
+      if (!answer.ok) refused = answer
+    }
+    assert.deepEqual(refused, { ok: false, error: { code: 'STORAGE_UNAVAILABLE' } })
+  } finally {
+    console.error = consoleError
+    disk.free()
+    await kiosk.close()
+  }
+})

@@ -46,7 +46,7 @@ const en: typeof zhCN = {
     colon: ': ',
     /** Staff read these instead of the candidate's wording of the same error (errorText). */
     errorTexts: {
-      STORAGE_UNAVAILABLE: "This kiosk's data file (kiosk.db in its data folder) can't be written, so nothing can be saved: check that disk's free space and whether it is read-only or damaged, then have the candidate submit again.",
+      STORAGE_UNAVAILABLE: "This kiosk's data file (kiosk.db in its data folder) can't be written, so nothing can be saved: check that disk's free space and whether it is read-only or damaged, then try again (and have the candidate submit again).",
       CENTRAL_UNTRUSTED: "The central server can't be reached securely: its certificate failed verification (expired, for another address, or from an issuer this kiosk does not trust).",
       UNAUTHORIZED: "Not authorised: supervisor mode may have timed out; enter it again and retry. If it happens again, the central server may not accept this kiosk's credential (revoked, or this kiosk's clock is far off): check the clock, or enrol again in Settings.",
       ACCOUNT_NOT_FOUND: 'Account not found.',
