@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 /**
@@ -50,14 +50,53 @@ export function createKeyFileProtector(keyFile: string): SecretProtector {
 
 function loadOrCreateKey(keyFile: string): Buffer {
   mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 })
-  try {
-    // 'wx': never overwrite a key that exists, or every secret sealed with it would be lost.
-    writeFileSync(keyFile, randomBytes(keyBytes), { flag: 'wx', mode: 0o600 })
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-  }
+  const existing = readKey(keyFile)
+  // A key of the wrong length opens nothing: what a disk that filled up while the first key was
+  // written left behind (wx made the file, the write failed). It stopped every later start ("not a
+  // 32-byte key") until someone deleted it by hand; replaced, the kiosk starts as one whose secrets
+  // cannot be read (unenrolled, see README), which staff can mend from the wizard.
+  if (existing === undefined || existing.length !== keyBytes) writeKey(keyFile, existing !== undefined)
   if (process.platform !== 'win32' && (statSync(keyFile).mode & 0o077) !== 0) chmodSync(keyFile, 0o600)
   const key = readFileSync(keyFile)
   if (key.length !== keyBytes) throw new Error(`${keyFile} is not a ${keyBytes}-byte key`)
   return key
+}
+
+function readKey(keyFile: string): Buffer | undefined {
+  try {
+    return readFileSync(keyFile)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+/**
+ * A new key never replaces a whole one ('wx'), or every secret sealed with it would be lost. One cut
+ * short by this write (the disk full) is removed at once; one cut short by a power cut is replaced
+ * at the next start (`replaceCutShort`).
+ */
+function writeKey(keyFile: string, replaceCutShort: boolean): void {
+  if (replaceCutShort) {
+    const written = `${keyFile}.new`
+    writeFileSync(written, randomBytes(keyBytes), { mode: 0o600 })
+    renameSync(written, keyFile)
+    return
+  }
+  let fd: number
+  try {
+    fd = openSync(keyFile, 'wx', 0o600)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return
+    throw error
+  }
+  try {
+    writeFileSync(fd, randomBytes(keyBytes))
+    fsyncSync(fd)
+  } catch (error) {
+    closeSync(fd)
+    rmSync(keyFile, { force: true })
+    throw error
+  }
+  closeSync(fd)
 }
