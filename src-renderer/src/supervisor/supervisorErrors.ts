@@ -56,8 +56,19 @@ export function enrolmentProblem(error: KioskError): { field: 'centralUrl' | 'en
   return null
 }
 
-/** Codes that mean "not now", not "not this": the op is kept and sent again by itself. */
-export const passingCodes: ReadonlySet<string> = new Set(['NETWORK_UNAVAILABLE', 'CENTRAL_UNTRUSTED', 'INTERNAL', 'RATE_LIMITED', 'NOT_ENROLLED', 'UNAUTHORIZED'])
+/**
+ * Codes that mean "not now", not "not this": the op is kept and sent again by itself. An op's
+ * STORAGE_UNAVAILABLE is the kiosk's disk refusing the server's answer: the op is saved and resent.
+ */
+export const passingCodes: ReadonlySet<string> = new Set([
+  'NETWORK_UNAVAILABLE',
+  'CENTRAL_UNTRUSTED',
+  'INTERNAL',
+  'RATE_LIMITED',
+  'NOT_ENROLLED',
+  'UNAUTHORIZED',
+  'STORAGE_UNAVAILABLE',
+])
 
 /** The supervisor.guidance key for an op's error: what staff tell the candidate. */
 export function guidanceKey(error: KioskError, kind?: string): string {
