@@ -367,7 +367,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         // Held with backoff like a failing server (else the next pass came at once, again and
         // again), and the dashboard's last error says so.
         holdKiosk(undefined, false)
-        outbox.recordSyncError(localFaultOf(error))
+        // Kept in memory when kiosk.db refuses it; what else could throw here (the outbox closed
+        // under a relink) is in the log below.
+        try {
+          outbox.recordSyncError(localFaultOf(error))
+        } catch {
+          // the log has the fault
+        }
         onLocalFault?.(error)
         return
       }
@@ -387,7 +393,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           // The database refuses even that (the disk still full): released before the next claim.
           for (const id of ids) unreleased.add(id)
         }
-        outbox.recordSyncError(fault)
+        try {
+          outbox.recordSyncError(fault)
+        } catch {
+          // the log has the fault
+        }
         // Not a pass at once, again and again, against a disk that refuses every answer.
         holdKiosk(undefined, false)
         onLocalFault?.(error)
