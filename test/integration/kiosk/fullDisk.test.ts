@@ -70,3 +70,26 @@ test("staff's action on a full disk says to check the disk, not 系统繁忙，�
     await kiosk.close()
   }
 })
+
+test('kiosk.db turned read-only under a running kiosk: the submit is refused as unsaved, and staff see why', async () => {
+  const disk = watchKioskDb()
+  const kiosk = await openDemoKiosk()
+  disk.stop()
+  const consoleError = console.error
+  console.error = () => undefined
+  try {
+    const before = kiosk.services.outbox!.count()
+    disk.readOnly()
+    const answer = await kiosk.call('ops.submit', { kind: 'appeal', payload: appealOf(500), waitMs: 0 })
+    assert.deepEqual(answer, { ok: false, error: { code: 'STORAGE_UNAVAILABLE' } })
+    assert.equal(kiosk.services.syncSummary().lastError?.error.code, 'STORAGE_UNAVAILABLE')
+    disk.free()
+    assert.equal(kiosk.services.outbox!.count(), before)
+    valueOf(await kiosk.call('ops.submit', { kind: 'appeal', payload: appealOf(500) }))
+    assert.equal(kiosk.services.outbox!.count(), before + 1)
+  } finally {
+    console.error = consoleError
+    disk.free()
+    await kiosk.close()
+  }
+})

@@ -9,8 +9,10 @@ import Database from 'better-sqlite3'
 export interface FullDisk {
   /** No room left on any kiosk.db connection opened since `watchKioskDb()`. */
   fill(): void
-  /** Room again (staff deleted something). */
+  /** Room again (staff deleted something), and writable again. */
   free(): void
+  /** Every write refused with SQLITE_READONLY, as on a disk remounted read-only after I/O errors. */
+  readOnly(): void
   /** Stops watching (the connections keep their limit until freed). */
   stop(): void
 }
@@ -27,7 +29,13 @@ export function watchKioskDb(): FullDisk {
   }
   return {
     fill: () => limit((db) => original.call(db, 'page_count', { simple: true }) as number),
-    free: () => limit(() => 1_073_741_823),
+    free: () => {
+      limit(() => 1_073_741_823)
+      for (const db of connections) if (db.open) original.call(db, 'query_only = 0')
+    },
+    readOnly: () => {
+      for (const db of connections) if (db.open) original.call(db, 'query_only = 1')
+    },
     stop: () => {
       Database.prototype.pragma = original
     },
