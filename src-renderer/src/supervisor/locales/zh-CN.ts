@@ -46,7 +46,7 @@ export default {
     colon: '：',
     /** Staff read these instead of the candidate's wording of the same error (errorText). */
     errorTexts: {
-      STORAGE_UNAVAILABLE: '本机数据文件（数据目录中的 kiosk.db）无法写入，业务无法保存：请检查该磁盘的剩余空间、是否只读或损坏，处理后再重试（候选人的业务请其重新提交）',
+      STORAGE_UNAVAILABLE: '本机数据文件（数据目录中的 kiosk.db）无法写入，业务无法保存：请检查该磁盘的剩余空间、是否只读或损坏，处理后再重试（未保存的业务请考生重新提交）',
       CENTRAL_UNTRUSTED: '无法安全连接中心服务器：其证书未通过验证（已过期、与地址不符，或本机不信任其签发机构）',
       UNAUTHORIZED: '操作未获授权：监考模式可能已超时，请重新进入后再试；如仍出现，可能是中心服务器未接受本机的凭证（已被吊销，或本机时间偏差过大），请核对本机时间或在“设置”中重新登记',
       ACCOUNT_NOT_FOUND: '账号不存在',
