@@ -320,6 +320,15 @@ export const kioskCalls = {
      * off the image (BAD_CAPTCHA once it is used or expired).
      */
     captcha: call(z.strictObject({ captchaId: captchaAnswer.captchaId }), z.object({ answer: z.string() })),
+    /**
+     * Demo mode only: the demo centre decides the appeal with this receipt (what `npm run server --
+     * appeals accept|reject` does to a real one), and this kiosk records the decision at once
+     * (OP_NOT_FOUND when no appeal of this kiosk with that receipt is under review there).
+     */
+    decideAppeal: call(
+      z.strictObject({ receipt: z.string().trim().min(1).max(16), decision: z.enum(['accept', 'reject']) }),
+      z.object({ decided: z.literal(true) }),
+    ),
   },
 } as const
 

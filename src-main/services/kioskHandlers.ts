@@ -254,6 +254,16 @@ export function createKioskHandlers(
         const answer = captcha.peek(captchaId)
         return answer === undefined ? fail('BAD_CAPTCHA', { field: 'captcha' }) : ok({ answer })
       },
+      decideAppeal: async ({ receipt, decision }) => {
+        // A real centre's appeals are decided by its staff, never from a kiosk.
+        const demo = services.central?.demo ? services.central.demoServer : null
+        if (!demo) return fail('BAD_REQUEST')
+        const op = services.outbox?.findByReceipt(normaliseReceipt(receipt))
+        if (op?.kind !== 'appeal' || !(await demo.decideAppeal(op.id, decision))) return fail('OP_NOT_FOUND')
+        // Recorded now, so the receipt on the screen turns as the centre decides, not at the next poll.
+        await services.engine?.refreshDeferred(op.id)
+        return ok({ decided: true as const })
+      },
     },
   }
   return handlers

@@ -155,10 +155,10 @@ export async function openKioskInBrowser(
         await main.services.central?.demoServer?.start()
         main.services.engine?.networkChanged()
       },
+      // Through window.kiosk.dev.decideAppeal, as a Playwright-for-Electron test does it.
       decideAppeal: async (receipt, decision) => {
-        const op = main.services.outbox?.findByReceipt(receipt)
-        const decided = op !== undefined && (await main.services.central?.demoServer?.decideAppeal(op.id, decision))
-        if (!decided) throw new Error(`no appeal under review has receipt ${receipt}`)
+        const answer = await page.evaluate((input) => window.kiosk.dev.decideAppeal(input), { receipt, decision })
+        if (!answer.ok) throw new Error(`no appeal under review has receipt ${receipt}: ${answer.error.code}`)
       },
     },
     codeSentTo: async (to) => {
