@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import svgCaptcha from 'svg-captcha'
 import { fail, ok, type Result } from '../../src-common/errors'
+import { toHalfWidth } from '../../src-common/rules'
 
 /**
  * Image captchas made on the kiosk itself (no network needed). The text is drawn as SVG paths, so it
@@ -9,7 +10,7 @@ import { fail, ok, type Result } from '../../src-common/errors'
  */
 export interface CaptchaService {
   create(): { captchaId: string; image: string }
-  /** Consumes the captcha; case-insensitive. */
+  /** Consumes the captcha; case-, width- and space-insensitive. */
   check(captchaId: string | undefined, answer: string | undefined): Result<true>
   /** The answer of a live captcha, without using it (demo mode's dev.captcha). */
   peek(captchaId: string): string | undefined
@@ -51,7 +52,9 @@ export function createCaptchaService(options: CaptchaOptions = {}): CaptchaServi
     check(captchaId, answer) {
       const entry = captchaId ? live.get(captchaId) : undefined
       if (captchaId) live.delete(captchaId)
-      if (!entry || entry.expiresAt <= now() || !answer || answer.trim().toUpperCase() !== entry.answer) {
+      // A Chinese input method in full-width mode types ＡＢ１２, which looks like what the picture shows.
+      const typed = toHalfWidth(answer ?? '').replace(/\s+/g, '').toUpperCase()
+      if (!entry || entry.expiresAt <= now() || typed === '' || typed !== entry.answer) {
         return fail('BAD_CAPTCHA', { field: 'captcha' })
       }
       return ok(true)

@@ -1,6 +1,7 @@
 import { test, expect } from './harness/kioskFixture'
 import { logInAs, registerThroughKiosk } from './pages/accounts'
 import { candidate } from './pages/candidates'
+import { captchaAnswerOf } from './pages/kioskPage'
 import { LoginPage } from './pages/LoginPage'
 import { expectShowPasswordButton } from './pages/passwordToggle'
 
@@ -41,6 +42,20 @@ test.describe('CET报名登录', () => {
     await expect(login.el('password')).toHaveValue(who.password)
     await login.solveCaptcha()
     await login.el('submit').click()
+    await expect(kiosk.page.getByTestId('account-welcome')).toBeVisible()
+  })
+
+  test('a captcha typed in full width by a Chinese input method, with a space, is taken like the picture', async ({ kiosk }) => {
+    const who = candidate(5)
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, who)
+    const login = new LoginPage(kiosk)
+    await login.open()
+    const id = (await login.el('captcha-image').getAttribute('data-captcha-id')) ?? ''
+    const answer = captchaAnswerOf(kiosk, id)
+    // ＡＢ ＣＤ: what an input method left in full-width mode types for AB CD.
+    const fullWidth = [...answer].map((ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0))
+    await login.logIn(who, { captcha: `${fullWidth.slice(0, 2).join('')} ${fullWidth.slice(2).join('')}` })
     await expect(kiosk.page.getByTestId('account-welcome')).toBeVisible()
   })
 
