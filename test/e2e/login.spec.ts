@@ -123,6 +123,20 @@ test.describe('CET报名登录', () => {
     await expect(login.fieldError('captcha')).toHaveText('请输入验证码')
   })
 
+  test('省份 typed from the keyboard: Enter takes the first province that matches, and Tab goes on to 证件号码', async ({ kiosk }) => {
+    const login = new LoginPage(kiosk)
+    const { page } = kiosk
+    await login.open()
+    await login.el('province').locator('input').focus()
+    await page.keyboard.insertText('广')
+    await expect(page.getByTestId('login-province-44')).toBeVisible()
+    await page.keyboard.press('Enter')
+    await expect(login.el('province')).toContainText('广东')
+    await page.keyboard.press('Tab')
+    await expect(login.el('id-number')).toBeFocused()
+    await expect(login.fieldError('province')).toHaveCount(0)
+  })
+
   test('显示密码 is a button of its own: reached by Tab from the password, named, 44 px, and it shows and hides what was typed', async ({ kiosk }) => {
     const login = new LoginPage(kiosk)
     const { page } = kiosk
