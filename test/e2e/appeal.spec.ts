@@ -56,6 +56,17 @@ test.describe('信息占用申诉 and 查询办理进度', () => {
     await expect(appeal.el('occupied-field').locator(':focus')).toHaveCount(1)
   })
 
+  test('a screen reader names each field by its label alone: the red * is not read, 必填 comes from aria-required', async ({ kiosk }) => {
+    const appeal = new AppealPage(kiosk)
+    await appeal.open()
+    await expect(appeal.el('id-number')).toHaveAccessibleName('证件号码')
+    await expect(appeal.el('id-number')).toHaveAttribute('aria-required', 'true')
+    await expect(appeal.el('statement')).toHaveAccessibleName('申诉说明')
+    // The * is still drawn beside the label.
+    const star = await appeal.el('mobile-field').locator('.el-form-item__label').evaluate((label) => getComputedStyle(label, '::before').content)
+    expect(star).toContain('*')
+  })
+
   test('changing 证件类型 re-checks the number typed under the old one, and leaves the untouched name quiet', async ({ kiosk }) => {
     const appeal = new AppealPage(kiosk)
     await appeal.open()
