@@ -56,6 +56,22 @@ test.describe('信息占用申诉 and 查询办理进度', () => {
     await expect(appeal.el('occupied-field').locator(':focus')).toHaveCount(1)
   })
 
+  test('an occupied mobile or email is asked for under its own field: it is what the appeal claims, not only a way to reach the candidate', async ({ kiosk }) => {
+    const appeal = new AppealPage(kiosk)
+    await appeal.open()
+    await appeal.el('occupied-mobile').click()
+    await expect(appeal.el('mobile-field').getByTestId('appeal-occupied-hint')).toHaveText('请填写被其他账号占用的本人手机号：申诉针对的就是这个号码')
+    await expect(appeal.el('mobile')).toHaveAccessibleDescription('请填写被其他账号占用的本人手机号：申诉针对的就是这个号码')
+    await appeal.el('occupied-email').click()
+    await expect(appeal.el('email-field').getByTestId('appeal-occupied-hint')).toHaveText('请填写被其他账号占用的本人电子邮箱：申诉针对的就是这个邮箱')
+    await expect(appeal.el('mobile-field').getByTestId('appeal-occupied-hint')).toHaveCount(0)
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(appeal.el('occupied-hint')).toHaveText('Enter your own email address, the one another account uses: the appeal is about this address.')
+    // The ID number is the candidate's own document, asked for above: nothing to add.
+    await appeal.el('occupied-idNumber').click()
+    await expect(appeal.el('occupied-hint')).toHaveCount(0)
+  })
+
   test('a screen reader names each field by its label alone: the red * is not read, 必填 comes from aria-required', async ({ kiosk }) => {
     const appeal = new AppealPage(kiosk)
     await appeal.open()

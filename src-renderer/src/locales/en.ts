@@ -196,6 +196,8 @@ const en: typeof zhCN = {
     lead: 'If your ID number, mobile number or email is already used by another account, fill in this form. Staff will check and handle it.',
     occupied: 'What is occupied',
     contact: 'Contact details',
+    occupiedMobile: 'Enter your own mobile number, the one another account uses: the appeal is about this number.',
+    occupiedEmail: 'Enter your own email address, the one another account uses: the appeal is about this address.',
     statement: 'Statement',
     statementPlaceholder: 'Describe what happened (10 to 1000 characters)',
     submit: 'Submit appeal',

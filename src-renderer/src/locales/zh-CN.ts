@@ -196,6 +196,8 @@ export default {
     lead: '如果您的证件号码、手机号或电子邮箱已被其他账号占用，请填写以下信息提交申诉，工作人员核实后处理。',
     occupied: '被占用的信息',
     contact: '联系方式',
+    occupiedMobile: '请填写被其他账号占用的本人手机号：申诉针对的就是这个号码',
+    occupiedEmail: '请填写被其他账号占用的本人电子邮箱：申诉针对的就是这个邮箱',
     statement: '申诉说明',
     statementPlaceholder: '请写明被占用的情况（10-1000个字符）',
     submit: '提交申诉',
