@@ -326,6 +326,17 @@ test.describe('我的ETEST通行证', () => {
     await expect(kiosk.page.getByTestId('account-email-verified')).toHaveCSS('font-size', '16px')
   })
 
+  test('验证邮箱: an address typed in full width is said back, once the code is sent, as the address the mail went to', async ({ kiosk }) => {
+    const who = candidate(27)
+    await logInAs(kiosk, who)
+    await kiosk.page.getByTestId('account-verify-email').click()
+    const verify = new VerifyEmailPage(kiosk)
+    const fullWidth = who.email.replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0))
+    await verify.fill('email', fullWidth)
+    await codeSentBy(kiosk.page, who.email, () => verify.el('send-code').click())
+    await expect(verify.el('sent')).toHaveText(`验证码已发送至 ${who.email}，请查收邮件`)
+  })
+
   test('验证手机: a wrong code or another number is refused; the right code verifies the mobile', async ({ kiosk }) => {
     const who = candidate(5)
     await logInAs(kiosk, who)
