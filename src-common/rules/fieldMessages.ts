@@ -284,6 +284,7 @@ export function kioskErrorMessage(error: KioskError, locale: Locale): string {
   }
   if (error.rule !== undefined && Object.hasOwn(limitMessages, error.rule)) return limitMessages[error.rule as LimitRule][locale]
   if (error.code === 'ACCOUNT_LOCKED' && error.retryAfter) return accountLockedFor(error.retryAfter, locale)
+  if (error.code === 'SMS_RATE_LIMITED' && error.retryAfter) return codesLimitedFor(error.retryAfter, locale)
   return errorMessage(error, locale)
 }
 
@@ -342,6 +343,23 @@ function accountLockedFor(seconds: number, locale: Locale): string {
   return locale === 'zh-CN'
     ? `登录失败次数过多，账号已暂时锁定约 ${minutes} 分钟，请稍后再试或重置密码`
     : `Too many failed log-ins: the account is locked for about ${minutes} minute${minutes === 1 ? '' : 's'}. Try later or reset the password.`
+}
+
+/**
+ * A code asked for again too soon (one a minute per mobile or email) or too often (ten a day): how
+ * long to wait. 重置密码 by email invites a candidate to go back for the mail again, and without
+ * it they tap 下一步 again and again within that minute.
+ */
+function codesLimitedFor(seconds: number, locale: Locale): string {
+  const wait = Math.ceil(seconds)
+  const minutes = Math.ceil(wait / 60)
+  const hours = Math.ceil(wait / 3600)
+  if (locale === 'zh-CN') {
+    const span = wait <= 90 ? ` ${wait} 秒` : minutes <= 90 ? `约 ${minutes} 分钟` : `约 ${hours} 小时`
+    return `验证码发送过于频繁，请${span}后再试`
+  }
+  const span = wait <= 90 ? `${wait} second${wait === 1 ? '' : 's'}` : minutes <= 90 ? `about ${minutes} minutes` : `about ${hours} hours`
+  return `Codes were sent too often. Please try again in ${span}.`
 }
 
 /** 查询办理进度 locked after too many receipt codes that found nothing, said as 登录's lock is (约 N 分钟). */

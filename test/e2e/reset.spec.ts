@@ -255,3 +255,21 @@ test.describe('重置密码', () => {
     await expect(reset.el('identifier')).toHaveValue('')
   })
 })
+
+test.describe('重置密码 with the send limits of a real kiosk', () => {
+  test.use({ sendLimits: {} })
+
+  test('by email: back to the first step and 下一步 again within the minute says how long to wait for the mail again', async ({ kiosk }) => {
+    const who = candidate(30)
+    await kiosk.open('/')
+    await registerThroughKiosk(kiosk.page, who)
+    const reset = new ResetPage(kiosk)
+    await reset.open()
+    await codeSentBy(kiosk.page, who.email, () => reset.start(who.email))
+    // The email step's own hint: 如未收到…点击“返回修改手机号/邮箱”重新获取.
+    await reset.el('restart').click()
+    await reset.solveCaptcha()
+    await reset.el('next').click()
+    await expect(reset.formError()).toHaveText(/^验证码发送过于频繁，请 \d+ 秒后再试$/)
+  })
+})

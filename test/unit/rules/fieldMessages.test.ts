@@ -97,6 +97,15 @@ describe('field messages', () => {
     assert.equal(kioskErrorMessage({ code: 'ACCOUNT_LOCKED' }, 'zh-CN'), errorMessages.ACCOUNT_LOCKED['zh-CN'])
   })
 
+  test('a code asked for again too soon says how long to wait, as the server told it', () => {
+    assert.equal(kioskErrorMessage({ code: 'SMS_RATE_LIMITED', retryAfter: 42 }, 'zh-CN'), '验证码发送过于频繁，请 42 秒后再试')
+    assert.equal(kioskErrorMessage({ code: 'SMS_RATE_LIMITED', retryAfter: 1 }, 'en'), 'Codes were sent too often. Please try again in 1 second.')
+    // The ten-a-day limit: hours, not thousands of seconds.
+    assert.equal(kioskErrorMessage({ code: 'SMS_RATE_LIMITED', retryAfter: 5 * 3600 - 10 }, 'zh-CN'), '验证码发送过于频繁，请约 5 小时后再试')
+    assert.equal(kioskErrorMessage({ code: 'SMS_RATE_LIMITED', retryAfter: 600 }, 'en'), 'Codes were sent too often. Please try again in about 10 minutes.')
+    assert.equal(kioskErrorMessage({ code: 'SMS_RATE_LIMITED' }, 'zh-CN'), errorMessages.SMS_RATE_LIMITED['zh-CN'])
+  })
+
   test('an appeal the centre did not uphold is told as such, not as "file an appeal"', () => {
     // The server refuses a decided appeal with the identifier's *_OCCUPIED code.
     for (const code of ['ID_OCCUPIED', 'MOBILE_OCCUPIED', 'EMAIL_OCCUPIED'] as const) {
