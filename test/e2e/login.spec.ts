@@ -59,6 +59,18 @@ test.describe('CET报名登录', () => {
     await expect(kiosk.page.getByTestId('account-welcome')).toBeVisible()
   })
 
+  test('看不清？ is written under the captcha, not left to a tooltip no touch screen shows; a tap on the picture draws a new one', async ({ kiosk }) => {
+    const login = new LoginPage(kiosk)
+    await login.open()
+    await expect(login.el('captcha-hint')).toBeVisible()
+    await expect(login.el('captcha-hint')).toHaveText('看不清？点击图片换一张')
+    const first = (await login.el('captcha-image').getAttribute('data-captcha-id')) ?? ''
+    await login.el('captcha-image').click()
+    await expect(login.el('captcha-image')).not.toHaveAttribute('data-captcha-id', first)
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(login.el('captcha-hint')).toHaveText('Hard to read? Tap the picture for a new one')
+  })
+
   test('a wrong password is refused without saying which of ID number or password was wrong', async ({ kiosk }) => {
     const who = candidate(3)
     await kiosk.open('/')
