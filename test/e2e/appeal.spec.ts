@@ -78,6 +78,13 @@ test.describe('信息占用申诉 and 查询办理进度', () => {
     await expect(appeal.el('id-number')).toHaveAccessibleName('证件号码')
     await expect(appeal.el('id-number')).toHaveAttribute('aria-required', 'true')
     await expect(appeal.el('statement')).toHaveAccessibleName('申诉说明')
+    // 被占用的信息 has no <input> of its own to carry it: its group says it.
+    const occupied = kiosk.page.getByRole('radiogroup', { name: '被占用的信息' })
+    await expect(occupied).toHaveAttribute('aria-required', 'true')
+    await appeal.el('submit').click()
+    await expect(occupied).toHaveAttribute('aria-invalid', 'true')
+    await appeal.el('occupied-email').click()
+    await expect(occupied).not.toHaveAttribute('aria-invalid', 'true')
     // The * is still drawn beside the label.
     const star = await appeal.el('mobile-field').locator('.el-form-item__label').evaluate((label) => getComputedStyle(label, '::before').content)
     expect(star).toContain('*')
