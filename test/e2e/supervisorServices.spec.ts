@@ -150,6 +150,26 @@ test.describe('on-site services and the audit log', () => {
     await expect(supervisor.el('appeal-statement')).toHaveValue('')
   })
 
+  test('an appeal staff file says under the occupied mobile or email that it is the one claimed, to a screen reader too', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('services')
+    await supervisor.el('services-tab-appeal').click()
+    await expect(supervisor.el('appeal-occupied-hint')).toHaveCount(0)
+    await supervisor.el('appeal-occupied-mobile').click()
+    await expect(supervisor.el('appeal-mobile-field').getByTestId('supervisor-appeal-occupied-hint')).toHaveText(
+      '填写被其他账号占用的考生本人手机号：申诉针对的就是这个号码',
+    )
+    await expect(supervisor.el('appeal-mobile')).toHaveAccessibleDescription(/申诉针对的就是这个号码/)
+    await supervisor.el('appeal-occupied-email').click()
+    await expect(supervisor.el('appeal-email-field').getByTestId('supervisor-appeal-occupied-hint')).toHaveText(
+      '填写被其他账号占用的考生本人电子邮箱：申诉针对的就是这个邮箱',
+    )
+    await expect(supervisor.el('appeal-mobile-field').getByTestId('supervisor-appeal-occupied-hint')).toHaveCount(0)
+    await supervisor.el('appeal-occupied-idNumber').click()
+    await expect(supervisor.el('appeal-occupied-hint')).toHaveCount(0)
+  })
+
   test('a refused on-site reset goes back to the form as typed, to correct the ID number', async ({ kiosk }) => {
     const who = candidate(8)
     await kiosk.open('/')

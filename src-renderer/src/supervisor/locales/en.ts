@@ -216,6 +216,8 @@ const en: typeof zhCN = {
       checked: "I have checked the candidate's original ID document and it matches the details below",
       checkedRequired: "Check the candidate's original ID document and tick the box first.",
       nameRequired: "Please enter the candidate's name.",
+      occupiedMobileHint: "The candidate's own mobile number, the one another account uses: the appeal is about this number.",
+      occupiedEmailHint: "The candidate's own email address, the one another account uses: the appeal is about this address.",
       idNumber: 'ID number',
       newPassword: 'New password',
       confirmPassword: 'Confirm password',

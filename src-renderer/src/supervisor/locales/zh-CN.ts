@@ -214,6 +214,8 @@ export default {
       checked: '我已核验考生本人的身份证件原件，证件信息与下方填写一致',
       checkedRequired: '请先核验考生的身份证件原件并勾选确认',
       nameRequired: '请输入考生姓名',
+      occupiedMobileHint: '填写被其他账号占用的考生本人手机号：申诉针对的就是这个号码',
+      occupiedEmailHint: '填写被其他账号占用的考生本人电子邮箱：申诉针对的就是这个邮箱',
       idNumber: '证件号码',
       newPassword: '新密码',
       confirmPassword: '确认密码',
