@@ -87,12 +87,24 @@ export function countPasswordAttempt(
   guard: { failures: number; lockedUntil: number | null },
   now: number,
   record: (failures: number, lockedUntil: number | null) => void,
-): { lockedForSec: number } | null {
-  if (guard.lockedUntil !== null && guard.lockedUntil > now) return { lockedForSec: Math.ceil((guard.lockedUntil - now) / 1000) }
+): PasswordAttempt {
+  if (guard.lockedUntil !== null && guard.lockedUntil > now) return { locked: true, lockedForSec: Math.ceil((guard.lockedUntil - now) / 1000) }
   const failures = guard.failures + 1
   const lock = lockMs(failures)
   record(failures, lock > 0 ? now + lock : null)
-  return null
+  return { locked: false, wrongLocksForSec: Math.ceil(lock / 1000) }
+}
+
+/**
+ * A password attempt under the lock: refused unchecked while locked; else counted, and if the
+ * password proves wrong, `wrongLocksForSec` says whether this very failure locked it (0: not yet),
+ * so the candidate is told at the 5th wrong password, not only when they try a 6th.
+ */
+export type PasswordAttempt = { locked: true; lockedForSec: number } | { locked: false; wrongLocksForSec: number }
+
+/** The answer to a wrong password: ACCOUNT_LOCKED when this failure locked the account, else `wrong`. */
+export function wrongPasswordError<E extends object>(attempt: { wrongLocksForSec: number }, wrong: E): E | { code: 'ACCOUNT_LOCKED'; retryAfter: number } {
+  return attempt.wrongLocksForSec > 0 ? { code: 'ACCOUNT_LOCKED', retryAfter: attempt.wrongLocksForSec } : wrong
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   verificationTokenTtlSeconds,
   type InteractiveRoute,
 } from '../src-common/wire'
-import { countPasswordAttempt, normalize, summarize, type AccountRow } from './accounts'
+import { countPasswordAttempt, normalize, summarize, wrongPasswordError, type AccountRow } from './accounts'
 import type { Channel } from './codes'
 import { notify, type ServerContext } from './context'
 import { sendError } from './httpErrors'
@@ -175,19 +175,19 @@ export async function registerInteractiveRoutes(app: FastifyInstance, ctx: Serve
     // counts on that account whatever document type was chosen, or locking it under one type and
     // trying another would tell which type it is, and that it exists.
     const guard = found ? accounts.guardOfAccount(found, now) : accounts.guardOf(p.idNumber, now)
-    const locked = countPasswordAttempt(guard, now, (failures, lockedUntil) =>
+    const attempt = countPasswordAttempt(guard, now, (failures, lockedUntil) =>
       found ? accounts.loginFailed(found.id, failures, lockedUntil, now) : accounts.guardFailed(p.idNumber, failures, lockedUntil, now),
     )
-    if (locked) {
+    if (attempt.locked) {
       // No password was tested: not one of the kiosk's failed tries (or a candidate tapping 登录 on
       // their locked account would use up the whole hall's hour), and no hash is computed either: an
       // account and a number no account holds answer alike without it, and a kiosk in the wrong
       // hands could otherwise make the server hash for ever on locked numbers, which it may not count.
       kioskTry.forgive()
-      return sendError(reply, { code: 'ACCOUNT_LOCKED', retryAfter: locked.lockedForSec })
+      return sendError(reply, { code: 'ACCOUNT_LOCKED', retryAfter: attempt.lockedForSec })
     }
     const passwordOk = await verifyPassword(account?.password_hash ?? dummyHash, p.password)
-    if (!account || !passwordOk) return sendError(reply, { code: 'BAD_CREDENTIALS' })
+    if (!account || !passwordOk) return sendError(reply, wrongPasswordError(attempt, { code: 'BAD_CREDENTIALS' as const }))
     accounts.loginOk(account.id)
     kioskTry.forgive()
     const session = accounts.startSession(account.id, kioskId, now, sessionTtlSeconds * 1000)

@@ -4,7 +4,7 @@ import type { OperationKind, OperationPayload } from '../src-common/operations'
 import { checkIdNumber, checkName, type LimitRule } from '../src-common/rules'
 import { isBuiltFromPersonalInfo } from '../src-common/rules/passwordRule'
 import { emailCodeTtlSeconds } from '../src-common/wire'
-import { countPasswordAttempt, normalize, type AccountRow } from './accounts'
+import { countPasswordAttempt, normalize, wrongPasswordError, type AccountRow } from './accounts'
 import type { Statement } from 'better-sqlite3'
 import type { ProofCheck } from './codes'
 import type { Db } from './database'
@@ -322,12 +322,12 @@ const changePassword: Handler<'changePassword'> = async (env, p) => {
   const account = sessionAccount(env, p.sessionToken)
   if (isError(account)) return env.finish(() => rejected(account))
   // The old password is guessed under the log-in's lock, a batch of guesses included.
-  const locked = countPasswordAttempt(accounts.guardOfAccount(account, env.now), env.now, (failures, lockedUntil) =>
+  const attempt = countPasswordAttempt(accounts.guardOfAccount(account, env.now), env.now, (failures, lockedUntil) =>
     accounts.loginFailed(account.id, failures, lockedUntil, env.now),
   )
-  if (locked) return env.finish(() => rejected({ code: 'ACCOUNT_LOCKED', retryAfter: locked.lockedForSec }))
+  if (attempt.locked) return env.finish(() => rejected({ code: 'ACCOUNT_LOCKED', retryAfter: attempt.lockedForSec }))
   if (!(await verifyPassword(account.password_hash, p.oldPassword))) {
-    return env.finish(() => rejected({ code: 'BAD_CREDENTIALS', field: 'oldPassword' }))
+    return env.finish(() => rejected(wrongPasswordError(attempt, { code: 'BAD_CREDENTIALS' as const, field: 'oldPassword' })))
   }
   accounts.loginOk(account.id)
   const personal = builtFromAccount(account, p.newPassword)
