@@ -119,12 +119,16 @@ export function createSupervisorPin(
     return fail('PIN_LOCKED', { retryAfter: seconds })
   })
 
-  /** A lock kiosk.db could not store: in memory, for this run only; as `remaining`, never longer than itself. */
-  let unrecordedLockAt = 0
+  /**
+   * Locks kiosk.db could not store: in memory, for this run only; as `remaining`, never longer than
+   * itself. Each doubles like a stored one (from the stored count), up to `maxLockSeconds`: a fixed
+   * 30 s let a full disk give 120 guesses an hour instead of 5.
+   */
+  const unrecorded = { locks: 0, at: 0, seconds: 0 }
   const unrecordedLock = () => {
-    const at = now()
-    const left = Math.min(unrecordedLockAt + firstLockSeconds * 1000 - at, firstLockSeconds * 1000)
-    return unrecordedLockAt > 0 && left > 0 ? Math.ceil(left / 1000) : 0
+    if (unrecorded.at === 0) return 0
+    const left = Math.min(unrecorded.at + unrecorded.seconds * 1000 - now(), unrecorded.seconds * 1000)
+    return left > 0 ? Math.ceil(left / 1000) : 0
   }
 
   /** The shared first half of verify and change: lock check, then the hash. */
@@ -145,10 +149,13 @@ export function createSupervisorPin(
         if (!isStorageFault(error)) throw error
         // kiosk.db refused to count it (the disk full, read-only): uncounted, every wrong PIN was
         // free, and a full disk a way around the lock. Each locks the pad here instead, in memory.
-        unrecordedLockAt = now()
-        return fail('PIN_LOCKED', { retryAfter: firstLockSeconds })
+        unrecorded.locks = Math.max(unrecorded.locks, row.locks) + 1
+        unrecorded.seconds = lockSeconds(unrecorded.locks)
+        unrecorded.at = now()
+        return fail('PIN_LOCKED', { retryAfter: unrecorded.seconds })
       }
     }
+    unrecorded.locks = 0
     if (row.failures !== 0 || row.locks !== 0) sql.reset.run()
     return ok(undefined)
   }

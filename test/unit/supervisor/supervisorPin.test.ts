@@ -209,13 +209,23 @@ describe('supervisor PIN: a full disk', () => {
           break
         }
       }
-      // Each wrong PIN now locks the pad for 30 s, instead of an error that counted nothing.
+      // Each wrong PIN now locks the pad, instead of an error that counted nothing; each lock twice as
+      // long as the one before, as stored locks are (a fixed 30 s was 120 guesses an hour, not 5).
       assert.deepEqual(await store.pin.verify(wrong), { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 30 } })
       assert.deepEqual(await store.pin.verify(pin), { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 30 } })
       assert.equal(store.pin.state().locked, true)
       clock.advance(31)
-      assert.deepEqual(await store.pin.verify(wrong), { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 30 } })
+      assert.deepEqual(await store.pin.verify(wrong), { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 60 } })
       clock.advance(31)
+      assert.deepEqual(await store.pin.verify(pin), { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 29 } })
+      clock.advance(30)
+      assert.deepEqual(await store.pin.verify(wrong), { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 120 } })
+      for (let i = 0; i < 10; i++) {
+        clock.advance(3601)
+        await store.pin.verify(wrong)
+      }
+      assert.equal(store.pin.state().retryAfter, 3600, 'never longer than maxLockSeconds')
+      clock.advance(3601)
       // Staff still get in with the right PIN, to see why on the dashboard.
       assert.deepEqual(await store.pin.verify(pin), { ok: true, value: undefined })
     } finally {
