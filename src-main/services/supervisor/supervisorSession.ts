@@ -1,4 +1,5 @@
 import { ok, type Result } from '../../../src-common/errors'
+import { isStorageFault } from '../../../sync/storageFault'
 import { checkActor, type AuditActor, type AuditRecorder } from './auditLog'
 import type { SupervisorPin } from './supervisorPin'
 
@@ -77,8 +78,16 @@ export function createSupervisorSession(options: {
     active = null
     if (timer) clearTimeout(timer)
     timer = null
-    audit.record({ action: 'leave', detail: { reason }, actor })
-    emit({ active: false, reason })
+    try {
+      audit.record({ action: 'leave', detail: { reason }, actor })
+    } catch (error) {
+      // kiosk.db refused the row (the disk full, read-only): the mode ends all the same, and the
+      // screens are told. Thrown, it was an uncaught exception from the idle timer, and the
+      // supervisor screens (a half-typed on-site form with them) stayed up for the next person.
+      if (!isStorageFault(error)) throw error
+    } finally {
+      emit({ active: false, reason })
+    }
   }
 
   /** Leaves if the deadline has passed; true while still active. */

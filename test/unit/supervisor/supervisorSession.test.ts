@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { SessionChange } from '../../../src-main/services/supervisor/supervisorStore'
+import { watchKioskDb } from '../../integration/sync/fullDisk'
 import { setUpKiosk } from './supervisorFixture'
 
 describe('supervisor session', () => {
@@ -131,5 +132,50 @@ describe('supervisor session', () => {
     assert.equal(restarted.session.isActive(), false)
     assert.equal(restarted.session.current(), null)
     assert.deepEqual(restarted.audit.list({ limit: 1 }).entries[0]?.detail, { reason: 'closed' })
+  })
+})
+
+describe('supervisor session: a full disk', () => {
+  test('the idle leave still ends the mode and is announced when kiosk.db refuses its audit row, and throws nothing from the timer', async (t) => {
+    const disk = watchKioskDb()
+    const kiosk = await setUpKiosk()
+    disk.stop()
+    const { store, pin } = kiosk
+    const changes: SessionChange[] = []
+    store.session.onChange((change) => changes.push(change))
+    t.mock.timers.enable({ apis: ['setTimeout'] })
+    try {
+      await store.session.enter(pin)
+      disk.readOnly()
+      kiosk.clock.advance(60)
+      // Thrown from the timer, the refused 'leave' row was an uncaught exception in main, and the
+      // renderer was never told: the screens, a half-typed on-site form with them, stayed up.
+      assert.doesNotThrow(() => t.mock.timers.tick(60_000))
+      assert.equal(store.session.isActive(), false)
+      assert.deepEqual(
+        changes.map((change) => (change.active ? 'entered' : change.reason)),
+        ['entered', 'idle'],
+      )
+    } finally {
+      disk.free()
+    }
+  })
+
+  test('leaving on a read-only disk ends the mode and says so', async () => {
+    const disk = watchKioskDb()
+    const kiosk = await setUpKiosk()
+    disk.stop()
+    const { store, pin } = kiosk
+    const changes: SessionChange[] = []
+    store.session.onChange((change) => changes.push(change))
+    try {
+      await store.session.enter(pin)
+      disk.readOnly()
+      assert.doesNotThrow(() => store.session.leave())
+      assert.equal(store.session.isActive(), false)
+      assert.equal(changes.at(-1)?.active, false)
+    } finally {
+      disk.free()
+    }
   })
 })
