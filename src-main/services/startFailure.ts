@@ -6,7 +6,10 @@ import { join } from 'node:path'
  * A damaged kiosk.db is never replaced by a new one: it may hold candidates' ops not yet sent.
  */
 export function cannotStartText(error: unknown, dataDir: string): string {
-  const code = (error as { code?: unknown } | null)?.code
+  const raw = (error as { code?: unknown } | null)?.code
+  // better-sqlite3 throws SQLite's extended codes (SQLITE_IOERR_SHORT_READ, SQLITE_READONLY_DBMOVED,
+  // SQLITE_CORRUPT_INDEX...), as a failing disk mostly answers: each says what its primary code says.
+  const code = typeof raw === 'string' ? raw.replace(/^(SQLITE_[A-Z]+?)_[A-Z_]+$/, '$1') : raw
   const detail = error instanceof Error ? error.message : String(error)
   const file = join(dataDir, 'kiosk.db')
   const said = (zh: string, en: string) => `${zh}\n\n${en}\n\n详情 / Details: ${detail}`
