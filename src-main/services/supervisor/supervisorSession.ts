@@ -128,13 +128,15 @@ export function createSupervisorSession(options: {
       // Someone else entering over a running session: close the first one, so enter and leave pair up in the log.
       stop('explicit')
       const at = now()
+      // Logged first: an entry kiosk.db refuses to log (the disk read-only) throws before main holds
+      // a session the caller was told it does not have (STORAGE_UNAVAILABLE).
+      audit.record({ action: 'enter', detail: {}, actor: who.value })
       active = {
         actor: who.value,
         enteredAt: at,
         lastActivity: at,
         timeoutMs: options.idleTimeoutSec() * 1000,
       }
-      audit.record({ action: 'enter', detail: {}, actor: active.actor })
       schedule()
       const session = info(active)
       emit({ active: true, session })

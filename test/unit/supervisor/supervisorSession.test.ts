@@ -179,3 +179,20 @@ describe('supervisor session: a full disk', () => {
     }
   })
 })
+
+test('an entry kiosk.db refuses to log leaves no session open in main', async () => {
+  const disk = watchKioskDb()
+  const kiosk = await setUpKiosk()
+  disk.stop()
+  const { store, pin } = kiosk
+  try {
+    disk.readOnly()
+    // The caller (the dispatcher) answers STORAGE_UNAVAILABLE: staff are not in supervisor mode,
+    // and neither may main think they are.
+    await assert.rejects(store.session.enter(pin, { staffId: 'T07' }), { code: 'SQLITE_READONLY' })
+    assert.equal(store.session.isActive(), false)
+    assert.equal(store.session.current(), null)
+  } finally {
+    disk.free()
+  }
+})
