@@ -218,7 +218,8 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     engine = createSyncEngine({
       outbox,
       client: central.client,
-      // An SQLite error names no person: the kiosk's log gets it, the dashboard an INTERNAL last error.
+      // An SQLite error names no person: the kiosk's log gets it, the dashboard STORAGE_UNAVAILABLE
+      // (kiosk.db refused it) or INTERNAL (a bug) as its last error.
       onLocalFault: (error) => console.error('[kiosk] sync: local fault', error),
       ...options.sync,
     })
