@@ -51,11 +51,17 @@ export function createKeyFileProtector(keyFile: string): SecretProtector {
 function loadOrCreateKey(keyFile: string): Buffer {
   mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 })
   const existing = readKey(keyFile)
-  // A key of the wrong length opens nothing: what a disk that filled up while the first key was
-  // written left behind (wx made the file, the write failed). It stopped every later start ("not a
-  // 32-byte key") until someone deleted it by hand; replaced, the kiosk starts as one whose secrets
-  // cannot be read (unenrolled, see README), which staff can mend from the wizard.
-  if (existing === undefined || existing.length !== keyBytes) writeKey(keyFile, existing !== undefined)
+  // A key of the wrong length opens nothing: an empty one is what a disk that filled up while the
+  // first key was written left behind (wx made the file, the write failed). It stopped every later
+  // start ("not a 32-byte key") until someone deleted it by hand. It goes, and a new key is made: the
+  // kiosk starts as one whose secrets cannot be read (unenrolled, see README), which staff mend from
+  // the wizard. One with something in it (edited, provisioned in another form) is moved aside, not
+  // destroyed, for whoever put it there.
+  if (existing !== undefined && existing.length !== keyBytes) {
+    if (existing.length === 0) rmSync(keyFile, { force: true })
+    else renameSync(keyFile, `${keyFile}.bad-${Date.now()}`)
+  }
+  if (existing === undefined || existing.length !== keyBytes) writeKey(keyFile)
   if (process.platform !== 'win32' && (statSync(keyFile).mode & 0o077) !== 0) chmodSync(keyFile, 0o600)
   const key = readFileSync(keyFile)
   if (key.length !== keyBytes) throw new Error(`${keyFile} is not a ${keyBytes}-byte key`)
@@ -72,17 +78,10 @@ function readKey(keyFile: string): Buffer | undefined {
 }
 
 /**
- * A new key never replaces a whole one ('wx'), or every secret sealed with it would be lost. One cut
- * short by this write (the disk full) is removed at once; one cut short by a power cut is replaced
- * at the next start (`replaceCutShort`).
+ * A new key, written whole or not at all: it never replaces one that exists ('wx'), or every secret
+ * sealed with it would be lost; one cut short by this write (the disk full) is removed at once.
  */
-function writeKey(keyFile: string, replaceCutShort: boolean): void {
-  if (replaceCutShort) {
-    const written = `${keyFile}.new`
-    writeFileSync(written, randomBytes(keyBytes), { mode: 0o600 })
-    renameSync(written, keyFile)
-    return
-  }
+function writeKey(keyFile: string): void {
   let fd: number
   try {
     fd = openSync(keyFile, 'wx', 0o600)

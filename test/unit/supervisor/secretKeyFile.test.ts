@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -30,6 +30,23 @@ test('a whole key is never replaced: what it sealed stays readable', () => {
     const key = readFileSync(keyFile)
     assert.equal(createKeyFileProtector(keyFile).unprotect(sealed).toString(), 'secret')
     assert.deepEqual(readFileSync(keyFile), key)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('a key file with something else in it (edited, hex) is moved aside, not destroyed, and a new key is made', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kiosk-keyfile-'))
+  try {
+    const keyFile = join(dir, 'kiosk-secrets.key')
+    const hex = `${'ab'.repeat(32)}\n`
+    writeFileSync(keyFile, hex)
+    const protector = createKeyFileProtector(keyFile)
+    assert.equal(protector.unprotect(protector.protect(Buffer.from('secret'))).toString(), 'secret')
+    assert.equal(readFileSync(keyFile).length, 32)
+    const aside = readdirSync(dir).filter((name) => name.startsWith('kiosk-secrets.key.bad-'))
+    assert.equal(aside.length, 1)
+    assert.equal(readFileSync(join(dir, aside[0]!), 'utf8'), hex)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
