@@ -218,7 +218,8 @@ describe('the sync engine when the central API refuses or fails', () => {
       proxy.setSchedule(() => ({ kind: 'page', status: 502 }))
       const op = await queueAppeal(k.outbox, next++)
       await until(() => k.engine.online === false)
-      assert.equal(k.outbox.get(op.id)?.status, 'queued')
+      // Back in the queue once the failed push is released (a moment after the kiosk is offline).
+      await until(() => k.outbox.get(op.id)?.status === 'queued')
       // Back: the probe finds it, and the op goes.
       proxy.setSchedule(passAll)
       await until(() => k.engine.online === true)
