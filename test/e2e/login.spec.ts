@@ -85,6 +85,27 @@ test.describe('CET报名登录', () => {
     await expect(login.el('password')).toHaveValue('')
   })
 
+  test('an ID number no document could have (a wrong check character) is refused under it before anything is sent, the password kept', async ({ kiosk }) => {
+    const who = candidate(5)
+    const login = new LoginPage(kiosk)
+    await login.open()
+    // The last character of a resident ID number changed: its check character no longer matches.
+    const typo = who.idNumber.slice(0, 17) + (who.idNumber.endsWith('1') ? '2' : '1')
+    await login.fill('id-number', typo)
+    await login.el('password').focus()
+    await expect(login.fieldError('id-number')).toHaveText('证件号码有误，请核对后重新输入')
+    await login.logIn({ ...who, idNumber: typo })
+    await expect(login.fieldError('id-number')).toHaveText('证件号码有误，请核对后重新输入')
+    await expect(login.el('password')).toHaveValue(who.password)
+    expect(kiosk.calls).not.toContain('kiosk:auth.login')
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(login.fieldError('id-number')).toHaveText('This is not a valid ID number. Please check it and type it again.')
+    // Corrected, it goes: the message leaves as the number is fixed.
+    await login.fill('id-number', who.idNumber)
+    await login.el('password').focus()
+    await expect(login.fieldError('id-number')).toBeHidden()
+  })
+
   test('the fifth wrong password locks the account and says so, for how long', async ({ kiosk }) => {
     const who = candidate(4)
     await kiosk.open('/')
