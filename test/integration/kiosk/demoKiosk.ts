@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { createKioskDispatcher } from '../../../src-main/services/kioskDispatcher'
 import { createKioskHandlers } from '../../../src-main/services/kioskHandlers'
 import { createKioskServices, type KioskServices } from '../../../src-main/services/kioskServices'
+import { startTestServer } from '../server/kiosk'
 
 type Answer = Awaited<ReturnType<ReturnType<typeof createKioskDispatcher>['invoke']>>
 
@@ -58,4 +59,25 @@ export async function openDemoKiosk(
 export function valueOf<T>(answer: Answer): T {
   assert.equal(answer.ok, true, JSON.stringify(answer))
   return (answer as { value: T }).value
+}
+
+/**
+ * A kiosk linked to a reference server of its own on loopback (not demo mode), set up and enrolled
+ * through the wizard's call; both stop after the test.
+ */
+export async function openLinkedKiosk(t: { after(fn: () => unknown): void }): Promise<DemoKiosk> {
+  const central = await startTestServer()
+  t.after(() => central.stop())
+  const kiosk = await openDemoKiosk({ centralUrl: central.server.url })
+  t.after(() => kiosk.close())
+  valueOf(
+    await kiosk.call('setup.complete', {
+      kioskName: '二号机',
+      examCentre: '海淀考点',
+      centralUrl: central.server.url,
+      enrolmentCode: central.server.createEnrollmentCode('二号机'),
+      pin: '135790',
+    }),
+  )
+  return kiosk
 }

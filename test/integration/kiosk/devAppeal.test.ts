@@ -1,8 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startTestServer } from '../server/kiosk'
 import { candidate, payloadOf } from '../sync/fixtures'
-import { openDemoKiosk, valueOf, type DemoKiosk } from './demoKiosk'
+import { openDemoKiosk, openLinkedKiosk, valueOf, type DemoKiosk } from './demoKiosk'
 
 // Playwright for Electron drives the real app, where nobody at a centre decides the demo's appeals:
 // in demo mode, as dev.captcha tells a captcha's answer, dev.decideAppeal is the centre deciding.
@@ -40,19 +39,7 @@ test('demo mode: dev.decideAppeal has the demo centre uphold or refuse an appeal
 })
 
 test('a kiosk linked to a real central server decides no appeal', async (t) => {
-  const central = await startTestServer()
-  t.after(() => central.stop())
-  const kiosk = await openDemoKiosk({ centralUrl: central.server.url })
-  t.after(() => kiosk.close())
-  valueOf(
-    await kiosk.call('setup.complete', {
-      kioskName: '二号机',
-      examCentre: '海淀考点',
-      centralUrl: central.server.url,
-      enrolmentCode: central.server.createEnrollmentCode('二号机'),
-      pin: '135790',
-    }),
-  )
+  const kiosk = await openLinkedKiosk(t)
   const receipt = await fileAppeal(kiosk, 34)
   assert.deepEqual(await kiosk.call('dev.decideAppeal', { receipt, decision: 'accept' }), { ok: false, error: { code: 'BAD_REQUEST' } })
   assert.equal(kiosk.services.outbox?.findByReceipt(receipt)?.status, 'pending')

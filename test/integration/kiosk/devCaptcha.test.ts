@@ -1,7 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startTestServer } from '../server/kiosk'
-import { openDemoKiosk, valueOf } from './demoKiosk'
+import { openDemoKiosk, openLinkedKiosk, valueOf } from './demoKiosk'
 
 // Playwright for Electron drives the real app, where no test hook reads the captcha as it is drawn.
 // In demo mode, as the simulated phone does for SMS codes, dev.captcha tells a live captcha's answer.
@@ -22,19 +21,7 @@ test('demo mode: dev.captcha answers a live captcha, which then passes like a ty
 })
 
 test('a kiosk linked to a real central server tells no captcha', async (t) => {
-  const central = await startTestServer()
-  t.after(() => central.stop())
-  const kiosk = await openDemoKiosk({ centralUrl: central.server.url })
-  t.after(() => kiosk.close())
-  valueOf(
-    await kiosk.call('setup.complete', {
-      kioskName: '二号机',
-      examCentre: '海淀考点',
-      centralUrl: central.server.url,
-      enrolmentCode: central.server.createEnrollmentCode('二号机'),
-      pin: '135790',
-    }),
-  )
+  const kiosk = await openLinkedKiosk(t)
   const { captchaId } = valueOf<{ captchaId: string }>(await kiosk.call('captcha.create'))
   assert.deepEqual(await kiosk.call('dev.captcha', { captchaId }), { ok: false, error: { code: 'BAD_REQUEST' } })
 })
