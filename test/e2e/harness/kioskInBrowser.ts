@@ -139,6 +139,10 @@ export async function openKioskInBrowser(
     quits,
     open: async (path = '/') => {
       await page.goto(`${renderer.url}/index.html#${path}`)
+      // vue-router listens for address changes only once its first navigation is over (it then
+      // stamps history.state): a second open() before that changed the address and nothing else,
+      // and the test waited for a screen that never came (seen on a busy CI machine).
+      await page.waitForFunction(() => typeof (window.history.state as { current?: unknown } | null)?.current === 'string')
     },
     restart: async () => {
       main.unsubscribe()
