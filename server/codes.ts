@@ -52,7 +52,13 @@ interface CodeRow {
  * A verification token has one try.
  */
 export type ProofCheck =
-  | { ok: true; consume: (now: number) => void; countTry: (now: number) => void }
+  | {
+      ok: true
+      consume: (now: number) => void
+      countTry: (now: number) => void
+      /** Names the proof (the code's row, the token), so that ops presenting the same one can wait in line for it. */
+      key?: string
+    }
   | { ok: false; error: KioskError; onReject?: () => void }
 
 export function normalizeCode(channel: Channel, code: string): string {
@@ -164,7 +170,7 @@ export function createCodes(db: Db, pepper: Buffer, limits: SendLimits) {
         }
         return { ok: false, error: bad, onReject: () => void q.addTry.run(row.id) }
       }
-      return { ok: true, consume: (now) => void q.use.run(now, row.id), countTry: () => void q.addTry.run(row.id) }
+      return { ok: true, consume: (now) => void q.use.run(now, row.id), countTry: () => void q.addTry.run(row.id), key: `code ${row.id}` }
     },
 
     issueToken(mobile: string, purpose: string, kioskId: string, now: number, ttlMs: number): { token: string; expiresAt: number } {
@@ -188,7 +194,7 @@ export function createCodes(db: Db, pepper: Buffer, limits: SendLimits) {
       }
       if (row.used_at !== null || row.expires_at <= at) return { ok: false, error: { code: 'SMS_CODE_EXPIRED' } }
       const consume = (now: number) => void q.useToken.run(now, tokenHash)
-      return { ok: true, consume, countTry: consume }
+      return { ok: true, consume, countTry: consume, key: `token ${tokenHash}` }
     },
   }
 }

@@ -68,7 +68,43 @@ function occupiedBy(env: OpEnv, p: { idNumber: string; mobile: string; email: st
   return undefined
 }
 
+/**
+ * Ops that present the same proof (an SMS or email code, a verification token) run one after another,
+ * from the proof's check to its use. A proof is used once, but it is used only after the new password
+ * was hashed: without the line, a batch (or batches sent at once) of copies of one op, each with its
+ * own id, would all pass the check and cost the server an argon2 hash each (19 MiB, tens of ms) before
+ * the first used the proof, so that one SMS code bought hundreds of hashes. In line, the op behind
+ * finds the proof used (or its tries spent) and is refused unhashed.
+ */
+const proofLines = new WeakMap<ServerContext, Map<string, Promise<void>>>()
+function inProofLine(env: OpEnv, key: string | undefined, run: () => Promise<Outcome>): Promise<Outcome> {
+  if (key === undefined) return run()
+  let lines = proofLines.get(env.ctx)
+  if (!lines) {
+    lines = new Map()
+    proofLines.set(env.ctx, lines)
+  }
+  const result = (lines.get(key) ?? Promise.resolve()).then(run)
+  const tail = result.then(
+    () => undefined,
+    () => undefined,
+  )
+  lines.set(key, tail)
+  const held = lines
+  void tail.then(() => {
+    if (held.get(key) === tail) held.delete(key)
+  })
+  return result
+}
+
 const register: Handler<'register'> = async (env, p) => {
+  const proof = smsProof(env, p, p.mobile, 'register')
+  if (!proof.ok) return rejectProof(env, proof)
+  return inProofLine(env, proof.key, () => registerProven(env, p))
+}
+
+/** A registration whose proof passed: checked again, in the proof's line (inProofLine). */
+const registerProven: Handler<'register'> = async (env, p) => {
   const proof = smsProof(env, p, p.mobile, 'register')
   if (!proof.ok) return rejectProof(env, proof)
   // Occupied identifiers are told only once the mobile is proven (above), and each such answer
@@ -116,25 +152,37 @@ function builtFromAccount(account: AccountRow, password: string): KioskError | u
   return isBuiltFromPersonalInfo(password, own) ? { code: 'WEAK_PASSWORD', field: 'newPassword', rule: 'password.personal' } : undefined
 }
 
-const resetPassword: Handler<'resetPassword'> = async (env, p) => {
-  const { accounts, codes, messages } = env.ctx
-  const resolve = (): { proof: ProofCheck; account: AccountRow | undefined } => {
-    switch (p.method) {
-      case 'sms':
-        return { proof: smsProof(env, p, p.mobile, 'resetPassword'), account: accounts.byMobile(p.mobile) }
-      case 'email':
-        return {
-          proof: codes.check('email', normalize.email(p.email), 'resetPassword', p.emailCode, env.createdAt),
-          account: accounts.byEmail(p.email),
-        }
-      case 'attested': {
-        // Staff checked the physical document on site: the identity must match exactly.
-        const account = accounts.byIdNumber(p.idNumber)
-        const matches = account && account.id_type === p.idType && account.name === p.name.trim()
-        return { proof: { ok: true, consume: () => undefined, countTry: () => undefined }, account: matches ? account : undefined }
+/** A reset's proof (none for an on-site one: staff attest) and the account it names, as they stand now. */
+function resolveReset(env: OpEnv, p: OperationPayload<'resetPassword'>): { proof: ProofCheck; account: AccountRow | undefined } {
+  const { accounts, codes } = env.ctx
+  switch (p.method) {
+    case 'sms':
+      return { proof: smsProof(env, p, p.mobile, 'resetPassword'), account: accounts.byMobile(p.mobile) }
+    case 'email':
+      return {
+        proof: codes.check('email', normalize.email(p.email), 'resetPassword', p.emailCode, env.createdAt),
+        account: accounts.byEmail(p.email),
       }
+    case 'attested': {
+      // Staff checked the physical document on site: the identity must match exactly.
+      const account = accounts.byIdNumber(p.idNumber)
+      const matches = account && account.id_type === p.idType && account.name === p.name.trim()
+      return { proof: { ok: true, consume: () => undefined, countTry: () => undefined }, account: matches ? account : undefined }
     }
   }
+}
+
+const resetPassword: Handler<'resetPassword'> = async (env, p) => {
+  const { proof } = resolveReset(env, p)
+  if (!proof.ok) return rejectProof(env, proof)
+  // An on-site reset has no proof to wait for: its kiosk's hourly count stops a burst unhashed.
+  return inProofLine(env, proof.key, () => resetProven(env, p))
+}
+
+/** A reset whose proof passed: checked again, in the proof's line (inProofLine). */
+const resetProven: Handler<'resetPassword'> = async (env, p) => {
+  const { accounts, messages } = env.ctx
+  const resolve = () => resolveReset(env, p)
   // An on-site reset counts against the kiosk's hourly limit, a mismatch too (countAttestedReset).
   const overAttestedLimit = (): KioskError | undefined => {
     const refused = accounts.countAttestedReset(env.kioskId, env.now, env.ctx.limits.attestedResetsPerKioskPerHour)
