@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError } from 'fastify'
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify'
 import { sealingSuiteName } from '../src-common/sealing'
 import {
   apiPaths,
@@ -24,6 +24,8 @@ import { createRequestAuth } from './requestAuth'
 /** Failed enrolment attempts allowed per client address per window (codes are 80 random bits; this stops noise). */
 const enrollFailuresPerWindow = 20
 const enrollWindowMs = 10 * 60 * 1000
+/** Bodies of the unsigned routes that read one: an enrolment is a code and a name (wire.ts enrollRequest). */
+const unsignedBodyLimit = 4096
 
 export async function buildApp(ctx: ServerContext) {
   const app = Fastify({
@@ -36,21 +38,26 @@ export async function buildApp(ctx: ServerContext) {
     frameworkErrors: (error, _request, reply) => sendError(reply, { code: 'BAD_REQUEST' }, error.statusCode ?? 400),
   })
 
-  // Keep the body text: the signature covers it byte for byte. It is parsed only once the request
-  // may be read: signed routes check the signature first (preValidation, in their scope), so no one
-  // without a kiosk's credential makes the server parse JSON (up to bodyLimit of it).
+  // Keep the body text: the signature covers it byte for byte. It is parsed only by the routes that
+  // read a body, and only once the request may be read: signed routes check the signature first
+  // (preValidation, in their scope), so no one without a kiosk's credential makes the server parse
+  // JSON (up to bodyLimit of it). The unsigned routes that read one (enrolment) take a few KB. A body
+  // sent to any other route (health, keys, a path that does not exist) is never parsed: 1 MB of
+  // nested arrays costs a JSON.parse 150-450 ms of the one thread every kiosk's requests run on.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     request.rawBody = typeof body === 'string' ? body : body.toString('utf8')
     done(null, undefined)
   })
-  app.addHook('preHandler', async (request, reply) => {
+  const parseBody = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!request.rawBody) return
     try {
       request.body = JSON.parse(request.rawBody)
     } catch {
       return sendError(reply, { code: 'BAD_REQUEST' }, 400)
     }
-  })
+  }
+  /** For an unsigned route that reads a small JSON body: parsed, and no more than a few KB of it. */
+  const smallBody = { bodyLimit: unsignedBodyLimit, preHandler: parseBody }
 
   // After a commit the disk refused, nothing more is taken (see groupCommit.ts): the kiosks keep
   // their ops and send them again once the server is restarted.
@@ -86,7 +93,7 @@ export async function buildApp(ctx: ServerContext) {
   app.get(apiPaths.openapi, async () => openapi)
 
   const enrollFailures = createFailureLimiter(enrollFailuresPerWindow, enrollWindowMs)
-  app.post(apiPaths.enroll, async (request, reply) => {
+  app.post(apiPaths.enroll, smallBody, async (request, reply) => {
     const now = ctx.clock()
     const client = addressKey(request.ip)
     const wait = enrollFailures.retryAfter(client, now)
@@ -119,8 +126,9 @@ export async function buildApp(ctx: ServerContext) {
   const receiptMisses = createReceiptMisses(ctx.db, ctx.keys.pepper)
 
   await app.register(async (signed) => {
-    // preValidation: before the app's preHandler parses the body.
+    // preValidation: before the body is parsed (preHandler).
     signed.addHook('preValidation', verifySignature)
+    signed.addHook('preHandler', parseBody)
 
     signed.post(apiPaths.ops, async (request, reply) => {
       const body = opsRequest.safeParse(request.body)
@@ -196,7 +204,7 @@ export async function buildApp(ctx: ServerContext) {
         })),
       }
     })
-    app.post(apiPaths.devEnrollCode, async (request, reply) => {
+    app.post(apiPaths.devEnrollCode, smallBody, async (request, reply) => {
       const body = devEnrollCodeRequest.safeParse(request.body ?? {})
       if (!body.success) return sendError(reply, { code: 'BAD_REQUEST', ...fieldName(body.error) })
       return { code: createEnrollmentCode(ctx.db, body.data.name ?? 'demo', ctx.clock()) }

@@ -6,7 +6,23 @@ import { join } from 'node:path'
 import { apiPaths } from '../../../src-common/wire'
 import { open, sealingAad, seal } from '../../../src-common/sealing'
 import { startServer } from '../../../server/index'
+import { request } from 'node:http'
 import { appealPayload, call, cli, startTestServer, TestKiosk, type TestServer } from './kiosk'
+
+/** A request fetch() will not send (a GET with a body). */
+function rawCall(url: string, method: string, path: string, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }
+    const sent = request(url + path, { method, headers }, (response) => {
+      let text = ''
+      response.setEncoding('utf8')
+      response.on('data', (chunk: string) => (text += chunk))
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }))
+    })
+    sent.on('error', reject)
+    sent.end(body)
+  })
+}
 
 describe('public endpoints and kiosk enrolment', () => {
   let t: TestServer
@@ -69,6 +85,22 @@ describe('public endpoints and kiosk enrolment', () => {
     assert.equal(extra.body.error.code, 'BAD_REQUEST')
     const wrongType = await call(t.server.url, 'POST', apiPaths.enroll, { code: 12345678, name: 'k' })
     assert.equal(wrongType.status, 400)
+  })
+
+  test('a body sent without a kiosk credential is parsed only by enrolment, and only a few KB of it', async () => {
+    // Not JSON at all: a route that does not read a body answers as it would without one.
+    const notJson = '{"a":'
+    const health = await rawCall(t.server.url, 'GET', apiPaths.health, notJson)
+    assert.equal(health.status, 200, 'health does not parse a body')
+    assert.equal((await call(t.server.url, 'POST', '/no/such/path', notJson)).status, 404)
+    assert.equal((await call(t.server.url, 'DELETE', apiPaths.ops, notJson)).status, 404)
+    // 1 MB of nested arrays costs JSON.parse hundreds of ms of the server's one thread: enrolment,
+    // the one unsigned route that reads a body, takes a code and a name, not a megabyte.
+    const nested = '['.repeat(400_000) + ']'.repeat(400_000)
+    const enrol = await call(t.server.url, 'POST', apiPaths.enroll, nested)
+    assert.deepEqual(enrol, { status: 413, body: { error: { code: 'BAD_REQUEST' } } })
+    const devCode = await call(t.server.url, 'POST', apiPaths.devEnrollCode, nested)
+    assert.equal(devCode.status, 413)
   })
 
   test('--dev exposes POST /dev/enroll-code for the demo mode', async () => {
