@@ -16,6 +16,16 @@ const usage = `Usage:
   npm run server -- appeals accept <appeal id> [--data ./central-data]
   npm run server -- appeals reject <appeal id> [--data ./central-data]`
 
+/**
+ * A kiosk's name as the kiosk sent it at enrolment, made safe for the administrator's terminal:
+ * control characters (a line break, a carriage return, ESC sequences) and bidirectional overrides
+ * are shown as \u escapes. Otherwise a kiosk could print a line of its own into `kiosks list`
+ * (another kiosk id marked "revoked", say) or rewrite what the terminal shows.
+ */
+function printable(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
 function fail(message: string): never {
   console.error(message)
   console.error(usage)
@@ -60,7 +70,7 @@ async function main(): Promise<void> {
       if (action === 'list') {
         const kiosks = listKiosks(db)
         if (kiosks.length === 0) console.log('no kiosks')
-        for (const k of kiosks) console.log(`${k.id}  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'.padEnd(32)}  enrolled ${k.createdAt}  ${k.name}`)
+        for (const k of kiosks) console.log(`${k.id}  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'.padEnd(32)}  enrolled ${k.createdAt}  ${printable(k.name)}`)
         return
       }
       if (action === 'revoke' && id) {
