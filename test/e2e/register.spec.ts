@@ -147,6 +147,19 @@ test.describe('注册ETEST通行证', () => {
     await expect(email).toHaveAccessibleDescription('Please enter an email address.')
   })
 
+  test('a screen reader hears the password rules at 密码, where the password is typed, not only at 确认密码 below it', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    await register.open()
+    const rules =
+      '密码长度为8-18位字符，且必须同时包含：字母、数字和特殊字符!@#%^&*_- ' +
+      '不能使用手机号、证件号码、电子邮箱或姓名，也不能使用常见或过于简单的密码（如重复、连续或键盘上相邻的字符）'
+    await expect(register.el('password')).toHaveAccessibleDescription(rules)
+    // Refused, what is wrong comes first, then the rules that say how to fix it.
+    await register.fill('password', 'abc')
+    await register.el('password').blur()
+    await expect(register.el('password')).toHaveAccessibleDescription(`密码长度须为8-18位字符 ${rules}`)
+  })
+
   test('instant checks: a weak password, a mismatched confirmation, a bad ID number and no agreement', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     await register.open()
