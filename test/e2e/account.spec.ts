@@ -226,6 +226,22 @@ test.describe('我的ETEST通行证', () => {
     await expect(profile.el('id-number')).not.toHaveAttribute('aria-required')
   })
 
+  test('修改资料: a passport for a resident ID marks 姓名 required (the Chinese name cannot be kept), and a type of the same script does not', async ({ kiosk }) => {
+    await logInAs(kiosk, candidate(15))
+    await kiosk.page.getByTestId('account-profile').click()
+    const profile = new ProfilePage(kiosk)
+    await expect(profile.el('name-field')).not.toHaveClass(/is-required/)
+    await expect(profile.el('name')).not.toHaveAttribute('aria-required')
+    await profile.choose('id-type', 'passport')
+    // The asterisk and a screen reader's "required", as 证件号码 gets: blank, 确认 would refuse it.
+    await expect(profile.el('name-field')).toHaveClass(/is-required/)
+    await expect(profile.el('name')).toHaveAttribute('aria-required', 'true')
+    // A Hong Kong and Macao permit also carries a Chinese name: the account's may be kept.
+    await profile.choose('id-type', 'hkMacauPermit')
+    await expect(profile.el('name-field')).not.toHaveClass(/is-required/)
+    await expect(profile.el('name')).not.toHaveAttribute('aria-required')
+  })
+
   test('修改手机号: a code to the new number; a wrong code first is refused, the right one changes it', async ({ kiosk }) => {
     await logInAs(kiosk, candidate(2))
     const { page } = kiosk
