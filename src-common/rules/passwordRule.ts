@@ -122,12 +122,13 @@ export const weakPasswordRules = ['password.personal', 'password.common', 'passw
 
 /**
  * The strength meter under the password field, 0-4. A password that the policy refuses (its format:
- * length, character kinds, a character outside the allowed ones; or as personal or common) never
- * shows more than 1, so the meter and the message agree: not 强 above 密码不能包含字符"$".
+ * length, character kinds, a character outside the allowed ones; as personal or common; or, for a
+ * change, the old password again) never shows more than 1, so the meter and the message agree: not
+ * 强 above 密码不能包含字符"$" or 新密码不能与原密码相同.
  */
-export async function passwordScore(password: string, context: PersonalInfo = {}): Promise<StrengthScore> {
+export async function passwordScore(password: string, context: PasswordContext = {}): Promise<StrengthScore> {
   if (password === '') return 0
   const { score, common } = estimate(await loadPasswordDictionary(), password, personalTokens(context))
-  if (!checkPasswordFormat(password).ok || common || isBuiltFromPersonalInfo(password, context)) return score > 1 ? 1 : score
+  if (!checkPasswordFormat(password).ok || common || !checkPasswordAgainstContext(password, context).ok) return score > 1 ? 1 : score
   return score
 }

@@ -319,6 +319,20 @@ test.describe('我的ETEST通行证', () => {
     await expect(page.getByTestId('account-welcome')).toBeVisible()
   })
 
+  test('修改密码: the old password typed again as the new one reads 弱 on the meter, as the message under it refuses it', async ({ kiosk }) => {
+    const who = candidate(16)
+    await logInAs(kiosk, who)
+    await kiosk.page.getByTestId('account-password').click()
+    const password = new PasswordPage(kiosk)
+    await password.fill('old', who.password)
+    await password.fill('password', who.password)
+    await password.el('password-confirm').focus()
+    await expect(password.fieldError('password')).toHaveText('新密码不能与原密码相同')
+    await expect(password.el('strength')).toContainText('弱')
+    await password.fill('password', 'Nw8%qRt5vb')
+    await expect(password.el('strength')).not.toContainText('弱')
+  })
+
   test('验证邮箱: the code from the mailbox verifies it; a wrong code does not', async ({ kiosk }) => {
     const who = candidate(4)
     await logInAs(kiosk, who)

@@ -188,6 +188,12 @@ describe('common and guessable passwords (zxcvbn-ts dictionary)', () => {
     assert.ok((await passwordScore('Nw4#hTz8qPxY7#kLm2Rt')) <= 1)
   })
 
+  test('修改密码: the old password typed again as the new one is not shown as strong above 新密码不能与原密码相同', async () => {
+    assert.equal(checkPassword('Nw4#hTz8qP', { oldPassword: 'Nw4#hTz8qP' }).ok, false)
+    assert.ok((await passwordScore('Nw4#hTz8qP', { oldPassword: 'Nw4#hTz8qP' })) <= 1)
+    assert.ok((await passwordScore('Nw4#hTz8qP', { oldPassword: 'Tq7#mLp2xZ' })) >= 2)
+  })
+
   test('the estimator gives the same answers as zxcvbn set up plainly, user inputs included', async () => {
     // passwordStrength.ts gives the dictionary table an empty user-input list of its own, and prunes
     // the dictionary scan by prefix (dictionaryScan.ts), both for speed. This is zxcvbn without
