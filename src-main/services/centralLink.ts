@@ -85,7 +85,7 @@ export async function connectCentral(options: {
     })
   }
   // Imported only in demo mode: a kiosk with a real central URL never loads the server.
-  const { startServer } = await import('../../server/index')
+  const { startServer, decideAppeal } = await import('../../server/index')
   const store = await options.demoStore()
   const serverOptions = {
     host: '127.0.0.1',
@@ -126,7 +126,6 @@ export async function connectCentral(options: {
         server ??= await startServer({ port, ...serverOptions })
       },
       async decideAppeal(opId, decision) {
-        const { decideAppeal } = await import('../../server/index')
         const appealId = store.db.prepare<[string], { id: string }>('SELECT id FROM appeals WHERE op_id = ?').get(opId)?.id
         return appealId !== undefined && decideAppeal(store.db, appealId, decision).ok
       },

@@ -258,7 +258,7 @@ export function createKioskHandlers(
         // A real centre's appeals are decided by its staff, never from a kiosk.
         const demo = services.central?.demo ? services.central.demoServer : null
         if (!demo) return fail('BAD_REQUEST')
-        const op = services.outbox?.findByReceipt(normaliseReceipt(receipt))
+        const op = services.outbox?.findByReceipt(receipt)
         if (op?.kind !== 'appeal' || !(await demo.decideAppeal(op.id, decision))) return fail('OP_NOT_FOUND')
         // Recorded now, so the receipt on the screen turns as the centre decides, not at the next poll.
         await services.engine?.refreshDeferred(op.id)

@@ -4,6 +4,15 @@ import type { SessionChange } from '../../../src-main/services/supervisor/superv
 import { watchKioskDb } from '../../integration/sync/fullDisk'
 import { setUpKiosk } from './supervisorFixture'
 
+
+/** A set-up kiosk whose own kiosk.db connections `disk` can fill or make read-only from now on. */
+async function setUpOnWatchedDisk() {
+  const disk = watchKioskDb()
+  const kiosk = await setUpKiosk()
+  disk.stop()
+  return { disk, ...kiosk }
+}
+
 describe('supervisor session', () => {
   test('the right PIN enters supervisor mode; leaving ends it', async () => {
     const { store, pin, clock } = await setUpKiosk()
@@ -137,17 +146,14 @@ describe('supervisor session', () => {
 
 describe('supervisor session: a full disk', () => {
   test('the idle leave still ends the mode and is announced when kiosk.db refuses its audit row, and throws nothing from the timer', async (t) => {
-    const disk = watchKioskDb()
-    const kiosk = await setUpKiosk()
-    disk.stop()
-    const { store, pin } = kiosk
+    const { disk, store, pin, clock } = await setUpOnWatchedDisk()
     const changes: SessionChange[] = []
     store.session.onChange((change) => changes.push(change))
     t.mock.timers.enable({ apis: ['setTimeout'] })
     try {
       await store.session.enter(pin)
       disk.readOnly()
-      kiosk.clock.advance(60)
+      clock.advance(60)
       // Thrown from the timer, the refused 'leave' row was an uncaught exception in main, and the
       // renderer was never told: the screens, a half-typed on-site form with them, stayed up.
       assert.doesNotThrow(() => t.mock.timers.tick(60_000))
@@ -162,10 +168,7 @@ describe('supervisor session: a full disk', () => {
   })
 
   test('leaving on a read-only disk ends the mode and says so', async () => {
-    const disk = watchKioskDb()
-    const kiosk = await setUpKiosk()
-    disk.stop()
-    const { store, pin } = kiosk
+    const { disk, store, pin } = await setUpOnWatchedDisk()
     const changes: SessionChange[] = []
     store.session.onChange((change) => changes.push(change))
     try {
@@ -181,10 +184,7 @@ describe('supervisor session: a full disk', () => {
 })
 
 test('an entry kiosk.db refuses to log leaves no session open in main', async () => {
-  const disk = watchKioskDb()
-  const kiosk = await setUpKiosk()
-  disk.stop()
-  const { store, pin } = kiosk
+  const { disk, store, pin } = await setUpOnWatchedDisk()
   try {
     disk.readOnly()
     // The caller (the dispatcher) answers STORAGE_UNAVAILABLE: staff are not in supervisor mode,
