@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 // A path, not a URL's: on Windows, or in a folder with a space or Chinese in its name, the URL's
@@ -27,6 +27,16 @@ function electronVersion() {
   }
 }
 
+// Run by npm, `npm_config_node_gyp` names the node-gyp npm bundles; run by hand, it is not set and
+// node-gyp is no dependency of ours: npm's own copy, beside the node that runs this, is used.
+function npmsNodeGyp() {
+  const bin = join('node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')
+  const nodeDir = dirname(process.execPath)
+  const found = [join(nodeDir, '..', 'lib', bin), join(nodeDir, bin)].find((path) => existsSync(path))
+  if (found === undefined) throw new Error('node-gyp not found: run `npm run postinstall` instead, npm supplies it')
+  return found
+}
+
 function build(version) {
   const sqliteDir = join(root, 'node_modules', 'better-sqlite3')
   const stamp = `${version} ${require('better-sqlite3/package.json').version} ${process.arch}`
@@ -43,7 +53,7 @@ function build(version) {
       execFileSync(process.execPath, [require.resolve('prebuild-install/bin.js'), '--runtime', 'electron', '--target', version, '--arch', process.arch], { cwd: work, stdio: 'inherit', env })
     } catch {
       say('no prebuilt binary for this Electron: compiling from source')
-      const nodeGyp = process.env.npm_config_node_gyp ?? require.resolve('node-gyp/bin/node-gyp.js')
+      const nodeGyp = process.env.npm_config_node_gyp ?? npmsNodeGyp()
       execFileSync(process.execPath, [nodeGyp, 'rebuild', '--release', `--target=${version}`, `--arch=${process.arch}`, '--dist-url=https://electronjs.org/headers'], { cwd: work, stdio: 'inherit', env })
     }
     // Loaded once by Electron's own Node before it is kept: a build for the wrong ABI is caught here,
@@ -66,6 +76,6 @@ if (version === null) {
   try {
     build(version)
   } catch (error) {
-    say(`could not build better-sqlite3 for Electron (${error.message}); run \`node scripts/electron-native.mjs\` with network access (or Python and a C++ compiler)`)
+    say(`could not build better-sqlite3 for Electron (${error.message}); run \`npm run postinstall\` with network access (or Python and a C++ compiler)`)
   }
 }
