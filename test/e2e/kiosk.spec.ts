@@ -407,3 +407,17 @@ test.describe('idle after log-in', () => {
     expect(account).toMatchObject({ ok: false, error: { code: 'SESSION_EXPIRED' } })
   })
 })
+
+test.describe('the test harness', () => {
+  test('kiosk.open() returns once the app follows the address: a second open() at once shows its screen', async ({ kiosk }) => {
+    const { page } = kiosk
+    // A slow first screen (a busy machine): its chunk comes late, so the first navigation is still on.
+    await page.route('**/assets/login-*.js', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500))
+      await route.continue()
+    })
+    await kiosk.open('/login')
+    await kiosk.open('/appeal')
+    await expect(page.getByRole('heading', { level: 1, name: '信息占用申诉' })).toBeVisible({ timeout: 10_000 })
+  })
+})

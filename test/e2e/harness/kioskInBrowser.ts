@@ -139,10 +139,16 @@ export async function openKioskInBrowser(
     quits,
     open: async (path = '/') => {
       await page.goto(`${renderer.url}/index.html#${path}`)
-      // vue-router listens for address changes only once its first navigation is over (it then
-      // stamps history.state): a second open() before that changed the address and nothing else,
-      // and the test waited for a screen that never came (seen on a busy CI machine).
-      await page.waitForFunction(() => typeof (window.history.state as { current?: unknown } | null)?.current === 'string')
+      // vue-router listens for address changes only once its first navigation is over (a route's
+      // chunk loaded, its guards run): a second open() before that changed the address and nothing
+      // else, and the test waited for a screen that never came (seen on a busy CI machine). Its
+      // isReady() says so; history.state does not (the router stamps it as it is created, before).
+      await page.evaluate(async () => {
+        type App = { config: { globalProperties: { $router: { isReady(): Promise<void> } } } }
+        const app = (document.querySelector('#app') as unknown as { __vue_app__?: App } | null)?.__vue_app__
+        if (!app) throw new Error('kiosk.open(): the app is not mounted on #app')
+        await app.config.globalProperties.$router.isReady()
+      })
     },
     restart: async () => {
       main.unsubscribe()
