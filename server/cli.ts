@@ -18,12 +18,13 @@ const usage = `Usage:
 
 /**
  * A kiosk's name as the kiosk sent it at enrolment, made safe for the administrator's terminal:
- * control characters (a line break, a carriage return, ESC sequences) and bidirectional overrides
- * are shown as \u escapes. Otherwise a kiosk could print a line of its own into `kiosks list`
- * (another kiosk id marked "revoked", say) or rewrite what the terminal shows.
+ * control characters (a line break, a carriage return, ESC sequences) and bidirectional controls
+ * (overrides, isolates, and the marks LRM, RLM and ALM) are shown as \u escapes. Otherwise a kiosk
+ * could print a line of its own into `kiosks list` (another kiosk id marked "revoked", say) or
+ * rewrite what the terminal shows.
  */
 function printable(text: string): string {
-  return text.replace(/[\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return text.replace(/[\p{Cc}\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 function fail(message: string): never {
