@@ -420,4 +420,17 @@ test.describe('the test harness', () => {
     await kiosk.open('/appeal')
     await expect(page.getByRole('heading', { level: 1, name: '信息占用申诉' })).toBeVisible({ timeout: 10_000 })
   })
+
+  test('kiosk.open() right after kiosk.restart() shows its screen, not the one the reload came back to', async ({ kiosk }) => {
+    const { page } = kiosk
+    await kiosk.open('/login')
+    await page.route('**/assets/login-*.js', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500))
+      await route.continue()
+    })
+    // The reload comes back to 登录, whose chunk is slow again.
+    await kiosk.restart()
+    await kiosk.open('/appeal')
+    await expect(page.getByRole('heading', { level: 1, name: '信息占用申诉' })).toBeVisible({ timeout: 10_000 })
+  })
 })

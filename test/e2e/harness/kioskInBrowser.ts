@@ -129,6 +129,21 @@ export async function openKioskInBrowser(
   })
   await page.addInitScript({ content: await bundleBridge() })
 
+  /**
+   * Waits for the app's router to finish its first navigation: only then does it listen for address
+   * changes, and an open() before that changed the address and nothing else, so the test waited for
+   * a screen that never came (seen on a busy CI machine; after a reload, the router even put the old
+   * address back). isReady() says so; history.state does not (the router stamps it as it is created).
+   */
+  async function routerReady(mounted: boolean): Promise<void> {
+    await page.evaluate(async (mustBeMounted) => {
+      type App = { config: { globalProperties: { $router: { isReady(): Promise<void> } } } }
+      const app = (document.querySelector('#app') as unknown as { __vue_app__?: App } | null)?.__vue_app__
+      if (app) await app.config.globalProperties.$router.isReady()
+      else if (mustBeMounted) throw new Error('the kiosk app is not mounted on #app')
+    }, mounted)
+  }
+
   const harness: KioskHarness = {
     page,
     get services() {
@@ -138,23 +153,17 @@ export async function openKioskInBrowser(
     calls,
     quits,
     open: async (path = '/') => {
+      // A page loaded by other means (a test's own reload) may still be on its first navigation.
+      await routerReady(false)
       await page.goto(`${renderer.url}/index.html#${path}`)
-      // vue-router listens for address changes only once its first navigation is over (a route's
-      // chunk loaded, its guards run): a second open() before that changed the address and nothing
-      // else, and the test waited for a screen that never came (seen on a busy CI machine). Its
-      // isReady() says so; history.state does not (the router stamps it as it is created, before).
-      await page.evaluate(async () => {
-        type App = { config: { globalProperties: { $router: { isReady(): Promise<void> } } } }
-        const app = (document.querySelector('#app') as unknown as { __vue_app__?: App } | null)?.__vue_app__
-        if (!app) throw new Error('kiosk.open(): the app is not mounted on #app')
-        await app.config.globalProperties.$router.isReady()
-      })
+      await routerReady(true)
     },
     restart: async () => {
       main.unsubscribe()
       await main.services.close()
       main = await startMain()
       await page.reload()
+      await routerReady(true)
     },
     captchaAnswer: (captchaId) => (captchaId === undefined ? lastCaptcha : (captchas.get(captchaId) ?? '')),
     central: {
