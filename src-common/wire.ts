@@ -287,8 +287,9 @@ export type AccountSummary = z.infer<typeof accountSummary>
 
 /**
  * POST /v1/session/login. A failed login answers 403 BAD_CREDENTIALS the same way and in about the
- * same time whether or not the account exists. After 5 failures the account locks progressively
- * (423 ACCOUNT_LOCKED with retryAfter); a lock never blocks the reset path, and a reset lifts it.
+ * same time whether or not the account exists. The 5th failure locks the account (1 min, doubling
+ * with each further one) and is itself answered 423 ACCOUNT_LOCKED with retryAfter, as every try
+ * while locked is; a lock never blocks the reset path, and a reset lifts it.
  */
 export const loginPayload = z.strictObject({
   idType: fields.idType.optional(),
