@@ -3,7 +3,7 @@ import type { KioskError } from './errors'
 import { checkEmailCode, checkSmsCode, checkToken } from './rules/codeRules'
 import { checkEmail } from './rules/emailRule'
 import { isRuleId, type RuleId, type RuleResult } from './rules/fieldMessages'
-import { checkIdNumberShape } from './rules/idNumberRule'
+import { checkIdNumber, checkIdNumberShape } from './rules/idNumberRule'
 import { idTypes } from './rules/idTypes'
 import { checkMobile } from './rules/mobileRule'
 import { checkName } from './rules/nameRule'
@@ -49,6 +49,11 @@ export const fields = {
   idType: z.enum(idTypes, { error: 'idType.required' }),
   /** 5-18 letters or digits; operations check it against the chosen document type. */
   idNumber: ruleSchema('idNumber.required', checkIdNumberShape),
+  /**
+   * 登录's ID number, which comes without a document type: one that some type's rules accept. Sent, a
+   * number none accepts would only read 证件号码或密码不正确 and count as a failed log-in.
+   */
+  loginIdNumber: ruleSchema('idNumber.required', (value) => checkIdNumber(value)),
   /** A Chinese or a Latin-letter name; operations check it against the chosen document type. */
   name: ruleSchema('name.required', (value) => checkName(value)),
   smsCode: ruleSchema('smsCode.required', checkSmsCode),

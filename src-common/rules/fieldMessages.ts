@@ -60,6 +60,11 @@ export const fieldMessages = {
     'zh-CN': '证件号码格式不正确，请核对证件类型和号码',
     en: 'The ID number is not valid. Please check the document type and number.',
   },
+  // 登录 has no document type: a number no type's rules accept (a wrong check character) is no account's.
+  'idNumber.anyType': {
+    'zh-CN': '证件号码有误，请核对后重新输入',
+    en: 'This is not a valid ID number. Please check it.',
+  },
   'idNumber.residentFormat': {
     'zh-CN': '居民身份证号码须为18位，前17位为数字，最后一位为数字或X',
     en: 'A resident ID number has 18 characters: 17 digits, then a digit or X.',

@@ -151,5 +151,5 @@ export function checkIdNumber(input: string, idType?: IdType, context: IdNumberC
     const result = checks[idType](value, now)
     return result.ok ? passed(value) : result
   }
-  return idTypes.some((type) => checks[type](value, now).ok) ? passed(value) : broken('idNumber.format')
+  return idTypes.some((type) => checks[type](value, now).ok) ? passed(value) : broken('idNumber.anyType')
 }

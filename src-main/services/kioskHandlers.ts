@@ -118,7 +118,7 @@ export function createKioskHandlers(
         if (!human.ok) return human
         const central = client()
         if (!central) return notEnrolled()
-        const checked = field(fields.idNumber, idNumber, 'idNumber', 'idNumber.format')
+        const checked = field(fields.loginIdNumber, idNumber, 'idNumber', 'idNumber.anyType')
         if (!checked.ok) return checked
         const visit = session.visit
         const answerLogin = await central.login({ idNumber: checked.value, password })

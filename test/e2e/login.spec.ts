@@ -99,9 +99,16 @@ test.describe('CET报名登录', () => {
     await expect(login.el('password')).toHaveValue(who.password)
     expect(kiosk.calls).not.toContain('kiosk:auth.login')
     await kiosk.page.getByTestId('header-language').click()
-    await expect(login.fieldError('id-number')).toHaveText('This is not a valid ID number. Please check it and type it again.')
+    await expect(login.fieldError('id-number')).toHaveText('This is not a valid ID number. Please check it.')
     // Corrected, it goes: the message leaves as the number is fixed.
     await login.fill('id-number', who.idNumber)
+    await login.el('password').focus()
+    await expect(login.fieldError('id-number')).toBeHidden()
+    // Emptied after a refusal, the field says nothing of a number no longer there.
+    await login.fill('id-number', typo)
+    await login.el('password').focus()
+    await expect(login.fieldError('id-number')).toBeVisible()
+    await login.fill('id-number', '')
     await login.el('password').focus()
     await expect(login.fieldError('id-number')).toBeHidden()
   })

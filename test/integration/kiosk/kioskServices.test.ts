@@ -68,6 +68,15 @@ describe('the kiosk in demo mode', () => {
     assert.deepEqual(await call('auth.login', right), { ok: false, error: { code: 'BAD_CAPTCHA', field: 'captcha' } })
   })
 
+  test('main refuses a log-in whose ID number no document could have, before the central API counts it', async () => {
+    const { value: image } = (await call('captcha.create')) as { value: { captchaId: string } }
+    // The candidate's number with a wrong check character: 5-18 letters and digits, so the shape passes.
+    const wrongCheck = `${candidate.idNumber.slice(0, 17)}1`
+    const answer = await call('auth.login', { province: '北京', idNumber: wrongCheck, password: candidate.password, captchaId: image.captchaId, captcha: kiosk.captcha() })
+    assert.deepEqual(answer, { ok: false, error: { code: 'INVALID_FIELD', field: 'idNumber', rule: 'idNumber.anyType' } })
+    assert.equal(kiosk.services.session.current ?? null, null)
+  })
+
   test('a log-in on top of another ends the earlier session on the central server too', async () => {
     const logIn = async () => {
       const { value: image } = (await call('captcha.create')) as { value: { captchaId: string } }
