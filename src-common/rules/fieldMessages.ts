@@ -320,6 +320,8 @@ export function opErrorMessage(kind: string | undefined, error: KioskError, loca
   if (isAppealNotUpheld(kind, error)) return appealNotUpheld[error.code as keyof typeof appealNotUpheld][locale]
   // 修改密码 has no ID number: its wrong credential is the old password (原密码不正确), as its form says.
   if (kind === 'changePassword' && error.code === 'BAD_CREDENTIALS') return fieldMessage('currentPassword.wrong', locale)
+  // Its lock comes from wrong old passwords (or log-ins elsewhere): not 登录失败, which it never was here.
+  if (kind === 'changePassword' && error.code === 'ACCOUNT_LOCKED' && error.retryAfter) return accountLockedFor(error.retryAfter, locale, 'password')
   return kioskErrorMessage(error, locale)
 }
 
@@ -343,11 +345,12 @@ const redoTail: Record<Locale, string> = { 'zh-CN': '，请重新办理', en: ' 
  * A locked account with how long the lock lasts (the server's retryAfter, in whole minutes). Said as
  * the lock's length, not as "in N minutes": a receipt or the dashboard may show it later.
  */
-function accountLockedFor(seconds: number, locale: Locale): string {
+function accountLockedFor(seconds: number, locale: Locale, after: 'logIns' | 'password' = 'logIns'): string {
   const minutes = Math.max(1, Math.ceil(seconds / 60))
+  const why = { logIns: { 'zh-CN': '登录失败次数过多', en: 'Too many failed log-ins' }, password: { 'zh-CN': '密码错误次数过多', en: 'Too many wrong passwords' } }[after]
   return locale === 'zh-CN'
-    ? `登录失败次数过多，账号已暂时锁定约 ${minutes} 分钟，请稍后再试或重置密码`
-    : `Too many failed log-ins: the account is locked for about ${minutes} minute${minutes === 1 ? '' : 's'}. Try later or reset the password.`
+    ? `${why['zh-CN']}，账号已暂时锁定约 ${minutes} 分钟，请稍后再试或重置密码`
+    : `${why.en}: the account is locked for about ${minutes} minute${minutes === 1 ? '' : 's'}. Try later or reset the password.`
 }
 
 /**

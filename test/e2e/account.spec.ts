@@ -319,6 +319,21 @@ test.describe('我的ETEST通行证', () => {
     await expect(page.getByTestId('account-welcome')).toBeVisible()
   })
 
+  test('修改密码: the fifth wrong old password locks the account, said in 修改密码’s words (not 登录失败)', async ({ kiosk }) => {
+    const who = candidate(37)
+    await logInAs(kiosk, who)
+    await kiosk.page.getByTestId('account-password').click()
+    const password = new PasswordPage(kiosk)
+    for (let i = 0; i < 4; i++) {
+      await password.change(`Wrong#old12${i}`, 'Rv9@kWq3nB')
+      await expect(password.fieldError('old')).toHaveText('原密码不正确，请重新输入')
+    }
+    await password.change('Wrong#old129', 'Rv9@kWq3nB')
+    await expect(password.el('error')).toHaveText(/^密码错误次数过多，账号已暂时锁定约 \d+ 分钟，请稍后再试或重置密码$/)
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(password.el('error')).toHaveText(/^Too many wrong passwords: the account is locked for about \d+ minutes?\. Try later or reset the password\.$/)
+  })
+
   test('修改密码: the old password typed again as the new one reads 弱 on the meter, as the message under it refuses it', async ({ kiosk }) => {
     const who = candidate(16)
     await logInAs(kiosk, who)

@@ -94,6 +94,9 @@ describe('field messages', () => {
     // A lock says how long it lasts when the server told it, in whole minutes.
     assert.equal(kioskErrorMessage({ code: 'ACCOUNT_LOCKED', retryAfter: 60 }, 'zh-CN'), '登录失败次数过多，账号已暂时锁定约 1 分钟，请稍后再试或重置密码')
     assert.equal(kioskErrorMessage({ code: 'ACCOUNT_LOCKED', retryAfter: 61 }, 'en'), 'Too many failed log-ins: the account is locked for about 2 minutes. Try later or reset the password.')
+    // 修改密码's lock comes from wrong old passwords: the candidate never failed a log-in there.
+    assert.equal(opErrorMessage('changePassword', { code: 'ACCOUNT_LOCKED', retryAfter: 900 }, 'zh-CN'), '密码错误次数过多，账号已暂时锁定约 15 分钟，请稍后再试或重置密码')
+    assert.equal(opErrorMessage('changePassword', { code: 'ACCOUNT_LOCKED', retryAfter: 60 }, 'en'), 'Too many wrong passwords: the account is locked for about 1 minute. Try later or reset the password.')
     assert.equal(kioskErrorMessage({ code: 'ACCOUNT_LOCKED' }, 'zh-CN'), errorMessages.ACCOUNT_LOCKED['zh-CN'])
   })
 
