@@ -2,7 +2,7 @@ import { test, expect, type KioskHarness } from './harness/kioskFixture'
 import { logInAs, registerThroughKiosk } from './pages/accounts'
 import { seriousViolations } from './pages/axe'
 import { ChangeMobilePage, PasswordPage, ProfilePage, VerifyEmailPage, VerifyMobilePage } from './pages/AccountPages'
-import { candidate } from './pages/candidates'
+import { candidate, fullWidth } from './pages/candidates'
 import { LoginPage } from './pages/LoginPage'
 import { codeSentBy, codesSentTo, type KioskPage } from './pages/kioskPage'
 
@@ -262,6 +262,15 @@ test.describe('我的ETEST通行证', () => {
     await expect(page.getByTestId('profile-mobile')).toHaveAttribute('placeholder', /139\*\*\*\*9002/)
     await page.getByTestId('profile-cancel').click()
     await expect(page.getByTestId('account-mobile')).toHaveText('139****9002')
+  })
+
+  test('修改手机号: 将向 … 发送验证码 names the new number half-width, without the spaces typed', async ({ kiosk }) => {
+    await logInAs(kiosk, candidate(87))
+    await kiosk.page.getByTestId('account-profile').click()
+    await kiosk.page.getByTestId('profile-change-mobile').click()
+    const change = new ChangeMobilePage(kiosk)
+    await change.fill('mobile', `${fullWidth('139')} 0013 ${fullWidth('9087')}`)
+    await expect(change.el('send-to')).toHaveText('将向 13900139087 发送验证码')
   })
 
   test('修改手机号 to the number the account already has: told so at 发送验证码, and no code is sent', async ({ kiosk }) => {

@@ -1,6 +1,6 @@
 import { test, expect } from './harness/kioskFixture'
 import { registerThroughKiosk } from './pages/accounts'
-import { candidate } from './pages/candidates'
+import { candidate, fullWidth } from './pages/candidates'
 import { RegisterPage } from './pages/RegisterPage'
 
 test.describe('注册ETEST通行证', () => {
@@ -107,7 +107,6 @@ test.describe('注册ETEST通行证', () => {
   test('an email typed with a Chinese input method (full-width ＠) registers: the shared rules decide, not the browser', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     const who = candidate(31)
-    const fullWidth = (text: string) => text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))
     await register.open()
     await register.fillAll({ ...who, email: 'wang31example.com' })
     await register.submit()
@@ -298,5 +297,15 @@ test.describe('注册ETEST通行证', () => {
     await register.fill('mobile', candidate(26).mobile)
     await expect(register.el('send-code')).toBeEnabled()
     await expect(register.el('send-code')).toHaveText('Send code')
+  })
+  test('将向 … 发送验证码 names the number as 注册信息确认 will: half-width, without the spaces typed', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    const who = candidate(81)
+    await register.open()
+    await expect(register.el('send-to')).toHaveText('将向 您输入的手机号 发送验证码')
+    // A Chinese input method's full-width digits, grouped with spaces.
+    const typed = `${fullWidth(who.mobile.slice(0, 3))} ${who.mobile.slice(3, 7)} ${fullWidth(who.mobile.slice(7))}`
+    await register.fill('mobile', typed)
+    await expect(register.el('send-to')).toHaveText(`将向 ${who.mobile} 发送验证码`)
   })
 })

@@ -13,3 +13,6 @@ export function candidate(n = 1) {
   }
 }
 export type Candidate = ReturnType<typeof candidate>
+
+/** `text` as a Chinese input method in full-width mode types it (１３８, ＠): the rules read it half-width. */
+export const fullWidth = (text: string) => text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))
