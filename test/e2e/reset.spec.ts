@@ -25,7 +25,6 @@ test.describe('重置密码', () => {
     await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeFocused()
     // No code is sent until the candidate asks for one, as on the web site.
     await expect(reset.el('sms-hint')).toHaveText('请点击“发送验证码”，输入收到的手机短信验证码，点击“确认”。')
-    await expect(reset.el('sms-code')).toHaveAttribute('placeholder', '短信验证码')
     const code = await codeSentBy(kiosk.page, who.mobile, () => reset.el('send-code').click())
     await expect(reset.el('sms-hint')).toHaveText('如该手机号已注册ETEST通行证，您将收到短信验证码；如未收到，请核对手机号，号码有误可点击“返回修改手机号/邮箱”。')
     await reset.fill('sms-code', code)
@@ -85,6 +84,15 @@ test.describe('重置密码', () => {
     await reset.verifyMobile(who.mobile)
     await reset.setPassword(newPassword)
     await expect(reset.el('success-message')).toHaveText('重置密码成功')
+  })
+
+  test('by mobile: 验证手机验证码 marks 手机号 and 短信验证码 required, and the code field reads 验证码, as on the web site', async ({ kiosk }) => {
+    const reset = await resetStartedByMobile(kiosk, candidate(85))
+    await expect(reset.el('target-field')).toHaveClass(/is-required/)
+    await expect(reset.el('sms-code-field')).toHaveClass(/is-required/)
+    await expect(reset.el('sms-code')).toHaveAttribute('placeholder', '验证码')
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(reset.el('sms-code')).toHaveAttribute('placeholder', 'SMS code')
   })
 
   test('by mobile: a verification refused at 确认 goes back to 验证手机验证码 with the reason, and a new code finishes', async ({ kiosk }) => {

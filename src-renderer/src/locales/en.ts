@@ -130,6 +130,7 @@ const en: typeof zhCN = {
       'By email: enter the address and the verification code, then open the reset link we email you (or type its code here) and set your new password twice.',
     cannot: 'Cannot reset with your mobile number or email?',
     verifyTitle: 'Verify your mobile number',
+    smsCodePlaceholder: 'SMS code',
     emailSentTitle: 'Reset by email',
     emailSent: 'If {email} is registered for an ETEST passport, we sent it a password reset link and an email code. If nothing arrives, check the address, or tap "Change the mobile or email" to have it sent again.',
     emailOwnDevice: 'You can open your mailbox on your own phone or computer and follow the link, ',

@@ -131,6 +131,8 @@ export default {
       '通过邮箱重置：输入邮箱和验证码后，登录个人邮箱点击系统发送的密码重置链接（或在本机输入邮件中的验证码），输入新密码并再次确认后提交重置。',
     cannot: '手机号/邮箱无法重置密码？',
     verifyTitle: '验证手机验证码',
+    /** As the web site's 验证手机验证码 writes it in the SMS code field. */
+    smsCodePlaceholder: '验证码',
     emailSentTitle: '通过邮箱重置密码',
     emailSent: '如该邮箱已注册ETEST通行证，系统已将重置密码链接和邮箱验证码发送至 {email}；如未收到，请核对邮箱地址，或点击“返回修改手机号/邮箱”重新获取。',
     emailOwnDevice: '您可以在自己的手机或电脑上登录个人邮箱，点击重置密码的链接完成重置；',
