@@ -273,6 +273,31 @@ test.describe('我的ETEST通行证', () => {
     await expect(change.el('send-to')).toHaveText('将向 13900139087 发送验证码')
   })
 
+  test('修改资料 ↔ 修改手机号 within the minute: each 发送验证码 still counts down for its number, and not for another', async ({ kiosk }) => {
+    const who = candidate(88)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    await page.getByTestId('account-profile').click()
+    const profile = new ProfilePage(kiosk)
+    await profile.fill('mobile', who.mobile)
+    await codeSentBy(page, who.mobile, () => profile.el('send-code').click())
+    await profile.el('change-mobile').click()
+    const change = new ChangeMobilePage(kiosk)
+    await change.fill('mobile', '13900139088')
+    await codeSentBy(page, '13900139088', () => change.el('send-code').click())
+    await change.el('cancel').click()
+
+    await profile.fill('mobile', who.mobile)
+    await expect(profile.el('send-code')).toHaveText(/^\d+秒后重新发送$/)
+    await expect(profile.el('send-code')).toBeDisabled()
+    await profile.el('change-mobile').click()
+    await change.fill('mobile', '13900139088')
+    await expect(change.el('send-code')).toHaveText(/^\d+秒后重新发送$/)
+    await change.fill('mobile', '13900139089')
+    await expect(change.el('send-code')).toHaveText('发送验证码')
+    await expect(change.el('send-code')).toBeEnabled()
+  })
+
   test('修改手机号 to the number the account already has: told so at 发送验证码, and no code is sent', async ({ kiosk }) => {
     const who = candidate(6)
     await logInAs(kiosk, who)

@@ -42,6 +42,28 @@ test.describe('idle', () => {
     await expect(register.el('email')).toBeHidden()
   })
 
+  test('idle: a 发送验证码 countdown goes with the candidate; the next one may have a code sent to that number at once', async ({ kiosk }) => {
+    const { page } = kiosk
+    const who = candidate(89)
+    await kiosk.open('/register')
+    const register = new RegisterPage(kiosk)
+    await register.fill('mobile', who.mobile)
+    await register.sendCode(who.mobile)
+    await expect(register.el('send-code')).toBeDisabled()
+    await expect(page.getByTestId('home-register')).toBeVisible({ timeout: 8_000 })
+    const stores = await page.evaluate(() => {
+      const app = (document.querySelector('#app') as unknown as { __vue_app__: { config: { globalProperties: { $pinia: { state: { value: unknown } } } } } })
+        .__vue_app__
+      return JSON.stringify(app.config.globalProperties.$pinia.state.value)
+    })
+    expect(stores).not.toContain(who.mobile)
+
+    await page.getByTestId('home-register').click()
+    await register.fill('mobile', who.mobile)
+    await expect(register.el('send-code')).toHaveText('发送验证码')
+    await expect(register.el('send-code')).toBeEnabled()
+  })
+
   test('idle on home: the language the last visitor chose goes back to the default, with no warning and no wipe', async ({ kiosk }) => {
     const { page } = kiosk
     await kiosk.open('/')
@@ -399,7 +421,7 @@ test.describe('idle after log-in', () => {
         .__vue_app__
       return app.config.globalProperties.$pinia.state.value as { candidate: { account: unknown; outcomes: object } }
     })
-    expect(stores.candidate).toEqual({ account: null, outcomes: {}, sessionExpired: false, profileDraft: null })
+    expect(stores.candidate).toEqual({ account: null, outcomes: {}, sessionExpired: false, profileDraft: null, codeWaits: {} })
     expect(await page.content()).not.toContain('王**')
     await page.goBack()
     await expect(page.getByTestId('account-welcome')).toBeHidden()

@@ -1,7 +1,7 @@
 import { test, expect, type KioskHarness } from './harness/kioskFixture'
 import { registerThroughKiosk } from './pages/accounts'
 import { candidate, type Candidate } from './pages/candidates'
-import { codeSentBy } from './pages/kioskPage'
+import { codeSentBy, codesSentTo } from './pages/kioskPage'
 import { LoginPage } from './pages/LoginPage'
 import { ResetPage } from './pages/ResetPage'
 
@@ -95,21 +95,17 @@ test.describe('重置密码', () => {
     await expect(reset.el('sms-code')).toHaveAttribute('placeholder', 'SMS code')
   })
 
-  test('by mobile: a verification refused at 确认 goes back to 验证手机验证码 with the reason, and a new code finishes', async ({ kiosk }) => {
-    const who = candidate(5)
+  test('by mobile: back to the first step and 下一步 again within the minute, 发送验证码 still counts down for that number', async ({ kiosk }) => {
+    const who = candidate(86)
     const reset = await resetStartedByMobile(kiosk, who)
-    await reset.verifyMobile(who.mobile)
-    await expect(reset.el('password')).toBeVisible()
-    // As when it has expired or was used: the kiosk no longer holds the proof of the code.
-    kiosk.services.session.takeVerification('resetPassword', who.mobile)
-    await reset.setPassword(newPassword)
+    await codeSentBy(kiosk.page, who.mobile, () => reset.el('send-code').click())
+    await expect(reset.el('send-code')).toBeDisabled()
+    await reset.el('restart').click()
+    await reset.start(who.mobile)
 
     await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeVisible()
-    await expect(reset.fieldError('sms-code')).toHaveText('请先完成手机或邮箱验证')
-    await expect(reset.el('sms-code')).toHaveValue('')
-    await reset.verifyMobile(who.mobile)
-    await reset.setPassword(newPassword)
-    await expect(reset.el('success-message')).toHaveText('重置密码成功')
+    await expect(reset.el('send-code')).toHaveText(/^\d+秒后重新发送$/)
+    await expect(reset.el('send-code')).toBeDisabled()
   })
 
   test('by mobile: a new password containing the mobile is refused as it is typed, before the captcha is spent', async ({ kiosk }) => {
@@ -127,22 +123,6 @@ test.describe('重置密码', () => {
     await reset.setPassword(personal)
     await expect(reset.el('password')).toBeFocused()
     expect(submits()).toBe(before)
-  })
-
-  test('by mobile: a new password built from the ID number, which only the server knows here, is refused under 新密码; a new code finishes', async ({ kiosk }) => {
-    const who = candidate(11)
-    const reset = await resetStartedByMobile(kiosk, who)
-    await reset.verifyMobile(who.mobile)
-    await reset.setPassword(`Zt#q${who.idNumber.slice(11, 17)}w`)
-    await expect(reset.fieldError('password')).toHaveText('密码不能使用您的手机号、证件号码、电子邮箱或姓名，请换一个密码')
-    // The refusal spent the verification (it tells something of the account): the next 确认 goes
-    // back to 验证手机验证码, saying why, and a new code finishes.
-    await reset.setPassword(newPassword)
-    await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeVisible()
-    await expect(reset.fieldError('sms-code')).toHaveText('请先完成手机或邮箱验证')
-    await reset.verifyMobile(who.mobile)
-    await reset.setPassword(newPassword)
-    await expect(reset.el('success-message')).toHaveText('重置密码成功')
   })
 
   test('by email: a new password containing the email name is refused as it is typed', async ({ kiosk }) => {
@@ -279,5 +259,60 @@ test.describe('重置密码 with the send limits of a real kiosk', () => {
     await reset.solveCaptcha()
     await reset.el('next').click()
     await expect(reset.formError()).toHaveText(/^验证码发送过于频繁，请 \d+ 秒后再试$/)
+  })
+})
+
+// A refused verification sends the candidate back to 发送验证码 while the first code's wait still runs
+// (it goes on across the steps, as the server's does): a one-second wait lets these finish with a new code.
+test.describe('重置密码 with a one-second resend wait', () => {
+  test.use({ sendLimits: { perTargetIntervalMs: 1_000 } })
+
+  /**
+   * 发送验证码, the code that came, 确认. A tap within the second after the last code to the number
+   * (the registration's, a moment ago) is told to wait: the candidate taps again once the button offers it.
+   */
+  async function verifyOnceAllowed(reset: ResetPage, mobile: string): Promise<void> {
+    const before = (await codesSentTo(reset.page, mobile)).length
+    await expect(async () => {
+      // Waits for the button to be enabled: after a refusal, its countdown of what the server said.
+      await reset.el('send-code').click()
+      await expect(reset.el('send-code-status')).toHaveText('验证码已发送', { timeout: 2_000 })
+    }).toPass()
+    await expect.poll(async () => (await codesSentTo(reset.page, mobile)).length).toBeGreaterThan(before)
+    await reset.fill('sms-code', (await codesSentTo(reset.page, mobile)).at(-1) ?? '')
+    await reset.el('verify').click()
+  }
+
+  test('by mobile: a verification refused at 确认 goes back to 验证手机验证码 with the reason, and a new code finishes', async ({ kiosk }) => {
+    const who = candidate(5)
+    const reset = await resetStartedByMobile(kiosk, who)
+    await verifyOnceAllowed(reset, who.mobile)
+    await expect(reset.el('password')).toBeVisible()
+    // As when it has expired or was used: the kiosk no longer holds the proof of the code.
+    kiosk.services.session.takeVerification('resetPassword', who.mobile)
+    await reset.setPassword(newPassword)
+
+    await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeVisible()
+    await expect(reset.fieldError('sms-code')).toHaveText('请先完成手机或邮箱验证')
+    await expect(reset.el('sms-code')).toHaveValue('')
+    await verifyOnceAllowed(reset, who.mobile)
+    await reset.setPassword(newPassword)
+    await expect(reset.el('success-message')).toHaveText('重置密码成功')
+  })
+
+  test('by mobile: a new password built from the ID number, which only the server knows here, is refused under 新密码; a new code finishes', async ({ kiosk }) => {
+    const who = candidate(11)
+    const reset = await resetStartedByMobile(kiosk, who)
+    await verifyOnceAllowed(reset, who.mobile)
+    await reset.setPassword(`Zt#q${who.idNumber.slice(11, 17)}w`)
+    await expect(reset.fieldError('password')).toHaveText('密码不能使用您的手机号、证件号码、电子邮箱或姓名，请换一个密码')
+    // The refusal spent the verification (it tells something of the account): the next 确认 goes
+    // back to 验证手机验证码, saying why, and a new code finishes.
+    await reset.setPassword(newPassword)
+    await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeVisible()
+    await expect(reset.fieldError('sms-code')).toHaveText('请先完成手机或邮箱验证')
+    await verifyOnceAllowed(reset, who.mobile)
+    await reset.setPassword(newPassword)
+    await expect(reset.el('success-message')).toHaveText('重置密码成功')
   })
 })

@@ -96,6 +96,18 @@ router.beforeEach(async (to) => {
   return true
 })
 
+/**
+ * The flow a screen belongs to, by its path's first part: 注册, 重置密码, the account's screens
+ * (修改资料 and 修改手机号 lead to each other).
+ */
+const flowOf = (route: RouteLocationNormalizedLoaded) => route.path.split('/')[1]
+
+// 发送验证码's waits last while the candidate goes back and forth within a flow; one who leaves it may
+// be leaving the kiosk, and whoever comes next must not find a countdown running.
+router.afterEach((to, from, failure) => {
+  if (!failure && flowOf(to) !== flowOf(from)) useCandidateStore().forgetCodeWaits()
+})
+
 // A new screen replaced the last one and its button: its heading takes the focus, so a screen reader
 // reads where the candidate (or staff member) now is and Tab starts from the top, instead of from
 // <body>. Not on the first screen (nothing was left to announce), nor on a screen whose h1 has no

@@ -22,6 +22,13 @@ export const useCandidateStore = defineStore('candidate', () => {
   const sessionExpired = ref(false)
   /** What 修改资料 held while the candidate went to 修改手机号 from it: given back on return. */
   const profileDraft = ref<ProfileDraft | null>(null)
+  /**
+   * When a code may next be sent to each number or address a code went to (performance.now(), ms):
+   * the server sends one a minute per number, whichever screen asks. 发送验证码 shows the wait left
+   * when its step is come back to (重置密码's 返回修改手机号/邮箱, 修改资料 ↔ 修改手机号). Forgotten with
+   * the candidate, and when they leave the flow (router).
+   */
+  const codeWaits = ref<Record<string, number>>({})
 
   /** An op of this kiosk's outbox the candidate holds the receipt of: submitted now, or looked up in 查询办理进度. */
   function track(outcome: OpOutcome): void {
@@ -31,6 +38,21 @@ export const useCandidateStore = defineStore('candidate', () => {
   /** An event from main: only the operations this candidate follows are kept. */
   function update(outcome: OpOutcome): void {
     if (outcomes.value[outcome.id] !== undefined) outcomes.value[outcome.id] = outcome
+  }
+
+  /** A code went to `target` (or the server refused one): none may follow for `seconds`. */
+  function waitForCode(target: string, seconds: number): void {
+    codeWaits.value[target] = performance.now() + seconds * 1000
+  }
+
+  /** Whole seconds before another code may be sent to `target`; 0 if none went to it. */
+  function codeWaitLeft(target: string): number {
+    const until = codeWaits.value[target]
+    return until === undefined ? 0 : Math.max(0, Math.ceil((until - performance.now()) / 1000))
+  }
+
+  function forgetCodeWaits(): void {
+    codeWaits.value = {}
   }
 
   /** A submitted operation as main's events keep it now (its status, the centre's answer). */
@@ -63,7 +85,8 @@ export const useCandidateStore = defineStore('candidate', () => {
     outcomes.value = {}
     sessionExpired.value = false
     profileDraft.value = null
+    forgetCodeWaits()
   }
 
-  return { account, outcomes, sessionExpired, profileDraft, track, update, live, refreshAccount, expire, reset }
+  return { account, outcomes, sessionExpired, profileDraft, codeWaits, waitForCode, codeWaitLeft, forgetCodeWaits, track, update, live, refreshAccount, expire, reset }
 })
