@@ -28,10 +28,12 @@ export function useOpSubmit() {
       if (!result.ok) return { kind: 'failed', error: result.error }
       const outcome = result.value
       candidate.track(outcome)
-      if (outcome.status === 'applied') return { kind: 'done', outcome }
       if (outcome.status === 'rejected' || outcome.status === 'cancelled')
         return { kind: 'failed', error: outcome.error ?? { code: 'INTERNAL' } }
-      return { kind: 'receipt', outcome }
+      // Success or a receipt replaces the form, wiped with what was typed: the numbers codes went to,
+      // which key 发送验证码's waits, go with it (a 重新办理 learns the wait left from the server).
+      candidate.forgetCodeWaits()
+      return outcome.status === 'applied' ? { kind: 'done', outcome } : { kind: 'receipt', outcome }
     } finally {
       busy.value = false
     }
