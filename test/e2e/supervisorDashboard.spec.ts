@@ -174,6 +174,26 @@ test.describe('supervisor dashboard', () => {
     await expect(kiosk.page.getByTestId('receipt-cancelled')).toHaveText('该业务已由考点工作人员撤销，未提交到中心。如仍需办理，请重新办理，或咨询考点工作人员。')
   })
 
+  test('an op cancelled after a failed try says it is cancelled, not that the candidate need not redo it', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await kiosk.central.stop()
+    const op = await queueAppeal(kiosk.page, candidate(19))
+    await supervisor.el('refresh').click()
+    const card = supervisor.op(op.receipt)
+    // The central server refused the connection: never reached, so still cancellable.
+    await expect(card.getByTestId('supervisor-op-guidance')).toContainText('考生无需重新办理')
+    await supervisor.startCancel(op.receipt, 'candidateRequest')
+    await supervisor.el('cancel-confirm').click()
+    await expect(card).toHaveAttribute('data-status', 'cancelled')
+    await expect(card.getByTestId('supervisor-op-reason')).toHaveCount(0)
+    await expect(card.getByTestId('supervisor-op-guidance')).toHaveText('该业务已撤销，不会提交到中心。如考生仍需办理，请重新办理。')
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(card.getByTestId('supervisor-op-guidance')).toHaveText(
+      'The request is cancelled and is never sent to the central server. If the candidate still needs it, it must be done again.',
+    )
+  })
+
   test('an op waiting in backoff after a network failure is sent at once by retry', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await kiosk.open('/')

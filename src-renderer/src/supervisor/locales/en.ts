@@ -205,6 +205,7 @@ const en: typeof zhCN = {
       attestedLimit: 'This kiosk has used up its on-site password resets for the hour: the candidate should come back later or ask at the exam-centre desk.',
       passing: 'A passing problem (network or a busy server). The request is safe on this kiosk and is retried by itself: the candidate need not do it again and can follow it with the receipt code.',
       other: 'Ask the candidate to bring their ID document to the exam-centre desk.',
+      cancelled: 'The request is cancelled and is never sent to the central server. If the candidate still needs it, it must be done again.',
     },
     services: {
       title: 'On-site services',
