@@ -110,6 +110,35 @@ test.describe('on-site services and the audit log', () => {
     await expect(supervisor.el('appeal-result-message')).toHaveText('申诉已保存，联网后自动提交。请把回执编号交给考生以便查询进度。')
   })
 
+  test('an appeal staff filed offline and then cancelled in 运行概况 reads 已撤销 under 现场服务, not 未通过 with a made-up reason', async ({ kiosk }) => {
+    const who = candidate(14)
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await kiosk.central.stop()
+    await supervisor.tab('services')
+    await supervisor.el('services-tab-appeal').click()
+    await supervisor.fillAppeal(who, 'mobile', '考生的手机号被其他账号占用，已核验证件原件。')
+    await supervisor.el('appeal-checked').click()
+    await supervisor.el('appeal-submit').click()
+    await expect(supervisor.el('appeal-result')).toHaveAttribute('data-status', /queued|sending/, { timeout: 15_000 })
+    const receipt = await supervisor.el('appeal-result-receipt').innerText()
+    await supervisor.tab('dashboard')
+    await supervisor.startCancel(receipt, 'wrongData')
+    await supervisor.el('cancel-confirm').click()
+    await expect(supervisor.op(receipt)).toHaveAttribute('data-status', 'cancelled')
+    await supervisor.tab('services')
+    await expect(supervisor.el('appeal-result')).toHaveAttribute('data-status', 'cancelled')
+    await expect(supervisor.el('appeal-result-message')).toHaveText('已撤销：该业务不会提交到中心。如考生仍需办理，请返回修改后重新提交。')
+    await expect(supervisor.el('appeal-result-guidance')).toHaveCount(0)
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(supervisor.el('appeal-result-message')).toHaveText(
+      'Cancelled: this request is never sent to the central server. If the candidate still needs it, go back, correct it and submit again.',
+    )
+    // Back to the form as it was sent, to file it again.
+    await supervisor.el('appeal-result-back').click()
+    await expect(supervisor.el('appeal-id-number')).toHaveValue(who.idNumber)
+  })
+
   test('an on-site reset with no name asks staff for the candidate’s name, not their own, in both languages', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()

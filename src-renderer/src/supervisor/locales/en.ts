@@ -239,6 +239,7 @@ const en: typeof zhCN = {
       savedSending: 'Saved: it is sent by itself. Give the candidate the receipt code to follow it.',
       savedBlocked: 'Saved, but an earlier request of this account was refused: retry or cancel that one in the overview, and this one is sent after it. Give the candidate the receipt code to follow it.',
       rejected: 'Rejected: {reason}',
+      cancelled: 'Cancelled: this request is never sent to the central server. If the candidate still needs it, go back, correct it and submit again.',
       another: 'Next candidate',
       back: 'Back to correct it',
     },
