@@ -157,6 +157,21 @@ function toEntry(row: AuditRow): AuditEntry {
   }
 }
 
+/**
+ * A moment in the kiosk's local time with its UTC offset (2026-11-30T19:56:39.000+08:00): what the
+ * screen and the export's file name show, and still one exact instant for anyone reading it later.
+ */
+export function localIsoTime(ms: number): string {
+  const at = new Date(ms)
+  const two = (n: number) => String(n).padStart(2, '0')
+  const offset = -at.getTimezoneOffset()
+  const sign = offset >= 0 ? '+' : '-'
+  const zone = `${sign}${two(Math.floor(Math.abs(offset) / 60))}:${two(Math.abs(offset) % 60)}`
+  const date = `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}`
+  const millis = String(at.getMilliseconds()).padStart(3, '0')
+  return `${date}T${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}.${millis}${zone}`
+}
+
 /** RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled; records end with CRLF. */
 export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
@@ -253,7 +268,7 @@ export function createAuditLog(db: Database.Database, now: () => number): AuditR
       for (const row of sql.all.iterate()) {
         const cells = [
           String(row.id),
-          new Date(row.at).toISOString(),
+          localIsoTime(row.at),
           row.actor_id ?? '',
           row.actor_name ?? '',
           row.action,

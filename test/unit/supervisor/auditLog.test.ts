@@ -178,6 +178,25 @@ describe('audit log', () => {
   })
 })
 
+describe('audit log CSV times', () => {
+  test('read as the screen and the file name read them: the kiosk’s local time, with its offset', () => {
+    const zone = process.env.TZ
+    process.env.TZ = 'Asia/Shanghai'
+    try {
+      const kiosk = kioskDir()
+      kiosk.clock.now = Date.parse('2026-11-30T11:56:39.000Z')
+      const store = kiosk.open()
+      store.audit.append({ action: 'syncNow', detail: {}, actor: { staffId: 'T07', name: '王老师' } })
+      const rows = parseCsv(store.audit.exportCsv())
+      // 19:56:39 on the screen; not 11:56:39Z, eight hours off what staff saw.
+      assert.equal(rows[1]?.[1], '2026-11-30T19:56:39.000+08:00')
+    } finally {
+      if (zone === undefined) delete process.env.TZ
+      else process.env.TZ = zone
+    }
+  })
+})
+
 /** A strict RFC 4180 reader, enough to prove the export is one. */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = []
