@@ -100,6 +100,32 @@ test.describe('supervisor dashboard', () => {
     await expect(supervisor.el('sync-now-note')).toBeHidden()
   })
 
+  test('立即同步’s 中心服务器没有应答 goes once the central server answers again, not left beside 联网正常', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await kiosk.central.stop()
+    await queueAppeal(kiosk.page, candidate(20))
+    await supervisor.el('sync-now').click()
+    await expect(supervisor.el('sync-now-note')).toHaveText('中心服务器没有应答，没有提交业务。业务已安全保存在本机，联网后自动提交。')
+    // The network comes back and the op goes by itself, staff touching nothing.
+    await kiosk.central.start()
+    await expect(supervisor.depth('pending')).toHaveAttribute('data-count', '1', { timeout: 30_000 })
+    await expect(supervisor.el('online')).toHaveText('联网正常')
+    await expect(supervisor.el('sync-now-note')).toBeHidden()
+  })
+
+  test('立即同步’s 同步已暂停 note goes once sync is resumed', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.el('pause').click()
+    await supervisor.el('sync-now').click()
+    await expect(supervisor.el('sync-now-note')).toContainText('同步已暂停')
+    // Resumed by the engine (as leaving the mode or another screen would), not by this dashboard's button.
+    kiosk.services.engine!.resume()
+    await expect(supervisor.el('paused')).toHaveText('同步运行中')
+    await expect(supervisor.el('sync-now-note')).toBeHidden()
+  })
+
   test('paused sync keeps new ops on the kiosk; one is cancelled with a reason, the other goes out on resume', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
