@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fail, ok, type Result } from '../../src-common/errors'
 import type { SupervisorOp } from '../../src-common/kioskApi'
+import { enrollRequest } from '../../src-common/wire'
 import type { OpView } from '../../sync/outbox'
 import type { KioskHandlers } from './kioskDispatcher'
 import { demoSetup, supervisorStateOf, type KioskServices } from './kioskServices'
@@ -37,6 +38,13 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
   const staff = () => supervisor.session.current()?.actor ?? null
   let reenrolling = false
 
+  /**
+   * A code the central API would refuse unread (too short to be one): said beside the code, before the
+   * kiosk's address is changed, logged, and changed back for a server never asked.
+   */
+  const codeProblem = (enrolmentCode: string) =>
+    enrollRequest.shape.code.safeParse(enrolmentCode).success ? null : fail('INVALID_FIELD', { field: 'enrolmentCode', rule: 'enrolmentCode.format' })
+
   /** 重新登记 in 设置: another central server, or the same one under a new enrolment code. */
   async function reenrol({ centralUrl, enrolmentCode }: { centralUrl: string; enrolmentCode: string }) {
     // As the setting will store it (no trailing slash); a URL it refuses is refused by update below.
@@ -51,6 +59,8 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
     // lives in memory (gone at the next start) and drop the real credential.
     if (target === null && previous !== null) return fail('INVALID_FIELD', { field: 'centralUrl', rule: 'centralUrl.required' })
     if (target !== null && enrolmentCode === '') return fail('INVALID_FIELD', { field: 'enrolmentCode', rule: 'enrolmentCode.required' })
+    const malformed = target === null ? null : codeProblem(enrolmentCode)
+    if (malformed) return malformed
     // Nothing is sent while the queue is counted: an op sent in between (its answer lost) would
     // otherwise slip past the count below, then go again under the new kiosk id.
     // (Relinking stops this engine: resuming it afterwards does nothing.)
@@ -155,6 +165,8 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
         if (!chosen.ok) return chosen
         const url = chosen.value
         if (url !== null && !enrolmentCode) return fail('INVALID_FIELD', { field: 'enrolmentCode', rule: 'enrolmentCode.required' })
+        const malformed = url === null || !enrolmentCode ? null : codeProblem(enrolmentCode)
+        if (malformed) return malformed
         const input = { kioskName, examCentre, centralUrl: url, pin }
         // Checked before the one-time code is spent, then enrolled before anything is stored: a server
         // out of reach or a refused code leaves the wizard to try again, not a kiosk with a PIN and

@@ -469,6 +469,19 @@ test.describe('changing the central server in 设置', () => {
     }
   })
 
+  test('a code too short to be one is named beside the code, in the language shown, and the log has no address changed and back', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    await supervisor.enter()
+    const rows = kiosk.services.supervisor.audit.list().total
+    await supervisor.reenrol('https://127.0.0.1:1', 'ABCD')
+    await expect(supervisor.fieldError('central-code')).toHaveText('登记码至少 8 个字符，请核对中心发放的登记码')
+    await expect(supervisor.el('central-error')).toBeHidden()
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(supervisor.fieldError('central-code')).toHaveText('An enrolment code has at least 8 characters: check the code from the central office.')
+    expect(kiosk.services.supervisor.audit.list().total).toBe(rows)
+  })
+
   test('a code the server refuses is named beside the code; the right one moves the kiosk to that server', async ({ kiosk }) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'central-e2e-'))
     const server = await startServer({ port: 0, dataDir, dev: true, logger: false })

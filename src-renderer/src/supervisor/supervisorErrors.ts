@@ -50,6 +50,7 @@ export function enrolmentProblem(error: KioskError): { field: 'centralUrl' | 'en
   if (error.code === 'INVALID_FIELD' && error.rule === 'centralUrl.fixed') return { field: 'centralUrl', text: saying('setup.errors.urlFixed') }
   if (error.code === 'INVALID_FIELD' && error.rule === 'centralUrl.required') return { field: 'centralUrl', text: saying('setup.errors.urlRequired') }
   if (error.code === 'INVALID_FIELD' && error.rule === 'enrolmentCode.required') return { field: 'enrolmentCode', text: saying('setup.errors.codeRequired') }
+  if (error.code === 'INVALID_FIELD' && error.rule === 'enrolmentCode.format') return { field: 'enrolmentCode', text: saying('setup.errors.codeFormat') }
   if (error.code === 'NETWORK_UNAVAILABLE') return { field: 'centralUrl', text: saying('setup.errors.unreachable') }
   if (error.code === 'CENTRAL_UNTRUSTED') return { field: 'centralUrl', text: () => errorText(error) }
   if (error.code === 'NOT_ENROLLED') return { field: 'enrolmentCode', text: saying('setup.errors.codeRefused') }

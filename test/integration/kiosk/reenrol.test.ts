@@ -234,6 +234,16 @@ describe('re-enrolling a kiosk linked to a real server', () => {
     assert.deepEqual(linked.services.supervisor.settings.enrolment(), kioskId, 'the credential is kept')
   })
 
+  test('a code too short to be one is refused beside the code, before the address or the log is touched', async () => {
+    const kioskId = linked.services.supervisor.settings.enrolment()
+    const rows = linked.services.supervisor.audit.list().total
+    const short = await linked.call('supervisor.reenrol', { centralUrl: 'https://127.0.0.1:1', enrolmentCode: 'ABCD' })
+    assert.deepEqual(short, { ok: false, error: { code: 'INVALID_FIELD', field: 'enrolmentCode', rule: 'enrolmentCode.format' } })
+    assert.equal(linked.services.supervisor.settings.get().centralUrl, server.server.url)
+    assert.equal(linked.services.supervisor.audit.list().total, rows, 'no 修改设置 there and back for an address never tried')
+    assert.deepEqual(linked.services.supervisor.settings.enrolment(), kioskId, 'the credential is kept')
+  })
+
   test("at the same server, refused while a session's op waits: the server applies it only for the kiosk that logged in", async () => {
     linked.services.engine?.pause()
     const who = candidate(30)

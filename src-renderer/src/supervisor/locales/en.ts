@@ -33,6 +33,7 @@ const en: typeof zhCN = {
       required: 'Please fill this in.',
       urlFormat: 'Enter the address starting with https:// (http:// only for a server on this kiosk)',
       codeRequired: 'Please enter the enrolment code.',
+      codeFormat: 'An enrolment code has at least 8 characters: check the code from the central office.',
       urlRequired: 'This kiosk is linked to a central server: enter its address (it cannot switch to demo mode here).',
       urlFixed: 'This kiosk can only link to the central server its deployment sets (KIOSK_CENTRAL_URL), not to another address.',
       unreachable: "No central server answered at this address. Check the address and this kiosk's network, then try again.",

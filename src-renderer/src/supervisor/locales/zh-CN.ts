@@ -32,6 +32,7 @@ export default {
       required: '请填写此项',
       urlFormat: '请输入以 https:// 开头的地址（本机上的服务器方可使用 http://）',
       codeRequired: '请输入登记码',
+      codeFormat: '登记码至少 8 个字符，请核对中心发放的登记码',
       urlRequired: '本机已连接中心服务器，请填写中心服务器地址（不能在此改为演示模式）',
       urlFixed: '本机只能连接部署配置指定的中心服务器（KIOSK_CENTRAL_URL），不能改用其他地址',
       unreachable: '该地址没有中心服务器应答，请核对地址和本机网络后重试',
