@@ -211,6 +211,19 @@ test.describe('entering supervisor mode', () => {
     await expect(supervisor.el('staff')).toHaveText(`工作人员：${staff.staffName}（${staff.staffId}）`)
   })
 
+  test('a language staff switch to on the PIN pad itself is theirs: supervisor mode opens in it', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    await supervisor.openPinPad()
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(kiosk.page.getByRole('heading', { name: 'Enter supervisor mode' })).toBeVisible()
+    await supervisor.typePin('246810')
+    await expect(supervisor.el('staff')).toHaveText(`Staff: ${staff.staffName} (${staff.staffId})`)
+    // Leaving gives the next candidate the kiosk's default again.
+    await supervisor.el('leave').click()
+    await expect(kiosk.page.getByTestId('home-register')).toHaveText('注册ETEST通行证')
+  })
+
   test('the PIN pad says which of 工号 and 姓名 it cannot take, before any PIN is tried', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await kiosk.open('/')
