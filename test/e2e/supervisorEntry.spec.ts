@@ -316,6 +316,16 @@ test.describe('entering supervisor mode', () => {
     expect(tried.ok ? null : tried.error.code).toBe('PIN_LOCKED')
   })
 
+  test('what a screen reader is told of the lock follows the language staff switch to, as the banner does', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    await supervisor.openPinPad()
+    await supervisor.lockWithWrongPins()
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(supervisor.el('pin-locked')).toContainText('Too many wrong PINs: locked.')
+    await expect(supervisor.el('pin-lock-news')).toHaveText('Too many wrong PINs: locked. Try again in 30 s.')
+  })
+
   test('when the lock ends, the pad is ready again without the error that led to it, and says so', async ({ kiosk }) => {
     const { page } = kiosk
     // The renderer's clock only: main keeps its own lock, so the time jump changes what staff see.
