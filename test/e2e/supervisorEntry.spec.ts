@@ -349,7 +349,7 @@ test.describe('entering supervisor mode', () => {
     expect(kiosk.services.supervisor.session.isActive()).toBe(false)
   })
 
-  test('before supervisor mode leaves by itself, staff are warned and can stay; what they typed is kept', async ({ kiosk }) => {
+  test('before supervisor mode leaves by itself, staff are warned (readable, 继续操作 under the keyboard) and can stay; what they typed is kept', async ({ kiosk }) => {
     expect(kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 }).ok).toBe(true)
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
@@ -360,7 +360,10 @@ test.describe('entering supervisor mode', () => {
     const warning = kiosk.page.getByTestId('supervisor-idle-warning')
     await expect(warning).toBeVisible({ timeout: 13_000 })
     await expect(warning).toContainText('即将退出监考模式')
-    await kiosk.page.getByTestId('supervisor-idle-stay').click()
+    // Read at arm's length, as the candidate's warning is; and 继续操作 is where the keyboard is.
+    await expect(kiosk.page.getByTestId('supervisor-idle-message')).toHaveCSS('font-size', '20px')
+    await expect(kiosk.page.getByTestId('supervisor-idle-stay')).toBeFocused()
+    await kiosk.page.keyboard.press('Enter')
     await expect(warning).toBeHidden()
     // Past the first deadline: still in, with the form as it was.
     await kiosk.page.waitForTimeout(7_000)
