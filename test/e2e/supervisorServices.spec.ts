@@ -533,6 +533,23 @@ test.describe('设置', () => {
   })
 })
 
+test('修改 PIN: the wrong 原 PIN that locks the PIN pad says for how long, as the pad does', async ({ kiosk }) => {
+  const supervisor = new SupervisorPage(kiosk)
+  await supervisor.enter()
+  await supervisor.tab('settings')
+  for (let i = 1; i <= 5; i++) {
+    await supervisor.fill('pin-change-oldPin', '111111')
+    await supervisor.fill('pin-change-newPin', '135791')
+    await supervisor.fill('pin-change-confirmPin', '135791')
+    await supervisor.el('pin-change-submit').click()
+    if (i < 5) await expect(supervisor.el('pin-change-error')).toHaveText('PIN 不正确')
+  }
+  // Staff who leave now cannot come back in for that long: the pad is locked too.
+  await expect(supervisor.el('pin-change-error')).toHaveText('PIN 错误次数过多，已锁定。请 30 秒后再试。')
+  await kiosk.page.getByTestId('header-language').click()
+  await expect(supervisor.el('pin-change-error')).toHaveText('Too many wrong PINs: locked. Try again in 30 s.')
+})
+
 test.describe('on-site services on a kiosk that is not enrolled', () => {
   test.use({ config: { centralUrl: 'http://127.0.0.1:1' } })
 
