@@ -358,6 +358,24 @@ test.describe('supervisor dashboard', () => {
   })
 })
 
+test('a receipt not on this kiosk is said to be not on this kiosk, with where the candidate can look it up', async ({ kiosk }) => {
+  const supervisor = new SupervisorPage(kiosk)
+  await supervisor.enter()
+  await supervisor.fill('ops-search', 'zz99')
+  await supervisor.el('ops-find').click()
+  await expect(supervisor.el('ops-empty')).toHaveText(
+    '本机没有回执编号含“ZZ99”的业务。在其他自助机或网上办理的业务，请考生在首页“查询办理进度”中查询。',
+  )
+  await kiosk.page.getByTestId('header-language').click()
+  await expect(supervisor.el('ops-empty')).toHaveText(
+    'No request on this kiosk has a receipt code containing "ZZ99". For one made on another kiosk or online, the candidate can look it up under "Check the progress of a request" on the home screen.',
+  )
+  // Without a search, an empty list is only empty.
+  await supervisor.fill('ops-search', '')
+  await supervisor.el('ops-find').click()
+  await expect(supervisor.el('ops-empty')).toHaveText('No matching requests')
+})
+
 test.describe('a kiosk whose clock is wrong', () => {
   test.use({ clockSkewMs: -3 * 3_600_000 })
 

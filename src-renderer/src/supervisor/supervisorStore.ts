@@ -23,6 +23,8 @@ export const useSupervisorStore = defineStore('supervisor', () => {
   const filter = ref<{ status: OpStatusFilter; receipt: string }>({ status: 'all', receipt: '' })
   /** The page of the ops list: newest first, `opsPageSize` at a time; total as main counted it. */
   const page = ref({ offset: 0, total: 0 })
+  /** The receipt (or part of it) the list shown was searched for, as main matched it ('' for none). */
+  const searched = ref('')
 
   /** Main answered with the PIN pad's state: locked for how long, if at all. */
   async function enter(pin: string, staffId: string, staffName: string): Promise<Result<{ lockedForSec: number }>> {
@@ -65,6 +67,7 @@ export const useSupervisorStore = defineStore('supervisor', () => {
     }
     ops.value = result.value.ops
     page.value = { offset: page.value.offset, total }
+    searched.value = receipt.toUpperCase()
     return null
   }
 
@@ -97,9 +100,10 @@ export const useSupervisorStore = defineStore('supervisor', () => {
     ops.value = []
     filter.value = { status: 'all', receipt: '' }
     page.value = { offset: 0, total: 0 }
+    searched.value = ''
   }
 
-  return { active, staff, dashboard, ops, filter, page, enter, loadDashboard, loadOps, turnPage, filterBy, replaceOp, setSync, reset }
+  return { active, staff, dashboard, ops, filter, page, searched, enter, loadDashboard, loadOps, turnPage, filterBy, replaceOp, setSync, reset }
 })
 
 /**

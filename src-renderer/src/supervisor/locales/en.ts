@@ -138,6 +138,8 @@ const en: typeof zhCN = {
       find: 'Find',
       reset: 'Clear',
       empty: 'No matching requests',
+      notOnThisKiosk:
+        'No request on this kiosk has a receipt code containing "{receipt}". For one made on another kiosk or online, the candidate can look it up under "Check the progress of a request" on the home screen.',
       receipt: 'Receipt',
       kind: 'Request',
       status: 'Status',

@@ -137,6 +137,7 @@ export default {
       find: '查找',
       reset: '清除',
       empty: '没有符合条件的业务',
+      notOnThisKiosk: '本机没有回执编号含“{receipt}”的业务。在其他自助机或网上办理的业务，请考生在首页“查询办理进度”中查询。',
       receipt: '回执编号',
       kind: '业务类型',
       status: '状态',
