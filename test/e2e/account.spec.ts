@@ -232,14 +232,19 @@ test.describe('我的ETEST通行证', () => {
     const profile = new ProfilePage(kiosk)
     await expect(profile.el('name-field')).not.toHaveClass(/is-required/)
     await expect(profile.el('name')).not.toHaveAttribute('aria-required')
+    await expect(profile.el('name')).toHaveAttribute('placeholder', /^当前：/)
     await profile.choose('id-type', 'passport')
     // The asterisk and a screen reader's "required", as 证件号码 gets: blank, 确认 would refuse it.
     await expect(profile.el('name-field')).toHaveClass(/is-required/)
     await expect(profile.el('name')).toHaveAttribute('aria-required', 'true')
+    // Nor does either offer the account's value as if it could be kept: it cannot, under a passport.
+    await expect(profile.el('name')).toHaveAttribute('placeholder', '姓名')
+    await expect(profile.el('id-number')).toHaveAttribute('placeholder', '证件号码')
     // A Hong Kong and Macao permit also carries a Chinese name: the account's may be kept.
     await profile.choose('id-type', 'hkMacauPermit')
     await expect(profile.el('name-field')).not.toHaveClass(/is-required/)
     await expect(profile.el('name')).not.toHaveAttribute('aria-required')
+    await expect(profile.el('name')).toHaveAttribute('placeholder', /^当前：/)
   })
 
   test('修改手机号: a code to the new number; a wrong code first is refused, the right one changes it', async ({ kiosk }) => {
