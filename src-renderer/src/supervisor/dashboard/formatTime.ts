@@ -1,11 +1,12 @@
 import { currentLocale } from '../../i18n'
+import { localTime } from './localTime'
 
 /** A moment for staff: local date and time in the current language. */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return ''
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return iso
-  return date.toLocaleString(currentLocale(), { hour12: false })
+  return localTime(date, currentLocale())
 }
 
 /** A waiting time in the largest unit that fits, for supervisor.age.* messages. */
