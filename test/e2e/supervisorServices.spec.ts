@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { supervisorPin, test, expect } from './harness/kioskFixture'
+import { supervisorPin, test, expect, type KioskHarness } from './harness/kioskFixture'
 import { registerThroughKiosk } from './pages/accounts'
 import { candidate } from './pages/candidates'
 import { LoginPage } from './pages/LoginPage'
@@ -96,31 +96,28 @@ test.describe('on-site services and the audit log', () => {
     )
   })
 
-  test('an appeal staff file while the central API is away reads 申诉已保存, not 已提交', async ({ kiosk }) => {
-    const who = candidate(13)
+  /** Staff enter, the central API goes away, and they file an appeal for candidate `i` under 现场服务: it is saved, not sent. */
+  async function fileAppealOffline(kiosk: KioskHarness, i: number): Promise<SupervisorPage> {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
     await kiosk.central.stop()
     await supervisor.tab('services')
     await supervisor.el('services-tab-appeal').click()
-    await supervisor.fillAppeal(who, 'mobile', '考生的手机号被其他账号占用，已核验证件原件。')
+    await supervisor.fillAppeal(candidate(i), 'mobile', '考生的手机号被其他账号占用，已核验证件原件。')
     await supervisor.el('appeal-checked').click()
     await supervisor.el('appeal-submit').click()
     await expect(supervisor.el('appeal-result')).toHaveAttribute('data-status', /queued|sending/, { timeout: 15_000 })
+    return supervisor
+  }
+
+  test('an appeal staff file while the central API is away reads 申诉已保存, not 已提交', async ({ kiosk }) => {
+    const supervisor = await fileAppealOffline(kiosk, 13)
     await expect(supervisor.el('appeal-result-message')).toHaveText('申诉已保存，联网后自动提交。请把回执编号交给考生以便查询进度。')
   })
 
   test('an appeal staff filed offline and then cancelled in 运行概况 reads 已撤销 under 现场服务, not 未通过 with a made-up reason', async ({ kiosk }) => {
     const who = candidate(14)
-    const supervisor = new SupervisorPage(kiosk)
-    await supervisor.enter()
-    await kiosk.central.stop()
-    await supervisor.tab('services')
-    await supervisor.el('services-tab-appeal').click()
-    await supervisor.fillAppeal(who, 'mobile', '考生的手机号被其他账号占用，已核验证件原件。')
-    await supervisor.el('appeal-checked').click()
-    await supervisor.el('appeal-submit').click()
-    await expect(supervisor.el('appeal-result')).toHaveAttribute('data-status', /queued|sending/, { timeout: 15_000 })
+    const supervisor = await fileAppealOffline(kiosk, 14)
     const receipt = await supervisor.el('appeal-result-receipt').innerText()
     await supervisor.tab('dashboard')
     await supervisor.startCancel(receipt, 'wrongData')
