@@ -64,6 +64,48 @@ test.describe('idle', () => {
     await expect(register.el('send-code')).toBeEnabled()
   })
 
+  test('idle: a code asked for just before the wipe and answered after it leaves the number nowhere', async ({ kiosk }) => {
+    const { page } = kiosk
+    const who = candidate(90)
+    await kiosk.open('/register')
+    const register = new RegisterPage(kiosk)
+    await register.fill('mobile', who.mobile)
+    // A slow server: the code goes out, and its answer reaches the screen only once the wipe is over.
+    await page.evaluate(() => {
+      const harness = window as unknown as {
+        __kioskInvoke(c: string, i: unknown): Promise<unknown>
+        __releaseSend(): void
+        __sendAnswered: boolean
+      }
+      const invoke = harness.__kioskInvoke
+      let release!: () => void
+      const released = new Promise<void>((resolve) => (release = resolve))
+      harness.__releaseSend = release
+      harness.__kioskInvoke = (channel, input) => {
+        const answer = invoke(channel, input)
+        if (channel !== 'kiosk:sms.send') return answer
+        return released
+          .then(() => answer)
+          .finally(() => (harness.__sendAnswered = true))
+      }
+    })
+    await register.el('send-code').click()
+    await expect(register.el('send-code')).toHaveText('发送中…')
+    await expect(page.getByTestId('home-register')).toBeVisible({ timeout: 8_000 })
+    await page.evaluate(() => (window as unknown as { __releaseSend(): void }).__releaseSend())
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __sendAnswered?: boolean }).__sendAnswered)).toBe(true)
+    expect(await kiosk.codeSentTo(who.mobile)).toMatch(/^\d{6}$/)
+
+    // Home, waiting for the next visitor: nothing of the last one's number is kept.
+    await expect(page.getByTestId('home-register')).toBeVisible()
+    const stores = await page.evaluate(() => {
+      const app = (document.querySelector('#app') as unknown as { __vue_app__: { config: { globalProperties: { $pinia: { state: { value: unknown } } } } } })
+        .__vue_app__
+      return JSON.stringify(app.config.globalProperties.$pinia.state.value)
+    })
+    expect(stores).not.toContain(who.mobile)
+  })
+
   test('idle on home: the language the last visitor chose goes back to the default, with no warning and no wipe', async ({ kiosk }) => {
     const { page } = kiosk
     await kiosk.open('/')

@@ -26,7 +26,8 @@ export const useCandidateStore = defineStore('candidate', () => {
    * When a code may next be sent to each number or address a code went to (performance.now(), ms):
    * the server sends one a minute per number, whichever screen asks. 发送验证码 shows the wait left
    * when its step is come back to (重置密码's 返回修改手机号/邮箱, 修改资料 ↔ 修改手机号). Forgotten with
-   * the candidate, and when they leave the flow (router).
+   * the candidate, when they leave the flow (router) or start it over (the header's link), and with
+   * the form when success or a receipt replaces it (useOpSubmit).
    */
   const codeWaits = ref<Record<string, number>>({})
 
@@ -40,9 +41,20 @@ export const useCandidateStore = defineStore('candidate', () => {
     if (outcomes.value[outcome.id] !== undefined) outcomes.value[outcome.id] = outcome
   }
 
-  /** A code went to `target` (or the server refused one): none may follow for `seconds`. */
-  function waitForCode(target: string, seconds: number): void {
-    codeWaits.value[target] = performance.now() + seconds * 1000
+  /** Counts the times the waits were forgotten: an answer that comes back after one is about someone gone. */
+  let codeWaitsForgotten = 0
+
+  /**
+   * A code is being asked for: the returned function records the wait the answer gives (a code went
+   * to `target`, or the server refused one: none may follow for `seconds`), unless the waits were
+   * forgotten while the request was out. An answer that comes back after an idle wipe, a log-out or
+   * the candidate leaving the flow would otherwise put their number back for whoever comes next.
+   */
+  function askingForCode(): (target: string, seconds: number) => void {
+    const asked = codeWaitsForgotten
+    return (target, seconds) => {
+      if (asked === codeWaitsForgotten) codeWaits.value[target] = performance.now() + seconds * 1000
+    }
   }
 
   /** Whole seconds before another code may be sent to `target`; 0 if none went to it. */
@@ -53,6 +65,7 @@ export const useCandidateStore = defineStore('candidate', () => {
 
   function forgetCodeWaits(): void {
     codeWaits.value = {}
+    codeWaitsForgotten += 1
   }
 
   /** A submitted operation as main's events keep it now (its status, the centre's answer). */
@@ -88,5 +101,5 @@ export const useCandidateStore = defineStore('candidate', () => {
     forgetCodeWaits()
   }
 
-  return { account, outcomes, sessionExpired, profileDraft, codeWaits, waitForCode, codeWaitLeft, forgetCodeWaits, track, update, live, refreshAccount, expire, reset }
+  return { account, outcomes, sessionExpired, profileDraft, codeWaits, askingForCode, codeWaitLeft, forgetCodeWaits, track, update, live, refreshAccount, expire, reset }
 })
