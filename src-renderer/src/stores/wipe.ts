@@ -13,6 +13,10 @@ export const candidateGeneration = ref(0)
 /** Bumped when the candidate taps the header link of the screen they are on: that flow starts over. */
 export const screenGeneration = ref(0)
 export function restartScreen(): void {
+  // With nothing of the last attempt, as after a receipt: the numbers its codes went to (the keys of
+  // 发送验证码's waits) go with its form. A code asked for again within the minute learns the wait
+  // left from the server, and counts it down.
+  useCandidateStore().forgetCodeWaits()
   screenGeneration.value += 1
 }
 
