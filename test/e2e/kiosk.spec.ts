@@ -1,6 +1,7 @@
-import type { Locator } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import { test, expect } from './harness/kioskFixture'
 import { logInAs } from './pages/accounts'
+import { AppealPage } from './pages/AppealPage'
 import { seriousViolations } from './pages/axe'
 import { candidate } from './pages/candidates'
 import { leftInMemory } from './pages/heap'
@@ -64,46 +65,75 @@ test.describe('idle', () => {
     await expect(register.el('send-code')).toBeEnabled()
   })
 
+  /**
+   * A slow central API, as the page sees it: calls on `channel` reach main at once, and their answers
+   * reach the screen only once `release()` is called. `answered()` is the answer once it has.
+   */
+  async function holdAnswers(page: Page, channel: string): Promise<{ release(): Promise<void>; answered(): Promise<unknown> }> {
+    await page.evaluate((held) => {
+      const harness = window as unknown as { __kioskInvoke(c: string, i: unknown): Promise<unknown>; __release(): void; __answered?: { answer: unknown } }
+      const invoke = harness.__kioskInvoke
+      const released = new Promise<void>((resolve) => (harness.__release = resolve))
+      harness.__kioskInvoke = (c, input) => {
+        const answer = invoke(c, input)
+        if (c !== held) return answer
+        return released.then(() => answer).then((value) => ((harness.__answered = { answer: value }), value))
+      }
+    }, channel)
+    type Held = { __release(): void; __answered?: { answer: unknown } }
+    return {
+      release: () => page.evaluate(() => (window as unknown as Held).__release()),
+      answered: async () => {
+        await expect.poll(() => page.evaluate(() => (window as unknown as Held).__answered !== undefined)).toBe(true)
+        return page.evaluate(() => (window as unknown as Held).__answered?.answer)
+      },
+    }
+  }
+
+  /** Every Pinia store's state, as the next visitor's screens would find it. */
+  const storesOf = (page: Page) =>
+    page.evaluate(() => {
+      const app = (document.querySelector('#app') as unknown as { __vue_app__: { config: { globalProperties: { $pinia: { state: { value: unknown } } } } } })
+        .__vue_app__
+      return JSON.stringify(app.config.globalProperties.$pinia.state.value)
+    })
+
   test('idle: a code asked for just before the wipe and answered after it leaves the number nowhere', async ({ kiosk }) => {
     const { page } = kiosk
     const who = candidate(90)
     await kiosk.open('/register')
     const register = new RegisterPage(kiosk)
     await register.fill('mobile', who.mobile)
-    // A slow server: the code goes out, and its answer reaches the screen only once the wipe is over.
-    await page.evaluate(() => {
-      const harness = window as unknown as {
-        __kioskInvoke(c: string, i: unknown): Promise<unknown>
-        __releaseSend(): void
-        __sendAnswered: boolean
-      }
-      const invoke = harness.__kioskInvoke
-      let release!: () => void
-      const released = new Promise<void>((resolve) => (release = resolve))
-      harness.__releaseSend = release
-      harness.__kioskInvoke = (channel, input) => {
-        const answer = invoke(channel, input)
-        if (channel !== 'kiosk:sms.send') return answer
-        return released
-          .then(() => answer)
-          .finally(() => (harness.__sendAnswered = true))
-      }
-    })
+    // The code goes out, and its answer reaches the screen only once the wipe is over.
+    const send = await holdAnswers(page, 'kiosk:sms.send')
     await register.el('send-code').click()
     await expect(register.el('send-code')).toHaveText('发送中…')
     await expect(page.getByTestId('home-register')).toBeVisible({ timeout: 8_000 })
-    await page.evaluate(() => (window as unknown as { __releaseSend(): void }).__releaseSend())
-    await expect.poll(() => page.evaluate(() => (window as unknown as { __sendAnswered?: boolean }).__sendAnswered)).toBe(true)
+    await send.release()
+    await send.answered()
     expect(await kiosk.codeSentTo(who.mobile)).toMatch(/^\d{6}$/)
 
     // Home, waiting for the next visitor: nothing of the last one's number is kept.
     await expect(page.getByTestId('home-register')).toBeVisible()
-    const stores = await page.evaluate(() => {
-      const app = (document.querySelector('#app') as unknown as { __vue_app__: { config: { globalProperties: { $pinia: { state: { value: unknown } } } } } })
-        .__vue_app__
-      return JSON.stringify(app.config.globalProperties.$pinia.state.value)
-    })
-    expect(stores).not.toContain(who.mobile)
+    expect(await storesOf(page)).not.toContain(who.mobile)
+  })
+
+  test('idle: an appeal submitted just before the wipe and answered after it leaves nothing of it in the next visitor’s stores', async ({ kiosk }) => {
+    const { page } = kiosk
+    const appeal = new AppealPage(kiosk)
+    await appeal.open()
+    const submit = await holdAnswers(page, 'kiosk:ops.submit')
+    await appeal.file(candidate(91), 'mobile', '本人手机号被他人占用，申请核实处理。')
+    await expect(page.getByTestId('home-register')).toBeVisible({ timeout: 8_000 })
+    await submit.release()
+    const answer = (await submit.answered()) as { ok: boolean; value?: { receipt: string } }
+    expect(answer.ok).toBe(true)
+    const receipt = answer.value?.receipt ?? ''
+    expect(receipt).toMatch(/^[0-9A-Z]{8}$/)
+    await expect(page.getByTestId('home-register')).toBeVisible()
+    const stores = await storesOf(page)
+    expect(stores).not.toContain(receipt)
+    expect(stores).toContain('"outcomes":{}')
   })
 
   test('idle on home: the language the last visitor chose goes back to the default, with no warning and no wipe', async ({ kiosk }) => {

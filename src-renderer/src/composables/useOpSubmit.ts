@@ -23,17 +23,23 @@ export function useOpSubmit() {
   async function submit(input: CallInput<'ops', 'submit'>): Promise<Submitted> {
     busy.value = true
     try {
+      const stillHere = candidate.visit()
       // Known offline: the receipt at once, rather than a wait for an answer that cannot come.
       const result = await window.kiosk.ops.submit(sync.online === false ? { ...input, waitMs: 0 } : input)
       if (!result.ok) return { kind: 'failed', error: result.error }
       const outcome = result.value
+      const submitted: Submitted =
+        outcome.status === 'rejected' || outcome.status === 'cancelled'
+          ? { kind: 'failed', error: outcome.error ?? { code: 'INTERNAL' } }
+          : { kind: outcome.status === 'applied' ? 'done' : 'receipt', outcome }
+      // Answered after a wipe (a slow centre, a visitor who left): the op is theirs, the store is the
+      // next visitor's, and their screen is gone. Nothing of it goes into the store.
+      if (!stillHere()) return submitted
       candidate.track(outcome)
-      if (outcome.status === 'rejected' || outcome.status === 'cancelled')
-        return { kind: 'failed', error: outcome.error ?? { code: 'INTERNAL' } }
       // Success or a receipt replaces the form, wiped with what was typed: the numbers codes went to,
       // which key 发送验证码's waits, go with it (a 重新办理 learns the wait left from the server).
-      candidate.forgetCodeWaits()
-      return outcome.status === 'applied' ? { kind: 'done', outcome } : { kind: 'receipt', outcome }
+      if (submitted.kind !== 'failed') candidate.forgetCodeWaits()
+      return submitted
     } finally {
       busy.value = false
     }

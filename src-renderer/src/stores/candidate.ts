@@ -93,7 +93,16 @@ export const useCandidateStore = defineStore('candidate', () => {
     sessionExpired.value = true
   }
 
+  /** Counts the wipes: an answer that comes back after one is about a visitor gone. */
+  let wipes = 0
+  /** True while the visit this was called in lasts. */
+  function visit(): () => boolean {
+    const at = wipes
+    return () => at === wipes
+  }
+
   function reset(): void {
+    wipes += 1
     account.value = null
     outcomes.value = {}
     sessionExpired.value = false
@@ -101,5 +110,5 @@ export const useCandidateStore = defineStore('candidate', () => {
     forgetCodeWaits()
   }
 
-  return { account, outcomes, sessionExpired, profileDraft, codeWaits, askingForCode, codeWaitLeft, forgetCodeWaits, track, update, live, refreshAccount, expire, reset }
+  return { account, outcomes, sessionExpired, profileDraft, codeWaits, askingForCode, codeWaitLeft, forgetCodeWaits, track, update, live, refreshAccount, expire, reset, visit }
 })
