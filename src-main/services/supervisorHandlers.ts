@@ -7,6 +7,7 @@ import type { OpView } from '../../sync/outbox'
 import type { KioskHandlers } from './kioskDispatcher'
 import { demoSetup, supervisorStateOf, type KioskServices } from './kioskServices'
 import { submitOperation } from './submitOperation'
+import { localIsoTime } from './supervisor/auditLog'
 import { centralUrlSchema } from './supervisor/kioskSettingsSchema'
 
 const opOf = (view: OpView, receiptOf: (id: string) => string | undefined): SupervisorOp => ({
@@ -298,9 +299,8 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
       exportAudit: guarded(async () => {
         const actor = staff()
         // In the kiosk's local time, as staff read the clock on the screen (the exam centre's, not UTC).
-        const now = new Date()
-        const two = (n: number) => String(n).padStart(2, '0')
-        const stamp = `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}-${two(now.getHours())}-${two(now.getMinutes())}-${two(now.getSeconds())}`
+        // The rows' own local time (2026-11-30T19:56:39…) to the second, as a file name: 2026-11-30-19-56-39.
+        const stamp = localIsoTime(Date.now()).slice(0, 19).replace(/[T:]/g, '-')
         // With a BOM so that Excel on a Chinese Windows reads the UTF-8 correctly.
         const csv = '\uFEFF' + supervisor.audit.exportCsv()
         try {

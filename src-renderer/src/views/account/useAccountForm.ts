@@ -5,7 +5,6 @@ import type { OpOutcome } from '../../../../src-common/kioskApi'
 import { focusFirstError, focusHeading } from '../../composables/focusFirstError'
 import type { Submitted } from '../../composables/useOpSubmit'
 import { useCandidateStore } from '../../stores/candidate'
-import { candidateGeneration } from '../../stores/wipe'
 
 /**
  * What every account form does with its outcome: a success dialog, a receipt, the error at its field, or 登录 again.
@@ -22,14 +21,14 @@ export function useAccountOutcome(onError: (submitted: Extract<Submitted, { kind
     return status === 'rejected' || status === 'cancelled'
   })
 
-  const generation = candidateGeneration.value
+  const stillHere = candidate.visit()
   /**
    * The log-in has ended: nothing on this screen can fix it, so 登录 again (App goes there), where
    * the reason is shown. An answer that outlived its visit (logged out, wiped) changes nothing.
    */
   function loggedOut(error: KioskError): boolean {
     if (error.code !== 'SESSION_EXPIRED') return false
-    if (candidateGeneration.value === generation && candidate.account !== null) candidate.expire()
+    if (stillHere() && candidate.account !== null) candidate.expire()
     return true
   }
 
