@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url'
 import { format, met, type Bench, type Figure } from './figures'
 
 /**
- * The enqueue bench again, on a modelled fast disk: this machine's disk commits in 0.5 ms at p50 and
- * 3-5 ms at p99, and that slow tail hides most of an enqueue's CPU time from the ratio. Hosts of the
- * same kind have committed in 0.7-1.0 ms at p99, where the CPU time decides it. Here kiosk.db and the
+ * The enqueue bench again, on a modelled fast disk: this machine's disk has committed in 0.5 ms at
+ * p50 and 3-5 ms at p99 on some days, and that slow tail hides most of an enqueue's CPU time from the
+ * ratio. On other days, and on hosts of the same kind, it commits in 0.7-1.0 ms at p99, where the CPU
+ * time decides it. Here kiosk.db and the
  * bare table are on tmpfs, and fsyncModel.c (built with the machine's C compiler, loaded with
  * LD_PRELOAD into a child process) makes each fsync take the modelled flush time, the CPU kept busy
  * meanwhile. Everything else is the real code. A model, not this machine: its ratio is reported
