@@ -3,6 +3,7 @@ import { logInAs, registerThroughKiosk } from './pages/accounts'
 import { seriousViolations } from './pages/axe'
 import { ChangeMobilePage, PasswordPage, ProfilePage, VerifyEmailPage, VerifyMobilePage } from './pages/AccountPages'
 import { candidate, fullWidth } from './pages/candidates'
+import { holdAnswers } from './pages/heldAnswers'
 import { LoginPage } from './pages/LoginPage'
 import { codeSentBy, codesSentTo, type KioskPage } from './pages/kioskPage'
 
@@ -322,6 +323,27 @@ test.describe('我的ETEST通行证', () => {
       return answer.ok ? answer.value.messages.length : -1
     }, who.mobile)
     expect(codesAfter).toBe(codesBefore)
+  })
+
+  test('修改密码 answered after the candidate tapped 退出: home stays quiet, with no error thrown for a screen that is gone', async ({ kiosk }) => {
+    const who = candidate(41)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    const thrown: string[] = []
+    page.on('pageerror', (error) => thrown.push(error.message))
+    // Vue hands an event handler's rejection to its error handler, which logs it.
+    page.on('console', (message) => void (message.type() === 'error' && thrown.push(message.text())))
+    await page.getByTestId('account-password').click()
+    const answer = await holdAnswers(page, 'kiosk:ops.submit')
+    await new PasswordPage(kiosk).change(who.password, 'Rv9@kWq3nB')
+    await page.getByTestId('header-logout').click()
+    await expect(page.getByTestId('home-register')).toBeVisible()
+    await answer.release()
+    await answer.answered()
+    // The answer's own continuation (a new captcha for the form, its message) runs after it.
+    await expect(page.getByTestId('home-register')).toBeVisible()
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)))
+    expect(thrown).toEqual([])
   })
 
   test('修改密码: a wrong old password or captcha is refused; then 修改密码成功 and a new log-in', async ({ kiosk }) => {

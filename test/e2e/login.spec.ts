@@ -1,6 +1,7 @@
 import { test, expect } from './harness/kioskFixture'
 import { logInAs, registerThroughKiosk } from './pages/accounts'
 import { candidate } from './pages/candidates'
+import { holdAnswers } from './pages/heldAnswers'
 import { captchaAnswerOf } from './pages/kioskPage'
 import { LoginPage } from './pages/LoginPage'
 import { expectShowPasswordButton } from './pages/passwordToggle'
@@ -17,6 +18,26 @@ test.describe('CET报名登录', () => {
     await expect(page.getByTestId('account-mobile')).toHaveText('138****8001')
     await expect(page.getByTestId('account-id-number')).toHaveText(/^\d{2,6}\*+1014$/)
     expect(await page.content()).not.toContain(who.idNumber)
+  })
+
+  test('a log-in answered after the candidate gave up on it (首页) leaves them on home, logged out here and at the centre', async ({ kiosk }) => {
+    const who = candidate(12)
+    const { page } = kiosk
+    await kiosk.open('/')
+    await registerThroughKiosk(page, who)
+    const login = new LoginPage(kiosk)
+    await login.open()
+    const answer = await holdAnswers(page, 'kiosk:auth.login')
+    await login.logIn(who)
+    await page.getByTestId('header-home').click()
+    await expect(page.getByTestId('home-register')).toBeVisible()
+    await answer.release()
+    expect(((await answer.answered()) as { ok: boolean }).ok).toBe(true)
+    // Not pulled to 我的ETEST通行证 for whoever is at the kiosk now, and no session left behind.
+    await expect.poll(() => page.evaluate(() => window.kiosk.auth.account({}))).toMatchObject({ ok: false, error: { code: 'SESSION_EXPIRED' } })
+    await expect(page.getByTestId('home-register')).toBeVisible()
+    await expect(page.getByTestId('account-welcome')).toHaveCount(0)
+    await expect(page.getByTestId('header-logout')).toHaveCount(0)
   })
 
   test('a wrong captcha is refused at the captcha, which is replaced by a new one', async ({ kiosk }) => {

@@ -1,6 +1,7 @@
 import { test, expect, type KioskHarness } from './harness/kioskFixture'
 import { registerThroughKiosk } from './pages/accounts'
 import { candidate, type Candidate } from './pages/candidates'
+import { holdAnswers } from './pages/heldAnswers'
 import { codeSentBy, codesSentTo } from './pages/kioskPage'
 import { LoginPage } from './pages/LoginPage'
 import { ResetPage } from './pages/ResetPage'
@@ -108,6 +109,28 @@ test.describe('重置密码', () => {
     await reset.start(who.mobile)
 
     await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeVisible()
+    await expect(reset.el('send-code')).toHaveText(/^\d+秒后重新发送$/)
+    await expect(reset.el('send-code')).toBeDisabled()
+  })
+
+  test('by mobile: started over from the header while the new password was being answered, the new attempt’s countdown outlives that answer', async ({ kiosk }) => {
+    const who = candidate(87)
+    const { page } = kiosk
+    const reset = await resetStartedByMobile(kiosk, who)
+    await reset.verifyMobile(who.mobile)
+    const answer = await holdAnswers(page, 'kiosk:ops.submit')
+    await reset.setPassword(newPassword)
+    // 重置密码 again from the header; the number's wait (the server's, within the minute) is shown.
+    await page.getByTestId('header-nav-reset').click()
+    await reset.start(who.mobile)
+    await reset.el('send-code').click()
+    await expect(reset.el('send-code')).toHaveText(/^\d+秒后重新发送$/)
+    // The first attempt's answer lands now, its form long gone.
+    await answer.release()
+    expect(((await answer.answered()) as { ok: boolean }).ok).toBe(true)
+    await reset.el('restart').click()
+    await reset.start(who.mobile)
+    await expect(page.getByRole('heading', { name: '验证手机验证码' })).toBeVisible()
     await expect(reset.el('send-code')).toHaveText(/^\d+秒后重新发送$/)
     await expect(reset.el('send-code')).toBeDisabled()
   })

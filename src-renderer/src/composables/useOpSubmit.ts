@@ -24,6 +24,7 @@ export function useOpSubmit() {
     busy.value = true
     try {
       const stillHere = candidate.visit()
+      const forgetCodeWaits = candidate.forgettingCodeWaits()
       // Known offline: the receipt at once, rather than a wait for an answer that cannot come.
       const result = await window.kiosk.ops.submit(sync.online === false ? { ...input, waitMs: 0 } : input)
       if (!result.ok) return { kind: 'failed', error: result.error }
@@ -37,8 +38,9 @@ export function useOpSubmit() {
       if (!stillHere()) return submitted
       candidate.track(outcome)
       // Success or a receipt replaces the form, wiped with what was typed: the numbers codes went to,
-      // which key 发送验证码's waits, go with it (a 重新办理 learns the wait left from the server).
-      if (submitted.kind !== 'failed') candidate.forgetCodeWaits()
+      // which key 发送验证码's waits, go with it (a 重新办理 learns the wait left from the server);
+      // not those of an attempt started over from the header while this one was answered.
+      if (submitted.kind !== 'failed') forgetCodeWaits()
       return submitted
     } finally {
       busy.value = false

@@ -68,6 +68,18 @@ export const useCandidateStore = defineStore('candidate', () => {
     codeWaitsForgotten += 1
   }
 
+  /**
+   * For a form about to be replaced (by its success or receipt): forgets the waits when called, unless
+   * they were forgotten since this was taken. The candidate may have started the flow over from the
+   * header meanwhile, and the waits recorded since are that new attempt's.
+   */
+  function forgettingCodeWaits(): () => void {
+    const at = codeWaitsForgotten
+    return () => {
+      if (at === codeWaitsForgotten) forgetCodeWaits()
+    }
+  }
+
   /** A submitted operation as main's events keep it now (its status, the centre's answer). */
   function live(outcome: OpOutcome): OpOutcome {
     return outcomes.value[outcome.id] ?? outcome
@@ -110,5 +122,5 @@ export const useCandidateStore = defineStore('candidate', () => {
     forgetCodeWaits()
   }
 
-  return { account, outcomes, sessionExpired, profileDraft, codeWaits, askingForCode, codeWaitLeft, forgetCodeWaits, track, update, live, refreshAccount, expire, reset, visit }
+  return { account, outcomes, sessionExpired, profileDraft, codeWaits, askingForCode, codeWaitLeft, forgetCodeWaits, forgettingCodeWaits, track, update, live, refreshAccount, expire, reset, visit }
 })

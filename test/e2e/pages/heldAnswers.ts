@@ -1,0 +1,34 @@
+import { expect, type Page } from '@playwright/test'
+
+/**
+ * A slow central API, as the page sees it: calls on `channel` reach main at once, and their answers
+ * reach the screen only once `release()` is called. `answered()` is the answer once it has.
+ */
+export async function holdAnswers(page: Page, channel: string): Promise<{ release(): Promise<void>; answered(): Promise<unknown> }> {
+  await page.evaluate((held) => {
+    const harness = window as unknown as { __kioskInvoke(c: string, i: unknown): Promise<unknown>; __release(): void; __answered?: { answer: unknown } }
+    const invoke = harness.__kioskInvoke
+    const released = new Promise<void>((resolve) => (harness.__release = resolve))
+    harness.__kioskInvoke = (c, input) => {
+      const answer = invoke(c, input)
+      if (c !== held) return answer
+      return released.then(() => answer).then((value) => ((harness.__answered = { answer: value }), value))
+    }
+  }, channel)
+  type Held = { __release(): void; __answered?: { answer: unknown } }
+  return {
+    release: () => page.evaluate(() => (window as unknown as Held).__release()),
+    answered: async () => {
+      await expect.poll(() => page.evaluate(() => (window as unknown as Held).__answered !== undefined)).toBe(true)
+      return page.evaluate(() => (window as unknown as Held).__answered?.answer)
+    },
+  }
+}
+
+/** Every Pinia store's state, as the next visitor's screens would find it. */
+export const storesOf = (page: Page): Promise<string> =>
+  page.evaluate(() => {
+    const app = (document.querySelector('#app') as unknown as { __vue_app__: { config: { globalProperties: { $pinia: { state: { value: unknown } } } } } })
+      .__vue_app__
+    return JSON.stringify(app.config.globalProperties.$pinia.state.value)
+  })
