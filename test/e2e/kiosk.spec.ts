@@ -1,4 +1,4 @@
-import type { Locator, Page } from '@playwright/test'
+import type { Locator } from '@playwright/test'
 import { test, expect } from './harness/kioskFixture'
 import { logInAs } from './pages/accounts'
 import { AppealPage } from './pages/AppealPage'
