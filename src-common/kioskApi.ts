@@ -84,6 +84,33 @@ export const opOutcomeSchema = z.object({
 })
 export type OpOutcome = z.infer<typeof opOutcomeSchema>
 
+/**
+ * The most keys and the longest string an operation's payload may carry: far above what any screen
+ * sends (a registration has 9 fields, an appeal's statement at most 1000 characters), far below what
+ * stalls main.
+ */
+export const formPayloadLimits = { keys: 32, stringLength: 10_000 } as const
+
+/**
+ * A form as a screen sends it: strings, numbers, booleans and nulls, with one nested level (what an
+ * attestation would look like, so that main can say who may send one). Checked before anything walks
+ * it: a 20-million-character name kept main busy for 16 s (masked for the summary, then normalised by
+ * the name rule), with every call, the sync engine and the idle timers waiting behind it.
+ */
+function isFormPayload(value: unknown, nested = false): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const keys = Object.keys(value)
+  if (keys.length > formPayloadLimits.keys) return false
+  return keys.every((key) => {
+    if (key.length > 64) return false
+    const field: unknown = (value as Record<string, unknown>)[key]
+    if (typeof field === 'string') return field.length <= formPayloadLimits.stringLength
+    if (typeof field === 'object' && field !== null) return !nested && isFormPayload(field, true)
+    return field === undefined || field === null || typeof field === 'number' || typeof field === 'boolean'
+  })
+}
+const formPayload = z.custom<Record<string, unknown>>((value) => isFormPayload(value), { error: 'payload.size' })
+
 const captchaAnswer = { captchaId: z.string().min(1).max(64), captcha: z.string().trim().min(1).max(8) }
 const smsPurpose = z.enum(['register', 'resetPassword', 'changeMobile', 'verifyMobile', 'updateProfile'])
 const emailPurpose = z.enum(['resetPassword', 'verifyEmail'])
@@ -205,7 +232,7 @@ export const kioskCalls = {
     submit: call(
       z.strictObject({
         kind: operationKindSchema,
-        payload: z.record(z.string(), z.unknown()),
+        payload: formPayload,
         captchaId: captchaAnswer.captchaId.optional(),
         captcha: captchaAnswer.captcha.optional(),
         waitMs: z.number().int().min(0).max(15_000).default(6_000),
@@ -293,7 +320,7 @@ export const kioskCalls = {
       opOutcomeSchema,
     ),
     /** 信息占用申诉 filed by staff on the candidate's behalf. */
-    fileAppeal: call(z.strictObject({ payload: z.record(z.string(), z.unknown()) }), opOutcomeSchema),
+    fileAppeal: call(z.strictObject({ payload: formPayload }), opOutcomeSchema),
     getSettings: call(none, settingsPageSchema),
     updateSettings: call(z.strictObject({ patch: kioskSettingsSchema.partial() }), kioskSettingsSchema),
     /** A new central URL or a fresh enrolment code: the kiosk enrols again. */

@@ -97,7 +97,7 @@ function valueFor(schema: z.ZodType, key: string): fc.Arbitrary<unknown> {
   if (def.type === 'enum' && def.entries) return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...Object.values(def.entries)) }, { weight: 1, arbitrary: anyValue })
   if (def.type === 'number') return fc.oneof({ weight: 4, arbitrary: fc.integer({ min: -1, max: key === 'waitMs' ? 500 : 600 }) }, { weight: 1, arbitrary: anyValue })
   if (def.type === 'boolean') return fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: anyValue })
-  if (def.type === 'record') return payload
+  if (def.type === 'record' || key === 'payload') return payload
   if (def.type === 'string' || def.type === 'pipe') {
     const right = realistic[key]
     return fc.oneof({ weight: right ? 6 : 0, arbitrary: right ?? oddString }, { weight: 3, arbitrary: oddString }, { weight: 1, arbitrary: anyValue })

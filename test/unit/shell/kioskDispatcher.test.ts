@@ -60,4 +60,44 @@ describe('the kiosk dispatcher', () => {
     assert.deepEqual(await dispatcher.invoke('kiosk:app.info', {}), { ok: false, error: { code: 'INTERNAL' } })
     assert.equal(bugs.length, 1)
   })
+
+  test("refuses an op's payload no screen could send before main walks it: a huge name, thousands of fields, deep nesting", async () => {
+    // Every other handler answers INTERNAL here: reaching one would have been a handler masking and
+    // normalising a 20-million-character name (16 s of a stalled main for a Chinese one).
+    const { dispatcher } = dispatcherWith()
+    const register = { email: 'li.na@example.com', mobile: '13812345678', idType: 'resident', agreed: true }
+    const deep: Record<string, unknown> = {}
+    let level = deep
+    for (let i = 0; i < 50; i++) level = level.next = {}
+    for (const payload of [
+      { ...register, name: '王'.repeat(20_000_000) },
+      Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`field${i}`, 'x'])),
+      { ...register, name: deep },
+      { ...register, name: Array.from({ length: 1000 }, () => '王') },
+    ]) {
+      for (const [channel, input] of [
+        ['kiosk:ops.submit', { kind: 'register', payload }],
+        ['kiosk:supervisor.fileAppeal', { payload }],
+      ] as const) {
+        assert.deepEqual(await dispatcher.invoke(channel, input), { ok: false, error: { code: 'INVALID_FIELD', field: 'payload' } })
+      }
+    }
+  })
+
+  test("lets every form a screen sends through to its handler, an attestation's nested fields too", async () => {
+    const { dispatcher } = dispatcherWith()
+    const appeal = {
+      occupied: 'mobile',
+      idType: 'resident',
+      idNumber: '110105199001011234',
+      name: '王五',
+      mobile: '13812345678',
+      email: 'li.na@example.com',
+      statement: '本人手机号被他人占用，申请核实处理。'.repeat(50),
+      attestation: { staffId: 'T01', staffName: '张老师', checkedAt: new Date().toISOString() },
+      pendingEmail: null,
+    }
+    // INTERNAL: the stand-in handler ran (the real one says who may send an attestation).
+    assert.deepEqual(await dispatcher.invoke('kiosk:ops.submit', { kind: 'appeal', payload: appeal }), { ok: false, error: { code: 'INTERNAL' } })
+  })
 })
