@@ -137,6 +137,14 @@ export const kioskSettingsSchema = z.object({
 export type KioskSettingsView = z.infer<typeof kioskSettingsSchema>
 
 /**
+ * A change in 设置. The settings store holds each value to its own bounds and says which one is off;
+ * these only keep a value no screen could send (megabytes of kiosk name) from reaching it.
+ */
+const settingsPatchSchema = kioskSettingsSchema
+  .extend({ kioskName: z.string().max(1000), examCentre: z.string().max(1000), centralUrl: z.string().max(4096).nullable() })
+  .partial()
+
+/**
  * 设置's settings, and whether the central URL is the deployment's (KIOSK_CENTRAL_URL): then it is
  * the only server this kiosk enrols with, and 设置 shows it read-only.
  */
@@ -311,7 +319,7 @@ export const kioskCalls = {
     /** On-site reset: staff checked the physical ID document instead of an SMS code. */
     attestedReset: call(
       z.strictObject({
-        idType: z.string(),
+        idType: fields.idType,
         idNumber: z.string().max(32),
         name: z.string().max(64),
         newPassword: z.string().max(64),
@@ -322,7 +330,7 @@ export const kioskCalls = {
     /** 信息占用申诉 filed by staff on the candidate's behalf. */
     fileAppeal: call(z.strictObject({ payload: formPayload }), opOutcomeSchema),
     getSettings: call(none, settingsPageSchema),
-    updateSettings: call(z.strictObject({ patch: kioskSettingsSchema.partial() }), kioskSettingsSchema),
+    updateSettings: call(z.strictObject({ patch: settingsPatchSchema }), kioskSettingsSchema),
     /** A new central URL or a fresh enrolment code: the kiosk enrols again. */
     reenrol: call(z.strictObject({ centralUrl: z.string().trim().max(300), enrolmentCode: z.string().trim().max(64) }), z.object({ enrolled: z.literal(true) })),
     changePin: call(z.strictObject({ oldPin: z.string().max(64), newPin: z.string().max(64) }), z.object({ changed: z.literal(true) })),

@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import type { z } from 'zod'
 import { fail, ok } from '../../../src-common/errors'
 import { kioskCalls, listCallChannels } from '../../../src-common/kioskApi'
 import { createKioskDispatcher, type KioskHandlers } from '../../../src-main/services/kioskDispatcher'
@@ -99,5 +100,24 @@ describe('the kiosk dispatcher', () => {
     }
     // INTERNAL: the stand-in handler ran (the real one says who may send an attestation).
     assert.deepEqual(await dispatcher.invoke('kiosk:ops.submit', { kind: 'appeal', payload: appeal }), { ok: false, error: { code: 'INTERNAL' } })
+  })
+
+  test('bounds every string any call takes, so that no input makes main walk megabytes', () => {
+    type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; shape?: Record<string, z.ZodType>; checks?: { _zod: { def: { check: string } } }[] }
+    const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def
+    const unbounded: string[] = []
+    const walk = (schema: z.ZodType, path: string): void => {
+      const def = defOf(schema)
+      if (def.innerType) return walk(def.innerType, path)
+      if (def.type === 'pipe' && def.in) return walk(def.in, path)
+      if (def.shape) return Object.entries(def.shape).forEach(([key, field]) => walk(field, `${path}.${key}`))
+      if (def.type === 'string' && !def.checks?.some((check) => check._zod.def.check === 'max_length')) unbounded.push(path)
+      // A record or an array is walked by zod whatever its size: the payload's own check comes first (custom).
+      if (['record', 'array', 'unknown', 'any'].includes(def.type)) unbounded.push(`${path} (${def.type})`)
+    }
+    for (const { namespace, method } of listCallChannels()) {
+      walk((kioskCalls as unknown as Record<string, Record<string, { input: z.ZodType }>>)[namespace]![method]!.input, `${namespace}.${method}`)
+    }
+    assert.deepEqual(unbounded, [])
   })
 })
