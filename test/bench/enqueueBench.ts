@@ -16,8 +16,9 @@ import { percentile, type Bench, type Figure } from './figures'
  * Both files are checkpointed after each sample, untimed, as the kiosk's are: the sync pass an
  * enqueue starts when online ends with one, and the engine's tick runs one when offline (every 30 s,
  * against an enqueue every few minutes at a kiosk). Without them the WAL grew by ~30 KB per enqueue
- * to ~110 MB over the run, which no kiosk's does, and each commit's fsync grew with it: the outbox's
- * insert alone reached 3-14 ms at its tail, the cause of most of the ratio's miss on a fast disk.
+ * to SQLite's backstop (10,000 pages, ~41 MB), whose checkpoint then ran inside a timed enqueue; no
+ * kiosk's WAL grows so. On a fast disk the outbox's inserts, appending to that growing file, reached
+ * 3-14 ms at their tail (timed with instrumentation not kept here).
  */
 const samples = Number(process.env.BENCH_ENQUEUE_SAMPLES ?? 2000)
 // Untimed first: the dictionary loads, statements are prepared, and V8 finishes optimising the path.
