@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs'
 import { isIP } from 'node:net'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { decideAppeal, listAppeals } from './appeals'
 import { openDatabase } from './database'
 import { listKiosks, revokeKiosk } from './enrollment'
-import { createEnrollmentCode, startServer } from './index'
+import { createEnrollmentCode, startServer, type RunningServer, type StartOptions } from './index'
 
 const usage = `Usage:
   npm run server -- [--port 8787] [--host 127.0.0.1] [--data ./central-data] [--dev]
@@ -33,8 +35,102 @@ function fail(message: string): never {
   process.exit(2)
 }
 
+/** The error's code (a Node system error's, SQLite's), if it has one. */
+const codeOf = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : undefined
+}
+
+/**
+ * What the operator reads when the server, or a command, cannot open its data or its port: what is
+ * wrong, where, and what to do, instead of a stack trace. Undefined for anything else (a bug: its
+ * stack is printed).
+ */
+function explainStartFailure(error: unknown, where: { dataDir: string; host?: string; port?: number }): string | undefined {
+  const folder = resolve(where.dataDir)
+  const database = join(folder, 'central.db')
+  const said = error instanceof Error ? ` (${error.message})` : ''
+  switch (codeOf(error)) {
+    case 'EADDRINUSE':
+      return `port ${where.port} on ${where.host} is already in use, by another program or by this server already running: stop that one, or choose another --port`
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return `--host ${where.host} is not an address of this machine: give one of its addresses (default 127.0.0.1)`
+    case 'SQLITE_NOTADB':
+    case 'SQLITE_CORRUPT':
+      return `${database} is damaged or is not a central database${said}. Nothing was changed. Restore the data folder from its backup (central.db with its -wal and -shm, sealing-key.json, pepper.key)`
+    case 'SQLITE_BUSY':
+    case 'SQLITE_LOCKED':
+      return `${database} is locked by another program${said}: wait for it to finish, or stop it, then try again`
+    case 'SQLITE_READONLY':
+    case 'SQLITE_CANTOPEN':
+    case 'SQLITE_IOERR':
+    case 'SQLITE_FULL':
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+    case 'ENOSPC':
+      return where.port !== undefined && codeOf(error) === 'EACCES' && (error as { syscall?: string }).syscall === 'listen'
+        ? `no permission to listen on port ${where.port}: choose a port above 1023 with --port`
+        : `cannot write to the data folder ${folder}${said}: make it writable by this user and check the disk has room, then try again`
+    case 'ENOENT':
+      if ((error as { syscall?: string }).syscall !== 'mkdir') return undefined
+      return `cannot make the data folder ${folder}${said}: check the path, and that its parent is writable by this user`
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return `--data ${folder} is not a folder: give the data folder (the one that holds central.db)`
+    default:
+      return undefined
+  }
+}
+
+/**
+ * The data folder of a running (or once started) server: the administrator's commands never make
+ * a new one. A mistyped --data would otherwise get a fresh, empty database, so that enroll-kiosk
+ * printed a code no server knows, kiosks list said "no kiosks" and revoke "no active kiosk".
+ */
+function requireDatabase(dataDir: string): void {
+  if (existsSync(join(dataDir, 'central.db'))) return
+  console.error(`no central database in ${resolve(dataDir)}: check --data (the server makes central.db there when it first starts)`)
+  process.exit(1)
+}
+
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine()
+  if (values.help) {
+    console.log(usage)
+    return
+  }
+  const [command, ...rest] = positionals
+  const dataDir = values.data
+  if (command === 'enroll-kiosk' || command === 'kiosks' || command === 'appeals') {
+    requireDatabase(dataDir)
+    try {
+      runCommand(command, rest, values)
+    } catch (error) {
+      const explained = explainStartFailure(error, { dataDir })
+      if (explained === undefined) throw error
+      console.error(explained)
+      process.exit(1)
+    }
+    return
+  }
+  if (command !== undefined) fail(`unknown command ${command}`)
+  await runServer(values)
+}
+
+function parseCommandLine() {
+  try {
+    return parseCommandLineOrThrow()
+  } catch (error) {
+    // An unknown or mistyped option, or one without its value: node's own words, first line only.
+    if (codeOf(error)?.startsWith('ERR_PARSE_ARGS')) fail((error as Error).message.split(/\n|(?<=\.) To specify/)[0]!)
+    throw error
+  }
+}
+
+function parseCommandLineOrThrow() {
+  return parseArgs({
     allowPositionals: true,
     options: {
       port: { type: 'string', default: '8787' },
@@ -50,13 +146,13 @@ async function main(): Promise<void> {
       help: { type: 'boolean', default: false },
     },
   })
-  if (values.help) {
-    console.log(usage)
-    return
-  }
-  const [command, ...rest] = positionals
-  const dataDir = values.data
+}
 
+type Options = ReturnType<typeof parseCommandLineOrThrow>['values']
+
+/** enroll-kiosk, kiosks …, appeals …: the administrator's commands on the data folder. */
+function runCommand(command: string, rest: string[], values: Options): void {
+  const dataDir = values.data
   if (command === 'enroll-kiosk') {
     if (!values.name?.trim()) fail('enroll-kiosk needs --name "<hall>"')
     const code = createEnrollmentCode(dataDir, values.name.trim())
@@ -122,8 +218,10 @@ async function main(): Promise<void> {
       db.close()
     }
   }
+}
 
-  if (command !== undefined) fail(`unknown command ${command}`)
+async function runServer(values: Options): Promise<void> {
+  const dataDir = values.data
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port must be a port number')
   /** A per-kiosk hourly limit from the command line: a whole number, at least 1. */
@@ -137,7 +235,7 @@ async function main(): Promise<void> {
   const receiptMissesPerHour = perHour('receipt-misses-per-hour')
   const trustProxy = values['trust-proxy']?.split(',').map((address) => address.trim()).filter(Boolean)
   if (trustProxy?.some((address) => !isIP(address.split('/')[0] ?? ''))) fail('--trust-proxy takes addresses (or address/bits), comma separated')
-  const server = await startServer({
+  const startOptions: StartOptions = {
     port,
     host: values.host,
     dataDir,
@@ -150,7 +248,16 @@ async function main(): Promise<void> {
     },
     // The disk refused a commit: exit (70) for the supervisor that restarts the server.
     onCommitFailure: () => process.exit(70),
-  })
+  }
+  let server: RunningServer
+  try {
+    server = await startServer(startOptions)
+  } catch (error) {
+    const explained = explainStartFailure(error, { dataDir, host: values.host, port })
+    if (explained === undefined) throw error
+    console.error(explained)
+    process.exit(1)
+  }
   console.log(`listening on ${server.url}${values.dev ? ' (dev: GET /dev/outbox, POST /dev/enroll-code)' : ''}`)
   const stop = () => {
     server.close().then(

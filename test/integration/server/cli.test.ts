@@ -1,0 +1,123 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const root = new URL('../../../', import.meta.url).pathname
+
+/** `npm run server -- <args>` as an operator types it: its exit code and what it printed. */
+function server(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli.ts', ...args],
+      { cwd: root, timeout: 30_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    )
+  })
+}
+
+/** A stack trace is for developers: the operator reads one sentence. */
+const noStackTrace = (stderr: string) => assert.doesNotMatch(stderr, /^\s+at /m, stderr)
+
+describe("the operator's mistakes at the command line", () => {
+  test('a mistyped option is named, with the usage, and exits 2, not a stack trace', async () => {
+    const typo = await server('--prot', '8787')
+
+    assert.equal(typo.code, 2)
+    assert.match(typo.stderr, /Unknown option '--prot'/)
+    assert.match(typo.stderr, /Usage:/)
+    noStackTrace(typo.stderr)
+
+    const noValue = await server('--port', '--dev')
+    assert.equal(noValue.code, 2)
+    assert.match(noValue.stderr, /--port/)
+    noStackTrace(noValue.stderr)
+  })
+
+  test('a mistyped --data makes no new data folder for enroll-kiosk, kiosks or appeals', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'central-cli-'))
+    try {
+      const typo = join(parent, 'centraldata')
+      for (const args of [
+        ['enroll-kiosk', '--name', 'Hall A'],
+        ['kiosks', 'list'],
+        ['kiosks', 'revoke', 'some-id'],
+        ['appeals', 'list'],
+      ]) {
+        const answer = await server(...args, '--data', typo)
+
+        // Before: a fresh empty database, and a code no server knows, or "no kiosks".
+        assert.equal(answer.code, 1, `${args.join(' ')}: ${answer.stdout}`)
+        assert.match(answer.stderr, new RegExp(`no central database in ${typo}: check --data`))
+        assert.equal(answer.stdout, '')
+        assert.equal(existsSync(typo), false, args.join(' '))
+      }
+    } finally {
+      rmSync(parent, { recursive: true, force: true })
+    }
+  })
+
+  test('a port already in use says so and exits non-zero', async (t) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'central-cli-'))
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    t.after(() => {
+      taken.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    })
+    const port = String((taken.address() as { port: number }).port)
+
+    const answer = await server('--port', port, '--data', dataDir)
+
+    assert.equal(answer.code, 1)
+    assert.match(
+      answer.stderr,
+      new RegExp(`port ${port} on 127.0.0.1 is already in use.*choose another --port`),
+    )
+    noStackTrace(answer.stderr)
+  })
+
+  test('a damaged central.db stops the start with what to do, and is left as it was', async (t) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'central-cli-'))
+    t.after(() => rmSync(dataDir, { recursive: true, force: true }))
+    const file = join(dataDir, 'central.db')
+    const damaged = Buffer.alloc(8192, 'not a database ')
+    writeFileSync(file, damaged, { mode: 0o600 })
+
+    for (const args of [
+      ['--port', '0'],
+      ['kiosks', 'list'],
+    ]) {
+      const answer = await server(...args, '--data', dataDir)
+
+      assert.equal(answer.code, 1, args.join(' '))
+      assert.match(
+        answer.stderr,
+        new RegExp(
+          `${file} is damaged or is not a central database.*restore the data folder from its backup`,
+          'i',
+        ),
+      )
+      noStackTrace(answer.stderr)
+    }
+    assert.deepEqual(readFileSync(file), damaged)
+  })
+
+  test('a --data that names a file, not a folder, says so', async (t) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'central-cli-'))
+    t.after(() => rmSync(dataDir, { recursive: true, force: true }))
+    const file = join(dataDir, 'notes.txt')
+    writeFileSync(file, 'hello')
+
+    const answer = await server('--port', '0', '--data', file)
+
+    assert.equal(answer.code, 1)
+    assert.match(answer.stderr, new RegExp(`--data ${file} is not a folder`))
+    noStackTrace(answer.stderr)
+  })
+})
