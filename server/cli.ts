@@ -3,6 +3,7 @@ import { isIP } from 'node:net'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { decideAppeal, listAppeals } from './appeals'
+import { backupDataFolder } from './backup'
 import { openDatabase } from './database'
 import { listKiosks, revokeKiosk } from './enrollment'
 import { createEnrollmentCode, startServer, type RunningServer, type StartOptions } from './index'
@@ -14,6 +15,7 @@ const usage = `Usage:
   npm run server -- enroll-kiosk --name "<hall>" [--data ./central-data]
   npm run server -- kiosks list [--data ./central-data]
   npm run server -- kiosks revoke <kiosk id> [--data ./central-data]
+  npm run server -- backup <new folder> [--data ./central-data]
   npm run server -- appeals list [--status pending] [--data ./central-data]
   npm run server -- appeals accept <appeal id> [--data ./central-data]
   npm run server -- appeals reject <appeal id> [--data ./central-data]`
@@ -58,7 +60,7 @@ function explainStartFailure(error: unknown, where: { dataDir: string; host?: st
       return `--host ${where.host} is not an address of this machine: give one of its addresses (default 127.0.0.1)`
     case 'SQLITE_NOTADB':
     case 'SQLITE_CORRUPT':
-      return `${database} is damaged or is not a central database${said}. Nothing was changed. Restore the data folder from its backup (central.db with its -wal and -shm, sealing-key.json, pepper.key)`
+      return `${database} is damaged or is not a central database${said}. Nothing was changed. Restore the data folder from its backup (a folder made by 'npm run server -- backup')`
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':
       return `${database} is locked by another program${said}: wait for it to finish, or stop it, then try again`
@@ -103,10 +105,10 @@ async function main(): Promise<void> {
   }
   const [command, ...rest] = positionals
   const dataDir = values.data
-  if (command === 'enroll-kiosk' || command === 'kiosks' || command === 'appeals') {
+  if (command === 'enroll-kiosk' || command === 'kiosks' || command === 'appeals' || command === 'backup') {
     requireDatabase(dataDir)
     try {
-      runCommand(command, rest, values)
+      await runCommand(command, rest, values)
     } catch (error) {
       const explained = explainStartFailure(error, { dataDir })
       if (explained === undefined) throw error
@@ -150,9 +152,24 @@ function parseCommandLineOrThrow() {
 
 type Options = ReturnType<typeof parseCommandLineOrThrow>['values']
 
-/** enroll-kiosk, kiosks …, appeals …: the administrator's commands on the data folder. */
-function runCommand(command: string, rest: string[], values: Options): void {
+/** enroll-kiosk, kiosks …, appeals …, backup: the administrator's commands on the data folder. */
+async function runCommand(command: string, rest: string[], values: Options): Promise<void> {
   const dataDir = values.data
+  if (command === 'backup') {
+    const [target] = rest
+    if (!target) fail('backup needs the folder to copy into: backup <new folder>')
+    const result = backupDataFolder(dataDir, target)
+    if (!result.ok) {
+      console.error(
+        result.reason === 'target-not-empty'
+          ? `${resolve(target)} is not empty: back up into a new folder, never over another backup`
+          : `${resolve(dataDir)} has no sealing-key.json or pepper.key: start the server on it once, or restore them from a backup`,
+      )
+      process.exit(1)
+    }
+    console.log(`backed up ${resolve(dataDir)} to ${resolve(target)}: to restore, start the server with --data ${resolve(target)}`)
+    return
+  }
   if (command === 'enroll-kiosk') {
     if (!values.name?.trim()) fail('enroll-kiosk needs --name "<hall>"')
     const code = createEnrollmentCode(dataDir, values.name.trim())
