@@ -16,9 +16,12 @@ const usage = `Usage:
   npm run server -- kiosks list [--data ./central-data]
   npm run server -- kiosks revoke <kiosk id> [--data ./central-data]
   npm run server -- backup <new folder> [--data ./central-data]
-  npm run server -- appeals list [--status pending] [--data ./central-data]
+  npm run server -- appeals list [--status pending|accepted|rejected] [--data ./central-data]
   npm run server -- appeals accept <appeal id> [--data ./central-data]
-  npm run server -- appeals reject <appeal id> [--data ./central-data]`
+  npm run server -- appeals reject <appeal id> [--data ./central-data]
+
+Environment: SMTP_URL, SMTP_FROM (email), PUBLIC_URL (the reset link's base), LOG_LEVEL (pino).
+Run under a supervisor that restarts it: it exits with code 70 when the disk refuses a commit.`
 
 /**
  * A kiosk's name as the kiosk sent it at enrolment, made safe for the administrator's terminal:
@@ -30,6 +33,8 @@ const usage = `Usage:
 function printable(text: string): string {
   return text.replace(/[\p{Cc}\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
+
+const appealStatuses = ['pending', 'accepted', 'rejected']
 
 function fail(message: string): never {
   console.error(message)
@@ -189,7 +194,12 @@ async function runCommand(command: string, rest: string[], values: Options): Pro
       }
       if (action === 'revoke' && id) {
         if (!revokeKiosk(db, id)) {
-          console.error(`no active kiosk ${id}`)
+          const known = listKiosks(db).find((k) => k.id === id)
+          console.error(
+            known
+              ? `kiosk ${id} was already revoked (${known.revokedAt}): nothing changed`
+              : `no kiosk ${id}: give its whole id, as kiosks list shows it`,
+          )
           process.exitCode = 1
           return
         }
@@ -207,6 +217,10 @@ async function runCommand(command: string, rest: string[], values: Options): Pro
     const db = openDatabase(dataDir)
     try {
       if (action === 'list') {
+        // A mistyped status would list nothing: "no appeals", with appeals waiting.
+        if (values.status !== undefined && !appealStatuses.includes(values.status)) {
+          fail(`--status must be one of ${appealStatuses.join(', ')}`)
+        }
         const appeals = listAppeals(db, values.status)
         if (appeals.length === 0) console.log('no appeals')
         for (const a of appeals) {
@@ -266,6 +280,9 @@ async function runServer(values: Options): Promise<void> {
     // The disk refused a commit: exit (70) for the supervisor that restarts the server.
     onCommitFailure: () => process.exit(70),
   }
+  // A new folder is right once; at a restart it is a mistyped --data: kiosks would be refused
+  // (unknown credentials) and their queued ops unreadable (other keys). Said, so it is seen.
+  const isNew = !existsSync(join(dataDir, 'central.db'))
   let server: RunningServer
   try {
     server = await startServer(startOptions)
@@ -275,15 +292,19 @@ async function runServer(values: Options): Promise<void> {
     console.error(explained)
     process.exit(1)
   }
-  console.log(`listening on ${server.url}${values.dev ? ' (dev: GET /dev/outbox, POST /dev/enroll-code)' : ''}`)
   const stop = () => {
     server.close().then(
       () => process.exit(0),
       () => process.exit(1),
     )
   }
+  // Before the line that says it is ready: whoever waits for it may stop it at once.
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
+  if (isNew) {
+    console.log(`new data folder ${resolve(dataDir)}: an empty central database and new keys (if you meant an existing one, stop and check --data)`)
+  }
+  console.log(`listening on ${server.url}${values.dev ? ' (dev: GET /dev/outbox, POST /dev/enroll-code)' : ''}`)
 }
 
 main().catch((error: unknown) => {

@@ -1,10 +1,11 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { startTestServer } from './kiosk'
 
 const root = new URL('../../../', import.meta.url).pathname
 
@@ -119,5 +120,58 @@ describe("the operator's mistakes at the command line", () => {
     assert.equal(answer.code, 1)
     assert.match(answer.stderr, new RegExp(`--data ${file} is not a folder`))
     noStackTrace(answer.stderr)
+  })
+
+  test('a mistyped appeal status is refused, not answered "no appeals" with appeals waiting', async (t) => {
+    const running = await startTestServer()
+    t.after(() => running.stop())
+
+    const answer = await server('appeals', 'list', '--status', 'pendng', '--data', running.dataDir)
+
+    assert.equal(answer.code, 2)
+    assert.match(answer.stderr, /--status must be one of pending, accepted, rejected/)
+    assert.doesNotMatch(answer.stdout, /no appeals/)
+  })
+
+  test('revoking an id no kiosk has says to give the whole id', async (t) => {
+    const running = await startTestServer()
+    t.after(() => running.stop())
+
+    const answer = await server('kiosks', 'revoke', '0193f2c4', '--data', running.dataDir)
+
+    assert.equal(answer.code, 1)
+    assert.match(answer.stderr, /no kiosk 0193f2c4: give its whole id, as kiosks list shows it/)
+  })
+
+  test('a server started on a new data folder says so, once: a mistyped --data at a restart is seen', async (t) => {
+    const parent = mkdtempSync(join(tmpdir(), 'central-cli-'))
+    t.after(() => rmSync(parent, { recursive: true, force: true }))
+    const dataDir = join(parent, 'central-data')
+    /** What the server printed up to "listening on", then it is stopped. */
+    const start = () =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--data', dataDir],
+          { cwd: root },
+        )
+        let out = ''
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString()
+          if (out.includes('listening on') && child.signalCode === null && !child.killed)
+            child.kill('SIGTERM')
+        })
+        child.once('exit', (code) =>
+          out.includes('listening on') && code === 0
+            ? resolve(out)
+            : reject(new Error(`exited ${code}: ${out}`)),
+        )
+      })
+
+    const first = await start()
+    const second = await start()
+
+    assert.match(first, new RegExp(`new data folder ${dataDir}: an empty central database and new keys`))
+    assert.doesNotMatch(second, /new data folder/)
   })
 })
