@@ -5,7 +5,22 @@ const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 /** An unused enrolment code stops working after this long. */
 export const enrollmentCodeTtlMs = 24 * 60 * 60 * 1000
 
-const hashCode = (code: string) => createHash('sha256').update(code.trim().toUpperCase()).digest('base64url')
+/**
+ * A code as printed (7KQ2-M9XD-4HVR-CW1P), from what staff typed: it is read aloud over the phone
+ * and copied from paper, so case, spaces or no dashes between the groups, and the letters the
+ * alphabet leaves out for looking like digits (O for 0, I or L for 1) still make the code. Each miss
+ * counts toward the 20 failed enrolments that hold up the hall's address for 10 minutes.
+ */
+function canonicalCode(typed: string): string {
+  const characters = typed
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1')
+  return characters.length === 16 ? (characters.match(/.{4}/g) ?? []).join('-') : typed.trim().toUpperCase()
+}
+
+const hashCode = (code: string) => createHash('sha256').update(canonicalCode(code)).digest('base64url')
 
 /** A one-time enrolment code for the hall `name`, like 7KQ2-M9XD-4HVR-CW1P (80 random bits). Only its hash is stored. */
 export function createEnrollmentCode(db: Db, name: string, now = Date.now()): string {

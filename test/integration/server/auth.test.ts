@@ -87,6 +87,23 @@ describe('public endpoints and kiosk enrolment', () => {
     assert.equal(wrongType.status, 400)
   })
 
+  test('an enrolment code read aloud or copied from paper still enrols: any case, spaces or no dashes, O for 0, I or L for 1', async () => {
+    const typings = [
+      (code: string) => code.toLowerCase().replaceAll('-', ' '),
+      (code: string) => code.replaceAll('-', ''),
+      (code: string) => ` ${code.replaceAll('0', 'O').replaceAll('1', 'l')} `,
+    ]
+    for (const typed of typings) {
+      const code = t.server.createEnrollmentCode('Hall D')
+
+      const answer = await call(t.server.url, 'POST', apiPaths.enroll, { code: typed(code), name: 'kiosk 10' })
+
+      assert.equal(answer.status, 200, `${code} typed as ${typed(code)}`)
+    }
+    const oneShort = t.server.createEnrollmentCode('Hall D').slice(0, -1)
+    assert.equal((await call(t.server.url, 'POST', apiPaths.enroll, { code: oneShort, name: 'kiosk 11' })).status, 401)
+  })
+
   test('a body sent without a kiosk credential is parsed only by enrolment, and only a few KB of it', async () => {
     // Not JSON at all: a route that does not read a body answers as it would without one.
     const notJson = '{"a":'
