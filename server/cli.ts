@@ -177,6 +177,8 @@ async function runCommand(command: string, rest: string[], values: Options): Pro
   }
   if (command === 'enroll-kiosk') {
     if (!values.name?.trim()) fail('enroll-kiosk needs --name "<hall>"')
+    // --name Hall A unquoted: the code would be for "Hall", and "A" dropped without a word.
+    if (rest.length > 0) fail(`enroll-kiosk takes one name: quote a name with spaces, --name "${[values.name, ...rest].join(' ')}"`)
     const code = createEnrollmentCode(dataDir, values.name.trim())
     console.log(`enrolment code for "${values.name.trim()}" (one use, valid 24 h): ${code}`)
     return

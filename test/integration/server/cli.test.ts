@@ -63,6 +63,17 @@ describe("the operator's mistakes at the command line", () => {
     }
   })
 
+  test('a hall name with spaces left unquoted is refused, not cut to its first word', async (t) => {
+    const running = await startTestServer()
+    t.after(() => running.stop())
+
+    const answer = await server('enroll-kiosk', '--name', 'Hall', 'A', '--data', running.dataDir)
+
+    assert.equal(answer.code, 2)
+    assert.match(answer.stderr, /quote a name with spaces, --name "Hall A"/)
+    assert.doesNotMatch(answer.stdout, /enrolment code/)
+  })
+
   test('a port already in use says so and exits non-zero', async (t) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'central-cli-'))
     const taken = createServer()
