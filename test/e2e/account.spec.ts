@@ -296,12 +296,17 @@ test.describe('我的ETEST通行证', () => {
     await profile.fill('mobile', who.mobile)
     await expect(profile.el('send-code')).toHaveText(/^\d+秒后重新发送$/)
     await expect(profile.el('send-code')).toBeDisabled()
+    // The hints say the code went, not to tap a button that is disabled.
+    const masked = `${who.mobile.slice(0, 3)}\\*{4}${who.mobile.slice(-4)}`
+    await expect(profile.el('send-to')).toHaveText(new RegExp(`^验证码已发送至 ${masked}，\\d+秒后可重新发送$`))
     await profile.el('change-mobile').click()
     await change.fill('mobile', '13900139088')
     await expect(change.el('send-code')).toHaveText(/^\d+秒后重新发送$/)
+    await expect(change.el('send-to')).toHaveText(/^验证码已发送至 13900139088，\d+秒后可重新发送$/)
     await change.fill('mobile', '13900139089')
     await expect(change.el('send-code')).toHaveText('发送验证码')
     await expect(change.el('send-code')).toBeEnabled()
+    await expect(change.el('send-to')).toHaveText('将向 13900139089 发送验证码')
   })
 
   test('修改手机号 to the number the account already has: told so at 发送验证码, and no code is sent', async ({ kiosk }) => {

@@ -11,7 +11,7 @@ test.describe('注册ETEST通行证', () => {
     // A screen reader names the checkbox with the documents it agrees to.
     await expect(register.page.getByRole('checkbox', { name: '已仔细阅读并同意《用户服务协议》《用户隐私政策》' })).toHaveCount(1)
     await register.fillAll(who)
-    await expect(register.page.getByText(`将向 ${who.mobile} 发送验证码`)).toBeVisible()
+    await expect(register.el('send-to')).toHaveText(new RegExp(`^验证码已发送至 ${who.mobile}，\\d+秒后可重新发送$`))
     await expect(register.el('send-code')).toHaveText(/\d+秒后重新发送/)
     await register.submit()
 
@@ -307,6 +307,18 @@ test.describe('注册ETEST通行证', () => {
     const typed = `${fullWidth(who.mobile.slice(0, 3))} ${who.mobile.slice(3, 7)} ${fullWidth(who.mobile.slice(7))}`
     await register.fill('mobile', typed)
     await expect(register.el('send-to')).toHaveText(`将向 ${who.mobile} 发送验证码`)
+  })
+
+  test('once 发送验证码 counts down, the hint says the code went to the number and when another may be asked for', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    const who = candidate(79)
+    await register.open()
+    await register.fill('mobile', who.mobile)
+    await register.sendCode(who.mobile)
+    await expect(register.el('send-code')).toBeDisabled()
+    await expect(register.el('send-to')).toHaveText(new RegExp(`^验证码已发送至 ${who.mobile}，\\d+秒后可重新发送$`))
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(register.el('send-to')).toHaveText(new RegExp(`^A code was sent to ${who.mobile}\\. You can ask for another in \\d+ s\\.$`))
   })
 
   test.describe('with the server’s one code a minute per number', () => {

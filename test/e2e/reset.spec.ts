@@ -111,6 +111,8 @@ test.describe('重置密码', () => {
     await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeVisible()
     await expect(reset.el('send-code')).toHaveText(/^\d+秒后重新发送$/)
     await expect(reset.el('send-code')).toBeDisabled()
+    // The hint does not send the candidate to the button they cannot tap: a code is on its way.
+    await expect(reset.el('sms-hint')).toHaveText(/^如该手机号已注册ETEST通行证，您将收到短信验证码/)
   })
 
   test('by mobile: started over from the header while the new password was being answered, the new attempt’s countdown outlives that answer', async ({ kiosk }) => {

@@ -42,6 +42,8 @@ const en: typeof zhCN = {
     sendingCode: 'Sending…',
     codeSent: 'Code sent',
     resendIn: 'Resend in {seconds} s',
+    /** Under the code field while 发送验证码 counts down: the button cannot be tapped, so the hint does not ask for it. */
+    codeSentTo: 'A code was sent to {target}. You can ask for another in {seconds} s.',
     sending: 'Submitting…',
     captcha: 'Verification code',
     captchaPlaceholder: 'Code in the picture',

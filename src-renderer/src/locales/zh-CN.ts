@@ -43,6 +43,8 @@ export default {
     sendingCode: '发送中…',
     codeSent: '验证码已发送',
     resendIn: '{seconds}秒后重新发送',
+    /** Under the code field while 发送验证码 counts down: the button cannot be tapped, so the hint does not ask for it. */
+    codeSentTo: '验证码已发送至 {target}，{seconds}秒后可重新发送',
     sending: '正在提交…',
     captcha: '验证码',
     captchaPlaceholder: '验证码',
