@@ -83,8 +83,11 @@ test.describe('信息占用申诉 and 查询办理进度', () => {
     await expect(occupied).toHaveAttribute('aria-required', 'true')
     await appeal.el('submit').click()
     await expect(occupied).toHaveAttribute('aria-invalid', 'true')
+    // Why it is refused, said with the group when the keyboard comes back to it, not only once.
+    await expect(occupied).toHaveAccessibleDescription('请选择被占用的信息：证件号码、手机号或电子邮箱')
     await appeal.el('occupied-email').click()
     await expect(occupied).not.toHaveAttribute('aria-invalid', 'true')
+    await expect(occupied).toHaveAccessibleDescription('')
     // The * is still drawn beside the label.
     const star = await appeal.el('mobile-field').locator('.el-form-item__label').evaluate((label) => getComputedStyle(label, '::before').content)
     expect(star).toContain('*')

@@ -181,6 +181,23 @@ test.describe('注册ETEST通行证', () => {
     await expect(register.el('email')).toBeFocused()
   })
 
+  test('the agreement left unticked: its checkbox is marked invalid and says why when the keyboard reaches it', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    const who = candidate(78)
+    await register.open()
+    await register.fillDetails(who)
+    await register.fill('sms-code', '123456')
+    await register.el('submit').focus()
+    await kiosk.page.keyboard.press('Enter')
+    const agree = kiosk.page.getByRole('checkbox', { name: '已仔细阅读并同意《用户服务协议》《用户隐私政策》' })
+    await expect(agree).toBeFocused()
+    await expect(agree).toHaveAttribute('aria-invalid', 'true')
+    await expect(agree).toHaveAccessibleDescription('请阅读并勾选同意《用户服务协议》《用户隐私政策》')
+    await kiosk.page.keyboard.press('Space')
+    await expect(agree).not.toHaveAttribute('aria-invalid', 'true')
+    await expect(agree).toHaveAccessibleDescription('')
+  })
+
   test('changing 证件类型 re-checks the number and name typed under the old one', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     await register.open()
