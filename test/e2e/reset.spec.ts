@@ -227,6 +227,8 @@ test.describe('重置密码', () => {
     // The server answers the same for an email nobody registered: the kiosk says as much, title included.
     await expect(kiosk.page.getByRole('heading', { level: 1 })).toHaveText('通过邮箱重置密码')
     await expect(reset.el('email-sent')).toContainText(`如该邮箱已注册ETEST通行证，系统已将重置密码链接和邮箱验证码发送至 ${who.email}；如未收到，请核对邮箱地址，或点击“返回修改手机号/邮箱”重新获取。`)
+    // The focus is on the heading; tabbing on to 邮箱验证码, a screen reader says where the code went.
+    await expect(reset.el('email-code')).toHaveAccessibleDescription(`如该邮箱已注册ETEST通行证，系统已将重置密码链接和邮箱验证码发送至 ${who.email}；如未收到，请核对邮箱地址，或点击“返回修改手机号/邮箱”重新获取。`)
 
     await expect(reset.el('password-toggle')).toHaveAccessibleName('显示密码')
     await expect(reset.el('password-confirm-toggle')).toHaveAccessibleName('显示密码')
