@@ -1,13 +1,15 @@
 import type { Locator } from '@playwright/test'
 import { test, expect } from './harness/kioskFixture'
-import { logInAs } from './pages/accounts'
+import { logInAs, registerThroughKiosk } from './pages/accounts'
 import { AppealPage } from './pages/AppealPage'
 import { seriousViolations } from './pages/axe'
 import { candidate } from './pages/candidates'
 import { holdAnswers, storesOf } from './pages/heldAnswers'
 import { leftInMemory } from './pages/heap'
+import { LoginPage } from './pages/LoginPage'
 import { ProgressPage } from './pages/ProgressPage'
 import { RegisterPage } from './pages/RegisterPage'
+import { ResetPage } from './pages/ResetPage'
 import { SupervisorPage } from './pages/supervisorPages'
 
 test.describe('idle', () => {
@@ -417,6 +419,67 @@ test.describe('kiosk behaviour', () => {
     found.push(...(await seriousViolations(page, 'receipt')))
     await page.getByTestId('header-language').click()
     found.push(...(await seriousViolations(page, 'receipt (en)')))
+    expect(found).toEqual([])
+  })
+
+  test('no serious or critical accessibility violation on the steps, errors and dialogs of 注册, 登录, 重置密码 and 信息占用申诉, in Chinese and English', async ({ kiosk }) => {
+    const who = candidate(9)
+    const { page } = kiosk
+    await kiosk.open('/')
+    await registerThroughKiosk(page, who)
+    const found: string[] = []
+    for (const language of ['zh-CN', 'en']) {
+      // The language button is behind the dialogs: switched on the home screen, it holds for the pass.
+      if (language === 'en') await page.getByTestId('header-language').click()
+      const register = new RegisterPage(kiosk)
+      await register.open()
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(language === 'en' ? 'Register an ETEST passport' : '注册ETEST通行证')
+      await register.submit()
+      await expect(register.fieldError('agree')).toBeVisible()
+      found.push(...(await seriousViolations(page, `${language} 注册 errors`)))
+      await register.el('service-agreement').click()
+      await expect(page.getByTestId('agreement-service-close')).toBeVisible()
+      found.push(...(await seriousViolations(page, `${language} 用户服务协议`)))
+      await page.getByTestId('agreement-service-close').click()
+      await register.fillDetails(candidate(10))
+      await register.fill('sms-code', '123456')
+      await register.agree()
+      await register.submit()
+      await expect(register.el('confirm-ok')).toBeVisible()
+      found.push(...(await seriousViolations(page, `${language} 注册信息确认`)))
+      await register.el('confirm-cancel').click()
+
+      const login = new LoginPage(kiosk)
+      await login.open()
+      await page.getByTestId('login-submit').click()
+      await expect(login.fieldError('captcha')).toBeVisible()
+      found.push(...(await seriousViolations(page, `${language} 登录 errors`)))
+
+      const reset = new ResetPage(kiosk)
+      await reset.open()
+      await reset.start(who.mobile)
+      await expect(reset.el('verify')).toBeVisible()
+      await reset.el('verify').click()
+      await expect(reset.fieldError('sms-code')).toBeVisible()
+      found.push(...(await seriousViolations(page, `${language} 验证手机验证码 errors`)))
+      await reset.verifyMobile(who.mobile)
+      await expect(reset.el('submit')).toBeVisible()
+      await reset.el('submit').click()
+      await expect(reset.fieldError('password')).toBeVisible()
+      found.push(...(await seriousViolations(page, `${language} 重置密码 new password errors`)))
+      await reset.el('restart').click()
+      await reset.start(who.email)
+      await expect(reset.el('email-sent')).toBeVisible()
+      found.push(...(await seriousViolations(page, `${language} 通过邮箱重置密码`)))
+
+      const appeal = new AppealPage(kiosk)
+      await appeal.open()
+      await appeal.el('submit').click()
+      await expect(appeal.fieldError('occupied')).toBeVisible()
+      await expect(appeal.fieldError('occupied')).toHaveText(language === 'en' ? /^Please choose what is occupied/ : /^请选择被占用的信息/)
+      found.push(...(await seriousViolations(page, `${language} 信息占用申诉 errors`)))
+      await kiosk.open('/')
+    }
     expect(found).toEqual([])
   })
 
