@@ -226,9 +226,14 @@ export const kioskCalls = {
     /** CET报名登录: province, ID number, password, captcha. */
     login: call(
       z.strictObject({ province: z.string().min(1).max(16), idNumber: z.string().max(32), password: z.string().max(64), ...captchaAnswer }),
-      z.object({ account: maskedAccountSchema }),
+      z.object({ account: maskedAccountSchema, loginId: z.string().max(64) }),
     ),
-    logout: call(none, z.object({ loggedOut: z.literal(true) })),
+    /**
+     * 退出: the visit ends in main (session, verified codes, captchas). With `loginId`, only the session
+     * that log-in made ends, if it is still the one held: a log-in answered after the candidate left
+     * 登录, whose next screen keeps what it has.
+     */
+    logout: call(z.strictObject({ loginId: z.string().max(64).optional() }), z.object({ loggedOut: z.literal(true) })),
     account: call(none, z.object({ account: maskedAccountSchema })),
   },
   ops: {

@@ -6,6 +6,8 @@ import type { OperationKind } from '../../src-common/operations'
  */
 export interface CandidateSession {
   sessionToken: string
+  /** Which log-in made it (random, not the token): the screen that asked may end that one only. */
+  loginId: string
   /** Kept to order this account's ops in the outbox (as a keyed hash there, never in clear). */
   idNumber: string
   /** How long it lasts from now, by the server: its expiry less the server's time now. */
@@ -76,6 +78,18 @@ export class CandidateSessionHolder {
   /** The op that took it was not saved (a field to correct): the candidate keeps the code they verified. */
   giveBackVerification(kind: OperationKind, mobile: string, token: string): void {
     this.#verifications.set(`${kind}:${mobile}`, token)
+  }
+
+  /**
+   * Ends the session this log-in made, if it is still the one held: a log-in the candidate walked away
+   * from. Nothing else of the visit goes (their verified codes, the captcha they are typing), and a
+   * later log-in's session stays. Returns the token, for the server to end it too.
+   */
+  endLogin(loginId: string): string | null {
+    const current = this.current
+    if (!current || current.loginId !== loginId) return null
+    this.#current = null
+    return current.sessionToken
   }
 
   wipe(): void {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { fail, ok, type KioskError, type Result } from '../../src-common/errors'
 import { fields } from '../../src-common/fields'
 import type { MaskedAccount, OpOutcome } from '../../src-common/kioskApi'
@@ -132,19 +133,25 @@ export function createKioskHandlers(
         // not just here (nobody at the kiosk could use it any more, but it would live on for 30 min).
         const earlier = session.current
         if (earlier && earlier.sessionToken !== answerLogin.value.sessionToken) void central.logout({ sessionToken: earlier.sessionToken })
+        const loginId = randomUUID()
         session.begin({
           sessionToken: answerLogin.value.sessionToken,
+          loginId,
           idNumber: checked.value,
           // How long is left by the server's clock (its expiry less its time now, the kiosk's clock
           // plus the measured offset): a kiosk half an hour fast would otherwise hold a session
           // already over, and send each candidate straight back to 登录.
           expiresInMs: Date.parse(answerLogin.value.expiresAt) - central.serverNow(),
         })
-        return ok({ account: masked(answerLogin.value.account) })
+        return ok({ account: masked(answerLogin.value.account), loginId })
       },
       // Logging out on the kiosk does not wait for the network: the session is forgotten here first.
-      logout: async () => {
-        services.endVisit()
+      logout: async ({ loginId }) => {
+        if (loginId === undefined) services.endVisit()
+        else {
+          const sessionToken = session.endLogin(loginId)
+          if (sessionToken !== null) void client()?.logout({ sessionToken })
+        }
         return ok({ loggedOut: true as const })
       },
       account: async () => {

@@ -39,6 +39,33 @@ describe('one candidate to the next, in main', () => {
     assert.deepEqual(await call('auth.account'), { ok: false, error: { code: 'SESSION_EXPIRED' } })
   })
 
+  test('a log-in the candidate walked away from ends alone: a later log-in, a verified code and the captcha of the visit stay', async () => {
+    const a = person(5)
+    assert.equal((await register(a)).status, 'applied')
+    const first = valueOf<{ loginId: string }>(await logIn(a))
+    // They tried again (the first answer was slow): the second log-in is the one held now.
+    const second = valueOf<{ loginId: string }>(await logIn(a))
+    // Meanwhile, on the screen they went to, a code verified (注册 for someone they came with).
+    const b = person(6)
+    valueOf(await call('sms.send', { mobile: b.mobile, purpose: 'register' }))
+    const code = await kiosk.codeSentTo(b.mobile)
+    valueOf(await call('sms.verify', { mobile: b.mobile, purpose: 'register', code }))
+    // The captcha on the screen the candidate is at now.
+    const { captchaId } = valueOf<{ captchaId: string }>(await call('captcha.create'))
+    const answer = kiosk.captcha()
+
+    // The first answer's screen was gone: it ends its own log-in, which the second already replaced.
+    valueOf(await call('auth.logout', { loginId: first.loginId }))
+    assert.ok(valueOf<{ account: unknown }>(await call('auth.account')).account)
+    // The second, ended the same way, goes alone: the visit's captcha and verified code stay.
+    valueOf(await call('auth.logout', { loginId: second.loginId }))
+    assert.deepEqual(await call('auth.account'), { ok: false, error: { code: 'SESSION_EXPIRED' } })
+    const again = await call('auth.login', { province: '北京', idNumber: a.idNumber, password: a.password, captchaId, captcha: answer })
+    assert.equal(again.ok, true)
+    const kept = await call('ops.submit', { kind: 'register', payload: { ...b, agreed: true } })
+    assert.equal(valueOf<{ status: string }>(kept).status, 'applied')
+  })
+
   test('a verified SMS code is for one op: a second submit at the same time does not carry it', async () => {
     const b = person(2)
     valueOf(await call('sms.send', { mobile: b.mobile, purpose: 'register' }))
