@@ -161,9 +161,19 @@ type Options = ReturnType<typeof parseCommandLineOrThrow>['values']
 async function runCommand(command: string, rest: string[], values: Options): Promise<void> {
   const dataDir = values.data
   if (command === 'backup') {
-    const [target] = rest
+    const [target, ...extra] = rest
     if (!target) fail('backup needs the folder to copy into: backup <new folder>')
-    const result = backupDataFolder(dataDir, target)
+    if (extra.length > 0) fail(`backup takes one folder: quote a path with spaces, backup "${rest.join(' ')}"`)
+    let result: ReturnType<typeof backupDataFolder>
+    try {
+      result = backupDataFolder(dataDir, target)
+    } catch (error) {
+      // About the copy, not the data folder (which a backup only reads): a full or read-only disk
+      // there, a target that is a file. Nothing of the copy is left behind.
+      const why = error instanceof Error ? error.message.split('\n')[0] : String(error)
+      console.error(`could not back up ${resolve(dataDir)} to ${resolve(target)}: ${why}. Nothing was written there; the data folder is unchanged`)
+      process.exit(1)
+    }
     if (!result.ok) {
       console.error(
         result.reason === 'target-not-empty'

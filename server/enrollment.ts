@@ -7,14 +7,17 @@ export const enrollmentCodeTtlMs = 24 * 60 * 60 * 1000
 
 /**
  * A code as printed (7KQ2-M9XD-4HVR-CW1P), from what staff typed: it is read aloud over the phone
- * and copied from paper, so case, spaces or no dashes between the groups, and the letters the
+ * and copied from paper or a chat, so case, full width, spaces, other dashes or none between the groups, and the letters the
  * alphabet leaves out for looking like digits (O for 0, I or L for 1) still make the code. Each miss
  * counts toward the 20 failed enrolments that hold up the hall's address for 10 minutes.
  */
 function canonicalCode(typed: string): string {
+  // NFKC: what a Chinese input method types in full width (７ＫＱ２－…) is the same code; and the
+  // dashes a document or chat program puts in place of the hyphen.
   const characters = typed
+    .normalize('NFKC')
     .toUpperCase()
-    .replace(/[\s-]/g, '')
+    .replace(/[\s\-\u2010-\u2015\u2212]/g, '')
     .replace(/O/g, '0')
     .replace(/[IL]/g, '1')
   return characters.length === 16 ? (characters.match(/.{4}/g) ?? []).join('-') : typed.trim().toUpperCase()

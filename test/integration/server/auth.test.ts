@@ -87,11 +87,14 @@ describe('public endpoints and kiosk enrolment', () => {
     assert.equal(wrongType.status, 400)
   })
 
-  test('an enrolment code read aloud or copied from paper still enrols: any case, spaces or no dashes, O for 0, I or L for 1', async () => {
+  test('an enrolment code read aloud or copied from paper or a chat still enrols: any case, full width, spaces, other dashes or none, O for 0, I or L for 1', async () => {
     const typings = [
       (code: string) => code.toLowerCase().replaceAll('-', ' '),
       (code: string) => code.replaceAll('-', ''),
       (code: string) => ` ${code.replaceAll('0', 'O').replaceAll('1', 'l')} `,
+      // A Chinese input method's full width; a chat program's dashes.
+      (code: string) => [...code].map((c) => (c === '-' ? '－' : String.fromCharCode(c.charCodeAt(0) + 0xfee0))).join(''),
+      (code: string) => code.replace('-', '–').replace('-', '—').replace('-', '\u2212'),
     ]
     for (const typed of typings) {
       const code = t.server.createEnrollmentCode('Hall D')

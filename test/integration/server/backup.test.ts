@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startServer } from '../../../server/index'
@@ -45,4 +45,28 @@ test('a backup is never written over another: a folder that is not empty is refu
     assert.match(error.stderr, /is not empty: back up into a new folder/)
     return true
   })
+})
+
+test('a backup that fails leaves nothing where it was going, says so about that folder, and the retry makes it whole', async (t) => {
+  const running = await startTestServer()
+  t.after(() => running.stop())
+  const backups = mkdtempSync(join(tmpdir(), 'central-backup-'))
+  t.after(() => rmSync(backups, { recursive: true, force: true }))
+  const target = join(backups, 'monday')
+  // Something of the copy that cannot be made (here a key that is not a file), after the database was.
+  const pepper = join(running.dataDir, 'pepper.key')
+  renameSync(pepper, `${pepper}.aside`)
+  mkdirSync(pepper)
+
+  await assert.rejects(cli(running.dataDir, 'backup', target), (error: { code: number; stderr: string }) => {
+    assert.equal(error.code, 1)
+    assert.match(error.stderr, new RegExp(`^could not back up .* to ${target}: .*Nothing was written there`))
+    return true
+  })
+  assert.deepEqual(readdirSync(backups), [])
+
+  rmdirSync(pepper)
+  renameSync(`${pepper}.aside`, pepper)
+  await cli(running.dataDir, 'backup', target)
+  assert.deepEqual(readdirSync(target).sort(), ['central.db', 'pepper.key', 'sealing-key.json'])
 })
