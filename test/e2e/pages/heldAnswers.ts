@@ -25,6 +25,23 @@ export async function holdAnswers(page: Page, channel: string): Promise<{ releas
   }
 }
 
+/**
+ * How many calls on `channel` have been answered to the page since this was set up (until the page
+ * is reloaded): for a test that must not act while a call the screen made on its own is still out.
+ */
+export async function answersOf(page: Page, channel: string): Promise<{ count(): Promise<number> }> {
+  await page.evaluate((counted) => {
+    const harness = window as unknown as { __kioskInvoke(c: string, i: unknown): Promise<unknown>; __answers: number }
+    const invoke = harness.__kioskInvoke
+    harness.__answers = 0
+    harness.__kioskInvoke = (c, input) => {
+      const answer = invoke(c, input)
+      return c === counted ? answer.finally(() => (harness.__answers += 1)) : answer
+    }
+  }, channel)
+  return { count: () => page.evaluate(() => (window as unknown as { __answers: number }).__answers) }
+}
+
 /** Every Pinia store's state, as the next visitor's screens would find it. */
 export const storesOf = (page: Page): Promise<string> =>
   page.evaluate(() => {
