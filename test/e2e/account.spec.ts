@@ -351,6 +351,25 @@ test.describe('我的ETEST通行证', () => {
     expect(thrown).toEqual([])
   })
 
+  test('修改密码 refused after the candidate moved on to another screen: the focus stays where they are', async ({ kiosk }) => {
+    const who = candidate(42)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    await page.getByTestId('account-password').click()
+    const answer = await holdAnswers(page, 'kiosk:ops.submit')
+    await new PasswordPage(kiosk).change('Wrong#old123', 'Rv9@kWq3nB')
+    // On to 查询办理进度, where a 查询 with no code leaves a field in error; then the candidate goes on.
+    await page.getByTestId('header-home').click()
+    await page.getByTestId('home-progress').click()
+    await page.getByTestId('progress-submit').click()
+    await expect(page.getByTestId('progress-receipt')).toBeFocused()
+    await page.getByRole('heading', { level: 1 }).focus()
+    await answer.release()
+    expect(((await answer.answered()) as { ok: boolean; value?: { status: string } }).value?.status).toBe('rejected')
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)))
+    await expect(page.getByRole('heading', { level: 1 })).toBeFocused()
+  })
+
   test('修改密码: a wrong old password or captcha is refused; then 修改密码成功 and a new log-in', async ({ kiosk }) => {
     const who = candidate(3)
     await logInAs(kiosk, who)

@@ -1,4 +1,4 @@
-import { computed, ref } from 'vue'
+import { computed, onBeforeUnmount, ref } from 'vue'
 import { useRouter } from 'vue-router'
 import type { KioskError } from '../../../../src-common/errors'
 import type { OpOutcome } from '../../../../src-common/kioskApi'
@@ -22,6 +22,9 @@ export function useAccountOutcome(onError: (submitted: Extract<Submitted, { kind
   })
 
   const stillHere = candidate.visit()
+  /** The form's screen was left while its answer was out: the focus is the screen shown now's. */
+  let left = false
+  onBeforeUnmount(() => (left = true))
   /**
    * The log-in has ended: nothing on this screen can fix it, so 登录 again (App goes there), where
    * the reason is shown. An answer that outlived its visit (logged out, wiped) changes nothing.
@@ -43,7 +46,7 @@ export function useAccountOutcome(onError: (submitted: Extract<Submitted, { kind
       receipt.value = submitted.outcome
     } else if (!loggedOut(submitted.error)) {
       onError(submitted)
-      void focusFirstError()
+      if (!left) void focusFirstError()
     }
   }
 
