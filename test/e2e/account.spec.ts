@@ -1,5 +1,5 @@
 import { test, expect, type KioskHarness } from './harness/kioskFixture'
-import { logInAs, registerThroughKiosk } from './pages/accounts'
+import { logInAs, registeredAtLogin, registerThroughKiosk } from './pages/accounts'
 import { seriousViolations } from './pages/axe'
 import { ChangeMobilePage, PasswordPage, ProfilePage, VerifyEmailPage, VerifyMobilePage } from './pages/AccountPages'
 import { candidate, fullWidth } from './pages/candidates'
@@ -546,10 +546,7 @@ test.describe('我的ETEST通行证', () => {
   test('a log-in that ended (30 min, or a password changed elsewhere) takes the candidate to 登录, saying why', async ({ kiosk }) => {
     const who = candidate(7)
     const { page } = kiosk
-    await kiosk.open('/')
-    await registerThroughKiosk(page, who)
-    const login = new LoginPage(kiosk)
-    await login.open()
+    const login = await registeredAtLogin(kiosk, who)
     // 我的ETEST通行证 asks main for the account as it opens: the session must end after that answer,
     // or the page finds it out first and sends the candidate to 登录 while 修改密码 is being typed.
     const accountAnswers = await answersOf(page, 'kiosk:auth.account')

@@ -1,5 +1,5 @@
 import { test, expect } from './harness/kioskFixture'
-import { logInAs, registerThroughKiosk } from './pages/accounts'
+import { logInAs, registeredAtLogin, registerThroughKiosk } from './pages/accounts'
 import { candidate } from './pages/candidates'
 import { holdAnswers } from './pages/heldAnswers'
 import { captchaAnswerOf } from './pages/kioskPage'
@@ -23,10 +23,7 @@ test.describe('CET报名登录', () => {
   test('a log-in answered after the candidate gave up on it (首页) leaves them on home, logged out here and at the centre', async ({ kiosk }) => {
     const who = candidate(12)
     const { page } = kiosk
-    await kiosk.open('/')
-    await registerThroughKiosk(page, who)
-    const login = new LoginPage(kiosk)
-    await login.open()
+    const login = await registeredAtLogin(kiosk, who)
     const answer = await holdAnswers(page, 'kiosk:auth.login')
     await login.logIn(who)
     await page.getByTestId('header-home').click()

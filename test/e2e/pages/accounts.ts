@@ -35,11 +35,17 @@ export async function registerThroughKiosk(page: Page, who: Candidate): Promise<
 }
 
 /** A candidate with a passport, logged in through CET报名登录, looking at 我的ETEST通行证. */
-export async function logInAs(kiosk: KioskHarness, who: Candidate): Promise<void> {
+/** A candidate registered through the kiosk, at 登录 (a test may set something up before `logIn`). */
+export async function registeredAtLogin(kiosk: KioskHarness, who: Candidate): Promise<LoginPage> {
   await kiosk.open('/')
   await registerThroughKiosk(kiosk.page, who)
   const login = new LoginPage(kiosk)
   await login.open()
+  return login
+}
+
+export async function logInAs(kiosk: KioskHarness, who: Candidate): Promise<void> {
+  const login = await registeredAtLogin(kiosk, who)
   await login.logIn(who)
   await expect(kiosk.page.getByTestId('account-welcome')).toBeVisible()
 }
