@@ -247,3 +247,28 @@ test.describe('staff screens: accessibility', () => {
     })
   })
 })
+
+test.describe('staff screens: accessibility of dialogs, errors and lists', () => {
+  test('the idle warning: no serious or critical violation; Enter on 继续操作 keeps staff in and goes back to the field, not submitting the form behind it', async ({ kiosk }) => {
+    expect(kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 }).ok).toBe(true)
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('services')
+    await supervisor.el('services-tab-appeal').click()
+    // A complete appeal, ticked, not yet sent: staff are still reading the statement back to the candidate.
+    await supervisor.fillAppeal(candidate(46), 'idNumber', '考生从未注册过通行证，但证件号码已被其他账号占用。')
+    await supervisor.el('appeal-checked').click()
+    await supervisor.el('appeal-email').focus()
+    const warning = page.getByTestId('supervisor-idle-warning')
+    await expect(warning).toBeVisible({ timeout: 13_000 })
+    await expect(page.getByTestId('supervisor-idle-stay')).toBeFocused()
+    expect(await seriousViolations(page, 'idle warning')).toEqual([])
+    await page.keyboard.press('Enter')
+    await expect(warning).toBeHidden()
+    await expect(supervisor.el('appeal-email')).toBeFocused()
+    await expect(supervisor.el('appeal-submit')).toBeVisible()
+    await expect(supervisor.el('appeal-result')).toHaveCount(0)
+    expect(kiosk.services.supervisor.session.isActive()).toBe(true)
+  })
+})
