@@ -248,6 +248,37 @@ test.describe('staff screens: accessibility', () => {
   })
 })
 
+test.describe('staff screens: where the keyboard goes', () => {
+  test('现场服务: 提交 with errors puts the keyboard on the first, the result takes it from 提交, and 继续办理下一位 gives it to the form', async ({ kiosk }) => {
+    const { page } = kiosk
+    const who = candidate(41)
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('services')
+    await supervisor.el('services-tab-appeal').click()
+    await supervisor.fillAppeal(who, 'idNumber', '考生从未注册过通行证，但证件号码已被其他账号占用。')
+    await supervisor.el('appeal-statement').focus()
+    await page.keyboard.press('Tab')
+    await expect(supervisor.el('appeal-submit')).toBeFocused()
+    await page.keyboard.press('Enter')
+    await expect(supervisor.fieldError('appeal-checked')).toBeVisible()
+    const tick = supervisor.el('appeal-checked').locator('input')
+    await expect(tick).toBeFocused()
+    await page.keyboard.press('Space')
+    await supervisor.el('appeal-submit').focus()
+    await page.keyboard.press('Enter')
+    // The form and its 提交 are gone: what became of the request is where the keyboard and the screen reader are.
+    await expect(supervisor.el('appeal-result-message')).toBeFocused()
+    await expect(supervisor.el('appeal-result-message')).toHaveText('申诉已提交，请把回执编号交给考生以便查询进度。')
+    await page.keyboard.press('Tab')
+    await expect(supervisor.el('appeal-result-next')).toBeFocused()
+    await page.keyboard.press('Enter')
+    await expect(tick).toBeFocused()
+    await expect(tick).not.toBeChecked()
+  })
+
+})
+
 test.describe('staff screens: accessibility of dialogs, errors and lists', () => {
   test('the idle warning: no serious or critical violation; Enter on 继续操作 keeps staff in and goes back to the field, not submitting the form behind it', async ({ kiosk }) => {
     expect(kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 }).ok).toBe(true)

@@ -1,7 +1,8 @@
-import { onBeforeUnmount, onMounted, reactive, ref } from 'vue'
+import { nextTick, onBeforeUnmount, onMounted, reactive, ref } from 'vue'
 import type { Result } from '../../../../src-common/errors'
 import type { OpOutcome } from '../../../../src-common/kioskApi'
 import type { FieldCheck, RuleId } from '../../../../src-common/rules'
+import { focusFirstError } from '../../composables/focusFirstError'
 import { useFieldErrors } from '../../composables/useFieldErrors'
 import { localised } from '../supervisorErrors'
 
@@ -38,6 +39,17 @@ export function useStaffService<Form extends { checked: boolean }, Field extends
   }
   const busy = ref(false)
   const outcome = ref<OpOutcome | null>(null)
+  /**
+   * The form (its template's root, `ref="formRoot"`): what takes the focus is looked for in it only,
+   * since both services stay mounted, one of them hidden.
+   */
+  const formRoot = ref<HTMLElement | null>(null)
+
+  /** The form is back in place of the result (and its buttons): its first control takes the focus, not <body>. */
+  async function focusForm(): Promise<void> {
+    await nextTick()
+    formRoot.value?.querySelector<HTMLElement>('input:not([type="hidden"]), textarea, button')?.focus()
+  }
 
   function show(now: OpOutcome): void {
     outcome.value = now
@@ -66,12 +78,15 @@ export function useStaffService<Form extends { checked: boolean }, Field extends
   /** Checks every field with `check`, then sends once with `send`. */
   async function submit(check: (field: 'checked' | Field) => boolean, send: () => Promise<Result<OpOutcome>>): Promise<void> {
     clear('form')
-    if (!fields.map(check).every(Boolean)) return
+    // As on the candidates' forms: the keyboard goes to what to fix, not left on 提交.
+    if (!fields.map(check).every(Boolean)) return void focusFirstError(formRoot.value ?? undefined)
     busy.value = true
     try {
       const result = await send()
-      if (!result.ok) fromError(result.error)
-      else show(result.value)
+      if (!result.ok) {
+        fromError(result.error)
+        void focusFirstError(formRoot.value ?? undefined)
+      } else show(result.value)
     } finally {
       busy.value = false
     }
@@ -81,13 +96,15 @@ export function useStaffService<Form extends { checked: boolean }, Field extends
     outcome.value = null
     Object.assign(form, blank())
     clear()
+    void focusForm()
   }
 
   /** After a refusal: back to the form as it was sent, to correct it. */
   function back(): void {
     outcome.value = null
     clear()
+    void focusForm()
   }
 
-  return { form, ...fieldErrors, fromCheck, busy, outcome, require, checkAttested, submit, next, back }
+  return { form, ...fieldErrors, fromCheck, busy, outcome, formRoot, require, checkAttested, submit, next, back }
 }
