@@ -249,6 +249,39 @@ test.describe('staff screens: accessibility', () => {
 })
 
 test.describe('staff screens: where the keyboard goes', () => {
+  test('the PIN pad: a field refused takes the focus and is described by why, 工号 and 姓名 as well as the PIN', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await kiosk.open('/')
+    await expect(page.getByTestId('home-progress')).toBeVisible()
+    await supervisor.openPinPad()
+    await supervisor.fill('pin-staff-id', 'T07')
+    await supervisor.el('pin-input').fill('246810')
+    await page.keyboard.press('Enter')
+    await expect(supervisor.el('pin-error')).toHaveText('请填写工号和姓名')
+    await expect(supervisor.el('pin-staff-name')).toBeFocused()
+    await expect(supervisor.el('pin-staff-name')).toHaveAttribute('aria-invalid', 'true')
+    await expect(supervisor.el('pin-staff-name')).toHaveAccessibleDescription('请填写工号和姓名')
+    await expect(supervisor.el('pin-staff-id')).not.toHaveAttribute('aria-invalid', 'true')
+    await page.keyboard.type('王老师')
+    await supervisor.fill('pin-staff-id', '-T07')
+    await supervisor.el('pin-submit').click()
+    await expect(supervisor.el('pin-staff-id')).toBeFocused()
+    await expect(supervisor.el('pin-staff-id')).toHaveAccessibleDescription(/^A staff ID|^工号/)
+    await supervisor.fill('pin-staff-id', 'T07')
+    // A wrong PIN tapped on the keys: the emptied PIN field has the keyboard, not 进入 twelve keys away.
+    for (const digit of '000000') await supervisor.el(`pin-key-${digit}`).click()
+    await supervisor.el('pin-submit').click()
+    await expect(supervisor.el('pin-error')).toHaveText('PIN 不正确')
+    await expect(supervisor.el('pin-input')).toBeFocused()
+    await expect(supervisor.el('pin-input')).toHaveAttribute('aria-invalid', 'true')
+    await expect(supervisor.el('pin-input')).toHaveAccessibleDescription(/^PIN 不正确/)
+    await expect(supervisor.el('pin-staff-id')).not.toHaveAttribute('aria-invalid', 'true')
+    await page.keyboard.type('246810')
+    await page.keyboard.press('Enter')
+    await expect(supervisor.el('overview')).toBeVisible()
+  })
+
   test('现场服务: 提交 with errors puts the keyboard on the first, the result takes it from 提交, and 继续办理下一位 gives it to the form', async ({ kiosk }) => {
     const { page } = kiosk
     const who = candidate(41)
