@@ -1,5 +1,5 @@
 import type { Locator } from '@playwright/test'
-import { test, expect } from './harness/kioskFixture'
+import { supervisorPin, test, expect } from './harness/kioskFixture'
 import { seriousViolations } from './pages/axe'
 import { expectShowPasswordButton } from './pages/passwordToggle'
 import { candidate } from './pages/candidates'
@@ -308,6 +308,35 @@ test.describe('staff screens: where the keyboard goes', () => {
     await page.keyboard.press('Enter')
     await expect(tick).toBeFocused()
     await expect(tick).not.toBeChecked()
+  })
+
+  test('设置: 保存设置 and 修改 PIN put the keyboard on the field refused, and 修改 PIN’s message is beside its PIN, tied to it', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('settings')
+    await supervisor.fill('settings-exam-centre', '')
+    await supervisor.el('settings-save').click()
+    await expect(supervisor.fieldError('settings-exam-centre')).toBeVisible()
+    await expect(supervisor.el('settings-exam-centre')).toBeFocused()
+
+    await supervisor.fill('pin-change-oldPin', supervisorPin)
+    await supervisor.fill('pin-change-newPin', '97531864')
+    await supervisor.fill('pin-change-confirmPin', '97531860')
+    await page.keyboard.press('Enter')
+    await expect(supervisor.fieldError('pin-change-confirmPin')).toHaveText('两次输入的 PIN 不一致')
+    await expect(supervisor.el('pin-change-confirmPin')).toBeFocused()
+    await expect(supervisor.el('pin-change-confirmPin')).toHaveAttribute('aria-invalid', 'true')
+    await expect(supervisor.el('pin-change-confirmPin')).toHaveAccessibleDescription('两次输入的 PIN 不一致')
+    await supervisor.fill('pin-change-oldPin', '111111')
+    await supervisor.fill('pin-change-confirmPin', '97531864')
+    await supervisor.el('pin-change-submit').click()
+    await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('PIN 不正确')
+    await expect(supervisor.fieldError('pin-change-confirmPin')).toBeHidden()
+    await expect(supervisor.el('pin-change-oldPin')).toBeFocused()
+    await expect(supervisor.el('pin-change-oldPin')).toHaveAccessibleDescription('PIN 不正确')
+    await page.getByTestId('header-language').click()
+    await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('Wrong PIN.')
   })
 
 })

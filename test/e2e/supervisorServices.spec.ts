@@ -506,14 +506,14 @@ test.describe('设置', () => {
     await supervisor.fill('pin-change-newPin', '97531864')
     await supervisor.fill('pin-change-confirmPin', '97531864')
     await supervisor.el('pin-change-submit').click()
-    await expect(supervisor.el('pin-change-error')).toHaveText('请输入原 PIN（6 位以上数字）')
+    await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('请输入原 PIN（6 位以上数字）')
     await kiosk.page.getByTestId('header-language').click()
-    await expect(supervisor.el('pin-change-error')).toHaveText('Enter the current PIN (6 or more digits)')
+    await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('Enter the current PIN (6 or more digits)')
     await kiosk.page.getByTestId('header-language').click()
     expect(kiosk.services.supervisor.pin.state().failures, 'an empty 原 PIN is not a wrong PIN').toBe(wrongPinsBefore)
     await supervisor.fill('pin-change-oldPin', '111111')
     await supervisor.el('pin-change-submit').click()
-    await expect(supervisor.el('pin-change-error')).toHaveText('PIN 不正确')
+    await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('PIN 不正确')
     await expect(supervisor.el('pin-change-oldPin')).toHaveValue('')
     await expect(supervisor.el('pin-change-newPin')).toHaveValue('97531864')
     // The new PIN can be read before it is stored, like the set-up wizard's; the current one cannot.
@@ -539,12 +539,12 @@ test('修改 PIN: the wrong 原 PIN that locks the PIN pad says for how long, as
     await supervisor.fill('pin-change-newPin', '135791')
     await supervisor.fill('pin-change-confirmPin', '135791')
     await supervisor.el('pin-change-submit').click()
-    if (i < 5) await expect(supervisor.el('pin-change-error')).toHaveText('PIN 不正确')
+    if (i < 5) await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('PIN 不正确')
   }
   // Staff who leave now cannot come back in for that long: the pad is locked too.
-  await expect(supervisor.el('pin-change-error')).toHaveText('PIN 错误次数过多，已锁定。请 30 秒后再试。')
+  await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('PIN 错误次数过多，已锁定。请 30 秒后再试。')
   await kiosk.page.getByTestId('header-language').click()
-  await expect(supervisor.el('pin-change-error')).toHaveText('Too many wrong PINs: locked. Try again in 30 s.')
+  await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('Too many wrong PINs: locked. Try again in 30 s.')
 })
 
 test.describe('on-site services on a kiosk that is not enrolled', () => {
