@@ -339,6 +339,32 @@ test.describe('staff screens: where the keyboard goes', () => {
     await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('Wrong PIN.')
   })
 
+  test('撤销业务 with no reason chosen: the reasons take the keyboard and say why; Escape goes back to the op’s 撤销', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    const op = await supervisor.pauseWithQueuedAppeal(candidate(45))
+    const cancel = supervisor.op(op.receipt).getByRole('button', { name: `撤销业务 ${op.receipt}` })
+    await cancel.focus()
+    await page.keyboard.press('Enter')
+    const dialog = page.getByRole('dialog', { name: `撤销业务 ${op.receipt}` })
+    await expect(dialog).toBeVisible()
+    await dialog.getByRole('button', { name: '确认撤销' }).focus()
+    await page.keyboard.press('Enter')
+    await expect(supervisor.el('cancel-error')).toHaveText('请选择撤销原因')
+    const reasons = dialog.getByRole('radiogroup', { name: '原因' })
+    await expect(reasons.getByRole('radio').first()).toBeFocused()
+    await expect(reasons).toHaveAttribute('aria-invalid', 'true')
+    await expect(reasons).toHaveAccessibleDescription('请选择撤销原因')
+    await page.keyboard.press('ArrowDown')
+    await expect(reasons.getByRole('radio').nth(1)).toBeChecked()
+    await expect(supervisor.el('cancel-error')).toBeHidden()
+    await expect(reasons).not.toHaveAttribute('aria-invalid', 'true')
+    await page.keyboard.press('Escape')
+    await expect(dialog).toBeHidden()
+    await expect(cancel).toBeFocused()
+  })
+
 })
 
 test.describe('staff screens: accessibility of dialogs, errors and lists', () => {
