@@ -3,7 +3,7 @@ import { supervisorPin, test, expect } from './harness/kioskFixture'
 import { seriousViolations } from './pages/axe'
 import { expectShowPasswordButton } from './pages/passwordToggle'
 import { candidate } from './pages/candidates'
-import { queueAppeal, queueAppealInBackoff, SetupWizardPage, SupervisorPage } from './pages/supervisorPages'
+import { queueAppeal, queueAppealInBackoff, SetupWizardPage, staff, SupervisorPage } from './pages/supervisorPages'
 
 // Staff use the same touch screen as candidates: the same accessibility bar for their screens.
 
@@ -365,6 +365,21 @@ test.describe('staff screens: where the keyboard goes', () => {
     await expect(cancel).toBeFocused()
   })
 
+  test('操作日志’s ‹ and ›, pressed to the first or last page, leave the keyboard on the other, not on the page', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    for (let i = 0; i < 20; i++) kiosk.services.supervisor.audit.append({ action: 'pause', detail: {}, actor: { staffId: staff.staffId, name: staff.staffName } })
+    await supervisor.tab('audit')
+    await supervisor.el('audit-older').focus()
+    await page.keyboard.press('Enter')
+    await expect(supervisor.el('audit-total')).toContainText('第 21–')
+    await expect(supervisor.el('audit-older')).toBeDisabled()
+    await expect(supervisor.el('audit-newer')).toBeFocused()
+    await page.keyboard.press('Enter')
+    await expect(supervisor.el('audit-total')).toContainText('第 1–20 条')
+    await expect(supervisor.el('audit-older')).toBeFocused()
+  })
 })
 
 test.describe('staff screens: accessibility of dialogs, errors and lists', () => {
