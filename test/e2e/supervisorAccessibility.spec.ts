@@ -406,3 +406,21 @@ test.describe('staff screens: accessibility of dialogs, errors and lists', () =>
     expect(kiosk.services.supervisor.session.isActive()).toBe(true)
   })
 })
+
+test('a screen reader’s list of lists and tables names the ops list and the audit log, and the audit log’s first column says what it counts', async ({ kiosk }) => {
+  const { page } = kiosk
+  const supervisor = new SupervisorPage(kiosk)
+  await kiosk.open('/')
+  await expect(page.getByTestId('home-progress')).toBeVisible()
+  const queued = await queueAppealInBackoff(kiosk, candidate(44))
+  await supervisor.openPinPad()
+  await supervisor.typePin(supervisorPin)
+  const ops = page.getByRole('list', { name: '业务列表' })
+  await expect(ops.getByRole('listitem')).toHaveCount(1)
+  await expect(ops.getByRole('button', { name: `重试业务 ${queued.receipt}` })).toBeVisible()
+  await supervisor.tab('audit')
+  const log = page.getByRole('table', { name: '操作日志' })
+  await expect(log.getByRole('columnheader').first()).toHaveAccessibleName('序号')
+  await page.getByTestId('header-language').click()
+  await expect(page.getByRole('table', { name: 'Audit log' }).getByRole('columnheader').first()).toHaveAccessibleName('No.')
+})

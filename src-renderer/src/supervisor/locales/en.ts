@@ -288,6 +288,7 @@ const en: typeof zhCN = {
       broken: 'The log was tampered with: it breaks at row {id}!',
       export: 'Export CSV',
       exported: 'Exported to {file}',
+      number: 'No.',
       time: 'Time',
       staff: 'Staff',
       action: 'Action',

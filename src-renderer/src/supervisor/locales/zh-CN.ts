@@ -286,6 +286,7 @@ export default {
       broken: '日志已被篡改：第 {id} 条记录起不一致！',
       export: '导出 CSV',
       exported: '已导出到 {file}',
+      number: '序号',
       time: '时间',
       staff: '工作人员',
       action: '操作',
