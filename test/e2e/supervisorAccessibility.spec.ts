@@ -383,6 +383,58 @@ test.describe('staff screens: where the keyboard goes', () => {
 })
 
 test.describe('staff screens: accessibility of dialogs, errors and lists', () => {
+  test('no serious or critical violation with an empty ops list, the quit dialog, 设置’s errors and 重新登记’s dialog, an on-site result, in Chinese and English', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    const found: string[] = []
+    await supervisor.enter()
+    for (const [locale, who] of [
+      ['zh-CN', candidate(42)],
+      ['en', candidate(43)],
+    ] as const) {
+      if (locale === 'en') await page.getByTestId('header-language').click()
+      await supervisor.tab('dashboard')
+      await supervisor.fill('ops-search', 'ZZ99')
+      await supervisor.el('ops-find').click()
+      await expect(supervisor.el('ops-empty')).toContainText('ZZ99')
+      found.push(...(await seriousViolations(page, `${locale} ops list, receipt not found`)))
+      await supervisor.el('exit-quit').click()
+      await expect(supervisor.el('exit-dialog')).toBeVisible()
+      found.push(...(await seriousViolations(page, `${locale} quit dialog`)))
+      await supervisor.el('exit-back').click()
+      await expect(supervisor.el('exit-dialog')).toBeHidden()
+
+      await supervisor.tab('settings')
+      await supervisor.fill('settings-kiosk-name', '')
+      await supervisor.el('settings-idleTimeoutSec').locator('input').fill('99999')
+      await supervisor.el('settings-save').click()
+      await expect(supervisor.fieldError('settings-kiosk-name')).toBeVisible()
+      await expect(supervisor.fieldError('settings-idleTimeoutSec')).toBeVisible()
+      await supervisor.fill('pin-change-oldPin', '12')
+      await supervisor.el('pin-change-submit').click()
+      await expect(supervisor.fieldError('pin-change-oldPin')).toBeVisible()
+      await supervisor.fill('central-url', 'ftp://central')
+      await supervisor.el('central-reenrol').click()
+      await expect(supervisor.fieldError('central-url')).toBeVisible()
+      found.push(...(await seriousViolations(page, `${locale} settings with errors`)))
+      await supervisor.fill('central-url', '')
+      await supervisor.el('central-reenrol').click()
+      await expect(supervisor.el('central-dialog')).toBeVisible()
+      found.push(...(await seriousViolations(page, `${locale} re-enrol dialog`)))
+      await supervisor.el('central-back').click()
+
+      await supervisor.tab('services')
+      await supervisor.el('services-tab-appeal').click()
+      await supervisor.fillAppeal(who, 'idNumber', '考生从未注册过通行证，但证件号码已被其他账号占用。')
+      await supervisor.el('appeal-checked').click()
+      await supervisor.el('appeal-submit').click()
+      await expect(supervisor.el('appeal-result')).toHaveAttribute('data-status', 'pending')
+      found.push(...(await seriousViolations(page, `${locale} on-site appeal filed`)))
+      await supervisor.el('appeal-result-next').click()
+    }
+    expect(found).toEqual([])
+  })
+
   test('the idle warning: no serious or critical violation; Enter on 继续操作 keeps staff in and goes back to the field, not submitting the form behind it', async ({ kiosk }) => {
     expect(kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 }).ok).toBe(true)
     const { page } = kiosk
