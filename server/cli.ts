@@ -265,8 +265,9 @@ async function runCommand(command: string, rest: string[], values: Options): Pro
 
 async function runServer(values: Options): Promise<void> {
   const dataDir = values.data
-  const port = Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port must be a port number')
+  // Digits only: Number() reads '' and ' ' as 0 (any free port, which no kiosk would find) and 0x1F as 31.
+  const port = /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port must be a port number (0-65535)')
   /** A per-kiosk hourly limit from the command line: a whole number, at least 1. */
   const perHour = (option: 'attested-per-hour' | 'failed-logins-per-hour' | 'receipt-misses-per-hour'): number | undefined => {
     const value = values[option] === undefined ? undefined : Number(values[option])

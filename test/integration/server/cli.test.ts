@@ -38,6 +38,13 @@ describe("the operator's mistakes at the command line", () => {
     assert.equal(noValue.code, 2)
     assert.match(noValue.stderr, /--port/)
     noStackTrace(noValue.stderr)
+
+    // An empty value (a shell variable never set) is not "any free port", where no kiosk would look.
+    for (const port of ['', ' ', '0x1F']) {
+      const notAPort = await server('--port', port)
+      assert.notEqual(notAPort.code, 0, JSON.stringify(port))
+      assert.match(notAPort.stderr, /--port must be a port number/)
+    }
   })
 
   test('a mistyped --data makes no new data folder for enroll-kiosk, kiosks or appeals', async () => {
