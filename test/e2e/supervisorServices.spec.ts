@@ -284,7 +284,13 @@ test('past one page, the audit log says which rows it shows, newest first, in th
   const { page } = kiosk
   const supervisor = new SupervisorPage(kiosk)
   await supervisor.enter()
+  // One page: its count, and no arrows to tab past.
+  await supervisor.tab('audit')
+  await expect(supervisor.el('audit-total')).toHaveText(/^共 \d+ 条$/)
+  await expect(supervisor.el('audit-older')).toHaveCount(0)
+  await expect(supervisor.el('audit-newer')).toHaveCount(0)
   for (let i = 0; i < 20; i++) kiosk.services.supervisor.audit.append({ action: i % 2 ? 'resume' : 'pause', detail: {}, actor: { staffId: staff.staffId, name: staff.staffName } })
+  await supervisor.tab('dashboard')
   await supervisor.tab('audit')
   const total = kiosk.services.supervisor.audit.list({ limit: 1 }).total
   expect(total).toBeGreaterThan(20)
