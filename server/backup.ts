@@ -1,56 +1,61 @@
 import { chmodSync, closeSync, constants, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs'
-import { basename, dirname, join, resolve } from 'node:path'
+import { join } from 'node:path'
 import Database from 'better-sqlite3'
 
 /** The data folder's files that are not the database: without them the copy's ops cannot be opened. */
 const keyFiles = ['sealing-key.json', 'pepper.key'] as const
+const files = ['central.db', ...keyFiles] as const
+/** A file of the copy while it is being made: renamed to its own name once every file is whole. */
+const partialPrefix = '.partial-'
 
-export type BackupResult = { ok: true } | { ok: false; reason: 'target-not-empty' | 'no-keys' }
+export type BackupResult = { ok: true } | { ok: false; reason: 'target-not-empty' | 'target-unfinished' | 'no-keys' }
 
 /**
- * A consistent copy of a data folder into `target` (a new or empty folder), safe while the server
- * runs: VACUUM INTO writes the database as one committed state, whatever is in its -wal at the
- * time, within one read transaction, so a busy server neither waits for it nor restarts it (as it
- * would the page-by-page online backup). Copying the files instead misses what the -wal holds (every
- * op applied since the last checkpoint, which the kiosks have forgotten), or catches the -wal halfway
- * through a write. The copy is a data folder the server starts on as it is: `--data <target>`.
+ * A consistent copy of a data folder into `target` (a new or empty folder, or an empty mounted
+ * drive), safe while the server runs: VACUUM INTO writes the database as one committed state,
+ * whatever is in its -wal at the time, within one read transaction, so a busy server neither waits
+ * for it nor restarts it (as it would the page-by-page online backup). Copying the files instead
+ * misses what the -wal holds (every op applied since the last checkpoint, which the kiosks have
+ * forgotten), or catches the -wal halfway through a write. The copy is a data folder the server
+ * starts on as it is: `--data <target>`.
  *
  * The database is read as it is, never migrated (a backup run from a newer checkout than the running
- * server's must not change its schema under it). The copy is made in a folder beside `target` and
- * renamed to it when whole: a backup that fails (a full disk) leaves no half-copy that a retry would
- * take for an earlier backup, or an administrator for a good one.
+ * server's must not change its schema under it). The files are written under `.partial-` names in the
+ * target and given their own names only when all are whole: a backup that fails (a full disk) removes
+ * them, and one killed midway leaves only `.partial-` files, which the next backup names.
  */
 export function backupDataFolder(dataDir: string, target: string): BackupResult {
-  if (existsSync(target) && readdirSync(target).length > 0) return { ok: false, reason: 'target-not-empty' }
+  if (existsSync(target)) {
+    const there = readdirSync(target)
+    if (there.length > 0 && there.every((name) => name.startsWith(partialPrefix))) return { ok: false, reason: 'target-unfinished' }
+    if (there.length > 0) return { ok: false, reason: 'target-not-empty' }
+  }
   if (keyFiles.some((file) => !existsSync(join(dataDir, file)))) return { ok: false, reason: 'no-keys' }
-  const parent = dirname(resolve(target))
-  mkdirSync(parent, { recursive: true })
-  const partial = join(parent, `.${basename(target)}.partial-${process.pid}`)
-  mkdirSync(partial, { mode: 0o700 })
+  const made = !existsSync(target)
+  // A folder the administrator made (a mounted drive, its owner and mode) is used as it is.
+  if (made) mkdirSync(target, { recursive: true, mode: 0o700 })
+  const partial = (file: string) => join(target, `${partialPrefix}${file}`)
   try {
-    const copy = join(partial, 'central.db')
     // Accounts and kiosk secrets, as in the data folder: made with the server's user only first.
-    closeSync(openSync(copy, 'wx', 0o600))
+    closeSync(openSync(partial('central.db'), 'wx', 0o600))
     const db = new Database(join(dataDir, 'central.db'), { readonly: true, fileMustExist: true })
     try {
       db.pragma('busy_timeout = 5000')
-      db.prepare('VACUUM INTO ?').run(copy)
+      db.prepare('VACUUM INTO ?').run(partial('central.db'))
     } finally {
       db.close()
     }
     for (const file of keyFiles) {
-      copyFileSync(join(dataDir, file), join(partial, file), constants.COPYFILE_EXCL)
-      chmodSync(join(partial, file), 0o600)
+      copyFileSync(join(dataDir, file), partial(file), constants.COPYFILE_EXCL)
+      chmodSync(partial(file), 0o600)
     }
-    // On the disk before the command says it is done: the files, then the folders that name them.
-    for (const file of ['central.db', ...keyFiles]) syncPath(join(partial, file))
-    syncPath(partial)
-    // An empty target (made by the administrator) gives way to the whole copy.
-    if (existsSync(target)) rmdirSync(target)
-    renameSync(partial, target)
-    syncPath(parent)
+    // On the disk before they take their names, and the names before the command says it is done.
+    for (const file of files) syncPath(partial(file))
+    for (const file of files) renameSync(partial(file), join(target, file))
+    syncPath(target)
   } catch (error) {
-    rmSync(partial, { recursive: true, force: true })
+    for (const file of files) rmSync(partial(file), { force: true })
+    if (made) rmdirSync(target)
     throw error
   }
   return { ok: true }

@@ -168,17 +168,20 @@ async function runCommand(command: string, rest: string[], values: Options): Pro
     try {
       result = backupDataFolder(dataDir, target)
     } catch (error) {
-      // About the copy, not the data folder (which a backup only reads): a full or read-only disk
-      // there, a target that is a file. Nothing of the copy is left behind.
+      // Mostly about the copy (a full or read-only disk there, a target that is a file), sometimes the
+      // data folder (read-only, without the -shm a reader needs): the system's words say which. The
+      // data folder is only read; nothing of the copy is left behind.
       const why = error instanceof Error ? error.message.split('\n')[0] : String(error)
-      console.error(`could not back up ${resolve(dataDir)} to ${resolve(target)}: ${why}. Nothing was written there; the data folder is unchanged`)
+      console.error(`could not back up ${resolve(dataDir)} to ${resolve(target)}: ${why}. No copy was left there; the data folder is unchanged`)
       process.exit(1)
     }
     if (!result.ok) {
       console.error(
         result.reason === 'target-not-empty'
           ? `${resolve(target)} is not empty: back up into a new folder, never over another backup`
-          : `${resolve(dataDir)} has no sealing-key.json or pepper.key: start the server on it once, or restore them from a backup`,
+          : result.reason === 'target-unfinished'
+            ? `${resolve(target)} holds an unfinished backup (.partial-* files, from a backup that was stopped): delete them, or back up into a new folder`
+            : `${resolve(dataDir)} has no sealing-key.json or pepper.key: start the server on it once, or restore them from a backup`,
       )
       process.exit(1)
     }

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startServer } from '../../../server/index'
@@ -60,7 +60,7 @@ test('a backup that fails leaves nothing where it was going, says so about that 
 
   await assert.rejects(cli(running.dataDir, 'backup', target), (error: { code: number; stderr: string }) => {
     assert.equal(error.code, 1)
-    assert.match(error.stderr, new RegExp(`^could not back up .* to ${target}: .*Nothing was written there`))
+    assert.match(error.stderr, new RegExp(`^could not back up .* to ${target}: .*No copy was left there`))
     return true
   })
   assert.deepEqual(readdirSync(backups), [])
@@ -69,4 +69,30 @@ test('a backup that fails leaves nothing where it was going, says so about that 
   renameSync(`${pepper}.aside`, pepper)
   await cli(running.dataDir, 'backup', target)
   assert.deepEqual(readdirSync(target).sort(), ['central.db', 'pepper.key', 'sealing-key.json'])
+})
+
+test('a backup into an empty folder the administrator made (a mounted drive) keeps that folder; one stopped midway is named at the next try', async (t) => {
+  const running = await startTestServer()
+  t.after(() => running.stop())
+  const target = mkdtempSync(join(tmpdir(), 'central-backup-'))
+  t.after(() => rmSync(target, { recursive: true, force: true }))
+  chmodSync(target, 0o750)
+  const made = statSync(target)
+
+  await cli(running.dataDir, 'backup', target)
+
+  const after = statSync(target)
+  assert.equal(after.ino, made.ino)
+  assert.equal(after.mode & 0o777, 0o750)
+  assert.deepEqual(readdirSync(target).sort(), ['central.db', 'pepper.key', 'sealing-key.json'])
+
+  // What a backup killed midway (Ctrl-C, a power cut) leaves: its files under their .partial- names.
+  const stopped = mkdtempSync(join(tmpdir(), 'central-backup-'))
+  t.after(() => rmSync(stopped, { recursive: true, force: true }))
+  writeFileSync(join(stopped, '.partial-central.db'), '')
+  await assert.rejects(cli(running.dataDir, 'backup', stopped), (error: { code: number; stderr: string }) => {
+    assert.equal(error.code, 1)
+    assert.match(error.stderr, /holds an unfinished backup \(\.partial-\* files/)
+    return true
+  })
 })
