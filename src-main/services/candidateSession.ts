@@ -8,6 +8,8 @@ export interface CandidateSession {
   sessionToken: string
   /** Which log-in made it (random, not the token): the screen that asked may end that one only. */
   loginId: string
+  /** When that log-in started among this holder's (`startLogin()`): a slower, older one never replaces it. */
+  attempt: number
   /** Kept to order this account's ops in the outbox (as a keyed hash there, never in clear). */
   idNumber: string
   /** How long it lasts from now, by the server: its expiry less the server's time now. */
@@ -29,6 +31,7 @@ export class CandidateSessionHolder {
   readonly #steadyNow: () => number
   #visitStartedAt: number
   #visit = 0
+  #loginsStarted = 0
 
   /** `now`: the kiosk's wall clock (kioskServices' clock option); `steadyNow`: one nobody sets. */
   constructor(now: () => number = Date.now, steadyNow: () => number = () => performance.now()) {
@@ -54,6 +57,21 @@ export class CandidateSessionHolder {
   get current(): Omit<CandidateSession, 'expiresInMs'> | null {
     if (this.#current && this.#current.endsAtSteady <= this.#steadyNow()) this.#current = null
     return this.#current
+  }
+
+  /** A log-in is sent to the server: its number, to tell later which of two answers is the newer. */
+  startLogin(): number {
+    this.#loginsStarted += 1
+    return this.#loginsStarted
+  }
+
+  /**
+   * True when the session held was made by a log-in started after `attempt`: the candidate came
+   * back to 登录 and tried again, and that answer came first. The older answer must not replace it.
+   */
+  holdsNewerThan(attempt: number): boolean {
+    const current = this.current
+    return current !== null && current.attempt > attempt
   }
 
   /** An expiry that is not a number (a server's date nobody could read) counts as past: nothing is held. */

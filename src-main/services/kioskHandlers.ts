@@ -122,10 +122,13 @@ export function createKioskHandlers(
         const checked = field(fields.loginIdNumber, idNumber, 'idNumber', 'idNumber.anyType')
         if (!checked.ok) return checked
         const visit = session.visit
+        const attempt = session.startLogin()
         const answerLogin = await central.login({ idNumber: checked.value, password })
         if (!answerLogin.ok) return { ok: false, error: answerLogin.error }
         // Wiped while the server answered (the visitor left): their session is not the next person's.
-        if (session.visit !== visit) {
+        // Or overtaken: a log-in started after this one is held already (the candidate left 登录,
+        // came back and tried again, and this answer was the slower): that one stays.
+        if (session.visit !== visit || session.holdsNewerThan(attempt)) {
           void central.logout({ sessionToken: answerLogin.value.sessionToken })
           return fail('SESSION_EXPIRED')
         }
@@ -137,6 +140,7 @@ export function createKioskHandlers(
         session.begin({
           sessionToken: answerLogin.value.sessionToken,
           loginId,
+          attempt,
           idNumber: checked.value,
           // How long is left by the server's clock (its expiry less its time now, the kiosk's clock
           // plus the measured offset): a kiosk half an hour fast would otherwise hold a session

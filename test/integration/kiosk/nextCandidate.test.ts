@@ -79,6 +79,42 @@ describe('one candidate to the next, in main', () => {
     assert.equal(valueOf<{ status: string }>(kept).status, 'applied')
   })
 
+  test('a slow log-in answered after a newer one does not replace it: the candidate stays logged in', async () => {
+    const a = person(7)
+    assert.equal((await register(a)).status, 'applied')
+    // The centre answers the first log-in only once the second has been answered.
+    const central = kiosk.services.central!.client
+    const login = central.login.bind(central)
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    let reached!: () => void
+    const firstReached = new Promise<void>((resolve) => (reached = resolve))
+    let calls = 0
+    central.login = async (payload) => {
+      const first = ++calls === 1
+      if (first) reached()
+      const answer = await login(payload)
+      if (first) await released
+      return answer
+    }
+    try {
+      const slow = logIn(a)
+      await firstReached
+      const newer = valueOf<{ loginId: string }>(await logIn(a))
+      const token = kiosk.services.session.current?.sessionToken
+      assert.ok(token)
+      release()
+      // Its screen was left long ago: whatever it does with the refusal, the newer log-in is untouched.
+      assert.deepEqual(await slow, { ok: false, error: { code: 'SESSION_EXPIRED' } })
+      assert.ok(valueOf<{ account: unknown }>(await call('auth.account')).account)
+      assert.equal(kiosk.services.session.current?.sessionToken, token)
+      assert.equal(await atCentre(token), 'still open')
+      valueOf(await call('auth.logout', { loginId: newer.loginId }))
+    } finally {
+      central.login = login
+    }
+  })
+
   test('a verified SMS code is for one op: a second submit at the same time does not carry it', async () => {
     const b = person(2)
     valueOf(await call('sms.send', { mobile: b.mobile, purpose: 'register' }))
