@@ -124,9 +124,7 @@ test.describe('staff screens: accessibility', () => {
   test('the PIN pad is named in the window and leaves the focus where it was: staff tap 工号 first, as before', async ({ kiosk }) => {
     const { page } = kiosk
     const supervisor = new SupervisorPage(kiosk)
-    await kiosk.open('/')
-    await expect(page.getByTestId('home-progress')).toBeVisible()
-    await supervisor.openPinPad()
+    await supervisor.openPinPadOnHome()
     await expect(page).toHaveTitle('进入监考模式 - ETEST 通行证')
     await expect(page.locator('body')).toBeFocused()
     await supervisor.el('pin-staff-id').click()
@@ -252,9 +250,7 @@ test.describe('staff screens: where the keyboard goes', () => {
   test('the PIN pad: a field refused takes the focus and is described by why, 工号 and 姓名 as well as the PIN', async ({ kiosk }) => {
     const { page } = kiosk
     const supervisor = new SupervisorPage(kiosk)
-    await kiosk.open('/')
-    await expect(page.getByTestId('home-progress')).toBeVisible()
-    await supervisor.openPinPad()
+    await supervisor.openPinPadOnHome()
     await supervisor.fill('pin-staff-id', 'T07')
     await supervisor.el('pin-input').fill('246810')
     await page.keyboard.press('Enter')

@@ -31,9 +31,7 @@ test.describe('first start', () => {
 test('screenshots: PIN pad, dashboard, services, settings, audit log', async ({ kiosk }) => {
   const { page } = kiosk
   const supervisor = new SupervisorPage(kiosk)
-  await kiosk.open('/')
-  await expect(page.getByTestId('home-progress')).toBeVisible()
-  await supervisor.openPinPad()
+  await supervisor.openPinPadOnHome()
   await supervisor.fill('pin-staff-id', 'T07')
   await supervisor.fill('pin-staff-name', '王老师')
   await shot(page, 'supervisor-pin')

@@ -13,6 +13,14 @@ export class SupervisorPage extends KioskPage {
   }
 
   /** The hidden gesture: the key chord Ctrl+Alt+S, or five taps on the header's logo. */
+  /** From the candidates' home screen, as staff arriving at an idle kiosk. */
+  async openPinPadOnHome(): Promise<void> {
+    await this.kiosk.open('/')
+    // The gesture belongs to a screen that is up: wait for home before the chord.
+    await expect(this.page.getByTestId('home-progress')).toBeVisible()
+    await this.openPinPad()
+  }
+
   async openPinPad(via: 'chord' | 'taps' = 'chord'): Promise<void> {
     // The gesture belongs to the header of a screen that is up; right after a (re)start the
     // router may still be settling, so wait for the header and give the gesture a second go.
@@ -64,10 +72,7 @@ export class SupervisorPage extends KioskPage {
 
   /** From home, in through the gesture and the PIN, to the dashboard. */
   async enter(pin = supervisorPin): Promise<void> {
-    await this.kiosk.open('/')
-    // The gesture belongs to a screen that is up: wait for home before the chord.
-    await expect(this.page.getByTestId('home-progress')).toBeVisible()
-    await this.openPinPad()
+    await this.openPinPadOnHome()
     await this.typePin(pin)
     await expect(this.el('mode')).toBeVisible()
     await expect(this.el('overview')).toBeVisible()
