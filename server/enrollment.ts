@@ -13,11 +13,12 @@ export const enrollmentCodeTtlMs = 24 * 60 * 60 * 1000
  */
 function canonicalCode(typed: string): string {
   // NFKC: what a Chinese input method types in full width (７ＫＱ２－…) is the same code; and the
-  // dashes a document or chat program puts in place of the hyphen.
+  // dashes a document or chat program puts in place of the hyphen, or an input method offers for
+  // one (ー, 一): the code's alphabet has none of them.
   const characters = typed
     .normalize('NFKC')
     .toUpperCase()
-    .replace(/[\s\-\u2010-\u2015\u2212]/g, '')
+    .replace(/[\s\-\u2010-\u2015\u2212\u30fc\u4e00]/g, '')
     .replace(/O/g, '0')
     .replace(/[IL]/g, '1')
   return characters.length === 16 ? (characters.match(/.{4}/g) ?? []).join('-') : typed.trim().toUpperCase()

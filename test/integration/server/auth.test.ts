@@ -95,6 +95,7 @@ describe('public endpoints and kiosk enrolment', () => {
       // A Chinese input method's full width; a chat program's dashes.
       (code: string) => [...code].map((c) => (c === '-' ? '－' : String.fromCharCode(c.charCodeAt(0) + 0xfee0))).join(''),
       (code: string) => code.replace('-', '–').replace('-', '—').replace('-', '\u2212'),
+      (code: string) => code.replace('-', 'ー').replace('-', '一'),
     ]
     for (const typed of typings) {
       const code = t.server.createEnrollmentCode('Hall D')

@@ -45,6 +45,12 @@ test('a backup is never written over another: a folder that is not empty is refu
     assert.match(error.stderr, /is not empty: back up into a new folder/)
     return true
   })
+  // A path with a space, unquoted: not a backup into its first half.
+  await assert.rejects(cli(running.dataDir, 'backup', `${target}-new`, 'folder'), (error: { code: number; stderr: string }) => {
+    assert.equal(error.code, 2)
+    assert.match(error.stderr, /backup takes one folder: quote a path with spaces/)
+    return true
+  })
 })
 
 test('a backup that fails leaves nothing where it was going, says so about that folder, and the retry makes it whole', async (t) => {
