@@ -1,4 +1,4 @@
-import type { Locator } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import { test, expect } from './harness/kioskFixture'
 import { logInAs, registerThroughKiosk } from './pages/accounts'
 import { AppealPage } from './pages/AppealPage'
@@ -61,6 +61,14 @@ test.describe('idle', () => {
     await expect(register.el('send-code')).toBeEnabled()
   })
 
+  /** Home, waiting for the next visitor: the last one's op (by its receipt) is in no store, and none is followed. */
+  async function expectNothingOf(page: Page, receipt: string): Promise<void> {
+    await expect(page.getByTestId('home-register')).toBeVisible()
+    const stores = await storesOf(page)
+    expect(stores).not.toContain(receipt)
+    expect(stores).toContain('"outcomes":{}')
+  }
+
   test('idle: a code asked for just before the wipe and answered after it leaves the number nowhere', async ({ kiosk }) => {
     const { page } = kiosk
     const who = candidate(90)
@@ -93,10 +101,7 @@ test.describe('idle', () => {
     expect(answer.ok).toBe(true)
     const receipt = answer.value?.receipt ?? ''
     expect(receipt).toMatch(/^[0-9A-Z]{8}$/)
-    await expect(page.getByTestId('home-register')).toBeVisible()
-    const stores = await storesOf(page)
-    expect(stores).not.toContain(receipt)
-    expect(stores).toContain('"outcomes":{}')
+    await expectNothingOf(page, receipt)
   })
 
   test('idle: a receipt looked up just before the wipe and answered after it leaves nothing of it in the next visitor’s stores', async ({ kiosk }) => {
@@ -114,10 +119,7 @@ test.describe('idle', () => {
     await expect(page.getByTestId('home-register')).toBeVisible({ timeout: 8_000 })
     await lookup.release()
     expect(((await lookup.answered()) as { ok: boolean }).ok).toBe(true)
-    await expect(page.getByTestId('home-register')).toBeVisible()
-    const stores = await storesOf(page)
-    expect(stores).not.toContain(receipt)
-    expect(stores).toContain('"outcomes":{}')
+    await expectNothingOf(page, receipt)
   })
 
   test('idle on home: the language the last visitor chose goes back to the default, with no warning and no wipe', async ({ kiosk }) => {
