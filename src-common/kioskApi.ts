@@ -377,6 +377,11 @@ export const kioskEvents = {
   opChanged: opOutcomeSchema,
   /** Supervisor mode entered or left (including by itself after idle). */
   supervisorChanged: supervisorStateSchema,
+  /**
+   * Main ended the candidate's visit itself (what app.wipe does): nobody called or touched anything
+   * for well past the screen's own idle timeout, which never wiped. The screen wipes and goes home.
+   */
+  visitEnded: z.object({ reason: z.literal('idle') }),
 } as const
 
 type Calls = typeof kioskCalls

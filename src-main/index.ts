@@ -145,6 +145,10 @@ async function start(config: Extract<typeof configResult, { ok: true }>['config'
   // (did-navigate: a document the window committed to, not one the hardening refused; hash changes
   // of vue-router are did-navigate-in-page.)
   kioskWindow.webContents.on('did-navigate', () => services.newDocument())
+  // A touch or a key keeps main's own idle end back (candidateIdleBackstop.ts): a candidate typing a
+  // long form calls main for minutes on end. Seen here, not told by the page: a hung or hostile
+  // screen cannot make them up, and a person at a broken screen is still someone at the kiosk.
+  kioskWindow.webContents.on('input-event', (_event, input) => services.candidateIdle.input(input.type))
   services.events.on((event: KioskEventName, payload: unknown) => {
     if (!kioskWindow.isDestroyed()) kioskWindow.webContents.send(eventChannel(event), payload)
   })

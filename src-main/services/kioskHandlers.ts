@@ -9,6 +9,7 @@ import type { CentralResult } from '../../sync/centralClient'
 import type { OpView } from '../../sync/outbox'
 import { normaliseReceipt, receiptPattern } from '../../sync/receipt'
 import type { KioskHandlers } from './kioskDispatcher'
+import type { CandidateIdleBackstop } from './candidateIdleBackstop'
 import type { KioskServices } from './kioskServices'
 import { createReceiptLookupLimit, type ReceiptLookupLimit } from './receiptLookupLimit'
 import { submitOperation } from './submitOperation'
@@ -35,6 +36,13 @@ function field<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 const lookupRefreshMs = 3_000
 /** While 查询办理进度 is locked, this kiosk's ops younger than this are still answered. */
 const recentReceiptMs = 15 * 60_000
+
+/**
+ * Calls a screen repeats by itself (the header's sync state and the settings read after each wipe, the
+ * simulated phone's poll, the set-up check on navigation): not someone at the kiosk, so they neither
+ * keep a visit open nor hold main's idle end back.
+ */
+const backgroundCalls: ReadonlySet<string> = new Set(['app.info', 'sync.status', 'dev.messages', 'setup.status'])
 
 /** One handler per contract entry; inputs arrive already validated by the dispatcher. */
 export function createKioskHandlers(
@@ -277,7 +285,7 @@ export function createKioskHandlers(
       },
     },
   }
-  return handlers
+  return watchedForIdle(handlers, services.candidateIdle)
 
   /**
    * One of this kiosk's ops as 查询办理进度 shows it. Under review: the candidate asking is told the
@@ -297,4 +305,19 @@ export function createKioskHandlers(
     }
     return services.outcomeOf(local)
   }
+}
+
+/** Every call but the background ones goes through main's idle end (candidateIdleBackstop.ts). */
+function watchedForIdle(handlers: KioskHandlers, idle: CandidateIdleBackstop): KioskHandlers {
+  type Handler = (input: unknown) => Promise<Result<unknown>>
+  const watched: Record<string, Record<string, Handler>> = {}
+  for (const [namespace, methods] of Object.entries(handlers as unknown as Record<string, Record<string, Handler>>)) {
+    watched[namespace] = Object.fromEntries(
+      Object.entries(methods).map(([method, run]) => [
+        method,
+        backgroundCalls.has(`${namespace}.${method}`) ? run : (input: unknown) => idle.during(() => run(input)),
+      ]),
+    )
+  }
+  return watched as unknown as KioskHandlers
 }

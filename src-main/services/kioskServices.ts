@@ -10,6 +10,7 @@ import { countUnfinishedOps, openOutbox, type OpView, type Outbox } from '../../
 import { createSyncEngine, type SyncEngine } from '../../sync/syncEngine'
 import { createCentralClient, type CentralClient } from '../../sync/centralClient'
 import { createCaptchaService, type CaptchaOptions, type CaptchaService } from './captchaService'
+import { createCandidateIdleBackstop, type CandidateIdleBackstop } from './candidateIdleBackstop'
 import { CandidateSessionHolder } from './candidateSession'
 import { connectCentral, openDemoStore, type CentralLink, type DemoServerOptions, type Enrolment } from './centralLink'
 import type { CentralStore } from '../../server/index'
@@ -31,6 +32,8 @@ export interface KioskServices {
   events: KioskEventBus
   captcha: CaptchaService
   supervisor: SupervisorStore
+  /** Main's own end to a visit the screen never wiped (candidateIdleBackstop.ts): every call goes through it. */
+  candidateIdle: CandidateIdleBackstop
   /** Null until the kiosk is enrolled: operations cannot be sealed, the candidate is told so. */
   readonly outbox: Outbox | null
   /**
@@ -95,6 +98,11 @@ export interface KioskServiceOptions {
   onEndVisit?: () => void
   /** Idle timeouts below the settings' 30 s floor, for the idle-wipe tests only. */
   idleOverride?: { timeoutSec: number; warningSec: number }
+  /**
+   * Main's end to a visit the screen never wiped, after the screen's timeout plus `marginSec` (default
+   * 120) without a call or a touch; tests shorten the margin, look more often and bring their own clock.
+   */
+  candidateIdle?: { marginSec?: number; checkEveryMs?: number; now?: () => number }
   /** Where staff's exports (the audit CSV) are written: the shell gives the OS's Downloads folder; default `<dataDir>/exports`. */
   exportDir?: string
   /** The kiosk's clock for the outbox and the central client (epoch ms). Default
@@ -126,6 +134,18 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
   const session = new CandidateSessionHolder(options.clock)
   const events = new KioskEventBus()
   const captcha = createCaptchaService(options.captcha)
+  const candidateIdle = createCandidateIdleBackstop({
+    ...options.candidateIdle,
+    screenTimeoutSec: () => services.info().idleTimeoutSec,
+    staffHere: () => supervisor.session.isActive(),
+    endVisit: () => {
+      // Nothing of the person: that a screen left a visit open, for whoever looks after the kiosk.
+      const held = session.current ? ' (a log-in was held)' : ''
+      console.warn(`[kiosk] no call or touch for ${Math.round(candidateIdle.timeoutMs() / 1000)} s and the screen did not wipe: main ended the visit${held}`)
+      services.endVisit()
+      events.emit('visitEnded', { reason: 'idle' })
+    },
+  })
   const centralUrl = () => config.centralUrl ?? supervisor.settings.get().centralUrl
 
   // The kiosk's clock, as the outbox and the central clients take it (tests set it wrong).
@@ -241,6 +261,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     events,
     captcha,
     supervisor,
+    candidateIdle,
     get outbox() {
       return outbox
     },
@@ -327,6 +348,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       const current = session.current
       session.wipe()
       captcha.clear()
+      candidateIdle.visitEnded()
       if (current) void central?.client.logout({ sessionToken: current.sessionToken })
       options.onEndVisit?.()
     },
@@ -338,6 +360,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       options.onQuit?.(to)
     },
     async close() {
+      candidateIdle.close()
       session.wipe()
       captcha.clear()
       // A link still being made is let finish, then closed with the rest.

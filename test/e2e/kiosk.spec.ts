@@ -545,6 +545,25 @@ test.describe('idle after log-in', () => {
   })
 })
 
+test.describe("main's own end to a visit", () => {
+  test('a visit main ended itself (the screen never wiped it) takes the screen home, with nothing of the account', async ({ kiosk }) => {
+    const who = candidate(8)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    await expect(page.getByTestId('account-welcome')).toBeVisible()
+    // What main's idle end does when its time comes (candidateIdleBackstop.ts; its timing and what it
+    // waits for are tested in plain Node, test/integration/kiosk/candidateIdleBackstop.test.ts).
+    kiosk.services.endVisit()
+    kiosk.services.events.emit('visitEnded', { reason: 'idle' })
+    await expect(page.getByTestId('home-register')).toBeVisible()
+    const stores = JSON.parse(await storesOf(page)) as { candidate: { account: unknown } }
+    expect(stores.candidate.account).toBeNull()
+    expect(await page.content()).not.toContain('王**')
+    await page.goBack()
+    await expect(page.getByTestId('account-welcome')).toBeHidden()
+  })
+})
+
 test.describe('the test harness', () => {
   test('kiosk.open() returns once the app follows the address: a second open() at once shows its screen', async ({ kiosk }) => {
     const { page } = kiosk

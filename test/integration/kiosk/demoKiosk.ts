@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createKioskDispatcher } from '../../../src-main/services/kioskDispatcher'
 import { createKioskHandlers } from '../../../src-main/services/kioskHandlers'
-import { createKioskServices, type KioskServices } from '../../../src-main/services/kioskServices'
+import { createKioskServices, type KioskServiceOptions, type KioskServices } from '../../../src-main/services/kioskServices'
 import { startTestServer } from '../server/kiosk'
 
 type Answer = Awaited<ReturnType<ReturnType<typeof createKioskDispatcher>['invoke']>>
@@ -26,7 +26,13 @@ export interface DemoKiosk {
  * demo mode (or the one at `centralUrl`, as KIOSK_CENTRAL_URL sets it).
  */
 export async function openDemoKiosk(
-  options: { liftResendInterval?: boolean; dataDir?: string; centralUrl?: string } = {},
+  options: {
+    liftResendInterval?: boolean
+    dataDir?: string
+    centralUrl?: string
+    /** Main's idle end (candidateIdleBackstop.ts): a test's own clock, margin and pace. */
+    candidateIdle?: KioskServiceOptions['candidateIdle']
+  } = {},
 ): Promise<DemoKiosk> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kiosk-main-'))
   let lastCaptcha = ''
@@ -36,6 +42,7 @@ export async function openDemoKiosk(
     appRoot: process.cwd(),
     captcha: { onCreate: (_id, answer) => (lastCaptcha = answer) },
     ...(options.liftResendInterval ? { demoServer: { limits: { perTargetIntervalMs: 0 } } } : {}),
+    ...(options.candidateIdle ? { candidateIdle: options.candidateIdle } : {}),
   })
   const dispatcher = createKioskDispatcher(createKioskHandlers(services))
   return {
@@ -53,6 +60,19 @@ export async function openDemoKiosk(
       if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * A session as the central server holds it ('still open', or the server's error code): the kiosk does
+ * not wait for its log-out to arrive there, so a moment is allowed.
+ */
+export async function sessionAtCentre(kiosk: DemoKiosk, sessionToken: string): Promise<string> {
+  let answer = await kiosk.services.central!.client.account({ sessionToken })
+  for (let tries = 0; answer.ok && tries < 50; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    answer = await kiosk.services.central!.client.account({ sessionToken })
+  }
+  return answer.ok ? 'still open' : answer.error.code
 }
 
 /** The value of a successful answer (fails the test with the error otherwise). */

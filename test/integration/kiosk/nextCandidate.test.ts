@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { candidate as fixtureCandidate } from '../sync/fixtures'
-import { openDemoKiosk, valueOf, type DemoKiosk } from './demoKiosk'
+import { openDemoKiosk, sessionAtCentre, valueOf, type DemoKiosk } from './demoKiosk'
 
 // A kiosk serves strangers one after another: what main holds for one candidate (a session, a
 // verified SMS code) must never reach the next, whatever arrives late and whoever steps in between.
@@ -21,15 +21,7 @@ async function logIn(who: ReturnType<typeof person>) {
   return call('auth.login', { province: '北京', idNumber: who.idNumber, password: who.password, captchaId, captcha: kiosk.captcha() })
 }
 
-/** The session as the central server holds it: the kiosk does not wait for its log-out to arrive there, so a moment is allowed. */
-async function atCentre(sessionToken: string): Promise<string> {
-  let answer = await kiosk.services.central!.client.account({ sessionToken })
-  for (let tries = 0; answer.ok && tries < 50; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    answer = await kiosk.services.central!.client.account({ sessionToken })
-  }
-  return answer.ok ? 'still open' : answer.error.code
-}
+const atCentre = (sessionToken: string) => sessionAtCentre(kiosk, sessionToken)
 
 before(async () => {
   kiosk = await openDemoKiosk({ liftResendInterval: true })

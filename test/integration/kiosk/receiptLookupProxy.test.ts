@@ -26,6 +26,7 @@ function lookupThrough(client: CentralClient) {
     outbox: undefined,
     engine: null,
     central: { client },
+    candidateIdle: { during: <T>(work: () => Promise<T>) => work() },
   }
   const handlers = createKioskHandlers(services as unknown as KioskServices)
   return (receipt: string) => handlers.ops.lookup({ receipt })

@@ -128,6 +128,13 @@ describe('the Electron shell', () => {
     assert.deepEqual(fake.recorded.clipboardCleared.slice(before), expected)
   })
 
+  test("the window's touches and keys reach main's own idle end, seen by the shell: a hung or hostile page cannot make them up", () => {
+    const contents = fake.recorded.windows[0]!.webContents
+    assert.equal(contents.listenerCount('input-event'), 1)
+    contents.emit('input-event', {}, { type: 'touchStart' })
+    contents.emit('input-event', {}, { type: 'mouseMove' })
+  })
+
   test('back from the desktop, the window is locked again as configured', () => {
     const window = fake.recorded.windows[0]!
     window.setKiosk(false)
