@@ -274,6 +274,12 @@ export const limitMessages = {
     'zh-CN': '回执编号查询失败次数过多，查询已暂时锁定，请稍后再试或联系考点工作人员',
     en: 'Too many receipt codes were not found: look-ups are locked for a while. Try later or ask the exam-centre staff.',
   },
+  // ops.submit once a visit has queued kioskHandlers' opsPerVisit ops: far more than a candidate
+  // needs, so it is a screen gone wrong; staff end the visit (entering supervisor mode does).
+  'ops.perVisit': {
+    'zh-CN': '本次办理提交的业务数量已达上限，请联系考点工作人员',
+    en: 'This visit has submitted as many requests as one visit may. Please ask the exam-centre staff.',
+  },
 } as const satisfies Record<string, Record<Locale, string>>
 
 export type LimitRule = keyof typeof limitMessages

@@ -38,6 +38,15 @@ const lookupRefreshMs = 3_000
 const recentReceiptMs = 15 * 60_000
 
 /**
+ * The most ops one visit may queue through ops.submit. A thorough visit queues under a dozen: 注册, then
+ * 验证手机, 验证邮箱, 修改资料, 修改手机号 and 修改密码, 重置密码, an appeal for each of ID number, mobile
+ * and email, and a few sent again after the centre refused a code. A renderer looping on ops.submit
+ * stops here instead of filling the outbox. Staff's on-site services (supervisor.attestedReset,
+ * fileAppeal) do not count: they serve one candidate after another, behind the PIN.
+ */
+export const opsPerVisit = 30
+
+/**
  * Calls a screen repeats by itself (the header's sync state and the settings read after each wipe, the
  * simulated phone's poll, the set-up check on navigation): not someone at the kiosk, so they neither
  * keep a visit open nor hold main's idle end back.
@@ -47,11 +56,22 @@ const backgroundCalls: ReadonlySet<string> = new Set(['app.info', 'sync.status',
 /** One handler per contract entry; inputs arrive already validated by the dispatcher. */
 export function createKioskHandlers(
   services: KioskServices,
-  options: { receiptLookups?: ReceiptLookupLimit; recentReceiptMs?: number } = {},
+  options: { receiptLookups?: ReceiptLookupLimit; recentReceiptMs?: number; opsPerVisit?: number } = {},
 ): KioskHandlers {
   const { session, captcha } = services
   const receiptLookups = options.receiptLookups ?? createReceiptLookupLimit()
   const recentMs = options.recentReceiptMs ?? recentReceiptMs
+  const visitOpLimit = options.opsPerVisit ?? opsPerVisit
+  /** This visit's ops so far: a new visit gets a new counter, so a late release never counts against it. */
+  let visitOps = { visit: session.visit, count: 0 }
+  /** A place for one op in this visit's count, or null when it is full; release it if nothing was queued. */
+  const takeOpPlace = (): (() => void) | null => {
+    if (visitOps.visit !== session.visit) visitOps = { visit: session.visit, count: 0 }
+    const counted = visitOps
+    if (counted.count >= visitOpLimit) return null
+    counted.count += 1
+    return () => void (counted.count -= 1)
+  }
   const staff = createSupervisorHandlers(services)
   const client = () => services.central?.client ?? null
   const notEnrolled = (): { ok: false; error: KioskError } => fail('NOT_ENROLLED')
@@ -179,35 +199,18 @@ export function createKioskHandlers(
       },
     },
     ops: {
-      submit: async ({ kind, payload, captchaId, captcha: answer, waitMs }) => {
-        if (captchaKinds.has(kind)) {
-          const human = captcha.check(captchaId, answer)
-          if (!human.ok) return human
+      submit: async (input) => {
+        const place = takeOpPlace()
+        if (!place) return fail('RATE_LIMITED', { rule: 'ops.perVisit' })
+        let queued = false
+        try {
+          const outcome = await submitCandidateOp(input)
+          queued = outcome.ok
+          return outcome
+        } finally {
+          // Refused before the outbox (a field, the captcha, the disk): nothing queued, nothing counted.
+          if (!queued) place()
         }
-        // Staff attestation exists only in supervisor mode (supervisor.attestedReset).
-        if (payload.method === 'attested' || payload.attestation !== undefined) return fail('UNAUTHORIZED')
-        const full: Record<string, unknown> = { ...payload }
-        let accountIdNumber = typeof payload.idNumber === 'string' ? payload.idNumber : undefined
-        if (isSessionKind.has(kind)) {
-          const current = session.current
-          if (!current) return fail('SESSION_EXPIRED')
-          full.sessionToken = current.sessionToken
-          accountIdNumber = current.idNumber
-        }
-        // An SMS code already checked online travels as its verification token instead.
-        const verifiedMobile = fields.mobile.safeParse(typeof payload.newMobile === 'string' ? payload.newMobile : payload.mobile)
-        const verified = full.smsCode === undefined && verifiedMobile.success ? verifiedMobile.data : undefined
-        const token = verified === undefined ? undefined : session.takeVerification(kind, verified)
-        if (token) full.verificationToken = token
-        const visit = session.visit
-        const outcome = await submitOperation(services, kind, full, { accountIdNumber, waitMs })
-        if (!outcome.ok && token && verified !== undefined && session.visit === visit) session.giveBackVerification(kind, verified, token)
-        // A password change or reset ends the session everywhere: the kiosk forgets it too (unless a
-        // wipe already did, and someone else stands at the kiosk now).
-        if (outcome.ok && outcome.value.status === 'applied' && (kind === 'changePassword' || kind === 'resetPassword') && session.visit === visit) {
-          session.wipe()
-        }
-        return outcome
       },
       lookup: async ({ receipt }) => {
         // As read out or typed: O for 0 and I or L for 1 find the same receipt here and on the server.
@@ -286,6 +289,38 @@ export function createKioskHandlers(
     },
   }
   return watchedForIdle(handlers, services.candidateIdle)
+
+  /** ops.submit once the visit has room for it: checked, given main's tokens, and queued. */
+  async function submitCandidateOp({ kind, payload, captchaId, captcha: answer, waitMs }: Parameters<KioskHandlers['ops']['submit']>[0]): Promise<Result<OpOutcome>> {
+    if (captchaKinds.has(kind)) {
+      const human = captcha.check(captchaId, answer)
+      if (!human.ok) return human
+    }
+    // Staff attestation exists only in supervisor mode (supervisor.attestedReset).
+    if (payload.method === 'attested' || payload.attestation !== undefined) return fail('UNAUTHORIZED')
+    const full: Record<string, unknown> = { ...payload }
+    let accountIdNumber = typeof payload.idNumber === 'string' ? payload.idNumber : undefined
+    if (isSessionKind.has(kind)) {
+      const current = session.current
+      if (!current) return fail('SESSION_EXPIRED')
+      full.sessionToken = current.sessionToken
+      accountIdNumber = current.idNumber
+    }
+    // An SMS code already checked online travels as its verification token instead.
+    const verifiedMobile = fields.mobile.safeParse(typeof payload.newMobile === 'string' ? payload.newMobile : payload.mobile)
+    const verified = full.smsCode === undefined && verifiedMobile.success ? verifiedMobile.data : undefined
+    const token = verified === undefined ? undefined : session.takeVerification(kind, verified)
+    if (token) full.verificationToken = token
+    const visit = session.visit
+    const outcome = await submitOperation(services, kind, full, { accountIdNumber, waitMs })
+    if (!outcome.ok && token && verified !== undefined && session.visit === visit) session.giveBackVerification(kind, verified, token)
+    // A password change or reset ends the session everywhere: the kiosk forgets it too (unless a
+    // wipe already did, and someone else stands at the kiosk now).
+    if (outcome.ok && outcome.value.status === 'applied' && (kind === 'changePassword' || kind === 'resetPassword') && session.visit === visit) {
+      session.wipe()
+    }
+    return outcome
+  }
 
   /**
    * One of this kiosk's ops as 查询办理进度 shows it. Under review: the candidate asking is told the
