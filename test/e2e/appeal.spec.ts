@@ -123,6 +123,26 @@ test.describe('信息占用申诉 and 查询办理进度', () => {
     await expect(appeal.fieldError('statement')).toHaveText('申诉说明须为10-1000个字符，请写明被占用的情况')
   })
 
+  test('a visit that has queued as many ops as one may is told so above the form, and whom to ask, in both languages', async ({ kiosk }) => {
+    const appeal = new AppealPage(kiosk)
+    await appeal.open()
+    // A screen gone wrong queued them (main counts them, not the screen).
+    const payloads = Array.from({ length: 30 }, (_, i) => {
+      const { idType, idNumber, name, mobile, email } = candidate(200 + i)
+      return { occupied: 'mobile', idType, idNumber, name, mobile, email, statement: '我的手机号被他人注册的通行证占用，请核实处理。' }
+    })
+    const queued = await kiosk.page.evaluate(async (all) => {
+      let ok = 0
+      for (const payload of all) if ((await window.kiosk.ops.submit({ kind: 'appeal', payload, waitMs: 0 })).ok) ok++
+      return ok
+    }, payloads)
+    expect(queued).toBe(30)
+    await appeal.file(candidate(4), 'mobile', '我的手机号被他人注册的通行证占用，请核实处理。')
+    await expect(appeal.formError()).toHaveText('本次办理提交的业务数量已达上限，请联系考点工作人员')
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(appeal.formError()).toHaveText('This visit has submitted as many requests as one visit may. Please ask the exam-centre staff.')
+  })
+
   test.describe('on a kiosk that is not enrolled', () => {
     test.use({ config: { centralUrl: 'http://127.0.0.1:1' } })
 
