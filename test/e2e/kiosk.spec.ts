@@ -5,6 +5,7 @@ import { AppealPage } from './pages/AppealPage'
 import { seriousViolations } from './pages/axe'
 import { candidate } from './pages/candidates'
 import { holdAnswers, storesOf } from './pages/heldAnswers'
+import { focusIndicator } from './pages/focusRing'
 import { leftInMemory } from './pages/heap'
 import { LoginPage } from './pages/LoginPage'
 import { ProgressPage } from './pages/ProgressPage'
@@ -302,6 +303,38 @@ test.describe('kiosk behaviour', () => {
     })
     expect(fonts.page).toContain('Noto Sans CJK SC')
     expect({ language: fonts.language, sendCode: fonts.sendCode, email: fonts.email }).toEqual({ language: fonts.page, sendCode: fonts.page, email: fonts.page })
+  })
+
+  test('注册 and 信息占用申诉 show where the keyboard is, a field in error included: a ring of 3:1 contrast, as thick as a 2 px line round the control', async ({ kiosk }) => {
+    const { page } = kiosk
+    const faint: string[] = []
+    /** `box` is the control as a candidate sees it, when the focus is on a hidden part of it. */
+    const expectRing = async (name: string, target: Locator, box?: Locator) => {
+      const { changed, needed } = await focusIndicator(page, target, box)
+      if (changed < needed) faint.push(`${name}: ${changed} px of ${needed}`)
+    }
+    const wrapperOf = (input: Locator) => page.locator('.el-input__wrapper').filter({ has: input })
+    const register = new RegisterPage(kiosk)
+    await register.open()
+    await register.fill('email', 'wang.ring@example.com')
+    await expectRing('邮箱', register.el('email'), wrapperOf(register.el('email')))
+    // Red already, and the same red focused or not under Element Plus alone.
+    await register.fill('mobile', '1380013')
+    await register.el('email').focus()
+    await expect(register.fieldError('mobile')).toBeVisible()
+    await expectRing('手机号, in error', register.el('mobile'), wrapperOf(register.el('mobile')))
+    await expectRing('证件类型', register.el('id-type').locator('input'), register.el('id-type').locator('.el-select__wrapper'))
+    await expectRing('已仔细阅读并同意 (checkbox)', register.el('agree').locator('input'), register.el('agree'))
+    await expectRing('注册', register.el('submit'))
+
+    const appeal = new AppealPage(kiosk)
+    await appeal.open()
+    const occupied = appeal.el('occupied-mobile')
+    await expectRing('被占用的信息', occupied.locator('input'), occupied.locator('.el-radio-button__inner'))
+    await appeal.fill('statement', '我从未注册过通行证。')
+    await expectRing('申诉说明 (textarea)', appeal.el('statement'))
+    await expectRing('提交申诉', appeal.el('submit'))
+    expect(faint).toEqual([])
   })
 
   test('a row of buttons that wraps starts its second row where the first begins', async ({ kiosk }) => {

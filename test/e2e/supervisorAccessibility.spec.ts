@@ -1,6 +1,7 @@
 import type { Locator } from '@playwright/test'
 import { supervisorPin, test, expect } from './harness/kioskFixture'
 import { seriousViolations } from './pages/axe'
+import { focusIndicator } from './pages/focusRing'
 import { expectShowPasswordButton } from './pages/passwordToggle'
 import { candidate } from './pages/candidates'
 import { queueAppeal, queueAppealInBackoff, SetupWizardPage, staff, SupervisorPage } from './pages/supervisorPages'
@@ -359,6 +360,71 @@ test.describe('staff screens: where the keyboard goes', () => {
     await page.keyboard.press('Escape')
     await expect(dialog).toBeHidden()
     await expect(cancel).toBeFocused()
+  })
+
+  test('every kind of control on the staff screens shows where the keyboard is: a ring of 3:1 contrast, as thick as a 2 px line round it', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    const faint: string[] = []
+    /** `box` is the control as staff see it, when the focus is on a hidden part of it (a radio's input). */
+    const expectRing = async (name: string, target: Locator, box?: Locator) => {
+      const { changed, needed } = await focusIndicator(page, target, box)
+      if (changed < needed) faint.push(`${name}: ${changed} px of ${needed}`)
+    }
+    await kiosk.open('/')
+    await expect(page.getByTestId('home-progress')).toBeVisible()
+    await queueAppealInBackoff(kiosk, candidate(48), { stuck: true })
+    await supervisor.openPinPad()
+    await supervisor.typePin(supervisorPin)
+    const op = await supervisor.pauseWithQueuedAppeal(candidate(49))
+    await expectRing('立即同步', supervisor.el('sync-now'))
+    await expectRing('恢复同步', supervisor.el('resume'))
+    await expectRing('刷新', supervisor.el('refresh'))
+    await expectRing('退出监考模式, on the mode’s bar', supervisor.el('leave'))
+    await expectRing('a tab', supervisor.el('nav-audit'))
+    await expectRing('多次失败的业务 查看', supervisor.el('stuck-show'))
+    await expectRing('a status filter', supervisor.el('ops-filter-queued'))
+    await expectRing('回执编号 search', supervisor.el('ops-search'), page.locator('.search .el-input__wrapper'))
+    await expectRing('查找', supervisor.el('ops-find'))
+    await expectRing('重试, in an op’s card', page.getByTestId('supervisor-op-retry'))
+    await expectRing('撤销, in an op’s card', supervisor.op(op.receipt).getByTestId('supervisor-op-cancel'))
+    await expectRing('退出到桌面', supervisor.el('exit-desktop'))
+    await expectRing('关闭程序', supervisor.el('exit-quit'))
+    await supervisor.startCancel(op.receipt, 'duplicate')
+    const dialog = supervisor.el('cancel-dialog')
+    const reason = supervisor.el('cancel-reason-duplicate')
+    await expectRing('a reason to cancel (radio)', reason.locator('input'), reason)
+    await expectRing('不撤销', supervisor.el('cancel-back'))
+    await expectRing('确认撤销', supervisor.el('cancel-confirm'))
+    await expectRing('the dialog’s ×', dialog.getByRole('button', { name: '关闭此对话框' }))
+    await supervisor.el('cancel-back').click()
+    await expect(dialog).toBeHidden()
+
+    await supervisor.tab('services')
+    await expectRing('a service tab', supervisor.el('services-tab-appeal'))
+    const checked = supervisor.el('reset-checked')
+    await expectRing('已核验 (checkbox)', checked.locator('input'), checked)
+    const idType = supervisor.el('reset-id-type')
+    await expectRing('证件类型 (select)', idType.locator('input'), idType.locator('.el-select__wrapper'))
+    await supervisor.el('services-tab-appeal').click()
+    const occupied = supervisor.el('appeal-occupied-mobile')
+    await expectRing('被占用的信息 (radio button)', occupied.locator('input'), occupied.locator('.el-radio-button__inner'))
+
+    await supervisor.tab('settings')
+    const name = supervisor.el('settings-kiosk-name')
+    await expectRing('自助机名称 (text field)', name, page.locator('.el-input__wrapper').filter({ has: name }))
+    const timeout = supervisor.el('settings-idleTimeoutSec')
+    await expectRing('a number field', timeout.locator('input'), timeout.locator('.el-input__wrapper'))
+    await expectRing('its +', timeout.getByRole('button').last())
+    const english = supervisor.el('settings-locale-en')
+    await expectRing('默认语言 (radio button)', english.locator('input'), english.locator('.el-radio-button__inner'))
+    await expectRing('保存设置', supervisor.el('settings-save'))
+
+    for (let i = 0; i < 20; i++) kiosk.services.supervisor.audit.append({ action: 'pause', detail: {}, actor: { staffId: staff.staffId, name: staff.staffName } })
+    await supervisor.tab('audit')
+    await expectRing('检查日志完整性', supervisor.el('audit-verify'))
+    await expectRing('the pager’s ›', supervisor.el('audit-older'))
+    expect(faint).toEqual([])
   })
 
   test('操作日志’s ‹ and ›, pressed to the first or last page, leave the keyboard on the other, not on the page', async ({ kiosk }) => {
