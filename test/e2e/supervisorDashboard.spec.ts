@@ -26,6 +26,30 @@ test.describe('on a 1024 × 768 screen', () => {
     await expect(supervisor.el('op')).toHaveCount(1)
     await expect(supervisor.op(stuck.receipt)).toBeInViewport()
   })
+
+  test('多次失败的业务’s count sits on the line of the other facts’ values and looks like them, with 查看 beside it and without', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    const looks = async (testid: string) => {
+      const value = page.getByTestId(testid)
+      const box = await value.boundingBox()
+      const style = await value.evaluate((element) => getComputedStyle(element))
+      return { top: Math.round(box?.y ?? NaN), height: Math.round(box?.height ?? NaN), weight: style.fontWeight, size: style.fontSize }
+    }
+    await supervisor.enter()
+    await expect(supervisor.el('stuck')).toHaveText('0')
+    const others = await looks('supervisor-oldest')
+    expect(await looks('supervisor-last-sync')).toEqual(others)
+    expect(await looks('supervisor-stuck')).toEqual(others)
+    await queueAppealInBackoff(kiosk, candidate(50), { stuck: true })
+    await supervisor.el('refresh').click()
+    await expect(supervisor.el('stuck')).toHaveText('1')
+    expect(await looks('supervisor-stuck')).toEqual(others)
+    // 查看 keeps its touch height, on the same line.
+    const show = await supervisor.el('stuck-show').boundingBox()
+    expect(show?.height).toBeGreaterThanOrEqual(44)
+    expect(Math.abs((show?.y ?? NaN) + (show?.height ?? NaN) / 2 - (others.top + others.height / 2))).toBeLessThanOrEqual(1)
+  })
 })
 
 test.describe('supervisor dashboard', () => {
