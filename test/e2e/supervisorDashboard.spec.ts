@@ -1,3 +1,4 @@
+import type { Locator } from '@playwright/test'
 import { test, expect } from './harness/kioskFixture'
 import { candidate } from './pages/candidates'
 import { logInAs, registerThroughKiosk } from './pages/accounts'
@@ -25,6 +26,31 @@ test.describe('on a 1024 × 768 screen', () => {
     await expect(supervisor.el('ops-filter-stuck')).toHaveAttribute('aria-pressed', 'true')
     await expect(supervisor.el('op')).toHaveCount(1)
     await expect(supervisor.op(stuck.receipt)).toBeInViewport()
+  })
+
+  test('操作日志 keeps each time on one line beside a long detail, in Chinese and English, and a Chinese action in one piece', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    /** The lines a cell's text takes: the distinct tops of its text's boxes. */
+    const linesOf = (cells: Locator) =>
+      cells.evaluateAll((tds) =>
+        tds.map((td) => {
+          const range = document.createRange()
+          range.selectNodeContents(td)
+          return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size
+        }),
+      )
+    await supervisor.enter()
+    await supervisor.tab('audit')
+    const rows = page.getByTestId('supervisor-audit-row')
+    // The first set-up's central enrolment names the kiosk by a 36-character ID: the longest detail.
+    await expect(rows.filter({ hasText: '中心登记' })).toHaveCount(1)
+    const times = rows.locator('td:nth-child(2)')
+    expect(new Set(await linesOf(times))).toEqual(new Set([1]))
+    expect(await linesOf(rows.filter({ hasText: '进入监考模式' }).locator('td:nth-child(4)'))).toEqual([1])
+    await page.getByTestId('header-language').click()
+    await expect(page.getByRole('table', { name: 'Audit log' })).toBeVisible()
+    expect(new Set(await linesOf(times))).toEqual(new Set([1]))
   })
 
   test('多次失败的业务’s count sits on the line of the other facts’ values and looks like them, with 查看 beside it and without', async ({ kiosk }) => {
