@@ -2,6 +2,7 @@ import type { Locator } from '@playwright/test'
 import { supervisorPin, test, expect } from './harness/kioskFixture'
 import { seriousViolations } from './pages/axe'
 import { focusIndicator } from './pages/focusRing'
+import { holdAnswers } from './pages/heldAnswers'
 import { expectShowPasswordButton } from './pages/passwordToggle'
 import { candidate } from './pages/candidates'
 import { queueAppeal, queueAppealInBackoff, SetupWizardPage, staff, SupervisorPage } from './pages/supervisorPages'
@@ -441,6 +442,54 @@ test.describe('staff screens: where the keyboard goes', () => {
     await page.keyboard.press('Enter')
     await expect(supervisor.el('audit-total')).toContainText('第 1–20 条')
     await expect(supervisor.el('audit-older')).toBeFocused()
+  })
+
+  test('操作日志’s › answered after staff went on (to 导出 CSV, to another tab) leaves the keyboard where they went', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    for (let i = 0; i < 20; i++) kiosk.services.supervisor.audit.append({ action: 'pause', detail: {}, actor: { staffId: staff.staffId, name: staff.staffName } })
+    await supervisor.tab('audit')
+    await expect(supervisor.el('audit-older')).toBeEnabled()
+    const slow = await holdAnswers(page, 'kiosk:supervisor.audit')
+    await supervisor.el('audit-older').focus()
+    await page.keyboard.press('Enter')
+    await supervisor.el('audit-export').focus()
+    await slow.release()
+    await slow.answered()
+    await expect(supervisor.el('audit-total')).toContainText('第 21–')
+    await expect(supervisor.el('audit-export')).toBeFocused()
+
+    // Pressed, then 运行概况 while the page is on its way: the dashboard's heading keeps the keyboard.
+    const slower = await holdAnswers(page, 'kiosk:supervisor.audit')
+    await supervisor.el('audit-newer').focus()
+    await page.keyboard.press('Enter')
+    await supervisor.tab('dashboard')
+    await expect(page.getByRole('heading', { level: 1, name: '运行概况' })).toBeFocused()
+    await slower.release()
+    await slower.answered()
+    await expect(page.getByRole('heading', { level: 1, name: '运行概况' })).toBeFocused()
+  })
+
+  test('业务列表’s › answered after staff went on to the receipt search leaves the keyboard in the search, and what they typed', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.el('pause').click()
+    for (let i = 0; i < 51; i++) await queueAppeal(page, candidate(200 + i))
+    await supervisor.el('refresh').click()
+    await expect(supervisor.el('ops-range')).toHaveText('第 1–50 项，共 51 项（最新的在前）')
+    const slow = await holdAnswers(page, 'kiosk:supervisor.listOps')
+    await supervisor.el('ops-older').focus()
+    await page.keyboard.press('Enter')
+    await supervisor.el('ops-search').focus()
+    await page.keyboard.type('AB')
+    await slow.release()
+    await slow.answered()
+    await expect(supervisor.el('ops-range')).toHaveText('第 51–51 项，共 51 项（最新的在前）')
+    await expect(supervisor.el('ops-search')).toBeFocused()
+    await page.keyboard.type('CD')
+    await expect(supervisor.el('ops-search')).toHaveValue('ABCD')
   })
 })
 
