@@ -372,6 +372,44 @@ test.describe('entering supervisor mode', () => {
     expect(kiosk.services.supervisor.session.isActive()).toBe(true)
   })
 
+  test('the idle warning tells the time staff have: Shift alone changes nothing, and the mode ends when it said', async ({ kiosk }) => {
+    expect(kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 }).ok).toBe(true)
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    const warning = page.getByTestId('supervisor-idle-warning')
+    await expect(warning).toBeVisible({ timeout: 13_000 })
+    await expect(page.getByTestId('supervisor-idle-message')).toContainText('5 秒')
+    const beats = () => kiosk.calls.filter((call) => call === 'kiosk:supervisor.activity').length
+    const beatsAtWarning = beats()
+    // A hand on the keyboard, nobody back: the warning stays, and so does main's countdown.
+    await page.keyboard.press('Shift')
+    await page.keyboard.press('Control')
+    await expect(warning).toBeVisible()
+    await expect(page.getByTestId('home-progress')).toBeVisible({ timeout: 7_000 })
+    expect(beats()).toBe(beatsAtWarning)
+    expect(kiosk.services.supervisor.session.isActive()).toBe(false)
+  })
+
+  test('a key while the idle warning is up is staff back: the warning goes, as with 继续操作, main counts again, and the key types nothing behind it', async ({ kiosk }) => {
+    expect(kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 }).ok).toBe(true)
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await supervisor.tab('services')
+    await supervisor.el('services-tab-appeal').click()
+    await supervisor.fill('appeal-name', '王小明')
+    const warning = page.getByTestId('supervisor-idle-warning')
+    await expect(warning).toBeVisible({ timeout: 13_000 })
+    await page.keyboard.press('a')
+    await expect(warning).toBeHidden()
+    await expect(supervisor.el('appeal-name')).toBeFocused()
+    await expect(supervisor.el('appeal-name')).toHaveValue('王小明')
+    // Main's 15 s started again with the key: the next warning comes with the mode still on, 10 s on.
+    await expect(warning).toBeVisible({ timeout: 13_000 })
+    expect(kiosk.services.supervisor.session.isActive()).toBe(true)
+  })
+
   test('a shorter 监考模式超时 saved in 设置 warns before it ends the mode, as the one it replaced did', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
