@@ -5,7 +5,7 @@ import { focusIndicator } from './pages/focusRing'
 import { holdAnswers } from './pages/heldAnswers'
 import { expectShowPasswordButton } from './pages/passwordToggle'
 import { candidate } from './pages/candidates'
-import { queueAppeal, queueAppealInBackoff, SetupWizardPage, staff, SupervisorPage } from './pages/supervisorPages'
+import { queueAppeal, queueAppealInBackoff, SetupWizardPage, SupervisorPage } from './pages/supervisorPages'
 
 // Staff use the same touch screen as candidates: the same accessibility bar for their screens.
 
@@ -421,8 +421,7 @@ test.describe('staff screens: where the keyboard goes', () => {
     await expectRing('默认语言 (radio button)', english.locator('input'), english.locator('.el-radio-button__inner'))
     await expectRing('保存设置', supervisor.el('settings-save'))
 
-    for (let i = 0; i < 20; i++) kiosk.services.supervisor.audit.append({ action: 'pause', detail: {}, actor: { staffId: staff.staffId, name: staff.staffName } })
-    await supervisor.tab('audit')
+    await supervisor.openAuditOfTwoPages()
     await expectRing('检查日志完整性', supervisor.el('audit-verify'))
     await expectRing('the pager’s ›', supervisor.el('audit-older'))
     expect(faint).toEqual([])
@@ -432,8 +431,7 @@ test.describe('staff screens: where the keyboard goes', () => {
     const { page } = kiosk
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
-    for (let i = 0; i < 20; i++) kiosk.services.supervisor.audit.append({ action: 'pause', detail: {}, actor: { staffId: staff.staffId, name: staff.staffName } })
-    await supervisor.tab('audit')
+    await supervisor.openAuditOfTwoPages()
     await supervisor.el('audit-older').focus()
     await page.keyboard.press('Enter')
     await expect(supervisor.el('audit-total')).toContainText('第 21–')
@@ -448,8 +446,7 @@ test.describe('staff screens: where the keyboard goes', () => {
     const { page } = kiosk
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
-    for (let i = 0; i < 20; i++) kiosk.services.supervisor.audit.append({ action: 'pause', detail: {}, actor: { staffId: staff.staffId, name: staff.staffName } })
-    await supervisor.tab('audit')
+    await supervisor.openAuditOfTwoPages()
     await expect(supervisor.el('audit-older')).toBeEnabled()
     const slow = await holdAnswers(page, 'kiosk:supervisor.audit')
     await supervisor.el('audit-older').focus()
@@ -547,12 +544,10 @@ test.describe('staff screens: accessibility of dialogs, errors and lists', () =>
   })
 
   test('the idle warning: no serious or critical violation; Enter on 继续操作 keeps staff in and goes back to the field, not submitting the form behind it', async ({ kiosk }) => {
-    expect(kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 }).ok).toBe(true)
     const { page } = kiosk
     const supervisor = new SupervisorPage(kiosk)
-    await supervisor.enter()
-    await supervisor.tab('services')
-    await supervisor.el('services-tab-appeal').click()
+    await supervisor.enterSoonIdle()
+    await supervisor.openOnSiteAppeal()
     // A complete appeal, ticked, not yet sent: staff are still reading the statement back to the candidate.
     await supervisor.fillAppeal(candidate(46), 'idNumber', '考生从未注册过通行证，但证件号码已被其他账号占用。')
     await supervisor.el('appeal-checked').click()

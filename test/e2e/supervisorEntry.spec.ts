@@ -350,11 +350,9 @@ test.describe('entering supervisor mode', () => {
   })
 
   test('before supervisor mode leaves by itself, staff are warned (readable, 继续操作 under the keyboard) and can stay; what they typed is kept', async ({ kiosk }) => {
-    expect(kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 }).ok).toBe(true)
     const supervisor = new SupervisorPage(kiosk)
-    await supervisor.enter()
-    await supervisor.tab('services')
-    await supervisor.el('services-tab-appeal').click()
+    await supervisor.enterSoonIdle()
+    await supervisor.openOnSiteAppeal()
     await supervisor.fill('appeal-name', '王小明')
     // Reading a document with the candidate: no touch. 5 s before the end (a third of 15 s), the warning.
     const warning = kiosk.page.getByTestId('supervisor-idle-warning')
@@ -373,10 +371,9 @@ test.describe('entering supervisor mode', () => {
   })
 
   test('the idle warning tells the time staff have: Shift alone changes nothing, and the mode ends when it said', async ({ kiosk }) => {
-    expect(kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 }).ok).toBe(true)
     const { page } = kiosk
     const supervisor = new SupervisorPage(kiosk)
-    await supervisor.enter()
+    await supervisor.enterSoonIdle()
     const warning = page.getByTestId('supervisor-idle-warning')
     await expect(warning).toBeVisible({ timeout: 13_000 })
     await expect(page.getByTestId('supervisor-idle-message')).toContainText('5 秒')
@@ -392,12 +389,10 @@ test.describe('entering supervisor mode', () => {
   })
 
   test('a key while the idle warning is up is staff back: the warning goes, as with 继续操作, main counts again, and the key types nothing behind it', async ({ kiosk }) => {
-    expect(kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 }).ok).toBe(true)
     const { page } = kiosk
     const supervisor = new SupervisorPage(kiosk)
-    await supervisor.enter()
-    await supervisor.tab('services')
-    await supervisor.el('services-tab-appeal').click()
+    await supervisor.enterSoonIdle()
+    await supervisor.openOnSiteAppeal()
     await supervisor.fill('appeal-name', '王小明')
     const warning = page.getByTestId('supervisor-idle-warning')
     await expect(warning).toBeVisible({ timeout: 13_000 })

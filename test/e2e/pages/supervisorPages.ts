@@ -78,8 +78,26 @@ export class SupervisorPage extends KioskPage {
     await expect(this.el('overview')).toBeVisible()
   }
 
+  /** In with main's supervisor idle timeout at its shortest, 15 s: the warning comes 5 s before the end. */
+  async enterSoonIdle(): Promise<void> {
+    expect(this.kiosk.services.supervisor.settings.update({ supervisorIdleTimeoutSec: 15 }).ok).toBe(true)
+    await this.enter()
+  }
+
   async tab(which: 'dashboard' | 'services' | 'settings' | 'audit'): Promise<void> {
     await this.el(`nav-${which}`).click()
+  }
+
+  /** 现场服务 → 代为提交信息占用申诉. */
+  async openOnSiteAppeal(): Promise<void> {
+    await this.tab('services')
+    await this.el('services-tab-appeal').click()
+  }
+
+  /** 操作日志 with 20 rows more than the kiosk's own: two pages, ‹ and › to turn them. */
+  async openAuditOfTwoPages(): Promise<void> {
+    for (let i = 0; i < 20; i++) this.kiosk.services.supervisor.audit.append({ action: 'pause', detail: {}, actor: { staffId: staff.staffId, name: staff.staffName } })
+    await this.tab('audit')
   }
 
   /** Opens 设置 and submits this address and one-time code under 中心服务器与登记. */
