@@ -309,6 +309,35 @@ test.describe('我的ETEST通行证', () => {
     await expect(change.el('send-to')).toHaveText('将向 13900139089 发送验证码')
   })
 
+  test('发送验证码 takes back the 请输入短信验证码 (邮箱验证码) said at an empty 确认: 修改资料, 修改手机号, 验证手机, 验证邮箱', async ({ kiosk }) => {
+    const who = candidate(89)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    /** 确认 with nothing typed, then the number or address and 发送验证码: the code field is where to type, not in error. */
+    async function sentAfterEmptySubmit(form: KioskPage, code: string, to: string, required: string): Promise<void> {
+      await form.el('submit').click()
+      await expect(form.fieldError(code)).toHaveText(required)
+      await form.fill(to === who.email ? 'email' : 'mobile', to)
+      await codeSentBy(page, to, () => form.el('send-code').click())
+      await expect(form.el(code)).toBeFocused()
+      await expect(form.fieldError(code)).toHaveCount(0)
+      await expect(form.el(code)).not.toHaveAttribute('aria-invalid')
+    }
+    await page.getByTestId('account-profile').click()
+    await sentAfterEmptySubmit(new ProfilePage(kiosk), 'sms-code', who.mobile, '请输入短信验证码')
+    await page.getByTestId('profile-change-mobile').click()
+    await sentAfterEmptySubmit(new ChangeMobilePage(kiosk), 'sms-code', '13900139089', '请输入短信验证码')
+    await page.getByTestId('change-mobile-cancel').click()
+    await page.getByTestId('profile-cancel').click()
+    await page.getByTestId('account-verify-email').click()
+    await sentAfterEmptySubmit(new VerifyEmailPage(kiosk), 'code', who.email, '请输入邮箱验证码')
+    // 发送验证码 still counts down for the account's mobile within the account's screens: home and back forgets it.
+    await page.getByTestId('header-home').click()
+    await page.getByTestId('header-account').click()
+    await page.getByTestId('account-verify-mobile').click()
+    await sentAfterEmptySubmit(new VerifyMobilePage(kiosk), 'sms-code', who.mobile, '请输入短信验证码')
+  })
+
   test('修改手机号 to the number the account already has: told so at 发送验证码, and no code is sent', async ({ kiosk }) => {
     const who = candidate(6)
     await logInAs(kiosk, who)

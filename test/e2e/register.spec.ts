@@ -318,6 +318,21 @@ test.describe('注册ETEST通行证', () => {
     await expect(register.el('send-code')).toBeEnabled()
     await expect(register.el('send-code')).toHaveText('Send code')
   })
+  test('发送验证码 takes back 请输入短信验证码: the candidate is not told off for the field they are now asked to fill', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    const who = candidate(28)
+    await register.open()
+    await register.submit()
+    await expect(register.fieldError('sms-code')).toHaveText('请输入短信验证码')
+    await register.fill('mobile', who.mobile)
+    await register.sendCode(who.mobile)
+    await expect(register.el('sms-code')).toBeFocused()
+    await expect(register.fieldError('sms-code')).toHaveCount(0)
+    await expect(register.el('sms-code')).not.toHaveAttribute('aria-invalid')
+    // The other fields' messages are still theirs to fix.
+    await expect(register.fieldError('name')).toHaveText('请输入姓名')
+  })
+
   test('将向 … 发送验证码 names the number as 注册信息确认 will: half-width, without the spaces typed', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     const who = candidate(81)

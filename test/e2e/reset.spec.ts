@@ -60,6 +60,17 @@ test.describe('重置密码', () => {
     await expect(reset.el('send-code')).toBeEnabled()
   })
 
+  test('by mobile: 发送验证码 takes back the 请输入短信验证码 said at an empty 确认', async ({ kiosk }) => {
+    const who = candidate(12)
+    const reset = await resetStartedByMobile(kiosk, who)
+    await reset.el('verify').click()
+    await expect(reset.fieldError('sms-code')).toHaveText('请输入短信验证码')
+    await codeSentBy(kiosk.page, who.mobile, () => reset.el('send-code').click())
+    await expect(reset.el('sms-code')).toBeFocused()
+    await expect(reset.fieldError('sms-code')).toHaveCount(0)
+    await expect(reset.el('sms-code')).not.toHaveAttribute('aria-invalid')
+  })
+
   test('by mobile: a double tap on 确认 at 验证手机验证码 verifies the code once', async ({ kiosk }) => {
     const who = candidate(6)
     const reset = await resetStartedByMobile(kiosk, who)

@@ -1,5 +1,5 @@
 import { reactive, watch } from 'vue'
-import type { ErrorCode, KioskError } from '../../../src-common/errors'
+import type { ErrorCode, KioskError, Result } from '../../../src-common/errors'
 import { kioskErrorMessage, type FieldCheck, type LocalisedMessage } from '../../../src-common/rules'
 import { currentLocale } from '../i18n'
 
@@ -80,6 +80,16 @@ export function useFieldErrors<K extends string>(fieldNames: readonly K[], alias
     errors[field !== undefined && (shown === undefined || shown.includes(field)) ? field : 'form'] = { error }
   }
 
+  /**
+   * 发送验证码's answer, at the field the code is typed into (`near`). Sent: what was said there
+   * before (请输入短信验证码 after an empty 确认 or a blur, a code refused earlier) was about a code the
+   * candidate is only now asked to type, and goes. Refused: why, beside that field.
+   */
+  function fromCodeSend(near: K, result: Result<unknown>, shown?: readonly K[]): void {
+    if (result.ok) clear(near)
+    else fromError(result.error, near, shown)
+  }
+
   function clear(field?: K | 'form'): void {
     if (field !== undefined) delete errors[field]
     else for (const key of Object.keys(errors)) delete errors[key as K]
@@ -98,5 +108,5 @@ export function useFieldErrors<K extends string>(fieldNames: readonly K[], alias
     })
   }
 
-  return { errors, fromCheck, fromError, clear, clearOnceFilled, hasErrors, text: problemText }
+  return { errors, fromCheck, fromError, fromCodeSend, clear, clearOnceFilled, hasErrors, text: problemText }
 }

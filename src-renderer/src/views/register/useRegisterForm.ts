@@ -56,8 +56,7 @@ export function useRegisterForm() {
   async function sendCode() {
     if (!check('mobile')) return null
     const result = await window.kiosk.sms.send({ mobile: form.mobile, purpose: 'register' })
-    if (!result.ok) fieldErrors.fromError(result.error, 'smsCode')
-    else fieldErrors.clear('smsCode')
+    fieldErrors.fromCodeSend('smsCode', result)
     return result
   }
 

@@ -91,7 +91,7 @@ export function useResetFlow() {
 
   async function sendSms() {
     const result = await window.kiosk.sms.send({ mobile: form.identifier.trim(), purpose: 'resetPassword' })
-    if (!result.ok) fieldErrors.fromError(result.error, 'smsCode', ['smsCode'])
+    fieldErrors.fromCodeSend('smsCode', result, ['smsCode'])
     return result
   }
 
