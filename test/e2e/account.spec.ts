@@ -536,6 +536,28 @@ test.describe('我的ETEST通行证', () => {
     expect(await codeSentBy(kiosk.page, who.mobile, () => profile.el('send-code').click())).toMatch(/^\d{6}$/)
   })
 
+  test('修改手机号’s 返回, and its 修改手机号成功, give the focus back to 修改资料’s 修改手机号 button, where the candidate left', async ({ kiosk }) => {
+    const who = candidate(90)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    await page.getByTestId('account-profile').click()
+    const profile = new ProfilePage(kiosk)
+    await profile.el('change-mobile').click()
+    const change = new ChangeMobilePage(kiosk)
+    await expect(page.getByRole('heading', { level: 1, name: '修改手机号' })).toBeFocused()
+    await change.el('cancel').click()
+    await expect(profile.el('change-mobile')).toBeFocused()
+    await profile.el('change-mobile').click()
+    await change.change('13900139090')
+    await change.el('success-confirm').click()
+    await expect(profile.el('mobile')).toHaveAttribute('placeholder', /139\*\*\*\*9090/)
+    await expect(profile.el('change-mobile')).toBeFocused()
+    // Opened afresh from 我的ETEST通行证, 修改资料 starts at its heading.
+    await profile.el('cancel').click()
+    await page.getByTestId('account-profile').click()
+    await expect(page.getByRole('heading', { level: 1, name: '修改资料' })).toBeFocused()
+  })
+
   test('修改资料 → 修改手机号 and back keeps what was typed in 修改资料', async ({ kiosk }) => {
     const who = candidate(9)
     await logInAs(kiosk, who)

@@ -25,3 +25,27 @@ export async function focusHeading(root: ParentNode = document): Promise<void> {
   await nextTick()
   root.querySelector<HTMLElement>('h1[tabindex="-1"]')?.focus()
 }
+
+/**
+ * A screen come back to (返回 from the step it led to): the control the candidate left it by takes
+ * the focus again, so that a keyboard or screen-reader user carries on where they were instead of
+ * starting over from the heading; the heading when that control is not there.
+ */
+export async function focusReturnPoint(id: string): Promise<void> {
+  await nextTick()
+  const control = document.getElementById(id)
+  if (control) control.focus()
+  else await focusHeading()
+}
+
+/**
+ * The history state of a way back to a screen, `router.push({ path, state: returningTo(id) })`: the
+ * router gives the focus there to the control with that id (focusReturnPoint).
+ */
+export const returningTo = (id: string) => ({ returnFocus: id })
+
+/** The control a history entry's state names to take the focus (returningTo), or null. */
+export function returnPointOf(state: unknown): string | null {
+  const id = (state as { returnFocus?: unknown } | null)?.returnFocus
+  return typeof id === 'string' ? id : null
+}

@@ -1,6 +1,6 @@
 import { createRouter, createWebHashHistory, START_LOCATION, type RouteLocationNormalizedLoaded, type RouteRecordRaw } from 'vue-router'
 import HomeView from '../views/home/index.vue'
-import { focusHeading } from '../composables/focusFirstError'
+import { focusHeading, focusReturnPoint, returnPointOf } from '../composables/focusFirstError'
 import { i18n, titled } from '../i18n'
 import { useCandidateStore } from '../stores/candidate'
 import { leavesWipedHistory } from '../stores/wipe'
@@ -110,9 +110,12 @@ router.afterEach((to, from, failure) => {
 
 // A new screen replaced the last one and its button: its heading takes the focus, so a screen reader
 // reads where the candidate (or staff member) now is and Tab starts from the top, instead of from
-// <body>. Not on the first screen (nothing was left to announce), nor on a screen whose h1 has no
-// tabindex="-1" (the PIN pad: staff tap 工号 first).
+// <body>; a screen come back to (returningTo) gives it to the control the candidate left by. Not on
+// the first screen (nothing was left to announce), nor on a screen whose h1 has no tabindex="-1" (the
+// PIN pad: staff tap 工号 first).
 router.afterEach((to, from, failure) => {
   if (failure || from === START_LOCATION || !to.meta.title) return
-  void focusHeading()
+  // The entry's state: the push just made wrote it before these hooks run (or it is the entry gone back to).
+  const back = returnPointOf(window.history.state)
+  void (back === null ? focusHeading() : focusReturnPoint(back))
 })
