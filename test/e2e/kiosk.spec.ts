@@ -286,6 +286,34 @@ test.describe('kiosk behaviour', () => {
     )
   })
 
+  test('注册’s agreement at the kiosk’s window sizes: a title never wraps onto a row of its own, in Chinese or English', async ({ kiosk }) => {
+    const { page } = kiosk
+    await kiosk.open('/register')
+    for (const language of ['zh-CN', 'en']) {
+      if (language === 'en') await page.getByTestId('header-language').click()
+      await expect(page.getByTestId('register-privacy-policy')).toHaveText(language === 'en' ? 'Privacy Policy' : '《用户隐私政策》')
+      for (const [width, height] of [
+        [1280, 800],
+        [1024, 768],
+      ] as const) {
+        await page.setViewportSize({ width, height })
+        // The sentence's pieces, each with the middle of the row it sits on.
+        const pieces = await page.getByTestId('register-agree-field').evaluate((field) =>
+          ['.el-checkbox', '[data-testid="register-service-agreement"]', '.join', '[data-testid="register-privacy-policy"]'].flatMap((selector) => {
+            const piece = field.querySelector(selector)
+            if (!piece) return []
+            const box = piece.getBoundingClientRect()
+            return [{ text: piece.textContent?.trim() ?? '', middle: box.top + box.height / 2 }]
+          }),
+        )
+        for (const title of pieces.slice(1).filter((piece) => piece.text !== 'and the')) {
+          const beside = pieces.filter((piece) => piece !== title && Math.abs(piece.middle - title.middle) < 4)
+          expect(beside, `${language} ${width}×${height}: ${title.text} alone on its row`).not.toEqual([])
+        }
+      }
+    }
+  })
+
   test('buttons and fields are drawn in the page’s typeface, not the system’s', async ({ kiosk }) => {
     await kiosk.open('/register')
     await kiosk.page.getByTestId('register-email').fill('a1@example.com')
