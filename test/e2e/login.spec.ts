@@ -20,6 +20,16 @@ test.describe('CET报名登录', () => {
     expect(await page.content()).not.toContain(who.idNumber)
   })
 
+  test('an empty 登录 is said once: how many fields need attention, with the focus on the first, and no alert per field', async ({ kiosk }) => {
+    const login = new LoginPage(kiosk)
+    await login.open()
+    await login.el('submit').click()
+    await expect(login.fieldError('captcha')).toHaveText('请输入验证码')
+    await expect(login.el('error-status')).toHaveText('有4项需要修改，请按各项下方的提示填写')
+    await expect(login.el('province-field').locator(':focus')).toHaveCount(1)
+    await expect(kiosk.page.getByRole('alert')).toHaveCount(0)
+  })
+
   test('a log-in answered after the candidate gave up on it (首页) leaves them on home, logged out here and at the centre', async ({ kiosk }) => {
     const who = candidate(12)
     const { page } = kiosk

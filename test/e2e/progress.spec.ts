@@ -20,6 +20,16 @@ test.describe('查询办理进度', () => {
     await expect(progress.el('receipt')).toBeFocused()
   })
 
+  test('查询 refused with the focus already in the field: its message is said, once, by the form’s polite voice', async ({ kiosk }) => {
+    const progress = new KioskPage(kiosk, 'progress')
+    await kiosk.open('/progress')
+    await progress.el('receipt').press('Enter')
+    await expect(progress.fieldError('receipt')).toHaveText('请输入回执编号')
+    await expect(progress.el('receipt')).toBeFocused()
+    await expect(progress.el('error-status')).toHaveText('请输入回执编号')
+    await expect(kiosk.page.getByRole('alert')).toHaveCount(0)
+  })
+
   test('a receipt from an earlier visit turns 未通过 on screen as the centre decides, and offers 重新办理', async ({ kiosk }) => {
     const { page } = kiosk
     const register = new RegisterPage(kiosk)

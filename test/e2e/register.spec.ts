@@ -146,6 +146,43 @@ test.describe('注册ETEST通行证', () => {
     await expect(email).toHaveAccessibleDescription('Please enter an email address.')
   })
 
+  test('an empty 注册 is said once: one polite count, the focus on the first field, each message at its field and none a live alert', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    const { page } = kiosk
+    await register.open()
+    // What the field says as the focus lands on it: its message must be there already.
+    await page.evaluate(() =>
+      document.addEventListener('focusin', ({ target }) => {
+        if (!(target instanceof HTMLElement) || target.dataset.testid !== 'register-email') return
+        const described = (target.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent)
+        document.body.dataset.describedAtFocus = described.join(' ')
+      }),
+    )
+    await register.submit()
+    const said = register.el('error-status')
+    await expect(said).toHaveRole('status')
+    await expect(said).toHaveText('有7项需要修改，请按各项下方的提示填写')
+    await expect(register.el('email')).toBeFocused()
+    await expect(page.locator('body')).toHaveAttribute('data-described-at-focus', '请输入电子邮箱')
+    // Every message is still shown under its field, and said there when the focus reaches it.
+    for (const field of ['email', 'mobile', 'password', 'id-number', 'name', 'sms-code', 'agree']) {
+      await expect(register.fieldError(field)).toBeVisible()
+    }
+    await expect(register.el('email')).toHaveAccessibleDescription('请输入电子邮箱')
+    await expect(page.getByRole('checkbox', { name: '已仔细阅读并同意《用户服务协议》《用户隐私政策》' })).toHaveAccessibleDescription('请阅读并勾选同意《用户服务协议》《用户隐私政策》')
+    // Not seven alerts read out over each other.
+    await expect(page.getByRole('alert')).toHaveCount(0)
+    // A field checked as the candidate moves on is said on its own, in the same polite voice.
+    await register.fill('mobile', '1380013800')
+    await register.el('mobile').press('Tab')
+    await expect(said).toHaveText('手机号须为11位数字，以13-19开头，例如 13800138000')
+    await expect(page.getByRole('alert')).toHaveCount(0)
+    await page.getByRole('button', { name: 'English' }).click()
+    await register.submit()
+    await expect(said).toHaveText('7 fields need attention: see the message under each.')
+    await expect(register.el('email')).toBeFocused()
+  })
+
   test('a screen reader hears the password rules at 密码, where the password is typed, not only at 确认密码 below it', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     await register.open()
@@ -318,6 +355,7 @@ test.describe('注册ETEST通行证', () => {
     await expect(register.el('send-code')).toBeEnabled()
     await expect(register.el('send-code')).toHaveText('Send code')
   })
+
   test('发送验证码 takes back 请输入短信验证码: the candidate is not told off for the field they are now asked to fill', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     const who = candidate(28)

@@ -41,6 +41,7 @@ const en: typeof zhCN = {
     sendCode: 'Send code',
     sendingCode: 'Sending…',
     codeSent: 'Code sent',
+    fieldsNeedAttention: '{count} fields need attention: see the message under each.',
     resendIn: 'Resend in {seconds} s',
     /** Under the code field while 发送验证码 counts down: the button cannot be tapped, so the hint does not ask for it. */
     codeSentTo: 'A code was sent to {target}. You can ask for another in {seconds} s.',

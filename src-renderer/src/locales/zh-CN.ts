@@ -42,6 +42,7 @@ export default {
     sendCode: '发送验证码',
     sendingCode: '发送中…',
     codeSent: '验证码已发送',
+    fieldsNeedAttention: '有{count}项需要修改，请按各项下方的提示填写',
     resendIn: '{seconds}秒后重新发送',
     /** Under the code field while 发送验证码 counts down: the button cannot be tapped, so the hint does not ask for it. */
     codeSentTo: '验证码已发送至 {target}，{seconds}秒后可重新发送',

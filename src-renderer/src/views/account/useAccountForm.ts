@@ -2,13 +2,15 @@ import { computed, onBeforeUnmount, ref } from 'vue'
 import { useRouter } from 'vue-router'
 import type { KioskError } from '../../../../src-common/errors'
 import type { OpOutcome } from '../../../../src-common/kioskApi'
-import { focusFirstError, focusHeading } from '../../composables/focusFirstError'
+import { focusHeading } from '../../composables/focusFirstError'
+import { useFormAnnouncer } from '../../composables/formAnnouncer'
 import type { Submitted } from '../../composables/useOpSubmit'
 import { useCandidateStore } from '../../stores/candidate'
 
 /**
  * What every account form does with its outcome: a success dialog, a receipt, the error at its field, or 登录 again.
- * `wipe` empties the form (and its messages): when a receipt replaces it, and for 重新办理.
+ * `wipe` empties the form (and its messages): when a receipt replaces it, and for 重新办理. `refuse` is
+ * the form's refusal (formAnnouncer.ts), for the form's own checks too.
  */
 export function useAccountOutcome(onError: (submitted: Extract<Submitted, { kind: 'failed' }>) => void, wipe: () => void) {
   const router = useRouter()
@@ -25,6 +27,7 @@ export function useAccountOutcome(onError: (submitted: Extract<Submitted, { kind
   /** The form's screen was left while its answer was out: the focus is the screen shown now's. */
   let left = false
   onBeforeUnmount(() => (left = true))
+  const { refuse } = useFormAnnouncer()
   /**
    * The log-in has ended: nothing on this screen can fix it, so 登录 again (App goes there), where
    * the reason is shown. An answer that outlived its visit (logged out, wiped) changes nothing.
@@ -46,7 +49,7 @@ export function useAccountOutcome(onError: (submitted: Extract<Submitted, { kind
       receipt.value = submitted.outcome
     } else if (!loggedOut(submitted.error)) {
       onError(submitted)
-      if (!left) void focusFirstError()
+      if (!left) void refuse()
     }
   }
 
@@ -59,5 +62,5 @@ export function useAccountOutcome(onError: (submitted: Extract<Submitted, { kind
   }
 
   const backToAccount = () => router.push('/account')
-  return { succeeded, receipt, refused, settle, startAgain, loggedOut, backToAccount }
+  return { succeeded, receipt, refused, settle, startAgain, loggedOut, backToAccount, refuse }
 }

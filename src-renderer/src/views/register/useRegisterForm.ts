@@ -14,7 +14,7 @@ import { fieldMessagesFor } from '../../../../src-common/rules'
 import { useFieldErrors } from '../../composables/useFieldErrors'
 import { useOpSubmit } from '../../composables/useOpSubmit'
 import { currentLocale } from '../../i18n'
-import { focusFirstError } from '../../composables/focusFirstError'
+import { useFormAnnouncer } from '../../composables/formAnnouncer'
 
 const fieldNames = ['email', 'mobile', 'password', 'passwordConfirm', 'idType', 'idNumber', 'name', 'smsCode', 'agreed'] as const
 type Field = (typeof fieldNames)[number]
@@ -38,6 +38,7 @@ export function useRegisterForm() {
   const confirming = ref(false)
   const succeeded = ref(false)
   const receipt = ref<OpOutcome | null>(null)
+  const { refuse } = useFormAnnouncer()
   void loadPasswordDictionary()
 
   const personal = computed(() => ({ mobile: form.mobile, idNumber: form.idNumber, email: form.email, name: form.name }))
@@ -60,14 +61,17 @@ export function useRegisterForm() {
     return result
   }
 
-  /** 注册: every field checked at once (the password against the full dictionary), then the confirm dialog. */
+  /**
+   * 注册: every field checked at once (the password against the full dictionary, first: the
+   * refusal's messages then all appear together, and are said as one), then the confirm dialog.
+   */
   async function review(): Promise<void> {
+    const password = await checkFieldAsync('password', form.password, personal.value)
     fieldErrors.clear('form')
     const results = fieldNames.map((field) => check(field))
-    const password = await checkFieldAsync('password', form.password, personal.value)
     fieldErrors.fromCheck('password', password)
     if (results.every(Boolean) && password.ok) confirming.value = true
-    else void focusFirstError()
+    else void refuse()
   }
 
   /**
@@ -113,7 +117,7 @@ export function useRegisterForm() {
       receipt.value = submitted.outcome
     } else {
       fieldErrors.fromError(submitted.error)
-      void focusFirstError()
+      void refuse()
     }
   }
 

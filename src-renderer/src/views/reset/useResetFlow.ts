@@ -1,7 +1,7 @@
 import { computed, reactive, ref } from 'vue'
 import type { OpOutcome } from '../../../../src-common/kioskApi'
 import { checkField, checkFieldAsync, fieldMessagesFor, loadPasswordDictionary, toHalfWidth, type FieldCheck, type PersonalInfo, type RuleId } from '../../../../src-common/rules'
-import { focusFirstError } from '../../composables/focusFirstError'
+import { useFormAnnouncer } from '../../composables/formAnnouncer'
 import { useFieldErrors } from '../../composables/useFieldErrors'
 import { useOpSubmit } from '../../composables/useOpSubmit'
 
@@ -41,6 +41,7 @@ export function useResetFlow() {
   const { submit, busy } = useOpSubmit()
   const succeeded = ref(false)
   const receipt = ref<OpOutcome | null>(null)
+  const { refuse } = useFormAnnouncer()
 
   /**
    * An email's own rules once it has an @; a mobile's for digits; anything else is neither, and
@@ -67,7 +68,7 @@ export function useResetFlow() {
   async function start(captcha: { captchaId: string; refresh(): Promise<void> }): Promise<void> {
     if (busy.value) return
     fieldErrors.clear()
-    if (!(checkIdentifier() && captchaTyped())) return void focusFirstError()
+    if (!(checkIdentifier() && captchaTyped())) return void refuse()
     busy.value = true
     try {
       await startWith(captcha)
@@ -82,7 +83,7 @@ export function useResetFlow() {
     // (SMS_RATE_LIMITED belongs to the code field, which this step does not show: above the form.)
     if (!result.ok) {
       fieldErrors.fromError(result.error, undefined, ['identifier', 'captcha'])
-      return void focusFirstError()
+      return void refuse()
     }
     target.value = result.value.identifier
     step.value = result.value.method === 'sms' ? 'smsVerify' : 'email'
@@ -98,7 +99,7 @@ export function useResetFlow() {
   async function verifySms(): Promise<void> {
     // A second tap while the first is answered would spend the code again and be refused.
     if (busy.value) return
-    if (!fieldErrors.fromCheck('smsCode', checkField('smsCode', form.smsCode))) return void focusFirstError()
+    if (!fieldErrors.fromCheck('smsCode', checkField('smsCode', form.smsCode))) return void refuse()
     busy.value = true
     try {
       const result = await window.kiosk.sms.verify({ mobile: form.identifier.trim(), purpose: 'resetPassword', code: form.smsCode })
@@ -106,7 +107,7 @@ export function useResetFlow() {
       if (step.value !== 'smsVerify') return
       if (!result.ok) {
         fieldErrors.fromError(result.error, 'smsCode', ['smsCode'])
-        return void focusFirstError()
+        return void refuse()
       }
       fieldErrors.clear()
       step.value = 'smsPassword'
@@ -116,11 +117,13 @@ export function useResetFlow() {
   }
 
   async function setPassword(captcha: { captchaId: string; refresh(): Promise<void> }): Promise<void> {
+    // The full password check first: this refusal's messages then all appear at once, and are said as one.
+    const checked = await checkFieldAsync('password', form.password, personal.value)
     fieldErrors.clear('form')
     const byEmail = step.value === 'email'
     const codeOk = byEmail ? fieldErrors.fromCheck('emailCode', checkField('emailCode', form.emailCode)) : true
-    const password = fieldErrors.fromCheck('password', await checkFieldAsync('password', form.password, personal.value))
-    if (!(codeOk && password && check('passwordConfirm') && captchaTyped())) return void focusFirstError()
+    const password = fieldErrors.fromCheck('password', checked)
+    if (!(codeOk && password && check('passwordConfirm') && captchaTyped())) return void refuse()
     const identifier = form.identifier.trim()
     const payload = byEmail
       ? { method: 'email', email: identifier, emailCode: form.emailCode, newPassword: form.password }
@@ -141,7 +144,7 @@ export function useResetFlow() {
         fieldErrors.clear()
         fieldErrors.fromError(submitted.error, 'smsCode')
       } else fieldErrors.fromError(submitted.error, undefined, byEmail ? ['emailCode', 'password', 'passwordConfirm', 'captcha'] : ['password', 'passwordConfirm', 'captcha'])
-      void focusFirstError()
+      void refuse()
     }
   }
 

@@ -1,0 +1,114 @@
+import { inject, nextTick, provide, ref, type InjectionKey, type Ref } from 'vue'
+import { focusFirstError } from './focusFirstError'
+
+/** What a candidate form's live region says: one field's message, or how many fields need attention. */
+export type Said = { message: string } | { count: number }
+
+/**
+ * The one voice of a candidate form. Its field messages are no live alerts each (an empty 注册 had a
+ * screen reader read eight at once); each is tied to its field (FormItem) and said when the focus
+ * reaches it. This says, politely and once, what the candidate would otherwise not hear: after a
+ * refused submit, how many fields need attention (the focus is on the first), and a message that
+ * appears under a field the candidate has just left (an instant check).
+ */
+export interface FormAnnouncer {
+  /** Said by FormError's live region (role="status"). */
+  readonly said: Readonly<Ref<Said | null>>
+  /** FormError's live region, or null once it is gone: the form's panel, where refusals look, is its parent. */
+  attach(region: Element | null): void
+  /** FormItem: a message appeared, or changed, under a field. */
+  fieldMessage(message: string): void
+}
+
+const formAnnouncerKey: InjectionKey<FormAnnouncer> = Symbol('formAnnouncer')
+
+const inErrorOf = (root: Element) => [...root.querySelectorAll('.el-form-item.is-error')]
+
+/**
+ * Element Plus shows a field's message 100 ms after the field turns to error: until it is there, the
+ * field has nothing to say when the focus reaches it (FormItem ties the message to it as it appears).
+ */
+function messagesShown(root: Element): Promise<void> {
+  const shown = () => inErrorOf(root).every((item) => item.querySelector('.el-form-item__error') !== null)
+  if (shown()) return Promise.resolve()
+  return new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (shown()) done()
+    })
+    // A message that never comes (an item with show-message off) holds nothing up for long.
+    const timer = setTimeout(done, 1_000)
+    function done(): void {
+      observer.disconnect()
+      clearTimeout(timer)
+      resolve()
+    }
+    observer.observe(root, { childList: true, subtree: true })
+  })
+}
+
+/** For FormItem and FormError: the voice of the candidate form they are in; null in staff's forms, whose messages are alerts. */
+export const injectFormAnnouncer = (): FormAnnouncer | null => inject(formAnnouncerKey, null)
+
+/**
+ * Gives the screen's form its voice (FormItem and FormError below find it). `refuse()` is what a
+ * refused submit calls: the first field in error takes the focus, and the count is said.
+ */
+export function useFormAnnouncer(): { refuse: () => Promise<void> } {
+  const said = ref<Said | null>(null)
+  let region: Element | null = null
+  /** Messages shown since the last one was said: several at once (a language switch) are said as their count. */
+  const pending: string[] = []
+  /** While a refusal is being shown, its messages are said as its count, not each. */
+  let refusing = 0
+
+  /** Said anew even when it reads as the last thing said (a live region speaks when its text changes). */
+  async function say(next: Said): Promise<void> {
+    said.value = null
+    await nextTick()
+    said.value = next
+  }
+
+  function fieldMessage(message: string): void {
+    if (refusing > 0) return
+    pending.push(message)
+    if (pending.length > 1) return
+    // Once the messages that appear together have: after the render that shows them.
+    setTimeout(() => {
+      const messages = pending.splice(0)
+      if (refusing > 0 || messages.length === 0) return
+      void say(messages.length === 1 ? { message: messages[0]! } : { count: messages.length })
+    }, 0)
+  }
+
+  async function refuse(): Promise<void> {
+    // The form's panel as it is now: a screen left while the messages are shown is not searched,
+    // nor is the one the candidate went to (its fields are not this form's).
+    const root = region?.parentElement
+    if (!root) return
+    refusing += 1
+    pending.length = 0
+    try {
+      const before = document.activeElement
+      await nextTick()
+      await messagesShown(root)
+      await focusFirstError(root)
+      if (!root.isConnected) return
+      const inError = inErrorOf(root)
+      // One field: the focus that moved to it reads its message; said here only when the focus was there already.
+      if (inError.length > 1) await say({ count: inError.length })
+      else if (inError.length === 1 && document.activeElement === before) {
+        const message = inError[0]!.querySelector('.el-form-item__error')?.textContent?.trim()
+        if (message) await say({ message })
+      }
+    } finally {
+      refusing -= 1
+    }
+  }
+
+  provide(formAnnouncerKey, {
+    said,
+    attach: (element) => (region = element),
+    fieldMessage,
+  })
+  return { refuse }
+}
