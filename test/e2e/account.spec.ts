@@ -6,6 +6,7 @@ import { candidate, fullWidth } from './pages/candidates'
 import { answersOf, holdAnswers } from './pages/heldAnswers'
 import { LoginPage } from './pages/LoginPage'
 import { codeSentBy, codesSentTo, type KioskPage } from './pages/kioskPage'
+import { RegisterPage } from './pages/RegisterPage'
 
 /**
  * The receipt that replaced `form` (sent while the central API was away) turns 未通过 once the
@@ -397,6 +398,32 @@ test.describe('我的ETEST通行证', () => {
     expect(((await answer.answered()) as { ok: boolean; value?: { status: string } }).value?.status).toBe('rejected')
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)))
     await expect(page.getByRole('heading', { level: 1 })).toBeFocused()
+  })
+
+  test('修改密码 refused just as the candidate left: the focus is not taken on the screen they went to', async ({ kiosk }) => {
+    const who = candidate(43)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    await page.getByTestId('account-password').click()
+    const answer = await holdAnswers(page, 'kiosk:ops.submit')
+    const password = new PasswordPage(kiosk)
+    await password.change('Wrong#old123', 'Rv9@kWq3nB')
+    // The page's timers stand still: the refusal's message is marked, and the focus it was to move waits.
+    await page.clock.install()
+    await page.clock.pauseAt(Date.now() + 1_000)
+    await answer.release()
+    await expect(password.el('old-field')).toHaveClass(/is-error/)
+    // Meanwhile the candidate has gone on to 注册, where a number typed short is refused as they move on.
+    await page.getByTestId('header-nav-register').click()
+    const register = new RegisterPage(kiosk)
+    await register.fill('mobile', '1380013800')
+    await register.el('mobile').press('Tab')
+    await expect(register.el('mobile-field')).toHaveClass(/is-error/)
+    const focused = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)
+    expect(focused).not.toBe('register-mobile')
+    await page.clock.resume()
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1_500)))
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe(focused)
   })
 
   test('修改密码: a wrong old password or captcha is refused; then 修改密码成功 and a new log-in', async ({ kiosk }) => {

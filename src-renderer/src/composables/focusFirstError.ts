@@ -5,12 +5,13 @@ import { nextTick } from 'vue'
  * screen-reader user lands on what to fix instead of on a busy button or <body>; an error about no
  * field shown (FormError, above the form) takes it instead, scrolled into view: on a tall form the
  * candidate tapped at its foot would not see it. Waits for the messages, which appear once the
- * pointer has lifted (useFieldErrors).
+ * pointer has lifted (useFieldErrors); a `root` gone meanwhile (its screen left) takes nothing.
  */
-export async function focusFirstError(root: ParentNode = document): Promise<void> {
+export async function focusFirstError(root: ParentNode & Node = document): Promise<void> {
   await nextTick()
   await new Promise((resolve) => setTimeout(resolve, 0))
   await nextTick()
+  if (!root.isConnected) return
   // Not a read-only field (the set-up wizard's fixed central URL): nothing there to fix.
   const field = root.querySelector<HTMLElement>('.el-form-item.is-error :is(input:not([type="hidden"], [readonly]), textarea, [role="radio"], [role="combobox"])')
   if (field) return field.focus()

@@ -1,4 +1,4 @@
-import { computed, onBeforeUnmount, ref } from 'vue'
+import { computed, ref } from 'vue'
 import { useRouter } from 'vue-router'
 import type { KioskError } from '../../../../src-common/errors'
 import type { OpOutcome } from '../../../../src-common/kioskApi'
@@ -24,9 +24,8 @@ export function useAccountOutcome(onError: (submitted: Extract<Submitted, { kind
   })
 
   const stillHere = candidate.visit()
-  /** The form's screen was left while its answer was out: the focus is the screen shown now's. */
-  let left = false
-  onBeforeUnmount(() => (left = true))
+  // Within the form's own panel, and not once it is gone: the focus is then the screen shown now's,
+  // whether the candidate left while the answer was out or while its message was being shown.
   const { refuse } = useFormAnnouncer()
   /**
    * The log-in has ended: nothing on this screen can fix it, so 登录 again (App goes there), where
@@ -49,7 +48,7 @@ export function useAccountOutcome(onError: (submitted: Extract<Submitted, { kind
       receipt.value = submitted.outcome
     } else if (!loggedOut(submitted.error)) {
       onError(submitted)
-      if (!left) void refuse()
+      void refuse()
     }
   }
 
