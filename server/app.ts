@@ -67,6 +67,9 @@ export async function buildApp(ctx: ServerContext) {
   // No answer leaves before the effects it reports are committed. If the commit is refused, no
   // answer of the burst (nor any after it) says anything but 503: what it reports is gone.
   app.addHook('onSend', async (_request, reply, payload) => {
+    // Kiosks set their clocks by this header (sync/centralClient.ts): it tells the clock signatures
+    // and op dates are judged by, which is ctx.clock, not necessarily the one Node would write.
+    reply.header('date', new Date(ctx.clock()).toUTCString())
     try {
       ctx.commits.flush()
     } catch {

@@ -20,8 +20,8 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
 }
 
 /**
- * preValidation hook for signed routes (it runs before the body is parsed): known kiosk, timestamp
- * within the skew, HMAC over method, path, timestamp, nonce and body text, and a nonce never seen in
+ * preValidation hook for signed routes (it runs before the body is parsed): known kiosk, HMAC over
+ * method, path, timestamp, nonce and body text, timestamp within the skew, and a nonce never seen in
  * the window. Otherwise 401 and nothing changes (the nonce is remembered only for a request that
  * passed every other check).
  */
@@ -34,6 +34,8 @@ export function createRequestAuth(ctx: ServerContext) {
     forget: ctx.db.prepare('DELETE FROM nonces WHERE expires_at < ?'),
   }
   let sinceCleanup = 0
+  /** When each kiosk's clock was last said to be off (a refused kiosk retries every few seconds). */
+  const clockWarnedAt = new Map<string, number>()
 
   return async function verifySignature(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const kioskId = header(request, signatureHeaders.kioskId)
@@ -47,7 +49,6 @@ export function createRequestAuth(ctx: ServerContext) {
     }
     const timestamp = Number(timestampText)
     const now = ctx.clock()
-    if (Math.abs(now - timestamp) > maxClockSkewMs) return unauthorized()
     const kiosk = q.kiosk.get(kioskId)
     if (!kiosk || kiosk.revoked_at !== null) return unauthorized()
     const valid = await verifyRequest(
@@ -56,6 +57,19 @@ export function createRequestAuth(ctx: ServerContext) {
       signature,
     )
     if (!valid) return unauthorized()
+    if (Math.abs(now - timestamp) > maxClockSkewMs) {
+      // Its own request, at another time: said (once a minute per kiosk), since nothing else would
+      // tell the operator why a kiosk is refused. Only after the signature, so that no one without
+      // a kiosk's secret can fill the log.
+      if (now - (clockWarnedAt.get(kioskId) ?? -Infinity) >= 60_000) {
+        clockWarnedAt.set(kioskId, now)
+        request.log.warn(
+          { kioskId, offBySeconds: Math.round((timestamp - now) / 1000) },
+          "request refused: the kiosk signed it more than 5 min away from this server's clock. Kiosks take the time from the Date header of this server's answers: check this machine's clock, and that a proxy in front passes that header on (nginx: proxy_pass_header Date)",
+        )
+      }
+      return unauthorized()
+    }
     // Remembered until the timestamp falls out of the window on both sides.
     if (q.remember.run(kioskId, nonce, timestamp + maxClockSkewMs * 2).changes === 0) return unauthorized()
     if (++sinceCleanup >= 1000) {

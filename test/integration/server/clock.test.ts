@@ -1,0 +1,82 @@
+// A central server whose clock is far from the kiosk's. Kiosks take the server's time from the Date
+// header of its answers (sync/centralClient.ts), so a server set hours off still serves them; when a
+// kiosk cannot see the server's time (a proxy in front stamps its own Date), it is refused, and the
+// operator must be able to read why.
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { Writable } from 'node:stream'
+import { createLogger } from '../../../server/logger'
+import { createCentralClient } from '../../../sync/centralClient'
+import { appealPayload, startTestServer, TestKiosk } from './kiosk'
+
+const hour = 60 * 60 * 1000
+
+describe("a server clock far from the kiosk's", () => {
+  test("a server 3 hours ahead: the kiosk enrols, reads the server's time and its op is taken, dated in the server's time", async (t) => {
+    const running = await startTestServer()
+    t.after(() => running.stop())
+    running.advance(3 * hour)
+    const client = createCentralClient({ baseUrl: running.server.url })
+    t.after(() => client.close())
+    const enrolled = await client.enroll({
+      code: running.server.createEnrollmentCode('Hall S'),
+      name: 'kiosk 1',
+    })
+    assert.ok(enrolled.ok)
+    client.setCredential({ kioskId: enrolled.value.kioskId, secret: enrolled.value.secret })
+    client.setCentralKey(enrolled.value.publicKey, enrolled.value.keyId)
+    // Sealed by the kiosk at its own time, as its outbox does.
+    const outbox = new TestKiosk(
+      running.server.url,
+      enrolled.value.kioskId,
+      enrolled.value.secret,
+      enrolled.value.keyId,
+      enrolled.value.publicKey,
+    )
+    const op = await outbox.op('appeal', appealPayload())
+
+    const pushed = await client.pushOps([op])
+
+    // Before: the Date header told the machine's time, not the server's clock: every signed call 401.
+    assert.deepEqual(pushed.ok && pushed.value.map((result) => result.status), ['pending'])
+    assert.ok(Math.abs(client.clockOffsetMs() - 3 * hour) < 3_000, `offset ${client.clockOffsetMs()}`)
+  })
+
+  test("a kiosk that signs 10 minutes from the server's clock is refused UNAUTHORIZED, and the log tells the operator which kiosk, how far, and what to check", async (t) => {
+    let logs = ''
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        logs += chunk.toString()
+        done()
+      },
+    })
+    const running = await startTestServer({ logger: createLogger({ destination }) })
+    t.after(() => running.stop())
+    const kiosk = await TestKiosk.enrol(running, 'Hall P')
+    // Its time came from a proxy whose clock is 10 minutes slow.
+    kiosk.clock = () => running.now() - 10 * 60_000
+
+    const first = await kiosk.push([await kiosk.op('appeal', appealPayload())])
+    const second = await kiosk.signed('GET', `/v1/ops/${crypto.randomUUID()}`)
+    // Someone without the kiosk's secret, as far off: refused, and not in the log.
+    const forged = await kiosk.signed('GET', `/v1/ops/${crypto.randomUUID()}`, undefined, {
+      secret: 'not-the-secret',
+    })
+
+    for (const answer of [first, second, forged])
+      assert.deepEqual(answer, { status: 401, body: { error: { code: 'UNAUTHORIZED' } } })
+    const warnings = logs
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+      .filter((line) => /clock/.test(line.msg))
+    // Before: nothing but the request lines' 401.
+    assert.equal(warnings.length, 1, 'once a minute per kiosk: a refused kiosk retries every few seconds')
+    assert.equal(warnings[0].kioskId, kiosk.kioskId)
+    assert.equal(warnings[0].offBySeconds, -600)
+    assert.match(
+      warnings[0].msg,
+      /more than 5 min away from this server's clock.*check this machine's clock, and that a proxy in front passes that header on/,
+    )
+  })
+})
