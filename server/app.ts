@@ -16,6 +16,7 @@ import { createEnrollmentCode, redeemEnrollmentCode } from './enrollment'
 import { addressKey, createFailureLimiter } from './failureLimiter'
 import { sendError } from './httpErrors'
 import { fieldName, registerInteractiveRoutes } from './interactiveRoutes'
+import { localTime } from './localTime'
 import { buildOpenApi } from './openapi'
 import { createOpsProcessor } from './opsProcessor'
 import { createReceiptMisses } from './receiptMisses'
@@ -103,13 +104,25 @@ export async function buildApp(ctx: ServerContext) {
     if (wait > 0) return sendError(reply, { code: 'RATE_LIMITED', retryAfter: wait })
     const body = enrollRequest.safeParse(request.body)
     if (!body.success) return sendError(reply, { code: 'BAD_REQUEST', ...fieldName(body.error) })
-    const credential = redeemEnrollmentCode(ctx.db, body.data.code, body.data.name, now)
-    if (!credential) {
+    const redeemed = redeemEnrollmentCode(ctx.db, body.data.code, body.data.name, now)
+    if (!redeemed.ok) {
       enrollFailures.failed(client, now)
+      // The kiosk reads one answer for all three (登记码无效、已过期或已被使用); the operator it calls
+      // reads here which it was, and for which hall.
+      if (redeemed.reason === 'unknown') request.log.info('enrolment refused: no such code (mistyped, or cancelled)')
+      else {
+        const when = localTime(redeemed.at)
+        request.log.warn(
+          { hall: redeemed.hall, reason: redeemed.reason },
+          redeemed.reason === 'expired'
+            ? `enrolment refused: the code for this hall expired ${when}; make a new one (enroll-kiosk)`
+            : `enrolment refused: the code for this hall was used ${when}; make a new one (enroll-kiosk)`,
+        )
+      }
       return sendError(reply, { code: 'NOT_ENROLLED' })
     }
-    ctx.log.info({ kioskId: credential.kioskId }, 'kiosk enrolled')
-    return { ...credential, keyId: ctx.keys.keyId, publicKey: ctx.keys.publicKey }
+    ctx.log.info({ kioskId: redeemed.kioskId }, 'kiosk enrolled')
+    return { kioskId: redeemed.kioskId, secret: redeemed.secret, keyId: ctx.keys.keyId, publicKey: ctx.keys.publicKey }
   })
 
   const processor = createOpsProcessor(ctx)

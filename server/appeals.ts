@@ -10,7 +10,7 @@ export interface AppealListing {
   idNumber: string
   mobile: string
   email: string
-  createdAt: string
+  createdAt: number
   /** Whether an account still holds the claimed identifier. */
   holderExists: boolean
 }
@@ -49,7 +49,7 @@ export function listAppeals(db: Db, status?: string): AppealListing[] {
     idNumber: maskIdNumber(row.id_number),
     mobile: maskMobile(row.mobile),
     email: maskEmail(row.email),
-    createdAt: new Date(row.created_at).toISOString(),
+    createdAt: row.created_at,
     holderExists: holderOf(db, row) !== undefined,
   }))
 }

@@ -4,8 +4,9 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { decideAppeal, listAppeals } from './appeals'
 import { backupDataFolder } from './backup'
-import { openDatabase } from './database'
-import { listKiosks, revokeKiosk } from './enrollment'
+import { openDatabaseForCommand } from './database'
+import { cancelEnrollmentCode, listEnrollmentCodes, listKiosks, revokeKiosk } from './enrollment'
+import { localTime } from './localTime'
 import { createEnrollmentCode, startServer, type RunningServer, type StartOptions } from './index'
 
 const usage = `Usage:
@@ -13,6 +14,9 @@ const usage = `Usage:
                     [--attested-per-hour 20] [--failed-logins-per-hour 100] [--receipt-misses-per-hour 120]
                     [--trust-proxy <address of the TLS proxy>[,<another>]]
   npm run server -- enroll-kiosk --name "<hall>" [--data ./central-data]
+  npm run server -- enrollment-codes list [--data ./central-data]
+                    (the codes not used yet, by id, never the code itself; expired ones too)
+  npm run server -- enrollment-codes cancel <id, or the code> [--data ./central-data]
   npm run server -- kiosks list [--data ./central-data]
   npm run server -- kiosks revoke <kiosk id> [--data ./central-data]
   npm run server -- backup <new folder> [--data ./central-data]
@@ -20,6 +24,7 @@ const usage = `Usage:
   npm run server -- appeals accept <appeal id> [--data ./central-data]
   npm run server -- appeals reject <appeal id> [--data ./central-data]
 
+Times are the server machine's local time with its offset from UTC (+08:00 is Beijing time).
 Environment: SMTP_URL, SMTP_FROM (email), PUBLIC_URL (the reset link's base), LOG_LEVEL (pino).
 Run under a supervisor that restarts it: it exits with code 70 when the disk refuses a commit.`
 
@@ -58,6 +63,8 @@ function explainStartFailure(error: unknown, where: { dataDir: string; host?: st
   const database = join(folder, 'central.db')
   const said = error instanceof Error ? ` (${error.message})` : ''
   switch (codeOf(error)) {
+    case 'SCHEMA_OLDER':
+      return `${database} is older than this checkout${said}: start the server from this checkout once (it brings the database up to date), then run the command again`
     case 'EADDRINUSE':
       return `port ${where.port} on ${where.host} is already in use, by another program or by this server already running: stop that one, or choose another --port`
     case 'EADDRNOTAVAIL':
@@ -110,7 +117,7 @@ async function main(): Promise<void> {
   }
   const [command, ...rest] = positionals
   const dataDir = values.data
-  if (command === 'enroll-kiosk' || command === 'kiosks' || command === 'appeals' || command === 'backup') {
+  if (command !== undefined && ['enroll-kiosk', 'enrollment-codes', 'kiosks', 'appeals', 'backup'].includes(command)) {
     requireDatabase(dataDir)
     try {
       await runCommand(command, rest, values)
@@ -199,29 +206,64 @@ async function runCommand(command: string, rest: string[], values: Options): Pro
 
   if (command === 'kiosks') {
     const [action, id] = rest
-    const db = openDatabase(dataDir)
+    if (action !== 'list' && !(action === 'revoke' && id)) fail('kiosks needs list or revoke <kiosk id>')
+    const db = openDatabaseForCommand(dataDir, action === 'list' ? 'read' : 'write')
     try {
       if (action === 'list') {
         const kiosks = listKiosks(db)
         if (kiosks.length === 0) console.log('no kiosks')
-        for (const k of kiosks) console.log(`${k.id}  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'.padEnd(32)}  enrolled ${k.createdAt}  ${printable(k.name)}`)
-        return
-      }
-      if (action === 'revoke' && id) {
-        if (!revokeKiosk(db, id)) {
-          const known = listKiosks(db).find((k) => k.id === id)
-          console.error(
-            known
-              ? `kiosk ${id} was already revoked (${known.revokedAt}): nothing changed`
-              : `no kiosk ${id}: give its whole id, as kiosks list shows it`,
-          )
-          process.exitCode = 1
-          return
+        for (const k of kiosks) {
+          const status = k.revokedAt === null ? 'active' : `revoked ${localTime(k.revokedAt)}`
+          console.log(`${k.id}  ${status.padEnd(33)}  enrolled ${localTime(k.createdAt)}  ${printable(k.name)}`)
         }
-        console.log(`kiosk ${id} revoked: its requests are refused from now on`)
         return
       }
-      fail('kiosks needs list or revoke <kiosk id>')
+      if (!revokeKiosk(db, id!)) {
+        const known = listKiosks(db).find((k) => k.id === id)
+        console.error(
+          known?.revokedAt
+            ? `kiosk ${id} was already revoked (${localTime(known.revokedAt)}): nothing changed`
+            : `no kiosk ${id}: give its whole id, as kiosks list shows it`,
+        )
+        process.exitCode = 1
+        return
+      }
+      console.log(`kiosk ${id} revoked: its requests are refused from now on`)
+      return
+    } finally {
+      db.close()
+    }
+  }
+
+  if (command === 'enrollment-codes') {
+    const [action, ref, ...extra] = rest
+    if (action !== 'list' && !(action === 'cancel' && ref && extra.length === 0)) {
+      fail('enrollment-codes needs list, or cancel <id> (as the list shows it, or the code itself)')
+    }
+    const db = openDatabaseForCommand(dataDir, action === 'list' ? 'read' : 'write')
+    try {
+      if (action === 'list') {
+        const codes = listEnrollmentCodes(db)
+        if (codes.length === 0) console.log('no unused enrolment codes')
+        const now = Date.now()
+        for (const c of codes) {
+          const state = c.expiresAt > now ? `valid until ${localTime(c.expiresAt)}` : `expired ${localTime(c.expiresAt)}`
+          console.log(`${c.id}  ${state.padEnd(37)}  made ${localTime(c.createdAt)}  ${printable(c.name)}`)
+        }
+        return
+      }
+      const result = cancelEnrollmentCode(db, ref!)
+      if (!result.ok) {
+        console.error(
+          result.reason === 'used'
+            ? `that code was used ${localTime(result.usedAt)} by kiosk ${result.kioskId}: it cannot be cancelled; to shut that kiosk out, kiosks revoke ${result.kioskId}`
+            : `no unused enrolment code ${ref}: give its id as enrollment-codes list shows it, or the code itself`,
+        )
+        process.exitCode = 1
+        return
+      }
+      console.log(`enrolment code for "${printable(result.name)}" cancelled: a kiosk that types it is refused`)
+      return
     } finally {
       db.close()
     }
@@ -229,37 +271,34 @@ async function runCommand(command: string, rest: string[], values: Options): Pro
 
   if (command === 'appeals') {
     const [action, id] = rest
-    const db = openDatabase(dataDir)
+    if (action !== 'list' && !((action === 'accept' || action === 'reject') && id)) fail('appeals needs list, accept <id> or reject <id>')
+    // A mistyped status would list nothing: "no appeals", with appeals waiting.
+    if (action === 'list' && values.status !== undefined && !appealStatuses.includes(values.status)) {
+      fail(`--status must be one of ${appealStatuses.join(', ')}`)
+    }
+    const db = openDatabaseForCommand(dataDir, action === 'list' ? 'read' : 'write')
     try {
       if (action === 'list') {
-        // A mistyped status would list nothing: "no appeals", with appeals waiting.
-        if (values.status !== undefined && !appealStatuses.includes(values.status)) {
-          fail(`--status must be one of ${appealStatuses.join(', ')}`)
-        }
         const appeals = listAppeals(db, values.status)
         if (appeals.length === 0) console.log('no appeals')
         for (const a of appeals) {
           console.log(
-            `${a.id}  ${a.status.padEnd(8)}  ${a.occupied.padEnd(8)}  ${a.name}  ${a.idNumber}  ${a.mobile}  ${a.email}  ${a.createdAt}${a.holderExists ? '' : '  (identifier now free)'}`,
+            `${a.id}  ${a.status.padEnd(8)}  ${a.occupied.padEnd(8)}  ${a.name}  ${a.idNumber}  ${a.mobile}  ${a.email}  ${localTime(a.createdAt)}${a.holderExists ? '' : '  (identifier now free)'}`,
           )
         }
         return
       }
-      if ((action === 'accept' || action === 'reject') && id) {
-        const result = decideAppeal(db, id, action)
-        if (!result.ok) {
-          console.error(result.reason === 'not-found' ? `no appeal ${id}` : `appeal ${id} was already decided`)
-          process.exitCode = 1
-          return
-        }
-        console.log(
-          action === 'accept'
-            ? `appeal ${id} accepted${result.freedFrom ? `; identifier freed from account ${result.freedFrom}` : ''}`
-            : `appeal ${id} rejected`,
-        )
+      const result = decideAppeal(db, id!, action as 'accept' | 'reject')
+      if (!result.ok) {
+        console.error(result.reason === 'not-found' ? `no appeal ${id}` : `appeal ${id} was already decided`)
+        process.exitCode = 1
         return
       }
-      fail('appeals needs list, accept <id> or reject <id>')
+      console.log(
+        action === 'accept'
+          ? `appeal ${id} accepted${result.freedFrom ? `; identifier freed from account ${result.freedFrom}` : ''}`
+          : `appeal ${id} rejected`,
+      )
     } finally {
       db.close()
     }

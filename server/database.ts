@@ -47,3 +47,30 @@ export function openDatabase(dataDir: string | null, nativeBinding?: string): Db
   migrate(db)
   return db
 }
+
+/**
+ * `central.db` for an administrator's command, beside the running server or not: never migrated
+ * (run from a newer checkout, it must not change the schema under the running server), and opened
+ * read-only for a command that only reads (kiosks list, appeals list), so that it cannot write at
+ * all. Its writes (enroll-kiosk, kiosks revoke, appeals accept) are short transactions that SQLite
+ * serializes with the server's (busy_timeout). A database older than this checkout is refused
+ * (SCHEMA_OLDER): its tables may not have the columns the command uses.
+ */
+export function openDatabaseForCommand(dataDir: string, access: 'read' | 'write'): Db {
+  const db = new Database(join(dataDir, 'central.db'), { readonly: access === 'read', fileMustExist: true })
+  try {
+    db.pragma('busy_timeout = 5000')
+    if (access === 'write') {
+      db.pragma('synchronous = FULL')
+      db.pragma('foreign_keys = ON')
+    }
+    const version = db.pragma('user_version', { simple: true }) as number
+    if (version < migrations.length) {
+      throw Object.assign(new Error(`at version ${version}, this checkout's at ${migrations.length}`), { code: 'SCHEMA_OLDER' })
+    }
+  } catch (error) {
+    db.close()
+    throw error
+  }
+  return db
+}

@@ -37,20 +37,23 @@ export function createEnrollmentCode(db: Db, name: string, now = Date.now()): st
   return code
 }
 
-/** Exchanges a code for the kiosk's credential, once. Undefined for an unknown, used or expired code. */
-export function redeemEnrollmentCode(
-  db: Db,
-  code: string,
-  kioskName: string,
-  now: number,
-): { kioskId: string; secret: string } | undefined {
-  return db.transaction(() => {
+export type Redemption =
+  | { ok: true; kioskId: string; secret: string }
+  /** Why, for the server's log: the operator who hears "the code is refused" reads which it was. */
+  | { ok: false; reason: 'unknown' }
+  | { ok: false; reason: 'used' | 'expired'; hall: string; at: number }
+
+/** Exchanges a code for the kiosk's credential, once. An unknown, used or expired code is refused. */
+export function redeemEnrollmentCode(db: Db, code: string, kioskName: string, now: number): Redemption {
+  return db.transaction((): Redemption => {
     const row = db
       .prepare<[string], { name: string; expires_at: number; used_at: number | null }>(
         'SELECT name, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?',
       )
       .get(hashCode(code))
-    if (!row || row.used_at !== null || row.expires_at <= now) return undefined
+    if (!row) return { ok: false, reason: 'unknown' }
+    if (row.used_at !== null) return { ok: false, reason: 'used', hall: row.name, at: row.used_at }
+    if (row.expires_at <= now) return { ok: false, reason: 'expired', hall: row.name, at: row.expires_at }
     const kioskId = randomUUID()
     const secret = randomBytes(32).toString('base64url')
     db.prepare('UPDATE enrollment_codes SET used_at = ?, kiosk_id = ? WHERE code_hash = ?').run(now, kioskId, hashCode(code))
@@ -60,15 +63,68 @@ export function redeemEnrollmentCode(
       secret,
       now,
     )
-    return { kioskId, secret }
+    return { ok: true, kioskId, secret }
   })()
+}
+
+/**
+ * How an unused code is named in `enrollment-codes list` and `cancel`: the first 8 hex digits of its
+ * hash. The code is a secret that only its hash keeps (an id made from the code would tell it), and
+ * these 32 bits of a hash of 80 random bits tell nothing of it.
+ */
+const codeIdOf = (codeHash: string) => Buffer.from(codeHash, 'base64url').toString('hex').slice(0, 8)
+
+export interface EnrollmentCodeListing {
+  id: string
+  /** The hall it was made for (enroll-kiosk --name). */
+  name: string
+  createdAt: number
+  expiresAt: number
+}
+
+/** Codes made and not used yet, expired ones too (for `enrollment-codes list`), oldest first. */
+export function listEnrollmentCodes(db: Db): EnrollmentCodeListing[] {
+  return db
+    .prepare<[], { code_hash: string; name: string; created_at: number; expires_at: number }>(
+      'SELECT code_hash, name, created_at, expires_at FROM enrollment_codes WHERE used_at IS NULL ORDER BY created_at',
+    )
+    .all()
+    .map((row) => ({ id: codeIdOf(row.code_hash), name: row.name, createdAt: row.created_at, expiresAt: row.expires_at }))
+}
+
+export type CancelResult =
+  | { ok: true; name: string }
+  | { ok: false; reason: 'not-found' }
+  | { ok: false; reason: 'used'; usedAt: number; kioskId: string | null }
+
+/**
+ * Cancels an unused code, named by its id as `enrollment-codes list` shows it or by the code itself
+ * (as printed or typed): a code written down where it should not be, or made for a hall that will
+ * not come. It is deleted, so a kiosk that posts it is NOT_ENROLLED, as for a code never made. A
+ * code already used cannot be cancelled: the kiosk that used it is revoked instead.
+ */
+export function cancelEnrollmentCode(db: Db, idOrCode: string): CancelResult {
+  return db.transaction((): CancelResult => {
+    const rows = db
+      .prepare<[], { code_hash: string; name: string; used_at: number | null; kiosk_id: string | null }>(
+        'SELECT code_hash, name, used_at, kiosk_id FROM enrollment_codes',
+      )
+      .all()
+    const typed = hashCode(idOrCode)
+    const id = idOrCode.trim().toLowerCase()
+    const row = rows.find((r) => r.code_hash === typed) ?? rows.find((r) => r.used_at === null && codeIdOf(r.code_hash) === id)
+    if (!row) return { ok: false, reason: 'not-found' }
+    if (row.used_at !== null) return { ok: false, reason: 'used', usedAt: row.used_at, kioskId: row.kiosk_id }
+    db.prepare('DELETE FROM enrollment_codes WHERE code_hash = ? AND used_at IS NULL').run(row.code_hash)
+    return { ok: true, name: row.name }
+  }).immediate()
 }
 
 export interface KioskListing {
   id: string
   name: string
-  createdAt: string
-  revokedAt: string | null
+  createdAt: number
+  revokedAt: number | null
 }
 
 /** Every enrolled kiosk, oldest first (for `npm run server -- kiosks list`). Secrets are not listed. */
@@ -78,12 +134,7 @@ export function listKiosks(db: Db): KioskListing[] {
       'SELECT id, name, created_at, revoked_at FROM kiosks ORDER BY created_at',
     )
     .all()
-    .map((k) => ({
-      id: k.id,
-      name: k.name,
-      createdAt: new Date(k.created_at).toISOString(),
-      revokedAt: k.revoked_at === null ? null : new Date(k.revoked_at).toISOString(),
-    }))
+    .map((k) => ({ id: k.id, name: k.name, createdAt: k.created_at, revokedAt: k.revoked_at }))
 }
 
 /**

@@ -3,7 +3,7 @@ import { buildApp } from './app'
 import { createAccounts } from './accounts'
 import { createCodes, defaultSendLimits, type SendLimits } from './codes'
 import type { ServerContext } from './context'
-import { openDatabase, type Db } from './database'
+import { openDatabase, openDatabaseForCommand, type Db } from './database'
 import { createEnrollmentCode as createCode } from './enrollment'
 import { createGroupCommit } from './groupCommit'
 import { createLogger } from './logger'
@@ -129,7 +129,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
 /** An enrolment code written straight into a data folder's database (the server may be running). */
 export function createEnrollmentCode(dataDir: string, name: string): string {
-  const db = openDatabase(dataDir)
+  const db = openDatabaseForCommand(dataDir, 'write')
   try {
     return createCode(db, name)
   } finally {

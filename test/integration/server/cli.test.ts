@@ -1,29 +1,13 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startTestServer } from './kiosk'
+import Database from 'better-sqlite3'
+import { noStackTrace, serverCommand, spawnServer, startTestServer } from './kiosk'
 
-const root = new URL('../../../', import.meta.url).pathname
-
-/** `npm run server -- <args>` as an operator types it: its exit code and what it printed. */
-function server(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'server/cli.ts', ...args],
-      { cwd: root, timeout: 30_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
-    )
-  })
-}
-
-/** A stack trace is for developers: the operator reads one sentence. */
-const noStackTrace = (stderr: string) => assert.doesNotMatch(stderr, /^\s+at /m, stderr)
+const server = serverCommand
 
 describe("the operator's mistakes at the command line", () => {
   test('a mistyped option is named, with the usage, and exits 2, not a stack trace', async () => {
@@ -165,31 +149,39 @@ describe("the operator's mistakes at the command line", () => {
     const parent = mkdtempSync(join(tmpdir(), 'central-cli-'))
     t.after(() => rmSync(parent, { recursive: true, force: true }))
     const dataDir = join(parent, 'central-data')
-    /** What the server printed up to "listening on", then it is stopped. */
-    const start = () =>
-      new Promise<string>((resolve, reject) => {
-        const child = spawn(
-          process.execPath,
-          ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--data', dataDir],
-          { cwd: root },
-        )
-        let out = ''
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString()
-          if (out.includes('listening on') && child.signalCode === null && !child.killed)
-            child.kill('SIGTERM')
-        })
-        child.once('exit', (code) =>
-          out.includes('listening on') && code === 0
-            ? resolve(out)
-            : reject(new Error(`exited ${code}: ${out}`)),
-        )
-      })
+    /** What the server printed up to "listening on", then it is stopped (and stops cleanly). */
+    const start = async () => {
+      const running = await spawnServer(dataDir)
+      assert.equal(await running.stop(), 0)
+      return running.stdout()
+    }
 
     const first = await start()
     const second = await start()
 
     assert.match(first, new RegExp(`new data folder ${dataDir}: an empty central database and new keys`))
     assert.doesNotMatch(second, /new data folder/)
+  })
+
+  test("an administrator's command run from a checkout newer than the database changes nothing under the running server: it says to start the server from that checkout first", async (t) => {
+    const running = await startTestServer()
+    t.after(() => running.stop())
+    // A database the running server keeps at an older version than this checkout's.
+    const db = new Database(join(running.dataDir, 'central.db'))
+    const current = db.pragma('user_version', { simple: true }) as number
+    db.pragma(`user_version = ${current - 1}`)
+
+    for (const args of [['kiosks', 'list'], ['kiosks', 'revoke', 'some-id'], ['enroll-kiosk', '--name', 'Hall N']]) {
+      const answer = await server(...args, '--data', running.dataDir)
+
+      // Before: it migrated the live database (here: a table made twice, and a stack trace).
+      assert.equal(answer.code, 1, args.join(' '))
+      assert.equal(
+        answer.stderr,
+        `${join(running.dataDir, 'central.db')} is older than this checkout (at version ${current - 1}, this checkout's at ${current}): start the server from this checkout once (it brings the database up to date), then run the command again\n`,
+      )
+    }
+    assert.equal(db.pragma('user_version', { simple: true }), current - 1)
+    db.close()
   })
 })

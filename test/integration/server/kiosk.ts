@@ -1,6 +1,7 @@
 // A small kiosk-side client for the server's tests: signs requests as src-common/requestSigning.ts
 // describes and seals ops and interactive bodies to the server's key. (The real client is sync/.)
-import { execFile } from 'node:child_process'
+import assert from 'node:assert/strict'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -45,9 +46,63 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
 }
 
 const run = promisify(execFile)
+const root = new URL('../../../', import.meta.url).pathname
 /** `npm run server -- <args> --data <dataDir>`, as an administrator types it. Rejects on a non-zero exit. */
-export const cli = (dataDir: string, ...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args, '--data', dataDir], { cwd: new URL('../../../', import.meta.url).pathname })
+export const cli = (dataDir: string, ...args: string[]) => run(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args, '--data', dataDir], { cwd: root })
+
+/** `npm run server -- <args>` as an operator types it: its exit code and what it printed, whatever the code. */
+export function serverCommand(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { cwd: root, timeout: 30_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    )
+  })
+}
+
+/** A stack trace is for developers: the operator reads one sentence. */
+export const noStackTrace = (stderr: string) => assert.doesNotMatch(stderr, /^\s+at /m, stderr)
+
+/** A server started as `npm run server -- --port 0 --data <dataDir>`, in a process of its own. */
+export interface ServerProcess {
+  child: ChildProcess
+  url: string
+  /** What it printed so far, stdout then stderr. */
+  stdout(): string
+  stderr(): string
+  /** Its exit code, once it has ended. */
+  exited: Promise<number | null>
+  /** SIGTERM, as its supervisor stops it; its exit code. */
+  stop(): Promise<number | null>
+}
+
+/** Starts the server's CLI and waits for "listening on"; rejects with what it printed if it ends first. */
+export function spawnServer(dataDir: string): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--data', dataDir], { cwd: root })
+  let stdout = ''
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+      const url = /^listening on (\S+)/m.exec(stdout)?.[1]
+      if (url) {
+        resolve({
+          child,
+          url,
+          stdout: () => stdout,
+          stderr: () => stderr,
+          exited,
+          stop: () => {
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+            return exited
+          },
+        })
+      }
+    })
+    void exited.then((code) => reject(new Error(`the server ended (${code}) before it listened: ${stdout}${stderr}`)))
+  })
+}
 
 export async function call(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const response = await fetch(url + path, {
