@@ -4,10 +4,11 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { decideAppeal, listAppeals } from './appeals'
 import { backupDataFolder } from './backup'
+import type { DataFolderInUse } from './dataFolderLock'
 import { openDatabaseForCommand } from './database'
 import { cancelEnrollmentCode, listEnrollmentCodes, listKiosks, revokeKiosk } from './enrollment'
 import { localTime } from './localTime'
-import { createEnrollmentCode, startServer, type RunningServer, type StartOptions } from './index'
+import { createEnrollmentCode, isDamage, startServer, type RunningServer, type StartOptions } from './index'
 
 const usage = `Usage:
   npm run server -- [--port 8787] [--host 127.0.0.1] [--data ./central-data] [--dev]
@@ -62,7 +63,16 @@ function explainStartFailure(error: unknown, where: { dataDir: string; host?: st
   const folder = resolve(where.dataDir)
   const database = join(folder, 'central.db')
   const said = error instanceof Error ? ` (${error.message})` : ''
+  if (isDamage(error)) {
+    return `${database} is damaged or is not a central database${said}. Nothing was changed. Restore the data folder from its backup: start the server with --data on a folder made by 'npm run server -- backup', and keep this folder as it is for support`
+  }
   switch (codeOf(error)) {
+    case 'DATA_FOLDER_IN_USE': {
+      // One server per data folder (dataFolderLock.ts): the operator's second start, or a supervisor's.
+      const pid = (error as DataFolderInUse).pid
+      const stop = pid === undefined ? 'Ctrl-C where it runs, or stop its service' : `Ctrl-C where it runs, or kill ${pid}`
+      return `the data folder ${folder} is in use by another server${pid === undefined ? '' : ` (pid ${pid})`}: stop that server first (${stop}), or give this one another --data`
+    }
     case 'SCHEMA_OLDER':
       return `${database} is older than this checkout${said}: start the server from this checkout once (it brings the database up to date), then run the command again`
     case 'EADDRINUSE':
@@ -70,9 +80,6 @@ function explainStartFailure(error: unknown, where: { dataDir: string; host?: st
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
       return `--host ${where.host} is not an address of this machine: give one of its addresses (default 127.0.0.1)`
-    case 'SQLITE_NOTADB':
-    case 'SQLITE_CORRUPT':
-      return `${database} is damaged or is not a central database${said}. Nothing was changed. Restore the data folder from its backup (a folder made by 'npm run server -- backup')`
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':
       return `${database} is locked by another program${said}: wait for it to finish, or stop it, then try again`
@@ -96,6 +103,20 @@ function explainStartFailure(error: unknown, where: { dataDir: string; host?: st
     default:
       return undefined
   }
+}
+
+/**
+ * Why the server stopped at a refused commit (exit 70), for the operator and the supervisor's log.
+ * A damaged database is told apart: restarting does not mend it, and the next start on the folder
+ * finds the damage and stops there (index.ts checks it after a stop that was not clean).
+ */
+function explainCommitFailure(error: unknown, dataDir: string): string {
+  const database = join(resolve(dataDir), 'central.db')
+  const said = error instanceof Error ? ` (${error.message})` : ''
+  if (isDamage(error)) {
+    return `${database} is damaged${said}: the server stopped (exit 70), and a restart on this folder stops again. Restore it from its last backup: start the server with --data on a folder made by 'npm run server -- backup', and keep this folder as it is for support`
+  }
+  return `the disk refused a commit to ${database}${said}: the server stopped (exit 70) and answered nothing of it; the kiosks keep those ops and send them again. Check the disk (room, errors), then start the server again`
 }
 
 /**
@@ -332,8 +353,11 @@ async function runServer(values: Options): Promise<void> {
       ...(failedLoginsPerHour === undefined ? {} : { failedLoginsPerKioskPerHour: failedLoginsPerHour }),
       ...(receiptMissesPerHour === undefined ? {} : { receiptMissesPerKioskPerHour: receiptMissesPerHour }),
     },
-    // The disk refused a commit: exit (70) for the supervisor that restarts the server.
-    onCommitFailure: () => process.exit(70),
+    // The disk refused a commit: exit (70) for the supervisor that restarts the server, saying why.
+    onCommitFailure: (error) => {
+      console.error(explainCommitFailure(error, dataDir))
+      process.exit(70)
+    },
   }
   // A new folder is right once; at a restart it is a mistyped --data: kiosks would be refused
   // (unknown credentials) and their queued ops unreadable (other keys). Said, so it is seen.

@@ -3,7 +3,8 @@ import { buildApp } from './app'
 import { createAccounts } from './accounts'
 import { createCodes, defaultSendLimits, type SendLimits } from './codes'
 import type { ServerContext } from './context'
-import { openDatabase, openDatabaseForCommand, type Db } from './database'
+import { makeDataFolder, openDatabase, openDatabaseForCommand, type Db } from './database'
+import { lockDataFolder } from './dataFolderLock'
 import { createEnrollmentCode as createCode } from './enrollment'
 import { createGroupCommit } from './groupCommit'
 import { createLogger } from './logger'
@@ -19,6 +20,8 @@ export type { MessageProvider, OutgoingMessage } from './messages'
 export interface CentralStore {
   db: Db
   keys: ServerKeys
+  /** The last server on the data folder did not stop cleanly, so central.db was checked at the open (and is whole). */
+  checked?: boolean
   close(): void
 }
 
@@ -27,14 +30,39 @@ export interface CentralStore {
  * an empty database that nothing writes to disk and that is gone at close (the kiosk's demo mode).
  */
 export async function openCentralStore(dataDir: string | null, nativeBinding?: string): Promise<CentralStore> {
-  const db = openDatabase(dataDir, nativeBinding)
+  if (dataDir === null) {
+    const db = openDatabase(null, nativeBinding)
+    return { db, keys: await createMemoryKeys(), close: () => db.close() }
+  }
+  // Locked before central.db is opened: a second server neither migrates nor writes anything.
+  makeDataFolder(dataDir)
+  const lock = lockDataFolder(dataDir, nativeBinding)
+  let db: Db | undefined
   try {
-    const keys = dataDir === null ? await createMemoryKeys() : await loadOrCreateKeys(dataDir)
-    return { db, keys, close: () => db.close() }
+    db = openDatabase(dataDir, nativeBinding, { check: lock.leftUnclean })
+    const keys = await loadOrCreateKeys(dataDir)
+    const opened = db
+    return {
+      db,
+      keys,
+      checked: lock.leftUnclean,
+      close: () => {
+        opened.close()
+        lock.release(true)
+      },
+    }
   } catch (error) {
-    db.close()
+    db?.close()
+    // A damaged database stays marked: the next start checks it again.
+    lock.release(!isDamage(error))
     throw error
   }
+}
+
+/** SQLite's word that central.db is damaged (the check's too): a restart on it does not help. */
+export function isDamage(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
 }
 
 /**
@@ -81,11 +109,23 @@ export interface RunningServer {
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
+  if (options.store !== undefined) return serve(options.store, false, options)
+  const store = await openCentralStore(options.dataDir, options.nativeBinding)
+  try {
+    return await serve(store, true, options)
+  } catch (error) {
+    // Not started (its port taken, say): the data folder is unlocked for the next try.
+    store.close()
+    throw error
+  }
+}
+
+/** The server on `store`; `owned`: it closes the store when it closes. */
+async function serve(store: CentralStore, owned: boolean, options: ServerOptions): Promise<RunningServer> {
   const log = options.logger === false ? createLogger({ level: 'silent' }) : (options.logger ?? createLogger())
   const clock = options.clock ?? Date.now
-  const owned = options.store === undefined
-  const store = options.store ?? (await openCentralStore(options.dataDir, options.nativeBinding))
   const { db, keys } = store
+  if (store.checked) log.info('the last server on this data folder did not stop cleanly: central.db was checked (quick_check) and is whole')
   const dev = options.dev ?? false
   const limits = { ...defaultSendLimits, ...options.limits }
   const ctx: ServerContext = {

@@ -1,0 +1,165 @@
+// One data folder, one server: what the operator meets when a second server is started on it, when
+// the first was killed, and when central.db is damaged deep inside. The servers run as the CLI runs
+// them, in processes of their own.
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { startServer } from '../../../server/index'
+import { apiPaths } from '../../../src-common/wire'
+import { appealPayload, call, cli, noStackTrace, serverCommand, spawnServer, TestKiosk } from './kiosk'
+
+function tempFolder(t: { after(fn: () => void): void }): string {
+  const dataDir = mkdtempSync(join(tmpdir(), 'central-folder-'))
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }))
+  return dataDir
+}
+
+describe('one server per data folder', () => {
+  test('a second server on the same folder refuses to start, saying which folder, by whom and how to stop it; the first serves on, beside the administrator', async (t) => {
+    const dataDir = tempFolder(t)
+    const first = await spawnServer(dataDir)
+    t.after(() => first.stop())
+
+    const second = await serverCommand('--port', '0', '--data', dataDir)
+
+    // Before: it started as well, and each took central.db's write lock from the other.
+    assert.equal(second.code, 1, second.stdout)
+    const pid = first.child.pid
+    assert.equal(
+      second.stderr.trim(),
+      `the data folder ${dataDir} is in use by another server (pid ${pid}): stop that server first (Ctrl-C where it runs, or kill ${pid}), or give this one another --data`,
+    )
+    assert.doesNotMatch(second.stdout, /listening on/)
+    noStackTrace(second.stderr)
+    assert.equal((await call(first.url, 'GET', apiPaths.health)).status, 200)
+    // The administrator's commands work beside it, those that read and those that write.
+    const { stdout: made } = await cli(dataDir, 'enroll-kiosk', '--name', 'Hall A')
+    const code = /: (\S+)$/m.exec(made)![1]!
+    assert.match((await cli(dataDir, 'enrollment-codes', 'list')).stdout, /Hall A/)
+    const enrolled = await call(first.url, 'POST', apiPaths.enroll, { code, name: 'kiosk 1' })
+    assert.equal(enrolled.status, 200)
+    assert.match(
+      (await cli(dataDir, 'kiosks', 'list')).stdout,
+      new RegExp(`${enrolled.body.kioskId}\\s+active`),
+    )
+    const kiosk = new TestKiosk(
+      first.url,
+      enrolled.body.kioskId,
+      enrolled.body.secret,
+      enrolled.body.keyId,
+      enrolled.body.publicKey,
+    )
+    assert.equal((await kiosk.apply('appeal', appealPayload())).status, 'pending')
+    const appealId = (await cli(dataDir, 'appeals', 'list')).stdout.split(/\s+/)[0]!
+    assert.match((await cli(dataDir, 'appeals', 'reject', appealId)).stdout, /rejected/)
+    assert.match((await cli(dataDir, 'kiosks', 'revoke', kiosk.kioskId)).stdout, /revoked/)
+    assert.equal((await kiosk.push([await kiosk.op('appeal', appealPayload())])).status, 401)
+    assert.equal(await first.stop(), 0)
+  })
+
+  test('a server killed with kill -9 leaves the folder usable: the next one starts on it, with its data, checking it first', async (t) => {
+    const dataDir = tempFolder(t)
+    const killed = await spawnServer(dataDir)
+    await cli(dataDir, 'enroll-kiosk', '--name', 'Hall K')
+    killed.child.kill('SIGKILL')
+    await killed.exited
+
+    const next = await spawnServer(dataDir)
+    t.after(() => next.stop())
+
+    assert.match(next.stdout(), /did not stop cleanly: central.db was checked \(quick_check\) and is whole/)
+    assert.match((await cli(dataDir, 'enrollment-codes', 'list')).stdout, /Hall K/)
+    // Stopped cleanly, it is not checked at the next start.
+    assert.equal(await next.stop(), 0)
+    const after = await spawnServer(dataDir)
+    t.after(() => after.stop())
+    assert.doesNotMatch(after.stdout(), /did not stop cleanly/)
+  })
+
+  test('within one process too, a second server on the folder is refused until the first has closed', async (t) => {
+    const dataDir = tempFolder(t)
+    const first = await startServer({ port: 0, dataDir, logger: false })
+
+    await assert.rejects(startServer({ port: 0, dataDir, logger: false }), {
+      code: 'DATA_FOLDER_IN_USE',
+      pid: process.pid,
+    })
+
+    await first.close()
+    const again = await startServer({ port: 0, dataDir, logger: false })
+    await again.close()
+  })
+})
+
+describe('a database damaged deep inside', () => {
+  /** A data folder with a kiosk and an op, then one page of the ops table overwritten, as a failing disk would. */
+  async function damagedFolder(t: { after(fn: () => void): void }) {
+    const dataDir = tempFolder(t)
+    const made = await startServer({ port: 0, dataDir, logger: false })
+    const enrolled = await call(made.url, 'POST', apiPaths.enroll, {
+      code: made.createEnrollmentCode('Hall D'),
+      name: 'kiosk 1',
+    })
+    const credential = enrolled.body as { kioskId: string; secret: string; keyId: string; publicKey: string }
+    await new TestKiosk(
+      made.url,
+      credential.kioskId,
+      credential.secret,
+      credential.keyId,
+      credential.publicKey,
+    ).apply('appeal', appealPayload())
+    await made.close()
+    const file = join(dataDir, 'central.db')
+    const db = new Database(file, { readonly: true })
+    const page = db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'ops'").pluck().get() as number
+    const pageSize = db.pragma('page_size', { simple: true }) as number
+    db.close()
+    const fd = openSync(file, 'r+')
+    writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (page - 1) * pageSize)
+    closeSync(fd)
+    return { dataDir, file, credential }
+  }
+
+  test('the server stops at the first commit saying the database is damaged and to restore it from a backup; started again, it finds the damage before it serves', async (t) => {
+    const { dataDir, file, credential } = await damagedFolder(t)
+    // A clean stop before the damage: nothing is checked at this start, which passes.
+    const running = await spawnServer(dataDir)
+    t.after(() => running.stop())
+    const kiosk = new TestKiosk(
+      running.url,
+      credential.kioskId,
+      credential.secret,
+      credential.keyId,
+      credential.publicKey,
+    )
+
+    await kiosk.push([await kiosk.op('appeal', appealPayload())]).catch(() => undefined)
+
+    assert.equal(await running.exited, 70)
+    // Before: only pino's JSON line on stdout, 'commit failed: answering 503 from now on'.
+    assert.match(
+      running.stderr(),
+      new RegExp(
+        `^${file} is damaged \\(database disk image is malformed\\): the server stopped \\(exit 70\\), and a restart on this folder stops again\\. Restore it from its last backup: start the server with --data on a folder made by 'npm run server -- backup'`,
+      ),
+    )
+    noStackTrace(running.stderr())
+
+    // Its supervisor starts it again: it stops before it listens, and says why (exit 1).
+    const restarted = await serverCommand('--port', '0', '--data', dataDir)
+    assert.equal(restarted.code, 1)
+    assert.doesNotMatch(restarted.stdout, /listening on/)
+    assert.match(
+      restarted.stderr,
+      new RegExp(
+        `^${file} is damaged or is not a central database \\(quick_check found: .+\\)\\. Nothing was changed\\. Restore the data folder from its backup`,
+      ),
+    )
+    noStackTrace(restarted.stderr)
+    // And so again at the next try: the folder stays marked until it is restored.
+    assert.equal((await serverCommand('--port', '0', '--data', dataDir)).code, 1)
+  })
+})
