@@ -4,10 +4,8 @@
 // operator must be able to read why.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Writable } from 'node:stream'
-import { createLogger } from '../../../server/logger'
 import { createCentralClient } from '../../../sync/centralClient'
-import { appealPayload, startTestServer, TestKiosk } from './kiosk'
+import { appealPayload, logCapture, startTestServer, TestKiosk } from './kiosk'
 
 const hour = 60 * 60 * 1000
 
@@ -43,14 +41,8 @@ describe("a server clock far from the kiosk's", () => {
   })
 
   test("a kiosk that signs 10 minutes from the server's clock is refused UNAUTHORIZED, and the log tells the operator which kiosk, how far, and what to check", async (t) => {
-    let logs = ''
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        logs += chunk.toString()
-        done()
-      },
-    })
-    const running = await startTestServer({ logger: createLogger({ destination }) })
+    const log = logCapture()
+    const running = await startTestServer({ logger: log.logger })
     t.after(() => running.stop())
     const kiosk = await TestKiosk.enrol(running, 'Hall P')
     // Its time came from a proxy whose clock is 10 minutes slow.
@@ -65,11 +57,7 @@ describe("a server clock far from the kiosk's", () => {
 
     for (const answer of [first, second, forged])
       assert.deepEqual(answer, { status: 401, body: { error: { code: 'UNAUTHORIZED' } } })
-    const warnings = logs
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line))
-      .filter((line) => /clock/.test(line.msg))
+    const warnings = log.lines().filter((line) => /clock/.test(line.msg))
     // Before: nothing but the request lines' 401.
     assert.equal(warnings.length, 1, 'once a minute per kiosk: a refused kiosk retries every few seconds')
     assert.equal(warnings[0].kioskId, kiosk.kioskId)

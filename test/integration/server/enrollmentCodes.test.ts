@@ -2,13 +2,11 @@
 // to be used, cancelling one, a code that expired; times in the server machine's local time.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Writable } from 'node:stream'
 import { openDatabaseForCommand } from '../../../server/database'
 import { createEnrollmentCode } from '../../../server/enrollment'
-import { createLogger } from '../../../server/logger'
 import { apiPaths } from '../../../src-common/wire'
 import { createCentralClient } from '../../../sync/centralClient'
-import { appealPayload, call, cli, serverCommand, startTestServer, TestKiosk } from './kiosk'
+import { appealPayload, call, cli, logCapture, serverCommand, startTestServer, TestKiosk } from './kiosk'
 
 // Beijing time, for the CLI's processes (they inherit it): an exam centre's operator reads +08:00.
 process.env.TZ = 'Asia/Shanghai'
@@ -100,14 +98,8 @@ describe('enrolment codes waiting to be used', () => {
   })
 
   test('a code past its 24 h: the kiosk gets NOT_ENROLLED, as for a wrong code; the operator sees it listed as expired, and the log names the hall and when', async (t) => {
-    let logs = ''
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        logs += chunk.toString()
-        done()
-      },
-    })
-    const running = await startTestServer({ logger: createLogger({ destination }) })
+    const log = logCapture()
+    const running = await startTestServer({ logger: log.logger })
     t.after(() => running.stop())
     // Made yesterday, for a hall whose kiosk was set up today.
     const db = openDatabaseForCommand(running.dataDir, 'write')
@@ -128,18 +120,14 @@ describe('enrolment codes waiting to be used', () => {
     )
     assert.ok(expired, listed)
     assert.equal(printed(expired[1]!), Math.floor((madeAt + 24 * hour) / 1000) * 1000)
-    const refusal = logs
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line))
-      .find((line) => /enrolment refused/.test(line.msg))
+    const refusal = log.lines().find((line) => /enrolment refused/.test(line.msg))
     assert.equal(refusal?.hall, 'Hall E')
     assert.equal(refusal?.reason, 'expired')
     assert.match(
       refusal?.msg,
       new RegExp(`the code for this hall expired ${localTime}; make a new one \\(enroll-kiosk\\)`),
     )
-    assert.ok(!logs.includes(code), 'never the code')
+    assert.ok(!log.text().includes(code), 'never the code')
   })
 })
 

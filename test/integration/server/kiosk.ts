@@ -5,12 +5,14 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Writable } from 'node:stream'
 import { promisify } from 'node:util'
 import { splitPayload, type OperationKind } from '../../../src-common/operations'
 import { newNonce, signatureHeaders, signRequest } from '../../../src-common/requestSigning'
 import { seal, sealingAad } from '../../../src-common/sealing'
 import { apiPaths, sealRequestBody, type InteractiveRoute, type WireOp } from '../../../src-common/wire'
 import { startServer, type RunningServer, type ServerOptions } from '../../../server/index'
+import { createLogger } from '../../../server/logger'
 
 export interface Answer {
   status: number
@@ -49,6 +51,24 @@ const run = promisify(execFile)
 const root = new URL('../../../', import.meta.url).pathname
 /** `npm run server -- <args> --data <dataDir>`, as an administrator types it. Rejects on a non-zero exit. */
 export const cli = (dataDir: string, ...args: string[]) => run(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args, '--data', dataDir], { cwd: root })
+
+/** A logger for startTestServer that keeps what it writes: what the operator reads in the server's log. */
+export function logCapture() {
+  let text = ''
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      text += chunk.toString()
+      done()
+    },
+  })
+  return {
+    logger: createLogger({ destination }),
+    text: () => text,
+    /** Each line, as pino wrote it. */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- log lines are inspected field by field
+    lines: (): any[] => text.split('\n').filter(Boolean).map((line) => JSON.parse(line)),
+  }
+}
 
 /** `npm run server -- <args>` as an operator types it: its exit code and what it printed, whatever the code. */
 export function serverCommand(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
