@@ -6,9 +6,16 @@
  * main nor touched the screen for the screen's timeout plus a margin: long enough that a working
  * screen always wipes first.
  *
+ * Only a person opens a visit for main to end: a touch or a key (the shell's input events). Calls
+ * hold the end back but open nothing: a working screen's own wipe re-mounts the screen it leaves, and
+ * 登录's captcha, 我的ETEST通行证's account read or the PIN pad's state arrive just after app.wipe; had
+ * they counted, main would end each of those visits again a timeout and a margin later, and log a
+ * screen that never failed. A screen cannot log anyone in or type a form without someone's keys.
+ *
  * Not while staff are in supervisor mode (their own timer ends the visit when they leave), not while
  * a call runs (a submit waiting for the centre, up to `maxHoldMs` past the deadline), and once per
- * visit: after any end (this one, app.wipe, 退出, staff) nothing is owed until someone acts again.
+ * visit: after any end (this one, app.wipe, 退出, staff) nothing is owed until someone touches the
+ * screen again.
  */
 
 /** How much longer than the screen's own timeout main waits: the screen's warning, its wipe and a slow frame fit in it many times. */
@@ -50,11 +57,11 @@ export interface CandidateIdleOptions {
 }
 
 export interface CandidateIdleBackstop {
-  /** A call from the screen: its start and its end count as activity, and no end comes while it runs. */
+  /** A call from the screen: its start and its end hold an owed end back, and no end comes while it runs. */
   during<T>(work: () => Promise<T>): Promise<T>
-  /** Electron's input-event type: a press, a key or a tap counts as activity (the shell forwards every event). */
+  /** Electron's input-event type: a press, a key or a tap is someone at the kiosk (the shell forwards every event). */
   input(type: string): void
-  /** The visit ended, by whoever: nothing is owed until the next activity. */
+  /** The visit ended, by whoever: nothing is owed until the next touch or key. */
   visitEnded(): void
   /** How long without activity before main ends the visit (ms). */
   timeoutMs(): number
@@ -65,7 +72,7 @@ export function createCandidateIdleBackstop(options: CandidateIdleOptions): Cand
   const now = options.now ?? (() => performance.now())
   const marginSec = options.marginSec ?? idleMarginSec
   let lastActivity = now()
-  /** Someone acted since the last end: there is a visit to end. */
+  /** Someone touched the screen since the last end: there is a visit to end. */
   let owed = false
   let running = 0
 
@@ -98,13 +105,11 @@ export function createCandidateIdleBackstop(options: CandidateIdleOptions): Cand
   return {
     async during(work) {
       running++
-      activity()
+      lastActivity = now()
       try {
         return await work()
       } finally {
         running--
-        // The end restarts the countdown but owes nothing: an app.wipe that just ended the visit
-        // (or a call that outlived one) leaves nothing to end.
         lastActivity = now()
       }
     },

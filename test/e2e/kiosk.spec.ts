@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { test, expect } from './harness/kioskFixture'
+import { test, expect, type KioskHarness } from './harness/kioskFixture'
 import { logInAs, registerThroughKiosk } from './pages/accounts'
 import { AppealPage } from './pages/AppealPage'
 import { seriousViolations } from './pages/axe'
@@ -622,6 +622,60 @@ test.describe("main's own end to a visit", () => {
     expect(await page.content()).not.toContain('王**')
     await page.goBack()
     await expect(page.getByTestId('account-welcome')).toBeHidden()
+  })
+})
+
+test.describe("main's own end, beside a screen that wipes itself", () => {
+  // Main waits 2 s past the screen's 4 s here (120 s in a kiosk); touches and keys reach it as the
+  // shell's input events do.
+  test.use({ idle: { timeoutSec: 4, warningSec: 3, mainMarginSec: 2 } })
+
+  /** Every visit main ends itself, from now on. */
+  function mainEnds(kiosk: KioskHarness): unknown[] {
+    const ended: unknown[] = []
+    kiosk.services.events.on((event, payload) => void (event === 'visitEnded' && ended.push(payload)))
+    return ended
+  }
+  const callsSinceWipe = (kiosk: KioskHarness) => kiosk.calls.slice(kiosk.calls.lastIndexOf('kiosk:app.wipe'))
+
+  test('after 退出, the account read the screen makes on its way home opens no visit for main to end again', async ({ kiosk }) => {
+    const { page } = kiosk
+    const ended = mainEnds(kiosk)
+    await logInAs(kiosk, candidate(9))
+    await page.getByTestId('account-logout').click()
+    await expect(page.getByTestId('home-register')).toBeVisible()
+    await expect.poll(() => callsSinceWipe(kiosk)).toContain('kiosk:auth.account')
+    // Well past the screen's timeout and main's margin: nobody came, and nothing was left to end.
+    await page.waitForTimeout(8_000)
+    expect(ended).toEqual([])
+  })
+
+  test('登录 left alone wipes itself; the captcha it asks for on its way home opens no visit for main to end again', async ({ kiosk }) => {
+    const { page } = kiosk
+    const ended = mainEnds(kiosk)
+    await kiosk.open('/')
+    await page.getByTestId('home-login').click()
+    await expect(page.getByTestId('login-captcha')).toBeVisible()
+    await expect(page.getByTestId('home-register')).toBeVisible({ timeout: 10_000 })
+    await expect.poll(() => callsSinceWipe(kiosk)).toContain('kiosk:captcha.create')
+    await page.waitForTimeout(8_000)
+    expect(ended).toEqual([])
+  })
+
+  test('a screen whose own countdown never comes is still sent home by main, once', async ({ kiosk }) => {
+    const { page } = kiosk
+    const ended = mainEnds(kiosk)
+    await logInAs(kiosk, candidate(10))
+    // The screen's clock stops (a renderer hung in its timers): its countdown warns, and never wipes.
+    await page.clock.install()
+    await page.clock.pauseAt(Date.now() + 1_000)
+    await page.getByTestId('idle-warning-stay').click()
+    await expect.poll(() => ended.length, { timeout: 15_000 }).toBe(1)
+    expect(kiosk.services.session.current).toBeNull()
+    await page.clock.resume()
+    await expect(page.getByTestId('home-register')).toBeVisible()
+    await page.waitForTimeout(8_000)
+    expect(ended).toHaveLength(1)
   })
 })
 

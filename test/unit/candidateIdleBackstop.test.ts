@@ -23,8 +23,28 @@ function backstop(staffHere: () => boolean = () => false) {
 }
 
 describe("main's idle end, on its own", () => {
+  test('calls alone open no visit to end: a screen cannot log anyone in or fill a form without a touch or a key', async () => {
+    const { idle, state } = backstop()
+    await idle.during(async () => 'captcha')
+    state.now += 100_000
+    await looked()
+    assert.equal(state.ends, 0)
+    // Once someone has touched the screen, a call holds the end back as a touch does.
+    idle.input('touchStart')
+    state.now += 30_000
+    await idle.during(async () => 'account')
+    state.now += 39_000
+    await looked()
+    assert.equal(state.ends, 0)
+    state.now += 2_000
+    await looked()
+    assert.equal(state.ends, 1)
+    idle.close()
+  })
+
   test('a call that never ends (a bug) holds the end back for a while, not for ever', async () => {
     const { idle, state } = backstop()
+    idle.input('touchStart')
     void idle.during(() => new Promise(() => undefined))
     state.now += 40_000 + maxHoldMs - 1
     await looked()

@@ -21,7 +21,9 @@
  * - kiosk.calls lists the window.kiosk calls that reached main; kiosk.quits what main asked the shell
  *   to do from 退出程序 ('quit' or 'desktop': the shell itself is Electron's, tested in test/electron).
  * - The demo server's one-SMS-per-minute limit is lifted in tests; test.use({ sendLimits: {} }) keeps it.
- * - test.use({ idle: { timeoutSec: 3, warningSec: 2 } }) shortens the idle timeout that app.info reports.
+ * - test.use({ idle: { timeoutSec: 3, warningSec: 2 } }) shortens the idle timeout that app.info reports;
+ *   mainMarginSec: 2 in it shortens how long past it main's own idle end waits (120 s). The page's
+ *   trusted presses, keys, taps and wheel reach that end as Electron's input events do.
  * - test.use({ clockSkewMs: -3 * 3_600_000 }) sets the kiosk's clock (outbox, central client) 3 hours slow.
  * - test.use({ config: { centralUrl: 'http://127.0.0.1:1' } }) points the kiosk at a URL instead
  *   (no enrolment: ops answer NOT_ENROLLED).

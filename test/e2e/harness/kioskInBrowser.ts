@@ -52,8 +52,11 @@ export interface KioskHarness {
 
 export interface HarnessOptions {
   config: Partial<KioskConfig>
-  /** Shorter idle timeouts for the idle-wipe tests (below the settings' 30 s floor). */
-  idle: { timeoutSec: number; warningSec: number } | undefined
+  /**
+   * Shorter idle timeouts for the idle-wipe tests (below the settings' 30 s floor); `mainMarginSec`
+   * shortens how long past the screen's timeout main's own idle end waits (120 s).
+   */
+  idle: { timeoutSec: number; warningSec: number; mainMarginSec?: number } | undefined
   /** The set-up wizard already completed (PIN 246810, demo values); false to test the wizard. */
   setUp: boolean
   /** The demo server's limits (SMS/email sends, on-site resets). Default: the 60 s resend interval lifted; {} keeps the server's. */
@@ -96,7 +99,8 @@ export async function openKioskInBrowser(
         },
       },
       sync: { probeMs: 200, tickMs: 500 },
-      ...(idle ? { idleOverride: idle } : {}),
+      ...(idle ? { idleOverride: { timeoutSec: idle.timeoutSec, warningSec: idle.warningSec } } : {}),
+      ...(idle?.mainMarginSec !== undefined ? { candidateIdle: { marginSec: idle.mainMarginSec, checkEveryMs: 200 } } : {}),
       ...(clockSkewMs !== 0 ? { clock: () => Date.now() + clockSkewMs } : {}),
       // One SMS per mobile per minute would make most tests wait: lifted unless a test keeps it.
       demoServer: { limits: sendLimits },
@@ -128,6 +132,16 @@ export async function openKioskInBrowser(
     return main.dispatcher.invoke(channel, input)
   })
   await page.addInitScript({ content: await bundleBridge() })
+  // What Electron's shell forwards to main's idle end (src-main/index.ts, the window's input-event): a
+  // person's press, key, tap or wheel; not a script's events, nor text put in without keys (fill()).
+  await page.exposeBinding('__kioskInput', (_source, type: string) => main.services.candidateIdle.input(type))
+  await page.addInitScript(() => {
+    const asElectronNames = { pointerdown: 'mouseDown', keydown: 'rawKeyDown', touchstart: 'touchStart', wheel: 'mouseWheel' }
+    const shell = window as unknown as { __kioskInput(type: string): Promise<void> }
+    for (const [type, input] of Object.entries(asElectronNames)) {
+      window.addEventListener(type, (event) => void (event.isTrusted && shell.__kioskInput(input)), { capture: true, passive: true })
+    }
+  })
 
   /**
    * Waits for the app's router to finish its first navigation: only then does it listen for address

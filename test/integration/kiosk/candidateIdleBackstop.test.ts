@@ -34,6 +34,9 @@ async function mainEnds(): Promise<void> {
   assert.deepEqual(ended, [{ reason: 'idle' }])
 }
 
+/** Someone touches the screen (the shell's input event): only that opens a visit for main to end. */
+const touches = () => kiosk.services.candidateIdle.input('touchStart')
+
 async function register(who: ReturnType<typeof person>) {
   valueOf(await call('sms.send', { mobile: who.mobile, purpose: 'register' }))
   const smsCode = await kiosk.codeSentTo(who.mobile)
@@ -72,6 +75,7 @@ afterEach(() => {
 describe("main's own end to a visit the screen never wiped", () => {
   test('after the screen\'s timeout and the margin, main ends it as app.wipe does: the log-in (at the centre too) and verified codes go, the screen is told, the log names nobody', async () => {
     const a = person(1)
+    touches()
     assert.equal((await register(a)).status, 'applied')
     const token = await logIn(a)
     // A code verified for someone they came with, not used yet.
@@ -102,6 +106,7 @@ describe("main's own end to a visit the screen never wiped", () => {
 
   test('a candidate still at it is never cut off: every call, touch or key starts the wait again; what the screen repeats by itself does not', async () => {
     const a = person(3)
+    touches()
     assert.equal((await register(a)).status, 'applied')
     const token = await logIn(a)
     // Typing a long form: no call for minutes, but touches and keys (the shell's input events).
@@ -131,9 +136,12 @@ describe("main's own end to a visit the screen never wiped", () => {
 
   test('not while staff are in supervisor mode (their own timer ends it); once they leave, nothing is left to end', async () => {
     const a = person(4)
+    touches()
     assert.equal((await register(a)).status, 'applied')
     await logIn(a)
     valueOf(await call('supervisor.enter', { pin, staffId: 'T01', staffName: '王老师' }))
+    // Staff at work: their touches are someone at the kiosk, but theirs to end.
+    touches()
     valueOf(await call('supervisor.dashboard'))
     await passes(timeoutMs * 2)
     assert.deepEqual(ended, [])
@@ -144,8 +152,30 @@ describe("main's own end to a visit the screen never wiped", () => {
     assert.deepEqual(ended, [])
   })
 
+  test("what a screen asks for by itself after an end (its captcha, the account, the PIN pad's state) opens no visit: nobody touched it", async () => {
+    const a = person(7)
+    touches()
+    assert.equal((await register(a)).status, 'applied')
+    await logIn(a)
+    valueOf(await call('auth.logout', {}))
+    // The account screen, re-made as the screen goes home, reads the account once more; 登录 and the
+    // PIN pad, wiped where they stood, ask for a captcha and the lock-out state.
+    assert.deepEqual(await call('auth.account'), { ok: false, error: { code: 'SESSION_EXPIRED' } })
+    valueOf(await call('captcha.create'))
+    valueOf(await call('supervisor.state'))
+    await passes(timeoutMs * 2)
+    assert.deepEqual(ended, [])
+    assert.ok(!logged.some((entry) => /main ended the visit/.test(entry)), logged.join('\n'))
+
+    // The next person's touch opens one again.
+    touches()
+    await passes(timeoutMs + 1_000)
+    await mainEnds()
+  })
+
   test('not in the middle of a submit; the op it queued stays in the outbox and reaches the centre', async () => {
     const a = person(5)
+    touches()
     assert.equal((await register(a)).status, 'applied')
     const token = await logIn(a)
     const engine = kiosk.services.engine!

@@ -128,11 +128,21 @@ describe('the Electron shell', () => {
     assert.deepEqual(fake.recorded.clipboardCleared.slice(before), expected)
   })
 
-  test("the window's touches and keys reach main's own idle end, seen by the shell: a hung or hostile page cannot make them up", () => {
+  test("the window's touches and keys reach main's own idle end, seen by the shell: a hung or hostile page cannot make them up", async (t) => {
     const contents = fake.recorded.windows[0]!.webContents
     assert.equal(contents.listenerCount('input-event'), 1)
+    // Set up (the wizard is staff's, never ended by main), then someone taps the screen and walks away
+    // from a screen that never wipes: main ends the visit itself, and tells the page.
+    const own = { senderFrame: { url: 'app://kiosk/index.html', parent: null } } as never
+    const setUp = fake.recorded.ipcHandlers.get('kiosk:setup.complete')!
+    assert.deepEqual(await setUp(own, { kioskName: '一号机', examCentre: '演示考点', centralUrl: null, pin: '135790' } as never), { ok: true, value: { done: true } })
     contents.emit('input-event', {}, { type: 'touchStart' })
-    contents.emit('input-event', {}, { type: 'mouseMove' })
+    const later = performance.now() + 10 * 60_000
+    t.mock.method(performance, 'now', () => later)
+    const ended = () => contents.sent.filter(([channel]) => channel === 'kiosk-event:visitEnded')
+    // Main looks every 5 s.
+    for (let i = 0; i < 60 && ended().length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+    assert.deepEqual(ended(), [['kiosk-event:visitEnded', { reason: 'idle' }]])
   })
 
   test('back from the desktop, the window is locked again as configured', () => {
