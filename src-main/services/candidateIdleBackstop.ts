@@ -12,10 +12,10 @@
  * they counted, main would end each of those visits again a timeout and a margin later, and log a
  * screen that never failed. A screen cannot log anyone in or type a form without someone's keys.
  *
- * Not while staff are in supervisor mode (their own timer ends the visit when they leave), not while
- * a call runs (a submit waiting for the centre, up to `maxHoldMs` past the deadline), and once per
- * visit: after any end (this one, app.wipe, 退出, staff) nothing is owed until someone touches the
- * screen again.
+ * Not while staff are in supervisor mode (their own timer ends the visit when they leave) or in the
+ * set-up wizard (no candidate yet; finishing it ends the visit), not while a call runs (a submit
+ * waiting for the centre, up to `maxHoldMs` past the deadline), and once per visit: after any end
+ * (this one, app.wipe, 退出, staff) nothing is owed until someone touches the screen again.
  */
 
 /** How much longer than the screen's own timeout main waits: the screen's warning, its wipe and a slow frame fit in it many times. */
@@ -50,7 +50,7 @@ export interface CandidateIdleOptions {
   now?: () => number
   /** How often main looks (ms). */
   checkEveryMs?: number
-  /** Staff are in supervisor mode. */
+  /** Staff have the kiosk: supervisor mode, or the set-up wizard (which no candidate reaches). */
   staffHere: () => boolean
   /** Ends the visit as app.wipe does, and tells the screen. */
   endVisit: () => void

@@ -137,7 +137,7 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
   const candidateIdle = createCandidateIdleBackstop({
     ...options.candidateIdle,
     screenTimeoutSec: () => services.info().idleTimeoutSec,
-    staffHere: () => supervisor.session.isActive(),
+    staffHere: () => !supervisor.setup.isSetUp() || supervisor.session.isActive(),
     endVisit: () => {
       // Nothing of the person: that a screen left a visit open, for whoever looks after the kiosk.
       const held = session.current ? ' (a log-in was held)' : ''

@@ -183,6 +183,10 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
           const saved = supervisor.settings.saveEnrolment({ ...credential, publicKey, keyId, centralUrl: url })
           if (!saved.ok) return saved
         }
+        // Finishing the wizard is staff leaving, as leaving supervisor mode is: the visit ends, so
+        // their last taps leave main's idle end nothing to close later (candidateIdleBackstop.ts),
+        // and nothing of theirs (the clipboard) stays for the first candidate.
+        services.endVisit()
         const linked = await services.relink()
         return linked.ok ? ok({ done: true as const }) : linked
       },

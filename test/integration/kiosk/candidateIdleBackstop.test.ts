@@ -207,3 +207,30 @@ describe("main's own end to a visit the screen never wiped", () => {
     }
   })
 })
+
+describe("the set-up wizard: staff's, before any candidate", () => {
+  let fresh: DemoKiosk
+  let freshClock = 0
+  const freshEnded: unknown[] = []
+  before(async () => {
+    fresh = await openDemoKiosk({ candidateIdle: { now: () => freshClock, checkEveryMs } })
+    fresh.services.events.on((event, payload) => void (event === 'visitEnded' && freshEnded.push(payload)))
+  })
+  after(() => fresh.close())
+
+  test('staff who stop a while in the wizard are not ended by main, nor after they finish it', async () => {
+    const looks = () => new Promise((resolve) => setTimeout(resolve, checkEveryMs * 6))
+    // Staff type the kiosk's name, then go and find the enrolment code.
+    fresh.services.candidateIdle.input('keyDown')
+    freshClock += timeoutMs * 2
+    await looks()
+    assert.deepEqual(freshEnded, [])
+    // 完成: a tap, then the wizard's call; then they walk away from the home screen.
+    fresh.services.candidateIdle.input('mouseDown')
+    valueOf(await fresh.call('setup.complete', { kioskName: '二号机', examCentre: '演示考点', centralUrl: null, pin }))
+    freshClock += timeoutMs * 2
+    await looks()
+    assert.deepEqual(freshEnded, [])
+    assert.ok(!logged.some((entry) => /main ended the visit/.test(entry)), logged.join('\n'))
+  })
+})
