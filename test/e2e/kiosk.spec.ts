@@ -626,9 +626,9 @@ test.describe("main's own end to a visit", () => {
 })
 
 test.describe("main's own end, beside a screen that wipes itself", () => {
-  // Main waits 2 s past the screen's 4 s here (120 s in a kiosk); touches and keys reach it as the
+  // Main waits 3 s past the screen's 4 s here (120 s in a kiosk); touches and keys reach it as the
   // shell's input events do.
-  test.use({ idle: { timeoutSec: 4, warningSec: 3, mainMarginSec: 2 } })
+  test.use({ idle: { timeoutSec: 4, warningSec: 3, mainMarginSec: 3 } })
 
   /** Every visit main ends itself, from now on. */
   function mainEnds(kiosk: KioskHarness): unknown[] {
@@ -646,7 +646,7 @@ test.describe("main's own end, beside a screen that wipes itself", () => {
     await expect(page.getByTestId('home-register')).toBeVisible()
     await expect.poll(() => callsSinceWipe(kiosk)).toContain('kiosk:auth.account')
     // Well past the screen's timeout and main's margin: nobody came, and nothing was left to end.
-    await page.waitForTimeout(8_000)
+    await page.waitForTimeout(9_000)
     expect(ended).toEqual([])
   })
 
@@ -658,7 +658,7 @@ test.describe("main's own end, beside a screen that wipes itself", () => {
     await expect(page.getByTestId('login-captcha')).toBeVisible()
     await expect(page.getByTestId('home-register')).toBeVisible({ timeout: 10_000 })
     await expect.poll(() => callsSinceWipe(kiosk)).toContain('kiosk:captcha.create')
-    await page.waitForTimeout(8_000)
+    await page.waitForTimeout(9_000)
     expect(ended).toEqual([])
   })
 
@@ -674,7 +674,7 @@ test.describe("main's own end, beside a screen that wipes itself", () => {
     expect(kiosk.services.session.current).toBeNull()
     await page.clock.resume()
     await expect(page.getByTestId('home-register')).toBeVisible()
-    await page.waitForTimeout(8_000)
+    await page.waitForTimeout(9_000)
     expect(ended).toHaveLength(1)
   })
 })
