@@ -59,6 +59,11 @@ export class CandidateSessionHolder {
     return this.#current
   }
 
+  /** Whether main holds anything of this visitor: a log-in or a verified code. */
+  get holdsAnything(): boolean {
+    return this.current !== null || this.#verifications.size > 0
+  }
+
   /** A log-in is sent to the server: its number, to tell later which of two answers is the newer. */
   startLogin(): number {
     this.#loginsStarted += 1

@@ -139,9 +139,15 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
     screenTimeoutSec: () => services.info().idleTimeoutSec,
     staffHere: () => !supervisor.setup.isSetUp() || supervisor.session.isActive(),
     endVisit: () => {
-      // Nothing of the person: that a screen left a visit open, for whoever looks after the kiosk.
-      const held = session.current ? ' (a log-in was held)' : ''
-      console.warn(`[kiosk] no call or touch for ${Math.round(candidateIdle.timeoutMs() / 1000)} s and the screen did not wipe: main ended the visit${held}`)
+      // Nothing of the person: that a screen left a visit open, for whoever looks after the kiosk. A
+      // visit that held nothing (a tap on the home screen, which wipes only the language) is no
+      // screen failing to wipe: said quietly, so the warning keeps its meaning.
+      const after = `no call or touch for ${Math.round(candidateIdle.timeoutMs() / 1000)} s`
+      if (!session.holdsAnything) console.info(`[kiosk] ${after}: main ended a visit that held nothing`)
+      else {
+        const held = session.current ? ' (a log-in was held)' : ' (a verified code was held)'
+        console.warn(`[kiosk] ${after} and the screen did not wipe: main ended the visit${held}`)
+      }
       services.endVisit()
       events.emit('visitEnded', { reason: 'idle' })
     },

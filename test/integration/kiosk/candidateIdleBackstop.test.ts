@@ -173,6 +173,22 @@ describe("main's own end to a visit the screen never wiped", () => {
     await mainEnds()
   })
 
+  test('a visit that held nothing (a tap on the home screen, which wipes only the language) ends without a warning', async () => {
+    touches()
+    await passes(timeoutMs + 1_000)
+    await mainEnds()
+    assert.deepEqual(logged.filter((entry) => /main ended/.test(entry)), ['[kiosk] no call or touch for 240 s: main ended a visit that held nothing'])
+    // A verified code is something held: that one is a screen that did not wipe.
+    const a = person(8)
+    touches()
+    valueOf(await call('sms.send', { mobile: a.mobile, purpose: 'register' }))
+    valueOf(await call('sms.verify', { mobile: a.mobile, purpose: 'register', code: await kiosk.codeSentTo(a.mobile) }))
+    ended = []
+    await passes(timeoutMs + 1_000)
+    await mainEnds()
+    assert.match(logged.at(-1) ?? '', /the screen did not wipe: main ended the visit \(a verified code was held\)/)
+  })
+
   test('not in the middle of a submit; the op it queued stays in the outbox and reaches the centre', async () => {
     const a = person(5)
     touches()
