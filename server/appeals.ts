@@ -59,6 +59,8 @@ export type DecisionResult = { ok: true; freedFrom: string | null } | { ok: fals
 /**
  * Accepting frees the claimed identifier from the account holding it (recorded in that account's
  * audit) and marks the appeal's op applied; rejecting marks the op rejected with the occupied code.
+ * IMMEDIATE: run beside the server (`appeals accept`), a transaction that read first would not wait
+ * for the write lock the server holds through each burst of ops: SQLite refuses it at once (BUSY).
  */
 export function decideAppeal(db: Db, id: string, decision: 'accept' | 'reject', now = Date.now()): DecisionResult {
   return db.transaction((): DecisionResult => {
@@ -99,5 +101,5 @@ export function decideAppeal(db: Db, id: string, decision: 'accept' | 'reject', 
       id,
     )
     return { ok: true, freedFrom }
-  })()
+  }).immediate()
 }

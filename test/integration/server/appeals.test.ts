@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { decideAppeal, listAppeals } from '../../../server/index'
-import { openDatabase } from '../../../server/database'
-import { appealPayload, candidate, cli, register, residentId, startTestServer, TestKiosk, type TestServer } from './kiosk'
+import { openDatabase, openDatabaseForCommand } from '../../../server/database'
+import { appealPayload, candidate, cli, holdWriteLock, register, residentId, startTestServer, TestKiosk, type TestServer } from './kiosk'
 
 describe('information-occupied appeals', () => {
   let t: TestServer
@@ -56,5 +56,27 @@ describe('information-occupied appeals', () => {
     }
     const status = await kiosk.signed('GET', `/v1/ops/${op.id}`)
     assert.deepEqual(status.body, { id: op.id, status: 'rejected', error: { code: 'MOBILE_OCCUPIED' } })
+  })
+
+  test('an appeal decided while the running server commits waits for that commit: `appeals accept` beside a busy server no longer fails "database is locked"', async () => {
+    const op = await kiosk.op('appeal', { ...appealPayload(), occupied: 'email', idNumber: residentId('11010519800101888') })
+    await kiosk.push([op])
+    const db = openDatabaseForCommand(t.dataDir, 'write')
+    try {
+      const appealId = db.prepare('SELECT id FROM appeals WHERE op_id = ?').pluck().get(op.id) as string
+      // The server's burst of ops, committing while the administrator's command runs.
+      const burst = await holdWriteLock(t.dataDir, 300)
+
+      const decided = decideAppeal(db, appealId, 'reject')
+
+      // Before: SQLITE_BUSY at once (a transaction that has read does not wait for the write lock),
+      // half the time under kiosks' load, said as "locked by another program" or as a stack trace.
+      assert.deepEqual(decided, { ok: true, freedFrom: null })
+      await burst.released
+    } finally {
+      db.close()
+    }
+    const status = await kiosk.signed('GET', `/v1/ops/${op.id}`)
+    assert.deepEqual(status.body, { id: op.id, status: 'rejected', error: { code: 'EMAIL_OCCUPIED' } })
   })
 })

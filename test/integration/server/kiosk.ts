@@ -3,10 +3,12 @@
 import assert from 'node:assert/strict'
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { promisify } from 'node:util'
+import { Worker } from 'node:worker_threads'
 import { splitPayload, type OperationKind } from '../../../src-common/operations'
 import { newNonce, signatureHeaders, signRequest } from '../../../src-common/requestSigning'
 import { seal, sealingAad } from '../../../src-common/sealing'
@@ -68,6 +70,34 @@ export function logCapture() {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- log lines are inspected field by field
     lines: (): any[] => text.split('\n').filter(Boolean).map((line) => JSON.parse(line)),
   }
+}
+
+/**
+ * central.db's write lock, taken by another connection and released `ms` later: what the running
+ * server holds while it commits a burst of ops, and an administrator's command while it writes. From
+ * a thread of its own, so that it is released while this thread waits for it (SQLite's busy_timeout
+ * sleeps in the thread that waits). Resolves once it is held, with the moment it is released.
+ */
+export function holdWriteLock(dataDir: string, ms: number): Promise<{ released: Promise<void> }> {
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads')
+    const db = new (require(workerData.binding))(workerData.file)
+    db.exec('BEGIN IMMEDIATE')
+    parentPort.postMessage('held')
+    setTimeout(() => { db.exec('COMMIT'); db.close() }, workerData.ms)`,
+    {
+      eval: true,
+      workerData: { binding: createRequire(import.meta.url).resolve('better-sqlite3'), file: join(dataDir, 'central.db'), ms },
+    },
+  )
+  const released = new Promise<void>((resolve, reject) => {
+    worker.once('error', reject)
+    worker.once('exit', () => resolve())
+  })
+  return new Promise((resolve, reject) => {
+    worker.once('message', () => resolve({ released }))
+    released.catch(reject)
+  })
 }
 
 /** `npm run server -- <args>` as an operator types it: its exit code and what it printed, whatever the code. */
