@@ -43,7 +43,12 @@ export type Redemption =
   | { ok: false; reason: 'unknown' }
   | { ok: false; reason: 'used' | 'expired'; hall: string; at: number }
 
-/** Exchanges a code for the kiosk's credential, once. An unknown, used or expired code is refused. */
+/**
+ * Exchanges a code for the kiosk's credential, once. An unknown, used or expired code is refused.
+ * IMMEDIATE: an administrator's command may be writing beside the server (enroll-kiosk, kiosks
+ * revoke), and a transaction that read the code first would be refused the write lock at once
+ * (SQLITE_BUSY, the kiosk answered INTERNAL) instead of waiting for it.
+ */
 export function redeemEnrollmentCode(db: Db, code: string, kioskName: string, now: number): Redemption {
   return db.transaction((): Redemption => {
     const row = db
@@ -64,7 +69,7 @@ export function redeemEnrollmentCode(db: Db, code: string, kioskName: string, no
       now,
     )
     return { ok: true, kioskId, secret }
-  })()
+  }).immediate()
 }
 
 /**

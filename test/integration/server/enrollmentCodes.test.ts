@@ -6,7 +6,7 @@ import { openDatabaseForCommand } from '../../../server/database'
 import { createEnrollmentCode } from '../../../server/enrollment'
 import { apiPaths } from '../../../src-common/wire'
 import { createCentralClient } from '../../../sync/centralClient'
-import { appealPayload, call, cli, logCapture, serverCommand, startTestServer, TestKiosk } from './kiosk'
+import { appealPayload, call, cli, holdWriteLock, logCapture, serverCommand, startTestServer, TestKiosk } from './kiosk'
 
 // Beijing time, for the CLI's processes (they inherit it): an exam centre's operator reads +08:00.
 process.env.TZ = 'Asia/Shanghai'
@@ -87,6 +87,21 @@ describe('enrolment codes waiting to be used', () => {
         `^that code was used ${localTime} by kiosk ${kioskId}: it cannot be cancelled; to shut that kiosk out, kiosks revoke ${kioskId}\n$`,
       ),
     )
+  })
+
+  test('a kiosk that enrols while the administrator writes to central.db (a code made for another hall) is enrolled once that write is done, not answered INTERNAL', async (t) => {
+    const running = await startTestServer()
+    t.after(() => running.stop())
+    const code = codeIn((await cli(running.dataDir, 'enroll-kiosk', '--name', 'Hall W')).stdout)
+    // enroll-kiosk, kiosks revoke or enrollment-codes cancel, committing at that moment.
+    const command = await holdWriteLock(running.dataDir, 300)
+
+    const enrolled = await call(running.server.url, 'POST', apiPaths.enroll, { code, name: 'kiosk 1' })
+
+    // Before: 500 INTERNAL (SQLITE_BUSY at once: the code was read, then the write lock was asked for).
+    assert.equal(enrolled.status, 200, JSON.stringify(enrolled.body))
+    await command.released
+    assert.match((await cli(running.dataDir, 'kiosks', 'list')).stdout, new RegExp(`^${enrolled.body.kioskId}  active .* Hall W / kiosk 1$`, 'm'))
   })
 
   test("the usage names the commands, and says the times are the machine's local time", async () => {
