@@ -66,7 +66,9 @@ function explainStartFailure(error: unknown, where: { dataDir: string; host?: st
   if (isDamage(error)) {
     return `${database} is damaged or is not a central database${said}. Nothing was changed. Restore the data folder from its backup: start the server with --data on a folder made by 'npm run server -- backup', and keep this folder as it is for support`
   }
-  switch (codeOf(error)) {
+  // SQLite's extended codes (SQLITE_READONLY_DIRECTORY, SQLITE_BUSY_SNAPSHOT, SQLITE_IOERR_WRITE...)
+  // say what the primary one says, more precisely.
+  switch (codeOf(error)?.replace(/^(SQLITE_[A-Z]+)_[A-Z_]+$/, '$1')) {
     case 'DATA_FOLDER_IN_USE': {
       // One server per data folder (dataFolderLock.ts): the operator's second start, or a supervisor's.
       const pid = (error as DataFolderInUse).pid

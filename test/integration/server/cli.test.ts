@@ -1,11 +1,13 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { noStackTrace, serverCommand, spawnServer, startTestServer } from './kiosk'
+import { startServer } from '../../../server/index'
+import { noStackTrace, serverCommand, serverCommandAs, spawnServer, startTestServer } from './kiosk'
 
 const server = serverCommand
 
@@ -109,6 +111,37 @@ describe("the operator's mistakes at the command line", () => {
       noStackTrace(answer.stderr)
     }
     assert.deepEqual(readFileSync(file), damaged)
+  })
+
+  test("the administrator's commands on a data folder this user cannot write to say what to do, not a stack trace", async (t) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'central-cli-'))
+    t.after(() => {
+      chmodSync(dataDir, 0o700)
+      rmSync(dataDir, { recursive: true, force: true })
+    })
+    const made = await startServer({ port: 0, dataDir, logger: false })
+    await made.close()
+    // Root writes anywhere: from root, the commands run as a user of their own (nobody's id) that
+    // owns the folder, as the server's user would.
+    const uid = process.getuid?.() === 0 ? 65534 : undefined
+    if (uid !== undefined) {
+      if (spawnSync('setpriv', ['--version']).status !== 0) return t.skip('run as root without setpriv')
+      for (const path of [dataDir, ...readdirSync(dataDir).map((name) => join(dataDir, name))]) chownSync(path, uid, uid)
+    }
+    // A read-only folder: SQLite cannot make central.db's -shm there, which even reading needs.
+    chmodSync(dataDir, 0o500)
+
+    for (const args of [['kiosks', 'list'], ['enrollment-codes', 'list'], ['enroll-kiosk', '--name', 'Hall R']]) {
+      const answer = await serverCommandAs(uid, ...args, '--data', dataDir)
+
+      // Before: SqliteError: attempt to write a readonly database, and its stack (SQLITE_READONLY_DIRECTORY).
+      assert.equal(answer.code, 1, args.join(' '))
+      assert.match(
+        answer.stderr,
+        new RegExp(`^cannot write to the data folder ${dataDir} \\(.+\\): make it writable by this user and check the disk has room, then try again\n$`),
+        args.join(' '),
+      )
+    }
   })
 
   test('a --data that names a file, not a folder, says so', async (t) => {

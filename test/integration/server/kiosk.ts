@@ -102,8 +102,15 @@ export function holdWriteLock(dataDir: string, ms: number): Promise<{ released: 
 
 /** `npm run server -- <args>` as an operator types it: its exit code and what it printed, whatever the code. */
 export function serverCommand(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return serverCommandAs(undefined, ...args)
+}
+
+/** serverCommand run as the user `uid` (setpriv, from root), or as this process's user when undefined. */
+export function serverCommandAs(uid: number | undefined, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const node = [process.execPath, '--import', 'tsx', 'server/cli.ts', ...args]
+  const [file, ...argv] = uid === undefined ? node : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', ...node]
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { cwd: root, timeout: 30_000 }, (error, stdout, stderr) =>
+    execFile(file!, argv, { cwd: root, timeout: 30_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
     )
   })
