@@ -259,8 +259,11 @@ async function runCommand(command: string, rest: string[], values: Options): Pro
   }
 
   if (command === 'enrollment-codes') {
-    const [action, ref, ...extra] = rest
-    if (action !== 'list' && !(action === 'cancel' && ref && extra.length === 0)) {
+    // A code read out from paper is typed in its groups, unquoted: the words are one code (the spaces
+    // go, as at enrolment).
+    const [action, ...words] = rest
+    const ref = words.join(' ')
+    if (action !== 'list' && !(action === 'cancel' && ref)) {
       fail('enrollment-codes needs list, or cancel <id> (as the list shows it, or the code itself)')
     }
     const db = openDatabaseForCommand(dataDir, action === 'list' ? 'read' : 'write')
@@ -275,7 +278,7 @@ async function runCommand(command: string, rest: string[], values: Options): Pro
         }
         return
       }
-      const result = cancelEnrollmentCode(db, ref!)
+      const result = cancelEnrollmentCode(db, ref)
       if (!result.ok) {
         console.error(
           result.reason === 'used'

@@ -71,6 +71,19 @@ describe('enrolment codes waiting to be used', () => {
     )
   })
 
+  test('`cancel` takes the code typed as it is read out, in groups without quotes', async (t) => {
+    const running = await startTestServer()
+    t.after(() => running.stop())
+    const code = codeIn((await cli(running.dataDir, 'enroll-kiosk', '--name', 'Hall G')).stdout)
+
+    // enrollment-codes cancel 7kq2 m9xd 4hvr cw1p: four words to the shell.
+    const answer = await serverCommand('enrollment-codes', 'cancel', ...code.toLowerCase().split('-'), '--data', running.dataDir)
+
+    // Before: exit 2 and the usage, as if cancel had been given no code.
+    assert.equal(answer.code, 0, answer.stderr)
+    assert.equal(answer.stdout, 'enrolment code for "Hall G" cancelled: a kiosk that types it is refused\n')
+  })
+
   test('a code already used is not cancelled: the operator is told which kiosk used it, and to revoke that one', async (t) => {
     const running = await startTestServer()
     t.after(() => running.stop())
