@@ -51,8 +51,10 @@ export function lockDataFolder(dataDir: string, nativeBinding?: string): DataFol
     ...(nativeBinding ? { nativeBinding } : {}),
   })
   try {
-    // Nothing is kept in it: no journal, and the lock kept after the first (empty) transaction.
-    lock.pragma('journal_mode = OFF')
+    // Nothing is kept in it: no journal file, and the lock kept after the first (empty) transaction.
+    // MEMORY, not OFF: better-sqlite3's connections are defensive, and ignore journal_mode = OFF
+    // (a server.lock-journal was left beside central.db, after a kill -9 too).
+    lock.pragma('journal_mode = MEMORY')
     lock.pragma('locking_mode = EXCLUSIVE')
     lock.exec('BEGIN EXCLUSIVE')
     lock.exec('COMMIT')

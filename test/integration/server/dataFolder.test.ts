@@ -3,7 +3,7 @@
 // them, in processes of their own.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -66,6 +66,8 @@ describe('one server per data folder', () => {
     await cli(dataDir, 'enroll-kiosk', '--name', 'Hall K')
     killed.child.kill('SIGKILL')
     await killed.exited
+    // What the lock leaves is server.lock and server.pid, no journal of its own beside central.db's.
+    assert.deepEqual(readdirSync(dataDir).filter((name) => name.startsWith('server.')).sort(), ['server.lock', 'server.pid'])
 
     const next = await spawnServer(dataDir)
     t.after(() => next.stop())
