@@ -5,7 +5,7 @@ import { focusIndicator } from './pages/focusRing'
 import { holdAnswers } from './pages/heldAnswers'
 import { expectShowPasswordButton } from './pages/passwordToggle'
 import { candidate } from './pages/candidates'
-import { queueAppeal, queueAppealInBackoff, SetupWizardPage, SupervisorPage } from './pages/supervisorPages'
+import { queueAppeal, queueAppealInBackoff, queueAppeals, SetupWizardPage, SupervisorPage } from './pages/supervisorPages'
 
 // Staff use the same touch screen as candidates: the same accessibility bar for their screens.
 
@@ -471,10 +471,12 @@ test.describe('staff screens: where the keyboard goes', () => {
   test('业务列表’s › answered after staff went on to the receipt search leaves the keyboard in the search, and what they typed', async ({ kiosk }) => {
     const { page } = kiosk
     const supervisor = new SupervisorPage(kiosk)
+    // Queued before staff come, sync paused: no op changes under the list, so no reload of it (which
+    // would search for what staff type) comes while the page is on its way.
+    await kiosk.open('/')
+    kiosk.services.engine?.pause()
+    await queueAppeals(kiosk, Array.from({ length: 51 }, (_, i) => candidate(200 + i)))
     await supervisor.enter()
-    await supervisor.el('pause').click()
-    for (let i = 0; i < 51; i++) await queueAppeal(page, candidate(200 + i))
-    await supervisor.el('refresh').click()
     await expect(supervisor.el('ops-range')).toHaveText('第 1–50 项，共 51 项（最新的在前）')
     const slow = await holdAnswers(page, 'kiosk:supervisor.listOps')
     await supervisor.el('ops-older').focus()

@@ -2,7 +2,7 @@ import type { Locator } from '@playwright/test'
 import { test, expect } from './harness/kioskFixture'
 import { candidate } from './pages/candidates'
 import { logInAs, registerThroughKiosk } from './pages/accounts'
-import { queueAppeal, queueAppealInBackoff, SupervisorPage } from './pages/supervisorPages'
+import { queueAppeal, queueAppealInBackoff, queueAppeals, SupervisorPage } from './pages/supervisorPages'
 
 test.describe('on a 1024 × 768 screen', () => {
   test.use({ viewport: { width: 1024, height: 768 } })
@@ -317,8 +317,7 @@ test.describe('supervisor dashboard', () => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
     await supervisor.el('pause').click()
-    const queued = []
-    for (let i = 0; i < 53; i++) queued.push(await queueAppeal(kiosk.page, candidate(100 + i)))
+    const queued = await queueAppeals(kiosk, Array.from({ length: 53 }, (_, i) => candidate(100 + i)))
     await supervisor.el('refresh').click()
     await expect(supervisor.el('ops-range')).toHaveText('第 1–50 项，共 53 项（最新的在前）')
     await expect(kiosk.page.getByTestId('supervisor-op')).toHaveCount(50)

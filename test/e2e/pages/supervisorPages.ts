@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test'
 import { supervisorPin, type KioskHarness } from '../harness/kioskFixture'
+import { opsPerVisit } from '../../../src-main/services/kioskHandlers'
 import type { Candidate } from './candidates'
 import { KioskPage } from './kioskPage'
 
@@ -195,6 +196,20 @@ export async function queueAppeal(page: Page, who: Candidate): Promise<{ id: str
   )
   if (!outcome.ok) throw new Error(`appeal not queued: ${outcome.error.code}`)
   return { id: outcome.value.id, receipt: outcome.value.receipt }
+}
+
+/**
+ * Appeals of as many candidates as `people`, queued in order: the long queue staff page through. One
+ * visit queues at most `opsPerVisit` ops, so a new visit starts before each next batch of them, as
+ * another candidate's would.
+ */
+export async function queueAppeals(kiosk: KioskHarness, people: Candidate[]): Promise<{ id: string; receipt: string }[]> {
+  const queued = []
+  for (const [i, who] of people.entries()) {
+    if (i > 0 && i % opsPerVisit === 0) kiosk.services.session.wipe()
+    queued.push(await queueAppeal(kiosk.page, who))
+  }
+  return queued
 }
 
 /**
