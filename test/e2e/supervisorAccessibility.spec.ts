@@ -565,6 +565,29 @@ test.describe('staff screens: accessibility of dialogs, errors and lists', () =>
     await expect(supervisor.el('appeal-result')).toHaveCount(0)
     expect(kiosk.services.supervisor.session.isActive()).toBe(true)
   })
+
+  test('Enter held down on the idle warning: the warning goes, and the key’s repeats do not submit the form behind it either', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enterSoonIdle()
+    await supervisor.openOnSiteAppeal()
+    await supervisor.fillAppeal(candidate(47), 'idNumber', '考生从未注册过通行证，但证件号码已被其他账号占用。')
+    await supervisor.el('appeal-checked').click()
+    await supervisor.el('appeal-email').focus()
+    const warning = page.getByTestId('supervisor-idle-warning')
+    await expect(warning).toBeVisible({ timeout: 13_000 })
+    // Held past the keyboard's repeat delay: the press closes the warning, and its repeats reach the field.
+    await page.keyboard.down('Enter')
+    await expect(warning).toBeHidden()
+    await expect(supervisor.el('appeal-email')).toBeFocused()
+    for (let i = 0; i < 3; i++) await page.keyboard.down('Enter')
+    await page.keyboard.up('Enter')
+    // The next key pressed is staff's again, and types.
+    await page.keyboard.type('x')
+    await expect(supervisor.el('appeal-email')).toHaveValue(/x/)
+    expect(kiosk.calls).not.toContain('kiosk:supervisor.fileAppeal')
+    await expect(supervisor.el('appeal-result')).toHaveCount(0)
+  })
 })
 
 test('a screen reader’s list of lists and tables names the ops list and the audit log, and the audit log’s first column says what it counts', async ({ kiosk }) => {
