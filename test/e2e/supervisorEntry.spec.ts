@@ -382,6 +382,11 @@ test.describe('entering supervisor mode', () => {
     // A hand on the keyboard, nobody back: the warning stays, and so does main's countdown.
     await page.keyboard.press('Shift')
     await page.keyboard.press('Control')
+    // Shift under a Chinese input method, which takes it to switch 中/英 and reports it as its own key
+    // (Process, 229), the physical key kept in its code.
+    const cdp = await page.context().newCDPSession(page)
+    for (const type of ['rawKeyDown', 'keyUp'] as const)
+      await cdp.send('Input.dispatchKeyEvent', { type, key: 'Process', code: 'ShiftLeft', windowsVirtualKeyCode: 229 })
     await expect(warning).toBeVisible()
     await expect(page.getByTestId('home-progress')).toBeVisible({ timeout: 7_000 })
     expect(beats()).toBe(beatsAtWarning)
