@@ -548,14 +548,7 @@ test.describe('staff screens: accessibility of dialogs, errors and lists', () =>
   test('the idle warning: no serious or critical violation; Enter on 继续操作 keeps staff in and goes back to the field, not submitting the form behind it', async ({ kiosk }) => {
     const { page } = kiosk
     const supervisor = new SupervisorPage(kiosk)
-    await supervisor.enterSoonIdle()
-    await supervisor.openOnSiteAppeal()
-    // A complete appeal, ticked, not yet sent: staff are still reading the statement back to the candidate.
-    await supervisor.fillAppeal(candidate(46), 'idNumber', '考生从未注册过通行证，但证件号码已被其他账号占用。')
-    await supervisor.el('appeal-checked').click()
-    await supervisor.el('appeal-email').focus()
-    const warning = page.getByTestId('supervisor-idle-warning')
-    await expect(warning).toBeVisible({ timeout: 13_000 })
+    const warning = await supervisor.warnedOverUnsentAppeal(candidate(46))
     await expect(page.getByTestId('supervisor-idle-stay')).toBeFocused()
     expect(await seriousViolations(page, 'idle warning')).toEqual([])
     await page.keyboard.press('Enter')
@@ -569,13 +562,7 @@ test.describe('staff screens: accessibility of dialogs, errors and lists', () =>
   test('Enter held down on the idle warning: the warning goes, and the key’s repeats do not submit the form behind it either', async ({ kiosk }) => {
     const { page } = kiosk
     const supervisor = new SupervisorPage(kiosk)
-    await supervisor.enterSoonIdle()
-    await supervisor.openOnSiteAppeal()
-    await supervisor.fillAppeal(candidate(47), 'idNumber', '考生从未注册过通行证，但证件号码已被其他账号占用。')
-    await supervisor.el('appeal-checked').click()
-    await supervisor.el('appeal-email').focus()
-    const warning = page.getByTestId('supervisor-idle-warning')
-    await expect(warning).toBeVisible({ timeout: 13_000 })
+    const warning = await supervisor.warnedOverUnsentAppeal(candidate(47))
     // Held past the keyboard's repeat delay: the press closes the warning, and its repeats reach the field.
     await page.keyboard.down('Enter')
     await expect(warning).toBeHidden()

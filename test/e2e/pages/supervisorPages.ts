@@ -95,6 +95,21 @@ export class SupervisorPage extends KioskPage {
     await this.el('services-tab-appeal').click()
   }
 
+  /**
+   * In with the shortest timeout, a complete on-site appeal ticked and not yet sent, the keyboard in its
+   * 邮箱, until the idle warning is up (staff still reading the statement back to the candidate).
+   */
+  async warnedOverUnsentAppeal(who: Candidate): Promise<Locator> {
+    await this.enterSoonIdle()
+    await this.openOnSiteAppeal()
+    await this.fillAppeal(who, 'idNumber', '考生从未注册过通行证，但证件号码已被其他账号占用。')
+    await this.el('appeal-checked').click()
+    await this.el('appeal-email').focus()
+    const warning = this.el('idle-warning')
+    await expect(warning).toBeVisible({ timeout: 13_000 })
+    return warning
+  }
+
   /** 操作日志 with 20 rows more than the kiosk's own: two pages, ‹ and › to turn them. */
   async openAuditOfTwoPages(): Promise<void> {
     for (let i = 0; i < 20; i++) this.kiosk.services.supervisor.audit.append({ action: 'pause', detail: {}, actor: { staffId: staff.staffId, name: staff.staffName } })
