@@ -3,6 +3,7 @@ import { logInAs, registeredAtLogin, registerThroughKiosk } from './pages/accoun
 import { candidate } from './pages/candidates'
 import { holdAnswers } from './pages/heldAnswers'
 import { captchaAnswerOf } from './pages/kioskPage'
+import { listenTo } from './pages/liveRegion'
 import { LoginPage } from './pages/LoginPage'
 import { expectShowPasswordButton } from './pages/passwordToggle'
 
@@ -28,6 +29,44 @@ test.describe('CET报名登录', () => {
     await expect(login.el('error-status')).toHaveText('有4项需要修改，请按各项下方的提示填写')
     await expect(login.el('province-field').locator(':focus')).toHaveCount(1)
     await expect(kiosk.page.getByRole('alert')).toHaveCount(0)
+  })
+
+  test('a wrong captcha twice, the focus staying in it (Enter): 验证码不正确 is said both times', async ({ kiosk }) => {
+    const login = new LoginPage(kiosk)
+    const who = candidate(2)
+    await login.open()
+    const said = await listenTo(kiosk.page, 'login-error-status')
+    await login.choose('province', '11')
+    await login.fill('id-number', who.idNumber)
+    await login.fill('password', who.password)
+    for (const times of [1, 2]) {
+      await login.fill('captcha', 'WXYZ')
+      await login.el('captcha').press('Enter')
+      // The second time the message under the field was there already, and the focus does not move:
+      // only the form's voice tells the candidate they were refused again.
+      await expect.poll(said).toEqual(Array<string>(times).fill('验证码不正确，请重新输入'))
+      await expect(login.el('captcha')).toBeFocused()
+    }
+  })
+
+  test('a refusal put right, then English: the form’s voice does not say the old count again', async ({ kiosk }) => {
+    const login = new LoginPage(kiosk)
+    const { page } = kiosk
+    await login.open()
+    await login.el('submit').click()
+    await expect(login.el('error-status')).toHaveText('有4项需要修改，请按各项下方的提示填写')
+    const who = candidate(2)
+    await login.choose('province', '11')
+    await login.fill('id-number', who.idNumber)
+    await login.fill('password', who.password)
+    await login.solveCaptcha()
+    await expect(page.locator('.el-form-item.is-error')).toHaveCount(0)
+    const said = await listenTo(page, 'login-error-status')
+    await page.getByTestId('header-language').click()
+    await expect(login.el('submit')).toHaveText('Log in')
+    // Two frames: what the switch rendered has reached a screen reader.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
+    expect(await said()).toEqual([])
   })
 
   test('a log-in answered after the candidate gave up on it (首页) leaves them on home, logged out here and at the centre', async ({ kiosk }) => {

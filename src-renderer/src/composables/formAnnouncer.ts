@@ -1,8 +1,9 @@
 import { inject, nextTick, provide, ref, type InjectionKey, type Ref } from 'vue'
+import { i18n } from '../i18n'
 import { focusFirstError } from './focusFirstError'
 
 /** What a candidate form's live region says: one field's message, or how many fields need attention. */
-export type Said = { message: string } | { count: number }
+type Said = { message: string } | { count: number }
 
 /**
  * The one voice of a candidate form. Its field messages are no live alerts each (an empty 注册 had a
@@ -12,8 +13,8 @@ export type Said = { message: string } | { count: number }
  * appears under a field the candidate has just left (an instant check).
  */
 export interface FormAnnouncer {
-  /** Said by FormError's live region (role="status"). */
-  readonly said: Readonly<Ref<Said | null>>
+  /** What FormError's live region (role="status") reads. */
+  readonly said: Readonly<Ref<string>>
   /** FormError's live region, or null once it is gone: the form's panel, where refusals look, is its parent. */
   attach(region: Element | null): void
   /** FormItem: a message appeared, or changed, under a field. */
@@ -54,18 +55,24 @@ export const injectFormAnnouncer = (): FormAnnouncer | null => inject(formAnnoun
  * refused submit calls: the first field in error takes the focus, and the count is said.
  */
 export function useFormAnnouncer(): { refuse: () => Promise<void> } {
-  const said = ref<Said | null>(null)
+  const said = ref('')
   let region: Element | null = null
   /** Messages shown since the last one was said: several at once (a language switch) are said as their count. */
   const pending: string[] = []
   /** While a refusal is being shown, its messages are said as its count, not each. */
   let refusing = 0
 
-  /** Said anew even when it reads as the last thing said (a live region speaks when its text changes). */
-  async function say(next: Said): Promise<void> {
-    said.value = null
-    await nextTick()
-    said.value = next
+  /**
+   * In the language shown now: a switch later says again only what is still wrong (FormItem gives its
+   * messages anew), never this count of fields the candidate may have put right since. A live region
+   * speaks when its text changes, as a screen reader gets it, once per rendered frame: emptied and
+   * refilled before one it is unchanged, and the same refusal twice (登录's 验证码不正确 with the focus
+   * in the field) was said once. Said again, the text ends in a no-break space, which nobody hears.
+   */
+  function say(next: Said): void {
+    const text =
+      'count' in next ? i18n.global.t('common.fieldsNeedAttention', { count: next.count }) : next.message
+    said.value = text === said.value ? `${text}\u00a0` : text
   }
 
   function fieldMessage(message: string): void {
@@ -76,7 +83,7 @@ export function useFormAnnouncer(): { refuse: () => Promise<void> } {
     setTimeout(() => {
       const messages = pending.splice(0)
       if (refusing > 0 || messages.length === 0) return
-      void say(messages.length === 1 ? { message: messages[0]! } : { count: messages.length })
+      say(messages.length === 1 ? { message: messages[0]! } : { count: messages.length })
     }, 0)
   }
 
@@ -95,10 +102,10 @@ export function useFormAnnouncer(): { refuse: () => Promise<void> } {
       if (!root.isConnected) return
       const inError = inErrorOf(root)
       // One field: the focus that moved to it reads its message; said here only when the focus was there already.
-      if (inError.length > 1) await say({ count: inError.length })
+      if (inError.length > 1) say({ count: inError.length })
       else if (inError.length === 1 && document.activeElement === before) {
         const message = inError[0]!.querySelector('.el-form-item__error')?.textContent?.trim()
-        if (message) await say({ message })
+        if (message) say({ message })
       }
     } finally {
       refusing -= 1
