@@ -40,6 +40,17 @@ test.describe('重置密码', () => {
     await expect(kiosk.page.getByTestId('account-welcome')).toBeVisible()
   })
 
+  test('验证手机验证码 opens with nothing said: the first step’s message is not left in the form’s voice', async ({ kiosk }) => {
+    const reset = new ResetPage(kiosk)
+    await reset.open()
+    await reset.el('identifier').press('Enter')
+    await expect(reset.el('error-status')).toHaveText('请输入手机号/邮箱')
+    await reset.start(candidate(31).mobile)
+    await expect(kiosk.page.getByRole('heading', { name: '验证手机验证码' })).toBeFocused()
+    // A screen reader reading the new step meets nothing about a field that has gone.
+    await expect(reset.el('error-status')).toHaveText('')
+  })
+
   test('by mobile: a wrong code stops at 验证手机验证码, and 发送验证码 counts down before it may be sent again', async ({ kiosk }) => {
     const who = candidate(2)
     const reset = await resetStartedByMobile(kiosk, who)

@@ -15,7 +15,10 @@ type Said = { message: string } | { count: number }
 export interface FormAnnouncer {
   /** What FormError's live region (role="status") reads. */
   readonly said: Readonly<Ref<string>>
-  /** FormError's live region, or null once it is gone: the form's panel, where refusals look, is its parent. */
+  /**
+   * FormError's live region as it renders, or null once it is gone: the form's panel, where refusals
+   * look, is its parent. A new one (重置密码's next step, the form back after 重新办理) starts silent.
+   */
   attach(region: Element | null): void
   /** FormItem: a message appeared, or changed, under a field. */
   fieldMessage(message: string): void
@@ -57,6 +60,8 @@ export const injectFormAnnouncer = (): FormAnnouncer | null => inject(formAnnoun
 export function useFormAnnouncer(): { refuse: () => Promise<void> } {
   const said = ref('')
   let region: Element | null = null
+  /** The last region attached: a render of FormError attaches the same one again. */
+  let shownIn: Element | null = null
   /** Messages shown since the last one was said: several at once (a language switch) are said as their count. */
   const pending: string[] = []
   /** While a refusal is being shown, its messages are said as its count, not each. */
@@ -114,7 +119,14 @@ export function useFormAnnouncer(): { refuse: () => Promise<void> } {
 
   provide(formAnnouncerKey, {
     said,
-    attach: (element) => (region = element),
+    attach: (element) => {
+      region = element
+      // What the last region said was about fields gone with it.
+      if (element !== null && element !== shownIn) {
+        shownIn = element
+        said.value = ''
+      }
+    },
     fieldMessage,
   })
   return { refuse }
