@@ -5,7 +5,8 @@
 // Found: data-testid="x"; :data-testid="`x-${expr}`" (each ${…} shown as <expr>); `testid: 'x'` in
 // scripts; and components that build ids from a `screen` or `testid` prop (CaptchaField,
 // NewPasswordFields, SendCodeButton, NoticeDialog, …) expanded once per use with that prop's value,
-// a value built in the template included (:testid="`x-${key}`", shown as x-<key>).
+// a value built in the template included (:testid="`x-${key}`", shown as x-<key>), and with the ids
+// of a child they pass that prop on to (:screen="screen", :testid="testid").
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -46,6 +47,11 @@ for (const [, parent] of byComponent) {
   for (const [, definition] of byComponent) {
     if (!isParametrised(definition) || !new RegExp(`<${definition.name}\\b[^>]*\\s:screen="(props\\.)?screen"`).test(text)) continue
     parent.ids.push(...definition.ids.filter((id) => /\$\{(props\.)?screen\}/.test(id)))
+  }
+  // …and one passing its own testid on (FormError -> FormErrorBox).
+  for (const [, definition] of byComponent) {
+    if (definition === parent || !new RegExp(`<${definition.name}\\b[^>]*\\s:testid="(props\\.)?testid"`).test(text)) continue
+    parent.ids.push(...definition.ids.filter((id) => /\$\{(props\.)?testid\}/.test(id)))
   }
   // …and one passing an id built from its screen as a child's testid (DocumentFields -> IdTypeSelect).
   for (const [, definition] of byComponent) {
