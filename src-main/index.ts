@@ -10,6 +10,7 @@ import { readKioskConfig } from './services/kioskConfig'
 import { createKioskHandlers } from './services/kioskHandlers'
 import { createKioskServices } from './services/kioskServices'
 import { cannotStartText } from './services/startFailure'
+import { missingJsFlags } from './services/mainJsFlags'
 import { appScheme, devServerPage, isAppUrl as isPackagedAppUrl, serveAppRequest, appOrigin } from './shell/appProtocol'
 import { denyAllPermissions, hardenWebContents, refuseDownloads } from './shell/hardening'
 import { registerKioskIpc } from './shell/kioskIpc'
@@ -58,6 +59,8 @@ async function start(config: Extract<typeof configResult, { ok: true }>['config'
   const devPage = devServerPage(import.meta.env?.DEV === true, process.env.ELECTRON_RENDERER_URL)
   const isAppUrl = (url: string): boolean => isPackagedAppUrl(url) || devPage?.isDevUrl(url) === true
   const incident = (what: string): void => console.warn(`[kiosk] ${what}`)
+  const flagsMissing = missingJsFlags(app.commandLine.getSwitchValue('js-flags'))
+  if (flagsMissing) incident(flagsMissing)
 
   app.on('web-contents-created', (_event, contents) =>
     hardenWebContents(contents, { isAppUrl, devTools: config.dev, onIncident: incident }),

@@ -3,6 +3,7 @@ import { enqueueBench } from './enqueueBench'
 import { modelledDiskBench } from './modelledDiskBench'
 import { rendererBench } from './rendererBench'
 import { format, met, type Bench, type Figure } from './figures'
+import { mainJsFlags } from '../../src-main/services/mainJsFlags'
 
 /**
  * `npm run bench`: every bench, each figure printed beside the target it is measured against in
@@ -17,6 +18,13 @@ const missed: string[] = []
 const os = await import('node:os')
 // Figures are only as quiet as the machine: say how busy it was.
 console.log(`node ${process.version}, ${os.availableParallelism()} cores, ${process.platform}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+// The kiosk side runs as main does (mainJsFlags.ts); `npm run bench` passes the flag, tsx alone does not.
+const semiSpace = process.execArgv.find((a) => a.startsWith('--max-semi-space-size='))
+console.log(
+  semiSpace === mainJsFlags
+    ? `V8 young generation as main's: ${mainJsFlags}`
+    : `V8 young generation: ${semiSpace ?? "V8's default"}, not main's ${mainJsFlags} (run it as npm run bench does)`,
+)
 for (const bench of benches) {
   if (only && !only.includes(bench.name)) continue
   console.log(`\n== ${bench.name}`)

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { mainJsFlags } from '../../src-main/services/mainJsFlags'
 
 // Playwright for Electron: the real app, as a tester drives it. Runs where Electron's binary is
 // installed (npm install on a normal machine); skipped where it is not (ELECTRON_SKIP_BINARY_DOWNLOAD).
@@ -38,7 +39,7 @@ test.beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'kiosk-electron-'))
   app = await electron.launch({
     executablePath: binary!,
-    args: ['.', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+    args: [`--js-flags=${mainJsFlags}`, '.', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
     env: { ...demoEnv(), KIOSK_DATA_DIR: dataDir, KIOSK_WINDOW: 'window' },
   })
 })
@@ -46,6 +47,10 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await app?.close()
   rmSync(dataDir, { recursive: true, force: true })
+})
+
+test("main runs with its V8 flags (a larger young generation: src-main/services/mainJsFlags.ts)", async () => {
+  expect(await app.evaluate(({ app: electronApp }) => electronApp.commandLine.getSwitchValue('js-flags'))).toBe(mainJsFlags)
 })
 
 test('the window is isolated, sandboxed and has no Node', async () => {

@@ -4,17 +4,27 @@ import { register } from 'node:module'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { mainJsFlags } from '../../../src-main/services/mainJsFlags'
 
 // The real src-main/index.ts, started against a fake electron module that records every call.
 register('./electronHooks.mjs', import.meta.url)
 type Fake = typeof import('./fakeElectron')
 let fake: Fake
+/** What the shell said through console.warn (its incidents). */
+const warnings: string[] = []
 
 before(async () => {
   process.env.KIOSK_DATA_DIR = mkdtempSync(join(tmpdir(), 'kiosk-shell-'))
   process.env.KIOSK_WINDOW = 'kiosk'
   delete process.env.KIOSK_DEV
   fake = (await import('electron')) as unknown as Fake
+  // Started as `npm start` starts it.
+  fake.recorded.switches.set('js-flags', mainJsFlags)
+  const warn = console.warn
+  console.warn = (...args: unknown[]) => {
+    warnings.push(args.map(String).join(' '))
+    warn(...args)
+  }
   await import('../../../src-main/index')
   // start() continues after whenReady(): wait until the window has loaded the app.
   for (let i = 0; i < 100 && !fake.recorded.windows[0]?.loadedUrl; i++) await new Promise((r) => setTimeout(r, 20))
@@ -36,6 +46,11 @@ describe('the Electron shell', () => {
     assert.deepEqual(calls.slice(0, lock), ['protocol.registerSchemesAsPrivileged', 'app.getPath', 'app.setPath'])
     for (const later of ['app.whenReady', 'ipcMain.handle', 'new BrowserWindow'])
       assert.ok(calls.indexOf(later) > lock, `${later} after the lock: ${calls.join(', ')}`)
+  })
+
+  test("reads its V8 flags from the command line, and says nothing when they are npm start's", () => {
+    assert.ok(fake.recorded.calls.includes('app.commandLine.getSwitchValue'))
+    assert.deepEqual(warnings.filter((w) => /js-flags/.test(w)), [])
   })
 
   test('removes the application menu when the dev flag is off', () => {

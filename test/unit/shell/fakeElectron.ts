@@ -22,6 +22,8 @@ export const recorded = {
   errorBoxes: [] as [string, string][],
   /** Every call the shell makes on the fake, in order ('app.whenReady', 'new BrowserWindow', ...). */
   calls: [] as string[],
+  /** The command line's switches, as `app.commandLine.getSwitchValue` reads them ('js-flags', ...). */
+  switches: new Map<string, string>(),
 }
 const call = (name: string): void => void recorded.calls.push(name)
 
@@ -57,6 +59,12 @@ class FakeApp extends EventEmitter {
   }
   getVersion(): string {
     return '0.0.0-test'
+  }
+  commandLine = {
+    getSwitchValue(name: string): string {
+      call('app.commandLine.getSwitchValue')
+      return recorded.switches.get(name) ?? ''
+    },
   }
 }
 export const app = new FakeApp()

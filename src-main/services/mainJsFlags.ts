@@ -1,0 +1,20 @@
+/**
+ * The V8 flags main runs with: a young generation of two 32 MB semi-spaces, V8's default being 16.
+ *
+ * Everything main does runs on one thread, and each young collection stops it for 1–3 ms. A
+ * registration's enqueue makes some 150 KB of garbage (most of it the password dictionary check), so
+ * with 16 MB about one in a hundred met a collection, and took 2–3 times as long as the others; with
+ * 32 MB half as many do (README, "Benchmarks"). The price is up to 32 MB more memory.
+ *
+ * Electron's main process takes V8 flags from its command line only (`--js-flags`, before it starts:
+ * `app.commandLine.appendSwitch` reaches the renderers alone), so `npm start`, `npm run dev` and the
+ * Electron test suite pass them, `npm run bench` runs its kiosk side under the same, and a unit test
+ * keeps the four the same. A kiosk launched some other way says so in its log at start.
+ */
+export const mainJsFlags = '--max-semi-space-size=32'
+
+/** What main logs at start when its command line's `--js-flags` lacks `mainJsFlags`, or undefined. */
+export function missingJsFlags(jsFlagsSwitch: string): string | undefined {
+  if (jsFlagsSwitch.split(/\s+/).includes(mainJsFlags)) return undefined
+  return `started without --js-flags=${mainJsFlags} (npm start passes it): young collections come twice as often`
+}
