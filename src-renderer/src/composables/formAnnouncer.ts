@@ -60,8 +60,12 @@ export const injectFormAnnouncer = (): FormAnnouncer | null => inject(formAnnoun
 export function useFormAnnouncer(): { refuse: () => Promise<void> } {
   const said = ref('')
   let region: Element | null = null
-  /** The last region attached: a render of FormError attaches the same one again. */
-  let shownIn: Element | null = null
+  /**
+   * The last region attached: a render of FormError attaches the same one again. Weakly: held as it
+   * was, the region kept the whole detached form alive once a receipt replaced it, and with it what
+   * the candidate typed (memory.spec).
+   */
+  let shownIn: WeakRef<Element> | null = null
   /** Messages shown since the last one was said: several at once (a language switch) are said as their count. */
   const pending: string[] = []
   /** While a refusal is being shown, its messages are said as its count, not each. */
@@ -122,8 +126,8 @@ export function useFormAnnouncer(): { refuse: () => Promise<void> } {
     attach: (element) => {
       region = element
       // What the last region said was about fields gone with it.
-      if (element !== null && element !== shownIn) {
-        shownIn = element
+      if (element !== null && element !== shownIn?.deref()) {
+        shownIn = new WeakRef(element)
         said.value = ''
       }
     },
