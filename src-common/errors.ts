@@ -149,6 +149,8 @@ export const kioskErrorSchema = z.object({
   rule: z.string().max(64).optional(),
   /** Seconds until the caller may try again (rate limits, lockouts). */
   retryAfter: z.number().int().nonnegative().optional(),
+  /** For BAD_PIN: wrong PINs still allowed before the pad locks (staff are told before the lock, not by it). */
+  triesLeft: z.number().int().nonnegative().optional(),
 })
 export type KioskError = z.infer<typeof kioskErrorSchema>
 

@@ -240,7 +240,7 @@ test.describe('staff screens: accessibility', () => {
         expect(Math.min(box?.width ?? 0, box?.height ?? 0), key).toBeGreaterThanOrEqual(44)
       }
       await supervisor.typePin('000000')
-      await expect(supervisor.el('pin-error')).toHaveText('PIN 不正确')
+      await expect(supervisor.el('pin-error')).toHaveText('PIN 不正确，再输错 4 次将暂时锁定')
       // Typing the PIN did not have to scroll the pad to reach a key.
       expect(await page.evaluate(() => window.scrollY)).toBe(0)
       await expect(supervisor.el('pin-submit')).toBeInViewport({ ratio: 1 })
@@ -270,7 +270,7 @@ test.describe('staff screens: where the keyboard goes', () => {
     // A wrong PIN tapped on the keys: the emptied PIN field has the keyboard, not 进入 twelve keys away.
     for (const digit of '000000') await supervisor.el(`pin-key-${digit}`).click()
     await supervisor.el('pin-submit').click()
-    await expect(supervisor.el('pin-error')).toHaveText('PIN 不正确')
+    await expect(supervisor.el('pin-error')).toHaveText('PIN 不正确，再输错 4 次将暂时锁定')
     await expect(supervisor.el('pin-input')).toBeFocused()
     await expect(supervisor.el('pin-input')).toHaveAttribute('aria-invalid', 'true')
     await expect(supervisor.el('pin-input')).toHaveAccessibleDescription(/^PIN 不正确/)
@@ -329,12 +329,12 @@ test.describe('staff screens: where the keyboard goes', () => {
     await supervisor.fill('pin-change-oldPin', '111111')
     await supervisor.fill('pin-change-confirmPin', '97531864')
     await supervisor.el('pin-change-submit').click()
-    await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('PIN 不正确')
+    await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('PIN 不正确，再输错 4 次将暂时锁定')
     await expect(supervisor.fieldError('pin-change-confirmPin')).toBeHidden()
     await expect(supervisor.el('pin-change-oldPin')).toBeFocused()
-    await expect(supervisor.el('pin-change-oldPin')).toHaveAccessibleDescription('PIN 不正确')
+    await expect(supervisor.el('pin-change-oldPin')).toHaveAccessibleDescription('PIN 不正确，再输错 4 次将暂时锁定')
     await page.getByTestId('header-language').click()
-    await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('Wrong PIN.')
+    await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('Wrong PIN. 4 more wrong PINs lock the pad for a while.')
   })
 
   test('撤销业务 with no reason chosen: the reasons take the keyboard and say why; Escape goes back to the op’s 撤销', async ({ kiosk }) => {

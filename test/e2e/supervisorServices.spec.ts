@@ -519,7 +519,8 @@ test.describe('设置', () => {
     expect(kiosk.services.supervisor.pin.state().failures, 'an empty 原 PIN is not a wrong PIN').toBe(wrongPinsBefore)
     await supervisor.fill('pin-change-oldPin', '111111')
     await supervisor.el('pin-change-submit').click()
-    await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('PIN 不正确')
+    // The right PIN on the pad started the count afresh: 4 more, as on the pad.
+    await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('PIN 不正确，再输错 4 次将暂时锁定')
     await expect(supervisor.el('pin-change-oldPin')).toHaveValue('')
     await expect(supervisor.el('pin-change-newPin')).toHaveValue('97531864')
     // The new PIN can be read before it is stored, like the set-up wizard's; the current one cannot.
@@ -545,7 +546,13 @@ test('修改 PIN: the wrong 原 PIN that locks the PIN pad says for how long, as
     await supervisor.fill('pin-change-newPin', '135791')
     await supervisor.fill('pin-change-confirmPin', '135791')
     await supervisor.el('pin-change-submit').click()
-    if (i < 5) await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('PIN 不正确')
+    // Staff are told before the lock, not by it.
+    if (i < 5) await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText(`PIN 不正确，再输错 ${5 - i} 次将暂时锁定`)
+    if (i === 4) {
+      await kiosk.page.getByTestId('header-language').click()
+      await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('Wrong PIN. 1 more wrong PIN locks the pad for a while.')
+      await kiosk.page.getByTestId('header-language').click()
+    }
   }
   // Staff who leave now cannot come back in for that long: the pad is locked too.
   await expect(supervisor.fieldError('pin-change-oldPin')).toHaveText('PIN 错误次数过多，已锁定。请 30 秒后再试。')

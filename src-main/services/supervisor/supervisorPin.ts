@@ -38,7 +38,8 @@ export interface SupervisorPin {
   isSet(): boolean
   state(): PinState
   /**
-   * Ok for the right PIN. BAD_PIN for a wrong one (a wrong PIN that starts a lock answers PIN_LOCKED);
+   * Ok for the right PIN. BAD_PIN for a wrong one, with how many more wrong PINs the pad takes before
+   * it locks (a wrong PIN that starts a lock answers PIN_LOCKED);
    * PIN_LOCKED with retryAfter while locked, without looking at the PIN.
    */
   verify(pin: string, actor?: AuditActor | null): Promise<Result<void>>
@@ -110,7 +111,7 @@ export function createSupervisorPin(
     audit.record({ action: 'wrongPin', detail: { failures }, actor })
     if (failures < failuresPerLock) {
       sql.failed.run({ failures, locks: row.locks, lockedAt: row.locked_at, lockedUntil: row.locked_until })
-      return fail('BAD_PIN')
+      return fail('BAD_PIN', { triesLeft: failuresPerLock - failures })
     }
     const locks = row.locks + 1
     const seconds = lockSeconds(locks)

@@ -9,6 +9,9 @@ import { currentLocale, i18n } from '../i18n'
  */
 export function errorText(error: KioskError | null | undefined, kind?: string): string {
   if (!error) return ''
+  // A wrong PIN says how many more the pad takes: staff learn of the lock before it, not from it.
+  if (error.code === 'BAD_PIN' && error.triesLeft !== undefined && error.triesLeft > 0)
+    return i18n.global.t('supervisor.badPinTriesLeft', { count: error.triesLeft }, error.triesLeft)
   const key = isAppealNotUpheld(kind, error) ? undefined : staffTextKey(error)
   return key ? i18n.global.t(key) : opErrorMessage(kind, error, currentLocale())
 }

@@ -42,11 +42,11 @@ export class SupervisorPage extends KioskPage {
     await this.el('pin-submit').click()
   }
 
-  /** Five wrong PINs, each answered (PIN 不正确, the field emptied) before the next: the fifth locks the pad. */
+  /** Five wrong PINs, each answered (PIN 不正确 and how many more the pad takes, the field emptied) before the next: the fifth locks the pad. */
   async lockWithWrongPins(): Promise<void> {
     for (let i = 1; i <= 4; i++) {
       await this.typePin('111111')
-      await expect(this.el('pin-error')).toHaveText('PIN 不正确')
+      await expect(this.el('pin-error')).toHaveText(`PIN 不正确，再输错 ${5 - i} 次将暂时锁定`)
       await expect(this.el('pin-input')).toHaveValue('')
     }
     await this.typePin('111111')

@@ -29,7 +29,7 @@ describe('supervisor PIN: hashing', () => {
   test('the right PIN opens, a wrong one answers BAD_PIN', async () => {
     const { store, pin } = await setUpKiosk()
     assert.deepEqual(await store.pin.verify(pin), { ok: true, value: undefined })
-    assert.deepEqual(await store.pin.verify('482914'), { ok: false, error: { code: 'BAD_PIN' } })
+    assert.deepEqual(await store.pin.verify('482914'), { ok: false, error: { code: 'BAD_PIN', triesLeft: 4 } })
   })
 
   test('anything that is not 6+ digits is a wrong PIN, and counts as one', async () => {
@@ -42,7 +42,7 @@ describe('supervisor PIN: hashing', () => {
 
   test('changing the PIN needs the old one; afterwards only the new one opens', async () => {
     const { store, pin } = await setUpKiosk('482913')
-    assert.deepEqual(await store.pin.change('111111', '7654321'), { ok: false, error: { code: 'BAD_PIN' } })
+    assert.deepEqual(await store.pin.change('111111', '7654321'), { ok: false, error: { code: 'BAD_PIN', triesLeft: 4 } })
     assert.deepEqual(await store.pin.change(pin, '12ab56'), {
       ok: false,
       error: { code: 'INVALID_FIELD', field: 'newPin' },
@@ -66,6 +66,11 @@ describe('supervisor PIN: lockout', () => {
     assert.deepEqual(
       answers.map((answer) => (answer.ok ? 'ok' : answer.error.code)),
       ['BAD_PIN', 'BAD_PIN', 'BAD_PIN', 'BAD_PIN', 'PIN_LOCKED'],
+    )
+    // Each wrong PIN before the lock says how many more the pad takes.
+    assert.deepEqual(
+      answers.slice(0, 4).map((answer) => (answer.ok ? undefined : answer.error.triesLeft)),
+      [4, 3, 2, 1],
     )
     assert.deepEqual(answers[4], { ok: false, error: { code: 'PIN_LOCKED', retryAfter: 30 } })
   })

@@ -55,7 +55,7 @@ describe('supervisor session', () => {
 
   test('a wrong or locked PIN does not enter', async () => {
     const { store } = await setUpKiosk()
-    assert.deepEqual(await store.session.enter('135790'), { ok: false, error: { code: 'BAD_PIN' } })
+    assert.deepEqual(await store.session.enter('135790'), { ok: false, error: { code: 'BAD_PIN', triesLeft: 4 } })
     for (let i = 0; i < 4; i++) await store.session.enter('135790')
     const locked = await store.session.enter('135790')
     assert.equal(!locked.ok && locked.error.code, 'PIN_LOCKED')

@@ -53,6 +53,8 @@ const en: typeof zhCN = {
       ACCOUNT_NOT_FOUND: 'Account not found.',
       NOT_ENROLLED: 'This kiosk is not enrolled with the central server (or its credential is no longer valid), so nothing can be submitted: enrol it again in Settings.',
     },
+    /** BAD_PIN with triesLeft (errorText): wrong PINs left before the lock. */
+    badPinTriesLeft: 'Wrong PIN. {count} more wrong PIN locks the pad for a while. | Wrong PIN. {count} more wrong PINs lock the pad for a while.',
     /** QUEUE_NOT_EMPTY, rule queue.previousServer (errorText). */
     queuePreviousServer:
       'This kiosk holds requests sealed for its previous central server that are not final; the new one could only refuse them. Point the kiosk back at that server (KIOSK_CENTRAL_URL) and let them sync before enrolling again.',

@@ -53,6 +53,8 @@ export default {
       ACCOUNT_NOT_FOUND: '账号不存在',
       NOT_ENROLLED: '本机尚未在中心服务器登记（或凭证已失效），业务无法提交：请在“设置”中重新登记',
     },
+    /** BAD_PIN with triesLeft (errorText): wrong PINs left before the lock. */
+    badPinTriesLeft: 'PIN 不正确，再输错 {count} 次将暂时锁定',
     /** QUEUE_NOT_EMPTY, rule queue.previousServer (errorText). */
     queuePreviousServer:
       '本机还有为原中心服务器加密、尚未办结的业务，发往新服务器只会被拒收。请先把本机指回原服务器（KIOSK_CENTRAL_URL）并同步完毕，再重新登记',
