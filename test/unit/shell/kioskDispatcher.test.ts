@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import type { z } from 'zod'
+import { z } from 'zod'
 import { fail, ok } from '../../../src-common/errors'
 import { kioskCalls, listCallChannels } from '../../../src-common/kioskApi'
 import { createKioskDispatcher, type KioskHandlers } from '../../../src-main/services/kioskDispatcher'
@@ -103,21 +103,41 @@ describe('the kiosk dispatcher', () => {
   })
 
   test('bounds every string any call takes, so that no input makes main walk megabytes', () => {
-    type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; shape?: Record<string, z.ZodType>; checks?: { _zod: { def: { check: string } } }[] }
+    type Def = {
+      type: string
+      innerType?: z.ZodType
+      in?: z.ZodType
+      shape?: Record<string, z.ZodType>
+      options?: z.ZodType[]
+      left?: z.ZodType
+      right?: z.ZodType
+      checks?: { _zod: { def: { check: string } } }[]
+    }
     const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def
-    const unbounded: string[] = []
-    const walk = (schema: z.ZodType, path: string): void => {
-      const def = defOf(schema)
-      if (def.innerType) return walk(def.innerType, path)
-      if (def.type === 'pipe' && def.in) return walk(def.in, path)
-      if (def.shape) return Object.entries(def.shape).forEach(([key, field]) => walk(field, `${path}.${key}`))
-      if (def.type === 'string' && !def.checks?.some((check) => check._zod.def.check === 'max_length')) unbounded.push(path)
-      // A record or an array is walked by zod whatever its size: the payload's own check comes first (custom).
-      if (['record', 'array', 'unknown', 'any'].includes(def.type)) unbounded.push(`${path} (${def.type})`)
+    const unboundedIn = (schema: z.ZodType, root: string): string[] => {
+      const unbounded: string[] = []
+      const walk = (schema: z.ZodType, path: string): void => {
+        const def = defOf(schema)
+        if (def.innerType) return walk(def.innerType, path)
+        if (def.type === 'pipe' && def.in) return walk(def.in, path)
+        if (def.shape) return Object.entries(def.shape).forEach(([key, field]) => walk(field, `${path}.${key}`))
+        // Each branch of a union (discriminated too) and both sides of an intersection.
+        if (def.options) return def.options.forEach((option, i) => walk(option, `${path}|${i}`))
+        if (def.type === 'intersection' && def.left && def.right) return [def.left, def.right].forEach((side) => walk(side, path))
+        if (def.type === 'string' && !def.checks?.some((check) => check._zod.def.check === 'max_length')) unbounded.push(path)
+        // A record or an array is walked by zod whatever its size: the payload's own check comes first (custom).
+        if (['record', 'array', 'unknown', 'any'].includes(def.type)) unbounded.push(`${path} (${def.type})`)
+      }
+      walk(schema, root)
+      return unbounded
     }
-    for (const { namespace, method } of listCallChannels()) {
-      walk((kioskCalls as unknown as Record<string, Record<string, { input: z.ZodType }>>)[namespace]![method]!.input, `${namespace}.${method}`)
-    }
+    // The walk finds an unbounded string wherever an input could come to hold one.
+    const hidden = z.object({ a: z.union([z.object({ k: z.literal('x'), s: z.string().max(8) }), z.object({ k: z.literal('y'), s: z.string() })]) })
+    assert.deepEqual(unboundedIn(hidden, 'probe'), ['probe.a|1.s'])
+    assert.deepEqual(unboundedIn(z.object({ a: z.discriminatedUnion('k', [z.object({ k: z.literal('x'), s: z.string() })]).and(z.object({ t: z.string().optional() })) }), 'probe'), ['probe.a|0.s', 'probe.a.t'])
+    const unbounded = listCallChannels().flatMap(({ namespace, method }) =>
+      unboundedIn((kioskCalls as unknown as Record<string, Record<string, { input: z.ZodType }>>)[namespace]![method]!.input, `${namespace}.${method}`),
+    )
     assert.deepEqual(unbounded, [])
   })
 })
