@@ -150,6 +150,15 @@ export interface Outbox {
   list(filter?: ListFilter): OpView[]
   /** How many ops `list` would page through with this filter (limit and offset aside). */
   count(filter?: ListFilter): number
+  /**
+   * How long ago (ms) each op made in the last `windowMs` was made, newest first, at most `atMost` of
+   * them; `except` leaves ops out by their masked summary. Ages as `summary()` tells them (this boot's
+   * ops by the boot clock, older ones by their createdAt), so neither a restart nor a wall clock set
+   * back or forward in this boot changes them. Read back from the newest op, stopping at the first
+   * one older than the window: it costs the window's ops, not the outbox's (no index needed). Read
+   * only; [] when kiosk.db refuses the read (an enqueue then says so).
+   */
+  madeWithin(windowMs: number, options: { atMost: number; except?: (summary: Record<string, string>) => boolean }): number[]
   summary(): QueueSummary
   /** Only ops the server cannot hold can be cancelled (not `maybeSent`): one it may hold may already be applied. */
   cancel(id: string, reason: CancelReason): Result<OpView>
@@ -422,6 +431,9 @@ export function openOutbox(options: OutboxOptions): Outbox {
     ),
     depth: db.prepare<[], { status: OpStatus; n: number }>(`SELECT status, COUNT(*) AS n FROM ops GROUP BY status`),
     stuckCount: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ops WHERE stuck = 1`),
+    newestFirst: db.prepare<[], Pick<OpRow, 'created_at' | 'boot_id' | 'boot_ms' | 'summary'>>(
+      `SELECT created_at, boot_id, boot_ms, summary FROM ops ORDER BY seq DESC`,
+    ),
     // An op of this boot by the boot clock, which nobody sets; an older one by the wall clock.
     oldestWaiting: db.prepare<{ bootId: string; upNow: number; now: number }, { age: number | null }>(`
       SELECT MAX(CASE WHEN boot_id = @bootId AND boot_ms IS NOT NULL THEN @upNow - boot_ms ELSE @now - created_at END) AS age
@@ -665,6 +677,26 @@ export function openOutbox(options: OutboxOptions): Outbox {
     return db.prepare<Record<string, string | number>, { n: number }>(`SELECT COUNT(*) AS n FROM ops ${where.sql}`).get(where.params)?.n ?? 0
   }
 
+  function madeWithin(windowMs: number, { atMost, except }: { atMost: number; except?: (summary: Record<string, string>) => boolean }): number[] {
+    const ages: number[] = []
+    if (atMost <= 0) return ages
+    const wallNow = now()
+    const upNow = boot.now()
+    try {
+      for (const row of sql.newestFirst.iterate()) {
+        const age = row.boot_id === boot.id && row.boot_ms !== null ? upNow - row.boot_ms : wallNow - row.created_at
+        if (age >= windowMs) break
+        if (except?.(JSON.parse(row.summary) as Record<string, string>)) continue
+        ages.push(age)
+        if (ages.length >= atMost) break
+      }
+    } catch (fault) {
+      if (!isStorageFault(fault)) throw fault
+      return []
+    }
+    return ages
+  }
+
   /**
    * The last error as staff see it: kept in memory too, since a disk that is full or read-only refuses
    * to store it, and then the dashboard would say nothing at all.
@@ -734,6 +766,7 @@ export function openOutbox(options: OutboxOptions): Outbox {
     },
     list,
     count,
+    madeWithin,
     summary,
     cancel,
     retry,

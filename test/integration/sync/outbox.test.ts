@@ -705,4 +705,45 @@ describe('outbox', () => {
       t.cleanup()
     }
   })
+
+  test('madeWithin: the ages of the ops made in a window, newest first, left out by summary and at most as many as asked, after a restart too', async () => {
+    let wall = Date.parse('2026-12-01T08:00:00Z')
+    let up = 1_000_000
+    const minute = 60_000
+    const clocks = { now: () => wall, boot: { now: () => up, id: 'boot-1' } }
+    const t = await makeOutbox(clocks)
+    try {
+      const queue = async (i: number, summary: Record<string, string>) => {
+        assert.ok((await t.outbox.enqueue('appeal', payloadOf('appeal', i), { summary })).ok)
+      }
+      const staffs = { ...maskedSummary(candidate(0)), staffFiled: '1' }
+      const isStaffs = (summary: Record<string, string>) => summary.staffFiled === '1'
+      for (let i = 0; i < 4; i++) {
+        await queue(i, maskedSummary(candidate(i)))
+        await queue(100 + i, staffs)
+        wall += 20 * minute
+        up += 20 * minute
+      }
+      // Made 80, 60, 40 and 20 minutes ago: the last hour holds the last two (staff's beside them left out).
+      assert.deepEqual(t.outbox.madeWithin(60 * minute, { atMost: 10, except: isStaffs }), [20 * minute, 40 * minute])
+      assert.equal(t.outbox.madeWithin(60 * minute, { atMost: 10 }).length, 4)
+      assert.deepEqual(t.outbox.madeWithin(90 * minute, { atMost: 3, except: isStaffs }), [20 * minute, 40 * minute, 60 * minute])
+      assert.deepEqual(t.outbox.madeWithin(60 * minute, { atMost: 0 }), [])
+      // This boot's ops go by the boot clock: the wall clock set back an hour makes none of them newer.
+      wall -= 60 * minute
+      assert.deepEqual(t.outbox.madeWithin(60 * minute, { atMost: 10, except: isStaffs }), [20 * minute, 40 * minute])
+
+      // Restarted (another boot): by their createdAt, in the wall clock as it is.
+      t.outbox.close()
+      wall += 60 * minute
+      const again = openOutbox({ file: t.file, centralPublicKey: t.keys.publicKey, keyId: 'test-key', accountKeySecret: 'per-kiosk-secret-for-tests', now: () => wall, boot: { now: () => 5_000, id: 'boot-2' } })
+      try {
+        assert.deepEqual(again.madeWithin(60 * minute, { atMost: 10, except: isStaffs }), [20 * minute, 40 * minute])
+      } finally {
+        again.close()
+      }
+    } finally {
+      t.cleanup()
+    }
+  })
 })
