@@ -302,6 +302,11 @@ export const kioskCalls = {
         settings: kioskSettingsSchema,
         /** No OS keychain: the kiosk's secrets are sealed with a key file beside kiosk.db (staff are told). */
         secretsInKeyFile: z.boolean(),
+        /**
+         * Null while candidates may submit; else the kiosk's limit on candidates' ops in a window
+         * was reached (ops.perKiosk, sent to staff), and a place frees in `freeInSec`.
+         */
+        candidateOpsLimited: z.object({ limit: z.number().int(), windowMinutes: z.number().int(), freeInSec: z.number().int() }).nullable(),
       }),
     ),
     listOps: call(

@@ -280,6 +280,12 @@ export const limitMessages = {
     'zh-CN': '本次办理提交的业务数量已达上限，请联系考点工作人员',
     en: 'This visit has submitted as many requests as one visit may. Please ask the exam-centre staff.',
   },
+  // ops.submit once candidates have queued kioskOpLimit's opsPerKioskWindow ops on this kiosk in the
+  // last hour, across visits: a new visit does not lift it, so the candidate is sent to staff.
+  'ops.perKiosk': {
+    'zh-CN': '本机一小时内提交的业务过多，暂时不能提交，请联系考点工作人员',
+    en: 'This kiosk has submitted too many requests in the last hour and cannot take more for now. Please ask the exam-centre staff.',
+  },
 } as const satisfies Record<string, Record<Locale, string>>
 
 export type LimitRule = keyof typeof limitMessages

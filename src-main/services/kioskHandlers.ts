@@ -10,6 +10,7 @@ import type { OpView } from '../../sync/outbox'
 import { normaliseReceipt, receiptPattern } from '../../sync/receipt'
 import type { KioskHandlers } from './kioskDispatcher'
 import type { CandidateIdleBackstop } from './candidateIdleBackstop'
+import { createKioskOpLimit } from './kioskOpLimit'
 import type { KioskServices } from './kioskServices'
 import { createReceiptLookupLimit, type ReceiptLookupLimit } from './receiptLookupLimit'
 import { submitOperation } from './submitOperation'
@@ -56,7 +57,13 @@ const backgroundCalls: ReadonlySet<string> = new Set(['app.info', 'sync.status',
 /** One handler per contract entry; inputs arrive already validated by the dispatcher. */
 export function createKioskHandlers(
   services: KioskServices,
-  options: { receiptLookups?: ReceiptLookupLimit; recentReceiptMs?: number; opsPerVisit?: number } = {},
+  options: {
+    receiptLookups?: ReceiptLookupLimit
+    recentReceiptMs?: number
+    opsPerVisit?: number
+    /** Candidates' ops the kiosk queues in a window, across visits (kioskOpLimit.ts). */
+    opsPerKiosk?: { ops?: number; windowMs?: number }
+  } = {},
 ): KioskHandlers {
   const { session, captcha } = services
   const receiptLookups = options.receiptLookups ?? createReceiptLookupLimit()
@@ -72,7 +79,8 @@ export function createKioskHandlers(
     counted.count += 1
     return () => void (counted.count -= 1)
   }
-  const staff = createSupervisorHandlers(services)
+  const kioskOps = createKioskOpLimit(() => services.outbox, options.opsPerKiosk)
+  const staff = createSupervisorHandlers(services, kioskOps)
   const client = () => services.central?.client ?? null
   const notEnrolled = (): { ok: false; error: KioskError } => fail('NOT_ENROLLED')
   /** A code to the logged-in account's own mobile or email, or to its new mobile, goes with its session (wire.ts, sessionPurposes). */
@@ -202,12 +210,19 @@ export function createKioskHandlers(
       submit: async (input) => {
         const place = takeOpPlace()
         if (!place) return fail('RATE_LIMITED', { rule: 'ops.perVisit' })
+        // The kiosk's own limit, which no wipe ends: counted from the outbox once the op is there.
+        const kioskPlace = kioskOps.take()
+        if (!kioskPlace) {
+          place()
+          return fail('RATE_LIMITED', { rule: 'ops.perKiosk' })
+        }
         let queued = false
         try {
           const outcome = await submitCandidateOp(input)
           queued = outcome.ok
           return outcome
         } finally {
+          kioskPlace()
           // Refused before the outbox (a field, the captcha, the disk): nothing queued, nothing counted.
           if (!queued) place()
         }

@@ -16,6 +16,7 @@ import { connectCentral, openDemoStore, type CentralLink, type DemoServerOptions
 import type { CentralStore } from '../../server/index'
 import type { KioskConfig } from './kioskConfig'
 import { KioskEventBus } from './kioskEventBus'
+import { staffFiledMark, staffFiledValue } from './kioskOpLimit'
 import type { AuditActor } from './supervisor/auditLog'
 import { betterSqliteBinding } from './nativeBinding'
 import { createKeyFileProtector, openSupervisorStore, type SecretProtector, type SupervisorStore } from './supervisor/supervisorStore'
@@ -327,6 +328,8 @@ export async function createKioskServices(options: KioskServiceOptions): Promise
       if (typeof payload.occupied === 'string') summary.occupied = payload.occupied
       if (typeof payload.method === 'string') summary.method = payload.method
       if (deferredKinds.includes(kind)) summary.deferred = 'yes'
+      // Staff's 现场服务 (only supervisor mode adds an attestation): not held to candidates' hourly limit.
+      if (payload.attestation !== undefined) summary[staffFiledMark] = staffFiledValue
       return summary
     },
     async devMessages(to) {

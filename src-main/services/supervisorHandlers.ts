@@ -6,6 +6,7 @@ import { enrollRequest } from '../../src-common/wire'
 import type { OpView } from '../../sync/outbox'
 import type { KioskHandlers } from './kioskDispatcher'
 import { demoSetup, supervisorStateOf, type KioskServices } from './kioskServices'
+import type { KioskOpLimit } from './kioskOpLimit'
 import { submitOperation } from './submitOperation'
 import { localIsoTime } from './supervisor/auditLog'
 import { centralUrlSchema } from './supervisor/kioskSettingsSchema'
@@ -34,7 +35,11 @@ const opOf = (view: OpView, receiptOf: (id: string) => string | undefined): Supe
  * actions that change something extend it, reads do not; the actions are written to the
  * hash-chained audit log with the staff member.
  */
-export function createSupervisorHandlers(services: KioskServices): Pick<KioskHandlers, 'setup' | 'supervisor'> {
+export function createSupervisorHandlers(
+  services: KioskServices,
+  /** Candidates' ops refused now for the kiosk's hourly limit (kioskOpLimit.ts): 运行概况 says so. */
+  candidateOps: Pick<KioskOpLimit, 'state'> = { state: () => null },
+): Pick<KioskHandlers, 'setup' | 'supervisor'> {
   const { supervisor } = services
   const staff = () => supervisor.session.current()?.actor ?? null
   let reenrolling = false
@@ -212,6 +217,7 @@ export function createSupervisorHandlers(services: KioskServices): Pick<KioskHan
           stuck: services.outbox?.summary().stuck ?? 0,
           settings: settingsShown(),
           secretsInKeyFile: services.secretsInKeyFile,
+          candidateOpsLimited: candidateOps.state(),
         }),
         read,
       ),
