@@ -4,6 +4,8 @@ import { candidate, type Candidate } from './pages/candidates'
 import { KioskPage } from './pages/kioskPage'
 import { ProgressPage } from './pages/ProgressPage'
 import { registerThroughKiosk } from './pages/accounts'
+import { queueAppeals, SupervisorPage } from './pages/supervisorPages'
+import { opsPerKioskWindow } from '../../src-main/services/kioskOpLimit'
 
 test.describe('信息占用申诉 and 查询办理进度', () => {
   test('an appeal gets a receipt with its QR code, and 查询办理进度 finds it by that code', async ({ kiosk }) => {
@@ -141,6 +143,27 @@ test.describe('信息占用申诉 and 查询办理进度', () => {
     await expect(appeal.formError()).toHaveText('本次办理提交的业务数量已达上限，请联系考点工作人员')
     await kiosk.page.getByTestId('header-language').click()
     await expect(appeal.formError()).toHaveText('This visit has submitted as many requests as one visit may. Please ask the exam-centre staff.')
+  })
+
+  test('a kiosk whose candidates queued as many ops as it may in an hour sends the next one to staff, whatever visit; 运行概况 tells staff', async ({ kiosk }) => {
+    const appeal = new AppealPage(kiosk)
+    await appeal.open()
+    // A screen gone wrong queued them, starting a new visit before each visit's limit.
+    await queueAppeals(kiosk, Array.from({ length: opsPerKioskWindow }, (_, i) => candidate(300 + i)))
+    await kiosk.open('/')
+    await appeal.open()
+    await appeal.file(candidate(5), 'mobile', '我的手机号被他人注册的通行证占用，请核实处理。')
+    await expect(appeal.formError()).toHaveText('本机一小时内提交的业务过多，暂时不能提交，请联系考点工作人员')
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(appeal.formError()).toHaveText(
+      'This kiosk has submitted too many requests in the last hour and cannot take more for now. Please ask the exam-centre staff.',
+    )
+
+    await kiosk.open('/')
+    const supervisor = new SupervisorPage(kiosk)
+    await supervisor.enter()
+    await expect(supervisor.el('candidate-ops-limited')).toContainText('考生在本机 60 分钟内提交的业务已达上限（200 项），考生暂时不能在本机提交业务，约 ')
+    await expect(supervisor.el('candidate-ops-limited')).toContainText(/约 \d+ 分钟后恢复/)
   })
 
   test.describe('on a kiosk that is not enrolled', () => {

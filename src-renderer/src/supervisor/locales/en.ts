@@ -113,6 +113,8 @@ const en: typeof zhCN = {
       keyFile: "This kiosk has no OS keychain: its central credential and other secrets are sealed with a key file in its data folder, so a copy of that folder holds them. Turn on the OS keychain (Windows Credential Manager; GNOME Keyring or KWallet on Linux) and restart the kiosk program.",
       clockSlow: "This kiosk's clock is about {amount} behind the central server's. Sync goes by the server's time, but the times this kiosk shows are wrong: please set its clock.",
       clockFast: "This kiosk's clock is about {amount} ahead of the central server's. Sync goes by the server's time, but the times this kiosk shows are wrong: please set its clock.",
+      candidateOpsLimited:
+        'Candidates have submitted as many requests on this kiosk as they may in {minutes} minutes ({limit}): they cannot submit here for about {wait}. If the kiosk has not been that busy, check it for a fault; staff can still file appeals and on-site password resets for candidates in On-site services.',
       depth: 'Requests by status',
       syncNow: 'Sync now',
       syncNowPaused: 'Sync is paused: Sync now only checked the link to the central server and sent nothing. Resume sync first.',
