@@ -3,10 +3,11 @@
 // writes it into docs/testing.md between the testids markers. `--check` only compares (for tests/CI).
 //
 // Found: data-testid="x"; :data-testid="`x-${expr}`" (each ${…} shown as <expr>); `testid: 'x'` in
-// scripts; and components that build ids from a `screen` or `testid` prop (CaptchaField,
-// NewPasswordFields, SendCodeButton, NoticeDialog, …) expanded once per use with that prop's value,
-// a value built in the template included (:testid="`x-${key}`", shown as x-<key>), and with the ids
-// of a child they pass that prop on to (:screen="screen", :testid="testid").
+// scripts and in .ts modules beside them (我的ETEST通行证's accountActions.ts); and components that
+// build ids from a `screen` or `testid` prop (CaptchaField, NewPasswordFields, SendCodeButton,
+// NoticeDialog, …) expanded once per use with that prop's value, a value built in the template
+// included (:testid="`x-${key}`", shown as x-<key>), and with the ids of a child they pass that
+// prop on to (:screen="screen", :testid="testid").
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,7 +22,7 @@ function vueFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name)
     if (entry.isDirectory()) return vueFiles(path)
-    return entry.name.endsWith('.vue') ? [path] : []
+    return /\.(vue|ts)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : []
   })
 }
 

@@ -585,6 +585,17 @@ test.describe('我的ETEST通行证', () => {
     await expect(page.getByRole('heading', { level: 1, name: '修改资料' })).toBeFocused()
   })
 
+  test('返回 from 修改资料, 修改密码, 验证手机 and 验证邮箱 gives the focus back to the 我的ETEST通行证 button that opened it', async ({ kiosk }) => {
+    await logInAs(kiosk, candidate(91))
+    const { page } = kiosk
+    for (const form of ['profile', 'password', 'verify-mobile', 'verify-email']) {
+      await page.getByTestId(`account-${form}`).click()
+      await expect(page.getByTestId(`${form}-cancel`)).toBeVisible()
+      await page.getByTestId(`${form}-cancel`).click()
+      await expect(page.getByTestId(`account-${form}`)).toBeFocused()
+    }
+  })
+
   test('修改资料 → 修改手机号 and back keeps what was typed in 修改资料', async ({ kiosk }) => {
     const who = candidate(9)
     await logInAs(kiosk, who)

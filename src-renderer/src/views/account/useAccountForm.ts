@@ -1,11 +1,12 @@
 import { computed, ref } from 'vue'
-import { useRouter } from 'vue-router'
+import { useRoute, useRouter } from 'vue-router'
 import type { KioskError } from '../../../../src-common/errors'
 import type { OpOutcome } from '../../../../src-common/kioskApi'
-import { focusHeading } from '../../composables/focusFirstError'
+import { focusHeading, returningTo } from '../../composables/focusFirstError'
 import { useFormAnnouncer } from '../../composables/formAnnouncer'
 import type { Submitted } from '../../composables/useOpSubmit'
 import { useCandidateStore } from '../../stores/candidate'
+import { accountActions } from './accountActions'
 
 /**
  * What every account form does with its outcome: a success dialog, a receipt, the error at its field, or 登录 again.
@@ -14,6 +15,7 @@ import { useCandidateStore } from '../../stores/candidate'
  */
 export function useAccountOutcome(onError: (submitted: Extract<Submitted, { kind: 'failed' }>) => void, wipe: () => void) {
   const router = useRouter()
+  const route = useRoute()
   const candidate = useCandidateStore()
   const succeeded = ref(false)
   const receipt = ref<OpOutcome | null>(null)
@@ -60,6 +62,11 @@ export function useAccountOutcome(onError: (submitted: Extract<Submitted, { kind
     void focusHeading()
   }
 
-  const backToAccount = () => router.push('/account')
+  /**
+   * 返回 (or the success's 确定): 我的ETEST通行证, with the focus on the button that opens this form, where
+   * the candidate left it, not back at the heading; the heading for a form it has no button for (修改手机号).
+   */
+  const opener = accountActions.find((action) => action.to === route.path)
+  const backToAccount = () => router.push(opener ? { path: '/account', state: returningTo(opener.testid) } : '/account')
   return { succeeded, receipt, refused, settle, startAgain, loggedOut, backToAccount, refuse }
 }
