@@ -1,6 +1,7 @@
 import { test, expect } from './harness/kioskFixture'
 import { registerThroughKiosk } from './pages/accounts'
 import { candidate, fullWidth } from './pages/candidates'
+import { listenTo } from './pages/liveRegion'
 import { RegisterPage } from './pages/RegisterPage'
 
 test.describe('注册ETEST通行证', () => {
@@ -332,6 +333,35 @@ test.describe('注册ETEST通行证', () => {
     await kiosk.page.keyboard.press('Enter')
     await expect(register.fieldError('sms-code')).toContainText('网络')
     await expect(register.el('send-code')).toBeFocused()
+  })
+
+  test('发送验证码 refused twice for the same reason is said both times, the focus staying on it', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    const { page } = kiosk
+    await register.open()
+    await register.fill('mobile', '1380013800')
+    await register.el('send-code').focus()
+    const wrongNumber = '手机号须为11位数字，以13-19开头，例如 13800138000'
+    await expect(register.fieldError('mobile')).toHaveText(wrongNumber)
+    await expect(register.el('error-status')).toHaveText(wrongNumber)
+    // The message under the number is there already: only the form's voice says it was refused again.
+    let said = await listenTo(page, 'register-error-status')
+    for (const times of [1, 2]) {
+      await page.keyboard.press('Enter')
+      await expect.poll(said).toEqual(Array<string>(times).fill(wrongNumber))
+      await expect(register.el('send-code')).toBeFocused()
+    }
+    // Main's refusal too (the central API away), beside the code field.
+    await register.fill('mobile', candidate(28).mobile)
+    await kiosk.central.stop()
+    await register.el('send-code').focus()
+    said = await listenTo(page, 'register-error-status')
+    for (const times of [1, 2]) {
+      await page.keyboard.press('Enter')
+      await expect.poll(async () => (await said()).length).toBe(times)
+      await expect(register.fieldError('sms-code')).toContainText('网络')
+      expect(new Set(await said())).toEqual(new Set([await register.fieldError('sms-code').innerText()]))
+    }
   })
 
   test('发送验证码 counts down disabled, so the focus goes on to the code field, 验证码已发送 is read out and the hint says where it went', async ({ kiosk }) => {

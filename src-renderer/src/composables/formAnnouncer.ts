@@ -1,4 +1,4 @@
-import { inject, nextTick, provide, ref, type InjectionKey, type Ref } from 'vue'
+import { inject, nextTick, onUnmounted, provide, ref, type InjectionKey, type Ref } from 'vue'
 import { i18n } from '../i18n'
 import { focusFirstError } from './focusFirstError'
 
@@ -10,7 +10,9 @@ type Said = { message: string } | { count: number }
  * screen reader read eight at once); each is tied to its field (FormItem) and said when the focus
  * reaches it. This says, politely and once, what the candidate would otherwise not hear: after a
  * refused submit, how many fields need attention (the focus is on the first), and a message that
- * appears under a field the candidate has just left (an instant check).
+ * appears under a field the candidate has just left (an instant check), or above the form (FormError)
+ * when no refusal took the focus there. It empties once no message is shown (the form is valid
+ * again) and when its screen goes: a screen-reader user browsing the form later finds no stale count.
  */
 export interface FormAnnouncer {
   /** What FormError's live region (role="status") reads. */
@@ -20,13 +22,27 @@ export interface FormAnnouncer {
    * look, is its parent. A new one (重置密码's next step, the form back after 重新办理) starts silent.
    */
   attach(region: Element | null): void
-  /** FormItem: a message appeared, or changed, under a field. */
+  /** FormItem and FormError: a message appeared, or changed, under a field or above the form. */
   fieldMessage(message: string): void
+  /** FormItem and FormError: a message went; once none is left, the voice has nothing more to say. */
+  messageGone(): void
+  /**
+   * 发送验证码 was refused (the form's own check, or main's answer): what it was refused for is said,
+   * even when that message was there already (the same wrong number twice) and so changed nothing.
+   * `near` is the button: the refusal is the message nearest before it (the number, or the code it
+   * sits beside), else the form's.
+   */
+  actionRefused(near: Element): void
 }
 
 const formAnnouncerKey: InjectionKey<FormAnnouncer> = Symbol('formAnnouncer')
 
 const inErrorOf = (root: Element) => [...root.querySelectorAll('.el-form-item.is-error')]
+
+const messageOf = (item: Element) => item.querySelector('.el-form-item__error')?.textContent?.trim() ?? ''
+
+/** Two turns of the event loop: the render a change caused, and what fieldMessage said after it. */
+const afterSaid = () => nextTick().then(() => new Promise((resolve) => setTimeout(resolve, 0)))
 
 /**
  * Element Plus shows a field's message 100 ms after the field turns to error: until it is there, the
@@ -70,6 +86,8 @@ export function useFormAnnouncer(): { refuse: () => Promise<void> } {
   const pending: string[] = []
   /** While a refusal is being shown, its messages are said as its count, not each. */
   let refusing = 0
+  /** How many times the voice has spoken: an action's refusal that made it speak needs saying no more. */
+  let spoken = 0
 
   /**
    * In the language shown now: a switch later says again only what is still wrong (FormItem gives its
@@ -82,6 +100,7 @@ export function useFormAnnouncer(): { refuse: () => Promise<void> } {
     const text =
       'count' in next ? i18n.global.t('common.fieldsNeedAttention', { count: next.count }) : next.message
     said.value = text === said.value ? `${text}\u00a0` : text
+    spoken += 1
   }
 
   function fieldMessage(message: string): void {
@@ -94,6 +113,24 @@ export function useFormAnnouncer(): { refuse: () => Promise<void> } {
       if (refusing > 0 || messages.length === 0) return
       say(messages.length === 1 ? { message: messages[0]! } : { count: messages.length })
     }, 0)
+  }
+
+  function messageGone(): void {
+    setTimeout(() => {
+      const root = region?.parentElement
+      if (!root || refusing > 0 || pending.length > 0) return
+      if (inErrorOf(root).length === 0 && root.querySelector('.form-error') === null) said.value = ''
+    }, 0)
+  }
+
+  async function actionRefused(near: Element): Promise<void> {
+    const before = spoken
+    await afterSaid()
+    const root = region?.parentElement
+    if (!root?.contains(near) || refusing > 0 || spoken !== before) return
+    const preceding = inErrorOf(root).filter((item) => item.contains(near) || item.compareDocumentPosition(near) & Node.DOCUMENT_POSITION_FOLLOWING)
+    const message = preceding.length > 0 ? messageOf(preceding.at(-1)!) : root.querySelector('.form-error')?.textContent?.trim()
+    if (message) say({ message })
   }
 
   async function refuse(): Promise<void> {
@@ -113,7 +150,7 @@ export function useFormAnnouncer(): { refuse: () => Promise<void> } {
       // One field: the focus that moved to it reads its message; said here only when the focus was there already.
       if (inError.length > 1) say({ count: inError.length })
       else if (inError.length === 1 && document.activeElement === before) {
-        const message = inError[0]!.querySelector('.el-form-item__error')?.textContent?.trim()
+        const message = messageOf(inError[0]!)
         if (message) say({ message })
       }
     } finally {
@@ -132,6 +169,13 @@ export function useFormAnnouncer(): { refuse: () => Promise<void> } {
       }
     },
     fieldMessage,
+    messageGone,
+    actionRefused: (near) => void actionRefused(near),
+  })
+  // Its screen left: nothing it said is kept.
+  onUnmounted(() => {
+    said.value = ''
+    pending.length = 0
   })
   return { refuse }
 }
