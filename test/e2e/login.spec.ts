@@ -69,6 +69,35 @@ test.describe('CET报名登录', () => {
     expect(await said()).toEqual([])
   })
 
+  test('the centre unreachable on 登录: its error takes the focus and is said once, by that focus, not by an alert as well', async ({ kiosk }) => {
+    const who = candidate(13)
+    const { page } = kiosk
+    const login = await registeredAtLogin(kiosk, who)
+    const said = await listenTo(page, 'login-error-status')
+    await kiosk.central.stop()
+    await login.logIn(who)
+    await expect(login.el('error')).toContainText('网络')
+    await expect(login.el('error')).toBeFocused()
+    await expect(page.getByRole('alert')).toHaveCount(0)
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
+    expect(await said()).toEqual([])
+  })
+
+  test('a refusal put right: the form’s voice no longer holds its count for a screen-reader user browsing the form', async ({ kiosk }) => {
+    const login = new LoginPage(kiosk)
+    const who = candidate(2)
+    await login.open()
+    await login.el('submit').click()
+    await expect(login.el('error-status')).toHaveText('有4项需要修改，请按各项下方的提示填写')
+    await login.choose('province', '11')
+    await login.fill('id-number', who.idNumber)
+    await login.fill('password', who.password)
+    await expect(login.el('error-status')).toHaveText('有4项需要修改，请按各项下方的提示填写')
+    await login.solveCaptcha()
+    await expect(kiosk.page.locator('.el-form-item.is-error')).toHaveCount(0)
+    await expect(login.el('error-status')).toHaveText('')
+  })
+
   test('a log-in answered after the candidate gave up on it (首页) leaves them on home, logged out here and at the centre', async ({ kiosk }) => {
     const who = candidate(12)
     const { page } = kiosk
