@@ -4,11 +4,11 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { decideAppeal, listAppeals } from './appeals'
 import { backupDataFolder } from './backup'
-import type { DataFolderInUse } from './dataFolderLock'
+import type { DataFolderInUse, LockFileDamaged } from './dataFolderLock'
 import { openDatabaseForCommand } from './database'
 import { cancelEnrollmentCode, listEnrollmentCodes, listKiosks, revokeKiosk } from './enrollment'
 import { localTime } from './localTime'
-import { createEnrollmentCode, isDamage, startServer, type RunningServer, type StartOptions } from './index'
+import { createEnrollmentCode, isCheckOwed, isDamage, startServer, type RunningServer, type StartOptions } from './index'
 
 const usage = `Usage:
   npm run server -- [--port 8787] [--host 127.0.0.1] [--data ./central-data] [--dev]
@@ -60,6 +60,14 @@ const codeOf = (error: unknown): string | undefined => {
  * stack is printed).
  */
 function explainStartFailure(error: unknown, where: { dataDir: string; host?: string; port?: number }): string | undefined {
+  const explained = explainFailure(error, where)
+  // server.pid stays (index.ts): said, so that a slower next start is expected.
+  return explained !== undefined && isCheckOwed(error)
+    ? `${explained}. The last server on this folder did not stop cleanly: the next start checks central.db first (quick_check)`
+    : explained
+}
+
+function explainFailure(error: unknown, where: { dataDir: string; host?: string; port?: number }): string | undefined {
   const folder = resolve(where.dataDir)
   const database = join(folder, 'central.db')
   const said = error instanceof Error ? ` (${error.message})` : ''
@@ -75,6 +83,10 @@ function explainStartFailure(error: unknown, where: { dataDir: string; host?: st
       const stop = pid === undefined ? 'Ctrl-C where it runs, or stop its service' : `Ctrl-C where it runs, or kill ${pid}`
       return `the data folder ${folder} is in use by another server${pid === undefined ? '' : ` (pid ${pid})`}: stop that server first (${stop}), or give this one another --data`
     }
+    case 'LOCK_FILE_DAMAGED': {
+      const { lockFile } = error as LockFileDamaged
+      return `${error instanceof Error ? error.message : lockFile}: it holds no data, and central.db was not opened. Check that no server runs on ${folder}, delete ${lockFile}, then start again`
+    }
     case 'SCHEMA_OLDER':
       return `${database} is older than this checkout${said}: start the server from this checkout once (it brings the database up to date), then run the command again`
     case 'EADDRINUSE':
@@ -85,9 +97,11 @@ function explainStartFailure(error: unknown, where: { dataDir: string; host?: st
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':
       return `${database} is locked by another program${said}: wait for it to finish, or stop it, then try again`
+    case 'SQLITE_IOERR':
+      // A read too (the check after an unclean stop reads every page): not a matter of permissions.
+      return `the disk failed reading or writing ${database}${said}: check the disk (the system log names its errors) and that it has room, then try again`
     case 'SQLITE_READONLY':
     case 'SQLITE_CANTOPEN':
-    case 'SQLITE_IOERR':
     case 'SQLITE_FULL':
     case 'EACCES':
     case 'EPERM':

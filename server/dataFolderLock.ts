@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { isDamage } from './database'
 
 /** Locked by the server for as long as it runs. */
 const lockFile = 'server.lock'
@@ -22,6 +23,19 @@ export class DataFolderInUse extends Error {
     super(
       `the data folder ${resolve(dataDir)} is in use by another server${pid === undefined ? '' : ` (pid ${pid})`}`,
     )
+  }
+}
+
+/**
+ * `server.lock` is not the file a server leaves (an empty SQLite file): something wrote over it. It
+ * holds no data, but it is not removed here: a server that holds it would lose its lock.
+ */
+export class LockFileDamaged extends Error {
+  readonly code = 'LOCK_FILE_DAMAGED'
+  readonly lockFile: string
+  constructor(dataDir: string, cause: unknown) {
+    super(`${resolve(dataDir, lockFile)} is not the server's lock file${cause instanceof Error ? ` (${cause.message})` : ''}`)
+    this.lockFile = resolve(dataDir, lockFile)
   }
 }
 
@@ -63,6 +77,8 @@ export function lockDataFolder(dataDir: string, nativeBinding?: string): DataFol
     const code = (error as { code?: unknown }).code
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED')
       throw new DataFolderInUse(dataDir, holderPid(dataDir))
+    // SQLite's words would say "file is not a database", and be read as central.db's.
+    if (isDamage(error)) throw new LockFileDamaged(dataDir, error)
     throw error
   }
   const pidPath = join(dataDir, pidFile)

@@ -75,6 +75,15 @@ function checkIntact(db: Db): void {
 }
 
 /**
+ * SQLite's word that a file is damaged, or is no database at all (checkIntact's finding too):
+ * opening it again does not help.
+ */
+export function isDamage(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
+}
+
+/**
  * `central.db` for an administrator's command, beside the running server or not: never migrated
  * (run from a newer checkout, it must not change the schema under the running server), and opened
  * read-only for a command that only reads (kiosks list, appeals list), so that it cannot write at

@@ -3,7 +3,7 @@ import { buildApp } from './app'
 import { createAccounts } from './accounts'
 import { createCodes, defaultSendLimits, type SendLimits } from './codes'
 import type { ServerContext } from './context'
-import { makeDataFolder, openDatabase, openDatabaseForCommand, type Db } from './database'
+import { isDamage, makeDataFolder, openDatabase, openDatabaseForCommand, type Db } from './database'
 import { lockDataFolder } from './dataFolderLock'
 import { createEnrollmentCode as createCode } from './enrollment'
 import { createGroupCommit } from './groupCommit'
@@ -14,6 +14,7 @@ import { createMemoryKeys, loadOrCreateKeys, type ServerKeys } from './sealingKe
 import { loadPasswordDictionary } from '../src-common/rules/passwordStrength'
 
 export { decideAppeal, listAppeals } from './appeals'
+export { isDamage } from './database'
 export type { MessageProvider, OutgoingMessage } from './messages'
 
 /** The server's data: its database and its keys. */
@@ -53,16 +54,19 @@ export async function openCentralStore(dataDir: string | null, nativeBinding?: s
     }
   } catch (error) {
     db?.close()
-    // A damaged database stays marked: the next start checks it again.
-    lock.release(!isDamage(error))
+    // A damaged database stays marked: the next start checks it again. So does one whose check was
+    // owed and did not get to an answer (another program holding central.db, a disk error, a full
+    // disk): without server.pid the next start would serve on it unchecked.
+    const owed = lock.leftUnclean && !isDamage(error)
+    lock.release(!owed && !isDamage(error))
+    if (owed && error instanceof Error) Object.assign(error, { checkOwed: true })
     throw error
   }
 }
 
-/** SQLite's word that central.db is damaged (the check's too): a restart on it does not help. */
-export function isDamage(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code
-  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
+/** The start failed with central.db's check still owed (openCentralStore): the next start runs it. */
+export function isCheckOwed(error: unknown): boolean {
+  return (error as { checkOwed?: unknown } | null)?.checkOwed === true
 }
 
 /**

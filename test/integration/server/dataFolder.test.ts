@@ -3,7 +3,7 @@
 // them, in processes of their own.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -79,6 +79,63 @@ describe('one server per data folder', () => {
     const after = await spawnServer(dataDir)
     t.after(() => after.stop())
     assert.doesNotMatch(after.stdout(), /did not stop cleanly/)
+  })
+
+  test('a check owed after a kill -9 that cannot run (another program holds central.db) stops the start naming that, and is still owed at the next start', async (t) => {
+    const dataDir = tempFolder(t)
+    const file = join(dataDir, 'central.db')
+    const killed = await spawnServer(dataDir)
+    killed.child.kill('SIGKILL')
+    await killed.exited
+    // Another program keeps central.db to itself (SQLite's exclusive locking mode): nothing is
+    // damaged, but the check cannot read it.
+    const holder = new Database(file)
+    holder.pragma('locking_mode = EXCLUSIVE')
+    holder.exec('BEGIN EXCLUSIVE')
+    holder.exec('COMMIT')
+
+    const refused = await serverCommand('--port', '0', '--data', dataDir)
+    holder.close()
+
+    assert.equal(refused.code, 1, refused.stdout)
+    // Before: server.pid was removed, as after a clean stop, and the next start skipped the check.
+    assert.ok(existsSync(join(dataDir, 'server.pid')), 'server.pid kept: the check is still owed')
+    assert.match(
+      refused.stderr,
+      new RegExp(
+        `^${file} is locked by another program \\(database is locked\\): wait for it to finish, or stop it, then try again\\. The last server on this folder did not stop cleanly: the next start checks central\\.db first`,
+      ),
+    )
+    assert.doesNotMatch(refused.stderr, /damaged/)
+    noStackTrace(refused.stderr)
+    const next = await spawnServer(dataDir)
+    t.after(() => next.stop())
+    assert.match(next.stdout(), /did not stop cleanly: central.db was checked \(quick_check\) and is whole/)
+  })
+
+  test('a server.lock that is not a lock file (garbled) stops the start naming server.lock and what to do; central.db is not blamed', async (t) => {
+    const dataDir = tempFolder(t)
+    const made = await startServer({ port: 0, dataDir, logger: false })
+    await made.close()
+    const lockFile = join(dataDir, 'server.lock')
+    const database = readFileSync(join(dataDir, 'central.db'))
+    writeFileSync(lockFile, 'copied over by mistake\n')
+
+    const refused = await serverCommand('--port', '0', '--data', dataDir)
+
+    assert.equal(refused.code, 1, refused.stdout)
+    // Before: "…central.db is damaged or is not a central database (file is not a database). … Restore the data folder from its backup".
+    assert.equal(
+      refused.stderr.trim(),
+      `${lockFile} is not the server's lock file (file is not a database): it holds no data, and central.db was not opened. Check that no server runs on ${dataDir}, delete ${lockFile}, then start again`,
+    )
+    noStackTrace(refused.stderr)
+    assert.deepEqual(readFileSync(join(dataDir, 'central.db')), database)
+    // Done as it says, the server starts on its data; an empty server.lock (as a server leaves it) is taken as it is.
+    rmSync(lockFile)
+    writeFileSync(lockFile, '')
+    const again = await startServer({ port: 0, dataDir, logger: false })
+    await again.close()
   })
 
   test('within one process too, a second server on the folder is refused until the first has closed', async (t) => {
