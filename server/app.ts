@@ -12,6 +12,7 @@ import {
 import type { LimitRule } from '../src-common/rules'
 import { normalize } from './accounts'
 import type { ServerContext } from './context'
+import { isDamage } from './database'
 import { createEnrollmentCode, redeemEnrollmentCode } from './enrollment'
 import { addressKey, createFailureLimiter } from './failureLimiter'
 import { sendError } from './httpErrors'
@@ -81,6 +82,10 @@ export async function buildApp(ctx: ServerContext) {
   })
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isDamage(error)) {
+      ctx.reportDamage(error)
+      return sendError(reply, { code: 'INTERNAL' }, 503)
+    }
     const status = error.statusCode ?? 500
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed')

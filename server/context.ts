@@ -13,6 +13,8 @@ export interface ServerContext {
   /** Op effects run through this (see groupCommit.ts). */
   commits: GroupCommit
   keys: ServerKeys
+  /** A read found central.db damaged (isDamage): logged once, with what to do; the answer is 503. */
+  reportDamage(error: unknown): void
   opener: Opener
   accounts: Accounts
   codes: Codes

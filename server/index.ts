@@ -23,6 +23,8 @@ export interface CentralStore {
   keys: ServerKeys
   /** The last server on the data folder did not stop cleanly, so central.db was checked at the open (and is whole). */
   checked?: boolean
+  /** A read found central.db damaged: the data folder stays marked at close, so that the next start checks it. */
+  markDamaged(): void
   close(): void
 }
 
@@ -33,7 +35,7 @@ export interface CentralStore {
 export async function openCentralStore(dataDir: string | null, nativeBinding?: string): Promise<CentralStore> {
   if (dataDir === null) {
     const db = openDatabase(null, nativeBinding)
-    return { db, keys: await createMemoryKeys(), close: () => db.close() }
+    return { db, keys: await createMemoryKeys(), markDamaged: () => undefined, close: () => db.close() }
   }
   // Locked before central.db is opened: a second server neither migrates nor writes anything.
   makeDataFolder(dataDir)
@@ -43,13 +45,15 @@ export async function openCentralStore(dataDir: string | null, nativeBinding?: s
     db = openDatabase(dataDir, nativeBinding, { check: lock.leftUnclean })
     const keys = await loadOrCreateKeys(dataDir)
     const opened = db
+    let damaged = false
     return {
       db,
       keys,
       checked: lock.leftUnclean,
+      markDamaged: () => void (damaged = true),
       close: () => {
         opened.close()
-        lock.release(true)
+        lock.release(!damaged)
       },
     }
   } catch (error) {
@@ -139,6 +143,7 @@ async function serve(store: CentralStore, owned: boolean, options: ServerOptions
       options.onCommitFailure?.(error)
     }),
     keys,
+    reportDamage: onceOnDamage(store, log),
     opener: await createOpener(keys.privateKey, keys.publicKey),
     accounts: createAccounts(db, keys.pepper),
     codes: createCodes(db, keys.pepper, limits),
@@ -168,6 +173,25 @@ async function serve(store: CentralStore, owned: boolean, options: ServerOptions
       if (ctx.commits.failed === undefined) ctx.commits.flush()
       if (owned) store.close()
     },
+  }
+}
+
+/**
+ * ServerContext.reportDamage: a page of central.db that a request read and found damaged. Writes
+ * that touch it fail-stop at their commit (groupCommit.ts), but a damage met only by reads would
+ * otherwise be a 500 and a stack trace per request, for as long as the server runs. Said once, with
+ * what to do; the folder stays marked, so that the start after a clean stop finds it (quick_check).
+ */
+function onceOnDamage(store: CentralStore, log: Logger): (error: unknown) => void {
+  let said = false
+  return (error) => {
+    store.markDamaged()
+    if (said) return
+    said = true
+    log.error(
+      { reason: error instanceof Error ? error.message : String(error) },
+      "central.db is damaged: requests that read the damaged part are answered 503. Stop the server and restore the data folder from its last backup (start the server with --data on a folder made by 'npm run server -- backup'); keep this folder as it is for support. Started on it again, the server checks it (quick_check) and refuses it",
+    )
   }
 }
 

@@ -6,6 +6,7 @@ import { maxClockSkewMs } from '../src-common/requestSigning'
 import { sealingAad } from '../src-common/sealing'
 import type { OpResult, WireOp } from '../src-common/wire'
 import type { ServerContext } from './context'
+import { isDamage } from './database'
 import { opHandlers, rejected, type OpEnv, type Outcome } from './opHandlers'
 
 /** An op created while its session (or code) was valid is still applied when it arrives this late. */
@@ -62,6 +63,8 @@ export function createOpsProcessor(ctx: ServerContext) {
   // Per key, the end of its line: true while every op in it was answered, false once one failed
   // unanswered (a fault: nothing stored, so the client sends it again).
   const chains = new Map<string, Promise<boolean>>()
+  // The answers of ops that read a damaged page of central.db, with what SQLite said.
+  const metDamage = new WeakMap<OpResult, unknown>()
 
   /**
    * Runs `apply` after the ops already in line for `key`. An op that failed unanswered will come
@@ -79,6 +82,12 @@ export function createOpsProcessor(ctx: ServerContext) {
       try {
         return { result: await apply(), answered: true }
       } catch (error) {
+        if (isDamage(error)) {
+          // Said once (reportDamage), not per op; the batch is answered 503 (processBatch).
+          const result = unanswered(op.id)
+          metDamage.set(result, error)
+          return { result, answered: false }
+        }
         // A bug or a fault, not an answer.
         ctx.log.error({ err: error, opId: op.id, kind: op.kind }, 'op failed')
         return { result: unanswered(op.id), answered: false }
@@ -140,7 +149,7 @@ export function createOpsProcessor(ctx: ServerContext) {
     async processBatch(kioskId: string, ops: WireOp[]): Promise<OpResult[]> {
       // One read transaction for the bookkeeping: which ops already have an answer.
       const stored = ctx.db.transaction(() => ops.map((op) => q.get.get(op.id)))()
-      return Promise.all(
+      const results = await Promise.all(
         ops.map((op, index): Promise<OpResult> => {
           // A resend is the same op: from the same kiosk, of the same kind, with the same receipt. An id
           // reused for another op (a kiosk bug) is refused, not answered with the first op's result.
@@ -158,6 +167,11 @@ export function createOpsProcessor(ctx: ServerContext) {
           return done
         }),
       )
+      // Nothing stored for those ops, as for any INTERNAL; the whole answer is the 503 of a damaged
+      // database (app.ts), which the kiosk retries later, and the resend gets the others' stored answers.
+      const damage = results.find((result) => metDamage.has(result))
+      if (damage) throw metDamage.get(damage)
+      return results
     },
 
     /** The stored answer of one op of this kiosk. */

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { startServer } from '../../../server/index'
 import { apiPaths } from '../../../src-common/wire'
-import { appealPayload, call, cli, noStackTrace, serverCommand, spawnServer, TestKiosk } from './kiosk'
+import { appealPayload, call, cli, logCapture, noStackTrace, serverCommand, spawnServer, TestKiosk } from './kiosk'
 
 function tempFolder(t: { after(fn: () => void): void }): string {
   const dataDir = mkdtempSync(join(tmpdir(), 'central-folder-'))
@@ -163,7 +163,7 @@ describe('a database damaged deep inside', () => {
       name: 'kiosk 1',
     })
     const credential = enrolled.body as { kioskId: string; secret: string; keyId: string; publicKey: string }
-    await new TestKiosk(
+    const applied = await new TestKiosk(
       made.url,
       credential.kioskId,
       credential.secret,
@@ -179,7 +179,7 @@ describe('a database damaged deep inside', () => {
     const fd = openSync(file, 'r+')
     writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (page - 1) * pageSize)
     closeSync(fd)
-    return { dataDir, file, credential }
+    return { dataDir, file, credential, opId: applied.id as string }
   }
 
   test('the server stops at the first commit saying the database is damaged and to restore it from a backup; started again, it finds the damage before it serves', async (t) => {
@@ -220,5 +220,39 @@ describe('a database damaged deep inside', () => {
     noStackTrace(restarted.stderr)
     // And so again at the next try: the folder stays marked until it is restored.
     assert.equal((await serverCommand('--port', '0', '--data', dataDir)).code, 1)
+  })
+
+  test('a damage met by reads only answers 503 to the requests that meet it, is logged once with what to do, and the next start finds it', async (t) => {
+    const { dataDir, credential, opId } = await damagedFolder(t)
+    const log = logCapture()
+    // A clean stop before the damage: nothing is checked at this start, which passes.
+    const running = await startServer({ port: 0, dataDir, logger: log.logger })
+    let stopped: Promise<void> | undefined
+    const stop = () => (stopped ??= running.close())
+    t.after(stop)
+    const kiosk = new TestKiosk(running.url, credential.kioskId, credential.secret, credential.keyId, credential.publicKey)
+
+    // Each reads the damaged page of the ops table, and writes nothing of it.
+    const answers = [
+      await kiosk.signed('GET', `/v1/ops/${opId}`),
+      await kiosk.signed('GET', `/v1/ops/${opId}`),
+      await kiosk.push([await kiosk.op('appeal', appealPayload(), { id: opId })]),
+    ]
+
+    // Before: 500 INTERNAL to each, and pino's 'request failed' with a stack trace per request.
+    for (const answer of answers) assert.deepEqual(answer, { status: 503, body: { error: { code: 'INTERNAL' } } })
+    assert.equal((await call(running.url, 'GET', apiPaths.health)).status, 200)
+    const lines = log.lines()
+    const damage = lines.filter((line) => /damaged/.test(line.msg))
+    assert.equal(damage.length, 1, 'once, not once per request')
+    assert.match(
+      damage[0].msg,
+      /^central\.db is damaged: requests that read the damaged part are answered 503\. Stop the server and restore the data folder from its last backup/,
+    )
+    assert.equal(damage[0].reason, 'database disk image is malformed')
+    assert.deepEqual(lines.filter((line) => line.err !== undefined || /request failed/.test(line.msg)), [])
+    // Stopped cleanly after it, the folder stays marked: the next start checks it, and refuses.
+    await stop()
+    await assert.rejects(startServer({ port: 0, dataDir, logger: false }), { code: 'SQLITE_CORRUPT' })
   })
 })
