@@ -31,11 +31,32 @@ export function createRequestAuth(ctx: ServerContext) {
       'SELECT secret, revoked_at FROM kiosks WHERE id = ?',
     ),
     remember: ctx.db.prepare('INSERT OR IGNORE INTO nonces (kiosk_id, nonce, expires_at) VALUES (?, ?, ?)'),
+    seen: ctx.db.prepare<[string, string], number>('SELECT 1 FROM nonces WHERE kiosk_id = ? AND nonce = ?').pluck(),
+    // A request of the kiosk taken, signed less than a window ago: its nonce expires 2 windows after
+    // its timestamp, so later than 1 window from now.
+    onTime: ctx.db.prepare<[string, number], number>('SELECT 1 FROM nonces WHERE kiosk_id = ? AND expires_at > ? LIMIT 1').pluck(),
     forget: ctx.db.prepare('DELETE FROM nonces WHERE expires_at < ?'),
   }
   let sinceCleanup = 0
-  /** When each kiosk's clock was last said to be off (a refused kiosk retries every few seconds). */
-  const clockWarnedAt = new Map<string, number>()
+  // Each said at most once a minute per kiosk: a refused kiosk retries every few seconds, and a
+  // replay may come in a flood. Apart, so that replays never use up a clock warning.
+  const clockWarning = oncePerMinute()
+  const replayWarning = oncePerMinute()
+
+  /**
+   * A request the kiosk signed (the signature verified) that is not new: its nonce was taken before,
+   * or it is out of the window while the kiosk's own requests of the last minutes were on time, so
+   * that its clock is not the reason. Something on the way sent it again.
+   */
+  const isReplay = (kioskId: string, nonce: string, now: number) =>
+    q.seen.get(kioskId, nonce) !== undefined || q.onTime.get(kioskId, now + maxClockSkewMs) !== undefined
+  const logReplay = (request: FastifyRequest, kioskId: string, timestamp: number, now: number) => {
+    if (!replayWarning(kioskId, now)) return
+    request.log.warn(
+      { kioskId, signedSecondsAgo: Math.round((now - timestamp) / 1000) },
+      'request refused: a replay of a request this kiosk signed earlier (its nonce was used already, or its own requests of the last minutes were on time): something on the way sent it again, a proxy retrying or someone who copied it. Nothing was changed; if it goes on, check the network between that kiosk and this server',
+    )
+  }
 
   return async function verifySignature(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const kioskId = header(request, signatureHeaders.kioskId)
@@ -58,11 +79,14 @@ export function createRequestAuth(ctx: ServerContext) {
     )
     if (!valid) return unauthorized()
     if (Math.abs(now - timestamp) > maxClockSkewMs) {
-      // Its own request, at another time: said (once a minute per kiosk), since nothing else would
-      // tell the operator why a kiosk is refused. Only after the signature, so that no one without
-      // a kiosk's secret can fill the log.
-      if (now - (clockWarnedAt.get(kioskId) ?? -Infinity) >= 60_000) {
-        clockWarnedAt.set(kioskId, now)
+      // Only after the signature, so that no one without a kiosk's secret can fill the log.
+      if (isReplay(kioskId, nonce, now)) {
+        logReplay(request, kioskId, timestamp, now)
+        return unauthorized()
+      }
+      // Its own new request, at another time: said, since nothing else would tell the operator why
+      // a kiosk is refused.
+      if (clockWarning(kioskId, now)) {
         request.log.warn(
           { kioskId, offBySeconds: Math.round((timestamp - now) / 1000) },
           "request refused: the kiosk signed it more than 5 min away from this server's clock. Kiosks take the time from the Date header of this server's answers: check this machine's clock, and that a proxy in front passes that header on (nginx: proxy_pass_header Date)",
@@ -71,12 +95,25 @@ export function createRequestAuth(ctx: ServerContext) {
       return unauthorized()
     }
     // Remembered until the timestamp falls out of the window on both sides.
-    if (q.remember.run(kioskId, nonce, timestamp + maxClockSkewMs * 2).changes === 0) return unauthorized()
+    if (q.remember.run(kioskId, nonce, timestamp + maxClockSkewMs * 2).changes === 0) {
+      logReplay(request, kioskId, timestamp, now)
+      return unauthorized()
+    }
     if (++sinceCleanup >= 1000) {
       sinceCleanup = 0
       q.forget.run(now - maxClockSkewMs)
     }
     request.kioskId = kioskId
     request.signedAt = timestamp
+  }
+}
+
+/** A per-kiosk gate that opens at most once a minute: true when the caller may log now. */
+function oncePerMinute(): (kioskId: string, now: number) => boolean {
+  const saidAt = new Map<string, number>()
+  return (kioskId, now) => {
+    if (now - (saidAt.get(kioskId) ?? -Infinity) < 60_000) return false
+    saidAt.set(kioskId, now)
+    return true
   }
 }

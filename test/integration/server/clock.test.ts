@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createCentralClient } from '../../../sync/centralClient'
-import { appealPayload, logCapture, startTestServer, TestKiosk } from './kiosk'
+import { appealPayload, call, logCapture, startTestServer, TestKiosk } from './kiosk'
 
 const hour = 60 * 60 * 1000
 
@@ -68,5 +68,41 @@ describe("a server clock far from the kiosk's", () => {
       warnings[0].msg,
       /more than 5 min away from this server's clock.*check this machine's clock, and that a proxy in front passes that header on/,
     )
+  })
+
+  test("a request of a kiosk whose clock is right, sent again later, is refused and logged as a replay, not blamed on the kiosk's clock", async (t) => {
+    const log = logCapture()
+    const running = await startTestServer({ logger: log.logger })
+    t.after(() => running.stop())
+    const kiosk = await TestKiosk.enrol(running, 'Hall R')
+    const lookUp = async () => {
+      const path = `/v1/ops/${crypto.randomUUID()}`
+      return { path, headers: (await kiosk.sign('GET', path)).headers }
+    }
+    // Copied on the way: one request the kiosk sent (and was answered), one that never arrived.
+    const sent = await lookUp()
+    const held = await lookUp()
+    assert.equal((await call(kiosk.url, 'GET', sent.path, undefined, sent.headers)).status, 404)
+
+    const answers = [await call(kiosk.url, 'GET', sent.path, undefined, sent.headers)]
+    // 6 minutes later, twice; then, 4 minutes on, the held one, right after the kiosk's own request on time.
+    running.advance(6 * 60_000)
+    answers.push(await call(kiosk.url, 'GET', sent.path, undefined, sent.headers))
+    answers.push(await call(kiosk.url, 'GET', sent.path, undefined, sent.headers))
+    running.advance(4 * 60_000)
+    assert.equal((await kiosk.signed('GET', `/v1/ops/${crypto.randomUUID()}`)).status, 404)
+    answers.push(await call(kiosk.url, 'GET', held.path, undefined, held.headers))
+
+    for (const answer of answers) assert.deepEqual(answer, { status: 401, body: { error: { code: 'UNAUTHORIZED' } } })
+    const lines = log.lines()
+    // Before: "the kiosk signed it more than 5 min away from this server's clock … check this machine's clock".
+    assert.deepEqual(lines.filter((line) => /clock/.test(line.msg)).map((line) => line.msg), [])
+    const replays = lines.filter((line) => /replay/.test(line.msg))
+    assert.equal(replays.length, 3, 'at most once a minute per kiosk, as the clock warning')
+    for (const line of replays) {
+      assert.equal(line.kioskId, kiosk.kioskId)
+      assert.match(line.msg, /^request refused: a replay of a request this kiosk signed earlier/)
+    }
+    assert.deepEqual(replays.map((line) => line.signedSecondsAgo), [0, 360, 600])
   })
 })
