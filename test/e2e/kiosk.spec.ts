@@ -286,6 +286,24 @@ test.describe('kiosk behaviour', () => {
     )
   })
 
+  test('in English the agreement’s second row starts under its first word, not under the box', async ({ kiosk }) => {
+    const { page } = kiosk
+    await kiosk.open('/register')
+    await page.getByTestId('header-language').click()
+    await expect(page.getByTestId('register-privacy-policy')).toHaveText('Privacy Policy')
+    const { firstWord, secondRow, rows } = await page.getByTestId('register-agree-field').evaluate((field) => {
+      const label = field.querySelector('.el-checkbox__label')!
+      const words = document.createRange()
+      words.selectNodeContents(label)
+      const join = field.querySelector('.join')!.getBoundingClientRect()
+      const box = field.querySelector('.el-checkbox')!.getBoundingClientRect()
+      return { firstWord: words.getClientRects()[0]!.left, secondRow: join.left, rows: join.top >= box.bottom ? 2 : 1 }
+    })
+    // At 1280 px "and the Privacy Policy" goes to a second row.
+    expect(rows).toBe(2)
+    expect(Math.abs(secondRow - firstWord)).toBeLessThan(1)
+  })
+
   test('注册’s agreement at the kiosk’s window sizes: a title never wraps onto a row of its own, in Chinese or English', async ({ kiosk }) => {
     const { page } = kiosk
     await kiosk.open('/register')
