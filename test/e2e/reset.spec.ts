@@ -239,6 +239,26 @@ test.describe('重置密码', () => {
     expect(kiosk.calls.filter((call) => call === 'kiosk:reset.start').length).toBe(starts)
   })
 
+  test('by email: the note on where the link went has its text as close to the box’s top and bottom as to its sides', async ({ kiosk }) => {
+    const reset = new ResetPage(kiosk)
+    await reset.open()
+    // The server answers the same for an email nobody registered.
+    await reset.start(candidate(32).email)
+    const insets = await reset.el('email-sent').evaluate((note) => {
+      const box = note.getBoundingClientRect()
+      const text = document.createRange()
+      text.selectNodeContents(note)
+      const lines = [...text.getClientRects()]
+      return {
+        top: Math.min(...lines.map((line) => line.top)) - box.top,
+        bottom: box.bottom - Math.max(...lines.map((line) => line.bottom)),
+        side: Math.min(...lines.map((line) => line.left)) - box.left,
+      }
+    })
+    expect(insets.top).toBeLessThanOrEqual(insets.side)
+    expect(insets.bottom).toBeLessThanOrEqual(insets.side)
+  })
+
   test('by email: the code from the mailbox sets the new password on the kiosk; a wrong code or weak password is refused', async ({ kiosk }) => {
     const who = candidate(3)
     await kiosk.open('/')
