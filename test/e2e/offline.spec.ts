@@ -37,6 +37,38 @@ test.describe('offline first', () => {
     await expect(page.getByTestId('account-welcome')).toBeVisible()
   })
 
+  test('a receipt as the candidate reads it: each label on its value’s line, and 返回首页 the button to press until 去登录 is', async ({ kiosk }) => {
+    const { page } = kiosk
+    const register = new RegisterPage(kiosk)
+    await register.open()
+    await register.fillAll(candidate(5))
+    await kiosk.central.stop()
+    await register.submit()
+    await register.el('confirm-ok').click()
+    await expect(page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
+    // Where each line's text stands (a zero-size box placed after it sits on its baseline).
+    const baselines = await page.getByTestId('receipt').locator('dl').evaluate((list) =>
+      [...list.children].map((item) => {
+        const mark = document.createElement('span')
+        mark.style.display = 'inline-block'
+        item.append(mark)
+        const baseline = mark.getBoundingClientRect().bottom
+        mark.remove()
+        return { text: item.textContent?.trim() ?? '', baseline }
+      }),
+    )
+    for (let i = 0; i + 1 < baselines.length; i += 2) {
+      const [label, value] = [baselines[i]!, baselines[i + 1]!]
+      expect(Math.abs(label.baseline - value.baseline), `${label.text} ${value.text}`).toBeLessThan(1)
+    }
+    await expect(register.el('home')).toHaveClass(/el-button--primary/)
+
+    await kiosk.central.start()
+    await expect(page.getByTestId('receipt')).toHaveAttribute('data-status', 'applied', { timeout: 15_000 })
+    await expect(register.el('to-login')).toHaveClass(/el-button--primary/)
+    await expect(register.el('home')).not.toHaveClass(/el-button--primary/)
+  })
+
   test('a demo receipt whose demo server is gone after a restart ends 未通过, and tells the candidate what to do', async ({ kiosk }) => {
     const { page } = kiosk
     const register = new RegisterPage(kiosk)
