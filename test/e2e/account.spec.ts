@@ -280,6 +280,22 @@ test.describe('我的ETEST通行证', () => {
     await expect(change.el('send-to')).toHaveText('将向 13900139087 发送验证码')
   })
 
+  test('修改资料, 修改手机号 and 验证手机 set the number in 将向 … 发送验证码 in bold, as 注册 does', async ({ kiosk }) => {
+    const who = candidate(89)
+    const { page } = kiosk
+    const masked = `${who.mobile.slice(0, 3)}****${who.mobile.slice(-4)}`
+    await kiosk.open('/register')
+    await expect(page.getByTestId('register-send-to').locator('strong')).toHaveText('您输入的手机号')
+    await logInAs(kiosk, who)
+    await page.getByTestId('account-profile').click()
+    await expect(page.getByTestId('profile-send-to').locator('strong')).toHaveText(masked)
+    await page.getByTestId('profile-change-mobile').click()
+    await expect(page.getByTestId('change-mobile-send-to').locator('strong')).toHaveText('您输入的手机号')
+    await page.evaluate(() => (window.location.hash = '#/account'))
+    await page.getByTestId('account-verify-mobile').click()
+    await expect(page.getByTestId('verify-mobile-send-to').locator('strong')).toHaveText(masked)
+  })
+
   test('修改资料 ↔ 修改手机号 within the minute: each 发送验证码 still counts down for its number, and not for another', async ({ kiosk }) => {
     const who = candidate(88)
     await logInAs(kiosk, who)

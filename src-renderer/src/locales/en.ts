@@ -43,6 +43,8 @@ const en: typeof zhCN = {
     codeSent: 'Code sent',
     fieldsNeedAttention: '{count} fields need attention: see the message under each.',
     resendIn: 'Resend in {seconds} s',
+    /** Under the code field (the number in bold) while 发送验证码 may be tapped. */
+    sendTo: 'The code will be sent to {target}',
     /** Under the code field while 发送验证码 counts down: the button cannot be tapped, so the hint does not ask for it. */
     codeSentTo: 'A code was sent to {target}. You can ask for another in {seconds} s.',
     sending: 'Submitting…',
@@ -90,7 +92,6 @@ const en: typeof zhCN = {
     emailMobileHint: 'Your email and mobile number are used to reset your password: please check them carefully.',
     personal: 'Personal information',
     personalHint: '(enter your real, valid personal information)',
-    sendTo: 'The code will be sent to {target}',
     yourMobile: 'the mobile number you entered',
     agreePrefix: 'I have read and accept the',
     serviceAgreement: 'User Service Agreement',
@@ -166,7 +167,6 @@ const en: typeof zhCN = {
     personalHint: 'Enter your real, valid personal information',
     keepHint: "Fill in only what changes: a blank email, ID number or name stays as it is (a new ID type needs its new number, and, between a document with a Chinese name and one with a Latin-letter name, the name as on the new document). Enter this account's current mobile number: the code is sent there.",
     currentValue: 'Now: {value}',
-    sendTo: 'The code will be sent to {target}',
     confirmTitle: 'Confirm your changes',
     confirmLead: 'Please check your account details once more',
     changed: 'Changed',

@@ -44,6 +44,8 @@ export default {
     codeSent: '验证码已发送',
     fieldsNeedAttention: '有{count}项需要修改，请按各项下方的提示填写',
     resendIn: '{seconds}秒后重新发送',
+    /** Under the code field (the number in bold) while 发送验证码 may be tapped. */
+    sendTo: '将向 {target} 发送验证码',
     /** Under the code field while 发送验证码 counts down: the button cannot be tapped, so the hint does not ask for it. */
     codeSentTo: '验证码已发送至 {target}，{seconds}秒后可重新发送',
     sending: '正在提交…',
@@ -92,7 +94,6 @@ export default {
     emailMobileHint: '邮箱和手机号用于重置密码使用，请务必仔细核对正确填写',
     personal: '个人信息',
     personalHint: '(请输入真实有效的个人信息)',
-    sendTo: '将向 {target} 发送验证码',
     yourMobile: '您输入的手机号',
     agreePrefix: '已仔细阅读并同意',
     serviceAgreement: '《用户服务协议》',
@@ -168,7 +169,6 @@ export default {
     personalHint: '请输入真实有效的个人信息',
     keepHint: '只填写要修改的项：电子邮箱、证件号码、姓名留空即保持不变（更换证件类型时须填写新的证件号码；在中文姓名与英文姓名的证件之间更换时，还须按新证件填写姓名）。手机号请填写本账号当前的手机号，用于接收验证码。',
     currentValue: '当前：{value}',
-    sendTo: '将向 {target} 发送验证码',
     confirmTitle: '修改信息确认',
     confirmLead: '请再次确认您的账号信息',
     changed: '已修改',
