@@ -327,6 +327,20 @@ test.describe('the hourly limit on on-site resets', () => {
 })
 
 test.describe('设置', () => {
+  test('保存设置, 重新登记 and 修改 PIN are as large as 现场服务’s buttons', async ({ kiosk }) => {
+    const supervisor = new SupervisorPage(kiosk)
+    const size = async (testid: string) => {
+      const box = await supervisor.el(testid).boundingBox()
+      const style = await supervisor.el(testid).evaluate((button) => getComputedStyle(button).fontSize)
+      return { height: Math.round(box?.height ?? NaN), font: style }
+    }
+    await supervisor.enter()
+    await supervisor.tab('services')
+    const services = await size('reset-submit')
+    await supervisor.tab('settings')
+    for (const testid of ['settings-save', 'central-reenrol', 'pin-change-submit']) expect(await size(testid), testid).toEqual(services)
+  })
+
   test('an emptied number says what to type, a warning not shorter than the timeout is refused beside it, and nothing is saved until both are right', async ({ kiosk }) => {
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
