@@ -1,5 +1,5 @@
-import type { Page } from '@playwright/test'
 import { test, expect, type KioskHarness } from '../e2e/harness/kioskFixture'
+import { shot } from './shot'
 import { logInAs } from '../e2e/pages/accounts'
 import { candidate } from '../e2e/pages/candidates'
 import { RegisterPage } from '../e2e/pages/RegisterPage'
@@ -8,8 +8,6 @@ import { AppealPage } from '../e2e/pages/AppealPage'
 
 // `npm run screenshots`: a PNG of every screen, in Chinese, for the README and reviewers.
 test.setTimeout(90_000)
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true, animations: 'disabled' })
 
 const screens = [
   { name: 'home', path: '/', ready: 'footer-version' },

@@ -1,13 +1,11 @@
-import type { Page } from '@playwright/test'
 import { test, expect } from '../e2e/harness/kioskFixture'
+import { shot } from './shot'
 import { candidate } from '../e2e/pages/candidates'
 import { queueAppeal, queueAppealInBackoff, SetupWizardPage, SupervisorPage } from '../e2e/pages/supervisorPages'
 
 // The staff side of the kiosk, as staff see it: the set-up wizard, the PIN pad and each tab of
 // supervisor mode, with ops in every state a busy morning leaves in the list.
 test.setTimeout(90_000)
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true, animations: 'disabled' })
 
 test.describe('first start', () => {
   test.use({ setUp: false })
