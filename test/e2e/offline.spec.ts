@@ -41,10 +41,7 @@ test.describe('offline first', () => {
     const { page } = kiosk
     const register = new RegisterPage(kiosk)
     await register.open()
-    await register.fillAll(candidate(5))
-    await kiosk.central.stop()
-    await register.submit()
-    await register.el('confirm-ok').click()
+    await register.submitOffline(candidate(5))
     await expect(page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
     // Where each line's text stands (a zero-size box placed after it sits on its baseline).
     const baselines = await page.getByTestId('receipt').locator('dl').evaluate((list) =>
@@ -73,10 +70,7 @@ test.describe('offline first', () => {
     const { page } = kiosk
     const register = new RegisterPage(kiosk)
     await register.open()
-    await register.fillAll(candidate(3))
-    await kiosk.central.stop()
-    await register.submit()
-    await register.el('confirm-ok').click()
+    await register.submitOffline(candidate(3))
     await expect(page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
     const code = await page.getByTestId('receipt-code').innerText()
 

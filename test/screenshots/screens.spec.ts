@@ -53,10 +53,7 @@ test('screenshots: register confirm, success, errors and agreement', async ({ ki
 test('screenshots: offline receipt', async ({ kiosk }) => {
   const register = new RegisterPage(kiosk)
   await register.open()
-  await register.fillAll(candidate(2))
-  await kiosk.central.stop()
-  await register.submit()
-  await register.el('confirm-ok').click()
+  await register.submitOffline(candidate(2))
   await expect(kiosk.page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
   await shot(kiosk.page, 'register-receipt-offline')
 })

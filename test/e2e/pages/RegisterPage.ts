@@ -42,6 +42,14 @@ export class RegisterPage extends KioskPage {
     await this.el('submit').click()
   }
 
+  /** Everything filled in and confirmed while the central API is stopped: a receipt replaces the form. */
+  async submitOffline(who: Candidate): Promise<void> {
+    await this.fillAll(who)
+    await this.kiosk.central.stop()
+    await this.submit()
+    await this.el('confirm-ok').click()
+  }
+
   /** The form with a wrong SMS code, confirmed while the central API is stopped: only the centre, once back, finds the code wrong. */
   async submitOfflineWithWrongCode(who: Candidate): Promise<void> {
     await this.fillDetails(who)
