@@ -153,8 +153,9 @@ export interface Outbox {
   /**
    * How long ago (ms) each op made in the last `windowMs` was made, newest first, at most `atMost` of
    * them; `except` leaves ops out by their masked summary. Ages as `summary()` tells them (this boot's
-   * ops by the boot clock, older ones by their createdAt), so neither a restart nor a wall clock set
-   * back or forward in this boot changes them. Read back from the newest op, stopping at the first
+   * ops by the boot clock, older ones by their createdAt but never younger than this outbox's time
+   * open), so neither a restart nor a wall clock set back or forward in this boot changes them, and a
+   * clock set back before a restart holds them at most one window after it. Read back from the newest op, stopping at the first
    * one older than the window: it costs the window's ops, not the outbox's (no index needed). Read
    * only; [] when kiosk.db refuses the read (an enqueue then says so).
    */
@@ -359,6 +360,8 @@ function machineBoot(): { now(): number; id: string; grainMs: number } {
 export function openOutbox(options: OutboxOptions): Outbox {
   const now = options.now ?? Date.now
   const boot = options.boot ?? machineBoot()
+  /** The boot clock when this outbox opened: every op not dated by this boot's clock was made before it. */
+  const openedUp = boot.now()
   const retentionMs = () => {
     const days = typeof options.retentionDays === 'function' ? options.retentionDays() : options.retentionDays
     return (days ?? 30) * 24 * 60 * 60 * 1000
@@ -684,7 +687,9 @@ export function openOutbox(options: OutboxOptions): Outbox {
     const upNow = boot.now()
     try {
       for (const row of sql.newestFirst.iterate()) {
-        const age = row.boot_id === boot.id && row.boot_ms !== null ? upNow - row.boot_ms : wallNow - row.created_at
+        // Another boot's op was made before this outbox opened, whatever its createdAt says: a wall
+        // clock set back before a restart would otherwise keep it in the window for as long again.
+        const age = row.boot_id === boot.id && row.boot_ms !== null ? upNow - row.boot_ms : Math.max(wallNow - row.created_at, upNow - openedUp)
         if (age >= windowMs) break
         if (except?.(JSON.parse(row.summary) as Record<string, string>)) continue
         ages.push(age)

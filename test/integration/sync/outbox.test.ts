@@ -746,4 +746,30 @@ describe('outbox', () => {
       t.cleanup()
     }
   })
+
+  test('madeWithin: a wall clock set back before a restart keeps the last boot\'s ops in the window one hour after it, no longer', async () => {
+    const wall = Date.parse('2026-12-01T16:00:00Z')
+    const minute = 60_000
+    const t = await makeOutbox({ now: () => wall, boot: { now: () => 1_000_000, id: 'boot-1' } })
+    try {
+      for (let i = 0; i < 3; i++) assert.ok((await t.outbox.enqueue('appeal', payloadOf('appeal', i), { summary: maskedSummary(candidate(i)) })).ok)
+      t.outbox.close()
+      // The kiosk's clock was eight hours fast (UTC taken for Beijing time): put right, then a restart.
+      let wallNow = wall - 8 * 60 * minute
+      let up = 5_000
+      const again = openOutbox({ file: t.file, centralPublicKey: t.keys.publicKey, keyId: 'test-key', accountKeySecret: 'per-kiosk-secret-for-tests', now: () => wallNow, boot: { now: () => up, id: 'boot-2' } })
+      try {
+        // Made before this boot: at least as old as it, so within the hour for now.
+        assert.equal(again.madeWithin(60 * minute, { atMost: 10 }).length, 3)
+        wallNow += 61 * minute
+        up += 61 * minute
+        // Their createdAt is still seven hours ahead of the clock; they were made over an hour ago all the same.
+        assert.deepEqual(again.madeWithin(60 * minute, { atMost: 10 }), [])
+      } finally {
+        again.close()
+      }
+    } finally {
+      t.cleanup()
+    }
+  })
 })
