@@ -104,4 +104,22 @@ describe("candidates' ops one kiosk may queue in an hour", () => {
     assert.equal(answers.filter((answer) => JSON.stringify(answer) === JSON.stringify(refused)).length, 7)
     assert.equal(kiosk.services.outbox!.count(), 5)
   })
+
+  test("staff's on-site services leave candidates' places free", async (t) => {
+    const kiosk = await openDemoKiosk()
+    t.after(() => kiosk.close())
+    await setUp(kiosk)
+    const handlers = createKioskHandlers(kiosk.services, { opsPerKiosk: { ops: 3 } })
+    const candidateSubmits = () =>
+      handlers.ops.submit({ kind: 'appeal', payload: appeal(), waitMs: 0 } as Parameters<typeof handlers.ops.submit>[0])
+    valueOf(await candidateSubmits())
+    valueOf(await candidateSubmits())
+    valueOf(await kiosk.call('supervisor.enter', { pin, staffId: 'T01', staffName: '王老师' }))
+    for (let i = 0; i < 2; i++) valueOf(await kiosk.call('supervisor.fileAppeal', { payload: appeal() }))
+    valueOf(await kiosk.call('supervisor.leave'))
+    // Five ops queued, two of them staff's: the candidate's third still goes, the fourth does not.
+    valueOf(await candidateSubmits())
+    assert.deepEqual(await candidateSubmits(), refused)
+  })
+
 })
