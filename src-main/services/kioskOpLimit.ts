@@ -42,13 +42,18 @@ export interface KioskOpLimit {
  */
 export function createKioskOpLimit(
   outbox: () => Outbox | null,
-  options: { ops?: number; windowMs?: number } = {},
+  /** `now` times the log's warning only (a clock nobody sets); the window is the outbox's. */
+  options: { ops?: number; windowMs?: number; now?: () => number } = {},
 ): KioskOpLimit {
   const limit = options.ops ?? opsPerKioskWindow
   const windowMs = options.windowMs ?? kioskOpWindowMs
+  const now = options.now ?? (() => performance.now())
   let inFlight = 0
-  /** Said once each time the limit is reached, not at every refusal of a looping screen. */
-  let warned = false
+  /**
+   * When the log last said it: once a window at most. A screen looping at the limit reaches it again
+   * each time an op leaves the window (one submit through, the next refused), up to `limit` times an hour.
+   */
+  let warnedAt: number | null = null
   const ages = (): number[] => {
     const open = outbox()
     return open?.open ? open.madeWithin(windowMs, { atMost: limit, except: isStaffFiled }) : []
@@ -56,16 +61,15 @@ export function createKioskOpLimit(
   return {
     take() {
       if (ages().length + inFlight >= limit) {
-        if (!warned) {
+        if (warnedAt === null || now() - warnedAt >= windowMs) {
           // Counts only: nothing of any candidate.
           console.warn(
             `[kiosk] candidates' ops reached ${limit} in ${Math.round(windowMs / 60_000)} min: ops.submit refused (ops.perKiosk) until the oldest leaves the window; a screen gone wrong, or staff to check`,
           )
-          warned = true
+          warnedAt = now()
         }
         return null
       }
-      warned = false
       inFlight += 1
       return () => void (inFlight -= 1)
     },

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { kioskErrorMessage } from '../../../src-common/rules/fieldMessages'
 import { createKioskHandlers, opsPerVisit } from '../../../src-main/services/kioskHandlers'
-import { kioskOpWindowMs, opsPerKioskWindow } from '../../../src-main/services/kioskOpLimit'
-import { payloadOf } from '../sync/fixtures'
+import { createKioskOpLimit, kioskOpWindowMs, opsPerKioskWindow } from '../../../src-main/services/kioskOpLimit'
+import { candidate, maskedSummary, payloadOf } from '../sync/fixtures'
+import { makeOutbox } from '../sync/harness'
 import { openDemoKiosk, valueOf, type DemoKiosk } from './demoKiosk'
 
 // The per-visit limit ends with the visit, and the screen ends a visit whenever it asks (app.wipe):
@@ -122,4 +123,47 @@ describe("candidates' ops one kiosk may queue in an hour", () => {
     assert.deepEqual(await candidateSubmits(), refused)
   })
 
+  test('a screen looping at the limit is logged once an hour, not each time an op leaves the window', async (t) => {
+    const warned = mock.method(console, 'warn', () => undefined)
+    t.after(() => warned.mock.restore())
+    const minute = 60_000
+    let wall = Date.parse('2026-12-01T08:00:00Z')
+    let up = 1_000_000
+    let logClock = 0
+    const box = await makeOutbox({ now: () => wall, boot: { now: () => up, id: 'boot-1' } })
+    t.after(() => box.cleanup())
+    const limit = createKioskOpLimit(() => box.outbox, { ops: 3, now: () => logClock })
+    let i = 0
+    /** What ops.submit does: a place, the op queued, the place given back. */
+    const submitted = async (): Promise<boolean> => {
+      const place = limit.take()
+      if (!place) return false
+      try {
+        assert.ok((await box.outbox.enqueue('appeal', payloadOf('appeal', i), { summary: maskedSummary(candidate(i++)) })).ok)
+      } finally {
+        place()
+      }
+      return true
+    }
+    const later = (ms: number) => {
+      wall += ms
+      up += ms
+      logClock += ms
+    }
+    // Three ops 20 minutes apart, then a try every minute for most of an hour: refused at each, but
+    // each time the oldest op leaves the window, one goes through (at 60, 80 and 100 minutes).
+    for (let n = 0; n < 3; n++) {
+      assert.ok(await submitted())
+      later(n < 2 ? 20 * minute : minute)
+    }
+    while (logClock <= 100 * minute) {
+      if (!(await submitted())) later(minute)
+    }
+    const lines = () => warned.mock.calls.filter((call) => String(call.arguments[0]).includes('ops.perKiosk')).length
+    assert.equal(i, 6)
+    assert.equal(lines(), 1)
+    later(60 * minute)
+    for (let n = 0; n < 5; n++) await submitted()
+    assert.equal(lines(), 2)
+  })
 })
