@@ -284,7 +284,7 @@ export const limitMessages = {
   // last hour, across visits: a new visit does not lift it, so the candidate is sent to staff.
   'ops.perKiosk': {
     'zh-CN': '本机一小时内提交的业务过多，暂时不能提交，请联系考点工作人员',
-    en: 'This kiosk has submitted too many requests in the last hour and cannot take more for now. Please ask the exam-centre staff.',
+    en: 'Too many requests were submitted on this kiosk in the last hour, and it cannot take more for now. Please ask the exam-centre staff.',
   },
 } as const satisfies Record<string, Record<Locale, string>>
 

@@ -156,14 +156,19 @@ test.describe('信息占用申诉 and 查询办理进度', () => {
     await expect(appeal.formError()).toHaveText('本机一小时内提交的业务过多，暂时不能提交，请联系考点工作人员')
     await kiosk.page.getByTestId('header-language').click()
     await expect(appeal.formError()).toHaveText(
-      'This kiosk has submitted too many requests in the last hour and cannot take more for now. Please ask the exam-centre staff.',
+      'Too many requests were submitted on this kiosk in the last hour, and it cannot take more for now. Please ask the exam-centre staff.',
     )
 
     await kiosk.open('/')
     const supervisor = new SupervisorPage(kiosk)
     await supervisor.enter()
-    await expect(supervisor.el('candidate-ops-limited')).toContainText('考生在本机 60 分钟内提交的业务已达上限（200 项），考生暂时不能在本机提交业务，约 ')
-    await expect(supervisor.el('candidate-ops-limited')).toContainText(/约 \d+ 分钟后恢复/)
+    await expect(supervisor.el('candidate-ops-limited')).toHaveText(
+      /^考生在本机 60 分钟内提交的业务已达上限（200 项），考生暂时不能在本机提交业务，约 \d+ 分钟后恢复。若本机并未如此繁忙，请检查本机是否异常；信息占用申诉和核验证件后重置密码仍可在“现场服务”中为考生办理。$/,
+    )
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(supervisor.el('candidate-ops-limited')).toHaveText(
+      /^Candidates have submitted 200 requests on this kiosk in 60 minutes, as many as they may: they cannot submit here for about \d+ min\. .*for candidates in On-site services\.$/,
+    )
   })
 
   test.describe('on a kiosk that is not enrolled', () => {

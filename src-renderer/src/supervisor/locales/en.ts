@@ -114,7 +114,7 @@ const en: typeof zhCN = {
       clockSlow: "This kiosk's clock is about {amount} behind the central server's. Sync goes by the server's time, but the times this kiosk shows are wrong: please set its clock.",
       clockFast: "This kiosk's clock is about {amount} ahead of the central server's. Sync goes by the server's time, but the times this kiosk shows are wrong: please set its clock.",
       candidateOpsLimited:
-        'Candidates have submitted as many requests on this kiosk as they may in {minutes} minutes ({limit}): they cannot submit here for about {wait}. If the kiosk has not been that busy, check it for a fault; staff can still file appeals and on-site password resets for candidates in On-site services.',
+        'Candidates have submitted {limit} requests on this kiosk in {minutes} minutes, as many as they may: they cannot submit here for about {wait}. If the kiosk has not been that busy, check it for a fault; staff can still file appeals and password resets for candidates in On-site services.',
       depth: 'Requests by status',
       syncNow: 'Sync now',
       syncNowPaused: 'Sync is paused: Sync now only checked the link to the central server and sent nothing. Resume sync first.',
