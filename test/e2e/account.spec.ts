@@ -280,20 +280,31 @@ test.describe('我的ETEST通行证', () => {
     await expect(change.el('send-to')).toHaveText('将向 13900139087 发送验证码')
   })
 
-  test('修改资料, 修改手机号 and 验证手机 set the number in 将向 … 发送验证码 in bold, as 注册 does', async ({ kiosk }) => {
+  test('修改资料, 修改手机号 and 验证手机 set the number in 将向 … 发送验证码 in bold, as 注册 does, and a screen reader reads each hint as one sentence', async ({ kiosk }) => {
     const who = candidate(89)
     const { page } = kiosk
     const masked = `${who.mobile.slice(0, 3)}****${who.mobile.slice(-4)}`
+    /** The hint as the accessibility tree has it (one paragraph, no <strong> cutting it in three), and its number in bold. */
+    const hintReads = async (testid: string, sentence: string, number: string) => {
+      const hint = page.getByTestId(testid)
+      await expect.poll(() => hint.ariaSnapshot(), testid).toBe(`- paragraph: ${sentence}`)
+      const bold = hint.locator('*', { hasText: number })
+      await expect(bold, testid).toHaveText(number)
+      expect(Number(await bold.evaluate((number) => getComputedStyle(number).fontWeight)), testid).toBeGreaterThanOrEqual(600)
+    }
     await kiosk.open('/register')
-    await expect(page.getByTestId('register-send-to').locator('strong')).toHaveText('您输入的手机号')
+    await hintReads('register-send-to', '将向 您输入的手机号 发送验证码', '您输入的手机号')
     await logInAs(kiosk, who)
     await page.getByTestId('account-profile').click()
-    await expect(page.getByTestId('profile-send-to').locator('strong')).toHaveText(masked)
+    await hintReads('profile-send-to', `将向 ${masked} 发送验证码`, masked)
+    await page.getByTestId('header-language').click()
+    await hintReads('profile-send-to', `The code will be sent to ${masked}`, masked)
+    await page.getByTestId('header-language').click()
     await page.getByTestId('profile-change-mobile').click()
-    await expect(page.getByTestId('change-mobile-send-to').locator('strong')).toHaveText('您输入的手机号')
+    await hintReads('change-mobile-send-to', '将向 您输入的手机号 发送验证码', '您输入的手机号')
     await page.evaluate(() => (window.location.hash = '#/account'))
     await page.getByTestId('account-verify-mobile').click()
-    await expect(page.getByTestId('verify-mobile-send-to').locator('strong')).toHaveText(masked)
+    await hintReads('verify-mobile-send-to', `将向 ${masked} 发送验证码`, masked)
   })
 
   test('修改资料 ↔ 修改手机号 within the minute: each 发送验证码 still counts down for its number, and not for another', async ({ kiosk }) => {
