@@ -9,11 +9,7 @@ test.describe('offline first', () => {
     const register = new RegisterPage(kiosk)
     const who = candidate(1)
     await register.open()
-    await register.fillAll(who)
-
-    await kiosk.central.stop()
-    await register.submit()
-    await register.el('confirm-ok').click()
+    await register.submitOffline(who)
     const receipt = page.getByTestId('receipt')
     await expect(page.getByTestId('receipt-saved')).toHaveText('您的业务已保存在本机，联网后将自动提交。', { timeout: 15_000 })
     // Nothing is promised before the centre has checked the code: it says where to see the result.
