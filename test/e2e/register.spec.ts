@@ -361,6 +361,34 @@ test.describe('注册ETEST通行证', () => {
     }
   })
 
+  test('发送验证码 refused for the number again is said as the number’s message, not as a message of a field nearer the button', async ({ kiosk }) => {
+    const register = new RegisterPage(kiosk)
+    const { page } = kiosk
+    await register.open()
+    await register.fill('mobile', '1380013800')
+    // 姓名 (between the number and the button) and the code (beside it) left empty: their messages show too.
+    await register.el('name').focus()
+    await register.el('sms-code').focus()
+    await register.el('send-code').focus()
+    const wrongNumber = '手机号须为11位数字，以13-19开头，例如 13800138000'
+    await expect(register.fieldError('mobile')).toHaveText(wrongNumber)
+    await expect(register.fieldError('name')).toHaveText(/\S/)
+    await expect(register.fieldError('sms-code')).toHaveText(/\S/)
+    const said = await listenTo(page, 'register-error-status')
+    await page.keyboard.press('Enter')
+    await expect.poll(said).toEqual([wrongNumber])
+    // In English too, the number's message and nothing else.
+    await page.getByTestId('header-language').click()
+    await expect(register.fieldError('mobile')).toHaveText(/mobile/i)
+    // The switch says again what is wrong, in English (as a count): what follows is 发送验证码's alone.
+    await expect(register.el('error-status')).toHaveText(/[a-z]/i)
+    const inEnglish = await register.fieldError('mobile').innerText()
+    await register.el('send-code').focus()
+    const saidInEnglish = await listenTo(page, 'register-error-status')
+    await page.keyboard.press('Enter')
+    await expect.poll(saidInEnglish).toEqual([inEnglish])
+  })
+
   test('发送验证码 counts down disabled, so the focus goes on to the code field, 验证码已发送 is read out and the hint says where it went', async ({ kiosk }) => {
     const register = new RegisterPage(kiosk)
     const who = candidate(25)

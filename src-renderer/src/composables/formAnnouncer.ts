@@ -29,10 +29,12 @@ export interface FormAnnouncer {
   /**
    * 发送验证码 was refused (the form's own check, or main's answer): what it was refused for is said,
    * even when that message was there already (the same wrong number twice) and so changed nothing.
-   * `near` is the button: the refusal is the message nearest before it (the number, or the code it
-   * sits beside), else the form's.
+   * `near` is the button; `refusal` gives, once the refusal is shown, its message (the number's, or
+   * main's answer in the language shown): said only while the form shows it, under a field or above.
+   * Not the message nearest the button: that was the code's, or 姓名's on 注册, when those were
+   * wrong too.
    */
-  actionRefused(near: Element): void
+  actionRefused(near: Element, refusal: () => string): void
 }
 
 const formAnnouncerKey: InjectionKey<FormAnnouncer> = Symbol('formAnnouncer')
@@ -123,14 +125,14 @@ export function useFormAnnouncer(): { refuse: () => Promise<void> } {
     }, 0)
   }
 
-  async function actionRefused(near: Element): Promise<void> {
+  async function actionRefused(near: Element, refusal: () => string): Promise<void> {
     const before = spoken
     await afterSaid()
     const root = region?.parentElement
     if (!root?.contains(near) || refusing > 0 || spoken !== before) return
-    const preceding = inErrorOf(root).filter((item) => item.contains(near) || item.compareDocumentPosition(near) & Node.DOCUMENT_POSITION_FOLLOWING)
-    const message = preceding.length > 0 ? messageOf(preceding.at(-1)!) : root.querySelector('.form-error')?.textContent?.trim()
-    if (message) say({ message })
+    const message = refusal().trim()
+    const shown = [...inErrorOf(root).map(messageOf), root.querySelector('.form-error')?.textContent?.trim()]
+    if (message !== '' && shown.includes(message)) say({ message })
   }
 
   async function refuse(): Promise<void> {
@@ -170,7 +172,7 @@ export function useFormAnnouncer(): { refuse: () => Promise<void> } {
     },
     fieldMessage,
     messageGone,
-    actionRefused: (near) => void actionRefused(near),
+    actionRefused: (near, refusal) => void actionRefused(near, refusal),
   })
   // Its screen left: nothing it said is kept.
   onUnmounted(() => {
