@@ -623,6 +623,20 @@ test.describe('我的ETEST通行证', () => {
     }
   })
 
+  test('验证手机’s success (确定) and 修改密码’s receipt (返回) give the focus back to the 我的ETEST通行证 button that opened them', async ({ kiosk }) => {
+    const who = candidate(94)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    await page.getByTestId('account-verify-mobile').click()
+    await new VerifyMobilePage(kiosk).verify(who.mobile)
+    await page.getByTestId('verify-mobile-success-confirm').click()
+    await expect(page.getByTestId('account-verify-mobile')).toBeFocused()
+    await page.getByTestId('account-password').click()
+    await new PasswordPage(kiosk).submitOfflineWithWrongOld(who.password, 'Jd3%nVx7qR')
+    await page.getByTestId('password-back').click()
+    await expect(page.getByTestId('account-password')).toBeFocused()
+  })
+
   test('修改资料 → 修改手机号 and back keeps what was typed in 修改资料', async ({ kiosk }) => {
     const who = candidate(9)
     await logInAs(kiosk, who)
