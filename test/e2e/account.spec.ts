@@ -4,6 +4,7 @@ import { seriousViolations } from './pages/axe'
 import { ChangeMobilePage, PasswordPage, ProfilePage, VerifyEmailPage, VerifyMobilePage } from './pages/AccountPages'
 import { candidate, fullWidth } from './pages/candidates'
 import { answersOf, holdAnswers } from './pages/heldAnswers'
+import { listenTo } from './pages/liveRegion'
 import { LoginPage } from './pages/LoginPage'
 import { codeSentBy, codesSentTo, type KioskPage } from './pages/kioskPage'
 import { RegisterPage } from './pages/RegisterPage'
@@ -635,6 +636,33 @@ test.describe('我的ETEST通行证', () => {
     await new PasswordPage(kiosk).submitOfflineWithWrongOld(who.password, 'Jd3%nVx7qR')
     await page.getByTestId('password-back').click()
     await expect(page.getByTestId('account-password')).toBeFocused()
+  })
+
+  test('修改资料 confirmed again with nothing changed, the focus still on its error (a screen reader’s browse mode clicks without moving it): the error is said again', async ({ kiosk }) => {
+    const who = candidate(95)
+    await logInAs(kiosk, who)
+    const { page } = kiosk
+    await page.getByTestId('account-profile').click()
+    const profile = new ProfilePage(kiosk)
+    await profile.fill('mobile', who.mobile)
+    await profile.fill('sms-code', '000000')
+    const said = await listenTo(page, 'profile-error-status')
+    await profile.el('submit').click()
+    const nothingChanged = '您没有修改任何信息：请填写要修改的项'
+    await expect(profile.el('error')).toBeFocused()
+    // The focus it took read it: the voice says nothing as well.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
+    expect(await said()).toEqual([])
+    // 确认 activated where the focus is not: nothing moves the focus, so only the voice can say it.
+    await profile.el('submit').dispatchEvent('click')
+    await expect.poll(said).toEqual([nothingChanged])
+    await expect(profile.el('error')).toBeFocused()
+    await page.getByTestId('header-language').click()
+    await profile.el('error').focus()
+    const inEnglish = await profile.el('error').innerText()
+    const saidInEnglish = await listenTo(page, 'profile-error-status')
+    await profile.el('submit').dispatchEvent('click')
+    await expect.poll(saidInEnglish).toEqual([inEnglish])
   })
 
   test('修改资料 → 修改手机号 and back keeps what was typed in 修改资料', async ({ kiosk }) => {

@@ -149,10 +149,12 @@ export function useFormAnnouncer(): { refuse: () => Promise<void> } {
       await focusFirstError(root)
       if (!root.isConnected) return
       const inError = inErrorOf(root)
-      // One field: the focus that moved to it reads its message; said here only when the focus was there already.
+      // One field, or none and the form's error (FormError, no alert): the focus that moved to it
+      // reads its message; said here only when the focus was there already (a screen reader's browse
+      // mode activates 确认 without moving the focus off the error it left there).
       if (inError.length > 1) say({ count: inError.length })
-      else if (inError.length === 1 && document.activeElement === before) {
-        const message = messageOf(inError[0]!)
+      else if (document.activeElement === before) {
+        const message = inError.length === 1 ? messageOf(inError[0]!) : root.querySelector('.form-error')?.textContent?.trim()
         if (message) say({ message })
       }
     } finally {
