@@ -32,9 +32,14 @@ export function createRequestAuth(ctx: ServerContext) {
     ),
     remember: ctx.db.prepare('INSERT OR IGNORE INTO nonces (kiosk_id, nonce, expires_at) VALUES (?, ?, ?)'),
     seen: ctx.db.prepare<[string, string], number>('SELECT 1 FROM nonces WHERE kiosk_id = ? AND nonce = ?').pluck(),
-    // A request of the kiosk taken, signed less than a window ago: its nonce expires 2 windows after
-    // its timestamp, so later than 1 window from now.
-    onTime: ctx.db.prepare<[string, number], number>('SELECT 1 FROM nonces WHERE kiosk_id = ? AND expires_at > ? LIMIT 1').pluck(),
+    // A request of the kiosk taken, signed within a window of now on either side: its nonce expires
+    // 2 windows after its timestamp, so between 1 and 3 windows from now. Not one signed later than
+    // that: taken before this server's clock was set back, it says nothing of the kiosk's clock now.
+    onTime: ctx.db
+      .prepare<[string, number, number], number>(
+        'SELECT 1 FROM nonces WHERE kiosk_id = ? AND expires_at > ? AND expires_at <= ? LIMIT 1',
+      )
+      .pluck(),
     forget: ctx.db.prepare('DELETE FROM nonces WHERE expires_at < ?'),
   }
   let sinceCleanup = 0
@@ -46,10 +51,12 @@ export function createRequestAuth(ctx: ServerContext) {
   /**
    * A request the kiosk signed (the signature verified) that is not new: its nonce was taken before,
    * or it is out of the window while the kiosk's own requests of the last minutes were on time, so
-   * that its clock is not the reason. Something on the way sent it again.
+   * that its clock is not the reason. Something on the way sent it again, later: one signed ahead of
+   * this server's clock is a clock's matter (this server's set back, say), never a replay's.
    */
-  const isReplay = (kioskId: string, nonce: string, now: number) =>
-    q.seen.get(kioskId, nonce) !== undefined || q.onTime.get(kioskId, now + maxClockSkewMs) !== undefined
+  const isReplay = (kioskId: string, nonce: string, timestamp: number, now: number) =>
+    q.seen.get(kioskId, nonce) !== undefined ||
+    (timestamp < now && q.onTime.get(kioskId, now + maxClockSkewMs, now + 3 * maxClockSkewMs) !== undefined)
   const logReplay = (request: FastifyRequest, kioskId: string, timestamp: number, now: number) => {
     if (!replayWarning(kioskId, now)) return
     request.log.warn(
@@ -80,7 +87,7 @@ export function createRequestAuth(ctx: ServerContext) {
     if (!valid) return unauthorized()
     if (Math.abs(now - timestamp) > maxClockSkewMs) {
       // Only after the signature, so that no one without a kiosk's secret can fill the log.
-      if (isReplay(kioskId, nonce, now)) {
+      if (isReplay(kioskId, nonce, timestamp, now)) {
         logReplay(request, kioskId, timestamp, now)
         return unauthorized()
       }

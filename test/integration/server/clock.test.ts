@@ -105,4 +105,30 @@ describe("a server clock far from the kiosk's", () => {
     }
     assert.deepEqual(replays.map((line) => line.signedSecondsAgo), [0, 360, 600])
   })
+
+  test("a server whose clock was set back 10 minutes refuses its kiosks' requests as signed too far from its clock, not as replays, though their last ones were on time", async (t) => {
+    const log = logCapture()
+    const running = await startTestServer({ logger: log.logger })
+    t.after(() => running.stop())
+    const kiosk = await TestKiosk.enrol(running, 'Hall S')
+    assert.equal((await kiosk.signed('GET', `/v1/ops/${crypto.randomUUID()}`)).status, 404)
+    // The kiosk keeps the time the server told it; the server's clock goes back (an operator, or NTP).
+    const setBack = 10 * 60_000
+    running.advance(-setBack)
+    kiosk.clock = () => running.now() + setBack
+
+    const answer = await kiosk.signed('GET', `/v1/ops/${crypto.randomUUID()}`)
+
+    assert.deepEqual(answer, { status: 401, body: { error: { code: 'UNAUTHORIZED' } } })
+    const lines = log.lines()
+    // Before: "a replay of a request this kiosk signed earlier": the request taken before the step,
+    // signed "ahead" of the clock set back, was counted as the kiosk's own on time.
+    assert.deepEqual(
+      lines.filter((line) => /replay/.test(line.msg)).map((line) => line.msg),
+      [],
+    )
+    const clock = lines.filter((line) => /clock/.test(line.msg))
+    assert.equal(clock.length, 1)
+    assert.equal(clock[0].offBySeconds, 600)
+  })
 })
