@@ -119,7 +119,9 @@ export function createRequestAuth(ctx: ServerContext) {
 function oncePerMinute(): (kioskId: string, now: number) => boolean {
   const saidAt = new Map<string, number>()
   return (kioskId, now) => {
-    if (now - (saidAt.get(kioskId) ?? -Infinity) < 60_000) return false
+    // A clock set back since reopens it: the minute is not counted from a time still to come.
+    const since = now - (saidAt.get(kioskId) ?? -Infinity)
+    if (since >= 0 && since < 60_000) return false
     saidAt.set(kioskId, now)
     return true
   }

@@ -131,4 +131,20 @@ describe("a server clock far from the kiosk's", () => {
     assert.equal(clock.length, 1)
     assert.equal(clock[0].offBySeconds, 600)
   })
+
+  test("a kiosk still refused for its time after this server's clock was set back is named again, not silenced until the clock catches up", async (t) => {
+    const log = logCapture()
+    const running = await startTestServer({ logger: log.logger })
+    t.after(() => running.stop())
+    const kiosk = await TestKiosk.enrol(running, 'Hall T')
+    kiosk.clock = () => running.now() - 10 * 60_000
+    assert.equal((await kiosk.signed('GET', `/v1/ops/${crypto.randomUUID()}`)).status, 401)
+    // The operator sets this server's clock back half an hour; the kiosk is still 10 minutes off it.
+    running.advance(-30 * 60_000)
+    assert.equal((await kiosk.signed('GET', `/v1/ops/${crypto.randomUUID()}`)).status, 401)
+
+    // Before: once only; the minute since the first was counted from a time now 30 minutes ahead.
+    const warnings = log.lines().filter((line) => /clock/.test(line.msg))
+    assert.deepEqual(warnings.map((line) => line.offBySeconds), [-600, -600])
+  })
 })
