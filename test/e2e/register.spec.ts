@@ -456,6 +456,9 @@ test.describe('注册ETEST通行证', () => {
       await expect(register.fieldError('sms-code')).toHaveText(/^验证码发送过于频繁，请 \d+ 秒后再试$/)
       await expect(register.el('send-code')).toHaveText(/^\d+秒后重新发送$/)
       await expect(register.el('send-code')).toBeDisabled()
+      // The disabled button would have dropped the keyboard to <body>: the code field has it, and reads why.
+      await expect(register.el('sms-code')).toBeFocused()
+      await expect(register.el('sms-code')).toHaveAccessibleDescription(/^验证码发送过于频繁，请 \d+ 秒后再试/)
       // Another number has no wait.
       await register.fill('mobile', candidate(83).mobile)
       await expect(register.el('send-code')).toHaveText('发送验证码')
