@@ -714,10 +714,13 @@ test.describe('我的ETEST通行证', () => {
     await page.getByTestId('account-password').click()
     // Main no longer holds the session, as after its 30 minutes.
     kiosk.services.session.wipe()
+    const said = await listenTo(page, 'login-error-status')
     await new PasswordPage(kiosk).change(who.password, 'Rv9@kWq3nB')
 
     await expect(page.getByTestId('login-submit')).toBeVisible()
     await expect(page.getByTestId('login-error')).toHaveText('登录已过期，请重新登录')
+    // Said in 登录's voice, and after its region was in the page: put in with the region, it was not heard.
+    await expect.poll(said).toEqual(['登录已过期，请重新登录'])
     // Once: the next visit to 登录 starts clean.
     await page.getByTestId('login-register').click()
     await expect(page.getByTestId('login-submit')).toBeHidden()

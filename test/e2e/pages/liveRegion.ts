@@ -5,7 +5,9 @@ import type { Page } from '@playwright/test'
  * hands a page's changes to assistive technology once per rendered frame, so a text that changed and
  * changed back before the next frame says nothing, and the same text twice in a row is said once. The
  * answer lists each text a frame showed that differed from the frame before, blanks left out, trimmed
- * (a no-break space is heard as nothing). The region may be replaced meanwhile (another step).
+ * (a no-break space is heard as nothing). The region may be replaced meanwhile (another step): what a
+ * region holds in the first frame it is in the page is not heard (screen readers say a live region's
+ * changes, not the text it was inserted with), only what changes after.
  */
 export async function listenTo(page: Page, testid: string): Promise<() => Promise<string[]>> {
   const key = `liveRegion:${testid}`
@@ -13,12 +15,15 @@ export async function listenTo(page: Page, testid: string): Promise<() => Promis
     ({ testid, key }) => {
       const heard: string[] = []
       ;(window as unknown as Record<string, string[]>)[key] = heard
-      const text = () => document.querySelector(`[data-testid="${testid}"]`)?.textContent ?? ''
-      let last = text()
+      const region = () => document.querySelector(`[data-testid="${testid}"]`)
+      let shown = region()
+      let last = shown?.textContent ?? ''
       const frame = () => {
-        const now = text()
-        if (now !== last && now.trim() !== '') heard.push(now.trim())
-        last = now
+        const now = region()
+        const text = now?.textContent ?? ''
+        if (now === shown && text !== last && text.trim() !== '') heard.push(text.trim())
+        shown = now
+        last = text
         requestAnimationFrame(frame)
       }
       requestAnimationFrame(frame)
