@@ -694,6 +694,23 @@ test.describe('我的ETEST通行证', () => {
     expect(await page.content()).not.toContain('138****8006')
   })
 
+  test('the header keeps to one row on the account screens at 1280 px, in Chinese and English', async ({ kiosk }) => {
+    await logInAs(kiosk, candidate(61))
+    const { page } = kiosk
+    await page.setViewportSize({ width: 1280, height: 800 })
+    for (const language of ['zh-CN', 'en']) {
+      if (language === 'en') await page.getByTestId('header-language').click()
+      await expect(page.getByTestId('header-account')).toHaveText(language === 'en' ? 'My ETEST passport' : '我的ETEST通行证')
+      for (const path of ['/account', '/account/profile', '/account/password']) {
+        await page.evaluate((hash) => (window.location.hash = hash), `#${path}`)
+        await expect(page.getByRole('heading', { level: 1 })).toBeFocused()
+        // The logo, the links and the end of the header (我的ETEST通行证, 退出, the network, the language).
+        const tops = await page.locator('.portal-header > *').evaluateAll((parts) => parts.map((part) => Math.round(part.getBoundingClientRect().top)))
+        expect(new Set(tops).size, `${language} ${path}: the header's parts start at ${tops.join(', ')}`).toBe(1)
+      }
+    }
+  })
+
   test('an account screen needs a log-in: a stranger is sent to CET报名登录', async ({ kiosk }) => {
     await kiosk.open('/')
     await registerThroughKiosk(kiosk.page, candidate(7))
