@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomInt, randomUUID } from 'node:crypto'
 import svgCaptcha from 'svg-captcha'
 import { fail, ok, type Result } from '../../src-common/errors'
 import { toHalfWidth } from '../../src-common/rules'
@@ -25,6 +25,64 @@ export interface CaptchaOptions {
 }
 
 const maxLive = 200
+const background = '#f2f6fc'
+
+/**
+ * svg-captcha's picture, made readable without making it easier to read for a machine: each letter
+ * keeps a random hue but is darkened to WCAG's 4.5:1 against the background (its own colours went
+ * down to 1.5:1: yellow, pale green), and the picture is cropped to the letters and stretched over
+ * the frame (it left blank bands at both sides). The letters' shapes, jitter, overlaps and the
+ * noise lines are svg-captcha's, drawn as before; the lines take the letters' colours.
+ */
+function readable(svg: string): string {
+  const letters = /<path fill="#[0-9a-f]{6}" d="([^"]+)"/gi
+  // The letters are absolute M/L/Q/C commands: every other number is an x.
+  const xs = [...svg.matchAll(letters)].flatMap(([, d]) => (d!.match(/-?\d+(\.\d+)?/g) ?? []).map(Number).filter((_, i) => i % 2 === 0))
+  const left = Math.floor(Math.min(...xs)) - 4
+  const width = Math.ceil(Math.max(...xs)) + 4 - left
+  return svg
+    .replace(/viewBox="0,0,(\d+),(\d+)"/, (_, _width: string, height: string) => `viewBox="${left},0,${width},${height}" preserveAspectRatio="none"`)
+    .replace(/<rect width="100%" height="100%"/, `<rect x="${left}" width="${width}" height="100%"`)
+    .replace(letters, (_, d: string) => `<path fill="${letterColour()}" d="${d}"`)
+    // The noise as dark as the letters: lighter, it would be told apart from them by lightness alone.
+    .replace(/stroke="#[0-9a-f]{3,6}"/gi, () => `stroke="${letterColour()}"`)
+}
+
+/** A random hue, as svg-captcha picks it, dark enough to read at 4.5:1 on the background. */
+function letterColour(): string {
+  const hue = randomInt(0, 24) / 24
+  const saturation = randomInt(60, 81) / 100
+  for (let lightness = randomInt(25, 46) / 100; ; lightness -= 0.01) {
+    const colour = hslToHex(hue, saturation, lightness)
+    if (contrastRatio(colour, background) >= 4.5) return colour
+  }
+}
+
+function hslToHex(hue: number, saturation: number, lightness: number): string {
+  const q = lightness < 0.5 ? lightness * (1 + saturation) : lightness + saturation - lightness * saturation
+  const p = 2 * lightness - q
+  const channel = (t: number) => {
+    const h = (t + 1) % 1
+    const v = h < 1 / 6 ? p + (q - p) * 6 * h : h < 1 / 2 ? q : h < 2 / 3 ? p + (q - p) * (2 / 3 - h) * 6 : p
+    return Math.round(v * 255)
+      .toString(16)
+      .padStart(2, '0')
+  }
+  return `#${channel(hue + 1 / 3)}${channel(hue)}${channel(hue - 1 / 3)}`
+}
+
+/** WCAG 2's contrast ratio of two #rrggbb colours. */
+export function contrastRatio(a: string, b: string): number {
+  const luminance = (hex: string) => {
+    const [r, g, b] = [1, 3, 5].map((i) => {
+      const c = parseInt(hex.slice(i, i + 2), 16) / 255
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+    }) as [number, number, number]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+  }
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number]
+  return (light + 0.05) / (dark + 0.05)
+}
 
 export function createCaptchaService(options: CaptchaOptions = {}): CaptchaService {
   const now = options.now ?? Date.now
@@ -38,7 +96,7 @@ export function createCaptchaService(options: CaptchaOptions = {}): CaptchaServi
         ignoreChars: '0oO1lIi',
         noise: 2,
         color: true,
-        background: '#f2f6fc',
+        background,
         width: 132,
         height: 48,
         fontSize: 50,
@@ -47,7 +105,7 @@ export function createCaptchaService(options: CaptchaOptions = {}): CaptchaServi
       if (live.size >= maxLive) live.delete(live.keys().next().value!)
       live.set(captchaId, { answer: text.toUpperCase(), expiresAt: now() + ttlMs })
       options.onCreate?.(captchaId, text)
-      return { captchaId, image: `data:image/svg+xml;base64,${Buffer.from(data).toString('base64')}` }
+      return { captchaId, image: `data:image/svg+xml;base64,${Buffer.from(readable(data)).toString('base64')}` }
     },
     check(captchaId, answer) {
       const entry = captchaId ? live.get(captchaId) : undefined
