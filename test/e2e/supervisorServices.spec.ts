@@ -211,6 +211,9 @@ test.describe('on-site services and the audit log', () => {
     await supervisor.el('reset-checked').click()
     await supervisor.el('reset-submit').click()
     await expect(supervisor.el('reset-result')).toHaveAttribute('data-status', 'rejected')
+    // The primary button first, as on every screen: 继续办理下一位, then 返回修改 on its right.
+    const [next, back] = await Promise.all([supervisor.el('reset-result-next').boundingBox(), supervisor.el('reset-result-back').boundingBox()])
+    expect(next!.x).toBeLessThan(back!.x)
     await supervisor.el('reset-result-back').click()
     await expect(supervisor.el('reset-id-number')).toHaveValue(mistyped)
     await expect(supervisor.el('reset-name')).toHaveValue(who.name)
