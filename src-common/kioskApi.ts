@@ -182,6 +182,8 @@ export const auditEntrySchema = z.object({
   id: z.number().int(),
   at: z.string(),
   actor: z.object({ staffId: z.string().optional(), name: z.string().optional() }).nullable(),
+  /** A row without staff: written by the first set-up, or by the kiosk itself. */
+  by: z.enum(['setup', 'kiosk']).optional(),
   action: z.string(),
   detail: z.record(z.string(), z.unknown()),
 })

@@ -295,7 +295,7 @@ export function createSupervisorHandlers(
         const page = supervisor.audit.list({ limit, offset })
         return ok({
           total: page.total,
-          entries: page.entries.map(({ id, at, actor, action, detail }) => ({ id, at, actor, action, detail })),
+          entries: page.entries.map(({ id, at, actor, by, action, detail }) => ({ id, at, actor, by, action, detail })),
         })
       }, read),
       verifyAudit: guarded(async () => {

@@ -2,7 +2,7 @@ import type { Locator } from '@playwright/test'
 import { test, expect } from './harness/kioskFixture'
 import { candidate } from './pages/candidates'
 import { logInAs, registerThroughKiosk } from './pages/accounts'
-import { queueAppeal, queueAppealInBackoff, queueAppeals, SupervisorPage } from './pages/supervisorPages'
+import { queueAppeal, queueAppealInBackoff, queueAppeals, staff, SupervisorPage } from './pages/supervisorPages'
 
 test.describe('on a 1024 × 768 screen', () => {
   test.use({ viewport: { width: 1024, height: 768 } })
@@ -51,6 +51,26 @@ test.describe('on a 1024 × 768 screen', () => {
     await page.getByTestId('header-language').click()
     await expect(page.getByRole('table', { name: 'Audit log' })).toBeVisible()
     expect(new Set(await linesOf(times))).toEqual(new Set([1]))
+  })
+
+  test('操作日志 names who wrote a row no staff member did: 首次设置, or the kiosk itself, in Chinese and English', async ({ kiosk }) => {
+    const { page } = kiosk
+    const supervisor = new SupervisorPage(kiosk)
+    // What the kiosk writes as staff leave with sync paused: it resumes by itself.
+    kiosk.services.supervisor.audit.append({ action: 'resume', detail: {}, actor: null })
+    await supervisor.enter()
+    await supervisor.tab('audit')
+    const staffOf = (action: string) => page.locator(`[data-testid="supervisor-audit-row"][data-action="${action}"]`).getByTestId('supervisor-audit-staff')
+    await expect(staffOf('setup')).toHaveText('首次设置')
+    // The wizard's settings and the demo kiosk's first link to the centre, before its 首次设置 row.
+    const settings = await staffOf('settingChanged').allTextContents()
+    expect(settings.length).toBeGreaterThan(0)
+    expect(new Set(settings)).toEqual(new Set(['首次设置']))
+    await expect(staffOf('resume')).toHaveText('本机自动')
+    await expect(staffOf('enter')).toHaveText(`${staff.staffName} · ${staff.staffId}`)
+    await page.getByTestId('header-language').click()
+    await expect(staffOf('setup')).toHaveText('First-time set-up')
+    await expect(staffOf('resume')).toHaveText('The kiosk itself')
   })
 
   test('多次失败的业务’s count sits on the line of the other facts’ values and looks like them, with 查看 beside it and without', async ({ kiosk }) => {

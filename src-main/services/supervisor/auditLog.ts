@@ -87,6 +87,12 @@ export interface AuditEntry {
   /** ISO time. */
   at: string
   actor: AuditActor | null
+  /**
+   * Who wrote a row without staff (actor null), as 操作日志 says it: the first set-up (the wizard, and
+   * the demo kiosk's link to the centre as it first starts: every row up to the `setup` row), or the
+   * kiosk itself afterwards (sync resumed as staff left). Derived when read, not stored.
+   */
+  by?: 'setup' | 'kiosk'
   action: AuditAction
   detail: Record<string, unknown>
   prevHash: string
@@ -208,6 +214,7 @@ export function createAuditLog(db: Database.Database, now: () => number): AuditR
       `SELECT * FROM supervisor_audit ORDER BY id DESC LIMIT @limit OFFSET @offset`,
     ),
     all: db.prepare<[], AuditRow>(`SELECT * FROM supervisor_audit ORDER BY id`),
+    setupId: db.prepare<[], { id: number }>(`SELECT id FROM supervisor_audit WHERE action = 'setup' ORDER BY id LIMIT 1`),
   }
 
   const highWater = (): number => sql.sequence.get()?.seq ?? 0
@@ -252,9 +259,13 @@ export function createAuditLog(db: Database.Database, now: () => number): AuditR
     list({ limit = 50, offset = 0 } = {}) {
       const safeLimit = Math.min(Math.max(Math.trunc(limit), 1), 500)
       const safeOffset = Math.max(Math.trunc(offset), 0)
+      const setupId = sql.setupId.get()?.id ?? Infinity
       return {
         total: sql.count.get()?.n ?? 0,
-        entries: sql.page.all({ limit: safeLimit, offset: safeOffset }).map(toEntry),
+        entries: sql.page.all({ limit: safeLimit, offset: safeOffset }).map((row) => {
+          const entry = toEntry(row)
+          return entry.actor === null ? { ...entry, by: entry.id <= setupId ? 'setup' : 'kiosk' } : entry
+        }),
       }
     },
 

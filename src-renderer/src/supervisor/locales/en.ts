@@ -295,6 +295,7 @@ const en: typeof zhCN = {
       number: 'No.',
       time: 'Time',
       staff: 'Staff',
+      by: { setup: 'First-time set-up', kiosk: 'The kiosk itself' },
       action: 'Action',
       detail: 'Detail',
       range: 'Rows {from}–{to} of {total} (newest first)',

@@ -293,6 +293,8 @@ export default {
       number: '序号',
       time: '时间',
       staff: '工作人员',
+      // 工作人员 of a row no staff member wrote.
+      by: { setup: '首次设置', kiosk: '本机自动' },
       action: '操作',
       detail: '详情',
       range: '第 {from}–{to} 条，共 {total} 条（最新的在前）',
