@@ -694,19 +694,31 @@ test.describe('我的ETEST通行证', () => {
     expect(await page.content()).not.toContain('138****8006')
   })
 
-  test('the header keeps to one row on the account screens at 1280 px, in Chinese and English', async ({ kiosk }) => {
+  test('the header keeps to one row on the account screens at 1280 and 1024 px, in Chinese and English', async ({ kiosk }) => {
     await logInAs(kiosk, candidate(61))
     const { page } = kiosk
-    await page.setViewportSize({ width: 1280, height: 800 })
     for (const language of ['zh-CN', 'en']) {
       if (language === 'en') await page.getByTestId('header-language').click()
       await expect(page.getByTestId('header-account')).toHaveText(language === 'en' ? 'My ETEST passport' : '我的ETEST通行证')
       for (const path of ['/account', '/account/profile', '/account/password']) {
         await page.evaluate((hash) => (window.location.hash = hash), `#${path}`)
         await expect(page.getByRole('heading', { level: 1 })).toBeFocused()
-        // The logo, the links and the end of the header (我的ETEST通行证, 退出, the network, the language).
-        const tops = await page.locator('.portal-header > *').evaluateAll((parts) => parts.map((part) => Math.round(part.getBoundingClientRect().top)))
-        expect(new Set(tops).size, `${language} ${path}: the header's parts start at ${tops.join(', ')}`).toBe(1)
+        for (const [width, height] of [
+          [1280, 800],
+          [1024, 768],
+        ] as const) {
+          await page.setViewportSize({ width, height })
+          // The logo, the links and the end of the header (我的ETEST通行证, 退出, the network, the language).
+          const middles = await page.locator('.portal-header > *').evaluateAll((parts) =>
+            parts.map((part) => Math.round(part.getBoundingClientRect().top + part.getBoundingClientRect().height / 2)),
+          )
+          expect(Math.max(...middles) - Math.min(...middles), `${language} ${path} at ${width} px: the header's parts centred at ${middles.join(', ')}`).toBeLessThan(4)
+          // Nothing drawn past its box (a name too long for its two lines would be).
+          const spilled = await page.locator('.portal-header a, .portal-header button').evaluateAll((parts) =>
+            parts.filter((part) => part.scrollWidth > part.clientWidth + 1).map((part) => part.textContent?.trim()),
+          )
+          expect(spilled, `${language} ${path} at ${width} px`).toEqual([])
+        }
       }
     }
   })
