@@ -12,7 +12,7 @@ import {
 import type { LimitRule } from '../src-common/rules'
 import { normalize } from './accounts'
 import type { ServerContext } from './context'
-import { isDamage } from './database'
+import { isReadFault } from './database'
 import { createEnrollmentCode, redeemEnrollmentCode } from './enrollment'
 import { addressKey, createFailureLimiter } from './failureLimiter'
 import { sendError } from './httpErrors'
@@ -82,8 +82,8 @@ export async function buildApp(ctx: ServerContext) {
   })
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (isDamage(error)) {
-      ctx.reportDamage(error)
+    if (isReadFault(error)) {
+      ctx.reportReadFault(error)
       return sendError(reply, { code: 'INTERNAL' }, 503)
     }
     const status = error.statusCode ?? 500

@@ -13,8 +13,11 @@ export interface ServerContext {
   /** Op effects run through this (see groupCommit.ts). */
   commits: GroupCommit
   keys: ServerKeys
-  /** A read found central.db damaged (isDamage): logged once, with what to do; the answer is 503. */
-  reportDamage(error: unknown): void
+  /**
+   * A read met central.db damaged (isDamage: logged once) or its disk failing (isDiskError: logged at
+   * most once a minute), with what to do; the answer is 503 (isReadFault).
+   */
+  reportReadFault(error: unknown): void
   opener: Opener
   accounts: Accounts
   codes: Codes

@@ -84,6 +84,20 @@ export function isDamage(error: unknown): boolean {
 }
 
 /**
+ * SQLite's word that the disk failed it (SQLITE_IOERR and its extended codes: _READ, _SHORT_READ,
+ * _FSTAT...): the file may be whole, and the next read may pass (a cable, a controller, a full queue).
+ */
+export function isDiskError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('SQLITE_IOERR')
+}
+
+/** What a request that read central.db may meet from the file or its disk: answered 503, not a 500 per request. */
+export function isReadFault(error: unknown): boolean {
+  return isDamage(error) || isDiskError(error)
+}
+
+/**
  * `central.db` for an administrator's command, beside the running server or not: never migrated
  * (run from a newer checkout, it must not change the schema under the running server), and opened
  * read-only for a command that only reads (kiosks list, appeals list), so that it cannot write at

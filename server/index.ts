@@ -3,7 +3,7 @@ import { buildApp } from './app'
 import { createAccounts } from './accounts'
 import { createCodes, defaultSendLimits, type SendLimits } from './codes'
 import type { ServerContext } from './context'
-import { isDamage, makeDataFolder, openDatabase, openDatabaseForCommand, type Db } from './database'
+import { isDamage, isDiskError, makeDataFolder, openDatabase, openDatabaseForCommand, type Db } from './database'
 import { lockDataFolder } from './dataFolderLock'
 import { createEnrollmentCode as createCode } from './enrollment'
 import { createGroupCommit } from './groupCommit'
@@ -136,14 +136,21 @@ async function serve(store: CentralStore, owned: boolean, options: ServerOptions
   if (store.checked) log.info('the last server on this data folder did not stop cleanly: central.db was checked (quick_check) and is whole')
   const dev = options.dev ?? false
   const limits = { ...defaultSendLimits, ...options.limits }
+  const commits = createGroupCommit(db, (error) => {
+    log.fatal({ err: error }, 'commit failed: answering 503 from now on, so that no answer reports what was not saved')
+    options.onCommitFailure?.(error)
+  })
+  const reportDamage = onceOnDamage(store, log)
+  const reportDiskError = atMostOncePerMinuteOnDiskError(log, clock)
   const ctx: ServerContext = {
     db,
-    commits: createGroupCommit(db, (error) => {
-      log.fatal({ err: error }, 'commit failed: answering 503 from now on, so that no answer reports what was not saved')
-      options.onCommitFailure?.(error)
-    }),
+    commits,
     keys,
-    reportDamage: onceOnDamage(store, log),
+    reportReadFault: (error) => {
+      if (isDamage(error)) reportDamage(error)
+      // A commit the disk refused was logged already, as fatal, with what follows from it (groupCommit.ts).
+      else if (isDiskError(error) && commits.failed === undefined) reportDiskError(error)
+    },
     opener: await createOpener(keys.privateKey, keys.publicKey),
     accounts: createAccounts(db, keys.pepper),
     codes: createCodes(db, keys.pepper, limits),
@@ -177,7 +184,7 @@ async function serve(store: CentralStore, owned: boolean, options: ServerOptions
 }
 
 /**
- * ServerContext.reportDamage: a page of central.db that a request read and found damaged. Writes
+ * ServerContext.reportReadFault: a page of central.db that a request read and found damaged. Writes
  * that touch it fail-stop at their commit (groupCommit.ts), but a damage met only by reads would
  * otherwise be a 500 and a stack trace per request, for as long as the server runs. Said once, with
  * what to do; the folder stays marked, so that the start after a clean stop finds it (quick_check).
@@ -192,6 +199,38 @@ function onceOnDamage(store: CentralStore, log: Logger): (error: unknown) => voi
       { reason: error instanceof Error ? error.message : String(error) },
       "central.db is damaged: requests that read the damaged part are answered 503. Stop the server and restore the data folder from its last backup (start the server with --data on a folder made by 'npm run server -- backup'); keep this folder as it is for support. Started on it again, the server checks it (quick_check) and refuses it",
     )
+  }
+}
+
+/** Between two lines of a disk error met by reads: enough for the operator to see it goes on, not a line per request. */
+const diskErrorLogIntervalMs = 60_000
+
+/**
+ * ServerContext.reportReadFault: the disk failed a read of central.db (SQLITE_IOERR). Unlike a damage,
+ * it may pass (a loose cable, a controller reset), so the folder is not marked damaged; while it lasts,
+ * each request that meets it is answered 503 and the kiosks try again later. Said at most once a
+ * minute, with how many requests met it since the last line, and SQLite's words, not a stack.
+ */
+function atMostOncePerMinuteOnDiskError(log: Logger, clock: () => number): (error: unknown) => void {
+  let saidAt: number | undefined
+  let metSince = 0
+  return (error) => {
+    const now = clock()
+    // A clock set back (ServerOptions.clock follows the system's) does not silence it until it catches up.
+    if (saidAt !== undefined && Math.abs(now - saidAt) < diskErrorLogIntervalMs) {
+      metSince += 1
+      return
+    }
+    log.error(
+      {
+        sqliteCode: (error as { code?: unknown }).code,
+        reason: error instanceof Error ? error.message : String(error),
+        ...(saidAt === undefined ? {} : { metSinceLastLine: metSince }),
+      },
+      "central.db could not be read: the disk reported an I/O error, and requests that read it are answered 503 (kiosks keep their ops and try again later). Check the disk that holds the data folder: the system log names its errors (journalctl -k, dmesg), then its cable, mount and health (smartctl). Said at most once a minute while it lasts; if it does not pass, stop the server and restore the data folder from its last backup onto a sound disk",
+    )
+    saidAt = now
+    metSince = 0
   }
 }
 

@@ -6,7 +6,7 @@ import { maxClockSkewMs } from '../src-common/requestSigning'
 import { sealingAad } from '../src-common/sealing'
 import type { OpResult, WireOp } from '../src-common/wire'
 import type { ServerContext } from './context'
-import { isDamage } from './database'
+import { isReadFault } from './database'
 import { opHandlers, rejected, type OpEnv, type Outcome } from './opHandlers'
 
 /** An op created while its session (or code) was valid is still applied when it arrives this late. */
@@ -63,8 +63,8 @@ export function createOpsProcessor(ctx: ServerContext) {
   // Per key, the end of its line: true while every op in it was answered, false once one failed
   // unanswered (a fault: nothing stored, so the client sends it again).
   const chains = new Map<string, Promise<boolean>>()
-  // The answers of ops that read a damaged page of central.db, with what SQLite said.
-  const metDamage = new WeakMap<OpResult, unknown>()
+  // The answers of ops that met a damaged page of central.db or a failing disk, with what SQLite said.
+  const metReadFault = new WeakMap<OpResult, unknown>()
 
   /**
    * Runs `apply` after the ops already in line for `key`. An op that failed unanswered will come
@@ -82,10 +82,10 @@ export function createOpsProcessor(ctx: ServerContext) {
       try {
         return { result: await apply(), answered: true }
       } catch (error) {
-        if (isDamage(error)) {
-          // Said once (reportDamage), not per op; the batch is answered 503 (processBatch).
+        if (isReadFault(error)) {
+          // Said by reportReadFault, not per op; the batch is answered 503 (processBatch).
           const result = unanswered(op.id)
-          metDamage.set(result, error)
+          metReadFault.set(result, error)
           return { result, answered: false }
         }
         // A bug or a fault, not an answer.
@@ -168,9 +168,10 @@ export function createOpsProcessor(ctx: ServerContext) {
         }),
       )
       // Nothing stored for those ops, as for any INTERNAL; the whole answer is the 503 of a damaged
-      // database (app.ts), which the kiosk retries later, and the resend gets the others' stored answers.
-      const damage = results.find((result) => metDamage.has(result))
-      if (damage) throw metDamage.get(damage)
+      // database or a failing disk (app.ts), which the kiosk retries later, and the resend gets the
+      // others' stored answers.
+      const fault = results.find((result) => metReadFault.has(result))
+      if (fault) throw metReadFault.get(fault)
       return results
     },
 

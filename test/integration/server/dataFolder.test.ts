@@ -7,7 +7,8 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { startServer } from '../../../server/index'
+import { openCentralStore, startServer } from '../../../server/index'
+import type { Db } from '../../../server/database'
 import { apiPaths } from '../../../src-common/wire'
 import { appealPayload, call, candidate, cli, logCapture, noStackTrace, residentId, serverCommand, smsCode as codeFor, spawnServer, TestKiosk } from './kiosk'
 
@@ -277,5 +278,111 @@ describe('a database damaged deep inside', () => {
     const lines = log.lines()
     assert.equal(lines.filter((line) => /damaged/.test(line.msg)).length, 1)
     assert.deepEqual(lines.filter((line) => line.err !== undefined || /op failed/.test(line.msg)), [])
+  })
+})
+
+describe('a disk that fails reads of central.db', () => {
+  /**
+   * From `fail(pattern)` on, the statements that read and whose SQL matches `pattern` throw what
+   * better-sqlite3 throws when the disk fails a read (a bad sector, a cable pulled, a controller
+   * reset), until `fail(undefined)`: no file system in a test fails on demand, and the file stays whole.
+   */
+  function failingReads(db: Db) {
+    let failing: RegExp | undefined
+    const prepare = db.prepare.bind(db)
+    db.prepare = ((source: string) => {
+      const statement = prepare(source)
+      for (const method of ['get', 'all', 'iterate'] as const) {
+        const read = statement[method] as (...args: unknown[]) => unknown
+        Object.assign(statement, {
+          [method]: (...args: unknown[]) => {
+            if (statement.reader && failing?.test(source)) throw new Database.SqliteError('disk I/O error', 'SQLITE_IOERR_READ')
+            return read.apply(statement, args)
+          },
+        })
+      }
+      return statement
+    }) as Db['prepare']
+    return (pattern: RegExp | undefined) => void (failing = pattern)
+  }
+
+  async function serverOnFailingDisk(t: { after(fn: () => Promise<void> | void): void }) {
+    const dataDir = tempFolder(t)
+    const store = await openCentralStore(dataDir)
+    const fail = failingReads(store.db)
+    const log = logCapture()
+    let now = Date.now()
+    const running = await startServer({ port: 0, store, dev: true, logger: log.logger, clock: () => now })
+    let stopped: Promise<void> | undefined
+    const stop = () =>
+      (stopped ??= running.close().then(() => {
+        store.close()
+      }))
+    t.after(stop)
+    const enrolled = await call(running.url, 'POST', apiPaths.enroll, { code: running.createEnrollmentCode('Hall D'), name: 'kiosk 1' })
+    const { kioskId, secret, keyId, publicKey } = enrolled.body as { kioskId: string; secret: string; keyId: string; publicKey: string }
+    const kiosk = new TestKiosk(running.url, kioskId, secret, keyId, publicKey)
+    kiosk.clock = () => now
+    const later = (ms: number) => void (now += ms)
+    return { dataDir, running, kiosk, fail, log, later, stop }
+  }
+
+  const unavailable = { status: 503, body: { error: { code: 'INTERNAL' } } }
+  const diskLines = (lines: ReturnType<ReturnType<typeof logCapture>['lines']>) => lines.filter((line) => /I\/O error/.test(line.msg))
+
+  test('the requests that meet it are answered 503, it is logged at most once a minute with what to check, and the folder is not marked damaged', async (t) => {
+    const { dataDir, running, kiosk, fail, log, later, stop } = await serverOnFailingDisk(t)
+    const applied = await kiosk.apply('appeal', appealPayload())
+    fail(/FROM (ops|kiosks)\b/)
+
+    const answers = [
+      await kiosk.signed('GET', `/v1/ops/${applied.id}`),
+      await kiosk.signed('GET', `/v1/ops/${applied.id}`),
+      await kiosk.push([await kiosk.op('appeal', appealPayload(), { id: applied.id as string })]),
+    ]
+
+    // Before: 500 INTERNAL to each, and pino's 'request failed' with a stack trace per request.
+    for (const answer of answers) assert.deepEqual(answer, unavailable)
+    assert.equal((await call(running.url, 'GET', apiPaths.health)).status, 200)
+    const said = diskLines(log.lines())
+    assert.equal(said.length, 1, 'not once per request')
+    assert.match(
+      said[0].msg,
+      /^central\.db could not be read: the disk reported an I\/O error, and requests that read it are answered 503 \(kiosks keep their ops and try again later\)\. Check the disk that holds the data folder/,
+    )
+    assert.equal(said[0].reason, 'disk I/O error')
+    assert.equal(said[0].sqliteCode, 'SQLITE_IOERR_READ')
+
+    // A minute on, it is said again while it lasts, with how many requests met it meanwhile.
+    later(61_000)
+    assert.deepEqual(await kiosk.signed('GET', `/v1/ops/${applied.id}`), unavailable)
+    const again = diskLines(log.lines())
+    assert.equal(again.length, 2)
+    assert.equal(again[1].metSinceLastLine, 2)
+    assert.deepEqual(
+      log.lines().filter((line) => line.err !== undefined || line.stack !== undefined || /request failed|damaged/.test(line.msg)),
+      [],
+    )
+
+    // It passes: the same request is answered, and a clean stop leaves the folder unmarked (no check at the next start).
+    fail(undefined)
+    assert.equal((await kiosk.signed('GET', `/v1/ops/${applied.id}`)).status, 200)
+    await stop()
+    assert.equal(existsSync(join(dataDir, 'server.pid')), false)
+  })
+
+  test('an op whose read meets it is answered 503 with its batch, without a stack per op', async (t) => {
+    const { kiosk, fail, log } = await serverOnFailingDisk(t)
+    const smsCode = await codeFor(kiosk, candidate.mobile, 'register')
+    fail(/FROM accounts\b/)
+
+    // The registration looks the ID number up among the accounts: that read meets the disk error.
+    const answer = await kiosk.push([await kiosk.op('register', { ...candidate, smsCode, agreed: true })])
+
+    // Before: 200, the op rejected INTERNAL, and 'op failed' with a stack trace.
+    assert.deepEqual(answer, unavailable)
+    const lines = log.lines()
+    assert.equal(diskLines(lines).length, 1)
+    assert.deepEqual(lines.filter((line) => line.err !== undefined || /op failed|damaged/.test(line.msg)), [])
   })
 })
