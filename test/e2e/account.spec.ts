@@ -308,6 +308,24 @@ test.describe('我的ETEST通行证', () => {
     await hintReads('verify-mobile-send-to', `将向 ${masked} 发送验证码`, masked)
   })
 
+  test('验证邮箱: 将向 … 发送验证码 names the account’s email, masked, as 验证手机 names its number; once sent, where the mail went', async ({ kiosk }) => {
+    const who = candidate(91)
+    await logInAs(kiosk, who)
+    await kiosk.page.getByTestId('account-verify-email').click()
+    const verify = new VerifyEmailPage(kiosk)
+    const masked = `w***@example.com`
+    await expect(verify.el('send-to')).toHaveText(`将向 ${masked} 发送验证码`)
+    await expect(verify.el('send-to').locator('.target')).toHaveCSS('font-weight', '700')
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(verify.el('send-to')).toHaveText(`The code will be sent to ${masked}`)
+    await kiosk.page.getByTestId('header-language').click()
+    await verify.fill('email', who.email)
+    await codeSentBy(kiosk.page, who.email, () => verify.el('send-code').click())
+    // One hint at a time: the address the mail went to replaces where it would go.
+    await expect(verify.el('sent')).toHaveText(`验证码已发送至 ${who.email}，请查收邮件`)
+    await expect(verify.el('send-to')).toHaveCount(0)
+  })
+
   test('修改资料 ↔ 修改手机号 within the minute: each 发送验证码 still counts down for its number, and not for another', async ({ kiosk }) => {
     const who = candidate(88)
     await logInAs(kiosk, who)
