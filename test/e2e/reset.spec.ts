@@ -122,6 +122,18 @@ test.describe('重置密码', () => {
     await expect(reset.el('sms-code')).toHaveAttribute('placeholder', 'SMS code')
   })
 
+  test('by mobile: the new password step marks 手机号码 required, as the web site does (and as 手机号 is on the step before)', async ({ kiosk }) => {
+    const who = candidate(92)
+    const reset = await resetStartedByMobile(kiosk, who)
+    await reset.verifyMobile(who.mobile)
+    await expect(reset.el('target')).toHaveText(who.mobile)
+    await expect(reset.el('target-field')).toHaveClass(/is-required/)
+    await expect(reset.el('target-field').locator('.el-form-item__label')).toHaveText('手机号码')
+    await kiosk.page.getByTestId('header-language').click()
+    await expect(reset.el('target-field').locator('.el-form-item__label')).toHaveText('Mobile number')
+    await expect(reset.el('target-field')).toHaveClass(/is-required/)
+  })
+
   test('by mobile: back to the first step and 下一步 again within the minute, 发送验证码 still counts down for that number', async ({ kiosk }) => {
     const who = candidate(86)
     const reset = await resetStartedByMobile(kiosk, who)
@@ -257,6 +269,9 @@ test.describe('重置密码', () => {
     })
     expect(insets.top).toBeLessThanOrEqual(insets.side)
     expect(insets.bottom).toBeLessThanOrEqual(insets.side)
+    // 邮箱名称 is marked required, as on the web site's step.
+    await expect(reset.el('target-field')).toHaveClass(/is-required/)
+    await expect(reset.el('target-field').locator('.el-form-item__label')).toHaveText('邮箱名称')
   })
 
   test('by email: the code from the mailbox sets the new password on the kiosk; a wrong code or weak password is refused', async ({ kiosk }) => {
