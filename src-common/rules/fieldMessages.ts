@@ -293,15 +293,16 @@ export type LimitRule = keyof typeof limitMessages
 /**
  * What the candidate reads for an error value from main or the server: the failed rule's own message
  * when there is one (INVALID_FIELD / WEAK_PASSWORD with `rule`, or a limit's), else the code's message.
+ * `countedDown`: said beside a 发送验证码 that counts the wait down (codesLimitedFor).
  */
-export function kioskErrorMessage(error: KioskError, locale: Locale): string {
+export function kioskErrorMessage(error: KioskError, locale: Locale, countedDown = false): string {
   if (error.rule !== undefined && isRuleId(error.rule)) return fieldMessage(error.rule, locale)
   if (error.code === 'RATE_LIMITED' && error.rule === ('receipt.lookups' satisfies LimitRule) && error.retryAfter) {
     return receiptLookupsLockedFor(error.retryAfter, locale)
   }
   if (error.rule !== undefined && Object.hasOwn(limitMessages, error.rule)) return limitMessages[error.rule as LimitRule][locale]
   if (error.code === 'ACCOUNT_LOCKED' && error.retryAfter) return accountLockedFor(error.retryAfter, locale)
-  if (error.code === 'SMS_RATE_LIMITED' && error.retryAfter) return codesLimitedFor(error.retryAfter, locale)
+  if (error.code === 'SMS_RATE_LIMITED' && error.retryAfter) return codesLimitedFor(error.retryAfter, locale, countedDown)
   return errorMessage(error, locale)
 }
 
@@ -369,11 +370,17 @@ function accountLockedFor(seconds: number, locale: Locale, after: 'logIns' | 'pa
  * A code asked for again too soon (one a minute per mobile or email) or too often (ten a day): how
  * long to wait. 重置密码 by email invites a candidate to go back for the mail again, and without
  * it they tap 下一步 again and again within that minute.
+ * Beside a 发送验证码 that counts the wait down (`countedDown`), a wait in seconds points at that
+ * countdown instead: a fixed 请 59 秒后再试 under 50秒后重新发送 disagrees with it within seconds.
+ * A longer wait (the day's ten codes) keeps 约 N 分钟/小时, which the button's seconds do not say.
  */
-function codesLimitedFor(seconds: number, locale: Locale): string {
+function codesLimitedFor(seconds: number, locale: Locale, countedDown = false): string {
   const wait = Math.ceil(seconds)
   const minutes = Math.ceil(wait / 60)
   const hours = Math.ceil(wait / 3600)
+  if (countedDown && wait <= 90) {
+    return locale === 'zh-CN' ? '验证码发送过于频繁，请待按钮上的倒计时结束后重新发送' : 'Codes were sent too often. Please ask for a new one when the countdown on the button ends.'
+  }
   if (locale === 'zh-CN') {
     const span = wait <= 90 ? ` ${wait} 秒` : minutes <= 90 ? `约 ${minutes} 分钟` : `约 ${hours} 小时`
     return `验证码发送过于频繁，请${span}后再试`

@@ -346,7 +346,17 @@ test.describe('重置密码 with the send limits of a real kiosk', () => {
     await reset.el('restart').click()
     await reset.solveCaptcha()
     await reset.el('next').click()
+    // No countdown beside 下一步: the wait is said in seconds.
     await expect(reset.formError()).toHaveText(/^验证码发送过于频繁，请 \d+ 秒后再试$/)
+  })
+
+  test('by mobile: 发送验证码 within the minute of the registration’s code points at the button’s countdown, not at seconds that go stale', async ({ kiosk }) => {
+    const who = candidate(93)
+    const reset = await resetStartedByMobile(kiosk, who)
+    await kiosk.page.getByTestId('header-language').click()
+    await reset.el('send-code').click()
+    await expect(reset.el('send-code')).toHaveText(/^Resend in \d+ s$/)
+    await expect(reset.fieldError('sms-code')).toHaveText('Codes were sent too often. Please ask for a new one when the countdown on the button ends.')
   })
 })
 

@@ -3,14 +3,17 @@ import type { ErrorCode, KioskError, Result } from '../../../src-common/errors'
 import { kioskErrorMessage, type FieldCheck, type LocalisedMessage } from '../../../src-common/rules'
 import { currentLocale } from '../i18n'
 
-/** What is wrong with a field: a rule's message from src-common, or an error value from main. */
-export type Problem = { message: LocalisedMessage } | { error: KioskError }
+/**
+ * What is wrong with a field: a rule's message from src-common, or an error value from main
+ * (`countedDown`: a refused 发送验证码 whose wait the button beside counts down).
+ */
+export type Problem = { message: LocalisedMessage } | { error: KioskError; countedDown?: boolean }
 
 /** The problem in the candidate's language (reactive to the language switch when used in a template). */
 export function problemText(problem: Problem | null | undefined): string {
   if (!problem) return ''
   const locale = currentLocale()
-  return 'message' in problem ? problem.message[locale] : kioskErrorMessage(problem.error, locale)
+  return 'message' in problem ? problem.message[locale] : kioskErrorMessage(problem.error, locale, problem.countedDown)
 }
 
 /** Error codes that belong to one field of the form rather than to the whole form. */
@@ -75,19 +78,20 @@ export function useFieldErrors<K extends string>(fieldNames: readonly K[], alias
    * in steps passes the fields on screen as `shown`: an error about one of the others goes above the
    * form, where it is seen.
    */
-  function fromError(error: KioskError, near?: K, shown?: readonly K[]): void {
+  function fromError(error: KioskError, near?: K, shown?: readonly K[], countedDown?: boolean): void {
     const field = fieldOf(error) ?? near
-    errors[field !== undefined && (shown === undefined || shown.includes(field)) ? field : 'form'] = { error }
+    errors[field !== undefined && (shown === undefined || shown.includes(field)) ? field : 'form'] = countedDown ? { error, countedDown } : { error }
   }
 
   /**
    * 发送验证码's answer, at the field the code is typed into (`near`). Sent: what was said there
    * before (请输入短信验证码 after an empty 确认 or a blur, a code refused earlier) was about a code the
-   * candidate is only now asked to type, and goes. Refused: why, beside that field.
+   * candidate is only now asked to type, and goes. Refused: why, beside that field; a wait is said
+   * as SendCodeButton's countdown, which counts it down beside the field.
    */
   function fromCodeSend(near: K, result: Result<unknown>, shown?: readonly K[]): void {
     if (result.ok) clear(near)
-    else fromError(result.error, near, shown)
+    else fromError(result.error, near, shown, Boolean(result.error.retryAfter))
   }
 
   function clear(field?: K | 'form'): void {

@@ -109,6 +109,12 @@ describe('field messages', () => {
     assert.equal(kioskErrorMessage({ code: 'SMS_RATE_LIMITED' }, 'zh-CN'), errorMessages.SMS_RATE_LIMITED['zh-CN'])
   })
 
+  test('beside a 发送验证码 that counts the wait down, a wait in seconds points at the countdown; a longer one keeps its span', () => {
+    assert.equal(kioskErrorMessage({ code: 'SMS_RATE_LIMITED', retryAfter: 59 }, 'zh-CN', true), '验证码发送过于频繁，请待按钮上的倒计时结束后重新发送')
+    assert.equal(kioskErrorMessage({ code: 'SMS_RATE_LIMITED', retryAfter: 59 }, 'en', true), 'Codes were sent too often. Please ask for a new one when the countdown on the button ends.')
+    assert.equal(kioskErrorMessage({ code: 'SMS_RATE_LIMITED', retryAfter: 5 * 3600 - 10 }, 'zh-CN', true), '验证码发送过于频繁，请约 5 小时后再试')
+  })
+
   test('an appeal the centre did not uphold is told as such, not as "file an appeal"', () => {
     // The server refuses a decided appeal with the identifier's *_OCCUPIED code.
     for (const code of ['ID_OCCUPIED', 'MOBILE_OCCUPIED', 'EMAIL_OCCUPIED'] as const) {
