@@ -460,6 +460,12 @@ test.describe('注册ETEST通行证', () => {
       // The disabled button would have dropped the keyboard to <body>: the code field has it, and reads why.
       await expect(register.el('sms-code')).toBeFocused()
       await expect(register.el('sms-code')).toHaveAccessibleDescription(/^验证码发送过于频繁，请待按钮上的倒计时结束后重新发送/)
+      // The language switched from there: the empty code field's blur does not put 请输入短信验证码 in
+      // place of why no code came.
+      await kiosk.page.getByTestId('header-language').click()
+      await expect(register.fieldError('sms-code')).toHaveText('Codes were sent too often. Please ask for a new one when the countdown on the button ends.')
+      await kiosk.page.getByTestId('header-language').click()
+      await expect(register.fieldError('sms-code')).toHaveText('验证码发送过于频繁，请待按钮上的倒计时结束后重新发送')
       // Another number has no wait.
       await register.fill('mobile', candidate(83).mobile)
       await expect(register.el('send-code')).toHaveText('发送验证码')

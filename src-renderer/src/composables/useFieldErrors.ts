@@ -60,7 +60,12 @@ export function useFieldErrors<K extends string>(fieldNames: readonly K[], alias
   function fromCheck(field: K, check: FieldCheck): boolean {
     whenPointerLifts(() => {
       if (check.ok) delete errors[field]
-      else errors[field] = { message: check.message }
+      // An empty field's "please enter" does not replace main's answer about it (验证码发送过于频繁 at
+      // the code field, whose blur came with a tap on the language switch): that says more, and the
+      // field is still to fill.
+      else if (!(check.rule.endsWith('.required') && errors[field] !== undefined && 'error' in errors[field])) {
+        errors[field] = { message: check.message }
+      }
     })
     return check.ok
   }
