@@ -148,14 +148,24 @@ export async function openKioskInBrowser(
    * changes, and an open() before that changed the address and nothing else, so the test waited for
    * a screen that never came (seen on a busy CI machine; after a reload, the router even put the old
    * address back). isReady() says so; history.state does not (the router stamps it as it is created).
+   * Its promise is not awaited through page.evaluate: Chromium 150 (Debian's since December 2026)
+   * failed that await with "Resulting promise was garbage collected" in about one open() in three;
+   * the page flags it instead, and the test polls the flag.
    */
   async function routerReady(mounted: boolean): Promise<void> {
-    await page.evaluate(async (mustBeMounted) => {
+    const waiting = await page.evaluate((mustBeMounted) => {
       type App = { config: { globalProperties: { $router: { isReady(): Promise<void> } } } }
       const app = (document.querySelector('#app') as unknown as { __vue_app__?: App } | null)?.__vue_app__
-      if (app) await app.config.globalProperties.$router.isReady()
-      else if (mustBeMounted) throw new Error('the kiosk app is not mounted on #app')
+      if (!app) {
+        if (mustBeMounted) throw new Error('the kiosk app is not mounted on #app')
+        return false
+      }
+      const flags = window as unknown as { __routerReady?: boolean }
+      flags.__routerReady = false
+      void app.config.globalProperties.$router.isReady().then(() => (flags.__routerReady = true))
+      return true
     }, mounted)
+    if (waiting) await page.waitForFunction(() => (window as unknown as { __routerReady?: boolean }).__routerReady === true)
   }
 
   const harness: KioskHarness = {
