@@ -3,7 +3,7 @@ import { logInAs, registeredAtLogin, registerThroughKiosk } from './pages/accoun
 import { candidate } from './pages/candidates'
 import { holdAnswers } from './pages/heldAnswers'
 import { captchaAnswerOf } from './pages/kioskPage'
-import { listenTo } from './pages/liveRegion'
+import { listenTo, textsOf, unheardRepeats } from './pages/liveRegion'
 import { LoginPage } from './pages/LoginPage'
 import { expectShowPasswordButton } from './pages/passwordToggle'
 
@@ -36,6 +36,7 @@ test.describe('CET报名登录', () => {
     const who = candidate(2)
     await login.open()
     const said = await listenTo(kiosk.page, 'login-error-status')
+    const texts = await textsOf(kiosk.page, 'login-error-status')
     await login.choose('province', '11')
     await login.fill('id-number', who.idNumber)
     await login.fill('password', who.password)
@@ -47,6 +48,9 @@ test.describe('CET报名登录', () => {
       await expect.poll(said).toEqual(Array<string>(times).fill('验证码不正确，请重新输入'))
       await expect(login.el('captcha')).toBeFocused()
     }
+    // Whenever frames fell: retyping the code empties the region, and the same refusal refilling it
+    // before the next frame was no change to a screen reader (CI once heard it once).
+    expect(unheardRepeats(await texts())).toEqual([])
   })
 
   test('a refusal put right, then English: the form’s voice does not say the old count again', async ({ kiosk }) => {

@@ -90,6 +90,8 @@ export function useFormAnnouncer(): { refuse: () => Promise<void> } {
   let refusing = 0
   /** How many times the voice has spoken: an action's refusal that made it speak needs saying no more. */
   let spoken = 0
+  /** The text last said, as set (with or without its no-break space), even once the region was emptied since. */
+  let lastSaid = ''
 
   /**
    * In the language shown now: a switch later says again only what is still wrong (FormItem gives its
@@ -97,11 +99,15 @@ export function useFormAnnouncer(): { refuse: () => Promise<void> } {
    * speaks when its text changes, as a screen reader gets it, once per rendered frame: emptied and
    * refilled before one it is unchanged, and the same refusal twice (登录's 验证码不正确 with the focus
    * in the field) was said once. Said again, the text ends in a no-break space, which nobody hears.
+   * Again as against what was last said, not what the region holds: a retyped field empties the region
+   * (messageGone) and the same refusal may fill it in the same frame, which a screen reader, and CI
+   * once, then saw as no change.
    */
   function say(next: Said): void {
     const text =
       'count' in next ? i18n.global.t('common.fieldsNeedAttention', { count: next.count }) : next.message
-    said.value = text === said.value ? `${text}\u00a0` : text
+    said.value = text === lastSaid ? `${text}\u00a0` : text
+    lastSaid = said.value
     spoken += 1
   }
 

@@ -32,3 +32,32 @@ export async function listenTo(page: Page, testid: string): Promise<() => Promis
   )
   return () => page.evaluate((key) => [...((window as unknown as Record<string, string[]>)[key] ?? [])], key)
 }
+
+/**
+ * Every text the live region with this data-testid holds from now on, as the page sets it, between
+ * frames too (blanks kept as ''). Where `listenTo` depends on when frames fall, this shows what a frame
+ * may have caught: for a refusal to be heard whatever the timing, each non-blank text must differ
+ * from the non-blank one before it (an emptied region refilled with the same text before the next
+ * frame is no change to a screen reader).
+ */
+export async function textsOf(page: Page, testid: string): Promise<() => Promise<string[]>> {
+  const key = `liveRegionTexts:${testid}`
+  await page.evaluate(
+    ({ testid, key }) => {
+      const texts: string[] = []
+      ;(window as unknown as Record<string, string[]>)[key] = texts
+      let last = document.querySelector(`[data-testid="${testid}"]`)?.textContent ?? ''
+      new MutationObserver(() => {
+        const text = document.querySelector(`[data-testid="${testid}"]`)?.textContent ?? ''
+        if (text !== last) texts.push(text)
+        last = text
+      }).observe(document.body, { childList: true, subtree: true, characterData: true })
+    },
+    { testid, key },
+  )
+  return () => page.evaluate((key) => [...((window as unknown as Record<string, string[]>)[key] ?? [])], key)
+}
+
+/** The non-blank texts of `textsOf`, each beside the one before it that was the same: none when every one is heard. */
+export const unheardRepeats = (texts: string[]): string[] =>
+  texts.filter((text) => text.trim() !== '').filter((text, i, shown) => i > 0 && text === shown[i - 1])
