@@ -36,7 +36,7 @@ test.describe('idle', () => {
     for (const value of [who.email, who.mobile, who.idNumber, who.name]) expect(stores).not.toContain(value)
     // Nor anywhere in the page's memory (DESIGN.md: nothing of one candidate is reachable by the next).
     await expect
-      .poll(() => leftInMemory(page, [who.email, who.mobile, who.idNumber, who.name, who.password]), { timeout: 15_000 })
+      .poll(() => leftInMemory(page, [who.email, who.mobile, who.idNumber, who.name, who.password]), { timeout: 30_000 })
       .toEqual({})
 
     await page.goBack()

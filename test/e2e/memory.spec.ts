@@ -8,7 +8,8 @@ import { ResetPage } from './pages/ResetPage'
 
 // A receipt replaces the form it came from, and the candidate may walk away with it: what they typed
 // must not stay behind in the kiosk's page (a crash dump, a swapped-out page), not only off the screen.
-// Polled: the confirm dialog's fade-out holds its rows for a moment after the receipt shows.
+// Polled: a hold that ends on its own (a timer, a transition) is not a leak; leftInMemory waits for
+// the confirm dialog's fade-out, which holds the form for a moment after the receipt shows.
 test.describe('what a candidate typed, once the receipt replaces the form', () => {
   test('注册: the email, mobile, ID number, name and password are gone from the page’s memory', async ({
     kiosk,
@@ -20,7 +21,7 @@ test.describe('what a candidate typed, once the receipt replaces the form', () =
     await expect(kiosk.page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
     await expect
       .poll(() => leftInMemory(kiosk.page, [who.email, who.mobile, who.idNumber, who.name, who.password]), {
-        timeout: 15_000,
+        timeout: 30_000,
       })
       .toEqual({})
   })
@@ -39,7 +40,7 @@ test.describe('what a candidate typed, once the receipt replaces the form', () =
     await reset.setPassword(newPassword, { offline: true })
     await expect(kiosk.page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
     await expect
-      .poll(() => leftInMemory(kiosk.page, [newPassword, who.mobile]), { timeout: 15_000 })
+      .poll(() => leftInMemory(kiosk.page, [newPassword, who.mobile]), { timeout: 30_000 })
       .toEqual({})
   })
 
@@ -52,7 +53,7 @@ test.describe('what a candidate typed, once the receipt replaces the form', () =
     await profile.submitOfflineWithWrongCode(who.mobile, '欧阳晓明')
     await expect(kiosk.page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
     await expect
-      .poll(() => leftInMemory(kiosk.page, ['ouyang.new79@example.com', '欧阳晓明']), { timeout: 15_000 })
+      .poll(() => leftInMemory(kiosk.page, ['ouyang.new79@example.com', '欧阳晓明']), { timeout: 30_000 })
       .toEqual({})
   })
 
@@ -65,7 +66,7 @@ test.describe('what a candidate typed, once the receipt replaces the form', () =
     await new PasswordPage(kiosk).submitOfflineWithWrongOld(who.password, newPassword)
     await expect(kiosk.page.getByTestId('receipt-saved')).toBeVisible({ timeout: 15_000 })
     await expect
-      .poll(() => leftInMemory(kiosk.page, [who.password, newPassword]), { timeout: 15_000 })
+      .poll(() => leftInMemory(kiosk.page, [who.password, newPassword]), { timeout: 30_000 })
       .toEqual({})
   })
 })

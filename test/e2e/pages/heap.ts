@@ -12,15 +12,20 @@ interface HeapSnapshot {
 
 /**
  * Which of `values` are still somewhere in the page's JavaScript heap, after a full garbage
- * collection: for each one found, the chains of references that keep it (up to `depth` steps, a few
- * of them), so that a failure says what holds on to it. What a candidate typed must be gone once the
- * form that held it is wiped.
+ * collection: for each one found, the shortest chains of references from the heap's roots that keep
+ * it (the last `depth` steps, up to three chains), so that a failure says what holds on to it. What
+ * a candidate typed must be gone once the form that held it is wiped. A snapshot takes Chromium 3-8 s
+ * here: a caller's poll needs room for two.
  */
 export async function leftInMemory(
   page: Page,
   values: readonly string[],
-  depth = 6,
+  depth = 40,
 ): Promise<Record<string, string[]>> {
+  // A Vue transition still leaving (the confirm dialog fading out as the receipt shows) holds the
+  // form it leaves until its timer ends it: the snapshot pauses the page for seconds, so one taken
+  // before that found the form, and the next came too late for the caller's poll.
+  await page.waitForFunction(() => document.querySelector('[class*="-leave-active"]') === null)
   const cdp = await page.context().newCDPSession(page)
   const chunks: string[] = []
   cdp.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => chunks.push(chunk))
@@ -40,7 +45,12 @@ export async function leftInMemory(
   return found
 }
 
-/** Chains of references to the strings that contain `value`, read from the snapshot's edges. */
+/**
+ * For each string that contains `value`, the shortest chain of references from the heap's roots
+ * that keeps it (V8's snapshot has a synthetic root, node 0), read from the snapshot's edges; weak
+ * references keep nothing and are not followed. `depth` steps at most are shown, those nearest to the
+ * string.
+ */
 function retainers(heap: HeapSnapshot, value: string, depth: number): string[] {
   const { node_fields, node_types, edge_fields, edge_types } = heap.snapshot.meta
   const nodeFields = node_fields.length
@@ -56,35 +66,42 @@ function retainers(heap: HeapSnapshot, value: string, depth: number): string[] {
   const count = heap.nodes.length / nodeFields
   const label = (n: number) =>
     `${node_types[0][heap.nodes[n * nodeFields + typeAt]!]}:${String(heap.strings[heap.nodes[n * nodeFields + nameAt]!]).slice(0, 50)}`
-  const parents: { from: number; edge: string }[][] = Array.from({ length: count }, () => [])
-  let edge = 0
-  for (let n = 0; n < count; n++) {
-    for (let k = 0; k < heap.nodes[n * nodeFields + edgeCountAt]!; k++, edge += edgeFields) {
-      const type = edge_types[0][heap.edges[edge + edgeTypeAt]!]
-      if (type === 'weak') continue
-      const name = heap.edges[edge + edgeNameAt]!
-      parents[heap.edges[edge + toAt]! / nodeFields]!.push({
-        from: n,
-        edge: type === 'element' || type === 'hidden' ? `[${name}]` : String(heap.strings[name]),
-      })
+  const firstEdge = new Int32Array(count + 1)
+  for (let n = 0; n < count; n++) firstEdge[n + 1] = firstEdge[n]! + heap.nodes[n * nodeFields + edgeCountAt]! * edgeFields
+  const edgeLabel = (edge: number) => {
+    const type = edge_types[0][heap.edges[edge + edgeTypeAt]!]
+    const name = heap.edges[edge + edgeNameAt]!
+    return type === 'element' || type === 'hidden' ? `[${name}]` : String(heap.strings[name])
+  }
+  const isWeakTable = (n: number) => node_types[0][heap.nodes[n * nodeFields + typeAt]!] === 'array'
+  // Breadth first from the root: each node's parent on a shortest path, and the edge taken.
+  const parent = new Int32Array(count).fill(-1)
+  const via = new Int32Array(count).fill(-1)
+  parent[0] = 0
+  const queue = [0]
+  for (let head = 0; head < queue.length; head++) {
+    const n = queue[head]!
+    for (let edge = firstEdge[n]!; edge < firstEdge[n + 1]!; edge += edgeFields) {
+      if (edge_types[0][heap.edges[edge + edgeTypeAt]!] === 'weak') continue
+      // A WeakMap's table holds a value only while its key lives: the path goes through the key.
+      if (isWeakTable(n) && edgeLabel(edge).includes(' pair in WeakMap')) continue
+      const to = heap.edges[edge + toAt]! / nodeFields
+      if (parent[to] !== -1) continue
+      parent[to] = n
+      via[to] = edge
+      queue.push(to)
     }
   }
   const chains: string[] = []
-  for (let n = 0; n < count; n++) {
+  for (let n = 0; n < count && chains.length < 3; n++) {
     if (!String(heap.strings[heap.nodes[n * nodeFields + nameAt]!]).includes(value)) continue
-    let frontier = [{ node: n, chain: label(n) }]
-    const seen = new Set([n])
-    for (let step = 0; step < depth && frontier.length > 0; step++) {
-      frontier = frontier
-        .flatMap(({ node, chain }) =>
-          parents[node]!.filter(({ from }) => !seen.has(from) && seen.add(from)).map(({ from, edge }) => ({
-            node: from,
-            chain: `${label(from)} .${edge} → ${chain}`,
-          })),
-        )
-        .slice(0, 5)
+    if (parent[n] === -1) {
+      chains.push(`(unreachable, not yet collected) ${label(n)}`)
+      continue
     }
-    chains.push(...frontier.map(({ chain }) => chain))
+    const steps: string[] = [label(n)]
+    for (let at = n; at !== 0 && steps.length <= depth; at = parent[at]!) steps.unshift(`${label(parent[at]!)} .${edgeLabel(via[at]!)} →`)
+    chains.push(steps.join(' '))
   }
-  return chains.slice(0, 10)
+  return chains
 }
