@@ -30,7 +30,7 @@ export async function listenTo(page: Page, testid: string): Promise<() => Promis
     },
     { testid, key },
   )
-  return () => page.evaluate((key) => [...((window as unknown as Record<string, string[]>)[key] ?? [])], key)
+  return recorded(page, key)
 }
 
 /**
@@ -55,9 +55,13 @@ export async function textsOf(page: Page, testid: string): Promise<() => Promise
     },
     { testid, key },
   )
-  return () => page.evaluate((key) => [...((window as unknown as Record<string, string[]>)[key] ?? [])], key)
+  return recorded(page, key)
 }
 
 /** The non-blank texts of `textsOf`, each beside the one before it that was the same: none when every one is heard. */
 export const unheardRepeats = (texts: string[]): string[] =>
   texts.filter((text) => text.trim() !== '').filter((text, i, shown) => i > 0 && text === shown[i - 1])
+
+/** What the page has recorded under `key` so far (listenTo, textsOf). */
+const recorded = (page: Page, key: string) => () =>
+  page.evaluate((key) => [...((window as unknown as Record<string, string[]>)[key] ?? [])], key)
