@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto'
+import { formatHex, wcagContrast } from 'culori'
 import svgCaptcha from 'svg-captcha'
 import { fail, ok, type Result } from '../../src-common/errors'
 import { toHalfWidth } from '../../src-common/rules'
@@ -50,38 +51,13 @@ function readable(svg: string): string {
 
 /** A random hue, as svg-captcha picks it, dark enough to read at 4.5:1 on the background. */
 function letterColour(): string {
-  const hue = randomInt(0, 24) / 24
-  const saturation = randomInt(60, 81) / 100
-  for (let lightness = randomInt(25, 46) / 100; ; lightness -= 0.01) {
-    const colour = hslToHex(hue, saturation, lightness)
-    if (contrastRatio(colour, background) >= 4.5) return colour
+  const h = (randomInt(0, 24) / 24) * 360
+  const s = randomInt(60, 81) / 100
+  for (let l = randomInt(25, 46) / 100; ; l -= 0.01) {
+    // The contrast of the colour as drawn: rounded to #rrggbb first.
+    const colour = formatHex({ mode: 'hsl', h, s, l })
+    if (wcagContrast(colour, background) >= 4.5) return colour
   }
-}
-
-function hslToHex(hue: number, saturation: number, lightness: number): string {
-  const q = lightness < 0.5 ? lightness * (1 + saturation) : lightness + saturation - lightness * saturation
-  const p = 2 * lightness - q
-  const channel = (t: number) => {
-    const h = (t + 1) % 1
-    const v = h < 1 / 6 ? p + (q - p) * 6 * h : h < 1 / 2 ? q : h < 2 / 3 ? p + (q - p) * (2 / 3 - h) * 6 : p
-    return Math.round(v * 255)
-      .toString(16)
-      .padStart(2, '0')
-  }
-  return `#${channel(hue + 1 / 3)}${channel(hue)}${channel(hue - 1 / 3)}`
-}
-
-/** WCAG 2's contrast ratio of two #rrggbb colours. */
-export function contrastRatio(a: string, b: string): number {
-  const luminance = (hex: string) => {
-    const [r, g, b] = [1, 3, 5].map((i) => {
-      const c = parseInt(hex.slice(i, i + 2), 16) / 255
-      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
-    }) as [number, number, number]
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-  }
-  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number]
-  return (light + 0.05) / (dark + 0.05)
 }
 
 export function createCaptchaService(options: CaptchaOptions = {}): CaptchaService {
