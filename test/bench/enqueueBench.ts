@@ -42,7 +42,7 @@ export const enqueueBench: Bench = {
       const latencies: Record<'register' | 'appeal', number[]> = { register: [], appeal: [] }
       const bareTimes: number[] = []
       const checkpointTimes: number[] = []
-      // Which timed enqueues a collection stopped, and for how long: the tail's usual cause.
+      // Which timed enqueues a collection stopped, and for how long: one cause of the tail, counted.
       const spans: { kind: 'register' | 'appeal'; start: number; ms: number }[] = []
       const collections: PerformanceEntry[] = []
       const gcObserver = new PerformanceObserver((list) => collections.push(...list.getEntries()))
