@@ -9,6 +9,7 @@ import { openOutbox } from '../../sync/outbox'
 import { candidate, maskedSummary, payloadOf } from '../integration/sync/fixtures'
 import { tempDir } from '../integration/sync/harness'
 import { percentile, type Bench, type Figure } from './figures'
+import { openThreadClock, type ThreadTimes } from './threadClock'
 
 /**
  * Enqueue latency (validate + seal + one committed transaction) beside the floor it sits on: one
@@ -44,6 +45,15 @@ export const enqueueBench: Bench = {
       const checkpointTimes: number[] = []
       // Which timed enqueues a collection stopped, and for how long: one cause of the tail, counted.
       const spans: { kind: 'register' | 'appeal'; start: number; ms: number }[] = []
+      // Where each timed step's wall time went, by the scheduler's clock (Linux): the figures below.
+      const clock = openThreadClock()
+      const enqueueSplits: Split[] = []
+      const bareSplits: Split[] = []
+      const since = (before: ThreadTimes | undefined, ms: number): Split | undefined => {
+        if (before === undefined || clock === undefined) return undefined
+        const after = clock.read()
+        return { ms, cpuMs: after.cpuMs - before.cpuMs, waitMs: after.waitMs - before.waitMs }
+      }
       const collections: PerformanceEntry[] = []
       const gcObserver = new PerformanceObserver((list) => collections.push(...list.getEntries()))
       gcObserver.observe({ entryTypes: ['gc'] })
@@ -58,14 +68,18 @@ export const enqueueBench: Bench = {
       // Interleaved, so that both see the same disk and the same load from the rest of the machine.
       for (let i = 0; i < samples + warmup; i++) {
         const { kind, payload, options } = inputs[i] as (typeof inputs)[number]
+        let before = clock?.read()
         const t0 = performance.now()
         const r = await outbox.enqueue(kind, payload, options)
         const ms = performance.now() - t0
+        const enqueueSplit = since(before, ms)
         if (!r.ok) throw new Error(`enqueue failed: ${JSON.stringify(r.error)}`)
         if (row === '') row = 'x'.repeat(outbox.claimBatch({ maxOps: 1, maxBytes: 1e6 }).bytes)
+        before = clock?.read()
         let t = performance.now()
         commit(row)
         const bareMs = performance.now() - t
+        const bareSplit = since(before, bareMs)
         t = performance.now()
         outbox.checkpoint()
         const checkpointMs = performance.now() - t
@@ -75,8 +89,13 @@ export const enqueueBench: Bench = {
           latencies[kind].push(ms)
           bareTimes.push(bareMs)
           checkpointTimes.push(checkpointMs)
+          if (enqueueSplit && bareSplit) {
+            enqueueSplits.push(enqueueSplit)
+            bareSplits.push(bareSplit)
+          }
         }
       }
+      clock?.close()
       // The observer's entries arrive on a later turn of the event loop.
       await new Promise((resolve) => setImmediate(resolve))
       gcObserver.disconnect()
@@ -108,6 +127,8 @@ export const enqueueBench: Bench = {
       const note = `bare insert+commit p50 ${percentile(bareSorted, 50).toFixed(3)} ms, p99 ${bareP99.toFixed(3)} ms (${bodyBytes}-byte row, WAL, synchronous=FULL)`
       return [
         collectionsFigure(spans, collections, Math.ceil(all.length / 100)),
+        splitFigure('enqueues', enqueueSplits),
+        splitFigure('bare commits', bareSplits),
         { name: 'enqueue p50 (register+appeal)', value: percentile(all, 50), unit: 'ms' },
         { name: 'enqueue p99 (register+appeal)', value: percentile(all, 99), unit: 'ms' },
         { name: 'enqueue p50 / p99 register', value: percentile(reg, 50), unit: 'ms', note: `p99 ${percentile(reg, 99).toFixed(3)} ms` },
@@ -173,5 +194,42 @@ function collectionsFigure(
     note:
       `registrations ${byKind('register')}, appeals ${byKind('appeal')}; ${inSlowest} of the slowest ${slowest} (the p99 line); ` +
       `young collections in the run ${young.length}, pause p50 ${percentile(pauses, 50).toFixed(2)} ms, max ${(pauses.at(-1) ?? Number.NaN).toFixed(2)} ms`,
+  }
+}
+
+interface Split {
+  ms: number
+  cpuMs: number
+  waitMs: number
+}
+
+/**
+ * Where the slowest 1 % of a step's samples (the ones above its p99 line) spent their time, beside
+ * where its median samples did: on a CPU (its own code, V8's collections, the kernel's writes for
+ * it), waiting for a CPU while another thread or process ran, or asleep (the disk's flush; on a
+ * virtual machine, also time the host gave the CPU to another guest). It tells a tail the code makes
+ * from one the machine makes.
+ */
+function splitFigure(what: string, splits: readonly Split[]): Figure {
+  const name = `where the slowest 1 % of ${what} went`
+  if (splits.length === 0) return { name, value: Number.NaN, unit: 'ms', note: 'not measured: no /proc/thread-self/schedstat here' }
+  const byTime = [...splits].sort((a, b) => a.ms - b.ms)
+  const slowest = byTime.slice(-Math.ceil(byTime.length / 100))
+  const middle = byTime.slice(Math.floor(byTime.length * 0.45), Math.ceil(byTime.length * 0.55))
+  const mean = (xs: readonly Split[], f: (s: Split) => number) => xs.reduce((sum, s) => sum + f(s), 0) / xs.length
+  const parts = (xs: readonly Split[]) => {
+    const cpu = mean(xs, (s) => s.cpuMs)
+    const wait = mean(xs, (s) => s.waitMs)
+    const asleep = mean(xs, (s) => Math.max(0, s.ms - s.cpuMs - s.waitMs))
+    return `on a CPU ${cpu.toFixed(2)}, waiting for one ${wait.toFixed(2)}, asleep ${asleep.toFixed(2)} ms`
+  }
+  const mostlyWaiting = slowest.filter((s) => s.waitMs > s.ms / 2).length
+  return {
+    name,
+    value: mean(slowest, (s) => s.ms),
+    unit: `ms mean (${slowest.length} samples)`,
+    note:
+      `${parts(slowest)}; ${mostlyWaiting} of the ${slowest.length} spent over half their time waiting for a CPU ` +
+      `(another thread or process ran). Median samples: ${mean(middle, (s) => s.ms).toFixed(2)} ms, ${parts(middle)}`,
   }
 }
