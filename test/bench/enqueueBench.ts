@@ -52,7 +52,12 @@ export const enqueueBench: Bench = {
       const since = (before: ThreadTimes | undefined, ms: number): Split | undefined => {
         if (before === undefined || clock === undefined) return undefined
         const after = clock.read()
-        return { ms, cpuMs: after.cpuMs - before.cpuMs, waitMs: after.waitMs - before.waitMs }
+        return {
+          ms,
+          cpuMs: after.cpuMs - before.cpuMs,
+          waitMs: after.waitMs - before.waitMs,
+          othersCpuMs: after.othersCpuMs - before.othersCpuMs,
+        }
       }
       const collections: PerformanceEntry[] = []
       const gcObserver = new PerformanceObserver((list) => collections.push(...list.getEntries()))
@@ -201,6 +206,8 @@ interface Split {
   ms: number
   cpuMs: number
   waitMs: number
+  /** The process's other threads' time on a CPU meanwhile. */
+  othersCpuMs: number
 }
 
 /**
@@ -208,7 +215,8 @@ interface Split {
  * where its median samples did: on a CPU (its own code, V8's collections, the kernel's writes for
  * it), waiting for a CPU while another thread or process ran, or asleep (the disk's flush; on a
  * virtual machine, also time the host gave the CPU to another guest). It tells a tail the code makes
- * from one the machine makes.
+ * from one the machine makes; and, by the process's other threads' time meanwhile, whether what took
+ * the CPU it waited for was the process's own helpers (V8's collector and compiler) or the machine.
  */
 function splitFigure(what: string, splits: readonly Split[]): Figure {
   const name = `where the slowest 1 % of ${what} went`
@@ -221,7 +229,8 @@ function splitFigure(what: string, splits: readonly Split[]): Figure {
     const cpu = mean(xs, (s) => s.cpuMs)
     const wait = mean(xs, (s) => s.waitMs)
     const asleep = mean(xs, (s) => Math.max(0, s.ms - s.cpuMs - s.waitMs))
-    return `on a CPU ${cpu.toFixed(2)}, waiting for one ${wait.toFixed(2)}, asleep ${asleep.toFixed(2)} ms`
+    const others = mean(xs, (s) => s.othersCpuMs)
+    return `on a CPU ${cpu.toFixed(2)}, waiting for one ${wait.toFixed(2)}, asleep ${asleep.toFixed(2)} ms (the process's other threads on a CPU meanwhile ${others.toFixed(2)} ms)`
   }
   const mostlyWaiting = slowest.filter((s) => s.waitMs > s.ms / 2).length
   return {
