@@ -1,7 +1,9 @@
 /**
  * The V8 flags main runs with: a young generation of two 32 MB semi-spaces, V8's default being 16.
  *
- * Everything main does runs on one thread, and each young collection stops it for 1–3 ms. A
+ * Everything main does runs on one thread, and each young collection stops it for some milliseconds
+ * (`npm run bench` prints their pauses: 5–10 ms at the median under Node 20 on the 2-core machine on
+ * 2026-12-02, 1–3 ms when this was chosen; Electron's own V8 cannot be measured there). A
  * registration's enqueue makes some 150 KB of garbage (most of it the password dictionary check), so
  * with 16 MB about one in a hundred met a collection, and took 2–3 times as long as the others; with
  * 32 MB half as many do (README, "Benchmarks"). The price is up to 32 MB more memory.
