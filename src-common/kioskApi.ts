@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { kioskErrorSchema, type KioskError, type Result } from './errors'
 import { fields } from './fields'
 import { operationKindSchema, receiptCodeSchema } from './operations'
+import { opStatuses, type OpStatusShown } from './opStatuses'
 
 /**
  * The kiosk API contract: every call the renderer may make to main and every event main sends
@@ -68,10 +69,8 @@ export const maskedAccountSchema = z.object({
 })
 export type MaskedAccount = z.infer<typeof maskedAccountSchema>
 
-export const opStatusSchema = z.enum(['queued', 'sending', 'pending', 'applied', 'rejected', 'blocked', 'cancelled'])
-export type OpStatusShown = z.infer<typeof opStatusSchema>
-/** Saved on this kiosk, not yet with the server (the candidate's screens say 已保存, not 已提交). */
-export const notYetSentStatuses: readonly OpStatusShown[] = ['queued', 'sending', 'blocked']
+export const opStatusSchema = z.enum(opStatuses)
+export type { OpStatusShown }
 
 /** One operation as the candidate's screens see it: receipt, status, and the server's answer if any. */
 export const opOutcomeSchema = z.object({

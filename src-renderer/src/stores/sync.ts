@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { notYetSentStatuses, type SyncSummary } from '../../../src-common/kioskApi'
+import type { SyncSummary } from '../../../src-common/kioskApi'
+import { notYetSentStatuses } from '../../../src-common/opStatuses'
 
 /** The kiosk's link to the central API (the online/offline indicator): not candidate data, survives wipes. */
 export const useSyncStore = defineStore('sync', () => {
