@@ -59,3 +59,22 @@ test("every package the main bundle imports is one of package.json's dependencie
     expect(pkg.dependencies[name], `${name} is imported by out/main`).toBeDefined()
   }
 })
+
+// Home must be quick to show: zod and the field rules (a quarter of a megabyte) come with the screens
+// that check fields, not with the first load. One import of a value from src-common/kioskApi, or from
+// src-common/rules, by App, a store, the router or home, brings them back; `npm run bench` would show
+// it only as a number.
+test("the renderer's first load (index.html's module script and its preloads) carries neither zod nor the field rules", () => {
+  const renderer = resolve('out/renderer')
+  const html = readFileSync(join(renderer, 'index.html'), 'utf8')
+  const firstLoad = [...html.matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="\.?\/?([^"]+\.js)"/g)].map((m) => m[1] as string)
+  expect(firstLoad.length, 'out/renderer is built (electron-vite build)').toBeGreaterThan(0)
+  // What marks them in a built chunk: a class name of zod's, and a message of src-common/rules/fieldMessages.ts.
+  const markers = { zod: 'ZodError', 'the field rules': 'The password must contain at least one digit.' }
+  const assets = readdirSync(join(renderer, 'assets')).filter((name) => name.endsWith('.js'))
+  for (const [what, marker] of Object.entries(markers)) {
+    // Not a check of nothing: the screens that validate do load them.
+    expect(assets.some((name) => readFileSync(join(renderer, 'assets', name), 'utf8').includes(marker)), `${what} are in some chunk`).toBe(true)
+    for (const file of firstLoad) expect(readFileSync(join(renderer, file), 'utf8').includes(marker), `${file} holds ${what}`).toBe(false)
+  }
+})
