@@ -4,9 +4,9 @@ import { pruneScan } from './dictionaryScan'
 /**
  * zxcvbn-ts with its common-password dictionary: about 100 ms to import, then 40-50 ms and 4 MB of
  * heap to build (and 25 ms and 0.7 MB for dictionaryScan.ts's prefix index), so it is loaded on
- * first use (a separate chunk in the renderer) instead of whenever a form imports the rules. Main
- * and the server call `loadPasswordDictionary()` at start-up; the renderer when a password field
- * appears.
+ * first use (a separate chunk in the renderer) instead of whenever a form imports the rules. The
+ * server calls `loadPasswordDictionary()` at start-up, main a few seconds after (kioskServices.ts),
+ * the renderer when a password field appears.
  */
 let factory: ZxcvbnFactory | undefined
 let loading: Promise<ZxcvbnFactory> | undefined
@@ -34,7 +34,11 @@ export function loadPasswordDictionary(): Promise<ZxcvbnFactory> {
       pruneScan(factory)
       return factory
     },
-  )
+  ).catch((error: unknown) => {
+    // A failed load is not kept: the next check tries again.
+    loading = undefined
+    throw error
+  })
   return loading
 }
 
