@@ -6,7 +6,11 @@
  * 2026-12-02, 1–3 ms when this was chosen; Electron's own V8 cannot be measured there). A
  * registration's enqueue makes some 150 KB of garbage (most of it the password dictionary check), so
  * with 16 MB about one in a hundred met a collection, and took 2–3 times as long as the others; with
- * 32 MB half as many do (README, "Benchmarks"). The price is up to 32 MB more memory.
+ * 32 MB half as many do (README, "Benchmarks"). The price is up to 32 MB more memory. Those figures
+ * came from a bench whose loop never turned the event loop (corrected on 2026-12-02), so V8's own
+ * scavenge task, which collects between two tasks once the space is 80 % full, never ran there. Main
+ * turns its loop between two IPC calls, and with the turn no timed enqueue met a collection; the
+ * larger young generation now matters only for a call that allocates more than a fifth of it.
  *
  * Electron's main process takes V8 flags from its command line only (`--js-flags`, before it starts:
  * `app.commandLine.appendSwitch` reaches the renderers alone), so `npm start`, `npm run dev` and the
