@@ -210,7 +210,7 @@ export const enqueueBench: Bench = {
  * collection came when an allocation found the space full, inside a timed enqueue about once in 500,
  * and 4 of the slowest 20 were such. A kiosk's main turns its loop between two IPC calls. With a turn
  * here V8 collects in its task between samples (`--trace-gc` says "task" where it said "allocation
- * failure"), and no timed enqueue met a collection in nine runs.
+ * failure"), and no timed enqueue met a collection in eight runs.
  */
 const turnOfEventLoop = () => new Promise((resolve) => setImmediate(resolve))
 
@@ -231,10 +231,10 @@ function openRig(dir: string, outboxFile: string, bareFile: string, centralPubli
  * compilations while the timed ones ran (`--trace-opt`: the password check's, the sealer's, the
  * bench loop's own, up to 27 ms each), taking the second core from the commits; its compiled code
  * grew until about 5,000 enqueues and then by a few KB per thousand (8 compilations in the timed
- * part after 6,000). So the path is first run, enqueue, bare commit
- * and checkpoints as below, on scratch files until V8's compiled code grows under 1 % over 1,000
- * enqueues; the files timed then start as they did before this was added. The first enqueues of
- * this run are a kiosk's first after start, and are reported as such.
+ * part after 6,000). So the path (enqueue, bare commit, checkpoints, as below) first runs on
+ * scratch files until V8's compiled code grows under 1 % over 1,000 enqueues; the files timed then
+ * start as they did before this was added. The first enqueues of this run are a kiosk's first after
+ * start, and are reported as such.
  */
 async function warmUpCompiler(dir: string, centralPublicKey: string) {
   const { outbox, bare, commit } = openRig(dir, 'scratch-kiosk.db', 'scratch-bare.db', centralPublicKey)
