@@ -43,7 +43,7 @@ export const enqueueBench: Bench = {
       // Main loads it a few seconds after start (kioskServices.ts), before any candidate submits.
       await loadPasswordDictionary()
       const compiler = await warmUpCompiler(dir, keys.publicKey)
-      const { outbox, bare, commit } = openRig(dir, 'kiosk.db', 'bare.db', keys.publicKey)
+      const rig = openRig(dir, 'kiosk.db', 'bare.db', keys.publicKey)
       const latencies: Record<'register' | 'appeal', number[]> = { register: [], appeal: [] }
       const bareTimes: number[] = []
       const checkpointTimes: number[] = []
@@ -53,51 +53,18 @@ export const enqueueBench: Bench = {
       const clock = openThreadClock()
       const enqueueSplits: Split[] = []
       const bareSplits: Split[] = []
-      const since = (before: ThreadTimes | undefined, ms: number): Split | undefined => {
-        if (before === undefined || clock === undefined) return undefined
-        const after = clock.read()
-        return {
-          ms,
-          cpuMs: after.cpuMs - before.cpuMs,
-          waitMs: after.waitMs - before.waitMs,
-          othersCpuMs: after.othersCpuMs - before.othersCpuMs,
-        }
-      }
       const collections: PerformanceEntry[] = []
       const gcObserver = new PerformanceObserver((list) => collections.push(...list.getEntries()))
       gcObserver.observe({ entryTypes: ['gc'] })
-      let row = ''
       // The candidates' data is made first: the fixtures hash to vary passwords, and each hash leaves
       // a native object for the enqueues' collections to finalise, which the kiosk's enqueue never has.
-      const inputs = Array.from({ length: samples + warmup }, (_, i) => {
-        const kind = i % 2 === 0 ? 'register' : 'appeal'
-        const c = candidate(i)
-        return { kind, payload: payloadOf(kind, i), options: { accountIdNumber: c.idNumber, summary: maskedSummary(c) } } as const
-      })
-      // Interleaved, so that both see the same disk and the same load from the rest of the machine.
+      const inputs = Array.from({ length: samples + warmup }, (_, i) => inputOf(i))
       for (let i = 0; i < samples + warmup; i++) {
-        const { kind, payload, options } = inputs[i] as (typeof inputs)[number]
-        let before = clock?.read()
-        const t0 = performance.now()
-        const r = await outbox.enqueue(kind, payload, options)
-        const ms = performance.now() - t0
-        const enqueueSplit = since(before, ms)
-        if (!r.ok) throw new Error(`enqueue failed: ${JSON.stringify(r.error)}`)
-        if (row === '') row = 'x'.repeat(outbox.claimBatch({ maxOps: 1, maxBytes: 1e6 }).bytes)
-        before = clock?.read()
-        let t = performance.now()
-        commit(row)
-        const bareMs = performance.now() - t
-        const bareSplit = since(before, bareMs)
-        t = performance.now()
-        outbox.checkpoint()
-        const checkpointMs = performance.now() - t
-        checkpoint(bare)
-        // Main's event loop turns between two calls, as each IPC call is a task of its own: what waits
-        // for a turn runs there, untimed, as it does at a kiosk between two submits.
-        await turnOfEventLoop()
+        const input = inputs[i] as Input
+        const { start, ms, bareMs, checkpointMs, enqueueSplit, bareSplit } = await rig.sample(input, clock)
+        const { kind } = input
         if (i >= warmup) {
-          spans.push({ kind, start: t0, ms })
+          spans.push({ kind, start, ms })
           latencies[kind].push(ms)
           bareTimes.push(bareMs)
           checkpointTimes.push(checkpointMs)
@@ -111,9 +78,7 @@ export const enqueueBench: Bench = {
       // The observer's entries arrive on a later turn of the event loop.
       await turnOfEventLoop()
       gcObserver.disconnect()
-      outbox.close()
-      bare.close()
-      const bodyBytes = row.length
+      const bodyBytes = rig.close()
       const compilerNote =
         `on scratch files, until V8's compiled code grew under 1 % over the last 1,000 ` +
         `(${(compiler.codeBytes[0] / 1024).toFixed(0)} to ${(compiler.codeBytes[1] / 1024).toFixed(0)} KB)` +
@@ -214,7 +179,20 @@ export const enqueueBench: Bench = {
  */
 const turnOfEventLoop = () => new Promise((resolve) => setImmediate(resolve))
 
-/** An outbox, and a bare table of the same pragmas beside it on the same disk. */
+/** The i-th candidate's op: registrations and appeals in turn. */
+function inputOf(i: number) {
+  const kind = i % 2 === 0 ? 'register' : 'appeal'
+  const c = candidate(i)
+  return { kind, payload: payloadOf(kind, i), options: { accountIdNumber: c.idNumber, summary: maskedSummary(c) } } as const
+}
+type Input = ReturnType<typeof inputOf>
+
+/**
+ * An outbox, and a bare table of the same pragmas beside it on the same disk. A sample is one enqueue
+ * and one bare commit of a row of the same size, interleaved so that both see the same disk and the
+ * same load from the rest of the machine; then both files' checkpoints and a turn of the event loop,
+ * untimed in the enqueue figures.
+ */
 function openRig(dir: string, outboxFile: string, bareFile: string, centralPublicKey: string) {
   const outbox = openOutbox({ file: join(dir, outboxFile), centralPublicKey, keyId: 'bench', accountKeySecret: 'bench' })
   const bare = new Database(join(dir, bareFile))
@@ -222,7 +200,50 @@ function openRig(dir: string, outboxFile: string, bareFile: string, centralPubli
   bare.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)')
   const insert = bare.prepare('INSERT INTO t (body) VALUES (?)')
   const commit = bare.transaction((body: string) => insert.run(body))
-  return { outbox, bare, commit }
+  let row = ''
+  return {
+    async sample({ kind, payload, options }: Input, clock?: ThreadClock) {
+      let before = clock?.read()
+      const start = performance.now()
+      const r = await outbox.enqueue(kind, payload, options)
+      const ms = performance.now() - start
+      const enqueueSplit = since(clock, before, ms)
+      if (!r.ok) throw new Error(`enqueue failed: ${JSON.stringify(r.error)}`)
+      if (row === '') row = 'x'.repeat(outbox.claimBatch({ maxOps: 1, maxBytes: 1e6 }).bytes)
+      before = clock?.read()
+      let t = performance.now()
+      commit(row)
+      const bareMs = performance.now() - t
+      const bareSplit = since(clock, before, bareMs)
+      t = performance.now()
+      outbox.checkpoint()
+      const checkpointMs = performance.now() - t
+      checkpoint(bare)
+      // Main's event loop turns between two calls, as each IPC call is a task of its own: what waits
+      // for a turn runs there, untimed, as it does at a kiosk between two submits.
+      await turnOfEventLoop()
+      return { start, ms, bareMs, checkpointMs, enqueueSplit, bareSplit }
+    },
+    /** Closes both files; returns the size of the row the bare commits wrote. */
+    close(): number {
+      outbox.close()
+      bare.close()
+      return row.length
+    },
+  }
+}
+
+type ThreadClock = NonNullable<ReturnType<typeof openThreadClock>>
+
+function since(clock: ThreadClock | undefined, before: ThreadTimes | undefined, ms: number): Split | undefined {
+  if (before === undefined || clock === undefined) return undefined
+  const after = clock.read()
+  return {
+    ms,
+    cpuMs: after.cpuMs - before.cpuMs,
+    waitMs: after.waitMs - before.waitMs,
+    othersCpuMs: after.othersCpuMs - before.othersCpuMs,
+  }
 }
 
 /**
@@ -237,11 +258,10 @@ function openRig(dir: string, outboxFile: string, bareFile: string, centralPubli
  * start, and are reported as such.
  */
 async function warmUpCompiler(dir: string, centralPublicKey: string) {
-  const { outbox, bare, commit } = openRig(dir, 'scratch-kiosk.db', 'scratch-bare.db', centralPublicKey)
+  const rig = openRig(dir, 'scratch-kiosk.db', 'scratch-bare.db', centralPublicKey)
   const first = { enqueues: [] as number[], bare: [] as number[] }
   const codeBytes = () => getHeapCodeStatistics().code_and_metadata_size
   const sizes = [codeBytes()]
-  let row = ''
   let enqueues = 0
   try {
     for (; enqueues < compilerWarmupMax; enqueues++) {
@@ -251,28 +271,14 @@ async function warmUpCompiler(dir: string, centralPublicKey: string) {
         if (before !== undefined && (sizes.at(-1) as number) - before < before / 100) break
       }
       // Other people than the timed files': nothing of theirs is met again there.
-      const kind = enqueues % 2 === 0 ? 'register' : 'appeal'
-      const c = candidate(100_000 + enqueues)
-      const payload = payloadOf(kind, 100_000 + enqueues)
-      let t = performance.now()
-      const r = await outbox.enqueue(kind, payload, { accountIdNumber: c.idNumber, summary: maskedSummary(c) })
-      const ms = performance.now() - t
-      if (!r.ok) throw new Error(`enqueue failed: ${JSON.stringify(r.error)}`)
-      if (row === '') row = 'x'.repeat(outbox.claimBatch({ maxOps: 1, maxBytes: 1e6 }).bytes)
-      t = performance.now()
-      commit(row)
-      const bareMs = performance.now() - t
+      const { ms, bareMs } = await rig.sample(inputOf(100_000 + enqueues))
       if (enqueues < firstAfterStart) {
         first.enqueues.push(ms)
         first.bare.push(bareMs)
       }
-      outbox.checkpoint()
-      checkpoint(bare)
-      await turnOfEventLoop()
     }
   } finally {
-    outbox.close()
-    bare.close()
+    rig.close()
   }
   return { enqueues, codeBytes: [sizes[0] as number, codeBytes()] as const, first }
 }
