@@ -451,6 +451,22 @@ test.describe('kiosk behaviour', () => {
     }
   })
 
+  // The scans below pass only if they can fail: a nameless button and grey-on-grey text put into
+  // the home screen are reported, as the scan sees the page now (not as it was first loaded).
+  test('the accessibility scan reports what it should: a button without a name, text without contrast', async ({ kiosk }) => {
+    const { page } = kiosk
+    await kiosk.open('/')
+    await expect(page.getByTestId('footer-version')).toBeVisible()
+    expect(await seriousViolations(page, 'home')).toEqual([])
+    await page.evaluate(() => {
+      const main = document.querySelector('.kiosk-main')!
+      main.insertAdjacentHTML('beforeend', '<button id="nameless"><svg width="16" height="16"></svg></button>')
+      main.insertAdjacentHTML('beforeend', '<p id="faint" style="color:#eee;background:#fff">看不清的字</p>')
+    })
+    const found = await seriousViolations(page, 'home')
+    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^home: button-name .*#nameless/), expect.stringMatching(/^home: color-contrast .*#faint/)]))
+  })
+
   const screens = ['/', '/register', '/login', '/help', '/reset', '/appeal', '/progress', '/exam/cet']
   test('no serious or critical accessibility violation on any screen', async ({ kiosk }) => {
     const found: string[] = []
