@@ -29,7 +29,7 @@ function runNodeSuite() {
   const tap = join(reportDir, 'node.tap')
   rmSync(tap, { force: true })
   // Node's default runs one file at a time on 2 cores (one less than the cores): two at once take the
-  // suite from about 6.6 to 4 minutes on the CI machine. Elsewhere, Node's default.
+  // suite from about 6.6 to 4-5 minutes on the CI machine. Elsewhere, Node's default.
   const concurrency = Math.max(2, availableParallelism() - 1)
   const result = spawnSync(
     process.execPath,

@@ -520,7 +520,7 @@ test.describe('kiosk behaviour', () => {
   })
 
   // One test per language: each is a whole pass over the four flows (about 25 s on a quiet 2-core
-  // machine), and both in one test ran past its minute when CI ran two browsers at once.
+  // machine); both in one test took 47 s there, too near the minute's timeout on a slower host.
   for (const language of ['zh-CN', 'en'] as const) {
     test(`no serious or critical accessibility violation on the steps, errors and dialogs of 注册, 登录, 重置密码 and 信息占用申诉, in ${language === 'en' ? 'English' : 'Chinese'}`, async ({ kiosk }) => {
       const who = candidate(9)

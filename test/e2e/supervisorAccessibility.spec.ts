@@ -493,8 +493,8 @@ test.describe('staff screens: where the keyboard goes', () => {
 })
 
 test.describe('staff screens: accessibility of dialogs, errors and lists', () => {
-  // One test per language: both in one test (about 33 s on a quiet 2-core machine) came near its
-  // minute when CI ran two browsers at once.
+  // One test per language: both in one test took about 33 s on a quiet 2-core machine, near the
+  // minute's timeout on a slower host.
   for (const [locale, who] of [
     ['zh-CN', candidate(42)],
     ['en', candidate(43)],
